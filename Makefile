@@ -1,0 +1,61 @@
+# Copse: `make run` to try it, `make test` to check it. Nothing else is needed
+# on a machine with Python 3.11+.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PORT
+
+.PHONY: run test lint install install-dev demo lock bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.lock $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.lock
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	COPSE_DEBUG=$${COPSE_DEBUG:-1} $(BIN)/copse migrate --noinput
+	COPSE_DEBUG=$${COPSE_DEBUG:-1} $(BIN)/copse demo --if-empty
+	COPSE_DEBUG=$${COPSE_DEBUG:-1} $(BIN)/copse serve --with-worker --print-logins --port $(PORT)
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+# The suite runs on SQLite, then again on PostgreSQL when COPSE_TEST_DATABASE_URL
+# is set (.ci/run sets it). Browser tests need Debian's chromium at /usr/bin/chromium.
+test: install-dev
+	$(BIN)/ruff check .
+	DATABASE_URL= $(BIN)/pytest -q
+	@if [ -n "$$COPSE_TEST_DATABASE_URL" ]; then \
+		echo "== again on PostgreSQL =="; \
+		DATABASE_URL="$$COPSE_TEST_DATABASE_URL" $(BIN)/pytest -q; \
+	else \
+		echo "COPSE_TEST_DATABASE_URL is not set: PostgreSQL run skipped."; \
+		if [ "$$CI" = "true" ]; then echo "CI needs PostgreSQL" >&2; exit 1; fi; \
+	fi
+
+demo: install
+	$(BIN)/copse migrate --noinput
+	$(BIN)/copse demo
+
+bench: install-dev
+	$(BIN)/python bench/run.py
+
+lock: $(BIN)/python
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --strip-extras -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --extra dev -o requirements-dev.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) var/staticfiles

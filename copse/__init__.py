@@ -1,0 +1,1 @@
+"""Copse: a self-hosted platform for communities of practice."""

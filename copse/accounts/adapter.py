@@ -1,0 +1,29 @@
+"""How allauth fits Copse: normalised addresses and reset mail only to stored ones."""
+
+import logging
+
+from allauth.account.adapter import DefaultAccountAdapter
+
+from copse.accounts.identity import normalize_email
+
+security_log = logging.getLogger("copse.security")
+
+
+class CopseAccountAdapter(DefaultAccountAdapter):
+    def clean_email(self, email: str) -> str:
+        return normalize_email(super().clean_email(email))
+
+    def send_password_reset_mail(self, user, email, context) -> None:
+        # Send only to an address the account really has, byte for byte after
+        # normalisation: a look-alike typed address ("mıke@" for "mike@") must
+        # never receive another person's reset link.
+        from allauth.account.models import EmailAddress
+
+        typed = normalize_email(email)
+        stored = {normalize_email(user.email)} | {
+            normalize_email(a) for a in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+        }
+        if typed not in stored:
+            security_log.warning("password reset refused for look-alike address user=%s", user.pk)
+            return
+        super().send_password_reset_mail(user, typed, context)

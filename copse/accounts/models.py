@@ -1,0 +1,102 @@
+"""People who use Copse: an email login plus the profile peers see."""
+
+import hashlib
+import zoneinfo
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+from copse.accounts.identity import display_name_skeleton, normalize_email
+
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=normalize_email(email), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, email):
+        return self.get(email=normalize_email(email))
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. `is_staff` marks a site administrator (the programme operator)."""
+
+    email = models.EmailField("email address", unique=True)
+    display_name = models.CharField(max_length=80, blank=True)
+    # Look-alike names are compared by their Unicode confusable skeleton.
+    display_name_key = models.CharField(max_length=160, blank=True, db_index=True, editable=False)
+    job_title = models.CharField(max_length=120, blank=True)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+    )
+    time_zone = models.CharField(max_length=64, default="UTC")
+    bio = models.TextField("short bio", blank=True, max_length=2000)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(
+        "site administrator",
+        default=False,
+        help_text="Manages organisations, communities and memberships; reads no private content.",
+    )
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["display_name", "email"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.email = normalize_email(self.email)
+        self.display_name_key = display_name_skeleton(self.display_name)
+        super().save(*args, **kwargs)
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.email.split("@", 1)[0]
+
+    @property
+    def is_site_admin(self) -> bool:
+        return self.is_active and self.is_staff
+
+    @property
+    def initials(self) -> str:
+        words = [w for w in self.name.replace(".", " ").split() if w]
+        letters = "".join(w[0] for w in words[:2]) or self.email[:1]
+        return letters.upper()
+
+    @property
+    def avatar_colour(self) -> int:
+        """One of eight palette slots, stable per person (CSS class avatar--N)."""
+        return hashlib.sha256(self.email.encode()).digest()[0] % 8

@@ -1,0 +1,94 @@
+from django import forms
+
+from copse.accounts.models import User
+from copse.communities.models import DEFAULT_TOPIC_AREAS, Community
+
+
+class TopicAreasField(forms.CharField):
+    """Topic areas typed one per line."""
+
+    widget = forms.Textarea(attrs={"rows": 6})
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        areas = []
+        for line in text.splitlines():
+            line = line.strip()
+            if line and line not in areas:
+                areas.append(line[:60])
+        return areas
+
+
+class CommunitySettingsForm(forms.ModelForm):
+    topic_areas = TopicAreasField(
+        required=False, help_text="One per line. Members tag topics and questions with these."
+    )
+
+    class Meta:
+        model = Community
+        fields = [
+            "name",
+            "purpose",
+            "goals",
+            "topic_areas",
+            "kind",
+            "visibility",
+            "listed",
+            "join_policy",
+            "eligibility",
+            "per_organisation_cap",
+            "size_cap",
+            "meeting_cadence",
+        ]
+        widgets = {
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "goals": forms.Textarea(attrs={"rows": 5}),
+        }
+        help_texts = {"meeting_cadence": 'e.g. "Half a day every month, with dinner".'}
+
+    def clean(self):
+        data = super().clean()
+        per_org, size = data.get("per_organisation_cap"), data.get("size_cap")
+        if per_org and size and per_org > size:
+            self.add_error("per_organisation_cap", "This cannot be larger than the size limit.")
+        return data
+
+
+class NewCommunityForm(CommunitySettingsForm):
+    facilitators = forms.ModelMultipleChoiceField(
+        queryset=User.objects.filter(is_active=True).select_related("organisation"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="You can appoint more later.",
+    )
+
+    class Meta(CommunitySettingsForm.Meta):
+        fields = ["slug", *CommunitySettingsForm.Meta.fields]
+        help_texts = {"slug": "The community's address: /c/<this>/. Letters, digits and hyphens."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic_areas"].initial = DEFAULT_TOPIC_AREAS
+        self.fields["facilitators"].label_from_instance = lambda u: f"{u.name} <{u.email}>"
+
+
+class AppointFacilitatorForm(forms.Form):
+    email = forms.EmailField(help_text="The person must have a Copse account.")
+
+    def clean_email(self):
+        from copse.accounts.identity import normalize_email
+
+        email = normalize_email(self.cleaned_data["email"])
+        user = User.objects.filter(email=email, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(
+                "No one with this address has an account. Invite them from the "
+                "community's members page, then appoint them."
+            )
+        self.user = user
+        return email

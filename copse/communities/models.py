@@ -1,0 +1,106 @@
+"""A community of practice: who it is for, how people join, and how it meets."""
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+DEFAULT_TOPIC_AREAS = ["People", "Leadership", "Relationships", "Technology", "Processes", "Metrics"]
+
+
+def default_topic_areas() -> list[str]:
+    return list(DEFAULT_TOPIC_AREAS)
+
+
+class Community(models.Model):
+    class Kind(models.TextChoices):
+        CROSS_ORGANISATION = "cross", "Across organisations"
+        INTERNAL = "internal", "Inside one organisation"
+
+    class Visibility(models.TextChoices):
+        OPEN = "open", "Open: anyone can read"
+        MEMBERS = "members", "Members: only members read the content"
+        CONFIDENTIAL = "confidential", "Confidential: what is said here stays here"
+
+    class JoinPolicy(models.TextChoices):
+        OPEN = "open", "Anyone eligible can join"
+        REQUEST = "request", "Ask to join; a facilitator decides"
+        INVITATION = "invitation", "By invitation only"
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    purpose = models.TextField(help_text="The domain: the shared concern that brings members together.")
+    goals = models.TextField(blank=True, help_text="Markdown. What the community sets out to do.")
+    topic_areas = models.JSONField(default=default_topic_areas, blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CROSS_ORGANISATION)
+    visibility = models.CharField(
+        max_length=12, choices=Visibility.choices, default=Visibility.MEMBERS
+    )
+    listed = models.BooleanField(
+        default=True, help_text="Shown in the directory. Unlisted communities are found by link."
+    )
+    join_policy = models.CharField(
+        max_length=10, choices=JoinPolicy.choices, default=JoinPolicy.REQUEST
+    )
+    eligibility = models.CharField(
+        max_length=200, blank=True, help_text='Who may join, e.g. "director-level IT".'
+    )
+    per_organisation_cap = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="At most this many members from one organisation.",
+    )
+    size_cap = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2)],
+        help_text="A hard limit on members. Leave empty for none.",
+    )
+    meeting_cadence = models.CharField(max_length=120, blank=True)
+    # The number of the current norms version (0: none yet). Kept here so every
+    # permission check compares two integers instead of querying norms.
+    norms_version = models.PositiveIntegerField(default=0, editable=False)
+    # Denormalised so the directory never counts memberships row by row.
+    member_count = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "communities"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("communities:home", kwargs={"slug": self.slug})
+
+    @property
+    def is_confidential(self) -> bool:
+        return self.visibility == self.Visibility.CONFIDENTIAL
+
+    @property
+    def is_full(self) -> bool:
+        return self.size_cap is not None and self.member_count >= self.size_cap
+
+    @property
+    def size_band(self) -> "SizeBand":
+        return SizeBand.for_count(self.member_count)
+
+
+class SizeBand:
+    """Where a community's size sits against what the seed stories found works."""
+
+    def __init__(self, key: str, label: str, advice: str):
+        self.key, self.label, self.advice = key, label, advice
+
+    @classmethod
+    def for_count(cls, count: int) -> "SizeBand":
+        if count < 3:
+            return cls("fragile", "Fragile", "Under 3 members a community struggles to meet.")
+        if count < 6:
+            return cls("small", "Small", "Works, but few will attend every time; aim for 6 to 15.")
+        if count <= 15:
+            return cls("healthy", "Healthy", "6 to 15 members: the size that works best.")
+        if count <= 25:
+            return cls("large", "Large", "Still workable; above 25 members lose intimacy.")
+        return cls("too-large", "Too large", "Above 25, members lose intimacy; consider splitting.")

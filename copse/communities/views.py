@@ -1,0 +1,140 @@
+"""Community pages: the directory, a community's home, its settings, and the
+programme page where site administrators create communities."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from copse.communities import selectors, services
+from copse.communities.forms import AppointFacilitatorForm, CommunitySettingsForm, NewCommunityForm
+from copse.communities.models import Community
+from copse.core import permissions
+from copse.core.errors import UserFacingError
+from copse.norms.selectors import current_norms
+
+HOME_MEMBER_PREVIEW = 24
+
+
+def directory(request):
+    page = selectors.directory_for(
+        request.user, after=request.GET.get("after"), query=request.GET.get("q", "").strip()[:100]
+    )
+    context = {"page": page, "query": request.GET.get("q", "")}
+    if request.htmx:
+        return render(request, "communities/directory.html#directory-list", context)
+    return render(request, "communities/directory.html", context)
+
+
+def home(request, slug):
+    community = selectors.community_by_slug_for(request.user, slug)
+    standing = permissions.standing(request.user, community)
+    members = list(selectors.members_of(request.user, community, limit=HOME_MEMBER_PREVIEW))
+    context = {
+        "community": community,
+        "standing": standing,
+        "norms": current_norms(community),
+        "members": members,
+        "can_see_members": permissions.can(request.user, "community.view_members", community),
+        "can_manage": permissions.can(request.user, "community.manage", community),
+        "can_contribute": permissions.can(request.user, "community.contribute", community),
+        "needs_norms": standing.is_active_contributor
+        and standing.membership.norms_accepted < community.norms_version,
+        "waiting": selectors.pending_requests(request.user, community).count()
+        if permissions.can(request.user, "community.manage", community)
+        else 0,
+    }
+    return render(request, "communities/home.html", context)
+
+
+def members(request, slug):
+    community = selectors.community_by_slug_for(request.user, slug, "community.view_members")
+    context = {
+        "community": community,
+        "members": selectors.members_of(request.user, community),
+        "can_manage": permissions.can(request.user, "community.manage", community),
+    }
+    return render(request, "communities/members.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_page(request, slug):
+    community = selectors.community_by_slug_for(request.user, slug, "community.manage")
+    form = CommunitySettingsForm(request.POST or None, instance=Community.objects.get(pk=community.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_settings(
+                actor=request.user,
+                community=community,
+                **{f: form.cleaned_data[f] for f in form.Meta.fields},
+            )
+        except UserFacingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Settings saved.")
+            return redirect("communities:settings", slug=community.slug)
+    status = 400 if form.errors else 200
+    return render(
+        request, "communities/settings.html", {"community": community, "form": form}, status=status
+    )
+
+
+def _require_programme(request):
+    permissions.require_or_404(request.user, "programme.manage")
+
+
+@login_required
+def programme(request):
+    _require_programme(request)
+    communities = Community.objects.order_by("name")
+    from copse.memberships.models import JoinRequest, Membership
+
+    facilitators = {}
+    for m in Membership.objects.filter(role="facilitator", status="active").select_related("user"):
+        facilitators.setdefault(m.community_id, []).append(m.user)
+    waiting = {}
+    for cid in JoinRequest.objects.filter(status="pending").values_list("community_id", flat=True):
+        waiting[cid] = waiting.get(cid, 0) + 1
+    rows = [(c, facilitators.get(c.pk, []), waiting.get(c.pk, 0)) for c in communities]
+    return render(request, "communities/programme.html", {"rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_new(request):
+    _require_programme(request)
+    form = NewCommunityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        fields = {f: form.cleaned_data[f] for f in form.Meta.fields}
+        try:
+            community = services.create_community(
+                actor=request.user, facilitators=form.cleaned_data["facilitators"], **fields
+            )
+        except UserFacingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"{community.name} is ready at /c/{community.slug}/.")
+            return redirect(community.get_absolute_url())
+    status = 400 if form.errors else 200
+    return render(request, "communities/programme_new.html", {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appoint_facilitator(request, slug):
+    community = selectors.community_by_slug_for(request.user, slug, "community.manage")
+    form = AppointFacilitatorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.appoint_facilitator(actor=request.user, community=community, user=form.user)
+        messages.success(request, f"{form.user.name} now facilitates {community.name}.")
+        return redirect("memberships:manage", slug=community.slug)
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "communities/appoint_facilitator.html",
+        {"community": community, "form": form},
+        status=status,
+    )
+
+

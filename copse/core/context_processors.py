@@ -1,0 +1,11 @@
+from django.conf import settings
+
+from copse.core import permissions
+
+
+def site(request):
+    user = getattr(request, "user", None)
+    return {
+        "is_site_admin": permissions.is_site_admin(user),
+        "base_url": settings.BASE_URL,
+    }

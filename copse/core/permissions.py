@@ -1,0 +1,294 @@
+"""The one place that decides who may see or do what in Copse.
+
+Every view, selector, and later every search, email, feed, export and API
+endpoint asks `can(user, action, obj)` or uses the queryset helpers below.
+Deny by default: an action not listed here is refused for everyone.
+
+Vocabulary
+- *seated*: an active or on-leave membership in a reading role (member,
+  facilitator, delegate). Seated people read a community's content.
+- *guest presenter*: a role that exists but is scoped to nothing yet; meetings
+  will grant it sight of the meetings it presents at. It reads nothing here.
+- *site admin*: manages organisations, communities and memberships, but reads
+  the content of no `members` or `confidential` community through any page.
+
+When the viewer may not know an object exists, views answer 404 (never 403):
+use `require_or_404`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+security_log = logging.getLogger("copse.security")
+
+READING_ROLES = ("member", "facilitator", "delegate")
+SEATED_STATUSES = ("active", "on_leave")
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What one person is to one community, worked out from at most one query
+    per request (see `_standings`)."""
+
+    membership: object | None = None  # Membership or None
+    pending_request: bool = False
+    pending_invitation: bool = False
+
+    @property
+    def role(self) -> str | None:
+        m = self.membership
+        if m is None:
+            return None
+        if m.status not in SEATED_STATUSES:
+            return "former"
+        return m.role
+
+    @property
+    def is_seated(self) -> bool:
+        return self.role in READING_ROLES
+
+    @property
+    def is_facilitator(self) -> bool:
+        m = self.membership
+        return m is not None and m.status == "active" and m.role == "facilitator"
+
+    @property
+    def is_active_contributor(self) -> bool:
+        m = self.membership
+        return (
+            m is not None
+            and m.status == "active"
+            and m.role in ("member", "facilitator")
+        )
+
+
+NO_STANDING = Standing()
+
+
+def _is_signed_in(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def is_site_admin(user) -> bool:
+    return _is_signed_in(user) and bool(user.is_staff)
+
+
+def _standings(user) -> dict[int, Standing]:
+    """All of the user's standings, cached on the user object for the request.
+
+    Three small queries at most, independent of how many communities exist.
+    """
+    cache = getattr(user, "_copse_standings", None)
+    if cache is not None:
+        return cache
+    from copse.memberships.models import Invitation, JoinRequest, Membership
+
+    memberships = {m.community_id: m for m in Membership.objects.filter(user=user)}
+    requested = set(
+        JoinRequest.objects.filter(user=user, status="pending").values_list(
+            "community_id", flat=True
+        )
+    )
+    invited = set(
+        Invitation.objects.filter(
+            email=user.email, accepted_at__isnull=True, revoked_at__isnull=True
+        ).values_list("community_id", flat=True)
+    )
+    cache = {
+        community_id: Standing(
+            membership=memberships.get(community_id),
+            pending_request=community_id in requested,
+            pending_invitation=community_id in invited,
+        )
+        for community_id in set(memberships) | requested | invited
+    }
+    user._copse_standings = cache
+    return cache
+
+
+def forget_standings(user) -> None:
+    """Call after a service changed the user's memberships within a request."""
+    if hasattr(user, "_copse_standings"):
+        del user._copse_standings
+
+
+def standing(user, community) -> Standing:
+    if not _is_signed_in(user):
+        return NO_STANDING
+    return _standings(user).get(community.pk, NO_STANDING)
+
+
+# --- Rules ------------------------------------------------------------------
+# Each rule takes (user, community, standing) and returns a bool.
+
+
+def _may_view(user, community, st: Standing) -> bool:
+    """Know the community exists: see its name, purpose, goals and norms."""
+    if community.listed or community.visibility == "open":
+        return True
+    if is_site_admin(user):
+        return True
+    return st.is_seated or st.pending_request or st.pending_invitation
+
+
+def _may_read(user, community, st: Standing) -> bool:
+    """Read the community's content (conversations, library, meetings...)."""
+    if community.visibility == "open":
+        return True
+    return st.is_seated
+
+
+def _may_view_members(user, community, st: Standing) -> bool:
+    if st.is_seated:
+        return True
+    if is_site_admin(user):
+        return True  # admins manage memberships; a member list is not content
+    return community.visibility == "open" and _is_signed_in(user)
+
+
+def _may_contribute(user, community, st: Standing) -> bool:
+    return st.is_active_contributor and st.membership.norms_accepted >= community.norms_version
+
+
+def _may_join(user, community, st: Standing) -> bool:
+    if not _is_signed_in(user) or st.is_seated or st.role == "guest_presenter":
+        return False
+    if community.join_policy == "open":
+        return _may_view(user, community, st)
+    # Invitees join through their invitation whatever the policy.
+    return st.pending_invitation
+
+
+def _may_request(user, community, st: Standing) -> bool:
+    return (
+        _is_signed_in(user)
+        and community.join_policy == "request"
+        and not st.is_seated
+        and not st.pending_request
+        and _may_view(user, community, st)
+    )
+
+
+def _may_leave(user, community, st: Standing) -> bool:
+    return st.is_seated or st.role == "guest_presenter"
+
+
+def _may_manage(user, community, st: Standing) -> bool:
+    """Settings, requests, invitations, roles and removals."""
+    return st.is_facilitator or is_site_admin(user)
+
+
+def _may_publish_norms(user, community, st: Standing) -> bool:
+    # Norms are the members' own; the site operator does not write them.
+    return st.is_facilitator
+
+
+def _may_view_norms_acceptance(user, community, st: Standing) -> bool:
+    return st.is_facilitator
+
+
+COMMUNITY_RULES = {
+    "community.view": _may_view,
+    "community.read": _may_read,
+    "community.view_members": _may_view_members,
+    "community.contribute": _may_contribute,
+    "community.join": _may_join,
+    "community.request": _may_request,
+    "community.leave": _may_leave,
+    "community.manage": _may_manage,
+    "community.invite": _may_manage,
+    "community.view_audit": _may_manage,
+    "community.publish_norms": _may_publish_norms,
+    "community.view_norms_acceptance": _may_view_norms_acceptance,
+}
+
+SITE_RULES = {
+    "programme.manage": is_site_admin,
+    "audit.view_all": is_site_admin,
+}
+
+
+def can(user, action: str, obj=None) -> bool:
+    """True when `user` may do `action` to `obj`. Unknown actions are denied."""
+    if user is not None and user.is_authenticated and not user.is_active:
+        return False
+    if action in SITE_RULES:
+        return SITE_RULES[action](user)
+    rule = COMMUNITY_RULES.get(action)
+    if rule is None or obj is None:
+        return False
+    community = _community_of(obj)
+    return rule(user, community, standing(user, community))
+
+
+def _community_of(obj):
+    from copse.communities.models import Community
+
+    if isinstance(obj, Community):
+        return obj
+    return obj.community
+
+
+def require_or_404(user, action: str, obj=None) -> None:
+    """Raise Http404 (the same page as a missing object) unless allowed.
+
+    Denials are logged without content: who, what action, which object id.
+    """
+    if can(user, action, obj):
+        return
+    security_log.info(
+        "authorization denied user=%s action=%s object=%s:%s",
+        getattr(user, "pk", None),
+        action,
+        type(obj).__name__ if obj is not None else "-",
+        getattr(obj, "pk", "-"),
+    )
+    raise Http404
+
+
+# --- Querysets ----------------------------------------------------------------
+
+
+def _seated_community_ids(user) -> list[int]:
+    return [cid for cid, st in _standings(user).items() if st.is_seated]
+
+
+def visible_communities(user) -> QuerySet:
+    """Communities whose existence the user may know (the `community.view` rule)."""
+    from copse.communities.models import Community
+
+    everyone = Q(listed=True) | Q(visibility="open")
+    if not _is_signed_in(user):
+        return Community.objects.filter(everyone)
+    if is_site_admin(user):
+        return Community.objects.all()
+    known = [
+        cid
+        for cid, st in _standings(user).items()
+        if st.is_seated or st.pending_request or st.pending_invitation
+    ]
+    return Community.objects.filter(everyone | Q(pk__in=known))
+
+
+def readable_communities(user) -> QuerySet:
+    """Communities whose content the user may read (the `community.read` rule)."""
+    from copse.communities.models import Community
+
+    open_ones = Q(visibility="open")
+    if not _is_signed_in(user):
+        return Community.objects.filter(open_ones)
+    return Community.objects.filter(open_ones | Q(pk__in=_seated_community_ids(user)))
+
+
+def readable_q(user, prefix: str = "community") -> Q:
+    """A filter for any content model with a `community` foreign key, for use
+    inside a larger query (search, feeds, exports): `Model.objects.filter(readable_q(u))`."""
+    open_ones = Q(**{f"{prefix}__visibility": "open"})
+    if not _is_signed_in(user):
+        return open_ones
+    return open_ones | Q(**{f"{prefix}_id__in": _seated_community_ids(user)})

@@ -1,0 +1,78 @@
+"""Factories for tests and benchmarks: people, organisations and communities
+in a given standing, made through the same services the product uses."""
+
+import itertools
+
+from copse.accounts.models import User
+from copse.communities.models import Community
+from copse.memberships.models import Invitation, JoinRequest, Membership
+from copse.organisations.models import Organisation
+
+_counter = itertools.count(1)
+PASSWORD = "copse-test-password"
+
+
+def make_organisation(name: str | None = None, kind: str = "company") -> Organisation:
+    return Organisation.objects.create(name=name or f"Organisation {next(_counter)}", kind=kind)
+
+
+def make_user(email: str | None = None, *, name: str | None = None, organisation=None, **extra) -> User:
+    n = next(_counter)
+    user = User.objects.create_user(
+        email=email or f"person{n}@example.com",
+        password=PASSWORD,
+        display_name=name or f"Person {n}",
+        organisation=organisation,
+        **extra,
+    )
+    # allauth needs a verified EmailAddress to let the person sign in.
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def make_site_admin(**kwargs) -> User:
+    return make_user(is_staff=True, **kwargs)
+
+
+def make_community(slug: str | None = None, **fields) -> Community:
+    n = next(_counter)
+    defaults = {
+        "name": f"Community {n}",
+        "slug": slug or f"community-{n}",
+        "purpose": "Peers who share a concern and learn together.",
+        "visibility": Community.Visibility.MEMBERS,
+        "join_policy": Community.JoinPolicy.REQUEST,
+    }
+    defaults.update(fields)
+    return Community.objects.create(**defaults)
+
+
+def seat(community: Community, user: User, role: str = "member", status: str = "active", principal=None):
+    """Put `user` in `community` directly (no caps, no audit): for arranging tests."""
+    membership, _ = Membership.objects.update_or_create(
+        community=community,
+        user=user,
+        defaults={
+            "role": role,
+            "status": status,
+            "organisation": user.organisation,
+            "principal": principal,
+            "norms_accepted": community.norms_version,
+        },
+    )
+    counted = Membership.objects.filter(
+        community=community, status__in=Membership.SEATED, role__in=["member", "facilitator"]
+    ).count()
+    Community.objects.filter(pk=community.pk).update(member_count=counted)
+    community.member_count = counted
+    return membership
+
+
+def request_join(community: Community, user: User) -> JoinRequest:
+    return JoinRequest.objects.create(community=community, user=user, note="Please let me in.")
+
+
+def invite_email(community: Community, email: str, invited_by=None) -> Invitation:
+    return Invitation.objects.create(community=community, email=email, invited_by=invited_by)

@@ -1,0 +1,94 @@
+from django import forms
+
+from copse.memberships.models import Membership
+
+
+class AcceptNormsForm(forms.Form):
+    """Joining requires accepting the norms version the person was shown."""
+
+    norms_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    accept = forms.BooleanField(
+        label="I have read these norms and agree to keep them",
+        error_messages={"required": "Please accept the norms to join."},
+    )
+
+    def __init__(self, *args, norms_required: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not norms_required:
+            self.fields["accept"].required = False
+            self.fields["accept"].widget = forms.HiddenInput()
+
+
+class JoinRequestForm(forms.Form):
+    note = forms.CharField(
+        label="A note for the facilitators",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Who you are and why you would like to join. Facilitators read this.",
+    )
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label="Email address")
+    role = forms.ChoiceField(
+        choices=[
+            (Membership.Role.MEMBER, "Member"),
+            (Membership.Role.FACILITATOR, "Facilitator"),
+            (Membership.Role.GUEST_PRESENTER, "Guest presenter"),
+        ],
+        initial=Membership.Role.MEMBER,
+    )
+    message = forms.CharField(
+        label="A personal message",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class RemovalForm(forms.Form):
+    reason = forms.CharField(
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The member is told this reason, and it is kept in the audit log.",
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline")])
+    note = forms.CharField(required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(
+        choices=[
+            (Membership.Role.MEMBER, "Member"),
+            (Membership.Role.FACILITATOR, "Facilitator"),
+            (Membership.Role.GUEST_PRESENTER, "Guest presenter"),
+        ]
+    )
+
+
+class DelegateForm(forms.Form):
+    email = forms.EmailField(label="Delegate's email address", help_text="They need a Copse account.")
+    principal = forms.ModelChoiceField(queryset=Membership.objects.none(), label="On behalf of")
+
+    def __init__(self, *args, community=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["principal"].queryset = (
+            Membership.objects.filter(
+                community=community, status__in=Membership.SEATED, role__in=["member", "facilitator"]
+            ).select_related("user")
+        )
+        self.fields["principal"].label_from_instance = lambda m: m.user.name
+
+    def clean_email(self):
+        from copse.accounts.identity import normalize_email
+        from copse.accounts.models import User
+
+        user = User.objects.filter(email=normalize_email(self.cleaned_data["email"])).first()
+        if user is None:
+            raise forms.ValidationError("No one with this address has an account yet; invite them first.")
+        self.user = user
+        return user.email

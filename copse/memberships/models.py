@@ -1,0 +1,136 @@
+"""Who belongs to a community, in which role, and how they got there."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Membership(models.Model):
+    """One person's place in one community. Rows are kept when people leave,
+    so authorship of past content remains and history is auditable."""
+
+    class Role(models.TextChoices):
+        MEMBER = "member", "Member"
+        FACILITATOR = "facilitator", "Facilitator"
+        DELEGATE = "delegate", "Delegate"
+        GUEST_PRESENTER = "guest_presenter", "Guest presenter"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        ON_LEAVE = "on_leave", "On leave"
+        LEFT = "left", "Left"
+        REMOVED = "removed", "Removed"
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # The organisation this person represents here, fixed at joining for the cap.
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="memberships",
+    )
+    # A delegate attends and reads on behalf of a principal who stepped back.
+    principal = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="delegates"
+    )
+    # The norms version this person last accepted; below the community's
+    # current version they can read but not contribute.
+    norms_accepted = models.PositiveIntegerField(default=0)
+    joined_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["community", "user__display_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "user"], name="one_membership_per_person")
+        ]
+        indexes = [models.Index(fields=["user", "status"]), models.Index(fields=["community", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.community} ({self.role}, {self.status})"
+
+    # Statuses that count towards size and caps (on leave still holds a seat).
+    SEATED = (Status.ACTIVE, Status.ON_LEAVE)
+
+    @property
+    def is_current(self) -> bool:
+        return self.status in self.SEATED
+
+
+def seated_q(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}status__in": Membership.SEATED}) & ~Q(
+        **{f"{prefix}role": Membership.Role.GUEST_PRESENTER}
+    )
+
+
+class JoinRequest(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="join_requests"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests"
+    )
+    note = models.TextField(blank=True, max_length=2000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "user"],
+                condition=Q(status="pending"),
+                name="one_pending_request_per_person",
+            )
+        ]
+
+
+class Invitation(models.Model):
+    """A single-use, expiring invitation. The emailed link carries a signed token
+    naming this row; `accepted_at` makes it single-use."""
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    role = models.CharField(
+        max_length=20, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
+    message = models.TextField(blank=True, max_length=2000)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["email"])]
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None

@@ -1,0 +1,62 @@
+"""Background work for memberships: telling people what happened by email."""
+
+from django.urls import reverse
+from django_tasks import task
+
+from copse.core.mail import send_templated
+
+
+@task()
+def send_invitation(invitation_id: int) -> None:
+    from copse.memberships.models import Invitation
+    from copse.memberships.services import invitation_url
+
+    invitation = Invitation.objects.select_related("community", "invited_by").get(pk=invitation_id)
+    if not invitation.is_open:
+        return
+    send_templated(
+        to=invitation.email,
+        template="memberships/email/invitation",
+        context={"invitation": invitation, "url": invitation_url(invitation)},
+    )
+
+
+@task()
+def tell_facilitators_of_request(join_request_id: int) -> None:
+    from copse.memberships.models import JoinRequest, Membership
+
+    join_request = JoinRequest.objects.select_related("community", "user").get(pk=join_request_id)
+    facilitators = Membership.objects.filter(
+        community=join_request.community, role="facilitator", status="active"
+    ).select_related("user")
+    path = reverse("memberships:manage", kwargs={"slug": join_request.community.slug})
+    for facilitator in facilitators:
+        send_templated(
+            to=facilitator.user.email,
+            template="memberships/email/request_received",
+            context={"join_request": join_request, "path": path},
+        )
+
+
+@task()
+def tell_requester_of_decision(join_request_id: int) -> None:
+    from copse.memberships.models import JoinRequest
+
+    join_request = JoinRequest.objects.select_related("community", "user").get(pk=join_request_id)
+    send_templated(
+        to=join_request.user.email,
+        template="memberships/email/request_decided",
+        context={"join_request": join_request, "path": join_request.community.get_absolute_url()},
+    )
+
+
+@task()
+def tell_removed_member(membership_id: int) -> None:
+    from copse.memberships.models import Membership
+
+    membership = Membership.objects.select_related("community", "user").get(pk=membership_id)
+    send_templated(
+        to=membership.user.email,
+        template="memberships/email/removed",
+        context={"membership": membership},
+    )

@@ -1,0 +1,322 @@
+"""Membership pages: joining, asking, invitations, leaving, and the facilitator's
+members page. Views parse input and call memberships.services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from allauth.account.adapter import get_adapter
+
+from copse.communities.selectors import community_by_slug_for, members_of, pending_requests
+from copse.core import permissions
+from copse.core.errors import UserFacingError
+from copse.memberships import selectors, services
+from copse.memberships.forms import (
+    AcceptNormsForm,
+    DecisionForm,
+    DelegateForm,
+    InvitationForm,
+    JoinRequestForm,
+    RemovalForm,
+    RoleForm,
+)
+from copse.memberships.models import Invitation, JoinRequest, Membership
+from copse.norms.selectors import current_norms
+
+
+def _norms_form(request, community):
+    norms = current_norms(community)
+    form = AcceptNormsForm(
+        request.POST or None,
+        initial={"norms_version": community.norms_version},
+        norms_required=norms is not None,
+    )
+    return norms, form
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def join(request, slug):
+    community = community_by_slug_for(request.user, slug)
+    if permissions.standing(request.user, community).is_seated:
+        return redirect(community.get_absolute_url())
+    permissions.require_or_404(request.user, "community.join", community)
+    norms, form = _norms_form(request, community)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.join_community(
+                actor=request.user,
+                community=community,
+                accepted_norms_version=form.cleaned_data["norms_version"],
+            )
+        except services.NormsNotAccepted as error:
+            form.add_error(None, error.message)
+            norms, _ = _norms_form(request, community)
+        except UserFacingError as error:
+            return render(
+                request,
+                "core/error.html",
+                {"title": error.title, "message": error.message},
+                status=error.status,
+            )
+        else:
+            messages.success(request, f"Welcome to {community.name}.")
+            return redirect(community.get_absolute_url())
+    return render(
+        request,
+        "memberships/join.html",
+        {"community": community, "norms": norms, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_to_join(request, slug):
+    community = community_by_slug_for(request.user, slug)
+    standing = permissions.standing(request.user, community)
+    if standing.is_seated or standing.pending_request:
+        return redirect(community.get_absolute_url())
+    permissions.require_or_404(request.user, "community.request", community)
+    form = JoinRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_to_join(
+                actor=request.user, community=community, note=form.cleaned_data["note"]
+            )
+        except UserFacingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, "Your request is with the facilitators. You will hear by email either way."
+            )
+            return redirect(community.get_absolute_url())
+    return render(
+        request,
+        "memberships/request.html",
+        {"community": community, "form": form, "norms": current_norms(community)},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def withdraw_request(request, slug):
+    community = community_by_slug_for(request.user, slug)
+    join_request = JoinRequest.objects.filter(
+        community=community, user=request.user, status=JoinRequest.Status.PENDING
+    ).first()
+    if join_request is None:
+        return redirect(community.get_absolute_url())
+    services.withdraw_request(actor=request.user, join_request=join_request)
+    messages.success(request, "Your request was withdrawn.")
+    return redirect("communities:directory")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def leave(request, slug):
+    community = community_by_slug_for(request.user, slug)
+    permissions.require_or_404(request.user, "community.leave", community)
+    if request.method == "POST":
+        services.leave(actor=request.user, community=community)
+        messages.success(request, f"You left {community.name}. What you wrote there remains.")
+        return redirect("communities:directory")
+    return render(request, "memberships/leave.html", {"community": community})
+
+
+@login_required
+@require_POST
+def on_leave(request, slug):
+    community = community_by_slug_for(request.user, slug)
+    permissions.require_or_404(request.user, "community.leave", community)
+    going = request.POST.get("on_leave") == "1"
+    services.set_on_leave(actor=request.user, community=community, on_leave=going)
+    messages.success(request, "You are on leave." if going else "Welcome back.")
+    return redirect(community.get_absolute_url())
+
+
+@login_required
+def manage(request, slug):
+    community = community_by_slug_for(request.user, slug, "community.manage")
+    context = {
+        "community": community,
+        "requests": pending_requests(request.user, community),
+        "invitations": selectors.open_invitations(community),
+        "members": members_of(request.user, community),
+        "guests": selectors.guest_presenters(community),
+        "former": selectors.former_members(community),
+        "invite_form": InvitationForm(),
+        "delegate_form": DelegateForm(community=community),
+        "band": community.size_band,
+    }
+    return render(request, "memberships/manage.html", context)
+
+
+@login_required
+@require_POST
+def decide(request, slug, request_id):
+    community = community_by_slug_for(request.user, slug, "community.manage")
+    join_request = get_object_or_404(JoinRequest, pk=request_id, community=community)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose approve or decline.")
+        return redirect("memberships:manage", slug=slug)
+    approve = form.cleaned_data["decision"] == "approve"
+    try:
+        services.decide_request(
+            actor=request.user, join_request=join_request, approve=approve, note=form.cleaned_data["note"]
+        )
+    except UserFacingError as error:
+        messages.error(request, error.message)
+    else:
+        verb = "approved" if approve else "declined"
+        messages.success(request, f"{join_request.user.name}'s request was {verb}; they have been told.")
+    return redirect("memberships:manage", slug=slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite(request, slug):
+    community = community_by_slug_for(request.user, slug, "community.invite")
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invite(actor=request.user, community=community, **form.cleaned_data)
+        except UserFacingError as error:
+            form.add_error("email", error.message)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("memberships:manage", slug=slug)
+    return render(
+        request,
+        "memberships/invite.html",
+        {"community": community, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def revoke_invitation(request, slug, invitation_id):
+    community = community_by_slug_for(request.user, slug, "community.invite")
+    invitation = get_object_or_404(Invitation, pk=invitation_id, community=community)
+    services.revoke_invitation(actor=request.user, invitation=invitation)
+    messages.success(request, f"The invitation to {invitation.email} was withdrawn.")
+    return redirect("memberships:manage", slug=slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def remove(request, slug, membership_id):
+    community = community_by_slug_for(request.user, slug, "community.manage")
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), pk=membership_id, community=community
+    )
+    form = RemovalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.remove_member(
+                actor=request.user, membership=membership, reason=form.cleaned_data["reason"]
+            )
+        except UserFacingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"{membership.user.name} was removed and told why.")
+            return redirect("memberships:manage", slug=slug)
+    return render(
+        request,
+        "memberships/remove.html",
+        {"community": community, "membership": membership, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def change_role(request, slug, membership_id):
+    community = community_by_slug_for(request.user, slug, "community.manage")
+    membership = get_object_or_404(Membership, pk=membership_id, community=community)
+    form = RoleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_role(actor=request.user, membership=membership, role=form.cleaned_data["role"])
+        except UserFacingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Role changed.")
+    else:
+        messages.error(request, "Choose a role.")
+    return redirect("memberships:manage", slug=slug)
+
+
+@login_required
+@require_POST
+def appoint_delegate(request, slug):
+    community = community_by_slug_for(request.user, slug, "community.manage")
+    form = DelegateForm(request.POST, community=community)
+    if form.is_valid():
+        try:
+            services.appoint_delegate(
+                actor=request.user,
+                community=community,
+                delegate_user=form.user,
+                principal=form.cleaned_data["principal"],
+            )
+        except UserFacingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"{form.user.name} now reads on behalf of {form.cleaned_data['principal'].user.name}.")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("memberships:manage", slug=slug)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request, token):
+    """The emailed link. Signed-out visitors are sent through sign-up or sign-in
+    and come back here; the invited address counts as verified."""
+    try:
+        invitation = services.invitation_from_token(token)
+    except services.InvitationInvalid as error:
+        return render(
+            request, "core/error.html", {"title": error.title, "message": error.message}, status=410
+        )
+    community = invitation.community
+    if not request.user.is_authenticated:
+        # The link reached this address, so sign-up with it needs no second check.
+        get_adapter(request).stash_verified_email(request, invitation.email)
+        return render(
+            request,
+            "memberships/invitation_signed_out.html",
+            {"invitation": invitation, "community": community, "next": request.get_full_path()},
+        )
+    norms, form = _norms_form(request, community)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.accept_invitation(
+                actor=request.user,
+                invitation=invitation,
+                accepted_norms_version=form.cleaned_data["norms_version"],
+            )
+        except services.NormsNotAccepted as error:
+            form.add_error(None, error.message)
+        except UserFacingError as error:
+            return render(
+                request,
+                "core/error.html",
+                {"title": error.title, "message": error.message},
+                status=error.status,
+            )
+        else:
+            messages.success(request, f"Welcome to {community.name}.")
+            return redirect(community.get_absolute_url())
+    return render(
+        request,
+        "memberships/invitation.html",
+        {"invitation": invitation, "community": community, "norms": norms, "form": form},
+        status=400 if form.errors else 200,
+    )

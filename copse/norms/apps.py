@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NormsConfig(AppConfig):
+    name = "copse.norms"
+    label = "norms"

@@ -1,0 +1,10 @@
+"""Settings for the test suite: the real settings with COPSE_TESTING switched on
+(fast password hashing, tasks run immediately, mail kept in memory)."""
+
+import os
+
+os.environ["COPSE_TESTING"] = "1"
+
+from copse.settings import *  # noqa: E402, F403
+
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,0 +1,23 @@
+"""Top-level URLs. Every pattern here must appear in the authorization matrix
+(copse/core/tests/test_authorization_matrix.py)."""
+
+from django.urls import include, path
+
+from copse.core import views as core_views
+
+handler400 = "copse.core.views.bad_request"
+handler403 = "copse.core.views.permission_denied"
+handler404 = "copse.core.views.page_not_found"
+handler500 = "copse.core.views.server_error"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("accounts/", include("copse.accounts.urls")),
+    path("", include("copse.communities.urls")),
+    path("", include("copse.memberships.urls")),
+    path("", include("copse.norms.urls")),
+    path("", include("copse.audit.urls")),
+    path("", include("copse.organisations.urls")),
+]
