@@ -16,7 +16,9 @@ def make_organisation(name: str | None = None, kind: str = "company") -> Organis
     return Organisation.objects.create(name=name or f"Organisation {next(_counter)}", kind=kind)
 
 
-def make_user(email: str | None = None, *, name: str | None = None, organisation=None, **extra) -> User:
+def make_user(
+    email: str | None = None, *, name: str | None = None, organisation=None, **extra
+) -> User:
     n = next(_counter)
     user = User.objects.create_user(
         email=email or f"person{n}@example.com",
@@ -49,7 +51,9 @@ def make_community(slug: str | None = None, **fields) -> Community:
     return Community.objects.create(**defaults)
 
 
-def seat(community: Community, user: User, role: str = "member", status: str = "active", principal=None):
+def seat(
+    community: Community, user: User, role: str = "member", status: str = "active", principal=None
+):
     """Put `user` in `community` directly (no caps, no audit): for arranging tests."""
     membership, _ = Membership.objects.update_or_create(
         community=community,

@@ -1,0 +1,253 @@
+"""Every URL in the URLconf against every role the permission core knows.
+
+Adding a URL without adding it here fails `test_every_url_is_in_the_matrix`:
+a new way of showing content must state who may reach it.
+
+The community under test is confidential and unlisted, so anyone without a
+standing in it must not learn it exists: they get the same 404 as for a
+missing page, and the page never names the community.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from copse.memberships.models import Invitation, JoinRequest, Membership
+from copse.memberships.services import invitation_token
+from copse.norms.models import NormsVersion
+
+ROLES = [
+    "anonymous",
+    "non_member",
+    "requester",
+    "invitee",
+    "member",
+    "delegate",
+    "guest_presenter",
+    "facilitator",
+    "former_member",
+    "site_admin",
+]
+
+# Shorthands: one status per role, in ROLES order.
+#                an   nm   rq   iv   mb   dl   gp   fc   fm   sa
+EVERYONE_200 = [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]
+KNOWS_OF = [404, 404, 200, 200, 200, 200, 404, 200, 404, 200]
+SEES_MEMBERS = [404, 404, 404, 404, 200, 200, 404, 200, 404, 200]
+MANAGES = [302, 404, 404, 404, 404, 404, 404, 200, 404, 200]
+MANAGES_POST = [302, 404, 404, 404, 404, 404, 404, 302, 404, 302]
+FACILITATES = [302, 404, 404, 404, 404, 404, 404, 200, 404, 404]
+PROGRAMME = [302, 404, 404, 404, 404, 404, 404, 404, 404, 200]
+SIGNED_IN = [302, 200, 200, 200, 200, 200, 200, 200, 200, 200]
+SEATED_POST = [302, 404, 404, 404, 302, 302, 404, 302, 404, 404]
+
+
+def _slug(ctx):
+    return {"slug": "circle"}
+
+
+# name: (kwargs(ctx), method, query string, data(ctx), expected statuses)
+MATRIX = {
+    "home": (None, "get", "", None, [302] * 10),
+    "healthz": (None, "get", "", None, EVERYONE_200),
+    "communities:directory": (None, "get", "", None, EVERYONE_200),
+    "communities:home": (_slug, "get", "", None, KNOWS_OF),
+    "communities:members": (_slug, "get", "", None, SEES_MEMBERS),
+    "communities:settings": (_slug, "get", "", None, MANAGES),
+    "communities:appoint_facilitator": (_slug, "get", "", None, MANAGES),
+    "communities:programme": (None, "get", "", None, PROGRAMME),
+    "communities:programme_new": (None, "get", "", None, PROGRAMME),
+    #                                                        an   nm   rq   iv   mb   dl   gp   fc   fm   sa
+    "memberships:join": (
+        _slug,
+        "get",
+        "",
+        None,
+        [302, 404, 404, 200, 302, 302, 404, 302, 404, 404],
+    ),
+    "memberships:request": (
+        _slug,
+        "get",
+        "",
+        None,
+        [302, 404, 302, 200, 302, 302, 404, 302, 404, 200],
+    ),
+    "memberships:withdraw_request": (
+        _slug,
+        "post",
+        "",
+        None,
+        [302, 404, 302, 302, 302, 302, 404, 302, 404, 302],
+    ),
+    "memberships:leave": (
+        _slug,
+        "get",
+        "",
+        None,
+        [302, 404, 404, 404, 200, 200, 404, 200, 404, 404],
+    ),
+    "memberships:on_leave": (_slug, "post", "", lambda ctx: {"on_leave": "1"}, SEATED_POST),
+    "memberships:manage": (_slug, "get", "", None, MANAGES),
+    "memberships:decide": (
+        lambda ctx: {"slug": "circle", "request_id": ctx["request_id"]},
+        "post",
+        "",
+        lambda ctx: {"decision": "decline"},
+        MANAGES_POST,
+    ),
+    "memberships:invite": (_slug, "get", "", None, MANAGES),
+    "memberships:revoke_invitation": (
+        lambda ctx: {"slug": "circle", "invitation_id": ctx["invitation_id"]},
+        "post",
+        "",
+        None,
+        MANAGES_POST,
+    ),
+    "memberships:remove": (
+        lambda ctx: {"slug": "circle", "membership_id": ctx["membership_id"]},
+        "get",
+        "",
+        None,
+        MANAGES,
+    ),
+    "memberships:role": (
+        lambda ctx: {"slug": "circle", "membership_id": ctx["membership_id"]},
+        "post",
+        "",
+        lambda ctx: {"role": "member"},
+        MANAGES_POST,
+    ),
+    "memberships:appoint_delegate": (_slug, "post", "", None, MANAGES_POST),
+    # The link itself is the credential: whoever holds it sees the invitation.
+    "memberships:invitation": (lambda ctx: {"token": ctx["token"]}, "get", "", None, EVERYONE_200),
+    "norms:current": (_slug, "get", "", None, KNOWS_OF),
+    "norms:version": (lambda ctx: {"slug": "circle", "number": 1}, "get", "", None, KNOWS_OF),
+    "norms:diff": (_slug, "get", "?from=1&to=2", None, KNOWS_OF),
+    "norms:edit": (_slug, "get", "", None, FACILITATES),
+    "norms:accept": (_slug, "post", "", lambda ctx: {"norms_version": "2"}, SEATED_POST),
+    "norms:acceptance": (_slug, "get", "", None, FACILITATES),
+    "audit:community": (_slug, "get", "", None, MANAGES),
+    "audit:all": (None, "get", "", None, PROGRAMME),
+    "organisations:list": (None, "get", "", None, PROGRAMME),
+    "organisations:new": (None, "get", "", None, PROGRAMME),
+    "organisations:edit": (lambda ctx: {"pk": ctx["organisation_id"]}, "get", "", None, PROGRAMME),
+    "accounts:profile": (None, "get", "", None, SIGNED_IN),
+}
+
+# django-allauth's account pages show no community content; each is requested
+# by every role and must answer without a server error or a community's name.
+ACCOUNT_PAGES = {
+    "account_login": {},
+    "account_logout": {},
+    "account_inactive": {},
+    "account_signup": {},
+    "account_reauthenticate": {},
+    "account_email": {},
+    "account_email_verification_sent": {},
+    "account_change_password": {},
+    "account_set_password": {},
+    "account_reset_password": {},
+    "account_confirm_login_code": {},
+    "account_confirm_email": {"key": "not-a-real-key"},
+    "account_reset_password_from_key_done": {},
+    "account_reset_password_from_key": {"uidb36": "1", "key": "bad-key"},
+    "account_reset_password_done": {},
+    "mfa_index": {},
+    "mfa_authenticate": {},
+    "mfa_reauthenticate": {},
+    "mfa_activate_totp": {},
+    "mfa_deactivate_totp": {},
+    "mfa_view_recovery_codes": {},
+    "mfa_generate_recovery_codes": {},
+    "mfa_download_recovery_codes": {},
+}
+
+
+def _all_url_names(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+            yield from _all_url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            yield namespace + (pattern.name or f"<unnamed {pattern.pattern}>")
+
+
+def test_every_url_is_in_the_matrix():
+    names = set(_all_url_names(get_resolver().url_patterns))
+    missing = names - set(MATRIX) - set(ACCOUNT_PAGES)
+    stale = (set(MATRIX) | set(ACCOUNT_PAGES)) - names
+    assert not missing, f"URLs without an authorization row: {sorted(missing)}"
+    assert not stale, f"Matrix rows for URLs that no longer exist: {sorted(stale)}"
+
+
+@pytest.fixture
+def world(roles):
+    community, people = roles
+    for number, body in (
+        (1, "What is said here stays here."),
+        (2, "What is said here stays here.\nBe on time."),
+    ):
+        NormsVersion.objects.create(
+            community=community, number=number, body=body, change_note=f"v{number}"
+        )
+    community.norms_version = 2
+    community.save(update_fields=["norms_version"])
+    Membership.objects.filter(community=community).update(norms_accepted=2)
+    invitation = Invitation.objects.get(community=community, email="invitee@example.com")
+    ctx = {
+        "request_id": JoinRequest.objects.get(community=community).pk,
+        "invitation_id": invitation.pk,
+        "membership_id": Membership.objects.get(community=community, user=people["member"]).pk,
+        "token": invitation_token(invitation),
+        "organisation_id": people["member"].organisation_id,
+    }
+    return community, people, ctx
+
+
+def _client_for(client, people, role):
+    if people[role] is not None:
+        client.force_login(people[role])
+    return client
+
+
+CASES = [(name, role) for name in MATRIX for role in ROLES]
+
+
+@pytest.mark.parametrize(("name", "role"), CASES, ids=[f"{n}-{r}" for n, r in CASES])
+def test_url_answers_each_role_as_the_matrix_says(client, world, name, role):
+    community, people, ctx = world
+    kwargs_of, method, query, data_of, expected = MATRIX[name]
+    url = reverse(name, kwargs=kwargs_of(ctx) if kwargs_of else None) + query
+    _client_for(client, people, role)
+    response = getattr(client, method)(url, data_of(ctx) if data_of else {})
+    want = expected[ROLES.index(role)]
+    assert response.status_code == want, f"{method.upper()} {url} as {role}"
+    if response.status_code == 404:
+        assert community.name.encode() not in response.content
+        assert b"Page not found" in response.content
+    if response.status_code == 302 and role == "anonymous" and want == 302 and name != "home":
+        assert "/accounts/login/" in response["Location"]
+
+
+ACCOUNT_CASES = [(name, role) for name in ACCOUNT_PAGES for role in ROLES]
+
+
+@pytest.mark.parametrize(
+    ("name", "role"), ACCOUNT_CASES, ids=[f"{n}-{r}" for n, r in ACCOUNT_CASES]
+)
+def test_account_pages_never_fail_nor_name_a_community(client, world, name, role):
+    community, people, _ = world
+    _client_for(client, people, role)
+    response = client.get(reverse(name, kwargs=ACCOUNT_PAGES[name] or None))
+    assert response.status_code < 500
+    assert community.name.encode() not in response.content
+
+
+def test_site_admin_reaches_no_content_of_a_confidential_community(client, world):
+    """Admins manage memberships, but reading (the community.read rule) stays closed."""
+    from copse.core import permissions
+
+    community, people, _ = world
+    assert permissions.can(people["site_admin"], "community.manage", community)
+    assert not permissions.can(people["site_admin"], "community.read", community)
+    assert not permissions.can(people["site_admin"], "community.contribute", community)
+    assert not permissions.can(people["site_admin"], "community.publish_norms", community)
