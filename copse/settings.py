@@ -268,7 +268,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
         "copse": {"handlers": ["console"], "level": "INFO", "propagate": True},
-        "copse.security": {"handlers": ["console"], "level": "INFO", "propagate": True},
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
