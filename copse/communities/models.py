@@ -4,7 +4,14 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-DEFAULT_TOPIC_AREAS = ["People", "Leadership", "Relationships", "Technology", "Processes", "Metrics"]
+DEFAULT_TOPIC_AREAS = [
+    "People",
+    "Leadership",
+    "Relationships",
+    "Technology",
+    "Processes",
+    "Metrics",
+]
 
 
 def default_topic_areas() -> list[str]:
@@ -28,7 +35,9 @@ class Community(models.Model):
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60, unique=True)
-    purpose = models.TextField(help_text="The domain: the shared concern that brings members together.")
+    purpose = models.TextField(
+        help_text="The domain: the shared concern that brings members together."
+    )
     goals = models.TextField(blank=True, help_text="Markdown. What the community sets out to do.")
     topic_areas = models.JSONField(default=default_topic_areas, blank=True)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CROSS_ORGANISATION)

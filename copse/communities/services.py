@@ -34,11 +34,15 @@ def create_community(*, actor, facilitators=(), **fields) -> Community:
     try:
         with transaction.atomic():
             community = Community.objects.create(**fields)
-            record(actor=actor, action="community.created", community=community, slug=community.slug)
+            record(
+                actor=actor, action="community.created", community=community, slug=community.slug
+            )
             for user in facilitators:
                 appoint_facilitator(actor=actor, community=community, user=user)
     except IntegrityError as exc:
-        raise CommunityError(f"The address /c/{fields.get('slug')}/ is taken; choose another.") from exc
+        raise CommunityError(
+            f"The address /c/{fields.get('slug')}/ is taken; choose another."
+        ) from exc
     return community
 
 
@@ -50,12 +54,16 @@ def update_settings(*, actor, community: Community, **changes) -> Community:
         if field not in SETTINGS_FIELDS:
             raise CommunityError(f"{field} is not a setting.")
         setattr(community, field, value)
-    changed = {f: [before[f], getattr(community, f)] for f in changes if before[f] != getattr(community, f)}
+    changed = {
+        f: [before[f], getattr(community, f)] for f in changes if before[f] != getattr(community, f)
+    }
     if not changed:
         return community
     with transaction.atomic():
         community.save(update_fields=list(changed))
-        record(actor=actor, action="community.settings_changed", community=community, changes=changed)
+        record(
+            actor=actor, action="community.settings_changed", community=community, changes=changed
+        )
     return community
 
 
@@ -76,6 +84,11 @@ def appoint_facilitator(*, actor, community: Community, user) -> Membership:
         membership.end_reason = ""
         membership.save()
         _recount(community)
-        record(actor=actor, action="membership.facilitator_appointed", community=community, subject=user)
+        record(
+            actor=actor,
+            action="membership.facilitator_appointed",
+            community=community,
+            subject=user,
+        )
     permissions.forget_standings(user)
     return membership

@@ -61,7 +61,9 @@ def members(request, slug):
 @require_http_methods(["GET", "POST"])
 def settings_page(request, slug):
     community = selectors.community_by_slug_for(request.user, slug, "community.manage")
-    form = CommunitySettingsForm(request.POST or None, instance=Community.objects.get(pk=community.pk))
+    form = CommunitySettingsForm(
+        request.POST or None, instance=Community.objects.get(pk=community.pk)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_settings(
@@ -136,5 +138,3 @@ def appoint_facilitator(request, slug):
         {"community": community, "form": form},
         status=status,
     )
-
-

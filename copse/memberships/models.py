@@ -104,6 +104,9 @@ class JoinRequest(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user} asks to join {self.community} ({self.status})"
+
 
 class Invitation(models.Model):
     """A single-use, expiring invitation. The emailed link carries a signed token
@@ -130,6 +133,9 @@ class Invitation(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["email"])]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} to {self.community}"
 
     @property
     def is_open(self) -> bool:

@@ -1,12 +1,11 @@
 """Membership pages: joining, asking, invitations, leaving, and the facilitator's
 members page. Views parse input and call memberships.services."""
 
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
-
-from allauth.account.adapter import get_adapter
 
 from copse.communities.selectors import community_by_slug_for, members_of, pending_requests
 from copse.core import permissions

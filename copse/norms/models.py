@@ -34,6 +34,7 @@ class NormsAcceptance(models.Model):
     accepted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["version", "user"], name="accept_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["version", "user"], name="accept_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} accepted {self.version}"

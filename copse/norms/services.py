@@ -62,9 +62,12 @@ def _accept(*, membership: Membership, version: NormsVersion) -> None:
 
 
 def accept_current_norms(*, actor, community: Community, membership: Membership | None = None):
-    membership = membership or Membership.objects.filter(
-        community=community, user=actor, status__in=Membership.SEATED
-    ).first()
+    membership = (
+        membership
+        or Membership.objects.filter(
+            community=community, user=actor, status__in=Membership.SEATED
+        ).first()
+    )
     if membership is None:
         raise NormsError("Only members accept a community's norms.")
     version = community.norms_versions.order_by("-number").first()

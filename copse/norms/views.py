@@ -44,7 +44,10 @@ def diff(request, slug):
         newer_number = int(request.GET.get("to", ""))
     except ValueError:
         raise Http404 from None
-    versions = {v.number: v for v in community.norms_versions.filter(number__in=[older_number, newer_number])}
+    versions = {
+        v.number: v
+        for v in community.norms_versions.filter(number__in=[older_number, newer_number])
+    }
     if older_number not in versions or newer_number not in versions:
         raise Http404
     older, newer = versions[older_number], versions[newer_number]
@@ -65,15 +68,20 @@ def diff(request, slug):
 def edit(request, slug):
     community = community_by_slug_for(request.user, slug, "community.publish_norms")
     current_version = selectors.current_norms(community)
-    form = NormsForm(request.POST or None, initial={"body": current_version.body if current_version else ""})
+    form = NormsForm(
+        request.POST or None, initial={"body": current_version.body if current_version else ""}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            published = services.publish_norms(actor=request.user, community=community, **form.cleaned_data)
+            published = services.publish_norms(
+                actor=request.user, community=community, **form.cleaned_data
+            )
         except services.NormsError as error:
             form.add_error(None, error.message)
         else:
             messages.success(
-                request, f"Version {published.number} is published. Members will be asked to accept it."
+                request,
+                f"Version {published.number} is published. Members will be asked to accept it.",
             )
             return redirect("norms:current", slug=slug)
     return render(
@@ -96,7 +104,9 @@ def accept(request, slug):
     except ValueError:
         shown = -1
     if shown != community.norms_version:
-        messages.error(request, "The norms changed again while you were reading. Please read this version.")
+        messages.error(
+            request, "The norms changed again while you were reading. Please read this version."
+        )
         return redirect("norms:current", slug=slug)
     services.accept_current_norms(actor=request.user, community=community)
     messages.success(request, "Thank you: you accepted the current norms.")
