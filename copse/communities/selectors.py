@@ -81,3 +81,25 @@ def pending_requests(viewer, community):
         .select_related("user", "user__organisation")
         .order_by("created_at")
     )
+
+
+def programme_rows():
+    """Every community with its facilitators and waiting count, in three queries.
+
+    For site administrators (callers check programme.manage): sizes and people
+    only, never content.
+    """
+    facilitators: dict[int, list] = {}
+    for membership in Membership.objects.filter(
+        role=Membership.Role.FACILITATOR, status=Membership.Status.ACTIVE
+    ).select_related("user"):
+        facilitators.setdefault(membership.community_id, []).append(membership.user)
+    waiting: dict[int, int] = {}
+    for community_id in JoinRequest.objects.filter(status=JoinRequest.Status.PENDING).values_list(
+        "community_id", flat=True
+    ):
+        waiting[community_id] = waiting.get(community_id, 0) + 1
+    return [
+        (community, facilitators.get(community.pk, []), waiting.get(community.pk, 0))
+        for community in Community.objects.order_by("name")
+    ]

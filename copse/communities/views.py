@@ -89,17 +89,7 @@ def _require_programme(request):
 @login_required
 def programme(request):
     _require_programme(request)
-    communities = Community.objects.order_by("name")
-    from copse.memberships.models import JoinRequest, Membership
-
-    facilitators = {}
-    for m in Membership.objects.filter(role="facilitator", status="active").select_related("user"):
-        facilitators.setdefault(m.community_id, []).append(m.user)
-    waiting = {}
-    for cid in JoinRequest.objects.filter(status="pending").values_list("community_id", flat=True):
-        waiting[cid] = waiting.get(cid, 0) + 1
-    rows = [(c, facilitators.get(c.pk, []), waiting.get(c.pk, 0)) for c in communities]
-    return render(request, "communities/programme.html", {"rows": rows})
+    return render(request, "communities/programme.html", {"rows": selectors.programme_rows()})
 
 
 @login_required
