@@ -2,6 +2,7 @@ from django import forms
 
 from copse.accounts.models import User
 from copse.communities.models import DEFAULT_TOPIC_AREAS, Community
+from copse.communities.services import SETTINGS_FIELDS
 
 
 class TopicAreasField(forms.CharField):
@@ -31,20 +32,7 @@ class CommunitySettingsForm(forms.ModelForm):
 
     class Meta:
         model = Community
-        fields = [
-            "name",
-            "purpose",
-            "goals",
-            "topic_areas",
-            "kind",
-            "visibility",
-            "listed",
-            "join_policy",
-            "eligibility",
-            "per_organisation_cap",
-            "size_cap",
-            "meeting_cadence",
-        ]
+        fields = list(SETTINGS_FIELDS)
         widgets = {
             "purpose": forms.Textarea(attrs={"rows": 3}),
             "goals": forms.Textarea(attrs={"rows": 5}),

@@ -41,31 +41,36 @@ def join(request, slug):
     if permissions.standing(request.user, community).is_seated:
         return redirect(community.get_absolute_url())
     permissions.require_or_404(request.user, "community.join", community)
+    return _accept_norms_then(
+        request,
+        community,
+        "memberships/join.html",
+        {},
+        lambda version: services.join_community(
+            actor=request.user, community=community, accepted_norms_version=version
+        ),
+    )
+
+
+def _accept_norms_then(request, community, template, context, seat):
+    """Show the norms with an acceptance box; on a valid POST call `seat(version)`.
+
+    A UserFacingError other than changed norms (a full community, a reached
+    organisation cap, a used invitation) propagates to the styled error page.
+    """
     norms, form = _norms_form(request, community)
     if request.method == "POST" and form.is_valid():
         try:
-            services.join_community(
-                actor=request.user,
-                community=community,
-                accepted_norms_version=form.cleaned_data["norms_version"],
-            )
+            seat(form.cleaned_data["norms_version"])
         except services.NormsNotAccepted as error:
             form.add_error(None, error.message)
-            norms, _ = _norms_form(request, community)
-        except UserFacingError as error:
-            return render(
-                request,
-                "core/error.html",
-                {"title": error.title, "message": error.message},
-                status=error.status,
-            )
         else:
             messages.success(request, f"Welcome to {community.name}.")
             return redirect(community.get_absolute_url())
     return render(
         request,
-        "memberships/join.html",
-        {"community": community, "norms": norms, "form": form},
+        template,
+        {"community": community, "norms": norms, "form": form, **context},
         status=400 if form.errors else 200,
     )
 
@@ -293,29 +298,12 @@ def invitation(request, token):
             "memberships/invitation_signed_out.html",
             {"invitation": invitation, "community": community, "next": request.get_full_path()},
         )
-    norms, form = _norms_form(request, community)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.accept_invitation(
-                actor=request.user,
-                invitation=invitation,
-                accepted_norms_version=form.cleaned_data["norms_version"],
-            )
-        except services.NormsNotAccepted as error:
-            form.add_error(None, error.message)
-        except UserFacingError as error:
-            return render(
-                request,
-                "core/error.html",
-                {"title": error.title, "message": error.message},
-                status=error.status,
-            )
-        else:
-            messages.success(request, f"Welcome to {community.name}.")
-            return redirect(community.get_absolute_url())
-    return render(
+    return _accept_norms_then(
         request,
+        community,
         "memberships/invitation.html",
-        {"invitation": invitation, "community": community, "norms": norms, "form": form},
-        status=400 if form.errors else 200,
+        {"invitation": invitation},
+        lambda version: services.accept_invitation(
+            actor=request.user, invitation=invitation, accepted_norms_version=version
+        ),
     )
