@@ -6,9 +6,9 @@ import zoneinfo
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.text import slugify
 
 from copse.accounts.identity import display_name_skeleton, normalize_email
-
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -45,6 +45,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField("email address", unique=True)
     display_name = models.CharField(max_length=80, blank=True)
+    # Used in @mentions and profile addresses; made from the name at first save.
+    handle = models.SlugField(max_length=40, unique=True, null=True, blank=True)
     # Look-alike names are compared by their Unicode confusable skeleton.
     display_name_key = models.CharField(max_length=160, blank=True, db_index=True, editable=False)
     job_title = models.CharField(max_length=120, blank=True)
@@ -80,7 +82,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     def save(self, *args, **kwargs):
         self.email = normalize_email(self.email)
         self.display_name_key = display_name_skeleton(self.display_name)
+        if not self.handle:
+            self.handle = self._free_handle()
         super().save(*args, **kwargs)
+
+    def _free_handle(self) -> str:
+        base = slugify(self.display_name or self.email.split("@", 1)[0])[:34].strip("-") or "member"
+        candidate, n = base, 1
+        while User.objects.filter(handle=candidate).exclude(pk=self.pk).exists():
+            n += 1
+            candidate = f"{base}-{n}"
+        return candidate
 
     @property
     def name(self) -> str:

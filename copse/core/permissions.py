@@ -183,8 +183,9 @@ def _may_manage(user, community, st: Standing) -> bool:
     return st.is_facilitator or is_site_admin(user)
 
 
-def _may_publish_norms(user, community, st: Standing) -> bool:
-    # Norms are the members' own; the site operator does not write them.
+def _is_facilitator(user, community, st: Standing) -> bool:
+    # Norms and conversations are the members' own: the site operator neither
+    # writes the norms nor moderates what members said.
     return st.is_facilitator
 
 
@@ -203,9 +204,92 @@ COMMUNITY_RULES = {
     "community.manage": _may_manage,
     "community.invite": _may_manage,
     "community.view_audit": _may_manage,
-    "community.publish_norms": _may_publish_norms,
+    "community.publish_norms": _is_facilitator,
+    # Pin, lock, move and remove conversations; facilitators only, never site admins.
+    "community.moderate": _is_facilitator,
     "community.view_norms_acceptance": _may_view_norms_acceptance,
 }
+
+# --- Conversation rules -------------------------------------------------------
+# Each takes (user, thread_or_post, standing) once the community is known.
+
+
+def _thread_of(obj):
+    return getattr(obj, "thread", obj)
+
+
+def _may_read_thread(user, obj, st: Standing) -> bool:
+    thread = _thread_of(obj)
+    community = thread.community
+    if not _may_read(user, community, st):
+        return False
+    # A removed thread stays visible (as a tombstone) to its facilitators only.
+    return thread.removed_at is None or st.is_facilitator
+
+
+def _may_reply(user, obj, st: Standing) -> bool:
+    thread = _thread_of(obj)
+    if thread.removed_at is not None:
+        return False
+    if not _may_contribute(user, thread.community, st):
+        return False
+    return not thread.locked or st.is_facilitator
+
+
+def _may_edit_post(user, post, st: Standing) -> bool:
+    return (
+        post.removed_at is None
+        and post.author_id == getattr(user, "pk", None)
+        and _may_contribute(user, post.community, st)
+        and post.thread.removed_at is None
+    )
+
+
+def _may_remove_post(user, post, st: Standing) -> bool:
+    if post.removed_at is not None or post.thread.removed_at is not None:
+        return False
+    if st.is_facilitator:
+        return True
+    # Authors may withdraw what they wrote while they are still a member.
+    return post.author_id == getattr(user, "pk", None) and st.is_active_contributor
+
+
+def _may_moderate(user, obj, st: Standing) -> bool:
+    return st.is_facilitator
+
+
+def _is_asker(user, obj, st: Standing) -> bool:
+    thread = _thread_of(obj)
+    return (
+        thread.kind == "ask"
+        and thread.removed_at is None
+        and thread.author_id == getattr(user, "pk", None)
+        and st.is_active_contributor
+    )
+
+
+def _may_read_post(user, post, st: Standing) -> bool:
+    return post.removed_at is None and _may_read_thread(user, post, st)
+
+
+CONVERSATION_RULES = {
+    "thread.read": _may_read_thread,
+    "post.read": _may_read_post,
+    "thread.reply": _may_reply,
+    "thread.moderate": _may_moderate,
+    "post.edit": _may_edit_post,
+    "post.remove": _may_remove_post,
+    "ask.mark_helpful": _is_asker,
+    "ask.summarise": _is_asker,
+}
+
+
+def may_start_thread(user, community, kind: str) -> bool:
+    """Announcements are for facilitators; discussions and asks for contributors."""
+    if not can(user, "community.contribute", community):
+        return False
+    return kind != "announcement" or standing(user, community).is_facilitator
+
 
 SITE_RULES = {
     "programme.manage": is_site_admin,
@@ -219,11 +303,16 @@ def can(user, action: str, obj=None) -> bool:
         return False
     if action in SITE_RULES:
         return SITE_RULES[action](user)
-    rule = COMMUNITY_RULES.get(action)
-    if rule is None or obj is None:
+    if obj is None:
         return False
     community = _community_of(obj)
-    return rule(user, community, standing(user, community))
+    rule = COMMUNITY_RULES.get(action)
+    if rule is not None:
+        return rule(user, community, standing(user, community))
+    rule = CONVERSATION_RULES.get(action)
+    if rule is not None:
+        return rule(user, obj, standing(user, community))
+    return False
 
 
 def _community_of(obj):
