@@ -62,6 +62,10 @@ INSTALLED_APPS = [
     "copse.communities",
     "copse.memberships",
     "copse.norms",
+    "copse.conversations",
+    "copse.notifications",
+    "copse.people",
+    "copse.search",
 ]
 
 MIDDLEWARE = [

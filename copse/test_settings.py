@@ -5,6 +5,6 @@ import os
 
 os.environ["COPSE_TESTING"] = "1"
 
-from copse.settings import *  # noqa: E402, F403
+from copse.settings import *  # noqa: F403
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -20,4 +20,8 @@ urlpatterns = [
     path("", include("copse.norms.urls")),
     path("", include("copse.audit.urls")),
     path("", include("copse.organisations.urls")),
+    path("", include("copse.conversations.urls")),
+    path("", include("copse.notifications.urls")),
+    path("", include("copse.people.urls")),
+    path("", include("copse.search.urls")),
 ]

@@ -14,6 +14,15 @@ from copse.core.errors import UserFacingError
 from copse.norms.selectors import current_norms
 
 HOME_MEMBER_PREVIEW = 24
+HOME_THREAD_PREVIEW = 5
+
+
+def recent_threads(viewer, community):
+    from copse.conversations.selectors import ThreadFilters, threads_for
+
+    if not permissions.can(viewer, "community.read", community):
+        return []
+    return threads_for(viewer, community, ThreadFilters()).items[:HOME_THREAD_PREVIEW]
 
 
 def directory(request):
@@ -38,6 +47,8 @@ def home(request, slug):
         "can_see_members": permissions.can(request.user, "community.view_members", community),
         "can_manage": permissions.can(request.user, "community.manage", community),
         "can_contribute": permissions.can(request.user, "community.contribute", community),
+        "can_read": permissions.can(request.user, "community.read", community),
+        "recent_threads": recent_threads(request.user, community),
         "needs_norms": standing.is_active_contributor
         and standing.membership.norms_accepted < community.norms_version,
         "waiting": selectors.pending_requests(request.user, community).count()

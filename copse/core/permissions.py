@@ -291,6 +291,25 @@ def may_start_thread(user, community, kind: str) -> bool:
     return kind != "announcement" or standing(user, community).is_facilitator
 
 
+def _may_view_person(user, person) -> bool:
+    """Profiles are for peers: yourself, people you share a community with,
+    members of open communities, and site admins (who manage memberships)."""
+    from copse.memberships.models import Membership
+
+    if not _is_signed_in(user) or not person.is_active:
+        return False
+    if user.pk == person.pk or is_site_admin(user):
+        return True
+    theirs = Membership.objects.filter(
+        user=person, status__in=SEATED_STATUSES, role__in=READING_ROLES
+    )
+    return theirs.filter(
+        Q(community_id__in=_seated_community_ids(user)) | Q(community__visibility="open")
+    ).exists()
+
+
+PERSON_RULES = {"person.view": _may_view_person}
+
 SITE_RULES = {
     "programme.manage": is_site_admin,
     "audit.view_all": is_site_admin,
@@ -305,6 +324,8 @@ def can(user, action: str, obj=None) -> bool:
         return SITE_RULES[action](user)
     if obj is None:
         return False
+    if action in PERSON_RULES:
+        return PERSON_RULES[action](user, obj)
     community = _community_of(obj)
     rule = COMMUNITY_RULES.get(action)
     if rule is not None:
@@ -381,3 +402,16 @@ def readable_q(user, prefix: str = "community") -> Q:
     if not _is_signed_in(user):
         return open_ones
     return open_ones | Q(**{f"{prefix}_id__in": _seated_community_ids(user)})
+
+
+def readable_sql(user, community_alias: str) -> tuple[str, list]:
+    """The `community.read` rule as a SQL condition on a communities table alias,
+    for raw queries such as full-text search. Same rule as `readable_q`."""
+    condition = f"{community_alias}.visibility = 'open'"
+    if not _is_signed_in(user):
+        return f"({condition})", []
+    ids = _seated_community_ids(user)
+    if not ids:
+        return f"({condition})", []
+    placeholders = ", ".join(["%s"] * len(ids))
+    return f"({condition} OR {community_alias}.id IN ({placeholders}))", ids

@@ -71,6 +71,9 @@ def seat(
     ).count()
     Community.objects.filter(pk=community.pk).update(member_count=counted)
     community.member_count = counted
+    from copse.core.permissions import forget_standings
+
+    forget_standings(user)
     return membership
 
 

@@ -11,9 +11,12 @@ missing page, and the page never names the community.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from copse.conversations import services as conversation_services
+from copse.core import permissions
 from copse.memberships.models import Invitation, JoinRequest, Membership
 from copse.memberships.services import invitation_token
 from copse.norms.models import NormsVersion
+from copse.notifications.services import notify
 
 ROLES = [
     "anonymous",
@@ -39,10 +42,39 @@ FACILITATES = [302, 404, 404, 404, 404, 404, 404, 200, 404, 404]
 PROGRAMME = [302, 404, 404, 404, 404, 404, 404, 404, 404, 200]
 SIGNED_IN = [302, 200, 200, 200, 200, 200, 200, 200, 200, 200]
 SEATED_POST = [302, 404, 404, 404, 302, 302, 404, 302, 404, 404]
+READS = [404, 404, 404, 404, 200, 200, 404, 200, 404, 404]
+READS_REDIRECT = [404, 404, 404, 404, 302, 302, 404, 302, 404, 404]
+ASKER = [302, 404, 404, 404, 200, 404, 404, 404, 404, 404]
+ASKER_POST = [302, 404, 404, 404, 302, 404, 404, 404, 404, 404]
+MODERATES = [302, 404, 404, 404, 404, 404, 404, 200, 404, 404]
+MODERATES_POST = [302, 404, 404, 404, 404, 404, 404, 302, 404, 404]
+# Roles that may not read the community's content: nothing of it may appear.
+NON_READERS = {
+    "anonymous",
+    "non_member",
+    "requester",
+    "invitee",
+    "guest_presenter",
+    "former_member",
+    "site_admin",
+}
+SECRET = "Telecom costs are out of control"
 
 
 def _slug(ctx):
     return {"slug": "circle"}
+
+
+def _thread(ctx):
+    return {"slug": "circle", "thread_id": ctx["thread_id"]}
+
+
+def _opening_post(ctx):
+    return {"slug": "circle", "post_id": ctx["opening_post_id"]}
+
+
+def _reply_post(ctx):
+    return {"slug": "circle", "post_id": ctx["reply_post_id"]}
 
 
 # name: (kwargs(ctx), method, query string, data(ctx), expected statuses)
@@ -131,6 +163,73 @@ MATRIX = {
     "organisations:new": (None, "get", "", None, PROGRAMME),
     "organisations:edit": (lambda ctx: {"pk": ctx["organisation_id"]}, "get", "", None, PROGRAMME),
     "accounts:profile": (None, "get", "", None, SIGNED_IN),
+    # Conversations: the thread is an ask by the member, replied to by the facilitator.
+    "conversations:list": (_slug, "get", "", None, READS),
+    "conversations:new": (
+        _slug,
+        "get",
+        "",
+        None,
+        [302, 404, 404, 404, 200, 404, 404, 200, 404, 404],
+    ),
+    "conversations:save_draft": (_slug, "post", "", lambda ctx: {"body": "draft"}, SEATED_POST),
+    "conversations:thread": (_thread, "get", "", None, READS),
+    "conversations:reply": (
+        _thread,
+        "post",
+        "",
+        lambda ctx: {"body": "Thanks"},
+        [302, 404, 404, 404, 302, 400, 404, 302, 404, 404],
+    ),
+    "conversations:moderate": (_thread, "post", "", lambda ctx: {"action": "pin"}, MODERATES_POST),
+    "conversations:move": (_thread, "get", "", None, MODERATES),
+    "conversations:subscription": (
+        _thread,
+        "post",
+        "",
+        lambda ctx: {"level": "muted"},
+        SEATED_POST,
+    ),
+    "conversations:close_ask": (_thread, "post", "", None, ASKER_POST),
+    "conversations:summary": (_thread, "get", "", None, ASKER),
+    "conversations:summary_print": (_thread, "get", "", None, ASKER),
+    "conversations:summary_markdown": (_thread, "get", "", None, ASKER),
+    "conversations:edit_post": (_opening_post, "get", "", None, ASKER),
+    "conversations:remove_post": (
+        _opening_post,
+        "get",
+        "",
+        None,
+        [302, 404, 404, 404, 200, 404, 404, 200, 404, 404],
+    ),
+    "conversations:post_history": (_opening_post, "get", "", None, READS),
+    "conversations:helpful": (_reply_post, "post", "", None, ASKER_POST),
+    "conversations:jump": (
+        lambda ctx: {"thread_id": ctx["thread_id"]},
+        "get",
+        "",
+        None,
+        READS_REDIRECT,
+    ),
+    "conversations:catalogue": (None, "get", "", None, EVERYONE_200),
+    "conversations:tag": (lambda ctx: {"slug": "telecom"}, "get", "", None, READS),
+    "notifications:inbox": (None, "get", "", None, SIGNED_IN),
+    "notifications:mark_all_read": (None, "post", "", None, [302] * 10),
+    "notifications:open": (
+        lambda ctx: {"notification_id": ctx["notification_id"]},
+        "get",
+        "",
+        None,
+        [302, 404, 404, 404, 302, 404, 404, 404, 404, 404],
+    ),
+    "people:profile": (
+        lambda ctx: {"handle": ctx["member_handle"]},
+        "get",
+        "",
+        None,
+        [302, 404, 404, 404, 200, 200, 404, 200, 404, 200],
+    ),
+    "search:search": (None, "get", "?q=telecom", None, EVERYONE_200),
 }
 
 # django-allauth's account pages show no community content; each is requested
@@ -193,7 +292,35 @@ def world(roles):
     community.save(update_fields=["norms_version"])
     Membership.objects.filter(community=community).update(norms_accepted=2)
     invitation = Invitation.objects.get(community=community, email="invitee@example.com")
+    thread = conversation_services.start_thread(
+        actor=people["member"],
+        community=community,
+        kind="ask",
+        title=SECRET,
+        body="Who has switched carriers? We pay too much.",
+        tag_names=["telecom"],
+    )
+    reply = conversation_services.post_reply(
+        actor=people["facilitator"],
+        thread=thread,
+        body=f"We did, @{people['member'].handle}. {SECRET}.",
+    )
+    notification = notify(
+        user=people["member"],
+        kind="mention",
+        target=reply,
+        actor=people["facilitator"],
+        read_action="post.read",
+    )
+    for user in people.values():
+        if user is not None:
+            permissions.forget_standings(user)
     ctx = {
+        "thread_id": thread.pk,
+        "opening_post_id": thread.posts.get(position=0).pk,
+        "reply_post_id": reply.pk,
+        "notification_id": notification.pk,
+        "member_handle": people["member"].handle,
         "request_id": JoinRequest.objects.get(community=community).pk,
         "invitation_id": invitation.pk,
         "membership_id": Membership.objects.get(community=community, user=people["member"]).pk,
@@ -224,6 +351,8 @@ def test_url_answers_each_role_as_the_matrix_says(client, world, name, role):
     if response.status_code == 404:
         assert community.name.encode() not in response.content
         assert b"Page not found" in response.content
+    if role in NON_READERS:
+        assert SECRET.encode() not in response.content, f"{name} shows the thread to {role}"
     if response.status_code == 302 and role == "anonymous" and want == 302 and name != "home":
         assert "/accounts/login/" in response["Location"]
 
@@ -244,8 +373,6 @@ def test_account_pages_never_fail_nor_name_a_community(client, world, name, role
 
 def test_site_admin_reaches_no_content_of_a_confidential_community(client, world):
     """Admins manage memberships, but reading (the community.read rule) stays closed."""
-    from copse.core import permissions
-
     community, people, _ = world
     assert permissions.can(people["site_admin"], "community.manage", community)
     assert not permissions.can(people["site_admin"], "community.read", community)

@@ -33,7 +33,7 @@ class Command(BaseCommand):
             print_logins(self.stdout)
         worker = None
         if options["with_worker"]:
-            worker = subprocess.Popen(  # noqa: S603 - our own interpreter and command
+            worker = subprocess.Popen(
                 [sys.executable, "-m", "copse.cli", "worker"], start_new_session=False
             )
         bind = f"{options['host']}:{options['port']}"

@@ -1,0 +1,77 @@
+from django import forms
+
+from copse.conversations.models import Thread
+
+
+class ThreadForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=Thread.Kind.choices, initial=Thread.Kind.DISCUSSION, widget=forms.RadioSelect
+    )
+    title = forms.CharField(
+        max_length=200,
+        help_text='For an ask, the question itself: "Who has switched telecom carriers?"',
+    )
+    body = forms.CharField(
+        label="Text (Markdown)",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=50_000,
+        help_text="Mention a member with @their-handle. Quote with > at the start of a line.",
+    )
+    tags = forms.CharField(
+        required=False,
+        max_length=500,
+        help_text="Comma-separated: topics, vendors, products, technologies. E.g. telecom, AT&T.",
+    )
+
+    def __init__(self, *args, may_announce: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_announce:
+            self.fields["kind"].choices = [
+                c for c in Thread.Kind.choices if c[0] != Thread.Kind.ANNOUNCEMENT
+            ]
+
+    def tag_names(self) -> list[str]:
+        return [t.strip() for t in self.cleaned_data.get("tags", "").split(",") if t.strip()]
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Your reply (Markdown)",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=50_000,
+        error_messages={"required": "Please write something first."},
+    )
+
+
+class EditPostForm(forms.Form):
+    title = forms.CharField(max_length=200, required=False)
+    body = forms.CharField(
+        label="Text (Markdown)", widget=forms.Textarea(attrs={"rows": 10}), max_length=50_000
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required when you remove someone else's post; the author and the audit log see it.",
+    )
+
+
+class SummaryForm(forms.Form):
+    summary = forms.CharField(
+        label="What I learned",
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="Written for your board or your team: the options, what peers did, what it saved.",
+    )
+
+
+class MoveForm(forms.Form):
+    community = forms.ModelChoiceField(queryset=None, label="Move to")
+
+    def __init__(self, *args, communities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities

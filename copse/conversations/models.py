@@ -1,0 +1,242 @@
+"""Conversations between meetings: threads (discussions, asks, announcements),
+their posts, and what each person has read, watches and is drafting.
+
+A thread's opening text is its first post (position 0); replies follow at
+positions 1, 2, ... so a page of a 10,000-reply thread is one indexed range
+scan, and "jump to first unread" is a position lookup.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+
+class Tag(models.Model):
+    """A shared catalogue across communities: topics, and the vendors, products
+    and technologies members ask each other about."""
+
+    class Kind(models.TextChoices):
+        TOPIC = "topic", "Topic"
+        VENDOR = "vendor", "Vendor"
+        PRODUCT = "product", "Product"
+        TECHNOLOGY = "technology", "Technology"
+
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=70, unique=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.TOPIC)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("conversations:tag", kwargs={"slug": self.slug})
+
+
+class Thread(models.Model):
+    class Kind(models.TextChoices):
+        DISCUSSION = "discussion", "Discussion"
+        ASK = "ask", "Ask"
+        ANNOUNCEMENT = "announcement", "Announcement"
+
+    class AskState(models.TextChoices):
+        OPEN = "open", "Open"
+        ANSWERED = "answered", "Answered"
+        CLOSED = "closed", "Closed"
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="threads"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.DISCUSSION)
+    title = models.CharField(max_length=200)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="threads"
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="threads")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_activity_at = models.DateTimeField(db_index=True)
+    # Position of the newest post; replies are numbered 1..last_position.
+    last_position = models.PositiveIntegerField(default=0)
+    reply_count = models.PositiveIntegerField(default=0)
+    pinned = models.BooleanField(default=False)
+    locked = models.BooleanField(default=False)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    removal_reason = models.CharField(max_length=300, blank=True)
+    # Asks only.
+    ask_state = models.CharField(max_length=10, choices=AskState.choices, blank=True)
+    summary = models.TextField("what I learned", blank=True)
+    summary_updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["community", "-pinned", "-last_activity_at", "-id"], name="thread_list"
+            ),
+            models.Index(fields=["community", "kind", "ask_state"], name="thread_asks"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "conversations:thread", kwargs={"slug": self.community.slug, "thread_id": self.pk}
+        )
+
+    @property
+    def is_ask(self) -> bool:
+        return self.kind == self.Kind.ASK
+
+
+class Post(models.Model):
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
+    # Kept equal to thread.community (moves update both) so that permission
+    # filters and search join one table, not two.
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="posts"
+    )
+    position = models.PositiveIntegerField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="posts"
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    removal_reason = models.CharField(max_length=300, blank=True)
+    # Marked by the asker of an ask.
+    helpful = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "position"], name="one_post_per_position")
+        ]
+        indexes = [
+            models.Index(fields=["author", "-created_at"], name="post_by_author"),
+            models.Index(fields=["community", "-created_at"], name="post_by_community"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.position} in {self.thread_id}"
+
+    @property
+    def is_opening(self) -> bool:
+        return self.position == 0
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
+
+    @property
+    def removed_by_author(self) -> bool:
+        return self.is_removed and self.removed_by_id == self.author_id
+
+
+class PostRevision(models.Model):
+    """The text a post had before an edit; members can read the history."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    title = models.CharField(max_length=200, blank=True)
+    replaced_at = models.DateTimeField(auto_now_add=True)
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-replaced_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Revision of {self.post_id} at {self.replaced_at:%Y-%m-%d %H:%M}"
+
+
+class ReadState(models.Model):
+    """How far one person has read one thread."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="read_states")
+    last_read_position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "thread"], name="one_read_state")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.thread_id} to {self.last_read_position}"
+
+
+class CommunityVisit(models.Model):
+    """When someone last looked at a community's conversations, for "new since your last visit"."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    previous_visit_at = models.DateTimeField(null=True, blank=True)
+    last_visit_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "community"], name="one_visit_record")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} visited {self.community_id}"
+
+
+class Subscription(models.Model):
+    """Watching (notified of every reply) or muted. Taking part watches by default."""
+
+    class Level(models.TextChoices):
+        WATCHING = "watching", "Watching"
+        MUTED = "muted", "Muted"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="subscriptions")
+    level = models.CharField(max_length=10, choices=Level.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "thread"], name="one_subscription")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.level} {self.thread_id}"
+
+
+class Draft(models.Model):
+    """Text being written, kept on the server so a reload or failed submit loses nothing."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    # Null for a new thread.
+    thread = models.ForeignKey(
+        Thread, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "community"],
+                condition=models.Q(thread__isnull=True),
+                name="one_new_thread_draft",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "thread"],
+                condition=models.Q(thread__isnull=False),
+                name="one_reply_draft",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Draft by {self.user_id}"

@@ -1,0 +1,53 @@
+"""Turning posts into HTML: Markdown with @mentions linked, and quoting.
+
+Mentions become ordinary Markdown links before rendering, so the same
+sanitizer (copse.core.markdown) sees everything. Links to other communities'
+threads stay plain links: Copse never expands a pasted link into a title or
+excerpt, so a confidential thread's words cannot leak through a preview.
+"""
+
+import re
+
+from django.urls import reverse
+
+from copse.core.markdown import render_markdown
+
+MENTION = re.compile(r"(?<![\w@/\[])@([a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?)\b")
+FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def _link_mentions(line: str) -> str:
+    parts = re.split(r"(`[^`]*`)", line)
+    for index, part in enumerate(parts):
+        if part.startswith("`"):
+            continue
+        parts[index] = MENTION.sub(
+            lambda m: f"[@{m.group(1)}]({reverse('people:profile', args=[m.group(1)])})", part
+        )
+    return "".join(parts)
+
+
+def with_mention_links(body: str) -> str:
+    lines, in_fence = [], False
+    for line in (body or "").splitlines():
+        if FENCE.match(line):
+            in_fence = not in_fence
+            lines.append(line)
+        elif in_fence or line.startswith("    "):
+            lines.append(line)
+        else:
+            lines.append(_link_mentions(line))
+    return "\n".join(lines)
+
+
+def render_post(body: str):
+    return render_markdown(with_mention_links(body))
+
+
+def quote_of(post, passage: str | None = None) -> str:
+    """Markdown that quotes `passage` (or the whole post) with attribution."""
+    text = (passage or post.body).strip()
+    name = post.author.name if post.author else "A former member"
+    name = re.sub(r"([\\`*_\[\]<>#])", r"\\\1", name)
+    quoted = "\n".join(f"> {line}" if line.strip() else ">" for line in text.splitlines())
+    return f"> **{name}** wrote (#{post.position}):\n{quoted}\n\n"

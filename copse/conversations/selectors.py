@@ -1,0 +1,306 @@
+"""Reading conversations as a given viewer may: lists, pages, asks, tags, activity.
+
+Every function takes the viewer and filters through copse.core.permissions.
+Lists page by keyset (never OFFSET), so the thousandth page costs what the
+first does, and each runs a fixed number of queries whatever the data size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.http import Http404
+from django.utils.dateparse import parse_datetime
+
+from copse.conversations.models import Draft, Post, ReadState, Subscription, Tag, Thread
+from copse.core import permissions
+
+THREAD_PAGE_SIZE = 30
+POST_PAGE_SIZE = 50
+
+
+@dataclass
+class Page:
+    items: list
+    next_cursor: str | None = None
+    previous_cursor: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class ThreadFilters:
+    kind: str = ""
+    tag: str = ""
+    unanswered: bool = False
+    mine: bool = False
+
+    @classmethod
+    def from_query(cls, query) -> ThreadFilters:
+        kind = query.get("kind", "")
+        return cls(
+            kind=kind if kind in Thread.Kind.values else "",
+            tag=query.get("tag", "")[:70],
+            unanswered=query.get("unanswered") == "1",
+            mine=query.get("mine") == "1",
+        )
+
+    def as_query(self) -> dict:
+        values = {"kind": self.kind, "tag": self.tag}
+        if self.unanswered:
+            values["unanswered"] = "1"
+        if self.mine:
+            values["mine"] = "1"
+        return {k: v for k, v in values.items() if v}
+
+
+def _read_position(viewer):
+    return Subquery(
+        ReadState.objects.filter(user=viewer, thread=OuterRef("pk")).values("last_read_position")[
+            :1
+        ]
+    )
+
+
+def _with_reading(threads, viewer):
+    if viewer.is_authenticated:
+        return threads.annotate(read_position=_read_position(viewer))
+    return threads
+
+
+def _encode(thread: Thread) -> str:
+    return f"{int(thread.pinned)}|{thread.last_activity_at.isoformat()}|{thread.pk}"
+
+
+def _decode(cursor: str | None):
+    if not cursor:
+        return None
+    parts = cursor.split("|")
+    if len(parts) != 3 or not parts[2].isdigit() or parts[0] not in ("0", "1"):
+        return None
+    at = parse_datetime(parts[1])
+    if at is None:
+        return None
+    return parts[0] == "1", at, int(parts[2])
+
+
+def threads_for(viewer, community, filters: ThreadFilters, *, after: str | None = None) -> Page:
+    """A community's threads, pinned first, then by last activity, newest first."""
+    permissions.require_or_404(viewer, "community.read", community)
+    threads = Thread.objects.filter(community=community, removed_at__isnull=True)
+    if filters.kind:
+        threads = threads.filter(kind=filters.kind)
+    if filters.tag:
+        threads = threads.filter(tags__slug=filters.tag)
+    if filters.unanswered:
+        threads = threads.filter(kind=Thread.Kind.ASK, ask_state=Thread.AskState.OPEN)
+    if filters.mine and viewer.is_authenticated:
+        threads = threads.filter(Q(author=viewer) | Q(posts__author=viewer)).distinct()
+    position = _decode(after)
+    if position is not None:
+        pinned, at, pk = position
+        threads = threads.filter(
+            Q(pinned__lt=pinned)
+            | Q(pinned=pinned, last_activity_at__lt=at)
+            | Q(pinned=pinned, last_activity_at=at, pk__lt=pk)
+        )
+    threads = (
+        _with_reading(threads, viewer)
+        .select_related("author", "community")
+        .prefetch_related("tags")
+        .order_by("-pinned", "-last_activity_at", "-pk")
+    )
+    rows = list(threads[: THREAD_PAGE_SIZE + 1])
+    next_cursor = None
+    if len(rows) > THREAD_PAGE_SIZE:
+        rows = rows[:THREAD_PAGE_SIZE]
+        next_cursor = _encode(rows[-1])
+    for thread in rows:
+        read = getattr(thread, "read_position", None)
+        thread.unread_count = (
+            0
+            if not viewer.is_authenticated
+            else (thread.last_position + 1 if read is None else max(0, thread.last_position - read))
+        )
+    return Page(items=rows, next_cursor=next_cursor)
+
+
+def thread_for(viewer, community, thread_id: int) -> Thread:
+    """The thread, or 404 when it is missing, elsewhere, or not readable."""
+    thread = (
+        Thread.objects.select_related("community", "author", "author__organisation")
+        .filter(pk=thread_id)
+        .first()
+    )
+    if thread is None or thread.community_id != community.pk:
+        raise Http404
+    permissions.require_or_404(viewer, "thread.read", thread)
+    return thread
+
+
+def posts_page(viewer, thread: Thread, *, after: int | None = None, last: bool = False) -> Page:
+    """One page of a thread's posts by position.
+
+    `after`: posts after that position; `last`: the final page. Cursors are
+    positions, so a page of a 10,000-reply thread is one index range scan.
+    """
+    posts = Post.objects.filter(thread=thread).select_related(
+        "author", "author__organisation", "removed_by"
+    )
+    if last:
+        start = max(0, thread.last_position - POST_PAGE_SIZE + 1)
+        rows = list(posts.filter(position__gte=start).order_by("position")[:POST_PAGE_SIZE])
+    else:
+        start = (after + 1) if after is not None else 0
+        rows = list(posts.filter(position__gte=start).order_by("position")[:POST_PAGE_SIZE])
+    next_cursor = None
+    if rows and rows[-1].position < thread.last_position:
+        next_cursor = str(rows[-1].position)
+    previous_cursor = None
+    if rows and rows[0].position > 0:
+        previous_cursor = str(max(-1, rows[0].position - POST_PAGE_SIZE - 1))
+    return Page(items=rows, next_cursor=next_cursor, previous_cursor=previous_cursor)
+
+
+def read_position(viewer, thread: Thread) -> int | None:
+    if not viewer.is_authenticated:
+        return None
+    return (
+        ReadState.objects.filter(user=viewer, thread=thread)
+        .values_list("last_read_position", flat=True)
+        .first()
+    )
+
+
+def subscription_level(viewer, thread: Thread) -> str | None:
+    if not viewer.is_authenticated:
+        return None
+    return (
+        Subscription.objects.filter(user=viewer, thread=thread)
+        .values_list("level", flat=True)
+        .first()
+    )
+
+
+def draft_for(viewer, community, thread: Thread | None = None) -> Draft | None:
+    if not viewer.is_authenticated:
+        return None
+    return Draft.objects.filter(user=viewer, community=community, thread=thread).first()
+
+
+@dataclass
+class AskStats:
+    peers: int
+    organisations: int
+    helpful: int
+
+
+def ask_stats(thread: Thread) -> AskStats:
+    """How many peers (other than the asker) answered, from how many organisations."""
+    replies = Post.objects.filter(thread=thread, position__gt=0, removed_at__isnull=True).exclude(
+        author_id=thread.author_id
+    )
+    figures = replies.aggregate(
+        peers=Count("author", distinct=True),
+        organisations=Count("author__organisation", distinct=True),
+        helpful=Count("pk", filter=Q(helpful=True)),
+    )
+    return AskStats(**figures)
+
+
+def helpful_replies(thread: Thread):
+    return (
+        Post.objects.filter(thread=thread, helpful=True, removed_at__isnull=True)
+        .select_related("author", "author__organisation")
+        .order_by("position")
+    )
+
+
+def revisions_of(viewer, post: Post):
+    permissions.require_or_404(viewer, "post.read", post)
+    return post.revisions.select_related("editor")
+
+
+def readable_threads(viewer):
+    """Threads the viewer may read anywhere: the base of tag pages and activity."""
+    return Thread.objects.filter(permissions.readable_q(viewer), removed_at__isnull=True)
+
+
+def tag_page(viewer, tag: Tag, *, after: str | None = None) -> Page:
+    """Threads with this tag that the viewer may read, newest activity first,
+    and the count of those threads only."""
+    threads = readable_threads(viewer).filter(tags=tag)
+    count = threads.count()
+    position = _decode(after)
+    if position is not None:
+        _, at, pk = position
+        threads = threads.filter(Q(last_activity_at__lt=at) | Q(last_activity_at=at, pk__lt=pk))
+    rows = list(
+        threads.select_related("community", "author").order_by("-last_activity_at", "-pk")[
+            : THREAD_PAGE_SIZE + 1
+        ]
+    )
+    next_cursor = None
+    if len(rows) > THREAD_PAGE_SIZE:
+        rows = rows[:THREAD_PAGE_SIZE]
+        row = rows[-1]
+        next_cursor = f"0|{row.last_activity_at.isoformat()}|{row.pk}"
+    return Page(items=rows, next_cursor=next_cursor, extra={"count": count})
+
+
+def catalogue(viewer, kind: str | None = None):
+    """Tags with the number of threads the viewer may read, hiding tags with none."""
+    readable = Q(threads__removed_at__isnull=True) & permissions.readable_q(
+        viewer, prefix="threads__community"
+    )
+    tags = Tag.objects.annotate(
+        thread_count=Count("threads", filter=readable, distinct=True)
+    ).filter(thread_count__gt=0)
+    if kind:
+        tags = tags.filter(kind=kind)
+    return tags.order_by("kind", "name")
+
+
+def activity_of(viewer, person, *, before: str | None = None) -> Page:
+    """A person's posts that the viewer may read, newest first."""
+    posts = Post.objects.filter(
+        permissions.readable_q(viewer),
+        author=person,
+        removed_at__isnull=True,
+        thread__removed_at__isnull=True,
+    )
+    if before and "|" in before:
+        at, _, pk = before.rpartition("|")
+        moment = parse_datetime(at)
+        if moment is not None and pk.isdigit():
+            posts = posts.filter(Q(created_at__lt=moment) | Q(created_at=moment, pk__lt=int(pk)))
+    rows = list(
+        posts.select_related("thread", "community").order_by("-created_at", "-pk")[
+            : THREAD_PAGE_SIZE + 1
+        ]
+    )
+    next_cursor = None
+    if len(rows) > THREAD_PAGE_SIZE:
+        rows = rows[:THREAD_PAGE_SIZE]
+        next_cursor = f"{rows[-1].created_at.isoformat()}|{rows[-1].pk}"
+    return Page(items=rows, next_cursor=next_cursor)
+
+
+def unread_threads_count(viewer, community) -> int:
+    if not viewer.is_authenticated:
+        return 0
+    return (
+        Thread.objects.filter(community=community, removed_at__isnull=True)
+        .annotate(read_position=_read_position(viewer))
+        .filter(Q(read_position__isnull=True) | Q(read_position__lt=F("last_position")))
+        .count()
+    )
+
+
+def new_since_last_visit(viewer, community, since: datetime | None) -> int:
+    if since is None:
+        return 0
+    return Thread.objects.filter(
+        community=community, removed_at__isnull=True, last_activity_at__gt=since
+    ).count()

@@ -1,0 +1,404 @@
+"""Every change to conversations: one function per user action.
+
+Each checks permission first through copse.core.permissions, writes in one
+transaction, keeps the search index in step, and enqueues notifications after
+commit (they re-check permission when created and when shown).
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+
+from copse.audit.services import record
+from copse.communities.models import Community
+from copse.conversations import search_index, tasks
+from copse.conversations.models import (
+    Draft,
+    Post,
+    PostRevision,
+    ReadState,
+    Subscription,
+    Tag,
+    Thread,
+)
+from copse.core import permissions
+from copse.core.errors import UserFacingError
+
+MAX_BODY = 50_000
+MAX_TAGS = 8
+
+
+class ConversationError(UserFacingError):
+    title = "That could not be posted"
+    status = 400
+
+
+class NotAllowed(UserFacingError):
+    title = "That is not possible here"
+    status = 403
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").replace("\r\n", "\n").strip()
+    if not body:
+        raise ConversationError("Please write something first.")
+    if len(body) > MAX_BODY:
+        raise ConversationError(
+            f"That is {len(body):,} characters; the limit is {MAX_BODY:,}. "
+            "Split it into two posts, or put the long part in the library."
+        )
+    return body
+
+
+def _clean_title(title: str) -> str:
+    title = " ".join((title or "").split())
+    if not title:
+        raise ConversationError("Please give the thread a title.")
+    if len(title) > 200:
+        raise ConversationError("Titles are at most 200 characters.")
+    return title
+
+
+def tags_from_names(names) -> list[Tag]:
+    """Existing catalogue tags by name (case-insensitive), new topic tags otherwise."""
+    tags: list[Tag] = []
+    for raw in names:
+        name = " ".join(str(raw).split())[:60]
+        slug = slugify(name)[:70]
+        if not slug or any(t.slug == slug for t in tags):
+            continue
+        tag = Tag.objects.filter(slug=slug).first() or Tag.objects.create(name=name, slug=slug)
+        tags.append(tag)
+    if len(tags) > MAX_TAGS:
+        raise ConversationError(f"Use at most {MAX_TAGS} tags.")
+    return tags
+
+
+def _watch(user, thread) -> None:
+    """Taking part watches a thread, unless the person muted it."""
+    Subscription.objects.get_or_create(
+        user=user, thread=thread, defaults={"level": Subscription.Level.WATCHING}
+    )
+
+
+def _discard_draft(user, community, thread=None) -> None:
+    Draft.objects.filter(user=user, community=community, thread=thread).delete()
+
+
+def start_thread(
+    *, actor, community: Community, kind: str, title: str, body: str, tag_names=()
+) -> Thread:
+    if kind not in Thread.Kind.values:
+        raise ConversationError("Choose discussion, ask or announcement.")
+    if not permissions.may_start_thread(actor, community, kind):
+        if kind == Thread.Kind.ANNOUNCEMENT and permissions.can(
+            actor, "community.contribute", community
+        ):
+            raise NotAllowed("Only facilitators post announcements. Start a discussion instead.")
+        raise NotAllowed(
+            "You cannot post here. If the norms changed, accept the new version first."
+        )
+    title, body = _clean_title(title), _clean_body(body)
+    tags = tags_from_names(tag_names)
+    now = timezone.now()
+    with transaction.atomic():
+        thread = Thread.objects.create(
+            community=community,
+            kind=kind,
+            title=title,
+            author=actor,
+            last_activity_at=now,
+            ask_state=Thread.AskState.OPEN if kind == Thread.Kind.ASK else "",
+        )
+        thread.tags.set(tags)
+        post = Post.objects.create(
+            thread=thread, community=community, position=0, author=actor, body=body
+        )
+        search_index.index_post(post)
+        _watch(actor, thread)
+        ReadState.objects.create(user=actor, thread=thread, last_read_position=0)
+        _discard_draft(actor, community)
+    transaction.on_commit(lambda: tasks.notify_about_post.enqueue(post.pk))
+    return thread
+
+
+def post_reply(*, actor, thread: Thread, body: str) -> Post:
+    if not permissions.can(actor, "thread.reply", thread):
+        if thread.locked:
+            raise NotAllowed("This thread is locked; a facilitator closed it to new replies.")
+        raise NotAllowed(
+            "You cannot reply here. If the norms changed, accept the new version first."
+        )
+    body = _clean_body(body)
+    with transaction.atomic():
+        # The row lock numbers replies without gaps or clashes under concurrency.
+        locked = Thread.objects.select_for_update().get(pk=thread.pk)
+        position = locked.last_position + 1
+        post = Post.objects.create(
+            thread=locked,
+            community_id=locked.community_id,
+            position=position,
+            author=actor,
+            body=body,
+        )
+        Thread.objects.filter(pk=locked.pk).update(
+            last_position=position,
+            reply_count=F("reply_count") + 1,
+            last_activity_at=post.created_at,
+        )
+        post.thread = locked
+        search_index.index_post(post)
+        _watch(actor, locked)
+        ReadState.objects.update_or_create(
+            user=actor, thread=locked, defaults={"last_read_position": position}
+        )
+        _discard_draft(actor, locked.community, locked)
+    thread.last_position, thread.reply_count = position, locked.reply_count + 1
+    transaction.on_commit(lambda: tasks.notify_about_post.enqueue(post.pk))
+    return post
+
+
+def edit_post(*, actor, post: Post, body: str, title: str | None = None) -> Post:
+    if not permissions.can(actor, "post.edit", post):
+        raise NotAllowed("You can only edit your own posts, while you are a member.")
+    body = _clean_body(body)
+    thread = post.thread
+    new_title = _clean_title(title) if (title is not None and post.is_opening) else thread.title
+    if body == post.body and new_title == thread.title:
+        return post
+    with transaction.atomic():
+        PostRevision.objects.create(
+            post=post, body=post.body, title=thread.title if post.is_opening else "", editor=actor
+        )
+        post.body = body
+        post.edited_at = timezone.now()
+        post.save(update_fields=["body", "edited_at"])
+        if new_title != thread.title:
+            thread.title = new_title
+            thread.save(update_fields=["title"])
+        search_index.index_post(post)
+    return post
+
+
+def remove_post(*, actor, post: Post, reason: str = "") -> Post:
+    """Leave a tombstone. The opening post's removal removes the whole thread."""
+    if not permissions.can(actor, "post.remove", post):
+        raise NotAllowed("You can only remove your own posts.")
+    by_author = post.author_id == actor.pk
+    reason = " ".join((reason or "").split())[:300]
+    if not by_author and not reason:
+        raise ConversationError("Say why you remove it; the author and the audit log will see it.")
+    if post.is_opening:
+        remove_thread(actor=actor, thread=post.thread, reason=reason or "Removed by the author")
+        return post
+    with transaction.atomic():
+        post.removed_at = timezone.now()
+        post.removed_by = actor
+        post.removal_reason = "" if by_author else reason
+        post.save(update_fields=["removed_at", "removed_by", "removal_reason"])
+        search_index.unindex_posts([post.pk])
+        if not by_author:
+            record(
+                actor=actor,
+                action="conversation.post_removed",
+                community=post.community,
+                subject=post.author,
+                thread=post.thread_id,
+                post=post.pk,
+                reason=reason,
+            )
+    return post
+
+
+def _moderate(actor, thread: Thread) -> None:
+    if not permissions.can(actor, "thread.moderate", thread):
+        raise NotAllowed("Only the community's facilitators can do that.")
+
+
+def set_pinned(*, actor, thread: Thread, pinned: bool) -> Thread:
+    _moderate(actor, thread)
+    thread.pinned = pinned
+    thread.save(update_fields=["pinned"])
+    record(
+        actor=actor,
+        action="conversation.pinned" if pinned else "conversation.unpinned",
+        community=thread.community,
+        thread=thread.pk,
+    )
+    return thread
+
+
+def set_locked(*, actor, thread: Thread, locked: bool) -> Thread:
+    _moderate(actor, thread)
+    thread.locked = locked
+    thread.save(update_fields=["locked"])
+    record(
+        actor=actor,
+        action="conversation.locked" if locked else "conversation.unlocked",
+        community=thread.community,
+        thread=thread.pk,
+    )
+    return thread
+
+
+def remove_thread(*, actor, thread: Thread, reason: str) -> Thread:
+    by_author = thread.author_id == actor.pk and permissions.can(
+        actor, "post.remove", thread.posts.get(position=0)
+    )
+    if not by_author:
+        _moderate(actor, thread)
+    if not reason.strip():
+        raise ConversationError("Say why you remove it; the author and the audit log will see it.")
+    with transaction.atomic():
+        thread.removed_at = timezone.now()
+        thread.removed_by = actor
+        thread.removal_reason = reason.strip()[:300]
+        thread.save(update_fields=["removed_at", "removed_by", "removal_reason"])
+        search_index.unindex_posts(thread.posts.values_list("pk", flat=True))
+        record(
+            actor=actor,
+            action="conversation.thread_removed",
+            community=thread.community,
+            subject=thread.author,
+            thread=thread.pk,
+            reason=thread.removal_reason,
+        )
+    return thread
+
+
+def move_thread(*, actor, thread: Thread, to_community: Community) -> Thread:
+    """Move to another community the facilitator also facilitates."""
+    _moderate(actor, thread)
+    if not permissions.can(actor, "community.moderate", to_community):
+        raise NotAllowed("You can only move threads to communities you facilitate.")
+    if to_community.pk == thread.community_id:
+        return thread
+    source = thread.community
+    with transaction.atomic():
+        Thread.objects.filter(pk=thread.pk).update(community=to_community, pinned=False)
+        Post.objects.filter(thread=thread).update(community=to_community)
+        Draft.objects.filter(thread=thread).delete()
+        thread.community = to_community
+        record(
+            actor=actor,
+            action="conversation.moved_out",
+            community=source,
+            thread=thread.pk,
+            to=to_community.slug,
+        )
+        record(
+            actor=actor,
+            action="conversation.moved_in",
+            community=to_community,
+            thread=thread.pk,
+            source=source.slug,
+        )
+    return thread
+
+
+def mark_helpful(*, actor, post: Post, helpful: bool = True) -> Post:
+    thread = post.thread
+    if not permissions.can(actor, "ask.mark_helpful", thread):
+        raise NotAllowed("Only the person who asked can mark replies helpful.")
+    if post.is_opening or post.is_removed:
+        raise ConversationError("Mark a reply, not the question.")
+    with transaction.atomic():
+        post.helpful = helpful
+        post.save(update_fields=["helpful"])
+        has_helpful = thread.posts.filter(helpful=True, removed_at__isnull=True).exists()
+        if thread.ask_state != Thread.AskState.CLOSED:
+            thread.ask_state = Thread.AskState.ANSWERED if has_helpful else Thread.AskState.OPEN
+            thread.save(update_fields=["ask_state"])
+    if helpful:
+        transaction.on_commit(lambda: tasks.notify_helpful.enqueue(post.pk, actor.pk))
+    return post
+
+
+def set_ask_closed(*, actor, thread: Thread, closed: bool) -> Thread:
+    if not permissions.can(actor, "ask.mark_helpful", thread):
+        raise NotAllowed("Only the person who asked can close the ask.")
+    if closed:
+        thread.ask_state = Thread.AskState.CLOSED
+    else:
+        has_helpful = thread.posts.filter(helpful=True, removed_at__isnull=True).exists()
+        thread.ask_state = Thread.AskState.ANSWERED if has_helpful else Thread.AskState.OPEN
+    thread.save(update_fields=["ask_state"])
+    return thread
+
+
+def save_summary(*, actor, thread: Thread, summary: str) -> Thread:
+    if not permissions.can(actor, "ask.summarise", thread):
+        raise NotAllowed("Only the person who asked writes the summary.")
+    summary = (summary or "").replace("\r\n", "\n").strip()
+    if len(summary) > 20_000:
+        raise ConversationError("Keep the summary under 20,000 characters.")
+    thread.summary = summary
+    thread.summary_updated_at = timezone.now()
+    thread.save(update_fields=["summary", "summary_updated_at"])
+    return thread
+
+
+def set_subscription(*, actor, thread: Thread, level: str | None) -> None:
+    if not permissions.can(actor, "thread.read", thread):
+        raise NotAllowed("You cannot follow this thread.")
+    if level is None:
+        Subscription.objects.filter(user=actor, thread=thread).delete()
+        return
+    if level not in Subscription.Level.values:
+        raise ConversationError("Choose watching or muted.")
+    Subscription.objects.update_or_create(user=actor, thread=thread, defaults={"level": level})
+
+
+def mark_read(*, actor, thread: Thread, position: int) -> None:
+    """Remember the furthest position read; never moves backwards."""
+    if not actor.is_authenticated:
+        return
+    position = max(0, min(position, thread.last_position))
+    updated = ReadState.objects.filter(
+        user=actor, thread=thread, last_read_position__lt=position
+    ).update(last_read_position=position)
+    if not updated:
+        ReadState.objects.get_or_create(
+            user=actor, thread=thread, defaults={"last_read_position": position}
+        )
+
+
+def save_draft(
+    *, actor, community: Community, thread: Thread | None, title: str, body: str
+) -> Draft | None:
+    if not permissions.can(actor, "community.read", community):
+        raise NotAllowed("You cannot write here.")
+    if not (title or "").strip() and not (body or "").strip():
+        _discard_draft(actor, community, thread)
+        return None
+    draft, _ = Draft.objects.update_or_create(
+        user=actor,
+        community=community,
+        thread=thread,
+        defaults={"title": (title or "")[:200], "body": (body or "")[:MAX_BODY]},
+    )
+    return draft
+
+
+MENTION = re.compile(r"(?<![\w@/])@([a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?)\b")
+
+
+def mentioned_handles(body: str) -> set[str]:
+    """@handles in a post, ignoring quoted lines and code."""
+    handles: set[str] = set()
+    in_fence = False
+    for line in body.splitlines():
+        stripped = line.lstrip()
+        if stripped.startswith("```") or stripped.startswith("~~~"):
+            in_fence = not in_fence
+            continue
+        if in_fence or stripped.startswith(">") or line.startswith("    "):
+            continue
+        line = re.sub(r"`[^`]*`", "", line)
+        handles.update(m.group(1) for m in MENTION.finditer(line))
+    return handles

@@ -1,0 +1,515 @@
+"""Conversation pages. Views parse input, call selectors and services, render.
+
+Every form works as a plain POST; htmx only swaps fragments (the thread list
+when filtering, the draft status while typing).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from copse.communities.models import Community
+from copse.communities.selectors import community_by_slug_for
+from copse.conversations import selectors, services
+from copse.conversations.forms import (
+    EditPostForm,
+    MoveForm,
+    ReasonForm,
+    ReplyForm,
+    SummaryForm,
+    ThreadForm,
+)
+from copse.conversations.models import CommunityVisit, Post, Tag, Thread
+from copse.conversations.rendering import quote_of
+from copse.core import permissions
+from copse.core.errors import UserFacingError
+
+
+def _community(request, slug, action="community.read"):
+    return community_by_slug_for(request.user, slug, action)
+
+
+def _post(request, community, post_id) -> Post:
+    post = (
+        Post.objects.select_related("thread__community", "author")
+        .filter(pk=post_id, community=community)
+        .first()
+    )
+    if post is None:
+        raise Http404
+    permissions.require_or_404(request.user, "thread.read", post.thread)
+    return post
+
+
+def _record_visit(request, community):
+    """Returns the previous visit's time and moves the marker to now."""
+    if not request.user.is_authenticated:
+        return None
+    from django.utils import timezone
+
+    visit = CommunityVisit.objects.filter(user=request.user, community=community).first()
+    now = timezone.now()
+    if visit is None:
+        CommunityVisit.objects.create(user=request.user, community=community, last_visit_at=now)
+        return None
+    # Visits within an hour count as one, so paging through the list keeps "new".
+    if (now - visit.last_visit_at).total_seconds() > 3600:
+        visit.previous_visit_at = visit.last_visit_at
+    visit.last_visit_at = now
+    visit.save(update_fields=["previous_visit_at", "last_visit_at"])
+    return visit.previous_visit_at
+
+
+def thread_list(request, slug):
+    community = _community(request, slug)
+    filters = selectors.ThreadFilters.from_query(request.GET)
+    page = selectors.threads_for(request.user, community, filters, after=request.GET.get("after"))
+    since = _record_visit(request, community)
+    context = {
+        "community": community,
+        "page": page,
+        "filters": filters,
+        "filter_query": urlencode(filters.as_query()),
+        "since": since,
+        "new_count": selectors.new_since_last_visit(request.user, community, since),
+        "can_start": permissions.can(request.user, "community.contribute", community),
+    }
+    if request.htmx:
+        return render(request, "conversations/thread_list.html#thread-rows", context)
+    return render(request, "conversations/thread_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_thread(request, slug):
+    community = _community(request, slug)
+    if not permissions.can(request.user, "community.contribute", community):
+        return _cannot_contribute(request, community)
+    may_announce = permissions.may_start_thread(request.user, community, "announcement")
+    draft = selectors.draft_for(request.user, community)
+    initial = {"kind": request.GET.get("kind", "discussion")}
+    if draft:
+        initial.update(title=draft.title, body=draft.body)
+    form = ThreadForm(request.POST or None, initial=initial, may_announce=may_announce)
+    if request.method == "POST" and form.is_valid():
+        try:
+            thread = services.start_thread(
+                actor=request.user,
+                community=community,
+                kind=form.cleaned_data["kind"],
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                tag_names=form.tag_names(),
+            )
+        except UserFacingError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect(thread.get_absolute_url())
+    if request.method == "POST" and form.errors:
+        services.save_draft(
+            actor=request.user,
+            community=community,
+            thread=None,
+            title=request.POST.get("title", ""),
+            body=request.POST.get("body", ""),
+        )
+    return render(
+        request,
+        "conversations/new_thread.html",
+        {"community": community, "form": form, "draft": draft},
+        status=400 if form.errors else 200,
+    )
+
+
+def _cannot_contribute(request, community):
+    standing = permissions.standing(request.user, community)
+    if standing.is_seated and standing.membership.norms_accepted < community.norms_version:
+        messages.warning(request, "The norms changed: accept the new version to post again.")
+        return redirect("norms:current", slug=community.slug)
+    raise Http404
+
+
+def thread_detail(request, slug, thread_id):
+    community = _community(request, slug, "community.view")
+    thread = selectors.thread_for(request.user, community, thread_id)
+    read_position = selectors.read_position(request.user, thread)
+    after = request.GET.get("after", "")
+    if (
+        request.GET.get("unread") == "1"
+        and read_position is not None
+        and read_position < thread.last_position
+    ):
+        # Start the page just before the first unread post, so it is in view.
+        return redirect(
+            f"{thread.get_absolute_url()}?after={max(-1, read_position - 1)}#post-{read_position + 1}"
+        )
+    page = selectors.posts_page(
+        request.user,
+        thread,
+        after=int(after) if after.lstrip("-").isdigit() else None,
+        last=request.GET.get("page") == "last",
+    )
+    if page.items and request.user.is_authenticated:
+        services.mark_read(actor=request.user, thread=thread, position=page.items[-1].position)
+    reply_form = None
+    can_reply = permissions.can(request.user, "thread.reply", thread)
+    if can_reply:
+        draft = selectors.draft_for(request.user, community, thread)
+        body = draft.body if draft else ""
+        quote_id = request.GET.get("quote", "")
+        if quote_id.isdigit():
+            quoted = (
+                Post.objects.filter(pk=int(quote_id), thread=thread, removed_at__isnull=True)
+                .select_related("author")
+                .first()
+            )
+            if quoted is not None:
+                body = body + quote_of(quoted)
+        reply_form = ReplyForm(initial={"body": body})
+    return render(
+        request,
+        "conversations/thread.html",
+        _thread_context(request, thread, page, reply_form, can_reply, read_position),
+    )
+
+
+def _thread_context(request, thread, page, reply_form, can_reply, read_position):
+    user = request.user
+    community = thread.community
+    context = {
+        "community": community,
+        "thread": thread,
+        "page": page,
+        "reply_form": reply_form,
+        "can_reply": can_reply,
+        "read_position": read_position,
+        "subscription": selectors.subscription_level(user, thread),
+        "can_moderate": permissions.can(user, "thread.moderate", thread),
+        "is_asker": permissions.can(user, "ask.mark_helpful", thread),
+        "user_id": getattr(user, "pk", None),
+        "may_contribute": permissions.can(user, "community.contribute", community),
+    }
+    if thread.is_ask:
+        context["stats"] = selectors.ask_stats(thread)
+    return context
+
+
+@login_required
+@require_POST
+def reply(request, slug, thread_id):
+    community = _community(request, slug)
+    thread = selectors.thread_for(request.user, community, thread_id)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            post = services.post_reply(
+                actor=request.user, thread=thread, body=form.cleaned_data["body"]
+            )
+        except UserFacingError as error:
+            form.add_error(None, error.message)
+        else:
+            after = max(-1, post.position - selectors.POST_PAGE_SIZE)
+            return redirect(f"{thread.get_absolute_url()}?after={after}#post-{post.position}")
+    # Keep what was typed: as a draft for later, and in the form now.
+    services.save_draft(
+        actor=request.user,
+        community=community,
+        thread=thread,
+        title="",
+        body=request.POST.get("body", ""),
+    )
+    page = selectors.posts_page(request.user, thread, last=True)
+    return render(
+        request,
+        "conversations/thread.html",
+        _thread_context(
+            request,
+            thread,
+            page,
+            form,
+            permissions.can(request.user, "thread.reply", thread),
+            selectors.read_position(request.user, thread),
+        ),
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def save_draft(request, slug):
+    """Autosave from the reply or new-thread box (htmx), and the no-JS "Save draft" button."""
+    community = _community(request, slug)
+    thread = None
+    thread_id = request.POST.get("thread", "")
+    if thread_id.isdigit():
+        thread = selectors.thread_for(request.user, community, int(thread_id))
+    services.save_draft(
+        actor=request.user,
+        community=community,
+        thread=thread,
+        title=request.POST.get("title", ""),
+        body=request.POST.get("body", ""),
+    )
+    if request.htmx:
+        return HttpResponse('<span class="muted">Draft saved</span>')
+    messages.success(request, "Draft saved. It will be here when you come back.")
+    return redirect(
+        thread.get_absolute_url() if thread else reverse("conversations:new", args=[slug])
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_post(request, slug, post_id):
+    community = _community(request, slug)
+    post = _post(request, community, post_id)
+    permissions.require_or_404(request.user, "post.edit", post)
+    initial = {"body": post.body, "title": post.thread.title if post.is_opening else ""}
+    form = EditPostForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_post(
+                actor=request.user,
+                post=post,
+                body=form.cleaned_data["body"],
+                title=form.cleaned_data["title"] if post.is_opening else None,
+            )
+        except UserFacingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Saved. Earlier versions stay in the history.")
+            return redirect(_post_url(post))
+    return render(
+        request,
+        "conversations/edit_post.html",
+        {"community": community, "post": post, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _post_url(post) -> str:
+    after = max(-1, post.position - 1)
+    return f"{post.thread.get_absolute_url()}?after={after}#post-{post.position}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def remove_post(request, slug, post_id):
+    community = _community(request, slug)
+    post = _post(request, community, post_id)
+    permissions.require_or_404(request.user, "post.remove", post)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.remove_post(actor=request.user, post=post, reason=form.cleaned_data["reason"])
+        except UserFacingError as error:
+            form.add_error("reason", error.message)
+        else:
+            messages.success(request, "Removed.")
+            if post.is_opening:
+                return redirect("conversations:list", slug=slug)
+            return redirect(_post_url(post))
+    return render(
+        request,
+        "conversations/remove_post.html",
+        {
+            "community": community,
+            "post": post,
+            "form": form,
+            "by_author": post.author_id == request.user.pk,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def post_history(request, slug, post_id):
+    community = _community(request, slug)
+    post = _post(request, community, post_id)
+    return render(
+        request,
+        "conversations/post_history.html",
+        {
+            "community": community,
+            "post": post,
+            "revisions": selectors.revisions_of(request.user, post),
+        },
+    )
+
+
+@login_required
+@require_POST
+def mark_helpful(request, slug, post_id):
+    community = _community(request, slug)
+    post = _post(request, community, post_id)
+    permissions.require_or_404(request.user, "ask.mark_helpful", post.thread)
+    services.mark_helpful(actor=request.user, post=post, helpful=request.POST.get("helpful") != "0")
+    return redirect(_post_url(post))
+
+
+@login_required
+@require_POST
+def moderate(request, slug, thread_id):
+    community = _community(request, slug)
+    thread = selectors.thread_for(request.user, community, thread_id)
+    permissions.require_or_404(request.user, "thread.moderate", thread)
+    action = request.POST.get("action")
+    if action in ("pin", "unpin"):
+        services.set_pinned(actor=request.user, thread=thread, pinned=action == "pin")
+    elif action in ("lock", "unlock"):
+        services.set_locked(actor=request.user, thread=thread, locked=action == "lock")
+    else:
+        messages.error(request, "Choose pin, unpin, lock or unlock.")
+    return redirect(thread.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def move_thread(request, slug, thread_id):
+    community = _community(request, slug)
+    thread = selectors.thread_for(request.user, community, thread_id)
+    permissions.require_or_404(request.user, "thread.moderate", thread)
+    facilitated = Community.objects.filter(
+        memberships__user=request.user,
+        memberships__role="facilitator",
+        memberships__status="active",
+    ).exclude(pk=community.pk)
+    form = MoveForm(request.POST or None, communities=facilitated)
+    if request.method == "POST" and form.is_valid():
+        services.move_thread(
+            actor=request.user, thread=thread, to_community=form.cleaned_data["community"]
+        )
+        messages.success(request, f"Moved to {thread.community.name}.")
+        return redirect(thread.get_absolute_url())
+    return render(
+        request,
+        "conversations/move_thread.html",
+        {"community": community, "thread": thread, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def subscription(request, slug, thread_id):
+    community = _community(request, slug)
+    thread = selectors.thread_for(request.user, community, thread_id)
+    level = request.POST.get("level") or None
+    services.set_subscription(actor=request.user, thread=thread, level=level)
+    messages.success(
+        request,
+        {
+            "watching": "You are watching this thread.",
+            "muted": "Muted: no notifications from this thread.",
+        }.get(level or "", "Back to normal notifications."),
+    )
+    return redirect(thread.get_absolute_url())
+
+
+@login_required
+@require_POST
+def close_ask(request, slug, thread_id):
+    community = _community(request, slug)
+    thread = selectors.thread_for(request.user, community, thread_id)
+    permissions.require_or_404(request.user, "ask.mark_helpful", thread)
+    services.set_ask_closed(
+        actor=request.user, thread=thread, closed=request.POST.get("closed") != "0"
+    )
+    return redirect(thread.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def summary(request, slug, thread_id):
+    community = _community(request, slug)
+    thread = selectors.thread_for(request.user, community, thread_id)
+    permissions.require_or_404(request.user, "ask.summarise", thread)
+    form = SummaryForm(request.POST or None, initial={"summary": thread.summary})
+    if request.method == "POST" and form.is_valid():
+        services.save_summary(
+            actor=request.user, thread=thread, summary=form.cleaned_data["summary"]
+        )
+        messages.success(request, "Summary saved. Export it for your board below.")
+        return redirect("conversations:summary", slug=slug, thread_id=thread.pk)
+    return render(
+        request,
+        "conversations/summary.html",
+        {
+            "community": community,
+            "thread": thread,
+            "form": form,
+            "stats": selectors.ask_stats(thread),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _summary_export_context(request, slug, thread_id):
+    community = _community(request, slug)
+    thread = selectors.thread_for(request.user, community, thread_id)
+    permissions.require_or_404(request.user, "ask.summarise", thread)
+    with_names = request.GET.get("names") == "1"
+    return {
+        "community": community,
+        "thread": thread,
+        "stats": selectors.ask_stats(thread),
+        "with_names": with_names,
+        "helpful": list(selectors.helpful_replies(thread)) if with_names else [],
+    }
+
+
+@login_required
+@require_GET
+def summary_print(request, slug, thread_id):
+    return render(
+        request,
+        "conversations/summary_print.html",
+        _summary_export_context(request, slug, thread_id),
+    )
+
+
+@login_required
+@require_GET
+def summary_markdown(request, slug, thread_id):
+    from django.template.loader import render_to_string
+
+    context = _summary_export_context(request, slug, thread_id)
+    text = render_to_string("conversations/summary.md", context)
+    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="ask-{context["thread"].pk}-summary.md"'
+    )
+    return response
+
+
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    page = selectors.tag_page(request.user, tag, after=request.GET.get("after"))
+    if not page.extra["count"]:
+        # A tag used only where the viewer cannot read must not reveal its name.
+        raise Http404
+    return render(request, "conversations/tag.html", {"tag": tag, "page": page})
+
+
+def tag_catalogue(request):
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in Tag.Kind.values else ""
+    return render(
+        request,
+        "conversations/catalogue.html",
+        {
+            "tags": selectors.catalogue(request.user, kind or None),
+            "kind": kind,
+            "kinds": Tag.Kind.choices,
+        },
+    )
+
+
+def jump_to_thread(request, thread_id):
+    """A stable link that follows a thread across moves, for those who may read it."""
+    thread = get_object_or_404(Thread.objects.select_related("community"), pk=thread_id)
+    permissions.require_or_404(request.user, "thread.read", thread)
+    return redirect(thread.get_absolute_url())

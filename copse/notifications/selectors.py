@@ -1,0 +1,62 @@
+"""The inbox: a person's notifications whose targets they may still read."""
+
+from django.contrib.contenttypes.prefetch import GenericPrefetch
+from django.db.models import Q
+
+from copse.core import permissions
+from copse.notifications.models import Notification
+
+PAGE_SIZE = 30
+# What each target model needs to be read, and what to fetch with it.
+READ_ACTIONS = {"conversations.post": "post.read"}
+
+
+def _target_querysets():
+    from copse.conversations.models import Post
+
+    return [Post.objects.select_related("thread__community", "author")]
+
+
+def inbox(user, *, before: str | None = None):
+    """A page of visible notifications and the cursor for the next one.
+
+    Rows are filtered by community at the database (cheap), then by the
+    target's own rule in Python (removed posts, removed threads).
+    """
+    rows = (
+        Notification.objects.filter(user=user)
+        .filter(permissions.readable_q(user))
+        .select_related("actor", "community", "target_type")
+        .prefetch_related(GenericPrefetch("target", _target_querysets()))
+        .order_by("-created_at", "-id")
+    )
+    if before and "|" in before:
+        at, _, pk = before.rpartition("|")
+        if pk.isdigit():
+            rows = rows.filter(Q(created_at__lt=at) | Q(created_at=at, pk__lt=int(pk)))
+    page = list(rows[: PAGE_SIZE + 1])
+    next_cursor = None
+    if len(page) > PAGE_SIZE:
+        page = page[:PAGE_SIZE]
+        next_cursor = f"{page[-1].created_at.isoformat()}|{page[-1].pk}"
+    visible = []
+    for notification in page:
+        key = f"{notification.target_type.app_label}.{notification.target_type.model}"
+        action = READ_ACTIONS.get(key)
+        if (
+            action
+            and notification.target is not None
+            and permissions.can(user, action, notification.target)
+        ):
+            visible.append(notification)
+    return visible, next_cursor
+
+
+def unread_count(user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return (
+        Notification.objects.filter(user=user, read_at__isnull=True)
+        .filter(permissions.readable_q(user))
+        .count()
+    )

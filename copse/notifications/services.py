@@ -1,0 +1,42 @@
+"""Creating and clearing notifications. Called from background tasks."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from copse.core import permissions
+from copse.notifications.models import Notification
+
+
+def notify(*, user, kind: str, target, actor=None, read_action: str) -> Notification | None:
+    """Notify `user` about `target` if they may read it now (`read_action`),
+    never about their own doing, and at most once per kind and target."""
+    if user is None or not user.is_active or (actor is not None and actor.pk == user.pk):
+        return None
+    permissions.forget_standings(user)
+    if not permissions.can(user, read_action, target):
+        return None
+    try:
+        with transaction.atomic():
+            return Notification.objects.create(
+                user=user,
+                community_id=target.community_id,
+                kind=kind,
+                actor=actor,
+                target_type=ContentType.objects.get_for_model(target),
+                target_id=target.pk,
+            )
+    except IntegrityError:
+        return None
+
+
+def mark_all_read(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def mark_read(*, user, notification_id: int) -> None:
+    Notification.objects.filter(user=user, pk=notification_id, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -1,0 +1,25 @@
+from django import forms
+
+from copse.conversations.models import Thread
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search for", max_length=500, required=False)
+    community = forms.SlugField(required=False, label="Community")
+    kind = forms.ChoiceField(choices=[("", "Any kind"), *Thread.Kind.choices], required=False)
+    author = forms.SlugField(required=False, label="Author's handle")
+    tag = forms.SlugField(required=False)
+    since = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        required=False, label="Until", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    unanswered = forms.BooleanField(required=False, label="Unanswered asks only")
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", "The end date is before the start date.")
+        return data

@@ -1,0 +1,180 @@
+"""Full-text search over what the viewer may read, and nothing else.
+
+The permission filter is part of the same SQL statement as the match, so the
+ranking, the page and the count only ever see readable posts: a count cannot
+reveal hidden matches, and a change of membership or a move takes effect at
+the next query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import connection
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from copse.conversations.models import Post
+from copse.conversations.search_index import FTS_TABLE, PG_CONFIG, PG_TABLE
+from copse.core import permissions
+from copse.search.query import parse, to_fts5, to_websearch
+
+PAGE_SIZE = 20
+MAX_PAGES = 25
+COUNT_CAP = 1000
+MARK_START, MARK_END = "\x02", "\x03"
+
+
+@dataclass
+class SearchFilters:
+    community: str = ""
+    kind: str = ""
+    author: str = ""
+    tag: str = ""
+    since: datetime | None = None
+    until: datetime | None = None
+    unanswered: bool = False
+
+
+@dataclass
+class Hit:
+    post: Post
+    excerpt: str
+    score: float
+
+
+@dataclass
+class Results:
+    hits: list[Hit] = field(default_factory=list)
+    count: int = 0
+    count_capped: bool = False
+    page: int = 1
+    has_next: bool = False
+    query_was_empty: bool = True
+
+
+def _filters_sql(filters: SearchFilters) -> tuple[list[str], list]:
+    where, params = [], []
+    if filters.community:
+        where.append("c.slug = %s")
+        params.append(filters.community)
+    if filters.kind:
+        where.append("t.kind = %s")
+        params.append(filters.kind)
+    if filters.unanswered:
+        where.append("t.kind = 'ask' AND t.ask_state = 'open'")
+    if filters.author:
+        where.append("p.author_id IN (SELECT id FROM accounts_user WHERE handle = %s)")
+        params.append(filters.author)
+    if filters.tag:
+        where.append(
+            "t.id IN (SELECT tt.thread_id FROM conversations_thread_tags tt "
+            "JOIN conversations_tag g ON g.id = tt.tag_id WHERE g.slug = %s)"
+        )
+        params.append(filters.tag)
+    if filters.since:
+        where.append("p.created_at >= %s")
+        params.append(connection.ops.adapt_datetimefield_value(filters.since))
+    if filters.until:
+        where.append("p.created_at < %s")
+        params.append(connection.ops.adapt_datetimefield_value(filters.until))
+    return where, params
+
+
+def _highlight(text: str) -> str:
+    """Escape everything, then turn only our own markers into <mark>."""
+    safe = escape(text or "")
+    return safe.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+
+
+def search(viewer, text: str, filters: SearchFilters, *, page: int = 1) -> Results:
+    parsed = parse(text)
+    if parsed.is_empty:
+        return Results()
+    page = max(1, min(page, MAX_PAGES))
+    readable, readable_params = permissions.readable_sql(viewer, "c")
+    extra, extra_params = _filters_sql(filters)
+    where = " AND ".join(["p.removed_at IS NULL", "t.removed_at IS NULL", readable, *extra])
+    if connection.vendor == "postgresql":
+        rows, count = _search_postgresql(
+            to_websearch(parsed), where, readable_params + extra_params, page
+        )
+    else:
+        rows, count = _search_sqlite(to_fts5(parsed), where, readable_params + extra_params, page)
+    related = Post.objects.filter(pk__in=[row[0] for row in rows[:PAGE_SIZE]]).select_related(
+        "thread", "community", "author", "author__organisation"
+    )
+    posts = {post.pk: post for post in related}
+    hits = [
+        Hit(post=posts[post_id], excerpt=mark_safe(_highlight(excerpt)), score=score)  # noqa: S308
+        for post_id, score, excerpt in rows[:PAGE_SIZE]
+        if post_id in posts
+    ]
+    return Results(
+        hits=hits,
+        count=min(count, COUNT_CAP),
+        count_capped=count > COUNT_CAP,
+        page=page,
+        has_next=len(rows) > PAGE_SIZE and page < MAX_PAGES,
+        query_was_empty=False,
+    )
+
+
+FROM_POSTS = (
+    "JOIN conversations_post p ON p.id = {key} "
+    "JOIN conversations_thread t ON t.id = p.thread_id "
+    "JOIN communities_community c ON c.id = p.community_id"
+)
+
+
+def _search_sqlite(match: str, where: str, params: list, page: int):
+    joins = FROM_POSTS.format(key=f"{FTS_TABLE}.rowid")
+    # bm25 is lower-is-better; weight titles twice; a fresh post ranks up to twice as high.
+    ranked = f"""
+        SELECT p.id,
+               -bm25({FTS_TABLE}, 2.0, 1.0)
+                 * (1.0 + 1.0 / (1.0 + (julianday('now') - julianday(p.created_at)) / 30.0)) AS score,
+               snippet({FTS_TABLE}, 1, char(2), char(3), '…', 24) AS excerpt
+        FROM {FTS_TABLE} {joins}
+        WHERE {FTS_TABLE} MATCH %s AND {where}
+        ORDER BY score DESC, p.id DESC
+        LIMIT %s OFFSET %s"""
+    counted = f"""
+        SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} {joins}
+        WHERE {FTS_TABLE} MATCH %s AND {where} LIMIT {COUNT_CAP + 1})"""
+    with connection.cursor() as cursor:
+        cursor.execute(ranked, [match, *params, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE])
+        rows = cursor.fetchall()
+        cursor.execute(counted, [match, *params])
+        count = cursor.fetchone()[0]
+    return rows, count
+
+
+def _search_postgresql(websearch: str, where: str, params: list, page: int):
+    joins = FROM_POSTS.format(key="s.post_id")
+    ranked = f"""
+        WITH q AS (SELECT websearch_to_tsquery('{PG_CONFIG}', %s) AS query),
+        hits AS (
+            SELECT p.id, p.body,
+                   ts_rank_cd(s.document, q.query)
+                     * (1.0 + 1.0 / (1.0 + EXTRACT(EPOCH FROM (now() - p.created_at)) / 86400.0 / 30.0)) AS score
+            FROM {PG_TABLE} s {joins}, q
+            WHERE s.document @@ q.query AND {where}
+            ORDER BY score DESC, p.id DESC
+            LIMIT %s OFFSET %s)
+        SELECT hits.id, hits.score,
+               ts_headline('{PG_CONFIG}', hits.body, q.query,
+                           'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "')
+        FROM hits, q
+        ORDER BY hits.score DESC, hits.id DESC"""
+    counted = f"""
+        WITH q AS (SELECT websearch_to_tsquery('{PG_CONFIG}', %s) AS query)
+        SELECT count(*) FROM (SELECT 1 FROM {PG_TABLE} s {joins}, q
+        WHERE s.document @@ q.query AND {where} LIMIT {COUNT_CAP + 1}) AS limited"""
+    with connection.cursor() as cursor:
+        cursor.execute(ranked, [websearch, *params, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE])
+        rows = cursor.fetchall()
+        cursor.execute(counted, [websearch, *params])
+        count = cursor.fetchone()[0]
+    return rows, count
