@@ -276,7 +276,7 @@ def activity_of(viewer, person, *, before: str | None = None) -> Page:
         if moment is not None and pk.isdigit():
             posts = posts.filter(Q(created_at__lt=moment) | Q(created_at=moment, pk__lt=int(pk)))
     rows = list(
-        posts.select_related("thread", "community").order_by("-created_at", "-pk")[
+        posts.select_related("thread__community", "community").order_by("-created_at", "-pk")[
             : THREAD_PAGE_SIZE + 1
         ]
     )

@@ -14,7 +14,7 @@ READ_ACTIONS = {"conversations.post": "post.read"}
 def _target_querysets():
     from copse.conversations.models import Post
 
-    return [Post.objects.select_related("thread__community", "author")]
+    return [Post.objects.select_related("thread__community", "community", "author")]
 
 
 def inbox(user, *, before: str | None = None):

@@ -103,7 +103,7 @@ def search(viewer, text: str, filters: SearchFilters, *, page: int = 1) -> Resul
     else:
         rows, count = _search_sqlite(to_fts5(parsed), where, readable_params + extra_params, page)
     related = Post.objects.filter(pk__in=[row[0] for row in rows[:PAGE_SIZE]]).select_related(
-        "thread", "community", "author", "author__organisation"
+        "thread__community", "community", "author", "author__organisation"
     )
     posts = {post.pk: post for post in related}
     hits = [
