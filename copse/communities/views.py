@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from copse.communities import selectors, services
 from copse.communities.forms import AppointFacilitatorForm, CommunitySettingsForm, NewCommunityForm
 from copse.communities.models import Community
+from copse.conversations.selectors import ThreadFilters, threads_for, unread_by_community
 from copse.core import permissions
 from copse.core.errors import UserFacingError
 from copse.norms.selectors import current_norms
@@ -18,8 +19,6 @@ HOME_THREAD_PREVIEW = 5
 
 
 def recent_threads(viewer, community):
-    from copse.conversations.selectors import ThreadFilters, threads_for
-
     if not permissions.can(viewer, "community.read", community):
         return []
     return threads_for(viewer, community, ThreadFilters()).items[:HOME_THREAD_PREVIEW]
@@ -29,6 +28,10 @@ def directory(request):
     page = selectors.directory_for(
         request.user, after=request.GET.get("after"), query=request.GET.get("q", "").strip()[:100]
     )
+    mine = [c for c in page.communities if c.viewer_standing.is_seated]
+    unread = unread_by_community(request.user, mine)
+    for community in page.communities:
+        community.unread_threads = unread.get(community.pk, 0)
     context = {"page": page, "query": request.GET.get("q", "")}
     if request.htmx:
         return render(request, "communities/directory.html#directory-list", context)

@@ -10,7 +10,7 @@ import re
 
 from django.urls import reverse
 
-from copse.core.markdown import render_markdown
+from copse.core.markdown import render_markdown, without_control_characters
 
 MENTION = re.compile(r"(?<![\w@/\[])@([a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?)\b")
 FENCE = re.compile(r"^\s*(```|~~~)")
@@ -46,8 +46,9 @@ def render_post(body: str):
 
 def quote_of(post, passage: str | None = None) -> str:
     """Markdown that quotes `passage` (or the whole post) with attribution."""
-    text = (passage or post.body).strip()
+    text = without_control_characters(passage or post.body).strip()
     name = post.author.name if post.author else "A former member"
+    name = " ".join(without_control_characters(name).split()) or "A member"
     name = re.sub(r"([\\`*_\[\]<>#])", r"\\\1", name)
-    quoted = "\n".join(f"> {line}" if line.strip() else ">" for line in text.splitlines())
+    quoted = "\n".join(f"> {line}" if line.strip() else ">" for line in text.split("\n"))
     return f"> **{name}** wrote (#{post.position}):\n{quoted}\n\n"

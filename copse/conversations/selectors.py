@@ -287,15 +287,22 @@ def activity_of(viewer, person, *, before: str | None = None) -> Page:
     return Page(items=rows, next_cursor=next_cursor)
 
 
-def unread_threads_count(viewer, community) -> int:
+def unread_by_community(viewer, communities) -> dict[int, int]:
+    """Threads with posts the viewer has not read, per readable community, in one query."""
     if not viewer.is_authenticated:
-        return 0
-    return (
-        Thread.objects.filter(community=community, removed_at__isnull=True)
+        return {}
+    readable = [c.pk for c in communities if permissions.can(viewer, "community.read", c)]
+    if not readable:
+        return {}
+    rows = (
+        Thread.objects.filter(community_id__in=readable, removed_at__isnull=True)
         .annotate(read_position=_read_position(viewer))
         .filter(Q(read_position__isnull=True) | Q(read_position__lt=F("last_position")))
-        .count()
+        .values("community_id")
+        .annotate(unread=Count("pk"))
+        .values_list("community_id", "unread")
     )
+    return dict(rows)
 
 
 def new_since_last_visit(viewer, community, since: datetime | None) -> int:

@@ -28,6 +28,7 @@ from copse.conversations.models import (
 )
 from copse.core import permissions
 from copse.core.errors import UserFacingError
+from copse.core.markdown import without_control_characters
 
 MAX_BODY = 50_000
 MAX_TAGS = 8
@@ -44,7 +45,7 @@ class NotAllowed(UserFacingError):
 
 
 def _clean_body(body: str) -> str:
-    body = (body or "").replace("\r\n", "\n").strip()
+    body = without_control_characters(body).strip()
     if not body:
         raise ConversationError("Please write something first.")
     if len(body) > MAX_BODY:
@@ -56,7 +57,7 @@ def _clean_body(body: str) -> str:
 
 
 def _clean_title(title: str) -> str:
-    title = " ".join((title or "").split())
+    title = " ".join(without_control_characters(title).split())
     if not title:
         raise ConversationError("Please give the thread a title.")
     if len(title) > 200:

@@ -15,9 +15,32 @@ _renderer = MarkdownIt("commonmark", {"html": False, "linkify": False, "typograp
 _renderer.enable(["table", "strikethrough"])
 
 ALLOWED_TAGS = {
-    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
-    "ul", "ol", "li", "strong", "em", "del", "s", "code", "pre", "a",
-    "table", "thead", "tbody", "tr", "th", "td",
+    "p",
+    "br",
+    "hr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "strong",
+    "em",
+    "del",
+    "s",
+    "code",
+    "pre",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}, "ol": {"start"}}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
@@ -34,3 +57,12 @@ def render_markdown(text: str) -> SafeString:
         strip_comments=True,
     )
     return mark_safe(clean)  # noqa: S308 - sanitized by nh3 just above
+
+
+_CONTROL = {c: None for c in range(32) if c not in (9, 10)} | {127: None}
+
+
+def without_control_characters(text: str) -> str:
+    """Drop C0 control characters (but tab and newline) that no one types on
+    purpose: they confuse line splitting, mail headers and search highlights."""
+    return (text or "").replace("\r\n", "\n").translate(_CONTROL)

@@ -1,5 +1,7 @@
 """Threads, replies, asks and moderation, as the seed stories tell them."""
 
+from html.parser import HTMLParser
+
 import pytest
 from django.urls import reverse
 
@@ -241,3 +243,61 @@ def test_links_to_a_confidential_thread_stay_plain_elsewhere(client, cio):
     page = client.get(thread.get_absolute_url()).content.decode()
     assert secret.title not in page
     assert "Our **telecom** bill" not in page and "telecom</strong> bill" not in page
+
+
+def test_unread_counts_in_the_directory_clear_after_reading(client, cio):
+    community, maria, dev, peers = cio
+    ask = services.start_thread(
+        actor=peers[0], community=community, kind="discussion", title="Vendors", body="Hi"
+    )
+    client.force_login(dev)
+    assert b"1 unread thread" in client.get(reverse("communities:directory")).content
+    client.get(ask.get_absolute_url())
+    assert b"unread thread" not in client.get(reverse("communities:directory")).content
+    services.post_reply(actor=peers[1], thread=ask, body="More")
+    listing = client.get(reverse("conversations:list", args=[community.slug])).content
+    assert b"1 unread" in listing
+
+
+XSS = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    "[click](javascript:alert(1))",
+    '"><svg onload=alert(1)>',
+]
+
+
+class _Elements(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, dict(attrs)))
+
+
+@pytest.mark.parametrize("payload", XSS)
+def test_titles_tags_bodies_and_quotes_are_never_markup(client, cio, payload):
+    community, maria, dev, peers = cio
+    thread = services.start_thread(
+        actor=dev,
+        community=community,
+        kind="ask",
+        title=f"Title {payload}",
+        body=f"Body {payload}",
+        tag_names=[f"tag {payload}"],
+    )
+    client.force_login(peers[0])
+    for url in (
+        thread.get_absolute_url(),
+        thread.get_absolute_url() + f"?quote={thread.posts.get(position=0).pk}",
+        reverse("conversations:list", args=[community.slug]),
+        reverse("search:search") + "?q=Body",
+    ):
+        parser = _Elements()
+        parser.feed(client.get(url).content.decode())
+        for tag, attrs in parser.found:
+            assert tag not in {"svg", "img"}, url
+            assert tag != "script" or "src" in attrs, url
+            assert not [a for a in attrs if a.startswith("on")], url
+            assert not attrs.get("href", "").lower().startswith("javascript"), url
