@@ -1,6 +1,6 @@
 from django import forms
 
-from copse.conversations.models import Thread
+from copse.conversations.models import Tag, Thread
 
 
 class ThreadForm(forms.Form):
@@ -75,3 +75,10 @@ class MoveForm(forms.Form):
     def __init__(self, *args, communities=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["community"].queryset = communities
+
+
+class CatalogueEntryForm(forms.Form):
+    name = forms.CharField(max_length=60, help_text="A vendor, product or technology, e.g. AT&T.")
+    kind = forms.ChoiceField(
+        choices=[c for c in Tag.Kind.choices if c[0] != Tag.Kind.TOPIC], initial=Tag.Kind.VENDOR
+    )

@@ -80,6 +80,22 @@ def tags_from_names(names) -> list[Tag]:
     return tags
 
 
+def add_to_catalogue(*, actor, name: str, kind: str) -> Tag:
+    """Site administrators keep the shared catalogue of vendors, products and technologies."""
+    if not permissions.can(actor, "programme.manage"):
+        raise NotAllowed("Only site administrators edit the catalogue.")
+    if kind not in Tag.Kind.values or kind == Tag.Kind.TOPIC:
+        raise ConversationError("Choose vendor, product or technology.")
+    (tag,) = tags_from_names([name]) or (None,)
+    if tag is None:
+        raise ConversationError("Give the entry a name.")
+    if tag.kind != kind:
+        tag.kind = kind
+        tag.save(update_fields=["kind"])
+        record(actor=actor, action="catalogue.entry_saved", name=tag.name, kind=kind)
+    return tag
+
+
 def _watch(user, thread) -> None:
     """Taking part watches a thread, unless the person muted it."""
     Subscription.objects.get_or_create(

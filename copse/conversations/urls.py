@@ -28,5 +28,6 @@ urlpatterns = [
     path("c/<slug:slug>/p/<int:post_id>/helpful/", views.mark_helpful, name="helpful"),
     path("t/<int:thread_id>/", views.jump_to_thread, name="jump"),
     path("tags/", views.tag_catalogue, name="catalogue"),
+    path("tags/manage/", views.catalogue_manage, name="catalogue_manage"),
     path("tags/<slug:slug>/", views.tag_detail, name="tag"),
 ]

@@ -16,6 +16,7 @@ from copse.communities.models import Community
 from copse.communities.selectors import community_by_slug_for
 from copse.conversations import selectors, services
 from copse.conversations.forms import (
+    CatalogueEntryForm,
     EditPostForm,
     MoveForm,
     ReasonForm,
@@ -505,6 +506,30 @@ def tag_catalogue(request):
             "kind": kind,
             "kinds": Tag.Kind.choices,
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def catalogue_manage(request):
+    permissions.require_or_404(request.user, "programme.manage")
+    form = CatalogueEntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            tag = services.add_to_catalogue(actor=request.user, **form.cleaned_data)
+        except UserFacingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, f"{tag.name} is in the catalogue as a {tag.get_kind_display().lower()}."
+            )
+            return redirect("conversations:catalogue_manage")
+    entries = Tag.objects.exclude(kind=Tag.Kind.TOPIC).order_by("kind", "name")
+    return render(
+        request,
+        "conversations/catalogue_manage.html",
+        {"form": form, "entries": entries},
+        status=400 if form.errors else 200,
     )
 
 

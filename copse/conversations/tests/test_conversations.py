@@ -301,3 +301,33 @@ def test_titles_tags_bodies_and_quotes_are_never_markup(client, cio, payload):
             assert tag != "script" or "src" in attrs, url
             assert not [a for a in attrs if a.startswith("on")], url
             assert not attrs.get("href", "").lower().startswith("javascript"), url
+
+
+def test_vendor_page_lists_only_readable_threads(client, cio):
+    community, maria, dev, peers = cio
+    admin = testing.make_site_admin()
+    client.force_login(admin)
+    response = client.post(
+        reverse("conversations:catalogue_manage"), {"name": "AT&T", "kind": "vendor"}
+    )
+    assert response.status_code == 302
+    _ask(dev, community)  # tagged "AT&T" inside the confidential community
+    open_one = testing.make_community(slug="open-one", visibility="open")
+    testing.seat(open_one, dev)
+    services.start_thread(
+        actor=dev,
+        community=open_one,
+        kind="discussion",
+        title="AT&T contract terms",
+        body="Public",
+        tag_names=["AT&T"],
+    )
+    outsider = testing.make_user()
+    client.force_login(outsider)
+    page = client.get(reverse("conversations:tag", args=["att"]))
+    assert b"AT&amp;T contract terms" in page.content and b"Telecom costs" not in page.content
+    assert b"1 thread you can read" in page.content
+    client.force_login(dev)
+    assert (
+        b"2 threads you can read" in client.get(reverse("conversations:tag", args=["att"])).content
+    )

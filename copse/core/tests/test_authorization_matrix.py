@@ -212,6 +212,7 @@ MATRIX = {
         READS_REDIRECT,
     ),
     "conversations:catalogue": (None, "get", "", None, EVERYONE_200),
+    "conversations:catalogue_manage": (None, "get", "", None, PROGRAMME),
     "conversations:tag": (lambda ctx: {"slug": "telecom"}, "get", "", None, READS),
     "notifications:inbox": (None, "get", "", None, SIGNED_IN),
     "notifications:mark_all_read": (None, "post", "", None, [302] * 10),
@@ -353,6 +354,13 @@ def test_url_answers_each_role_as_the_matrix_says(client, world, name, role):
         assert b"Page not found" in response.content
     if role in NON_READERS:
         assert SECRET.encode() not in response.content, f"{name} shows the thread to {role}"
+        # Counts must not reveal hidden matches either.
+        if name == "search:search":
+            assert b"0 results" in response.content
+        if name == "conversations:catalogue":
+            assert b"telecom" not in response.content
+    elif name == "search:search":
+        assert b"2 results" in response.content
     if response.status_code == 302 and role == "anonymous" and want == 302 and name != "home":
         assert "/accounts/login/" in response["Location"]
 
