@@ -240,3 +240,4 @@ class Draft(models.Model):
 
     def __str__(self) -> str:
         return f"Draft by {self.user_id}"
+

@@ -8,8 +8,8 @@ removals and membership changes take effect at once.
 
 from django.db import connection
 
-FTS_TABLE = "conversations_post_fts"
-PG_TABLE = "conversations_post_search"
+# One table name on both databases (created by migration 0002).
+INDEX_TABLE = "conversations_post_search"
 PG_CONFIG = "english"
 
 
@@ -26,16 +26,16 @@ def index_post(post) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"""INSERT INTO {PG_TABLE} (post_id, document)
+                f"""INSERT INTO {INDEX_TABLE} (post_id, document)
                 VALUES (%s, setweight(to_tsvector('{PG_CONFIG}', %s), 'A')
                            || setweight(to_tsvector('{PG_CONFIG}', %s), 'B'))
                 ON CONFLICT (post_id) DO UPDATE SET document = EXCLUDED.document""",
                 [post.pk, title, post.body],
             )
         else:
-            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [post.pk])
+            cursor.execute(f"DELETE FROM {INDEX_TABLE} WHERE rowid = %s", [post.pk])
             cursor.execute(
-                f"INSERT INTO {FTS_TABLE} (rowid, title, body) VALUES (%s, %s, %s)",
+                f"INSERT INTO {INDEX_TABLE} (rowid, title, body) VALUES (%s, %s, %s)",
                 [post.pk, title, post.body],
             )
 
@@ -45,11 +45,9 @@ def unindex_posts(post_ids) -> None:
     if not post_ids:
         return
     placeholders = ", ".join(["%s"] * len(post_ids))
-    table, key = (
-        (PG_TABLE, "post_id") if connection.vendor == "postgresql" else (FTS_TABLE, "rowid")
-    )
+    key = "post_id" if connection.vendor == "postgresql" else "rowid"
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table} WHERE {key} IN ({placeholders})", post_ids)
+        cursor.execute(f"DELETE FROM {INDEX_TABLE} WHERE {key} IN ({placeholders})", post_ids)
 
 
 def index_thread(thread) -> None:
@@ -62,9 +60,9 @@ def rebuild_all() -> int:
     """Rebuild the whole index in two statements (used after bulk loads)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"TRUNCATE {PG_TABLE}")
+            cursor.execute(f"DELETE FROM {INDEX_TABLE}")
             cursor.execute(
-                f"""INSERT INTO {PG_TABLE} (post_id, document)
+                f"""INSERT INTO {INDEX_TABLE} (post_id, document)
                 SELECT p.id,
                        setweight(to_tsvector('{PG_CONFIG}', CASE WHEN p.position = 0 THEN t.title ELSE '' END), 'A')
                        || setweight(to_tsvector('{PG_CONFIG}', p.body), 'B')
@@ -72,9 +70,9 @@ def rebuild_all() -> int:
                 WHERE p.removed_at IS NULL AND t.removed_at IS NULL"""
             )
         else:
-            cursor.execute(f"DELETE FROM {FTS_TABLE}")
+            cursor.execute(f"DELETE FROM {INDEX_TABLE}")
             cursor.execute(
-                f"""INSERT INTO {FTS_TABLE} (rowid, title, body)
+                f"""INSERT INTO {INDEX_TABLE} (rowid, title, body)
                 SELECT p.id, CASE WHEN p.position = 0 THEN t.title ELSE '' END, p.body
                 FROM conversations_post p JOIN conversations_thread t ON t.id = p.thread_id
                 WHERE p.removed_at IS NULL AND t.removed_at IS NULL"""

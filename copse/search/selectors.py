@@ -16,7 +16,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from copse.conversations.models import Post
-from copse.conversations.search_index import FTS_TABLE, PG_CONFIG, PG_TABLE
+from copse.conversations.search_index import INDEX_TABLE, PG_CONFIG
 from copse.core import permissions
 from copse.search.query import parse, to_fts5, to_websearch
 
@@ -129,20 +129,20 @@ FROM_POSTS = (
 
 
 def _search_sqlite(match: str, where: str, params: list, page: int):
-    joins = FROM_POSTS.format(key=f"{FTS_TABLE}.rowid")
+    joins = FROM_POSTS.format(key=f"{INDEX_TABLE}.rowid")
     # bm25 is lower-is-better; weight titles twice; a fresh post ranks up to twice as high.
     ranked = f"""
         SELECT p.id,
-               -bm25({FTS_TABLE}, 2.0, 1.0)
+               -bm25({INDEX_TABLE}, 2.0, 1.0)
                  * (1.0 + 1.0 / (1.0 + (julianday('now') - julianday(p.created_at)) / 30.0)) AS score,
-               snippet({FTS_TABLE}, 1, char(2), char(3), '…', 24) AS excerpt
-        FROM {FTS_TABLE} {joins}
-        WHERE {FTS_TABLE} MATCH %s AND {where}
+               snippet({INDEX_TABLE}, 1, char(2), char(3), '…', 24) AS excerpt
+        FROM {INDEX_TABLE} {joins}
+        WHERE {INDEX_TABLE} MATCH %s AND {where}
         ORDER BY score DESC, p.id DESC
         LIMIT %s OFFSET %s"""
     counted = f"""
-        SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} {joins}
-        WHERE {FTS_TABLE} MATCH %s AND {where} LIMIT {COUNT_CAP + 1})"""
+        SELECT count(*) FROM (SELECT 1 FROM {INDEX_TABLE} {joins}
+        WHERE {INDEX_TABLE} MATCH %s AND {where} LIMIT {COUNT_CAP + 1})"""
     with connection.cursor() as cursor:
         cursor.execute(ranked, [match, *params, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE])
         rows = cursor.fetchall()
@@ -159,7 +159,7 @@ def _search_postgresql(websearch: str, where: str, params: list, page: int):
             SELECT p.id, p.body,
                    ts_rank_cd(s.document, q.query)
                      * (1.0 + 1.0 / (1.0 + EXTRACT(EPOCH FROM (now() - p.created_at)) / 86400.0 / 30.0)) AS score
-            FROM {PG_TABLE} s {joins}, q
+            FROM {INDEX_TABLE} s {joins}, q
             WHERE s.document @@ q.query AND {where}
             ORDER BY score DESC, p.id DESC
             LIMIT %s OFFSET %s)
@@ -170,7 +170,7 @@ def _search_postgresql(websearch: str, where: str, params: list, page: int):
         ORDER BY hits.score DESC, hits.id DESC"""
     counted = f"""
         WITH q AS (SELECT websearch_to_tsquery('{PG_CONFIG}', %s) AS query)
-        SELECT count(*) FROM (SELECT 1 FROM {PG_TABLE} s {joins}, q
+        SELECT count(*) FROM (SELECT 1 FROM {INDEX_TABLE} s {joins}, q
         WHERE s.document @@ q.query AND {where} LIMIT {COUNT_CAP + 1}) AS limited"""
     with connection.cursor() as cursor:
         cursor.execute(ranked, [websearch, *params, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE])
