@@ -135,6 +135,10 @@ def _cannot_contribute(request, community):
 
 
 def thread_detail(request, slug, thread_id):
+    moved = Thread.objects.filter(pk=thread_id).exclude(community__slug=slug).exists()
+    if moved:
+        # An old link to a thread that was moved: follow it if the reader may.
+        return jump_to_thread(request, thread_id)
     community = _community(request, slug, "community.view")
     thread = selectors.thread_for(request.user, community, thread_id)
     read_position = selectors.read_position(request.user, thread)

@@ -119,7 +119,7 @@ def test_locked_thread_takes_no_replies_but_facilitators_may(cio):
     assert AuditEntry.objects.filter(action="conversation.locked").exists()
 
 
-def test_move_to_another_facilitated_community_changes_who_can_read(cio):
+def test_move_to_another_facilitated_community_changes_who_can_read(client, cio):
     community, maria, dev, peers = cio
     other = testing.make_community(slug="ao", visibility="members")
     testing.seat(other, maria, role="facilitator")
@@ -129,6 +129,12 @@ def test_move_to_another_facilitated_community_changes_who_can_read(cio):
     ask.refresh_from_db()
     assert not permissions.can(dev, "thread.read", ask)
     assert Post.objects.filter(thread=ask, community=other).count() == 1
+    permissions.forget_standings(maria)
+    old_link = f"/c/{community.slug}/t/{ask.pk}/"
+    client.force_login(maria)
+    assert client.get(old_link)["Location"] == ask.get_absolute_url()
+    client.force_login(dev)
+    assert client.get(old_link).status_code == 404
     stranger_community = testing.make_community(slug="elsewhere")
     with pytest.raises(services.NotAllowed):
         services.move_thread(actor=maria, thread=ask, to_community=stranger_community)
