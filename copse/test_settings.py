@@ -6,5 +6,16 @@ import os
 os.environ["COPSE_TESTING"] = "1"
 
 from copse.settings import *  # noqa: F403
+from copse.settings import DATABASES, VAR_DIR
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# A test database per test process, so two runs on one machine never share one.
+DATABASES["default"]["TEST"] = {
+    **DATABASES["default"].get("TEST", {}),
+    "NAME": (
+        str(VAR_DIR / f"test-copse-{os.getpid()}.sqlite3")
+        if DATABASES["default"]["ENGINE"].endswith("sqlite3")
+        else f"test_copse_{os.getpid()}"
+    ),
+}

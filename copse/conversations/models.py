@@ -105,6 +105,8 @@ class Post(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="posts"
     )
     body = models.TextField()
+    # The body rendered and sanitized once, when written, not on every view.
+    body_html = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)
@@ -130,6 +132,16 @@ class Post(models.Model):
     @property
     def is_opening(self) -> bool:
         return self.position == 0
+
+    @property
+    def html(self):
+        from django.utils.safestring import mark_safe
+
+        from copse.conversations.rendering import render_post
+
+        if self.body_html:
+            return mark_safe(self.body_html)  # noqa: S308 - sanitized when stored
+        return render_post(self.body)
 
     @property
     def is_removed(self) -> bool:
@@ -240,4 +252,3 @@ class Draft(models.Model):
 
     def __str__(self) -> str:
         return f"Draft by {self.user_id}"
-

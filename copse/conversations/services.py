@@ -26,6 +26,7 @@ from copse.conversations.models import (
     Tag,
     Thread,
 )
+from copse.conversations.rendering import render_post
 from copse.core import permissions
 from copse.core.errors import UserFacingError
 from copse.core.markdown import without_control_characters
@@ -134,7 +135,12 @@ def start_thread(
         )
         thread.tags.set(tags)
         post = Post.objects.create(
-            thread=thread, community=community, position=0, author=actor, body=body
+            thread=thread,
+            community=community,
+            position=0,
+            author=actor,
+            body=body,
+            body_html=render_post(body),
         )
         search_index.index_post(post)
         _watch(actor, thread)
@@ -162,6 +168,7 @@ def post_reply(*, actor, thread: Thread, body: str) -> Post:
             position=position,
             author=actor,
             body=body,
+            body_html=render_post(body),
         )
         Thread.objects.filter(pk=locked.pk).update(
             last_position=position,
@@ -193,8 +200,9 @@ def edit_post(*, actor, post: Post, body: str, title: str | None = None) -> Post
             post=post, body=post.body, title=thread.title if post.is_opening else "", editor=actor
         )
         post.body = body
+        post.body_html = render_post(body)
         post.edited_at = timezone.now()
-        post.save(update_fields=["body", "edited_at"])
+        post.save(update_fields=["body", "body_html", "edited_at"])
         if new_title != thread.title:
             thread.title = new_title
             thread.save(update_fields=["title"])

@@ -57,11 +57,14 @@ def _record_visit(request, community):
     if visit is None:
         CommunityVisit.objects.create(user=request.user, community=community, last_visit_at=now)
         return None
-    # Visits within an hour count as one, so paging through the list keeps "new".
-    if (now - visit.last_visit_at).total_seconds() > 3600:
+    idle = (now - visit.last_visit_at).total_seconds()
+    # Visits within an hour count as one, so paging through the list keeps
+    # "new"; and the marker is written at most once a minute, not per page.
+    if idle > 3600:
         visit.previous_visit_at = visit.last_visit_at
-    visit.last_visit_at = now
-    visit.save(update_fields=["previous_visit_at", "last_visit_at"])
+    if idle > 60:
+        visit.last_visit_at = now
+        visit.save(update_fields=["previous_visit_at", "last_visit_at"])
     return visit.previous_visit_at
 
 

@@ -14,7 +14,9 @@ def test_parallel_replies_are_numbered_without_gaps_or_clashes():
     people = [testing.make_user() for _ in range(10)]
     for person in people:
         testing.seat(community, person)
-    thread = services.start_thread(actor=people[0], community=community, kind="discussion", title="Busy", body="Go")
+    thread = services.start_thread(
+        actor=people[0], community=community, kind="discussion", title="Busy", body="Go"
+    )
 
     def replier(person):
         def reply():

@@ -1,0 +1,164 @@
+"""Benchmark: conversation pages, search and posting at 200,000 posts.
+
+    python bench/conversations.py [--posts 200000] [--seconds 3]
+
+Builds (once) a SQLite database under var/bench-conversations/ with the
+posts and one 10,000-reply thread, then measures in this process, with
+Django's test client, requests per second of each page against a trivial
+Django view, search latency percentiles, and the CPU time of creating a post.
+Nothing here asserts: it prints figures and ratios.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def configure(directory: Path) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "copse.settings")
+    os.environ["COPSE_VAR_DIR"] = str(directory)
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{directory / 'bench.sqlite3'}")
+    os.environ["COPSE_TASK_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    # Not setup_test_environment(): its template instrumentation would slow
+    # every page; the test client only needs its host allowed.
+    settings.ROOT_URLCONF = "bench.urls"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def build(posts: int) -> None:
+    from django.core.management import call_command
+
+    from copse.conversations.bench_data import grow_conversations
+    from copse.conversations.models import Post
+
+    call_command("migrate", verbosity=0)
+    if Post.objects.exists():
+        return
+    from copse.core import testing
+
+    started = time.perf_counter()
+    communities, people_by_community = [], {}
+    for n in range(20):
+        community = testing.make_community(slug=f"bench-{n}", name=f"Bench community {n}")
+        members = [testing.make_user(f"bench{n}-{m}@example.com") for m in range(25)]
+        for member in members:
+            testing.seat(community, member)
+        communities.append(community)
+        people_by_community[community.pk] = members
+
+    def progress(done, total):
+        print(f"\r  {done:,} / {total:,} posts", end="", flush=True)
+
+    figures = grow_conversations(
+        communities=communities,
+        people_by_community=people_by_community,
+        posts=posts,
+        progress=progress,
+    )
+    print(f"\n  built {figures['posts']:,} posts in {time.perf_counter() - started:.0f} s")
+
+
+def rate(client, url: str, seconds: float) -> float:
+    client.get(url)  # warm caches and templates
+    count, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        count += 1
+    return count / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--posts", type=int, default=200_000)
+    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--dir", default=str(ROOT / "var" / "bench-conversations"))
+    args = parser.parse_args()
+    configure(Path(args.dir))
+    build(args.posts)
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from copse.communities.models import Community
+    from copse.conversations import services
+    from copse.conversations.models import Post, Thread
+    from copse.memberships.models import Membership
+    from copse.search.selectors import SearchFilters, search
+
+    community = Community.objects.get(slug="bench-0")
+    member = Membership.objects.filter(community=community).select_related("user").first().user
+    big = Thread.objects.filter(community=community).order_by("-reply_count").first()
+    client = Client()
+    client.force_login(member)
+    print(f"\n{Post.objects.count():,} posts; big thread has {big.reply_count:,} replies\n")
+
+    pages = {
+        "trivial view": "/bench/trivial/",
+        "thread list": f"/c/{community.slug}/threads/",
+        "thread, first page": big.get_absolute_url(),
+        "thread, last page": big.get_absolute_url() + "?page=last",
+        "search page": "/search/?q=telecom+renewal",
+    }
+    results = {}
+    for name, url in pages.items():
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        results[name] = (rate(client, url, args.seconds), len(queries))
+    trivial = results["trivial view"][0]
+    print(f"{'page':<22}{'req/s':>10}{'ratio':>9}{'queries':>9}")
+    for name, (rps, queries) in results.items():
+        print(f"{name:<22}{rps:>10.0f}{rps / trivial:>9.2f}{queries:>9}")
+
+    rng = random.Random(3)
+    from copse.conversations.bench_data import WORDS
+
+    timings = []
+    for _ in range(200):
+        text = " ".join(rng.sample(WORDS, 2))
+        started = time.perf_counter()
+        search(member, text, SearchFilters())
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    p50 = statistics.median(timings)
+    p95 = timings[int(len(timings) * 0.95) - 1]
+    print(f"\nsearch (selector, 200 two-word queries): p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+
+    thread = Thread.objects.filter(community=community).exclude(pk=big.pk).first()
+    count = 200
+    cpu_started, wall_started = time.process_time(), time.perf_counter()
+    for n in range(count):
+        services.post_reply(
+            actor=member, thread=thread, body=f"Benchmark reply {n}: telecom renewal notes."
+        )
+    cpu = (time.process_time() - cpu_started) / count * 1000
+    wall = (time.perf_counter() - wall_started) / count * 1000
+    print(f"post creation (service, {count} replies): {cpu:.2f} ms CPU, {wall:.2f} ms wall each")
+    started = time.perf_counter()
+    for n in range(50):
+        client.post(f"/c/{community.slug}/t/{thread.pk}/reply/", {"body": f"Via HTTP {n}"})
+    http_rate = 50 / (time.perf_counter() - started)
+    print(
+        f"post creation over HTTP: {http_rate:.0f} req/s, ratio {http_rate / trivial:.2f} of the trivial view"
+    )
+
+
+if __name__ == "__main__":
+    main()
