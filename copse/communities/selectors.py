@@ -60,7 +60,9 @@ def members_of(viewer, community, *, limit: int | None = None):
     members = (
         Membership.objects.filter(community=community, status__in=Membership.SEATED)
         .exclude(role=Membership.Role.GUEST_PRESENTER)
-        .select_related("user", "user__organisation", "principal__user")
+        # `organisation` is the one the membership counts against (the manage
+        # page shows it); `user__organisation` is where the person works now.
+        .select_related("user", "user__organisation", "organisation", "principal__user")
         .annotate(
             role_rank=Case(
                 When(role=Membership.Role.FACILITATOR, then=Value(0)),
