@@ -1,0 +1,140 @@
+"""Benchmark: the directory and a 1,000-member community against a trivial view.
+
+    python bench/run.py [--scale 1] [--seconds 2] [--fresh] [--database-url URL]
+
+`make bench` runs it. It builds (once) a SQLite database under var/bench/,
+never the development database, with `copse bench-data --scale N`, then
+measures in this process, with Django's test client, the requests per second
+of each page, its ratio to a trivial Django view and its number of SQL
+queries. It prints figures; it asserts nothing. See bench/README.md.
+"""
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def configure(directory: Path, database_url: str | None) -> None:
+    """Production-like settings (DEBUG off, collected static files) on a
+    database of the benchmark's own, whatever DATABASE_URL says."""
+    directory.mkdir(parents=True, exist_ok=True)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "copse.settings"
+    os.environ["COPSE_VAR_DIR"] = str(directory)
+    os.environ["DATABASE_URL"] = database_url or f"sqlite:///{directory / 'bench.sqlite3'}"
+    os.environ["COPSE_DEBUG"] = "0"
+    os.environ["COPSE_TESTING"] = "0"
+    os.environ["COPSE_ALLOWED_HOSTS"] = "testserver"
+    os.environ["COPSE_TASK_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.ROOT_URLCONF = "bench.urls"
+
+
+def build(scale: int) -> None:
+    from django.core.management import call_command
+
+    from copse.communities.models import Community
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    if Community.objects.filter(slug__endswith="-big").exists():
+        print("Using the benchmark data built earlier (--fresh rebuilds it).")
+        return
+    print(f"Building benchmark data at scale {scale}:")
+    call_command("bench_data", scale=scale)
+
+
+def rate(client, url: str, seconds: float) -> float:
+    """Requests per second of `url`, after one request to warm caches."""
+    client.get(url)
+    count, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+        count += 1
+    return count / (time.perf_counter() - started)
+
+
+def queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    return len(captured)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=int, default=1, help="Units of 1,000 communities.")
+    parser.add_argument("--seconds", type=float, default=2.0, help="Time spent on each page.")
+    parser.add_argument("--dir", default=str(ROOT / "var" / "bench"))
+    parser.add_argument("--fresh", action="store_true", help="Delete and rebuild the data.")
+    parser.add_argument(
+        "--database-url", help="Measure on this database instead (it is written to!)."
+    )
+    args = parser.parse_args()
+    directory = Path(args.dir)
+    if args.fresh and not args.database_url:
+        for path in directory.glob("bench.sqlite3*"):
+            path.unlink()
+    configure(directory, args.database_url)
+    build(args.scale)
+
+    from django.db import connection
+    from django.test import Client
+
+    from copse.accounts.models import User
+    from copse.communities.models import Community
+    from copse.memberships.models import Membership
+
+    big = Community.objects.filter(slug__endswith="-big").order_by("-member_count").first()
+    member = (
+        Membership.objects.filter(community=big, role="member", status="active")
+        .select_related("user")
+        .order_by("-pk")
+        .first()
+        .user
+    )
+    facilitator = (
+        Membership.objects.filter(community=big, role="facilitator").select_related("user").first()
+    ).user
+    print(
+        f"\n{connection.vendor}: {Community.objects.count():,} communities, "
+        f"{User.objects.count():,} people; /c/{big.slug}/ has {big.member_count:,} members; "
+        f"{args.seconds:g} s per page\n"
+    )
+
+    anonymous, as_member, as_facilitator = Client(), Client(), Client()
+    as_member.force_login(member)
+    as_facilitator.force_login(facilitator)
+    pages = [
+        ("trivial view", anonymous, "/bench/trivial/"),
+        ("trivial view, signed in", as_member, "/bench/trivial/"),
+        ("directory, anonymous", anonymous, "/communities/"),
+        ("directory, signed in", as_member, "/communities/"),
+        ("community home, member", as_member, f"/c/{big.slug}/"),
+        ("members page (1,000 rows)", as_member, f"/c/{big.slug}/members/"),
+        ("manage page, facilitator", as_facilitator, f"/c/{big.slug}/manage/"),
+    ]
+    results = []
+    for name, client, url in pages:
+        results.append((name, rate(client, url, args.seconds), queries(client, url)))
+    trivial = results[0][1]
+    print(f"{'page':<28}{'req/s':>9}{'ms/req':>9}{'ratio':>8}{'queries':>9}")
+    for name, rps, count in results:
+        print(f"{name:<28}{rps:>9.0f}{1000 / rps:>9.2f}{rps / trivial:>8.3f}{count:>9}")
+    print("\nratio: the page's requests per second divided by the trivial view's.")
+
+
+if __name__ == "__main__":
+    main()
