@@ -42,36 +42,16 @@ def configure(directory: Path) -> None:
 
 
 def build(posts: int) -> None:
+    """`copse bench-data` once: communities, people, and the posts."""
     from django.core.management import call_command
 
-    from copse.conversations.bench_data import grow_conversations
     from copse.conversations.models import Post
 
     call_command("migrate", verbosity=0)
-    if Post.objects.exists():
-        return
-    from copse.core import testing
-
-    started = time.perf_counter()
-    communities, people_by_community = [], {}
-    for n in range(20):
-        community = testing.make_community(slug=f"bench-{n}", name=f"Bench community {n}")
-        members = [testing.make_user(f"bench{n}-{m}@example.com") for m in range(25)]
-        for member in members:
-            testing.seat(community, member)
-        communities.append(community)
-        people_by_community[community.pk] = members
-
-    def progress(done, total):
-        print(f"\r  {done:,} / {total:,} posts", end="", flush=True)
-
-    figures = grow_conversations(
-        communities=communities,
-        people_by_community=people_by_community,
-        posts=posts,
-        progress=progress,
-    )
-    print(f"\n  built {figures['posts']:,} posts in {time.perf_counter() - started:.0f} s")
+    if not Post.objects.exists():
+        started = time.perf_counter()
+        call_command("bench_data", scale=1, posts=posts)
+        print(f"  built in {time.perf_counter() - started:.0f} s")
 
 
 def rate(client, url: str, seconds: float) -> float:
@@ -103,8 +83,13 @@ def main() -> None:
     from copse.memberships.models import Membership
     from copse.search.selectors import SearchFilters, search
 
-    community = Community.objects.get(slug="bench-0")
-    member = Membership.objects.filter(community=community).select_related("user").first().user
+    community = Community.objects.filter(slug__endswith="-big").order_by("pk").first()
+    member = (
+        Membership.objects.filter(community=community, role="member")
+        .select_related("user")
+        .first()
+        .user
+    )
     big = Thread.objects.filter(community=community).order_by("-reply_count").first()
     client = Client()
     client.force_login(member)

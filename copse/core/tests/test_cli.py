@@ -1,5 +1,7 @@
 """The `copse` console script and the benchmark data generator."""
 
+import io
+
 from copse.cli import command_name
 
 
@@ -33,3 +35,18 @@ def test_bench_data_grows_a_big_community_and_keeps_member_counts_right(db):
             community=community, status="active", role__in=["member", "facilitator"]
         ).count()
         assert community.member_count == seated, community.slug
+
+
+def test_bench_data_grows_conversations_with_a_long_thread_and_an_index(db):
+    from django.core.management import call_command
+
+    from copse.conversations.models import Post, Thread
+    from copse.search.selectors import SearchFilters, search
+
+    call_command("bench_data", scale=1, posts=600, stdout=io.StringIO())
+    assert Post.objects.count() >= 600
+    longest = Thread.objects.order_by("-reply_count").first()
+    assert longest.reply_count == 300
+    assert Post.objects.filter(thread=longest).count() == 301
+    member = longest.community.memberships.filter(role="member").first().user
+    assert search(member, "telecom", SearchFilters()).count > 0

@@ -204,6 +204,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=int, default=1, help="Units of 1,000 communities.")
         parser.add_argument("--seed", type=int, default=1, help="Random seed, for repeatable data.")
+        parser.add_argument(
+            "--posts",
+            type=int,
+            default=None,
+            help="Conversation posts to add (default 200,000 per unit of scale; 0 for none). "
+            "The big community also gets one thread of 10,000 replies.",
+        )
 
     def handle(self, *args, **options):
         if options["scale"] < 1:
@@ -223,5 +230,49 @@ class Command(BaseCommand):
                 f"{figures['people']:,} people, {figures['memberships']:,} memberships "
                 f"in {time.perf_counter() - started:.1f} s. "
                 f"The 1,000-member community is /c/{figures['big_community']}/."
+            )
+        )
+        posts = 200_000 * scale if options["posts"] is None else options["posts"]
+        if posts > 0:
+            self._grow_conversations(figures["big_community"], posts, options["seed"])
+
+    def _grow_conversations(self, big_slug: str, posts: int, seed: int) -> None:
+        """Threads in the batch's big community and 199 others, then the search index."""
+        from copse.communities.models import Community
+        from copse.conversations.bench_data import grow_conversations
+        from copse.memberships.models import Membership
+
+        started = time.perf_counter()
+        prefix = big_slug.removesuffix("-big")
+        communities = [Community.objects.get(slug=big_slug)]
+        communities += list(
+            Community.objects.filter(slug__startswith=f"{prefix}-")
+            .exclude(slug=big_slug)
+            .order_by("pk")[:199]
+        )
+        people: dict[int, list] = {}
+        for membership in Membership.objects.filter(community__in=communities).select_related(
+            "user"
+        ):
+            people.setdefault(membership.community_id, []).append(membership.user)
+
+        def progress(done, total):
+            self.stdout.write(f"\r  {done:,} / {total:,} posts", ending="")
+            self.stdout.flush()
+
+        figures = grow_conversations(
+            communities=communities,
+            people_by_community=people,
+            posts=posts,
+            big_thread_replies=min(10_000, posts // 2),
+            seed=seed,
+            progress=progress,
+        )
+        self.stdout.write("")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{figures['posts']:,} posts ({figures['indexed']:,} indexed) in "
+                f"{time.perf_counter() - started:.1f} s; the 10,000-reply thread is "
+                f"/c/{big_slug}/t/{figures['big_thread']}/ ({min(10_000, posts // 2):,} replies)."
             )
         )
