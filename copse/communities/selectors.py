@@ -75,6 +75,30 @@ def members_of(viewer, community, *, limit: int | None = None):
     return members[:limit] if limit else members
 
 
+MEMBERS_PAGE_SIZE = 100
+
+
+def members_page(viewer, community, *, after: str | None = None):
+    """A keyset page of `members_of`: (rank, name, id) after the cursor."""
+    members = members_of(viewer, community)
+    if after:
+        parts = after.split("|", 2)
+        if len(parts) == 3 and parts[0].isdigit() and parts[2].isdigit():
+            rank, name, pk = int(parts[0]), parts[1], int(parts[2])
+            members = members.filter(
+                Q(role_rank__gt=rank)
+                | Q(role_rank=rank, user__display_name__gt=name)
+                | Q(role_rank=rank, user__display_name=name, pk__gt=pk)
+            )
+    rows = list(members[: MEMBERS_PAGE_SIZE + 1])
+    next_after = None
+    if len(rows) > MEMBERS_PAGE_SIZE:
+        rows = rows[:MEMBERS_PAGE_SIZE]
+        last = rows[-1]
+        next_after = f"{last.role_rank}|{last.user.display_name}|{last.pk}"
+    return rows, next_after
+
+
 def pending_requests(viewer, community):
     if not permissions.can(viewer, "community.manage", community):
         return JoinRequest.objects.none()

@@ -63,9 +63,11 @@ def home(request, slug):
 
 def members(request, slug):
     community = selectors.community_by_slug_for(request.user, slug, "community.view_members")
+    rows, next_after = selectors.members_page(request.user, community, after=request.GET.get("after"))
     context = {
         "community": community,
-        "members": selectors.members_of(request.user, community),
+        "members": rows,
+        "next_after": next_after,
         "can_manage": permissions.can(request.user, "community.manage", community),
     }
     return render(request, "communities/members.html", context)

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from copse.communities.selectors import community_by_slug_for, members_of, pending_requests
+from copse.communities.selectors import community_by_slug_for, members_page, pending_requests
 from copse.core import permissions
 from copse.core.errors import UserFacingError
 from copse.memberships import selectors, services
@@ -144,11 +144,13 @@ def on_leave(request, slug):
 @login_required
 def manage(request, slug):
     community = community_by_slug_for(request.user, slug, "community.manage")
+    rows, next_after = members_page(request.user, community, after=request.GET.get("after"))
     context = {
         "community": community,
         "requests": pending_requests(request.user, community),
         "invitations": selectors.open_invitations(community),
-        "members": members_of(request.user, community),
+        "members": rows,
+        "next_after": next_after,
         "guests": selectors.guest_presenters(community),
         "former": selectors.former_members(community),
         "invite_form": InvitationForm(),

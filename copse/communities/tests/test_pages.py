@@ -153,3 +153,19 @@ def test_directory_search_with_htmx_returns_only_the_list(client, open_community
     body = response.content.decode()
     assert body.lstrip().startswith('<div id="directory-list">')
     assert "Instructional Designers" in body and "<html" not in body
+
+
+def test_members_page_is_paged_by_keyset(client, db):
+    community = testing.make_community(visibility="members")
+    people = [testing.make_user(name=f"Member {n:03d}") for n in range(130)]
+    for person in people:
+        testing.seat(community, person)
+    client.force_login(people[0])
+    first = client.get(reverse("communities:members", args=[community.slug])).content.decode()
+    assert "Member 099" in first and "Member 100" not in first and "More members" in first
+    import re
+
+    cursor = re.search(r'href="\?after=([^"]+)"', first).group(1)
+    second = client.get(reverse("communities:members", args=[community.slug]) + f"?after={cursor}").content.decode()
+    assert "Member 100" in second and "Member 129" in second and "Member 099" not in second
+    assert "More members" not in second
