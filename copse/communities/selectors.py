@@ -82,9 +82,10 @@ def members_page(viewer, community, *, after: str | None = None):
     """A keyset page of `members_of`: (rank, name, id) after the cursor."""
     members = members_of(viewer, community)
     if after:
-        parts = after.split("|", 2)
-        if len(parts) == 3 and parts[0].isdigit() and parts[2].isdigit():
-            rank, name, pk = int(parts[0]), parts[1], int(parts[2])
+        rank, _, rest = after.partition("|")
+        name, _, pk = rest.rpartition("|")
+        if rank.isdigit() and pk.isdigit():
+            rank, pk = int(rank), int(pk)
             members = members.filter(
                 Q(role_rank__gt=rank)
                 | Q(role_rank=rank, user__display_name__gt=name)
