@@ -113,18 +113,32 @@ def main() -> None:
         print(f"{name:<22}{rps:>10.0f}{rps / trivial:>9.2f}{queries:>9}")
 
     rng = random.Random(3)
-    from copse.conversations.bench_data import WORDS
+    from copse.conversations.bench_data import WORDS, _Text
 
-    timings = []
-    for _ in range(200):
-        text = " ".join(rng.sample(WORDS, 2))
-        started = time.perf_counter()
-        search(member, text, SearchFilters())
-        timings.append((time.perf_counter() - started) * 1000)
-    timings.sort()
-    p50 = statistics.median(timings)
-    p95 = timings[int(len(timings) * 0.95) - 1]
-    print(f"\nsearch (selector, 200 two-word queries): p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+    vocabulary = _Text(random.Random(7)).vocabulary
+    query_sets = {
+        # Two of the most frequent words: tens of thousands of matches to rank.
+        "two common words": lambda: " ".join(rng.sample(WORDS, 2)),
+        # A domain word and a rarer one, like "telecom" plus a vendor's name.
+        "common + rarer word": lambda: f"{rng.choice(WORDS)} {rng.choice(vocabulary[200:3000])}",
+        "one rarer word": lambda: rng.choice(vocabulary[200:3000]),
+    }
+    print()
+    for label, make_query in query_sets.items():
+        timings, matches = [], []
+        for _ in range(200):
+            text = make_query()
+            started = time.perf_counter()
+            found = search(member, text, SearchFilters())
+            timings.append((time.perf_counter() - started) * 1000)
+            matches.append(found.count)
+        timings.sort()
+        p50 = statistics.median(timings)
+        p95 = timings[int(len(timings) * 0.95) - 1]
+        print(
+            f"search, {label:<20} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   "
+            f"(median {statistics.median(matches):,.0f} readable matches, counted up to 1,000)"
+        )
 
     thread = Thread.objects.filter(community=community).exclude(pk=big.pk).first()
     count = 200

@@ -741,7 +741,7 @@ COMMUNITIES = [
         conversations=(
             Conversation(
                 kind="ask",
-                title="Our telecom costs doubled in two years. How are you keeping yours down?",
+                title="Telecom costs are out of control: who has switched carriers?",
                 days_ago=75,
                 tags=("Telecom", "Vendor Networks", "SIP trunking", "Metrics"),
                 posts=(
@@ -776,12 +776,76 @@ COMMUNITIES = [
                         "Networks did it for us; solid, but insist on a cut-over plan per site.",
                     ),
                     Message(
+                        "olu.adeyemi@adventure-works.example",
+                        "We switched our WAN carrier and kept mobile where it was. Make sure the "
+                        "new contract has exit terms and service credits you can actually claim.",
+                        helpful=True,
+                    ),
+                    Message(
+                        "kwame.mensah@proseware.example",
+                        "We stayed, but only after showing our carrier two competing quotes. "
+                        "They matched within a week.",
+                    ),
+                    Message(
                         "dev@contoso.example",
                         "Thank you all. Priya, yes please to the template. I will report back "
                         "after renewal.",
                     ),
                 ),
                 summary=TELECOM_SUMMARY,
+            ),
+            Conversation(
+                kind="ask",
+                title="Service desk platforms: who has lived with theirs for three years or more?",
+                days_ago=40,
+                tags=("Vendor Networks", "Service desk", "Technology"),
+                posts=(
+                    Message(
+                        "hannah.berg@tailspin.example",
+                        "Our service desk contract ends in spring. Before we sit through demos: "
+                        "which platforms have you run for three years or more, and would you "
+                        "choose them again?",
+                    ),
+                    Message(
+                        "mei.lin@relecloud.example",
+                        "Four years on ours. Good workflows, painful upgrades: budget for a "
+                        "partner at every major version.",
+                        helpful=True,
+                    ),
+                    Message(
+                        "arjun.mehta@adatum.example",
+                        "We moved off an on-premises tool to a hosted one. Licence cost went "
+                        "up, admin time went down by more than that.",
+                    ),
+                    Message(
+                        "sofia.rossi@lucernepublishing.example",
+                        "Ask every vendor for three reference customers your size, and call "
+                        "them without the vendor on the line.",
+                        helpful=True,
+                    ),
+                ),
+            ),
+            Conversation(
+                kind="discussion",
+                title="SD-WAN: Vendor Networks or build it ourselves?",
+                days_ago=30,
+                tags=("Vendor Networks", "SIP trunking", "Technology"),
+                posts=(
+                    Message(
+                        "james.obrien@wideworldimporters.example",
+                        "Vendor Networks quoted us a managed SD-WAN for 60 sites. Our network "
+                        "team thinks we can run it ourselves for less. Experiences either way?",
+                    ),
+                    Message(
+                        "yuki.tanaka@treyresearch.example",
+                        "We built it ourselves and regret the on-call load, not the cost.",
+                    ),
+                    Message(
+                        "david.levy@humongousinsurance.example",
+                        "Managed, with Vendor Networks. Fine day to day; escalations were slow "
+                        "until we put response times in the contract.",
+                    ),
+                ),
             ),
             Conversation(
                 kind="announcement",
@@ -1140,6 +1204,21 @@ COMMUNITIES = [
 ]
 
 
+LONG_THREAD_COMMUNITY = "sv-cio-cop"
+LONG_THREAD_TITLE = "One thing that worked this week"
+LONG_THREAD_REPLIES = 320
+LONG_THREAD_LINES = (
+    "Week {week}: we moved the change board to Tuesdays and cut emergency changes by half.",
+    "Week {week}: a vendor QBR where we brought our own scorecard. Much better conversation.",
+    "Week {week}: paired a junior analyst with our architect for a sprint. Both learned a lot.",
+    "Week {week}: closed 40 stale tickets by asking users whether they still needed them.",
+    "Week {week}: took the telecom audit advice from this group. First refund cheque arrived.",
+    "Week {week}: a blameless review of last month's outage. People spoke up.",
+    "Week {week}: cancelled two recurring meetings nobody would miss. Nobody did.",
+    "Week {week}: finally documented the on-call runbook; new hire used it on night one.",
+)
+
+
 def _ago(now, days: float):
     return now - timedelta(days=days)
 
@@ -1322,6 +1401,75 @@ class _Loader:
                 # Conversations begin once everyone has accepted the first norms.
                 for conversation in spec.conversations:
                     self._converse(community, conversation)
+                if spec.slug == LONG_THREAD_COMMUNITY:
+                    self._long_thread(community)
+
+    def _long_thread(self, community) -> None:
+        """A year of weekly "one thing that worked" replies: 320 posts, written in
+        bulk (no notifications for a year of history) and then indexed."""
+        from copse.conversations import search_index
+        from copse.conversations.models import Post, Thread
+        from copse.conversations.rendering import render_post
+        from copse.memberships.models import Membership
+
+        if Thread.objects.filter(community=community, title=LONG_THREAD_TITLE).exists():
+            return
+        members = [
+            m.user
+            for m in Membership.objects.filter(
+                community=community, status="active", role__in=("member", "facilitator")
+            )
+            .select_related("user")
+            .order_by("pk")
+        ]
+        started = _ago(self.now, 360)
+        thread = Thread.objects.create(
+            community=community,
+            kind="discussion",
+            title=LONG_THREAD_TITLE,
+            author=self.people["maria@northwind.example"],
+            last_activity_at=self.now - timedelta(hours=6),
+            last_position=LONG_THREAD_REPLIES,
+            reply_count=LONG_THREAD_REPLIES,
+        )
+        Thread.objects.filter(pk=thread.pk).update(created_at=started)
+        opening = (
+            "Once a week, one thing that worked: a practice, a vendor call that went well, "
+            "a person on your team who shone. Short is fine."
+        )
+        rows = [
+            Post(
+                thread=thread,
+                community=community,
+                position=0,
+                author=thread.author,
+                body=opening,
+                body_html=render_post(opening),
+                created_at=started,
+            )
+        ]
+        for position in range(1, LONG_THREAD_REPLIES + 1):
+            author = members[(position * 7) % len(members)]
+            body = LONG_THREAD_LINES[position % len(LONG_THREAD_LINES)].format(
+                week=position // 6 + 1
+            )
+            rows.append(
+                Post(
+                    thread=thread,
+                    community=community,
+                    position=position,
+                    author=author,
+                    body=body,
+                    body_html=render_post(body),
+                )
+            )
+        Post.objects.bulk_create(rows)
+        for position in range(1, LONG_THREAD_REPLIES + 1, 40):
+            Post.objects.filter(
+                thread=thread, position__gte=position, position__lt=position + 40
+            ).update(created_at=started + timedelta(days=position * 360 / LONG_THREAD_REPLIES))
+        search_index.index_thread(thread)
+        self._count("conversations")
 
     def _converse(self, community, conversation: Conversation) -> None:
         from copse.conversations import services

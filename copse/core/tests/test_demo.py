@@ -208,3 +208,25 @@ def test_print_logins_shows_every_login_with_the_password_and_address(settings):
     assert settings.BASE_URL in text
     for email, _ in demo.LOGINS:
         assert email in text
+
+
+def test_demo_conversations_tell_the_telecom_story(client):
+    from copse.conversations.models import Thread
+    from copse.conversations.selectors import ask_stats
+    from copse.search.selectors import SearchFilters, search
+
+    _load()
+    ask = Thread.objects.get(title="Telecom costs are out of control: who has switched carriers?")
+    assert ask.author.email == "dev@contoso.example" and ask.community.slug == "sv-cio-cop"
+    stats = ask_stats(ask)
+    assert stats.organisations >= 5 and stats.helpful >= 2
+    assert "$250K" in ask.summary and ask.ask_state == "answered"
+    assert Thread.objects.filter(community__slug="sv-cio-cop", reply_count__gte=300).exists()
+    assert Thread.objects.filter(tags__kind="vendor", community__slug="sv-cio-cop").distinct().count() >= 2
+    dev = ask.author
+    assert search(dev, "carriers", SearchFilters()).count >= 1
+    ana = Membership.objects.get(user__email="ana@fabrikam.example").user
+    assert search(ana, "carriers", SearchFilters()).count == 0
+    # The open community's discussions are public.
+    open_thread = Thread.objects.filter(community__slug="instructional-design").first()
+    assert client.get(open_thread.get_absolute_url()).status_code == 200
