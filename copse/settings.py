@@ -33,7 +33,9 @@ TESTING = env_bool("COPSE_TESTING", False)
 _INSECURE_DEV_KEY = "copse-insecure-development-key-change-me-in-production-0123456789"
 SECRET_KEY = os.environ.get("COPSE_SECRET_KEY") or _INSECURE_DEV_KEY
 
-BASE_URL = os.environ.get("COPSE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+BASE_URL = os.environ.get(
+    "COPSE_BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+).rstrip("/")
 _base = urlsplit(BASE_URL)
 BEHIND_TLS = _base.scheme == "https"
 
