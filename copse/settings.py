@@ -30,7 +30,9 @@ def env_list(name: str, default: str) -> list[str]:
 DEBUG = env_bool("COPSE_DEBUG", False)
 TESTING = env_bool("COPSE_TESTING", False)
 
-_INSECURE_DEV_KEY = "copse-insecure-development-key-change-me-in-production-0123456789"
+# The "django-insecure-" prefix makes `copse check --deploy` warn (security.W009)
+# when production runs without COPSE_SECRET_KEY; this key is public.
+_INSECURE_DEV_KEY = "django-insecure-copse-development-key-change-me-in-production-0123456789"
 SECRET_KEY = os.environ.get("COPSE_SECRET_KEY") or _INSECURE_DEV_KEY
 
 BASE_URL = os.environ.get(
