@@ -172,6 +172,13 @@ ACCOUNT_RATE_LIMITS = {
 }
 if TESTING:
     ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Behind the TLS proxy every request arrives from the proxy's address, so the
+# per-IP limits must read the client's address from X-Forwarded-For, or one
+# person's failed sign-ins would lock everyone out. The number is how many
+# proxies append to that header (0: none, use the connecting address).
+ALLAUTH_TRUSTED_PROXY_COUNT = int(
+    os.environ.get("COPSE_TRUSTED_PROXY_COUNT", 1 if BEHIND_TLS else 0)
+)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Copse"
 LOGIN_URL = "account_login"

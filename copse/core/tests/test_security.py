@@ -360,6 +360,43 @@ def test_the_limit_is_per_address(cio, fresh_rate_limits):
     assert log_in(client, olive.email).status_code == 302
 
 
+@override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=1)
+def test_behind_a_proxy_one_client_cannot_lock_everyone_out(cio, fresh_rate_limits):
+    """Every request reaches gunicorn from the proxy's address; the per-address
+    limit must count the client's (X-Forwarded-For), not the proxy's."""
+    _, maria, _ = cio
+    proxy = "10.0.0.2"
+    attacker = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.9")
+    for n in range(11):
+        log_in(attacker, f"guess{n}@example.com", "wrong-password")
+    assert "Too many failed login attempts" in (
+        log_in(attacker, "guess99@example.com", "wrong-password").content.decode()
+    )
+    colleague = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="192.0.2.44")
+    assert log_in(colleague, maria.email).status_code == 302
+
+
+def test_production_settings_read_client_addresses_from_the_proxy(tmp_path):
+    def proxy_count(**environment) -> str:
+        code = "from django.conf import settings; print(settings.ALLAUTH_TRUSTED_PROXY_COUNT)"
+        env = {
+            **{k: v for k, v in os.environ.items() if k != "COPSE_TRUSTED_PROXY_COUNT"},
+            "COPSE_TESTING": "0",
+            "COPSE_VAR_DIR": str(tmp_path),
+            "DJANGO_SETTINGS_MODULE": "copse.settings",
+            **environment,
+        }
+        result = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    assert proxy_count(COPSE_BASE_URL="https://copse.example.org") == "1"
+    assert proxy_count(COPSE_BASE_URL="http://127.0.0.1:8000") == "0"
+    assert proxy_count(COPSE_BASE_URL="https://x.example", COPSE_TRUSTED_PROXY_COUNT="2") == "2"
+
+
 # --- Two-factor sign-in -------------------------------------------------------------
 
 
