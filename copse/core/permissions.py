@@ -60,11 +60,7 @@ class Standing:
     @property
     def is_active_contributor(self) -> bool:
         m = self.membership
-        return (
-            m is not None
-            and m.status == "active"
-            and m.role in ("member", "facilitator")
-        )
+        return m is not None and m.status == "active" and m.role in ("member", "facilitator")
 
 
 NO_STANDING = Standing()

@@ -20,9 +20,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 2)))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 2))
+        )
         parser.add_argument("--with-worker", action="store_true", help="Also run `copse worker`.")
-        parser.add_argument("--print-logins", action="store_true", help="Print the demo logins first.")
+        parser.add_argument(
+            "--print-logins", action="store_true", help="Print the demo logins first."
+        )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
