@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "copse.notifications",
     "copse.people",
     "copse.search",
+    "copse.topics",
+    "copse.meetings",
+    "copse.calendars",
 ]
 
 MIDDLEWARE = [

@@ -21,7 +21,8 @@ class CopseAccountAdapter(DefaultAccountAdapter):
 
         typed = normalize_email(email)
         stored = {normalize_email(user.email)} | {
-            normalize_email(a) for a in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+            normalize_email(a)
+            for a in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
         }
         if typed not in stored:
             security_log.warning("password reset refused for look-alike address user=%s", user.pk)

@@ -19,7 +19,9 @@ def community_log(request, slug):
     community = community_by_slug_for(request.user, slug, "community.view_audit")
     rows, next_cursor = _page(request, community)
     return render(
-        request, "audit/log.html", {"community": community, "rows": rows, "next_cursor": next_cursor}
+        request,
+        "audit/log.html",
+        {"community": community, "rows": rows, "next_cursor": next_cursor},
     )
 
 

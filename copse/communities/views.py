@@ -63,7 +63,9 @@ def home(request, slug):
 
 def members(request, slug):
     community = selectors.community_by_slug_for(request.user, slug, "community.view_members")
-    rows, next_after = selectors.members_page(request.user, community, after=request.GET.get("after"))
+    rows, next_after = selectors.members_page(
+        request.user, community, after=request.GET.get("after")
+    )
     context = {
         "community": community,
         "members": rows,

@@ -7,8 +7,9 @@ Deny by default: an action not listed here is refused for everyone.
 Vocabulary
 - *seated*: an active or on-leave membership in a reading role (member,
   facilitator, delegate). Seated people read a community's content.
-- *guest presenter*: a role that exists but is scoped to nothing yet; meetings
-  will grant it sight of the meetings it presents at. It reads nothing here.
+- *guest presenter*: an outside expert or vendor invited to present. They see
+  only the meetings they present at: logistics, their own agenda items and
+  their own materials; no member list, conversations, topics or library.
 - *site admin*: manages organisations, communities and memberships, but reads
   the content of no `members` or `confidential` community through any page.
 
@@ -204,6 +205,11 @@ COMMUNITY_RULES = {
     # Pin, lock, move and remove conversations; facilitators only, never site admins.
     "community.moderate": _is_facilitator,
     "community.view_norms_acceptance": _may_view_norms_acceptance,
+    # Meetings and topics.
+    "community.schedule_meetings": _is_facilitator,
+    "community.organise_side_meeting": _may_contribute,
+    "community.nominate_topic": _may_contribute,
+    "community.manage_topics": _is_facilitator,
 }
 
 # --- Conversation rules -------------------------------------------------------
@@ -280,6 +286,198 @@ CONVERSATION_RULES = {
 }
 
 
+# --- Meeting and topic rules ----------------------------------------------------
+# Asked with a Meeting, AgendaItem, Material or Topic; the community comes from it.
+
+
+def _meeting_of(obj):
+    return getattr(obj, "meeting", obj)
+
+
+def _presents_at(user, meeting) -> bool:
+    """The user is a presenter on this meeting's agenda (one query, cached on
+    the meeting for the request)."""
+    if not _is_signed_in(user):
+        return False
+    presenter_ids = getattr(meeting, "_copse_presenter_ids", None)
+    if presenter_ids is None:
+        from copse.meetings.models import AgendaItem
+
+        presenter_ids = set(
+            AgendaItem.objects.filter(meeting=meeting, presenter__isnull=False).values_list(
+                "presenter_id", flat=True
+            )
+        )
+        meeting._copse_presenter_ids = presenter_ids
+    return user.pk in presenter_ids
+
+
+def _is_guest_presenter_of(user, meeting, st: Standing) -> bool:
+    m = st.membership
+    return (
+        m is not None
+        and m.status == "active"
+        and m.role == "guest_presenter"
+        and _presents_at(user, meeting)
+    )
+
+
+def _may_view_meeting(user, obj, st: Standing) -> bool:
+    meeting = _meeting_of(obj)
+    return _may_read(user, meeting.community, st) or _is_guest_presenter_of(user, meeting, st)
+
+
+def _may_view_whole_meeting(user, obj, st: Standing) -> bool:
+    """The whole agenda with notes, attendees, materials, the summary."""
+    return _may_read(user, _meeting_of(obj).community, st)
+
+
+def _may_view_logistics(user, obj, st: Standing) -> bool:
+    """Address and web-conference link: for the seated and the meeting's presenters."""
+    meeting = _meeting_of(obj)
+    return st.is_seated or _is_guest_presenter_of(user, meeting, st)
+
+
+def _may_view_attendees(user, obj, st: Standing) -> bool:
+    return st.is_seated
+
+
+def _may_rsvp(user, obj, st: Standing) -> bool:
+    meeting = _meeting_of(obj)
+    m = st.membership
+    return (
+        m is not None
+        and m.status == "active"
+        and m.role in READING_ROLES
+        and not meeting.is_cancelled
+    )
+
+
+def _may_manage_meeting(user, obj, st: Standing) -> bool:
+    meeting = _meeting_of(obj)
+    if st.is_facilitator:
+        return True
+    # A side meeting belongs to the member who organises it.
+    return (
+        meeting.kind == "side"
+        and meeting.organiser_id == getattr(user, "pk", None)
+        and st.is_active_contributor
+    )
+
+
+def _may_view_dietary(user, obj, st: Standing) -> bool:
+    meeting = _meeting_of(obj)
+    if st.is_facilitator:
+        return True
+    return st.is_seated and meeting.host_contact_id == getattr(user, "pk", None)
+
+
+def _may_upload_material(user, obj, st: Standing) -> bool:
+    meeting = _meeting_of(obj)
+    if meeting.is_cancelled:
+        return False
+    if _may_manage_meeting(user, meeting, st):
+        return True
+    if st.is_active_contributor:
+        return _presents_at(user, meeting)
+    return _is_guest_presenter_of(user, meeting, st)
+
+
+def _may_download_material(user, material, st: Standing) -> bool:
+    meeting = material.meeting
+    if _may_read(user, meeting.community, st):
+        return True
+    # Guest presenters download only what they uploaded themselves.
+    return _is_guest_presenter_of(user, meeting, st) and material.uploaded_by_id == getattr(
+        user, "pk", None
+    )
+
+
+def _may_remove_material(user, material, st: Standing) -> bool:
+    if _may_manage_meeting(user, material.meeting, st):
+        return True
+    return material.uploaded_by_id == getattr(user, "pk", None) and _may_upload_material(
+        user, material.meeting, st
+    )
+
+
+def _may_give_feedback(user, obj, st: Standing) -> bool:
+    from django.utils import timezone
+
+    meeting = _meeting_of(obj)
+    m = st.membership
+    return (
+        m is not None
+        and m.status == "active"
+        and m.role in READING_ROLES
+        and not meeting.is_cancelled
+        and meeting.starts_at <= timezone.now()
+    )
+
+
+def _may_comment_summary(user, obj, st: Standing) -> bool:
+    meeting = _meeting_of(obj)
+    return (
+        not meeting.summary_is_published
+        and bool(meeting.summary_markdown)
+        and _may_contribute(user, meeting.community, st)
+    )
+
+
+def _may_facilitate(user, obj, st: Standing) -> bool:
+    return st.is_facilitator
+
+
+def _may_read_topic(user, topic, st: Standing) -> bool:
+    return _may_read(user, topic.community, st)
+
+
+def _may_vote(user, topic, st: Standing) -> bool:
+    return topic.status == "proposed" and _may_contribute(user, topic.community, st)
+
+
+MEETING_RULES = {
+    "meeting.view": _may_view_meeting,
+    "meeting.view_whole": _may_view_whole_meeting,
+    "meeting.view_logistics": _may_view_logistics,
+    "meeting.view_attendees": _may_view_attendees,
+    "meeting.rsvp": _may_rsvp,
+    "meeting.manage": _may_manage_meeting,
+    "meeting.view_dietary": _may_view_dietary,
+    "meeting.take_attendance": _may_manage_meeting,
+    "meeting.upload_material": _may_upload_material,
+    "material.download": _may_download_material,
+    "material.remove": _may_remove_material,
+    "meeting.give_feedback": _may_give_feedback,
+    "meeting.view_feedback": _may_facilitate,
+    "meeting.comment_summary": _may_comment_summary,
+    "topic.read": _may_read_topic,
+    "topic.vote": _may_vote,
+    "topic.manage": _may_facilitate,
+}
+
+
+def visible_meetings_q(user) -> Q:
+    """Meetings the user may see (the `meeting.view` rule) as a filter on Meeting:
+    those of communities they read, and those they present at as a guest."""
+    from copse.meetings.models import AgendaItem
+
+    readable = readable_q(user)
+    if not _is_signed_in(user):
+        return readable
+    guest_in = [
+        cid
+        for cid, st in _standings(user).items()
+        if st.membership is not None
+        and st.membership.status == "active"
+        and st.membership.role == "guest_presenter"
+    ]
+    if not guest_in:
+        return readable
+    presenting = AgendaItem.objects.filter(presenter=user).values("meeting_id")
+    return readable | Q(community_id__in=guest_in, pk__in=presenting)
+
+
 def may_start_thread(user, community, kind: str) -> bool:
     """Announcements are for facilitators; discussions and asks for contributors."""
     if not can(user, "community.contribute", community):
@@ -326,7 +524,7 @@ def can(user, action: str, obj=None) -> bool:
     rule = COMMUNITY_RULES.get(action)
     if rule is not None:
         return rule(user, community, standing(user, community))
-    rule = CONVERSATION_RULES.get(action)
+    rule = CONVERSATION_RULES.get(action) or MEETING_RULES.get(action)
     if rule is not None:
         return rule(user, obj, standing(user, community))
     return False

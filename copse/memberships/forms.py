@@ -57,7 +57,9 @@ class RemovalForm(forms.Form):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline")])
-    note = forms.CharField(required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class RoleForm(forms.Form):
@@ -71,16 +73,16 @@ class RoleForm(forms.Form):
 
 
 class DelegateForm(forms.Form):
-    email = forms.EmailField(label="Delegate's email address", help_text="They need a Copse account.")
+    email = forms.EmailField(
+        label="Delegate's email address", help_text="They need a Copse account."
+    )
     principal = forms.ModelChoiceField(queryset=Membership.objects.none(), label="On behalf of")
 
     def __init__(self, *args, community=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["principal"].queryset = (
-            Membership.objects.filter(
-                community=community, status__in=Membership.SEATED, role__in=["member", "facilitator"]
-            ).select_related("user")
-        )
+        self.fields["principal"].queryset = Membership.objects.filter(
+            community=community, status__in=Membership.SEATED, role__in=["member", "facilitator"]
+        ).select_related("user")
         self.fields["principal"].label_from_instance = lambda m: m.user.name
 
     def clean_email(self):
@@ -89,6 +91,8 @@ class DelegateForm(forms.Form):
 
         user = User.objects.filter(email=normalize_email(self.cleaned_data["email"])).first()
         if user is None:
-            raise forms.ValidationError("No one with this address has an account yet; invite them first.")
+            raise forms.ValidationError(
+                "No one with this address has an account yet; invite them first."
+            )
         self.user = user
         return user.email

@@ -53,7 +53,10 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["community", "user"], name="one_membership_per_person")
         ]
-        indexes = [models.Index(fields=["user", "status"]), models.Index(fields=["community", "status"])]
+        indexes = [
+            models.Index(fields=["user", "status"]),
+            models.Index(fields=["community", "status"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} in {self.community} ({self.role}, {self.status})"

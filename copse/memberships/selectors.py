@@ -5,7 +5,9 @@ from copse.memberships.models import Invitation, Membership
 
 def open_invitations(community):
     return (
-        Invitation.objects.filter(community=community, accepted_at__isnull=True, revoked_at__isnull=True)
+        Invitation.objects.filter(
+            community=community, accepted_at__isnull=True, revoked_at__isnull=True
+        )
         .select_related("invited_by")
         .order_by("-created_at")
     )

@@ -89,9 +89,7 @@ def _recount(community: Community) -> None:
     community.member_count = count
 
 
-def _seat(
-    *, community: Community, user, role: str, actor, how: str, principal=None
-) -> Membership:
+def _seat(*, community: Community, user, role: str, actor, how: str, principal=None) -> Membership:
     """Create or revive a membership inside the caller's transaction."""
     locked = _locked_community(community)
     existing = Membership.objects.filter(community=locked, user=user).first()
@@ -269,7 +267,11 @@ def accept_invitation(*, actor, invitation: Invitation, accepted_norms_version: 
         if not locked.is_open:
             raise InvitationInvalid("This invitation has already been used.")
         membership = _seat(
-            community=community, user=actor, role=locked.role, actor=actor, how="invitation_accepted"
+            community=community,
+            user=actor,
+            role=locked.role,
+            actor=actor,
+            how="invitation_accepted",
         )
         if locked.role in permissions.READING_ROLES:
             _accept_norms_at_join(
@@ -325,7 +327,13 @@ def leave(*, actor, community: Community) -> None:
     membership = Membership.objects.filter(community=community, user=actor).first()
     if membership is None or not permissions.can(actor, "community.leave", community):
         raise NotAllowed("You are not a member of this community.")
-    _end(membership=membership, status=Membership.Status.LEFT, actor=actor, reason="", action="membership.left")
+    _end(
+        membership=membership,
+        status=Membership.Status.LEFT,
+        actor=actor,
+        reason="",
+        action="membership.left",
+    )
 
 
 def set_on_leave(*, actor, community: Community, on_leave: bool) -> Membership:

@@ -172,13 +172,18 @@ def decide(request, slug, request_id):
     approve = form.cleaned_data["decision"] == "approve"
     try:
         services.decide_request(
-            actor=request.user, join_request=join_request, approve=approve, note=form.cleaned_data["note"]
+            actor=request.user,
+            join_request=join_request,
+            approve=approve,
+            note=form.cleaned_data["note"],
         )
     except UserFacingError as error:
         messages.error(request, error.message)
     else:
         verb = "approved" if approve else "declined"
-        messages.success(request, f"{join_request.user.name}'s request was {verb}; they have been told.")
+        messages.success(
+            request, f"{join_request.user.name}'s request was {verb}; they have been told."
+        )
     return redirect("memberships:manage", slug=slug)
 
 
@@ -189,7 +194,9 @@ def invite(request, slug):
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation = services.invite(actor=request.user, community=community, **form.cleaned_data)
+            invitation = services.invite(
+                actor=request.user, community=community, **form.cleaned_data
+            )
         except UserFacingError as error:
             form.add_error("email", error.message)
         else:
@@ -247,7 +254,9 @@ def change_role(request, slug, membership_id):
     form = RoleForm(request.POST)
     if form.is_valid():
         try:
-            services.change_role(actor=request.user, membership=membership, role=form.cleaned_data["role"])
+            services.change_role(
+                actor=request.user, membership=membership, role=form.cleaned_data["role"]
+            )
         except UserFacingError as error:
             messages.error(request, error.message)
         else:
@@ -273,7 +282,10 @@ def appoint_delegate(request, slug):
         except UserFacingError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"{form.user.name} now reads on behalf of {form.cleaned_data['principal'].user.name}.")
+            messages.success(
+                request,
+                f"{form.user.name} now reads on behalf of {form.cleaned_data['principal'].user.name}.",
+            )
     else:
         for errors in form.errors.values():
             for error in errors:

@@ -7,4 +7,6 @@ class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "kind", "parent_institution"]
-        help_texts = {"parent_institution": "For a department or unit: the institution it belongs to."}
+        help_texts = {
+            "parent_institution": "For a department or unit: the institution it belongs to."
+        }

@@ -166,6 +166,8 @@ def test_members_page_is_paged_by_keyset(client, db):
     import re
 
     cursor = re.search(r'href="\?after=([^"]+)"', first).group(1)
-    second = client.get(reverse("communities:members", args=[community.slug]) + f"?after={cursor}").content.decode()
+    second = client.get(
+        reverse("communities:members", args=[community.slug]) + f"?after={cursor}"
+    ).content.decode()
     assert "Member 100" in second and "Member 129" in second and "Member 099" not in second
     assert "More members" not in second

@@ -8,57 +8,43 @@ standing in it must not learn it exists: they get the same 404 as for a
 missing page, and the page never names the community.
 """
 
+import importlib
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from copse.conversations import services as conversation_services
 from copse.core import permissions
+from copse.core.tests.authorization import (
+    ASKER,
+    ASKER_POST,
+    EVERYONE_200,
+    FACILITATES,
+    KNOWS_OF,
+    MANAGES,
+    MANAGES_POST,
+    MODERATES,
+    MODERATES_POST,
+    NON_READERS,
+    PROGRAMME,
+    READS,
+    READS_REDIRECT,
+    ROLES,
+    SEATED_POST,
+    SECRET,
+    SEES_MEMBERS,
+    SIGNED_IN,
+)
 from copse.memberships.models import Invitation, JoinRequest, Membership
 from copse.memberships.services import invitation_token
 from copse.norms.models import NormsVersion
 from copse.notifications.services import notify
 
-ROLES = [
-    "anonymous",
-    "non_member",
-    "requester",
-    "invitee",
-    "member",
-    "delegate",
-    "guest_presenter",
-    "facilitator",
-    "former_member",
-    "site_admin",
+# Apps contribute their own rows; see copse/core/tests/authorization.py.
+ROW_MODULES = [
+    importlib.import_module(f"copse.{app}.tests.authorization_rows")
+    for app in ("topics", "meetings", "calendars")
 ]
-
-# Shorthands: one status per role, in ROLES order.
-#                an   nm   rq   iv   mb   dl   gp   fc   fm   sa
-EVERYONE_200 = [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]
-KNOWS_OF = [404, 404, 200, 200, 200, 200, 404, 200, 404, 200]
-SEES_MEMBERS = [404, 404, 404, 404, 200, 200, 404, 200, 404, 200]
-MANAGES = [302, 404, 404, 404, 404, 404, 404, 200, 404, 200]
-MANAGES_POST = [302, 404, 404, 404, 404, 404, 404, 302, 404, 302]
-FACILITATES = [302, 404, 404, 404, 404, 404, 404, 200, 404, 404]
-PROGRAMME = [302, 404, 404, 404, 404, 404, 404, 404, 404, 200]
-SIGNED_IN = [302, 200, 200, 200, 200, 200, 200, 200, 200, 200]
-SEATED_POST = [302, 404, 404, 404, 302, 302, 404, 302, 404, 404]
-READS = [404, 404, 404, 404, 200, 200, 404, 200, 404, 404]
-READS_REDIRECT = [404, 404, 404, 404, 302, 302, 404, 302, 404, 404]
-ASKER = [302, 404, 404, 404, 200, 404, 404, 404, 404, 404]
-ASKER_POST = [302, 404, 404, 404, 302, 404, 404, 404, 404, 404]
-MODERATES = [302, 404, 404, 404, 404, 404, 404, 200, 404, 404]
-MODERATES_POST = [302, 404, 404, 404, 404, 404, 404, 302, 404, 404]
-# Roles that may not read the community's content: nothing of it may appear.
-NON_READERS = {
-    "anonymous",
-    "non_member",
-    "requester",
-    "invitee",
-    "guest_presenter",
-    "former_member",
-    "site_admin",
-}
-SECRET = "Telecom costs are out of control"
 
 
 def _slug(ctx):
@@ -235,6 +221,10 @@ MATRIX = {
 
 # django-allauth's account pages show no community content; each is requested
 # by every role and must answer without a server error or a community's name.
+for _module in ROW_MODULES:
+    assert not set(_module.ROWS) & set(MATRIX), f"{_module.__name__} repeats a row"
+    MATRIX.update(_module.ROWS)
+
 ACCOUNT_PAGES = {
     "account_login": {},
     "account_logout": {},
@@ -313,9 +303,6 @@ def world(roles):
         actor=people["facilitator"],
         read_action="post.read",
     )
-    for user in people.values():
-        if user is not None:
-            permissions.forget_standings(user)
     ctx = {
         "thread_id": thread.pk,
         "opening_post_id": thread.posts.get(position=0).pk,
@@ -328,6 +315,11 @@ def world(roles):
         "token": invitation_token(invitation),
         "organisation_id": people["member"].organisation_id,
     }
+    for module in ROW_MODULES:
+        module.build(community, people, ctx)
+    for user in people.values():
+        if user is not None:
+            permissions.forget_standings(user)
     return community, people, ctx
 
 

@@ -222,7 +222,10 @@ def test_demo_conversations_tell_the_telecom_story(client):
     assert stats.organisations >= 5 and stats.helpful >= 2
     assert "$250K" in ask.summary and ask.ask_state == "answered"
     assert Thread.objects.filter(community__slug="sv-cio-cop", reply_count__gte=300).exists()
-    assert Thread.objects.filter(tags__kind="vendor", community__slug="sv-cio-cop").distinct().count() >= 2
+    assert (
+        Thread.objects.filter(tags__kind="vendor", community__slug="sv-cio-cop").distinct().count()
+        >= 2
+    )
     dev = ask.author
     assert search(dev, "carriers", SearchFilters()).count >= 1
     ana = Membership.objects.get(user__email="ana@fabrikam.example").user

@@ -260,18 +260,27 @@ def test_invitee_without_an_account_signs_up_through_the_link_without_a_second_v
 ):
     community, facilitator = ao_cop
     with django_capture_on_commit_callbacks(execute=True):
-        invitation = services.invite(actor=facilitator, community=community, email="newcomer@example.com")
+        invitation = services.invite(
+            actor=facilitator, community=community, email="newcomer@example.com"
+        )
     path = services.invitation_url(invitation).removeprefix(settings.BASE_URL)
     landing = client.get(path)
     assert landing.status_code == 200 and b"Create an account" in landing.content
     mail.outbox.clear()
     signup = client.post(
         reverse("account_signup") + f"?next={path}",
-        {"email": "newcomer@example.com", "password1": "a-long-passphrase-42", "password2": "a-long-passphrase-42"},
+        {
+            "email": "newcomer@example.com",
+            "password1": "a-long-passphrase-42",
+            "password2": "a-long-passphrase-42",
+        },
     )
     assert signup.status_code == 302, signup.content[:500]
     assert signup["Location"] == path
     assert not [m for m in mail.outbox if "confirm" in m.subject.lower()]
     accept = client.post(path, {"norms_version": 1, "accept": "on"})
     assert accept.status_code == 302 and accept["Location"] == community.get_absolute_url()
-    assert Membership.objects.get(community=community, user__email="newcomer@example.com").status == "active"
+    assert (
+        Membership.objects.get(community=community, user__email="newcomer@example.com").status
+        == "active"
+    )

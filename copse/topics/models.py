@@ -1,0 +1,61 @@
+"""Topics the community wants to talk about at its meetings.
+
+Members nominate topics and vote for them (one approval vote each, which they
+may withdraw). The backlog is ranked by votes, then by age, so a topic that
+has waited longer wins a tie. A topic is *scheduled* when it goes on a
+meeting's agenda and *covered* when that meeting's summary is published.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class Topic(models.Model):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        SCHEDULED = "scheduled", "Scheduled"
+        COVERED = "covered", "Covered"
+        PARKED = "parked", "Parked"
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="topics"
+    )
+    title = models.CharField(max_length=200)
+    why = models.TextField("why it matters", max_length=4000, blank=True)
+    area = models.CharField("topic area", max_length=60, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    # Kept in step with TopicVote rows by topics.services, so the backlog sorts
+    # on an indexed column instead of counting votes.
+    vote_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["community", "status", "-vote_count", "created_at", "id"],
+                name="topic_backlog",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TopicVote(models.Model):
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="topic_votes"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "user"], name="one_vote_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"vote by {self.user_id} on {self.topic_id}"
