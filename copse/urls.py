@@ -24,4 +24,7 @@ urlpatterns = [
     path("", include("copse.notifications.urls")),
     path("", include("copse.people.urls")),
     path("", include("copse.search.urls")),
+    path("", include("copse.topics.urls")),
+    path("", include("copse.meetings.urls")),
+    path("", include("copse.calendars.urls")),
 ]
