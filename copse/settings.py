@@ -244,6 +244,14 @@ EMAIL_FILE_PATH = str(VAR_DIR / "outbox")
 DEFAULT_FROM_EMAIL = os.environ.get("COPSE_FROM_EMAIL", f"Copse <copse@{_base.hostname}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Uploaded files -----------------------------------------------------------
+# Meeting materials live outside any served directory and are only ever sent
+# by a view that checks permission (meetings.views.download_material): there is
+# deliberately no URL pattern for MEDIA_URL.
+MEDIA_ROOT = Path(os.environ.get("COPSE_UPLOAD_DIR", VAR_DIR / "uploads"))
+MEDIA_URL = "/no-public-uploads/"
+COPSE_UPLOAD_MAX_BYTES = int(os.environ.get("COPSE_UPLOAD_MAX_BYTES", 25_000_000))
+
 # --- Background tasks -------------------------------------------------------
 TASKS = {
     "default": {

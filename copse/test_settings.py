@@ -10,6 +10,9 @@ from copse.settings import DATABASES, VAR_DIR
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
+# Uploads from tests go to a folder of this test process.
+MEDIA_ROOT = VAR_DIR / f"test-uploads-{os.getpid()}"
+
 # A test database per test process, so two runs on one machine never share one.
 DATABASES["default"]["TEST"] = {
     **DATABASES["default"].get("TEST", {}),

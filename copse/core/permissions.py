@@ -562,6 +562,13 @@ def _seated_community_ids(user) -> list[int]:
     return [cid for cid, st in _standings(user).items() if st.is_seated]
 
 
+def seated_community_ids(user) -> list[int]:
+    """Ids of the communities where the user is seated (none when signed out)."""
+    if not _is_signed_in(user):
+        return []
+    return _seated_community_ids(user)
+
+
 def visible_communities(user) -> QuerySet:
     """Communities whose existence the user may know (the `community.view` rule)."""
     from copse.communities.models import Community

@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class MeetingsConfig(AppConfig):
     name = "copse.meetings"
     label = "meetings"
+
+    def ready(self) -> None:
+        from copse.memberships.signals import invitation_accepted
+
+        invitation_accepted.connect(_link_presenter, dispatch_uid="meetings-link-presenter")
+
+
+def _link_presenter(sender, invitation, membership, **kwargs):
+    """An invited guest presenter accepted: give them the items that wait for them."""
+    from copse.meetings.services import link_invited_presenter
+
+    link_invited_presenter(user=membership.user, community=membership.community)

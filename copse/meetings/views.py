@@ -1,10 +1,724 @@
-"""Meeting pages. Views parse input, call selectors and services, render."""
+"""Meeting pages. Views parse input, call selectors and services, render.
 
-from django.shortcuts import render
+Every action is a plain form POST that redirects back to the meeting page;
+htmx and a small script only enhance (dragging agenda items). A failed form
+re-renders with what was typed and status 400.
+"""
 
-from copse.meetings import selectors
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from copse.accounts.models import User
+from copse.communities.selectors import community_by_slug_for
+from copse.core import permissions
+from copse.core.errors import UserFacingError
+from copse.meetings import forms, selectors, services
+from copse.meetings.models import ActionItem, AgendaItem, Material, MeetingSeries
+from copse.meetings.recurrence import describe_rrule
 
 
+def _community_organisations(community):
+    """Organisations of the community's members (host candidates)."""
+    from copse.organisations.models import Organisation
+
+    return Organisation.objects.filter(
+        pk__in=community.memberships.filter(status__in=("active", "on_leave")).values(
+            "organisation_id"
+        )
+    ).order_by("name")
+
+
+def _seated_users(community):
+    return User.objects.filter(
+        memberships__community=community,
+        memberships__status="active",
+        memberships__role__in=permissions.READING_ROLES,
+    ).order_by("display_name", "pk")
+
+
+def _presenter_candidates(community):
+    return User.objects.filter(
+        memberships__community=community,
+        memberships__status="active",
+        memberships__role__in=("member", "facilitator", "guest_presenter"),
+    ).order_by("display_name", "pk")
+
+
+def _back(meeting, anchor=""):
+    return redirect(meeting.get_absolute_url() + (f"#{anchor}" if anchor else ""))
+
+
+def _item(meeting, item_id) -> AgendaItem:
+    item = meeting.agenda_items.filter(pk=item_id).first()
+    if item is None:
+        raise Http404
+    item.meeting = meeting
+    return item
+
+
+# --- Lists ------------------------------------------------------------------------
+
+
+@require_GET
+def meeting_list(request, slug):
+    community = community_by_slug_for(request.user, slug, "community.read")
+    past, next_cursor = selectors.past_meetings(
+        request.user, community, before=request.GET.get("before")
+    )
+    context = {
+        "community": community,
+        "upcoming": selectors.upcoming_meetings(request.user, community),
+        "past": past,
+        "next_cursor": next_cursor,
+        "may_schedule": permissions.can(request.user, "community.schedule_meetings", community),
+        "may_organise": permissions.can(request.user, "community.organise_side_meeting", community),
+        "series": selectors.series_of(request.user, community),
+    }
+    return render(request, "meetings/list.html", context)
+
+
+@require_GET
+def meeting_records(request, slug):
+    """Published meeting summaries: the start of the community's library."""
+    community = community_by_slug_for(request.user, slug, "community.read")
+    records, next_cursor = selectors.past_meetings(
+        request.user, community, before=request.GET.get("before"), records_only=True
+    )
+    context = {"community": community, "records": records, "next_cursor": next_cursor}
+    return render(request, "meetings/records.html", context)
+
+
+@login_required
+@require_GET
+def my_meetings(request):
+    return render(
+        request,
+        "meetings/mine.html",
+        {"meetings": selectors.my_upcoming_meetings(request.user)},
+    )
+
+
+# --- Creating and changing meetings --------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_new(request, slug):
+    community = community_by_slug_for(request.user, slug, "community.read")
+    may_schedule = permissions.can(request.user, "community.schedule_meetings", community)
+    if not may_schedule and not permissions.can(
+        request.user, "community.organise_side_meeting", community
+    ):
+        raise Http404
+    organisations = _community_organisations(community)
+    suggestion = services.suggested_host(community) if may_schedule else None
+    form = forms.MeetingForm(
+        request.POST or None,
+        organisations=organisations,
+        may_schedule=may_schedule,
+        initial={
+            "time_zone": request.user.time_zone,
+            "host_organisation": suggestion.pk if suggestion else None,
+            "kind": request.GET.get("kind", "regular") if may_schedule else "side",
+            "format": "half_day_dinner",
+        },
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                meeting = services.create_meeting(
+                    actor=request.user,
+                    community=community,
+                    kind=form.cleaned_data["kind"],
+                    capacity=form.cleaned_data["capacity"],
+                    **form.meeting_fields(),
+                )
+            except UserFacingError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, "Meeting scheduled. Add the agenda next.")
+                return redirect(meeting.get_absolute_url())
+        status = 400
+    context = {"community": community, "form": form, "suggestion": suggestion}
+    return render(request, "meetings/meeting_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request, slug, meeting_id):
+    meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.manage")
+    community = meeting.community
+    form = forms.MeetingForm(
+        request.POST or None,
+        initial=forms.MeetingForm.initial_for(meeting),
+        organisations=_community_organisations(community),
+        may_schedule=permissions.can(request.user, "community.schedule_meetings", community),
+    )
+    form.fields.pop("kind")
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.update_meeting(
+                    actor=request.user, meeting=meeting, **form.meeting_fields()
+                )
+                if form.cleaned_data["capacity"] != meeting.capacity:
+                    services.set_capacity(
+                        actor=request.user, meeting=meeting, capacity=form.cleaned_data["capacity"]
+                    )
+            except UserFacingError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, "Meeting updated. People who answered were told.")
+                return _back(meeting)
+        status = 400
+    context = {
+        "community": community,
+        "meeting": meeting,
+        "form": form,
+        "suggestion": services.suggested_host(community),
+    }
+    return render(request, "meetings/meeting_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_cancel(request, slug, meeting_id):
+    meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.manage")
+    form = forms.CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.cancel_meeting(
+            actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, "Meeting cancelled. Everyone who answered was told.")
+        return _back(meeting)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "meetings/cancel.html",
+        {"meeting": meeting, "community": meeting.community, "form": form},
+        status=status,
+    )
+
+
+# --- Series and hosts ------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def series_list(request, slug):
+    community = community_by_slug_for(request.user, slug, "community.read")
+    may_schedule = permissions.can(request.user, "community.schedule_meetings", community)
+    form = forms.SeriesForm(
+        request.POST or None,
+        initial={"time_zone": request.user.time_zone, "format": "half_day_dinner"},
+    )
+    status = 200
+    if request.method == "POST":
+        if not may_schedule:
+            raise Http404
+        if form.is_valid():
+            series = services.create_series(
+                actor=request.user, community=community, **form.cleaned_data
+            )
+            created = series.meetings.count()
+            messages.success(
+                request, f"Series created with its next {created} meeting{'s' * (created != 1)}."
+            )
+            return redirect("meetings:series", slug=community.slug)
+        status = 400
+    series = selectors.series_of(request.user, community)
+    for one in series:
+        one.described = describe_rrule(one.rrule)
+    context = {
+        "community": community,
+        "series": series,
+        "form": form if may_schedule else None,
+    }
+    return render(request, "meetings/series.html", context, status=status)
+
+
+@login_required
+@require_POST
+def series_action(request, slug, series_id):
+    community = community_by_slug_for(request.user, slug, "community.schedule_meetings")
+    series = MeetingSeries.objects.filter(pk=series_id, community=community).first()
+    if series is None:
+        raise Http404
+    if request.POST.get("action") == "end":
+        services.end_series(actor=request.user, series=series)
+        messages.success(request, f"“{series.title}” ends; meetings already scheduled stay.")
+    else:
+        created = services.generate_meetings(series=series)
+        messages.success(
+            request,
+            f"{len(created)} more meeting{'s' * (len(created) != 1)} on the calendar."
+            if created
+            else "The next six months are already on the calendar.",
+        )
+    return redirect("meetings:series", slug=community.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hosts(request, slug):
+    community = community_by_slug_for(request.user, slug, "community.read")
+    may_schedule = permissions.can(request.user, "community.schedule_meetings", community)
+    organisations = _community_organisations(community)
+    if not may_schedule:
+        organisations = organisations.filter(pk=request.user.organisation_id)
+    form = forms.HostOfferForm(request.POST or None, organisations=organisations)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.set_host_offer(
+                    actor=request.user, community=community, **form.cleaned_data
+                )
+            except UserFacingError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, "Saved.")
+                return redirect("meetings:hosts", slug=community.slug)
+        status = 400
+    may_offer = may_schedule or permissions.can(request.user, "community.contribute", community)
+    context = {
+        "community": community,
+        "rotation": services.host_rotation(community),
+        "form": form if may_offer and organisations.exists() else None,
+        "may_schedule": may_schedule,
+    }
+    return render(request, "meetings/hosts.html", context, status=status)
+
+
+# --- The meeting page --------------------------------------------------------------------
+
+
+def _agenda_form(request, meeting, data=None):
+    from copse.topics.models import Topic
+
+    topics = Topic.objects.filter(community=meeting.community, status="proposed").order_by(
+        "-vote_count", "created_at", "id"
+    )
+    return forms.AgendaItemForm(
+        data, topics=topics, presenters=_presenter_candidates(meeting.community)
+    )
+
+
+def _detail_context(request, meeting, **forms_in_error):
+    page = selectors.meeting_page(request.user, meeting)
+    context = {
+        "community": meeting.community,
+        "meeting": meeting,
+        "page": page,
+        "may": page.may,
+        "rsvp_form": forms.RsvpForm(
+            initial={
+                "answer": page.my_rsvp.answer if page.my_rsvp else None,
+                "dinner": page.my_rsvp.dinner if page.my_rsvp else False,
+                "dinner_note": page.my_rsvp.dinner_note if page.my_rsvp else "",
+                "dietary_needs": page.my_rsvp.dietary_needs if page.my_rsvp else "",
+            }
+        ),
+        "over": meeting.ends_at <= _now(),
+        "started": meeting.starts_at <= _now(),
+    }
+    if page.may["manage"]:
+        context["agenda_form"] = _agenda_form(request, meeting)
+        context["action_form"] = forms.ActionItemForm(members=_seated_users(meeting.community))
+        context["summary_form"] = forms.SummaryForm(initial={"summary": meeting.summary_markdown})
+    if page.may["upload_material"]:
+        context["material_form"] = forms.MaterialForm(items=page.agenda)
+    if page.may["comment_summary"]:
+        context["comment_form"] = forms.CommentForm()
+    if page.may["give_feedback"]:
+        # One form per presentation, prefixed so that field ids stay unique.
+        context["feedback_forms"] = {
+            item.pk: forms.FeedbackForm(prefix=f"feedback-{item.pk}")
+            for item in page.agenda
+            if item.presenter_id and item.presenter_id != request.user.pk
+        }
+    feedback_form = forms_in_error.pop("feedback_form", None)
+    if feedback_form is not None:
+        context["feedback_forms"][forms_in_error.pop("feedback_item")] = feedback_form
+    context.update(forms_in_error)
+    return context
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+@require_GET
 def meeting_detail(request, slug, meeting_id):
     meeting = selectors.meeting_for(request.user, slug, meeting_id)
-    return render(request, "meetings/detail.html", {"meeting": meeting})
+    return render(request, "meetings/detail.html", _detail_context(request, meeting))
+
+
+def _detail_with_error(request, meeting, status=400, **forms_in_error):
+    context = _detail_context(request, meeting, **forms_in_error)
+    return render(request, "meetings/detail.html", context, status=status)
+
+
+# --- Agenda ----------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def agenda_add(request, slug, meeting_id):
+    meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.manage")
+    form = _agenda_form(request, meeting, request.POST)
+    if form.is_valid():
+        try:
+            services.add_agenda_item(actor=request.user, meeting=meeting, **form.cleaned_data)
+        except UserFacingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Added to the agenda.")
+            return _back(meeting, "agenda")
+    return _detail_with_error(request, meeting, agenda_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_item_edit(request, slug, meeting_id, item_id):
+    meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.manage")
+    item = _item(meeting, item_id)
+    form = forms.AgendaItemEditForm(
+        request.POST or None,
+        initial={"title": item.title, "minutes": item.minutes, "notes": item.notes},
+    )
+    invite_form = forms.PresenterInviteForm()
+    if request.method == "POST" and form.is_valid():
+        services.update_agenda_item(actor=request.user, item=item, **form.cleaned_data)
+        messages.success(request, "Agenda item saved.")
+        return _back(meeting, "agenda")
+    status = 400 if request.method == "POST" else 200
+    context = {
+        "community": meeting.community,
+        "meeting": meeting,
+        "item": item,
+        "form": form,
+        "invite_form": invite_form,
+    }
+    return render(request, "meetings/agenda_item.html", context, status=status)
+
+
+@login_required
+@require_POST
+def agenda_item_remove(request, slug, meeting_id, item_id):
+    meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.manage")
+    item = _item(meeting, item_id)
+    services.remove_agenda_item(actor=request.user, item=item)
+    messages.success(request, f"“{item.title}” removed from the agenda.")
+    return _back(meeting, "agenda")
+
+
+@login_required
+@require_POST
+def agenda_item_move(request, slug, meeting_id, item_id):
+    meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.manage")
+    item = _item(meeting, item_id)
+    direction = "up" if request.POST.get("direction") == "up" else "down"
+    services.move_agenda_item(actor=request.user, item=item, direction=direction)
+    if request.htmx:
+        return HttpResponse(status=204)
+    return _back(meeting, f"item-{item.pk}")
+
+
+@login_required
+@require_POST
+def agenda_reorder(request, slug, meeting_id):
+    """The drag-and-drop path: the whole order at once."""
+    meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.manage")
+    raw = request.POST.getlist("order")
+    if not all(value.isdigit() for value in raw):
+        return HttpResponse("The order must be a list of agenda item ids.", status=400)
+    services.reorder_agenda(actor=request.user, meeting=meeting, ordered_ids=[int(v) for v in raw])
+    if request.htmx:
+        return HttpResponse(status=204)
+    return _back(meeting, "agenda")
+
+
+@login_required
+@require_POST
+def presenter_invite(request, slug, meeting_id, item_id):
+    meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.manage")
+    item = _item(meeting, item_id)
+    form = forms.PresenterInviteForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation = services.invite_presenter(
+                actor=request.user, item=item, **form.cleaned_data
+            )
+        except UserFacingError as error:
+            form.add_error(None, error.message)
+        else:
+            if invitation is None:
+                messages.success(request, "Presenter set.")
+            else:
+                messages.success(
+                    request,
+                    f"Invitation sent to {invitation.email}. They become the presenter "
+                    "when they accept it.",
+                )
+            return _back(meeting, "agenda")
+    context = {
+        "community": meeting.community,
+        "meeting": meeting,
+        "item": item,
+        "form": forms.AgendaItemEditForm(
+            initial={"title": item.title, "minutes": item.minutes, "notes": item.notes}
+        ),
+        "invite_form": form,
+    }
+    return render(request, "meetings/agenda_item.html", context, status=400)
+
+
+# --- RSVP and attendance ------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def rsvp(request, slug, meeting_id):
+    meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.rsvp")
+    form = forms.RsvpForm(request.POST)
+    if form.is_valid():
+        try:
+            row = services.rsvp(actor=request.user, meeting=meeting, **form.cleaned_data)
+        except UserFacingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _rsvp_message(row))
+            return _back(meeting, "rsvp")
+    return _detail_with_error(request, meeting, rsvp_form=form)
+
+
+def _rsvp_message(row) -> str:
+    if row.place == "going":
+        return "You have a place. See you there."
+    if row.place == "waitlisted":
+        return "The meeting is full: you are on the waitlist and will be told when a place opens."
+    if row.answer == "maybe":
+        return "Noted as maybe."
+    return "Noted: you will not come."
+
+
+@login_required
+@require_POST
+def send_delegate(request, slug, meeting_id):
+    meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.rsvp")
+    delegate = User.objects.filter(pk=request.POST.get("delegate") or 0).first()
+    try:
+        services.send_delegate(actor=request.user, meeting=meeting, delegate=delegate)
+    except UserFacingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{delegate.name} takes your place and was told.")
+    return _back(meeting, "rsvp")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendance(request, slug, meeting_id):
+    """At the door, on a phone: one tap per person."""
+    meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.take_attendance")
+    if request.method == "POST":
+        person = User.objects.filter(pk=request.POST.get("user") or 0).first()
+        if person is None:
+            raise Http404
+        try:
+            row = services.record_attendance(
+                actor=request.user,
+                meeting=meeting,
+                user=person,
+                attended=request.POST.get("attended") == "1",
+            )
+        except UserFacingError as error:
+            messages.error(request, error.message)
+        else:
+            if request.htmx:
+                return render(
+                    request,
+                    "meetings/attendance.html#attendance-row",
+                    {"meeting": meeting, "person": person, "row": row},
+                )
+        return redirect(
+            reverse("meetings:attendance", args=[slug, meeting_id]) + f"#person-{person.pk}"
+        )
+    rows = selectors.attendance_sheet(meeting)
+    present = sum(1 for _, row in rows if row and row.attended)
+    context = {
+        "community": meeting.community,
+        "meeting": meeting,
+        "rows": rows,
+        "present": present,
+    }
+    return render(request, "meetings/attendance.html", context)
+
+
+# --- Materials ---------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def material_upload(request, slug, meeting_id):
+    meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.upload_material")
+    page_items = selectors.meeting_page(request.user, meeting).agenda
+    form = forms.MaterialForm(request.POST, request.FILES, items=page_items)
+    if form.is_valid():
+        item = None
+        if form.cleaned_data["agenda_item"]:
+            item = next((i for i in page_items if i.pk == form.cleaned_data["agenda_item"]), None)
+        try:
+            services.upload_material(
+                actor=request.user,
+                meeting=meeting,
+                uploaded_file=form.cleaned_data["file"],
+                agenda_item=item,
+            )
+        except UserFacingError as error:
+            form.add_error("file", error.message)
+        else:
+            messages.success(request, "Shared with the meeting.")
+            return _back(meeting, "materials")
+    return _detail_with_error(request, meeting, material_form=form)
+
+
+def _material(request, slug, meeting_id, material_id, action) -> Material:
+    material = (
+        Material.objects.select_related("meeting__community")
+        .filter(pk=material_id, meeting_id=meeting_id, meeting__community__slug=slug)
+        .first()
+    )
+    if material is None:
+        raise Http404
+    permissions.require_or_404(request.user, action, material)
+    return material
+
+
+@require_GET
+def material_download(request, slug, meeting_id, material_id):
+    """Files are only ever sent here, after the permission check, as attachments."""
+    material = _material(request, slug, meeting_id, material_id, "material.download")
+    try:
+        handle = material.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=material.original_name,
+        content_type=material.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def material_remove(request, slug, meeting_id, material_id):
+    material = _material(request, slug, meeting_id, material_id, "material.remove")
+    meeting = material.meeting
+    services.remove_material(actor=request.user, material=material)
+    messages.success(request, f"“{material.original_name}” removed.")
+    return _back(meeting, "materials")
+
+
+# --- Summary, action items, feedback --------------------------------------------------------
+
+
+@login_required
+@require_POST
+def summary_save(request, slug, meeting_id):
+    meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.manage")
+    form = forms.SummaryForm(request.POST)
+    if form.is_valid():
+        try:
+            services.save_summary_draft(
+                actor=request.user, meeting=meeting, markdown=form.cleaned_data["summary"]
+            )
+            if request.POST.get("publish") == "1":
+                services.publish_summary(actor=request.user, meeting=meeting)
+                messages.success(request, "Summary published: it is now the meeting record.")
+            else:
+                messages.success(request, "Draft saved. Members can comment on it.")
+        except UserFacingError as error:
+            form.add_error(None, error.message)
+        else:
+            return _back(meeting, "summary")
+    return _detail_with_error(request, meeting, summary_form=form)
+
+
+@login_required
+@require_POST
+def summary_comment(request, slug, meeting_id):
+    meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.comment_summary")
+    form = forms.CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.comment_on_summary(
+                actor=request.user, meeting=meeting, body=form.cleaned_data["body"]
+            )
+        except UserFacingError as error:
+            form.add_error(None, error.message)
+        else:
+            return _back(meeting, "summary")
+    return _detail_with_error(request, meeting, comment_form=form)
+
+
+@login_required
+@require_POST
+def action_add(request, slug, meeting_id):
+    meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.manage")
+    form = forms.ActionItemForm(request.POST, members=_seated_users(meeting.community))
+    if form.is_valid():
+        try:
+            services.add_action_item(actor=request.user, meeting=meeting, **form.cleaned_data)
+        except UserFacingError as error:
+            form.add_error(None, error.message)
+        else:
+            return _back(meeting, "actions")
+    return _detail_with_error(request, meeting, action_form=form)
+
+
+@login_required
+@require_POST
+def action_done(request, slug, meeting_id, action_id):
+    meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.view_whole")
+    item = ActionItem.objects.filter(pk=action_id, meeting=meeting).first()
+    if item is None:
+        raise Http404
+    item.meeting = meeting
+    try:
+        services.set_action_item_done(
+            actor=request.user, item=item, done=request.POST.get("done") == "1"
+        )
+    except UserFacingError as error:
+        messages.error(request, error.message)
+    return _back(meeting, "actions")
+
+
+@login_required
+@require_POST
+def feedback(request, slug, meeting_id, item_id):
+    meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.give_feedback")
+    item = _item(meeting, item_id)
+    form = forms.FeedbackForm(request.POST, prefix=f"feedback-{item.pk}")
+    if form.is_valid():
+        try:
+            services.give_feedback(actor=request.user, item=item, **form.cleaned_data)
+        except UserFacingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Thank you: the facilitators will read it.")
+            return _back(meeting, f"item-{item.pk}")
+    return _detail_with_error(request, meeting, feedback_form=form, feedback_item=item.pk)

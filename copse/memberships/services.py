@@ -22,6 +22,7 @@ from copse.core import permissions
 from copse.core.errors import UserFacingError
 from copse.memberships import tasks
 from copse.memberships.models import Invitation, JoinRequest, Membership
+from copse.memberships.signals import invitation_accepted
 
 INVITATION_SALT = "copse.invitation"
 # Delegates sit in their principal's seat, so they count towards no cap.
@@ -280,6 +281,7 @@ def accept_invitation(*, actor, invitation: Invitation, accepted_norms_version: 
         locked.accepted_at = timezone.now()
         locked.accepted_by = actor
         locked.save(update_fields=["accepted_at", "accepted_by"])
+        invitation_accepted.send(sender=Invitation, invitation=locked, membership=membership)
     permissions.forget_standings(actor)
     return membership
 

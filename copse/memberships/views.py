@@ -61,10 +61,14 @@ def _accept_norms_then(request, community, template, context, seat):
     norms, form = _norms_form(request, community)
     if request.method == "POST" and form.is_valid():
         try:
-            seat(form.cleaned_data["norms_version"])
+            membership = seat(form.cleaned_data["norms_version"])
         except services.NormsNotAccepted as error:
             form.add_error(None, error.message)
         else:
+            if getattr(membership, "role", None) == "guest_presenter":
+                # Guest presenters see only their meetings, not the community's pages.
+                messages.success(request, "Thank you. Here are the meetings you present at.")
+                return redirect("meetings:mine")
             messages.success(request, f"Welcome to {community.name}.")
             return redirect(community.get_absolute_url())
     return render(

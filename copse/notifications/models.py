@@ -1,4 +1,5 @@
-"""In-app notifications: "someone replied", "you were mentioned", "marked helpful".
+"""In-app notifications: "someone replied", "you were mentioned", "marked helpful",
+meeting reminders, a waitlist place, a moved or cancelled meeting.
 
 A notification points at its target (a post, later a meeting...) and is shown
 only while the permission core still lets its owner read that target, so a
@@ -16,6 +17,11 @@ class Notification(models.Model):
         REPLY = "reply", "replied"
         MENTION = "mention", "mentioned you"
         HELPFUL = "helpful", "found your reply helpful"
+        REMINDER_WEEK = "reminder_week", "Meeting in a week"
+        REMINDER_DAY = "reminder_day", "Meeting tomorrow"
+        PROMOTED = "promoted", "A place opened for you"
+        MEETING_CHANGED = "meeting_changed", "Meeting changed"
+        DELEGATED = "delegated", "You go in their place"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -23,7 +29,7 @@ class Notification(models.Model):
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="+"
     )
-    kind = models.CharField(max_length=12, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -43,3 +49,7 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.user_id}"
+
+    @property
+    def is_about_meeting(self) -> bool:
+        return self.target_type.model == "meeting"

@@ -8,13 +8,17 @@ from copse.notifications.models import Notification
 
 PAGE_SIZE = 30
 # What each target model needs to be read, and what to fetch with it.
-READ_ACTIONS = {"conversations.post": "post.read"}
+READ_ACTIONS = {"conversations.post": "post.read", "meetings.meeting": "meeting.view"}
 
 
 def _target_querysets():
     from copse.conversations.models import Post
+    from copse.meetings.models import Meeting
 
-    return [Post.objects.select_related("thread__community", "community", "author")]
+    return [
+        Post.objects.select_related("thread__community", "community", "author"),
+        Meeting.objects.select_related("community"),
+    ]
 
 
 def inbox(user, *, before: str | None = None):

@@ -8,9 +8,12 @@ from copse.core import permissions
 from copse.notifications.models import Notification
 
 
-def notify(*, user, kind: str, target, actor=None, read_action: str) -> Notification | None:
+def notify(
+    *, user, kind: str, target, actor=None, read_action: str, again: bool = False
+) -> Notification | None:
     """Notify `user` about `target` if they may read it now (`read_action`),
-    never about their own doing, and at most once per kind and target."""
+    never about their own doing, and at most once per kind and target; with
+    `again`, an existing one is brought back to the top as unread instead."""
     if user is None or not user.is_active or (actor is not None and actor.pk == user.pk):
         return None
     permissions.forget_standings(user)
@@ -27,7 +30,17 @@ def notify(*, user, kind: str, target, actor=None, read_action: str) -> Notifica
                 target_id=target.pk,
             )
     except IntegrityError:
-        return None
+        if not again:
+            return None
+    Notification.objects.filter(
+        user=user,
+        kind=kind,
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=target.pk,
+    ).update(created_at=timezone.now(), read_at=None, actor=actor)
+    return Notification.objects.filter(
+        user=user, kind=kind, target_id=target.pk, target_type__model=target._meta.model_name
+    ).first()
 
 
 def mark_all_read(*, user) -> int:

@@ -1,0 +1,317 @@
+"""Meeting forms. Times are typed as a local date and clock time in the
+meeting's time zone and turned into aware datetimes here."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django import forms
+
+from copse.accounts.models import time_zone_choices
+from copse.meetings import recurrence
+from copse.meetings.models import Format, Meeting, PresentationFeedback, Rsvp
+
+
+def local_to_aware(day: dt.date, clock: dt.time, zone_name: str) -> dt.datetime:
+    """Place a wall-clock time in a zone; refuse a time the clocks skip."""
+    zone = ZoneInfo(zone_name)
+    naive = dt.datetime.combine(day, clock)
+    aware = naive.replace(tzinfo=zone)
+    # A skipped time (spring forward) does not survive a round trip through UTC.
+    if aware.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != naive:
+        raise forms.ValidationError(
+            f"{clock:%H:%M} on {day:%d %B %Y} does not exist in {zone_name}: the clocks "
+            "change that night. Choose another time."
+        )
+    return aware
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    kind = forms.ChoiceField(choices=Meeting.Kind.choices, initial=Meeting.Kind.REGULAR)
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(label="Starts", widget=forms.TimeInput(attrs={"type": "time"}))
+    end_time = forms.TimeField(
+        label="Ends",
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        help_text="An end before the start means the next day.",
+    )
+    time_zone = forms.ChoiceField(choices=time_zone_choices, initial="UTC")
+    format = forms.ChoiceField(choices=Format.choices)
+    description = forms.CharField(
+        label="Description (Markdown)",
+        required=False,
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    host_organisation = forms.ModelChoiceField(
+        queryset=None, required=False, help_text="The suggestion is who hosted least recently."
+    )
+    address = forms.CharField(
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Shown only to members and the meeting's presenters.",
+    )
+    web_link = forms.URLField(
+        label="Web-conference link",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="Shown only to members and the meeting's presenters.",
+    )
+    dinner_venue = forms.CharField(required=False, max_length=300)
+    capacity = forms.IntegerField(
+        required=False, min_value=1, max_value=10_000, help_text="Empty for no limit."
+    )
+    rsvp_deadline = forms.DateField(
+        label="Answer by",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="New yeses close at the end of this day; anyone can still say no.",
+    )
+
+    def __init__(self, *args, organisations=None, may_schedule=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        from copse.organisations.models import Organisation
+
+        self.fields["host_organisation"].queryset = (
+            organisations if organisations is not None else Organisation.objects.none()
+        )
+        if not may_schedule:
+            # Members organise side meetings only.
+            self.fields["kind"].choices = [(Meeting.Kind.SIDE, Meeting.Kind.SIDE.label)]
+            self.fields["kind"].initial = Meeting.Kind.SIDE
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        zone = data["time_zone"]
+        starts = local_to_aware(data["date"], data["start_time"], zone)
+        end_day = data["date"]
+        if data["end_time"] <= data["start_time"]:
+            end_day += dt.timedelta(days=1)
+        ends = local_to_aware(end_day, data["end_time"], zone)
+        data["starts_at"], data["ends_at"] = starts, ends
+        deadline = data.get("rsvp_deadline")
+        data["rsvp_deadline_at"] = (
+            local_to_aware(deadline, dt.time(23, 59), zone) if deadline else None
+        )
+        if data["rsvp_deadline_at"] and data["rsvp_deadline_at"] > starts:
+            self.add_error("rsvp_deadline", "The answer-by date must be before the meeting.")
+        return data
+
+    def meeting_fields(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "title": d["title"].strip(),
+            "description": d["description"],
+            "starts_at": d["starts_at"],
+            "ends_at": d["ends_at"],
+            "time_zone": d["time_zone"],
+            "format": d["format"],
+            "host_organisation": d["host_organisation"],
+            "address": d["address"].strip(),
+            "web_link": d["web_link"],
+            "dinner_venue": d["dinner_venue"].strip(),
+            "rsvp_deadline": d["rsvp_deadline_at"],
+        }
+
+    @classmethod
+    def initial_for(cls, meeting: Meeting) -> dict:
+        zone = ZoneInfo(meeting.time_zone)
+        start = meeting.starts_at.astimezone(zone)
+        end = meeting.ends_at.astimezone(zone)
+        return {
+            "title": meeting.title,
+            "kind": meeting.kind,
+            "date": start.date(),
+            "start_time": start.time().replace(second=0),
+            "end_time": end.time().replace(second=0),
+            "time_zone": meeting.time_zone,
+            "format": meeting.format,
+            "description": meeting.description,
+            "host_organisation": meeting.host_organisation_id,
+            "address": meeting.address,
+            "web_link": meeting.web_link,
+            "dinner_venue": meeting.dinner_venue,
+            "capacity": meeting.capacity,
+            "rsvp_deadline": meeting.rsvp_deadline.astimezone(zone).date()
+            if meeting.rsvp_deadline
+            else None,
+        }
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Everyone who answered yes or maybe is told.",
+    )
+
+
+class SeriesForm(forms.Form):
+    title = forms.CharField(max_length=200, help_text="For example: Monthly meeting.")
+    cadence = forms.ChoiceField(
+        choices=[(k, label) for k, (label, _) in recurrence.CADENCES.items()]
+    )
+    nth = forms.TypedChoiceField(
+        label="Which week",
+        coerce=int,
+        choices=[(n, label.capitalize()) for n, label in recurrence.ORDINALS.items()],
+    )
+    weekday = forms.ChoiceField(choices=list(recurrence.WEEKDAYS.items()), initial="TH")
+    first_date = forms.DateField(
+        label="Starting from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    start_time = forms.TimeField(
+        label="Starts", widget=forms.TimeInput(attrs={"type": "time"}), initial="13:00"
+    )
+    duration_minutes = forms.IntegerField(
+        label="Length in minutes", min_value=15, max_value=24 * 60, initial=240
+    )
+    time_zone = forms.ChoiceField(choices=time_zone_choices, initial="UTC")
+    format = forms.ChoiceField(choices=Format.choices)
+    capacity = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+
+
+class AgendaItemForm(forms.Form):
+    topic = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="— no topic from the backlog —",
+        help_text="Topics with the most votes come first.",
+    )
+    title = forms.CharField(
+        max_length=200, required=False, help_text="Leave empty to use the topic's title."
+    )
+    presenter = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="— nobody yet —",
+        help_text="Invite an outside presenter by email from the agenda.",
+    )
+    minutes = forms.IntegerField(min_value=5, max_value=600, initial=30)
+    notes = forms.CharField(
+        required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, topics=None, presenters=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from copse.accounts.models import User
+        from copse.topics.models import Topic
+
+        self.fields["topic"].queryset = topics if topics is not None else Topic.objects.none()
+        self.fields["presenter"].queryset = (
+            presenters if presenters is not None else User.objects.none()
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("title") or "").strip() and not data.get("topic"):
+            self.add_error("title", "Give the item a title or choose a topic.")
+        return data
+
+
+class AgendaItemEditForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    minutes = forms.IntegerField(min_value=5, max_value=600)
+    notes = forms.CharField(
+        required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class PresenterInviteForm(forms.Form):
+    email = forms.EmailField(
+        help_text="A member becomes the presenter at once; anyone else gets an invitation "
+        "as a guest presenter, who sees only this meeting's logistics and their own items."
+    )
+    message = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class RsvpForm(forms.Form):
+    answer = forms.ChoiceField(choices=Rsvp.Answer.choices, widget=forms.RadioSelect)
+    dinner = forms.BooleanField(required=False, label="I will come to dinner")
+    dinner_note = forms.CharField(required=False, max_length=300, label="Note for dinner")
+    dietary_needs = forms.CharField(
+        required=False,
+        max_length=300,
+        help_text="Seen only by the facilitators and the host.",
+    )
+
+
+class MaterialForm(forms.Form):
+    file = forms.FileField(
+        help_text="Slides, documents, spreadsheets, images or text; up to the size limit."
+    )
+    agenda_item = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agenda_item"].choices = [("", "The meeting as a whole")] + [
+            (item.pk, item.title) for item in items
+        ]
+
+
+class SummaryForm(forms.Form):
+    summary = forms.CharField(
+        label="Summary (Markdown)",
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text="What was presented, what members learned, decisions. Members can comment "
+        "on the draft; publishing makes it the meeting record.",
+    )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Your comment (Markdown)",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write a comment first."},
+    )
+
+
+class ActionItemForm(forms.Form):
+    text = forms.CharField(max_length=300, label="Action")
+    owner = forms.ModelChoiceField(queryset=None, required=False, empty_label="— nobody yet —")
+    due_on = forms.DateField(
+        required=False, label="Due", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from copse.accounts.models import User
+
+        self.fields["owner"].queryset = members if members is not None else User.objects.none()
+
+
+class FeedbackForm(forms.Form):
+    usefulness = forms.TypedChoiceField(
+        coerce=int,
+        choices=PresentationFeedback._meta.get_field("usefulness").choices,
+        widget=forms.RadioSelect,
+        label="How useful was it?",
+    )
+    comment = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Read by the facilitators only.",
+    )
+
+
+class HostOfferForm(forms.Form):
+    organisation = forms.ModelChoiceField(queryset=None)
+    willing = forms.BooleanField(required=False, initial=True, label="Willing to host")
+    note = forms.CharField(required=False, max_length=300)
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from copse.organisations.models import Organisation
+
+        self.fields["organisation"].queryset = (
+            organisations if organisations is not None else Organisation.objects.none()
+        )

@@ -1,0 +1,93 @@
+"""Background work for meetings: reminders, waitlist promotions, changes.
+
+Tasks take ids, load fresh rows, and notify through
+`notifications.services.notify`, which re-checks that each recipient may still
+see the meeting. In-app notifications now; the email layer will add mail.
+"""
+
+from django_tasks import task
+
+
+def _meeting(meeting_id: int):
+    from copse.meetings.models import Meeting
+
+    return Meeting.objects.select_related("community").filter(pk=meeting_id).first()
+
+
+@task()
+def send_meeting_reminder(meeting_id: int, kind: str, planned_start: str) -> int:
+    """A week or a day before: remind members who have not answered and those
+    who said yes. Does nothing if the meeting moved or was cancelled since."""
+    from django.utils.dateparse import parse_datetime
+
+    from copse.meetings.selectors import reminder_audience
+    from copse.notifications.services import notify
+
+    meeting = _meeting(meeting_id)
+    if meeting is None or meeting.is_cancelled:
+        return 0
+    if parse_datetime(planned_start) != meeting.starts_at:
+        return 0
+    sent = 0
+    for user in reminder_audience(meeting):
+        if notify(user=user, kind=kind, target=meeting, read_action="meeting.view"):
+            sent += 1
+    return sent
+
+
+@task()
+def tell_promoted(meeting_id: int, user_id: int) -> bool:
+    from copse.accounts.models import User
+    from copse.notifications.services import notify
+
+    meeting = _meeting(meeting_id)
+    user = User.objects.filter(pk=user_id).first()
+    if meeting is None or user is None:
+        return False
+    return bool(
+        notify(user=user, kind="promoted", target=meeting, read_action="meeting.view", again=True)
+    )
+
+
+@task()
+def tell_delegate(meeting_id: int, delegate_id: int, principal_id: int) -> bool:
+    from copse.accounts.models import User
+    from copse.notifications.services import notify
+
+    meeting = _meeting(meeting_id)
+    people = {u.pk: u for u in User.objects.filter(pk__in=[delegate_id, principal_id])}
+    if meeting is None or delegate_id not in people:
+        return False
+    return bool(
+        notify(
+            user=people[delegate_id],
+            kind="delegated",
+            target=meeting,
+            actor=people.get(principal_id),
+            read_action="meeting.view",
+            again=True,
+        )
+    )
+
+
+@task()
+def tell_attendees_of_change(meeting_id: int) -> int:
+    """A moved or cancelled meeting: tell everyone who answered yes or maybe."""
+    from copse.meetings.models import Rsvp
+    from copse.notifications.services import notify
+
+    meeting = _meeting(meeting_id)
+    if meeting is None:
+        return 0
+    sent = 0
+    rows = Rsvp.objects.filter(meeting=meeting, answer__in=["yes", "maybe"]).select_related("user")
+    for row in rows:
+        if notify(
+            user=row.user,
+            kind="meeting_changed",
+            target=meeting,
+            read_action="meeting.view",
+            again=True,
+        ):
+            sent += 1
+    return sent
