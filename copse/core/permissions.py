@@ -432,6 +432,18 @@ def _may_read_topic(user, topic, st: Standing) -> bool:
     return _may_read(user, topic.community, st)
 
 
+def _may_edit_topic(user, topic, st: Standing) -> bool:
+    """The nominator while it is still proposed and they may still nominate; facilitators."""
+    if st.is_facilitator:
+        return True
+    return (
+        topic.status == "proposed"
+        and topic.proposed_by_id is not None
+        and topic.proposed_by_id == getattr(user, "pk", None)
+        and _may_contribute(user, topic.community, st)
+    )
+
+
 def _may_vote(user, topic, st: Standing) -> bool:
     return topic.status == "proposed" and _may_contribute(user, topic.community, st)
 
@@ -453,6 +465,7 @@ MEETING_RULES = {
     "meeting.comment_summary": _may_comment_summary,
     "topic.read": _may_read_topic,
     "topic.vote": _may_vote,
+    "topic.edit": _may_edit_topic,
     "topic.manage": _may_facilitate,
 }
 
