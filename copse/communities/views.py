@@ -12,6 +12,7 @@ from copse.communities.models import Community
 from copse.conversations.selectors import ThreadFilters, threads_for, unread_by_community
 from copse.core import permissions
 from copse.core.errors import UserFacingError
+from copse.meetings.selectors import upcoming_meetings
 from copse.norms.selectors import current_norms
 
 HOME_MEMBER_PREVIEW = 24
@@ -52,6 +53,9 @@ def home(request, slug):
         "can_contribute": permissions.can(request.user, "community.contribute", community),
         "can_read": permissions.can(request.user, "community.read", community),
         "recent_threads": recent_threads(request.user, community),
+        "upcoming_meetings": upcoming_meetings(request.user, community, limit=3)
+        if permissions.can(request.user, "community.read", community)
+        else [],
         "needs_norms": standing.is_active_contributor
         and standing.membership.norms_accepted < community.norms_version,
         "waiting": selectors.pending_requests(request.user, community).count()
