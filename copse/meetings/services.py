@@ -107,7 +107,23 @@ def create_series(
             rrule=rule,
         )
         generate_meetings(series=series)
+    transaction.on_commit(lambda: plan_series_extension(series))
     return series
+
+
+# How often a series tops up its calendar (see tasks.extend_series).
+EXTEND_EVERY = dt.timedelta(days=30)
+
+
+def plan_series_extension(series: MeetingSeries) -> bool:
+    """Queue the next top-up of the series' calendar, where the task backend
+    can run work later (the database backend); no cron job is needed."""
+    from django_tasks import default_task_backend
+
+    if not default_task_backend.supports_defer or series.ended_at is not None:
+        return False
+    tasks.extend_series.using(run_after=timezone.now() + EXTEND_EVERY).enqueue(series.pk)
+    return True
 
 
 def end_series(*, actor, series: MeetingSeries) -> None:

@@ -91,3 +91,19 @@ def tell_attendees_of_change(meeting_id: int) -> int:
         ):
             sent += 1
     return sent
+
+
+@task()
+def extend_series(series_id: int) -> int:
+    """Keep six months of a series on the calendar: generate what is missing,
+    then come back in a month. Ends when the series ends."""
+    from copse.meetings.models import MeetingSeries
+    from copse.meetings.services import generate_meetings, plan_series_extension
+
+    series = MeetingSeries.objects.select_related("community", "created_by").filter(pk=series_id)
+    series = series.first()
+    if series is None or series.ended_at is not None:
+        return 0
+    created = generate_meetings(series=series)
+    plan_series_extension(series)
+    return len(created)

@@ -578,3 +578,22 @@ def test_a_former_member_gets_no_reminder(circle, meeting):
 
 def test_agenda_item_belongs_to_its_meeting_community():
     assert AgendaItem.community.fget  # the permission core reads item.community
+
+
+def test_a_series_tops_itself_up_every_month(circle):
+    from django_tasks_db.models import DBTaskResult
+
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        series = _series(circle)
+        assert services.plan_series_extension(series)
+        planned = DBTaskResult.objects.filter(task_path__endswith="extend_series")
+        assert planned.exists()
+        assert planned.first().run_after > timezone.now() + dt.timedelta(days=29)
+        # A month later the task adds the month that came into range and plans again.
+        later = series.meetings.order_by("starts_at").last().starts_at + dt.timedelta(days=40)
+        before = series.meetings.count()
+        created = services.generate_meetings(series=series, now=later - dt.timedelta(days=31 * 6))
+        assert len(created) >= 1 and series.meetings.count() == before + len(created)
+        services.end_series(actor=circle["facilitator"], series=series)
+        series.refresh_from_db()
+        assert tasks.extend_series.call(series.pk) == 0
