@@ -5,8 +5,16 @@ outside without a session, so the token is the only credential: it is long,
 random, looked up by its SHA-256 digest, and can be revoked or replaced.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
+
+
+def token_digest(token: str) -> str:
+    """What is stored and looked up instead of the token: a database leak must
+    not hand out working feed URLs."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class CalendarFeed(models.Model):
