@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.dateparse import parse_datetime
 
 from copse.core import permissions
-from copse.topics import rules
 from copse.topics.models import Topic, TopicVote
 
 PAGE_SIZE = 50
@@ -65,7 +64,7 @@ def with_viewer_state(viewer, community, topics: list) -> list:
     for topic in topics:
         topic.community = community  # the permission checks read it; no query per row
         topic.viewer_voted = topic.pk in voted
-        topic.viewer_may_edit = rules.may_edit(viewer, topic)
+        topic.viewer_may_edit = permissions.can(viewer, "topic.edit", topic)
     return topics
 
 
@@ -111,16 +110,21 @@ def status_counts(viewer, community) -> dict[str, int]:
     return counts
 
 
+def proposed_topics(viewer, community) -> QuerySet:
+    """Proposed topics ranked as the backlog, as a queryset (for a form field's
+    choices, e.g. a ModelChoiceField on a meeting's agenda form); none when the
+    viewer may not read the community."""
+    if not permissions.can(viewer, "community.read", community):
+        return Topic.objects.none()
+    return _ranked(Topic.objects.filter(community=community, status=Topic.Status.PROPOSED))
+
+
 def agenda_candidates(viewer, community, limit: int = 20) -> list[Topic]:
-    """Proposed topics ranked as the backlog, for a meeting's agenda form (one query).
+    """The top `limit` of `proposed_topics`, for a meeting's agenda form (one query).
 
     Empty when the viewer may not read the community.
     """
-    if not permissions.can(viewer, "community.read", community):
-        return []
-    topics = list(
-        _ranked(Topic.objects.filter(community=community, status=Topic.Status.PROPOSED))[:limit]
-    )
+    topics = list(proposed_topics(viewer, community)[:limit])
     for topic in topics:
         topic.community = community
     return topics

@@ -24,7 +24,6 @@ from copse.audit.services import record
 from copse.core import permissions
 from copse.core.errors import UserFacingError
 from copse.core.markdown import without_control_characters
-from copse.topics import rules
 from copse.topics.models import Topic, TopicVote
 
 MAX_TITLE = 200
@@ -118,7 +117,7 @@ def nominate(*, actor, community, title: str, why: str, area: str) -> Topic:
 
 def edit(*, actor, topic: Topic, title: str, why: str, area: str) -> Topic:
     """The proposer edits while the topic is proposed; facilitators at any time."""
-    if not rules.may_edit(actor, topic):
+    if not permissions.can(actor, "topic.edit", topic):
         if topic.proposed_by_id is not None and topic.proposed_by_id == getattr(actor, "pk", None):
             if topic.status != Topic.Status.PROPOSED:
                 raise NotAllowed(

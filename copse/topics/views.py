@@ -5,11 +5,8 @@ Every form works as a plain POST that redirects back with a message; with htmx,
 a vote swaps just that topic's row (the `topic-row` partial).
 """
 
-import logging
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -18,11 +15,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from copse.communities.selectors import community_by_slug_for
 from copse.core import permissions
 from copse.core.errors import UserFacingError
-from copse.topics import rules, selectors, services
+from copse.topics import selectors, services
 from copse.topics.forms import TopicForm
 from copse.topics.models import Topic
-
-security_log = logging.getLogger("copse.security")
 
 TAB_LABELS = {
     Topic.Status.PROPOSED: "Proposed",
@@ -193,15 +188,7 @@ def set_status(request, slug, topic_id):
 @require_http_methods(["GET", "POST"])
 def edit(request, slug, topic_id):
     topic = selectors.topic_for(request.user, slug, topic_id)
-    if not rules.may_edit(request.user, topic):
-        security_log.info(
-            "authorization denied user=%s action=%s object=%s:%s",
-            request.user.pk,
-            "topic.edit",
-            "Topic",
-            topic.pk,
-        )
-        raise Http404
+    permissions.require_or_404(request.user, "topic.edit", topic)
     community = topic.community
     form = TopicForm(
         request.POST or None,

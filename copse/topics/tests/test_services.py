@@ -221,6 +221,9 @@ def test_backlog_ranks_by_votes_then_age_and_shows_the_viewers_votes(roles):
     assert [t.vote_count for t in page.items] == [3, 2, 2, 0]
     candidates = selectors.agenda_candidates(people["facilitator"], community, limit=2)
     assert [t.title for t in candidates] == ["Three votes", "Older, two votes"]
+    ranked = selectors.proposed_topics(people["facilitator"], community)
+    assert [t.title for t in ranked] == [t.title for t in page.items]
+    assert ranked.get(pk=topics["None"].pk).title == "None"  # a form can validate a choice
     # A topic on an agenda leaves the backlog and the candidates.
     services.mark_scheduled(topics=[topics["Three votes"]])
     assert [t.title for t in selectors.agenda_candidates(people["facilitator"], community)] == [
@@ -275,6 +278,7 @@ def test_non_readers_get_nothing_from_the_selectors(roles, role):
     viewer = people[role] or AnonymousUser()
     assert selectors.backlog(viewer, community).items == []
     assert selectors.agenda_candidates(viewer, community) == []
+    assert not selectors.proposed_topics(viewer, community).exists()
     assert set(selectors.status_counts(viewer, community).values()) == {0}
     from django.http import Http404
 
