@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 from icalendar import Calendar, Event
 from icalendar.prop import vDuration, vRecur
@@ -127,18 +127,13 @@ def _with_agenda(meetings):
     meetings costs no query per meeting."""
     prefetch_related_objects(meetings, Prefetch("agenda_items", queryset=AGENDA))
     for meeting in meetings:
-        meeting._copse_presenter_ids = {
-            item.presenter_id for item in meeting.agenda_items.all() if item.presenter_id
-        }
+        permissions.know_presenters(
+            meeting, (item.presenter_id for item in meeting.agenda_items.all() if item.presenter_id)
+        )
     return meetings
 
 
 # --- What one event says --------------------------------------------------------
-
-
-def _hides_details_from_providers(meeting: Meeting) -> bool:
-    """The product contract for feeds fetched from outside (see the module doc)."""
-    return meeting.community.is_confidential
 
 
 def _summary(meeting: Meeting) -> str:
@@ -219,7 +214,7 @@ def meeting_event(meeting: Meeting, viewer, *, for_feed: bool = False) -> Event:
     _add_times(event, meeting)
     event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
     event.add("url", _absolute(meeting.get_absolute_url()))
-    if for_feed and _hides_details_from_providers(meeting):
+    if for_feed and not permissions.can(viewer, "meeting.detail_in_outside_feed", meeting):
         event.add("summary", _one_line(_anonymous_summary(meeting, viewer)))
         return event
     event.add("summary", _one_line(_summary(meeting)))
@@ -247,12 +242,17 @@ def meeting_calendar(meeting: Meeting, viewer) -> bytes:
 
 
 def feed_meetings(user) -> list[Meeting]:
-    """What the personal feed lists: meetings the user may see, from 90 days
-    ago to 400 days ahead. Three queries whatever their number, plus the
-    user's standings."""
+    """What the personal feed lists: meetings of the user's own communities and
+    those they present at (not every open community's), from 90 days ago to
+    400 days ahead. Three queries whatever their number, plus the user's
+    standings."""
     now = timezone.now()
+    mine = Q(community_id__in=permissions.seated_community_ids(user)) | Q(
+        pk__in=AgendaItem.objects.filter(presenter=user).values("meeting_id")
+    )
     meetings = (
         Meeting.objects.filter(permissions.visible_meetings_q(user))
+        .filter(mine)
         .filter(starts_at__gte=now - FEED_PAST, starts_at__lte=now + FEED_AHEAD)
         .select_related("community")
         .order_by("starts_at", "id")

@@ -312,6 +312,12 @@ def _presents_at(user, meeting) -> bool:
     return user.pk in presenter_ids
 
 
+def know_presenters(meeting, presenter_ids) -> None:
+    """Tell the core who presents at `meeting` when the caller has already
+    loaded the agenda (lists, feeds), so checks cost no query per meeting."""
+    meeting._copse_presenter_ids = set(presenter_ids)
+
+
 def _is_guest_presenter_of(user, meeting, st: Standing) -> bool:
     m = st.membership
     return (
@@ -325,6 +331,14 @@ def _is_guest_presenter_of(user, meeting, st: Standing) -> bool:
 def _may_view_meeting(user, obj, st: Standing) -> bool:
     meeting = _meeting_of(obj)
     return _may_read(user, meeting.community, st) or _is_guest_presenter_of(user, meeting, st)
+
+
+def _may_detail_in_outside_feed(user, obj, st: Standing) -> bool:
+    """Calendar providers fetch personal feeds from outside and keep them: a
+    confidential community's meeting goes there as its community's name, the
+    times and a link only."""
+    meeting = _meeting_of(obj)
+    return meeting.community.visibility != "confidential" and _may_view_meeting(user, meeting, st)
 
 
 def _may_view_whole_meeting(user, obj, st: Standing) -> bool:
@@ -451,6 +465,7 @@ def _may_vote(user, topic, st: Standing) -> bool:
 MEETING_RULES = {
     "meeting.view": _may_view_meeting,
     "meeting.view_whole": _may_view_whole_meeting,
+    "meeting.detail_in_outside_feed": _may_detail_in_outside_feed,
     "meeting.view_logistics": _may_view_logistics,
     "meeting.view_attendees": _may_view_attendees,
     "meeting.rsvp": _may_rsvp,

@@ -178,3 +178,15 @@ def test_the_feed_costs_the_same_queries_for_few_and_many_meetings(db, visibilit
     add_meetings(8)
     assert len(events(ics.feed_calendar(people[role]))) == 10
     assert _queries_for_feed(people[role]) == few
+
+
+def test_open_communities_meetings_reach_only_their_members_feeds(db):
+    """Anyone may read an open community's meetings, but only its members have
+    them pushed into their calendars."""
+    community = testing.make_community(visibility="open", name="Instructional designers")
+    member, passer_by = testing.make_user(), testing.make_user()
+    testing.seat(community, member)
+    make_meeting(community, title="Monthly web conference")
+    assert b"Monthly web conference" in unfolded(ics.feed_calendar(member))
+    assert b"Monthly web conference" not in unfolded(ics.feed_calendar(passer_by))
+    assert permissions.can(passer_by, "meeting.view", community.meetings.get())
