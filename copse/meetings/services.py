@@ -265,6 +265,9 @@ def cancel_meeting(*, actor, meeting: Meeting, reason: str) -> Meeting:
         meeting.sequence = F("sequence") + 1
         meeting.save(update_fields=["status", "cancel_reason", "sequence", "updated_at"])
         meeting.refresh_from_db(fields=["sequence"])
+        topics = [i.topic for i in meeting.agenda_items.select_related("topic") if i.topic]
+        if topics:
+            _return_to_backlog(topics)
         record(
             actor=actor,
             action="meeting.cancelled",
@@ -433,13 +436,21 @@ def remove_agenda_item(*, actor, item: AgendaItem) -> None:
     with transaction.atomic():
         topic = item.topic
         item.delete()
-        if topic is not None and topic.status == "scheduled":
-            still_on = AgendaItem.objects.filter(topic=topic).exists()
-            if not still_on:
-                topic.status = "proposed"
-                topic.status_changed_at = timezone.now()
-                topic.save(update_fields=["status", "status_changed_at"])
+        if topic is not None:
+            _return_to_backlog([topic])
         _touch(meeting)
+
+
+def _return_to_backlog(topics) -> None:
+    """Scheduled topics on no other live meeting's agenda go back to the backlog."""
+    from copse.topics.services import unschedule
+
+    still_on = set(
+        AgendaItem.objects.filter(
+            topic__in=topics, meeting__status=Meeting.Status.SCHEDULED
+        ).values_list("topic_id", flat=True)
+    )
+    unschedule(topics=[t for t in topics if t.pk not in still_on and t.status == "scheduled"])
 
 
 def reorder_agenda(*, actor, meeting: Meeting, ordered_ids: list[int]) -> None:

@@ -300,11 +300,9 @@ def hosts(request, slug):
 
 
 def _agenda_form(request, meeting, data=None):
-    from copse.topics.models import Topic
+    from copse.topics.selectors import proposed_topics
 
-    topics = Topic.objects.filter(community=meeting.community, status="proposed").order_by(
-        "-vote_count", "created_at", "id"
-    )
+    topics = proposed_topics(request.user, meeting.community)
     return forms.AgendaItemForm(
         data, topics=topics, presenters=_presenter_candidates(meeting.community)
     )

@@ -328,6 +328,16 @@ def test_removing_the_only_agenda_item_returns_its_topic_to_the_backlog(circle, 
     assert topic.status == "proposed"
 
 
+def test_cancelling_a_meeting_returns_its_topics_to_the_backlog(circle, meeting):
+    topic = _topic(circle)
+    services.add_agenda_item(
+        actor=circle["facilitator"], meeting=meeting, title="", minutes=45, topic=topic
+    )
+    services.cancel_meeting(actor=circle["facilitator"], meeting=meeting, reason="Snow")
+    topic.refresh_from_db()
+    assert topic.status == "proposed"
+
+
 def test_agenda_reorders_by_steps_and_all_at_once(circle, meeting):
     f = circle["facilitator"]
     a, b, c = (
