@@ -23,6 +23,19 @@ class Format(models.TextChoices):
     HYBRID = "hybrid", "Hybrid"
 
 
+class PartOfMeeting:
+    """The permission core asks any object for its community; a part of a
+    meeting answers with the meeting's."""
+
+    @property
+    def community(self):
+        return self.meeting.community
+
+    @property
+    def community_id(self):
+        return self.meeting.community_id
+
+
 class MeetingSeries(models.Model):
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="meeting_series"
@@ -143,7 +156,7 @@ class Meeting(models.Model):
         return self.summary_published_at is not None
 
 
-class AgendaItem(models.Model):
+class AgendaItem(PartOfMeeting, models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     position = models.PositiveIntegerField(default=0)
     title = models.CharField(max_length=200)
@@ -173,16 +186,8 @@ class AgendaItem(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def community(self):
-        return self.meeting.community
 
-    @property
-    def community_id(self):
-        return self.meeting.community_id
-
-
-class Rsvp(models.Model):
+class Rsvp(PartOfMeeting, models.Model):
     class Answer(models.TextChoices):
         YES = "yes", "Yes"
         MAYBE = "maybe", "Maybe"
@@ -225,7 +230,7 @@ class Rsvp(models.Model):
         return self.meeting.community_id
 
 
-class Material(models.Model):
+class Material(PartOfMeeting, models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="materials")
     agenda_item = models.ForeignKey(
         AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="materials"
@@ -245,14 +250,6 @@ class Material(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
-
-    @property
-    def community(self):
-        return self.meeting.community
-
-    @property
-    def community_id(self):
-        return self.meeting.community_id
 
 
 class ActionItem(models.Model):

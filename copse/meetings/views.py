@@ -365,6 +365,21 @@ def _detail_with_error(request, meeting, status=400, **forms_in_error):
     return render(request, "meetings/detail.html", context, status=status)
 
 
+def _submit(request, meeting, form, write, *, anchor, form_name, done="", **extra):
+    """The meeting page's forms: on success write and go back to the section;
+    otherwise show the page again with the form's errors and what was typed."""
+    if form.is_valid():
+        try:
+            write(form.cleaned_data)
+        except UserFacingError as error:
+            form.add_error(None, error.message)
+        else:
+            if done:
+                messages.success(request, done)
+            return _back(meeting, anchor)
+    return _detail_with_error(request, meeting, **{form_name: form}, **extra)
+
+
 # --- Agenda ----------------------------------------------------------------------------
 
 
@@ -372,16 +387,15 @@ def _detail_with_error(request, meeting, status=400, **forms_in_error):
 @require_POST
 def agenda_add(request, slug, meeting_id):
     meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.manage")
-    form = _agenda_form(request, meeting, request.POST)
-    if form.is_valid():
-        try:
-            services.add_agenda_item(actor=request.user, meeting=meeting, **form.cleaned_data)
-        except UserFacingError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, "Added to the agenda.")
-            return _back(meeting, "agenda")
-    return _detail_with_error(request, meeting, agenda_form=form)
+    return _submit(
+        request,
+        meeting,
+        _agenda_form(request, meeting, request.POST),
+        lambda data: services.add_agenda_item(actor=request.user, meeting=meeting, **data),
+        anchor="agenda",
+        form_name="agenda_form",
+        done="Added to the agenda.",
+    )
 
 
 @login_required
@@ -660,32 +674,30 @@ def summary_save(request, slug, meeting_id):
 @require_POST
 def summary_comment(request, slug, meeting_id):
     meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.comment_summary")
-    form = forms.CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.comment_on_summary(
-                actor=request.user, meeting=meeting, body=form.cleaned_data["body"]
-            )
-        except UserFacingError as error:
-            form.add_error(None, error.message)
-        else:
-            return _back(meeting, "summary")
-    return _detail_with_error(request, meeting, comment_form=form)
+    return _submit(
+        request,
+        meeting,
+        forms.CommentForm(request.POST),
+        lambda data: services.comment_on_summary(
+            actor=request.user, meeting=meeting, body=data["body"]
+        ),
+        anchor="summary",
+        form_name="comment_form",
+    )
 
 
 @login_required
 @require_POST
 def action_add(request, slug, meeting_id):
     meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.manage")
-    form = forms.ActionItemForm(request.POST, members=_seated_users(meeting.community))
-    if form.is_valid():
-        try:
-            services.add_action_item(actor=request.user, meeting=meeting, **form.cleaned_data)
-        except UserFacingError as error:
-            form.add_error(None, error.message)
-        else:
-            return _back(meeting, "actions")
-    return _detail_with_error(request, meeting, action_form=form)
+    return _submit(
+        request,
+        meeting,
+        forms.ActionItemForm(request.POST, members=_seated_users(meeting.community)),
+        lambda data: services.add_action_item(actor=request.user, meeting=meeting, **data),
+        anchor="actions",
+        form_name="action_form",
+    )
 
 
 @login_required
@@ -710,13 +722,13 @@ def action_done(request, slug, meeting_id, action_id):
 def feedback(request, slug, meeting_id, item_id):
     meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.give_feedback")
     item = _item(meeting, item_id)
-    form = forms.FeedbackForm(request.POST, prefix=f"feedback-{item.pk}")
-    if form.is_valid():
-        try:
-            services.give_feedback(actor=request.user, item=item, **form.cleaned_data)
-        except UserFacingError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, "Thank you: the facilitators will read it.")
-            return _back(meeting, f"item-{item.pk}")
-    return _detail_with_error(request, meeting, feedback_form=form, feedback_item=item.pk)
+    return _submit(
+        request,
+        meeting,
+        forms.FeedbackForm(request.POST, prefix=f"feedback-{item.pk}"),
+        lambda data: services.give_feedback(actor=request.user, item=item, **data),
+        anchor=f"item-{item.pk}",
+        form_name="feedback_form",
+        done="Thank you: the facilitators will read it.",
+        feedback_item=item.pk,
+    )
