@@ -225,10 +225,6 @@ class Rsvp(PartOfMeeting, models.Model):
     def __str__(self) -> str:
         return f"{self.answer} from {self.user_id} to {self.meeting_id}"
 
-    @property
-    def community_id(self):
-        return self.meeting.community_id
-
 
 class Material(PartOfMeeting, models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="materials")
