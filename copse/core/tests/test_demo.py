@@ -24,8 +24,11 @@ def _snapshot() -> dict:
     from copse.accounts.models import User
     from copse.audit.models import AuditEntry
     from copse.conversations.models import Post, Thread
+    from copse.meetings import models as meetings
     from copse.norms.models import NormsAcceptance, NormsVersion
+    from copse.notifications.models import Notification
     from copse.organisations.models import Organisation
+    from copse.topics.models import Topic, TopicVote
 
     models = (
         Organisation,
@@ -39,9 +42,38 @@ def _snapshot() -> dict:
         Thread,
         Post,
         AuditEntry,
+        meetings.MeetingSeries,
+        meetings.Meeting,
+        meetings.AgendaItem,
+        meetings.Rsvp,
+        meetings.Material,
+        meetings.ActionItem,
+        meetings.HostOffer,
+        meetings.PresentationFeedback,
+        meetings.SummaryComment,
+        Topic,
+        TopicVote,
+        Notification,
     )
     return {
         "counts": {model.__name__: model.objects.count() for model in models},
+        "meetings": list(
+            meetings.Meeting.objects.order_by("pk").values_list(
+                "starts_at",
+                "host_organisation",
+                "sequence",
+                "going_count",
+                "waitlist_count",
+                "summary_published_at",
+                "updated_at",
+            )
+        ),
+        "rsvps": list(
+            meetings.Rsvp.objects.order_by("pk").values_list("place", "attended", "answered_at")
+        ),
+        "topics": list(
+            Topic.objects.order_by("pk").values_list("status", "vote_count", "status_changed_at")
+        ),
         "communities": list(
             Community.objects.order_by("slug").values_list(
                 "slug", "member_count", "norms_version", "created_at"
@@ -233,3 +265,214 @@ def test_demo_conversations_tell_the_telecom_story(client):
     # The open community's discussions are public.
     open_thread = Thread.objects.filter(community__slug="instructional-design").first()
     assert client.get(open_thread.get_absolute_url()).status_code == 200
+
+
+# --- Meetings and topics ------------------------------------------------------------------
+
+
+def _series_meetings(slug: str, title: str):
+    from copse.meetings.models import MeetingSeries
+
+    series = MeetingSeries.objects.get(community__slug=slug, title=title)
+    return series, list(
+        series.meetings.select_related("host_organisation", "host_contact").order_by("starts_at")
+    )
+
+
+def _months_apart(meetings) -> list[int]:
+    """Calendar months between consecutive meetings, in the meetings' own time zone."""
+    from itertools import pairwise
+    from zoneinfo import ZoneInfo
+
+    months = [
+        (local.year * 12 + local.month)
+        for local in (m.starts_at.astimezone(ZoneInfo(m.time_zone)) for m in meetings)
+    ]
+    return [b - a for a, b in pairwise(months)]
+
+
+def _next_cio_meeting():
+    from django.utils import timezone
+
+    _, meetings = _series_meetings("sv-cio-cop", "Monthly meeting")
+    return next(m for m in meetings if m.starts_at > timezone.now())
+
+
+def test_the_cio_cop_has_a_year_of_monthly_half_days_hosted_in_rotation():
+    from django.utils import timezone
+
+    from copse.meetings.models import HostOffer
+
+    _load()
+    now = timezone.now()
+    series, meetings = _series_meetings("sv-cio-cop", "Monthly meeting")
+    assert series.rrule == "FREQ=MONTHLY;INTERVAL=1;BYDAY=+2TH"
+    assert len(meetings) == 12
+    span = meetings[-1].starts_at - meetings[0].starts_at
+    assert 300 <= span.days < 366, span
+    assert _months_apart(meetings) == [1] * 11
+    past = [m for m in meetings if m.ends_at < now]
+    assert len(past) >= 5 and len(meetings) - len(past) >= 5
+    assert all(m.format == "half_day_dinner" and m.length_minutes == 240 for m in meetings)
+
+    # A different member company hosts each month, as the rotation suggested.
+    hosts = [m.host_organisation for m in meetings]
+    assert None not in hosts and len(set(hosts)) == 12
+    willing = set(
+        HostOffer.objects.filter(community__slug="sv-cio-cop", willing=True).values_list(
+            "organisation__name", flat=True
+        )
+    )
+    assert {h.name for h in hosts} <= willing
+    assert all(m.host_contact.organisation == m.host_organisation for m in meetings)
+    # The announcement in the conversations: Litware hosts the next one.
+    assert _next_cio_meeting().host_organisation.name == "Litware"
+
+
+def test_past_cio_meetings_have_two_presenters_slides_attendance_and_a_published_record():
+    from django.utils import timezone
+
+    from copse.meetings.models import AgendaItem
+
+    _load()
+    now = timezone.now()
+    _, meetings = _series_meetings("sv-cio-cop", "Monthly meeting")
+    past = [m for m in meetings if m.ends_at < now]
+    for meeting in past:
+        presenters = [
+            i.presenter for i in meeting.agenda_items.select_related("presenter") if i.presenter
+        ]
+        assert len(presenters) >= 2, meeting.title
+        assert meeting.dinner_venue and meeting.address
+        assert meeting.starts_at < meeting.summary_published_at < now
+        assert "## What we learned" in meeting.summary_markdown
+        assert "<h2>What we learned</h2>" in meeting.summary_html
+        attended = meeting.rsvps.filter(attended=True).count()
+        assert 10 <= attended <= meeting.going_count
+        assert meeting.rsvps.filter(attended=False).exists()  # someone said yes, did not come
+        assert meeting.action_items.exists()
+        materials = list(meeting.materials.all())
+        assert materials, meeting.title
+        for material in materials:
+            assert material.content_type == "application/pdf"
+            assert material.original_name.endswith(".pdf")
+            with material.file.open("rb") as handle:
+                data = handle.read()
+            assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+            assert material.size == len(data)
+            assert material.created_at < now
+    # Member presenters and outside experts, who came as guest presenters.
+    items = AgendaItem.objects.filter(meeting__in=past, presenter__isnull=False)
+    roles = {
+        item.presenter.email: Membership.objects.get(
+            community__slug="sv-cio-cop", user=item.presenter
+        ).role
+        for item in items.select_related("presenter")
+    }
+    assert sum(role == "guest_presenter" for role in roles.values()) >= 2
+    assert sum(role in ("member", "facilitator") for role in roles.values()) >= 6
+
+
+def test_sam_presents_at_the_next_cio_meeting_as_a_guest_and_sees_only_that(client):
+    from copse.accounts.models import User
+    from copse.core import permissions
+    from copse.meetings.selectors import my_upcoming_meetings
+
+    out = _load()
+    assert "sam@vendor.example" in out  # among the printed logins
+    sam = User.objects.get(email="sam@vendor.example")
+    cio = Community.objects.get(slug="sv-cio-cop")
+    membership = Membership.objects.get(community=cio, user=sam)
+    assert (membership.role, membership.status) == ("guest_presenter", "active")
+    invitation = Invitation.objects.get(community=cio, email=sam.email)
+    assert invitation.role == "guest_presenter" and invitation.accepted_by == sam
+    assert invitation.created_at < invitation.accepted_at
+
+    meeting = _next_cio_meeting()
+    sams = [item for item in meeting.agenda_items.all() if item.presenter_id == sam.pk]
+    assert len(sams) == 1 and "SIP trunking" in sams[0].title
+    assert meeting.agenda_items.exclude(presenter=None).exclude(presenter=sam).exists()
+    assert permissions.can(sam, "meeting.view", meeting)
+    assert not permissions.can(sam, "community.read", cio)
+    assert not permissions.can(sam, "meeting.view_whole", meeting)
+    assert my_upcoming_meetings(sam) == [meeting]
+    assert meeting.materials.filter(uploaded_by=sam).exists()
+
+    client.post("/accounts/login/", {"login": sam.email, "password": demo.PASSWORD})
+    page = client.get(meeting.get_absolute_url())
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "SIP trunking" in body and "contract terms" not in body.lower()
+    assert client.get("/c/sv-cio-cop/meetings/").status_code == 404
+    past = meeting.series.meetings.filter(starts_at__lt=meeting.starts_at).first()
+    assert client.get(past.get_absolute_url()).status_code == 404
+
+
+def test_the_ao_cop_meets_every_other_month():
+    from django.utils import timezone
+
+    _load()
+    series, meetings = _series_meetings("sv-ao-cop", "Half-day meeting")
+    assert series.rrule.startswith("FREQ=MONTHLY;INTERVAL=2;")
+    assert len(meetings) >= 5
+    assert set(_months_apart(meetings)) == {2}
+    past = [m for m in meetings if m.ends_at < timezone.now()]
+    assert len(past) >= 2 and all(m.summary_published_at for m in past)
+    assert all(m.host_organisation for m in meetings)
+
+
+def test_the_administrators_cop_has_a_full_site_visit_with_a_waitlist(client):
+    from django.utils import timezone
+
+    from copse.meetings.models import Meeting, Rsvp
+
+    _load()
+    visit = Meeting.objects.get(community__slug="administrators-cop", kind="site_visit")
+    assert visit.starts_at > timezone.now()
+    assert visit.host_organisation.name == "Faculty of Engineering"
+    assert visit.capacity and visit.going_count == visit.capacity
+    assert visit.waitlist_count >= 1
+    lee = Rsvp.objects.get(meeting=visit, user__email="lee@university.example")
+    assert lee.place == Rsvp.Place.WAITLISTED
+
+    client.post("/accounts/login/", {"login": "lee@university.example", "password": demo.PASSWORD})
+    body = client.get(visit.get_absolute_url()).content.decode()
+    assert "You are on the waitlist." in body and "Waitlist, in order" in body
+    assert Meeting.objects.filter(
+        community__slug="administrators-cop", kind="workshop", summary_published_at__isnull=False
+    ).exists()
+
+
+def test_the_designers_web_conference_takes_the_topics_members_voted_for():
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from copse.topics.models import Topic
+
+    _load()
+    now = timezone.now()
+    series, meetings = _series_meetings("instructional-design", "Monthly web conference")
+    assert series.format == "online"
+    assert all(m.web_link.startswith("https://") for m in meetings)
+    topics = Topic.objects.filter(community__slug="instructional-design").annotate(
+        voters=Count("votes__user", distinct=True)
+    )
+    assert all(t.voters == t.vote_count for t in topics)
+    assert sum(t.vote_count >= 3 for t in topics) >= 5
+    assert len({v for t in topics for v in t.votes.values_list("user", flat=True)}) >= 6
+
+    upcoming = next(m for m in meetings if m.starts_at > now)
+    on_agenda = [item.topic for item in upcoming.agenda_items.select_related("topic")]
+    assert on_agenda and None not in on_agenda
+    open_topics = topics.filter(status__in=["proposed", "scheduled"])
+    top = max(open_topics, key=lambda t: t.vote_count)
+    assert top in on_agenda and top.status == "scheduled"
+    assert all(item.presenter_id for item in upcoming.agenda_items.all())
+    assert all(
+        t.vote_count >= max(o.vote_count for o in open_topics.filter(status="proposed"))
+        for t in on_agenda
+    )
+    # Topics of the web conferences already held were covered by their records.
+    for meeting in (m for m in meetings if m.ends_at < now):
+        assert meeting.summary_published_at
+        assert {i.topic.status for i in meeting.agenda_items.select_related("topic")} == {"covered"}
