@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -71,7 +71,7 @@ EXPERTS = [
 class Talk:
     title: str
     presenter: str | None  # an email; a member, or an outsider who is invited
-    minutes: int = 45
+    minutes: int = 60
     notes: str = ""
     # Lines of the generated one-page PDF of slides; empty: no slides.
     slides: tuple[str, ...] = ()
@@ -1224,8 +1224,9 @@ class _Meetings:
                 actor=facilitator, meeting=meeting, description=session.description
             )
         items = self._agenda(meeting, facilitator, session, topics=topics)
-        presenters = [item.presenter for item in items] + [meeting.host_contact]
-        self._attendance(meeting, facilitator, members, skip=n * 3, absent=3, keep=presenters)
+        # Presenters, the host and the facilitator are there, whoever else is away.
+        there = [item.presenter for item in items] + [meeting.host_contact, facilitator]
+        self._attendance(meeting, facilitator, members, skip=n * 3, absent=3, keep=there)
         self._slides(meeting, facilitator, items, session.talks)
         self._feedback(meeting, items, n)
         if session.summary:
@@ -1324,6 +1325,8 @@ class _Meetings:
         for n, (meeting, session) in enumerate(zip(held, sessions, strict=True)):
             if meeting.agenda_items.exists():
                 continue
+            # Every half day opens with the round table, then the two presenters.
+            session = replace(session, talks=(CIO_NEXT.talks[0], *session.talks))
             self._hold(meeting, maria, session, members, n)
         topics = self._nominate(community, CIO_TOPICS, days_ago=24)
         if coming and not coming[0].agenda_items.exists():
