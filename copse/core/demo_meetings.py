@@ -1130,15 +1130,24 @@ class _Meetings:
         """Record who came: `absent` members stay away, one who said yes does
         not come; `skip` turns the choice each meeting."""
         from copse.meetings import services
+        from copse.meetings.models import Meeting, Rsvp
 
         keep = {u.pk for u in keep if u is not None}
         rotated = [m for m in members if m.pk not in keep]
         rotated = rotated[skip % len(rotated) :] + rotated[: skip % len(rotated)]
         away = {u.pk for u in rotated[:absent]}
         no_show = rotated[absent].pk if len(rotated) > absent else None
-        for user in members:
-            if user.pk in away:
-                continue
+        # Answers to a past meeting cannot be given through the RSVP service any
+        # more, so the yeses of those who were expected are written directly.
+        expected = [user for user in members if user.pk not in away]
+        for user in expected:
+            Rsvp.objects.get_or_create(
+                meeting=meeting, user=user, defaults={"answer": "yes", "place": "going"}
+            )
+        Meeting.objects.filter(pk=meeting.pk).update(
+            going_count=Rsvp.objects.filter(meeting=meeting, place="going").count()
+        )
+        for user in expected:
             services.record_attendance(
                 actor=facilitator, meeting=meeting, user=user, attended=user.pk != no_show
             )

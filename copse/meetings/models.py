@@ -144,6 +144,10 @@ class Meeting(models.Model):
         return self.status == self.Status.CANCELLED
 
     @property
+    def has_dinner(self) -> bool:
+        return self.format == Format.HALF_DAY_DINNER or bool(self.dinner_venue)
+
+    @property
     def is_official(self) -> bool:
         return self.kind != self.Kind.SIDE
 

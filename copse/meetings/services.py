@@ -694,8 +694,9 @@ def set_capacity(*, actor, meeting: Meeting, capacity: int | None) -> Meeting:
     return meeting
 
 
-def record_attendance(*, actor, meeting: Meeting, user, attended: bool) -> Rsvp:
-    """Tick someone in at the door; a walk-in member gets an RSVP on the spot."""
+def record_attendance(*, actor, meeting: Meeting, user, attended: bool) -> Rsvp | None:
+    """Tick someone in at the door, or undo it. A walk-in member is recorded as
+    present without taking a place, so an undone mistaken tap changes nothing."""
     _require(
         actor, "meeting.take_attendance", meeting, "Only the meeting's organisers can do that."
     )
@@ -705,10 +706,11 @@ def record_attendance(*, actor, meeting: Meeting, user, attended: bool) -> Rsvp:
     with transaction.atomic():
         row = Rsvp.objects.filter(meeting=meeting, user=user).first()
         if row is None:
-            row = Rsvp(meeting=meeting, user=user, answer=Rsvp.Answer.YES, place=Rsvp.Place.GOING)
+            if not attended:
+                return None
+            row = Rsvp(meeting=meeting, user=user, answer=Rsvp.Answer.YES, place=Rsvp.Place.NONE)
         row.attended = attended
         row.save()
-        _recount_places(meeting)
     return row
 
 

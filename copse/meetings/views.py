@@ -310,19 +310,22 @@ def _agenda_form(request, meeting, data=None):
 
 def _detail_context(request, meeting, **forms_in_error):
     page = selectors.meeting_page(request.user, meeting)
+    rsvp_form = forms.RsvpForm(
+        initial={
+            "answer": page.my_rsvp.answer if page.my_rsvp else None,
+            "dinner": page.my_rsvp.dinner if page.my_rsvp else False,
+            "dinner_note": page.my_rsvp.dinner_note if page.my_rsvp else "",
+            "dietary_needs": page.my_rsvp.dietary_needs if page.my_rsvp else "",
+        }
+    )
+    if not meeting.has_dinner:
+        del rsvp_form.fields["dinner"], rsvp_form.fields["dinner_note"]
     context = {
         "community": meeting.community,
         "meeting": meeting,
         "page": page,
         "may": page.may,
-        "rsvp_form": forms.RsvpForm(
-            initial={
-                "answer": page.my_rsvp.answer if page.my_rsvp else None,
-                "dinner": page.my_rsvp.dinner if page.my_rsvp else False,
-                "dinner_note": page.my_rsvp.dinner_note if page.my_rsvp else "",
-                "dietary_needs": page.my_rsvp.dietary_needs if page.my_rsvp else "",
-            }
-        ),
+        "rsvp_form": rsvp_form,
         "over": meeting.ends_at <= _now(),
         "started": meeting.starts_at <= _now(),
     }
@@ -502,6 +505,8 @@ def presenter_invite(request, slug, meeting_id, item_id):
 def rsvp(request, slug, meeting_id):
     meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.rsvp")
     form = forms.RsvpForm(request.POST)
+    if not meeting.has_dinner:
+        del form.fields["dinner"], form.fields["dinner_note"]
     if form.is_valid():
         try:
             row = services.rsvp(actor=request.user, meeting=meeting, **form.cleaned_data)

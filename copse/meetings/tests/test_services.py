@@ -229,7 +229,7 @@ def test_attendance_marks_present_and_takes_walk_ins(circle, meeting):
     walk_in = services.record_attendance(
         actor=circle["facilitator"], meeting=meeting, user=b, attended=True
     )
-    assert walk_in.place == "going" and walk_in.attended
+    assert walk_in.attended and walk_in.place == ""  # present, without taking a place
     with pytest.raises(services.NotAllowed):
         services.record_attendance(actor=a, meeting=meeting, user=b, attended=False)
     with pytest.raises(services.MeetingError):
@@ -336,6 +336,26 @@ def test_cancelling_a_meeting_returns_its_topics_to_the_backlog(circle, meeting)
     services.cancel_meeting(actor=circle["facilitator"], meeting=meeting, reason="Snow")
     topic.refresh_from_db()
     assert topic.status == "proposed"
+
+
+def test_an_undone_tap_at_the_door_takes_no_place_from_the_waitlist(circle):
+    meeting = make_meeting(circle, capacity=1)
+    a, b, c, _ = circle["members"]
+    services.rsvp(actor=a, meeting=meeting, answer="yes")
+    services.rsvp(actor=b, meeting=meeting, answer="yes")  # waitlisted
+    f = circle["facilitator"]
+    services.record_attendance(actor=f, meeting=meeting, user=c, attended=True)
+    services.record_attendance(actor=f, meeting=meeting, user=c, attended=False)
+    assert (
+        services.record_attendance(
+            actor=f, meeting=meeting, user=circle["members"][3], attended=False
+        )
+        is None
+    )
+    services.rsvp(actor=a, meeting=meeting, answer="no")
+    assert Rsvp.objects.get(meeting=meeting, user=b).place == "going"
+    meeting.refresh_from_db()
+    assert meeting.going_count == 1
 
 
 def test_agenda_reorders_by_steps_and_all_at_once(circle, meeting):
