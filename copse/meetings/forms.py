@@ -46,6 +46,13 @@ class MeetingForm(forms.Form):
     host_organisation = forms.ModelChoiceField(
         queryset=None, required=False, help_text="The suggestion is who hosted least recently."
     )
+    host_contact = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Host contact",
+        empty_label="— nobody —",
+        help_text="The member who arranges the day at the host; sees dietary needs.",
+    )
     address = forms.CharField(
         required=False,
         max_length=1000,
@@ -70,10 +77,14 @@ class MeetingForm(forms.Form):
         help_text="New yeses close at the end of this day; anyone can still say no.",
     )
 
-    def __init__(self, *args, organisations=None, may_schedule=True, **kwargs):
+    def __init__(self, *args, organisations=None, members=None, may_schedule=True, **kwargs):
         super().__init__(*args, **kwargs)
+        from copse.accounts.models import User
         from copse.organisations.models import Organisation
 
+        self.fields["host_contact"].queryset = (
+            members if members is not None else User.objects.none()
+        )
         self.fields["host_organisation"].queryset = (
             organisations if organisations is not None else Organisation.objects.none()
         )
@@ -111,6 +122,7 @@ class MeetingForm(forms.Form):
             "time_zone": d["time_zone"],
             "format": d["format"],
             "host_organisation": d["host_organisation"],
+            "host_contact": d["host_contact"],
             "address": d["address"].strip(),
             "web_link": d["web_link"],
             "dinner_venue": d["dinner_venue"].strip(),
@@ -132,6 +144,7 @@ class MeetingForm(forms.Form):
             "format": meeting.format,
             "description": meeting.description,
             "host_organisation": meeting.host_organisation_id,
+            "host_contact": meeting.host_contact_id,
             "address": meeting.address,
             "web_link": meeting.web_link,
             "dinner_venue": meeting.dinner_venue,

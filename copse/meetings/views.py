@@ -119,6 +119,7 @@ def meeting_new(request, slug):
     form = forms.MeetingForm(
         request.POST or None,
         organisations=organisations,
+        members=_seated_users(community),
         may_schedule=may_schedule,
         initial={
             "time_zone": request.user.time_zone,
@@ -157,6 +158,7 @@ def meeting_edit(request, slug, meeting_id):
         request.POST or None,
         initial=forms.MeetingForm.initial_for(meeting),
         organisations=_community_organisations(community),
+        members=_seated_users(community),
         may_schedule=permissions.can(request.user, "community.schedule_meetings", community),
     )
     form.fields.pop("kind")

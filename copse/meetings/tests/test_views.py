@@ -71,9 +71,11 @@ def test_scheduling_stores_the_local_time_in_utc(client, circle):
             "time_zone": "America/Los_Angeles",
             "format": "half_day_dinner",
             "capacity": "12",
+            "host_contact": circle["members"][2].pk,
         },
     )
     meeting = Meeting.objects.get()
+    assert meeting.host_contact == circle["members"][2]
     assert response.status_code == 302 and response["Location"] == _detail(meeting)
     assert meeting.starts_at == dt.datetime(2027, 7, 8, 20, 0, tzinfo=dt.UTC)  # PDT is UTC-7
     assert meeting.capacity == 12 and meeting.organiser == circle["facilitator"]
