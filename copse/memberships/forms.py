@@ -76,14 +76,33 @@ class DelegateForm(forms.Form):
     email = forms.EmailField(
         label="Delegate's email address", help_text="They need a Copse account."
     )
-    principal = forms.ModelChoiceField(queryset=Membership.objects.none(), label="On behalf of")
+    # An address rather than a list of every member: a select of a thousand
+    # names is slow to render and slower to use.
+    principal = forms.EmailField(
+        label="On behalf of",
+        help_text="The email address of the member who stepped back.",
+    )
 
     def __init__(self, *args, community=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["principal"].queryset = Membership.objects.filter(
-            community=community, status__in=Membership.SEATED, role__in=["member", "facilitator"]
-        ).select_related("user")
-        self.fields["principal"].label_from_instance = lambda m: m.user.name
+        self.community = community
+
+    def clean_principal(self):
+        from copse.accounts.identity import normalize_email
+
+        membership = (
+            Membership.objects.filter(
+                community=self.community,
+                status__in=Membership.SEATED,
+                role__in=["member", "facilitator"],
+                user__email=normalize_email(self.cleaned_data["principal"]),
+            )
+            .select_related("user")
+            .first()
+        )
+        if membership is None:
+            raise forms.ValidationError("No member of this community has that address.")
+        return membership
 
     def clean_email(self):
         from copse.accounts.identity import normalize_email

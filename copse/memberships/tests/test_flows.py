@@ -284,3 +284,20 @@ def test_invitee_without_an_account_signs_up_through_the_link_without_a_second_v
         Membership.objects.get(community=community, user__email="newcomer@example.com").status
         == "active"
     )
+
+
+def test_a_facilitator_appoints_a_delegate_by_two_addresses(client, db):
+    community = testing.make_community()
+    facilitator = testing.make_user()
+    testing.seat(community, facilitator, role="facilitator")
+    principal = testing.make_user("cio@contoso.example")
+    testing.seat(community, principal)
+    deputy = testing.make_user("deputy@contoso.example")
+    client.force_login(facilitator)
+    url = reverse("memberships:appoint_delegate", args=[community.slug])
+    response = client.post(url, {"email": deputy.email, "principal": "nobody@example.com"})
+    assert response.status_code == 302
+    assert not community.memberships.filter(user=deputy).exists()
+    client.post(url, {"email": "DEPUTY@contoso.example", "principal": "CIO@contoso.example"})
+    delegate = community.memberships.get(user=deputy)
+    assert delegate.role == "delegate" and delegate.principal.user == principal
