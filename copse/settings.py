@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "copse.topics",
     "copse.meetings",
     "copse.calendars",
+    "copse.mailing",
 ]
 
 MIDDLEWARE = [
@@ -243,6 +244,13 @@ EMAIL_USE_TLS = env_bool("COPSE_EMAIL_TLS", False)
 EMAIL_FILE_PATH = str(VAR_DIR / "outbox")
 DEFAULT_FROM_EMAIL = os.environ.get("COPSE_FROM_EMAIL", f"Copse <copse@{_base.hostname}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The domain of community addresses (<slug>@…), reply addresses (reply+…@…)
+# and the bounce return path (bounce+…@…). Its MX must reach `copse mail-server`
+# or an MTA piping to `copse mail-inbound`.
+COPSE_MAIL_DOMAIN = os.environ.get("COPSE_MAIL_DOMAIN", _base.hostname or "localhost")
+COPSE_MAIL_SERVER_HOST = os.environ.get("COPSE_MAIL_SERVER_HOST", "127.0.0.1")
+COPSE_MAIL_SERVER_PORT = int(os.environ.get("COPSE_MAIL_SERVER_PORT", 2525))
+COPSE_INBOUND_MAX_BYTES = int(os.environ.get("COPSE_INBOUND_MAX_BYTES", 10_000_000))
 
 # --- Uploaded files -----------------------------------------------------------
 # Meeting materials live outside any served directory and are only ever sent

@@ -148,6 +148,12 @@ def _may_view_members(user, community, st: Standing) -> bool:
     return community.visibility == "open" and _is_signed_in(user)
 
 
+def _may_read_as_seated(user, community, st: Standing) -> bool:
+    """Content pushed to someone's mailbox goes to the seated only, even in an
+    open community that anyone may read on the web."""
+    return st.is_seated and st.membership.status == "active"
+
+
 def _may_contribute(user, community, st: Standing) -> bool:
     return st.is_active_contributor and st.membership.norms_accepted >= community.norms_version
 
@@ -210,6 +216,10 @@ COMMUNITY_RULES = {
     "community.organise_side_meeting": _may_contribute,
     "community.nominate_topic": _may_contribute,
     "community.manage_topics": _is_facilitator,
+    # Email. How much content mail may carry is the members' decision through
+    # their facilitators, never the site operator's.
+    "community.set_mail_content": _is_facilitator,
+    "community.receive_mail": _may_read_as_seated,
 }
 
 # --- Conversation rules -------------------------------------------------------
