@@ -27,4 +27,5 @@ urlpatterns = [
     path("", include("copse.topics.urls")),
     path("", include("copse.meetings.urls")),
     path("", include("copse.calendars.urls")),
+    path("", include("copse.mailing.urls")),
 ]

@@ -27,6 +27,7 @@ from copse.conversations.models import (
     Thread,
 )
 from copse.conversations.rendering import render_post
+from copse.conversations.signals import post_published
 from copse.core import permissions
 from copse.core.errors import UserFacingError
 from copse.core.markdown import without_control_characters
@@ -108,6 +109,12 @@ def _discard_draft(user, community, thread=None) -> None:
     Draft.objects.filter(user=user, community=community, thread=thread).delete()
 
 
+def _published(post: Post) -> None:
+    """After commit: in-app notifications, and whoever listens (mail)."""
+    tasks.notify_about_post.enqueue(post.pk)
+    post_published.send(sender=Post, post=post)
+
+
 def start_thread(
     *, actor, community: Community, kind: str, title: str, body: str, tag_names=()
 ) -> Thread:
@@ -146,7 +153,7 @@ def start_thread(
         _watch(actor, thread)
         ReadState.objects.create(user=actor, thread=thread, last_read_position=0)
         _discard_draft(actor, community)
-    transaction.on_commit(lambda: tasks.notify_about_post.enqueue(post.pk))
+    transaction.on_commit(lambda: _published(post))
     return thread
 
 
@@ -183,7 +190,7 @@ def post_reply(*, actor, thread: Thread, body: str) -> Post:
         )
         _discard_draft(actor, locked.community, locked)
     thread.last_position, thread.reply_count = position, locked.reply_count + 1
-    transaction.on_commit(lambda: tasks.notify_about_post.enqueue(post.pk))
+    transaction.on_commit(lambda: _published(post))
     return post
 
 

@@ -1,0 +1,71 @@
+"""Writes about mail: delivery choices, the community's content level, and
+revoking a person's tokens."""
+
+from django.db import transaction
+from django.db.models import F
+
+from copse.audit.services import record
+from copse.core import permissions
+from copse.core.errors import UserFacingError
+from copse.mailing.models import (
+    CommunityDelivery,
+    CommunityMailPolicy,
+    ContentLevel,
+    DeliveryMode,
+    MailSettings,
+)
+
+
+class NotAllowed(UserFacingError):
+    title = "Not allowed"
+    status = 403
+
+
+def set_default_mode(*, user, mode: str) -> MailSettings:
+    if mode not in DeliveryMode.values:
+        raise UserFacingError("Choose every message, a digest, or no email.")
+    settings_row, _ = MailSettings.objects.get_or_create(user=user)
+    settings_row.default_mode = mode
+    settings_row.save(update_fields=["default_mode"])
+    return settings_row
+
+
+def set_community_mode(*, user, community, mode: str) -> CommunityDelivery:
+    """Anyone may lower their mail to none; choosing mail needs a seat."""
+    if mode not in DeliveryMode.values:
+        raise UserFacingError("Choose every message, a digest, or no email.")
+    if mode != DeliveryMode.NONE and not permissions.can(user, "community.receive_mail", community):
+        raise NotAllowed("Only members of a community receive its mail.")
+    choice, _ = CommunityDelivery.objects.update_or_create(
+        user=user, community=community, defaults={"mode": mode}
+    )
+    return choice
+
+
+def set_content_level(*, actor, community, content: str) -> CommunityMailPolicy:
+    if not permissions.can(actor, "community.set_mail_content", community):
+        raise NotAllowed("Only the community's facilitators decide what its mail may carry.")
+    if content not in ContentLevel.values:
+        raise UserFacingError("Choose link only, titles, or full content.")
+    with transaction.atomic():
+        policy, _ = CommunityMailPolicy.objects.update_or_create(
+            community=community, defaults={"content": content, "changed_by": actor}
+        )
+        record(
+            actor=actor,
+            action="mail.content_level_changed",
+            community=community,
+            content=content,
+        )
+    community._copse_mail_policy = policy
+    return policy
+
+
+def revoke_tokens(*, user) -> None:
+    """Every reply address and unsubscribe link sent to `user` stops working."""
+    MailSettings.objects.get_or_create(user=user)
+    MailSettings.objects.filter(user=user).update(token_version=F("token_version") + 1)
+
+
+def clear_bounce(*, user) -> None:
+    MailSettings.objects.filter(user=user).update(bouncing_since=None, bounce_reason="")

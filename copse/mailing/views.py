@@ -1,0 +1,119 @@
+"""Mail pages: a person's delivery choices, one-click unsubscribe, a
+community's content level, and the outbox for site administrators."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from copse.communities.models import Community
+from copse.communities.selectors import community_by_slug_for
+from copse.core import permissions
+from copse.core.errors import UserFacingError
+from copse.mailing import selectors, services, tokens
+from copse.mailing.forms import ContentLevelForm, DeliveryForm
+from copse.mailing.models import MailSettings
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request):
+    if request.method == "POST":
+        form = DeliveryForm(request.POST)
+        target = request.POST.get("community", "")
+        if form.is_valid():
+            mode = form.cleaned_data["mode"]
+            try:
+                if target == "default":
+                    services.set_default_mode(user=request.user, mode=mode)
+                else:
+                    community = Community.objects.filter(slug=target).first()
+                    if community is None:
+                        raise Http404
+                    services.set_community_mode(user=request.user, community=community, mode=mode)
+            except UserFacingError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, "Saved.")
+        else:
+            messages.error(request, "Choose how you want to get mail.")
+        return redirect("mailing:preferences")
+    context = selectors.preferences_of(request.user)
+    context["modes"] = DeliveryForm.base_fields["mode"].choices
+    return render(request, "mailing/preferences.html", context)
+
+
+def _unsubscribe_target(token):
+    """The person and community an unsubscribe link names, or None when the
+    link is forged or was revoked."""
+    from copse.accounts.models import User
+
+    data = tokens.read_unsubscribe_token(token)
+    if not data:
+        return None
+    user = User.objects.filter(pk=data.get("u"), is_active=True).first()
+    community = Community.objects.filter(pk=data.get("c")).first()
+    if user is None or community is None:
+        return None
+    current = MailSettings.objects.filter(user=user).values_list("token_version", flat=True).first()
+    if data.get("v") != (current or 1):
+        return None
+    return user, community
+
+
+@csrf_exempt  # RFC 8058 one-click: the mail client POSTs without a session
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    target = _unsubscribe_target(token)
+    if target is None:
+        return render(
+            request,
+            "core/error.html",
+            {
+                "title": "This link no longer works",
+                "message": "Sign in and change how you get mail on your mail settings page.",
+            },
+            status=400,
+        )
+    user, community = target
+    if request.method == "POST":
+        services.set_community_mode(user=user, community=community, mode="none")
+        return render(request, "mailing/unsubscribed.html", {"community": community})
+    return render(request, "mailing/unsubscribe.html", {"community": community})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def content_policy(request, slug):
+    community = community_by_slug_for(request.user, slug, "community.set_mail_content")
+    current = selectors.level_of(community)
+    form = ContentLevelForm(request.POST or None, initial={"content": current})
+    if request.method == "POST":
+        if form.is_valid():
+            services.set_content_level(
+                actor=request.user, community=community, content=form.cleaned_data["content"]
+            )
+            messages.success(request, "Saved. The change is in the audit log.")
+            return redirect("mailing:content_policy", slug=community.slug)
+        return render(
+            request,
+            "mailing/content_policy.html",
+            {"community": community, "form": form, "current": current},
+            status=400,
+        )
+    return render(
+        request,
+        "mailing/content_policy.html",
+        {"community": community, "form": form, "current": current},
+    )
+
+
+@login_required
+@require_GET
+def outbox(request):
+    if not permissions.can(request.user, "programme.manage"):
+        raise Http404
+    counts, recent = selectors.outbox_summary()
+    return render(request, "mailing/outbox.html", {"counts": counts, "recent": recent})
