@@ -116,6 +116,9 @@ class Post(models.Model):
     removal_reason = models.CharField(max_length=300, blank=True)
     # Marked by the asker of an ask.
     helpful = models.BooleanField(default=False)
+    # For posts imported from a list archive whose sender is not a member:
+    # the name (and address) the archive gave. `author` is then empty.
+    imported_author = models.CharField(max_length=200, blank=True)
 
     class Meta:
         constraints = [
@@ -150,6 +153,25 @@ class Post(models.Model):
     @property
     def removed_by_author(self) -> bool:
         return self.is_removed and self.removed_by_id == self.author_id
+
+
+class PostAttachment(models.Model):
+    """A file that came with a post (by mail); downloaded only through a view
+    that asks the permission core whether the person may read the post."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="attachments")
+    # Stored under COPSE_UPLOAD_DIR with a random name; never served by URL.
+    file = models.FileField(upload_to="attachments/%Y/%m/", max_length=300)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class PostRevision(models.Model):

@@ -126,7 +126,12 @@ class OutgoingMessage(models.Model):
                 fields=["recipient", "post"],
                 condition=models.Q(kind="post"),
                 name="one_mail_per_post_and_recipient",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "community", "period_end"],
+                condition=models.Q(kind="digest"),
+                name="one_digest_per_period",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -152,8 +157,37 @@ class InboundMessage(models.Model):
     post = models.ForeignKey(
         "conversations.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The member it came from, when the sender was recognised.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # The whole message as received, kept for the author of a post made from it.
     raw = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return f"{self.outcome}: {self.message_id}"
+
+
+class ImportedMessage(models.Model):
+    """A message brought in from a list archive (`copse import-mbox`), by
+    Message-ID per community, so importing the same archive twice adds
+    nothing."""
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    message_id = models.CharField(max_length=250)
+    post = models.ForeignKey(
+        "conversations.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "message_id"], name="one_import_per_message"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} in {self.community_id}"
