@@ -192,6 +192,15 @@ def _is_facilitator(user, community, st: Standing) -> bool:
     return st.is_facilitator
 
 
+def _may_export_archive(user, community, st: Standing) -> bool:
+    """The whole of a community's conversations in one file: its facilitators.
+    Site admins only where the rules already let them read the content (open
+    communities): an export must not open what the pages keep closed."""
+    if st.is_facilitator:
+        return True
+    return is_site_admin(user) and _may_read(user, community, st)
+
+
 def _may_view_norms_acceptance(user, community, st: Standing) -> bool:
     return st.is_facilitator
 
@@ -220,6 +229,7 @@ COMMUNITY_RULES = {
     # their facilitators, never the site operator's.
     "community.set_mail_content": _is_facilitator,
     "community.receive_mail": _may_read_as_seated,
+    "community.export_archive": _may_export_archive,
 }
 
 # --- Conversation rules -------------------------------------------------------
@@ -598,6 +608,36 @@ def require_or_404(user, action: str, obj=None) -> None:
 
 def _seated_community_ids(user) -> list[int]:
     return [cid for cid, st in _standings(user).items() if st.is_seated]
+
+
+def mail_receivers(community) -> QuerySet:
+    """Ids of the people who may receive `community`'s content by mail now,
+    as a subquery: the set form of can(user, "community.receive_mail",
+    community), for fan-outs and digests to thousands of people at once."""
+    from copse.memberships.models import Membership
+
+    return Membership.objects.filter(
+        community=community,
+        user__is_active=True,
+        status="active",
+        role__in=READING_ROLES,
+    ).values("user_id")
+
+
+def mailable_posts(community, start, end) -> QuerySet:
+    """Posts written in [start, end) that everyone seated in `community` may
+    read ("post.read" for a seated member): not removed, in a thread that is
+    not removed. Pair with `mail_receivers`."""
+    from copse.conversations.models import Post
+
+    return Post.objects.filter(
+        community=community,
+        created_at__gte=start,
+        created_at__lt=end,
+        removed_at__isnull=True,
+        thread__removed_at__isnull=True,
+        thread__community=community,
+    )
 
 
 def seated_community_ids(user) -> list[int]:

@@ -54,13 +54,14 @@ def unsubscribe_url(recipient, community, version: int) -> str:
     return settings.BASE_URL + reverse("mailing:unsubscribe", kwargs={"token": token})
 
 
-def list_headers(*, recipient, community, version: int) -> dict:
+def list_headers(*, recipient, community, version: int, unsubscribe: str = "") -> dict:
+    unsubscribe = unsubscribe or unsubscribe_url(recipient, community, version)
     return {
         "List-Id": f"{community.name} <{list_id(community)}>",
         "List-Post": f"<mailto:{addresses.community_address(community)}>",
         "List-Archive": f"<{settings.BASE_URL}{reverse('conversations:list', args=[community.slug])}>",
         "List-Unsubscribe": (
-            f"<{unsubscribe_url(recipient, community, version)}>, "
+            f"<{unsubscribe}>, "
             f"<mailto:{addresses.community_address(community, 'unsubscribe')}>"
         ),
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

@@ -16,6 +16,7 @@ import contextlib
 import datetime as dt
 import logging
 import smtplib
+from collections import defaultdict
 
 from django.core.mail import get_connection
 from django.db import transaction
@@ -24,6 +25,7 @@ from django.utils import timezone
 
 from copse.core import permissions
 from copse.mailing import compose
+from copse.mailing.digests import DigestRenderer, digest_message
 from copse.mailing.models import (
     CommunityDelivery,
     DeliveryMode,
@@ -49,37 +51,47 @@ BATCH = 200
 
 
 def settings_for(user) -> MailSettings:
+    """The person's mail settings; the defaults (unsaved) if they never chose."""
     found = getattr(user, "_copse_mail_settings", None)
     if found is None:
-        found, _ = MailSettings.objects.get_or_create(user=user)
+        found = MailSettings.objects.filter(user=user).first() or MailSettings(user=user)
         user._copse_mail_settings = found
     return found
 
 
-def every_message_recipients(community):
-    """Users who chose every message from `community` (explicitly, or by their
-    default), are seated and active there, and whose address does not bounce."""
-    from copse.accounts.models import User
-    from copse.memberships.models import Membership
+def _load_settings(rows) -> None:
+    """One query for the mail settings of a whole batch of recipients."""
+    recipients = {row.recipient_id: row.recipient for row in rows}
+    saved = {s.user_id: s for s in MailSettings.objects.filter(user_id__in=list(recipients))}
+    for pk, user in recipients.items():
+        user._copse_mail_settings = saved.get(pk) or MailSettings(user=user)
 
-    seated = Membership.objects.filter(
-        community=community, status="active", role__in=permissions.READING_ROLES
-    ).values("user_id")
-    chose_every = CommunityDelivery.objects.filter(
-        community=community, mode=DeliveryMode.EVERY
-    ).values("user_id")
+
+def recipients_with_mode(community, mode: str):
+    """Active users whose mail from `community` is `mode` (their choice there,
+    or else their default), who may receive its mail now, and whose address
+    does not bounce."""
+    from copse.accounts.models import User
+
+    chose_mode = CommunityDelivery.objects.filter(community=community, mode=mode).values("user_id")
     chose_other = (
-        CommunityDelivery.objects.filter(community=community)
-        .exclude(mode=DeliveryMode.EVERY)
-        .values("user_id")
+        CommunityDelivery.objects.filter(community=community).exclude(mode=mode).values("user_id")
     )
-    default_every = MailSettings.objects.filter(default_mode=DeliveryMode.EVERY).values("user_id")
+    if mode == MailSettings._meta.get_field("default_mode").default:
+        # People who never saved settings have the model's default.
+        by_default = ~Q(pk__in=MailSettings.objects.exclude(default_mode=mode).values("user_id"))
+    else:
+        by_default = Q(pk__in=MailSettings.objects.filter(default_mode=mode).values("user_id"))
     bouncing = MailSettings.objects.filter(bouncing_since__isnull=False).values("user_id")
     return (
-        User.objects.filter(is_active=True, pk__in=seated)
-        .filter(Q(pk__in=chose_every) | (Q(pk__in=default_every) & ~Q(pk__in=chose_other)))
+        User.objects.filter(is_active=True, pk__in=permissions.mail_receivers(community))
+        .filter(Q(pk__in=chose_mode) | (by_default & ~Q(pk__in=chose_other)))
         .exclude(pk__in=bouncing)
     )
+
+
+def every_message_recipients(community):
+    return recipients_with_mode(community, DeliveryMode.EVERY)
 
 
 def enqueue_post(post) -> int:
@@ -138,6 +150,33 @@ def _still_allowed(row: OutgoingMessage) -> bool:
     return False
 
 
+def _digest_mode(row: OutgoingMessage) -> str:
+    long = row.period_end - row.period_start > dt.timedelta(days=2)
+    return DeliveryMode.WEEKLY if long else DeliveryMode.DAILY
+
+
+def _still_chosen(rows) -> set[int]:
+    """Rows whose recipient, right now, may receive the community's mail,
+    still chose this kind of mail there, and does not bounce: one query per
+    community and mode in the batch. A post's community is its thread's
+    current one, so a move between the post and the send counts."""
+    groups = defaultdict(list)
+    for row in rows:
+        if row.kind == OutgoingMessage.Kind.DIGEST:
+            groups[(row.community, _digest_mode(row))].append(row)
+        elif row.kind == OutgoingMessage.Kind.POST:
+            groups[(row.post.thread.community, DeliveryMode.EVERY)].append(row)
+    allowed = set()
+    for (community, mode), group in groups.items():
+        still = set(
+            recipients_with_mode(community, mode)
+            .filter(pk__in=[row.recipient_id for row in group])
+            .values_list("pk", flat=True)
+        )
+        allowed.update(row.pk for row in group if row.recipient_id in still)
+    return allowed
+
+
 def _compose(row: OutgoingMessage):
     if row.kind == OutgoingMessage.Kind.POST:
         return compose.post_message(
@@ -177,6 +216,9 @@ def deliver_due(*, now: dt.datetime | None = None, limit: int = BATCH) -> dict:
         )
         .order_by("id")
     )
+    _load_settings(rows)
+    chosen = _still_chosen(rows)
+    renderer = DigestRenderer()
     connection = get_connection(fail_silently=False)
     try:
         connection.open()
@@ -188,12 +230,25 @@ def deliver_due(*, now: dt.datetime | None = None, limit: int = BATCH) -> dict:
         return counts
     try:
         for row in rows:
-            if not _still_allowed(row):
-                row.state = OutgoingMessage.State.DROPPED
-                row.save(update_fields=["state"])
+            if row.kind == OutgoingMessage.Kind.DIGEST:
+                message = None
+                if row.pk in chosen:
+                    rendered = renderer.render(row, row.recipient.time_zone)
+                    if not rendered.empty:
+                        message = digest_message(
+                            row=row,
+                            rendered=rendered,
+                            version=settings_for(row.recipient).token_version,
+                        )
+            else:
+                allowed = row.pk in chosen and _still_allowed(row)
+                message = _compose(row) if allowed else None
+            if message is None:
+                OutgoingMessage.objects.filter(pk=row.pk).update(
+                    state=OutgoingMessage.State.DROPPED
+                )
                 counts["dropped"] += 1
                 continue
-            message = _compose(row)
             try:
                 sent = connection.send_messages([message])
             except (smtplib.SMTPException, OSError) as exc:
@@ -204,12 +259,13 @@ def deliver_due(*, now: dt.datetime | None = None, limit: int = BATCH) -> dict:
                 _defer(row, "the mail server did not accept the message", now)
                 counts["deferred"] += 1
                 continue
-            row.state = OutgoingMessage.State.SENT
-            row.sent_at = timezone.now()
-            row.message_id = message.extra_headers.get("Message-ID", "")[:250]
-            row.subject = message.subject[:300]
-            row.to_address = row.recipient.email
-            row.save(update_fields=["state", "sent_at", "message_id", "subject", "to_address"])
+            OutgoingMessage.objects.filter(pk=row.pk).update(
+                state=OutgoingMessage.State.SENT,
+                sent_at=timezone.now(),
+                message_id=message.extra_headers.get("Message-ID", "")[:250],
+                subject=message.subject[:300],
+                to_address=row.recipient.email,
+            )
             counts["sent"] += 1
     finally:
         with contextlib.suppress(smtplib.SMTPException, OSError):

@@ -1,4 +1,7 @@
-"""Background work for mail: fan a post out to the outbox, deliver the outbox."""
+"""Background work for mail: fan a post out to the outbox, deliver the outbox,
+and plan digests every hour."""
+
+import datetime as dt
 
 from django_tasks import task
 
@@ -35,3 +38,43 @@ def deliver_outbox() -> int:
     if later is not None and default_task_backend.supports_defer:
         deliver_outbox.using(run_after=max(later, timezone.now())).enqueue()
     return sent
+
+
+DIGEST_PLANNING_EVERY = dt.timedelta(hours=1)
+
+
+@task()
+def plan_digests() -> int:
+    """Queue the digests now due in any time zone, send them, and come back
+    at the top of the next hour."""
+    from django.utils import timezone
+    from django_tasks import default_task_backend
+
+    from copse.mailing import digests
+
+    added = digests.plan_digests()
+    if added:
+        deliver_outbox.enqueue()
+    if default_task_backend.supports_defer:
+        now = timezone.now()
+        next_hour = now.replace(minute=1, second=0, microsecond=0) + DIGEST_PLANNING_EVERY
+        plan_digests.using(run_after=next_hour).enqueue()
+    return added
+
+
+def ensure_digest_planning() -> bool:
+    """Start the hourly planning unless it is already waiting in the queue.
+    Called when a worker starts; a duplicate is harmless (planning is
+    idempotent) but wasteful."""
+    from django_tasks import default_task_backend
+
+    if not default_task_backend.supports_defer:
+        return False
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = DBTaskResult.objects.filter(
+        task_path=f"{__name__}.plan_digests", status__in=["READY", "RUNNING"]
+    ).exists()
+    if not waiting:
+        plan_digests.enqueue()
+    return not waiting

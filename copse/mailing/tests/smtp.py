@@ -19,9 +19,11 @@ def free_port() -> int:
 class Collector:
     def __init__(self):
         self.received = []  # (envelope from, envelope to, raw bytes)
+        self.peers = []  # (client address and port, envelope to): one port per connection
 
     async def handle_DATA(self, server, session, envelope):
         self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        self.peers.append((tuple(session.peer), tuple(envelope.rcpt_tos)))
         return "250 OK"
 
     def messages(self):

@@ -149,9 +149,11 @@ def test_a_thread_moved_into_a_confidential_community_before_the_send_is_link_on
     world, secret = lists["members"], lists["confidential"]
     thread = _thread(world)
     outbound.enqueue_post(thread.posts.get(position=0))
-    # Moved, with its readers seated in both communities.
+    # Moved, with its readers seated in both communities and taking every
+    # message from both.
     for reader in world["readers"]:
         testing.seat(secret["community"], reader)
+        CommunityDelivery.objects.create(user=reader, community=secret["community"], mode="every")
     facilitator = testing.make_user()
     testing.seat(world["community"], facilitator, role="facilitator")
     testing.seat(secret["community"], facilitator, role="facilitator")
@@ -161,6 +163,35 @@ def test_a_thread_moved_into_a_confidential_community_before_the_send_is_link_on
     assert len(collector.received) == 3
     for _, _, raw in collector.received:
         assert b"Carrier" not in raw
+
+
+def test_a_thread_moved_where_the_reader_takes_a_digest_sends_nothing_now(lists):
+    world, secret = lists["members"], lists["confidential"]
+    thread = _thread(world)
+    outbound.enqueue_post(thread.posts.get(position=0))
+    for reader in world["readers"]:
+        testing.seat(secret["community"], reader)
+    facilitator = testing.make_user()
+    testing.seat(world["community"], facilitator, role="facilitator")
+    testing.seat(secret["community"], facilitator, role="facilitator")
+    conversations.move_thread(actor=facilitator, thread=thread, to_community=secret["community"])
+    with smtp_server() as (collector, port):
+        counts = _send(port)
+    assert collector.received == []
+    assert counts["dropped"] == 3
+
+
+def test_switching_to_no_mail_before_the_send_wins(lists):
+    world = lists["members"]
+    thread = _thread(world)
+    outbound.enqueue_post(thread.posts.get(position=0))
+    quiet = world["readers"][0]
+    services.set_community_mode(user=quiet, community=world["community"], mode="none")
+    with smtp_server() as (collector, port):
+        _send(port)
+    assert sorted(to[0] for _, to, _ in collector.received) == sorted(
+        r.email for r in world["readers"][1:]
+    )
 
 
 def test_every_message_is_delivered_exactly_once_across_an_outage(lists):

@@ -12,6 +12,9 @@ class Command(BaseCommand):
         parser.add_argument("--batch", action="store_true", help="Exit when the queue is empty.")
 
     def handle(self, *args, **options):
+        from copse.mailing.tasks import ensure_digest_planning
+
+        ensure_digest_planning()
         arguments = ["--queue-name", options["queue"]]
         if options["batch"]:
             arguments.append("--batch")

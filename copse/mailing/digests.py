@@ -1,0 +1,230 @@
+"""Daily and weekly digests: one message per person and community, covering
+the person's own local day (or week), sent the next morning their time.
+
+Planning (`plan_digests`) puts one outbox row per recipient, community and
+period, and only for communities that had posts in that period; the unique
+constraint on (recipient, community, period end) makes planning safe to run
+as often as anyone likes. Sending goes through the same outbox as every other
+message (`outbound.deliver_due`), which asks the permission core again just
+before sending, in batches: who may still receive the community's mail, and
+which posts anyone seated there may read.
+
+A digest's content is the same for everyone in one community, period, time
+zone and content level, so it is rendered once per batch (`DigestRenderer`)
+and only the per-person parts (the unsubscribe link) are filled in for each
+recipient. That is what lets a run for 50,000 people finish in under a minute.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass, field
+from email.utils import formataddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from copse.core import permissions
+from copse.mailing import addresses, compose
+from copse.mailing.models import ContentLevel, DeliveryMode, OutgoingMessage
+
+DIGEST_MODES = (DeliveryMode.DAILY, DeliveryMode.WEEKLY)
+# Longest excerpt of one post in a full-content digest; the rest is a link away.
+EXCERPT_CHARS = 1200
+# Stands in for each recipient's own unsubscribe link in the shared rendering.
+UNSUBSCRIBE_MARK = "COPSE-UNSUBSCRIBE-URL"
+
+
+def send_hour() -> int:
+    return getattr(settings, "COPSE_DIGEST_HOUR", 7)
+
+
+def zone(name: str) -> dt.tzinfo:
+    try:
+        return zoneinfo.ZoneInfo(name or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return dt.UTC
+
+
+def _local_midnight(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0), tzinfo=tz).astimezone(dt.UTC)
+
+
+def period_due(mode: str, tz: dt.tzinfo, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """The latest period whose digest is due at `now` for someone in `tz`.
+
+    Daily: the local calendar day before the latest send hour that has
+    passed. Weekly: Monday to Monday, sent on Monday morning. Bounds are
+    local midnights, so a day across a clock change is 23 or 25 hours long.
+    """
+    local = now.astimezone(tz)
+    today = local.date()
+    before_send_hour = local.hour < send_hour()
+    if mode == DeliveryMode.WEEKLY:
+        end_day = today - dt.timedelta(days=local.weekday())
+        if local.weekday() == 0 and before_send_hour:
+            end_day -= dt.timedelta(days=7)
+        start_day = end_day - dt.timedelta(days=7)
+    else:
+        end_day = today - dt.timedelta(days=1) if before_send_hour else today
+        start_day = end_day - dt.timedelta(days=1)
+    return _local_midnight(start_day, tz), _local_midnight(end_day, tz)
+
+
+def plan_digests(*, now: dt.datetime | None = None) -> int:
+    """Queue the digests that are due and not yet queued. Returns rows added."""
+    from copse.communities.models import Community
+    from copse.mailing.outbound import recipients_with_mode
+
+    now = now or timezone.now()
+    # Only communities with something new in the widest period can need a
+    # digest; one indexed probe per community.
+    since = now - dt.timedelta(days=9)
+    added = 0
+    for community in Community.objects.order_by("pk"):
+        if not permissions.mailable_posts(community, since, now).exists():
+            continue
+        for mode in DIGEST_MODES:
+            people = recipients_with_mode(community, mode).values_list("pk", "time_zone")
+            by_period: dict[tuple, list[int]] = defaultdict(list)
+            for pk, tz_name in people.iterator(chunk_size=5000):
+                by_period[period_due(mode, zone(tz_name), now)].append(pk)
+            for (start, end), pks in by_period.items():
+                if not permissions.mailable_posts(community, start, end).exists():
+                    continue
+                planned = set(
+                    OutgoingMessage.objects.filter(
+                        kind=OutgoingMessage.Kind.DIGEST, community=community, period_end=end
+                    ).values_list("recipient_id", flat=True)
+                )
+                rows = [
+                    OutgoingMessage(
+                        recipient_id=pk,
+                        kind=OutgoingMessage.Kind.DIGEST,
+                        community=community,
+                        period_start=start,
+                        period_end=end,
+                        next_attempt_at=now,
+                    )
+                    for pk in pks
+                    if pk not in planned
+                ]
+                # Two planners at once: the unique constraint keeps one row.
+                OutgoingMessage.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+                added += len(rows)
+    return added
+
+
+@dataclass
+class DigestThread:
+    thread: object
+    posts: list = field(default_factory=list)
+
+
+@dataclass
+class Rendered:
+    subject: str
+    text: str
+    html: str
+    empty: bool
+
+
+class DigestRenderer:
+    """Renders each (community, period, zone, level) digest once per batch."""
+
+    def __init__(self):
+        self._cache: dict[tuple, Rendered] = {}
+
+    def render(self, row: OutgoingMessage, tz_name: str) -> Rendered:
+        community = row.community
+        level = compose.content_level(community)
+        key = (community.pk, row.period_start, row.period_end, tz_name, level)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = self._render(row, zone(tz_name), level)
+        return found
+
+    def _render(self, row: OutgoingMessage, tz: dt.tzinfo, level: str) -> Rendered:
+        community = row.community
+        posts = list(
+            permissions.mailable_posts(community, row.period_start, row.period_end)
+            .select_related("author__organisation", "thread")
+            .order_by("thread__last_activity_at", "thread_id", "position")
+        )
+        threads: dict[int, DigestThread] = {}
+        for post in posts:
+            threads.setdefault(post.thread_id, DigestThread(post.thread)).posts.append(post)
+        for entry in threads.values():
+            entry.url = settings.BASE_URL + entry.thread.get_absolute_url()
+            entry.authors = sorted({_author_name(p) for p in entry.posts})
+            for post in entry.posts:
+                post.author_name = _author_name(post)
+                post.excerpt, post.cut = _excerpt(post.body)
+        local_start = row.period_start
+        local_last_day = row.period_end - dt.timedelta(seconds=1)
+        weekly = (row.period_end - row.period_start) > dt.timedelta(days=2)
+        context = {
+            "community": community,
+            "level": level,
+            "weekly": weekly,
+            "first_day": local_start,
+            "last_day": local_last_day,
+            "threads": list(threads.values()),
+            "post_count": len(posts),
+            "community_url": settings.BASE_URL
+            + reverse("conversations:list", args=[community.slug]),
+            "preferences_url": settings.BASE_URL + reverse("mailing:preferences"),
+            "unsubscribe_url": UNSUBSCRIBE_MARK,
+        }
+        template = "digest_link_only" if level == ContentLevel.LINK_ONLY else "digest"
+        # Dates and times in the templates are the recipient's local ones.
+        with timezone.override(tz):
+            subject = render_to_string(f"mailing/{template}_subject.txt", context)
+            return Rendered(
+                subject=" ".join(subject.split()),
+                text=render_to_string(f"mailing/{template}.txt", context),
+                html=render_to_string(f"mailing/{template}.html", context),
+                empty=not posts,
+            )
+
+
+def _author_name(post) -> str:
+    if post.author is not None:
+        return post.author.name
+    return post.imported_author or "A former member"
+
+
+def _excerpt(body: str) -> tuple[str, bool]:
+    if len(body) <= EXCERPT_CHARS:
+        return body, False
+    cut = body[:EXCERPT_CHARS].rsplit(" ", 1)[0]
+    return cut + " …", True
+
+
+def digest_message(
+    *, row: OutgoingMessage, rendered: Rendered, version: int
+) -> EmailMultiAlternatives:
+    community = row.community
+    recipient = row.recipient
+    unsubscribe = compose.unsubscribe_url(recipient, community, version)
+    headers = {
+        "From": formataddr((community.name, addresses.community_address(community))),
+        "Message-ID": f"<copse.digest.{row.pk}@{addresses.domain()}>",
+        **compose.list_headers(
+            recipient=recipient, community=community, version=version, unsubscribe=unsubscribe
+        ),
+    }
+    message = EmailMultiAlternatives(
+        subject=rendered.subject,
+        body=rendered.text.replace(UNSUBSCRIBE_MARK, unsubscribe),
+        from_email=addresses.bounce_address(row.pk),
+        to=[recipient.email],
+        headers=headers,
+    )
+    message.attach_alternative(rendered.html.replace(UNSUBSCRIBE_MARK, unsubscribe), "text/html")
+    return message

@@ -1,0 +1,73 @@
+"""`copse send-digests`: plan the digests due now and send the outbox.
+
+Workers do this every hour by themselves; the command is for a cron-driven
+set-up without workers, and for trying digests out."""
+
+import threading
+import time
+
+from django.core.management.base import BaseCommand
+
+from copse.mailing import digests, outbound
+
+
+class Command(BaseCommand):
+    help = "Queue the daily and weekly digests that are due, then send everything due."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--plan-only", action="store_true", help="Queue the digests without sending."
+        )
+        parser.add_argument(
+            "--connections",
+            type=int,
+            default=1,
+            help="SMTP connections to send over at once (each sends its batches in turn).",
+        )
+
+    def handle(self, *args, **options):
+        started = time.perf_counter()
+        added = digests.plan_digests()
+        self.stdout.write(f"Queued {added} digest{'s' if added != 1 else ''}.")
+        if options["plan_only"]:
+            return
+        totals = send_all(connections=max(1, options["connections"]))
+        elapsed = time.perf_counter() - started
+        self.stdout.write(
+            "Sent {sent}, dropped {dropped}, deferred {deferred}, failed {failed} "
+            "in {elapsed:.1f} s.".format(elapsed=elapsed, **totals)
+        )
+
+
+def send_all(*, connections: int = 1) -> dict:
+    """Deliver until nothing is due, over `connections` SMTP connections at
+    once. Each sender claims its own batches, so none is sent twice."""
+    totals = {"sent": 0, "dropped": 0, "deferred": 0, "failed": 0}
+    lock = threading.Lock()
+
+    def drain():
+        while True:
+            counts = outbound.deliver_due()
+            with lock:
+                for key, value in counts.items():
+                    totals[key] += value
+            if not any(counts.values()) or counts["deferred"]:
+                return
+
+    def in_thread():
+        from django.db import connection
+
+        try:
+            drain()
+        finally:
+            connection.close()
+
+    if connections == 1:
+        drain()
+        return totals
+    threads = [threading.Thread(target=in_thread) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return totals
