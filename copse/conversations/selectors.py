@@ -145,8 +145,10 @@ def posts_page(viewer, thread: Thread, *, after: int | None = None, last: bool =
     `after`: posts after that position; `last`: the final page. Cursors are
     positions, so a page of a 10,000-reply thread is one index range scan.
     """
-    posts = Post.objects.filter(thread=thread).select_related(
-        "author", "author__organisation", "removed_by"
+    posts = (
+        Post.objects.filter(thread=thread)
+        .select_related("author", "author__organisation", "removed_by")
+        .prefetch_related("attachments")
     )
     if last:
         start = max(0, thread.last_position - POST_PAGE_SIZE + 1)

@@ -294,6 +294,10 @@ def _may_read_post(user, post, st: Standing) -> bool:
     return post.removed_at is None and _may_read_thread(user, post, st)
 
 
+def _is_author(user, post, st: Standing) -> bool:
+    return _is_signed_in(user) and post.author_id == user.pk
+
+
 CONVERSATION_RULES = {
     "thread.read": _may_read_thread,
     "post.read": _may_read_post,
@@ -303,6 +307,8 @@ CONVERSATION_RULES = {
     "post.remove": _may_remove_post,
     "ask.mark_helpful": _is_asker,
     "ask.summarise": _is_asker,
+    # The whole message a post was made from by mail: its author, and nobody else.
+    "post.view_original": _is_author,
 }
 
 
@@ -622,6 +628,12 @@ def mail_receivers(community) -> QuerySet:
         status="active",
         role__in=READING_ROLES,
     ).values("user_id")
+
+
+def may_mail_post(post) -> bool:
+    """Whether `post` may go by mail to the `mail_receivers` of its thread's
+    community: what "post.read" lets every seated member read."""
+    return post.removed_at is None and post.thread.removed_at is None
 
 
 def mailable_posts(community, start, end) -> QuerySet:

@@ -14,6 +14,7 @@ words of a confidential thread cannot reach the raw bytes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from email.utils import formataddr
 
 from django.conf import settings
@@ -54,15 +55,13 @@ def unsubscribe_url(recipient, community, version: int) -> str:
     return settings.BASE_URL + reverse("mailing:unsubscribe", kwargs={"token": token})
 
 
-def list_headers(*, recipient, community, version: int, unsubscribe: str = "") -> dict:
-    unsubscribe = unsubscribe or unsubscribe_url(recipient, community, version)
+def list_headers(*, community, unsubscribe: str) -> dict:
     return {
         "List-Id": f"{community.name} <{list_id(community)}>",
         "List-Post": f"<mailto:{addresses.community_address(community)}>",
         "List-Archive": f"<{settings.BASE_URL}{reverse('conversations:list', args=[community.slug])}>",
         "List-Unsubscribe": (
-            f"<{unsubscribe}>, "
-            f"<mailto:{addresses.community_address(community, 'unsubscribe')}>"
+            f"<{unsubscribe}>, <mailto:{addresses.community_address(community, 'unsubscribe')}>"
         ),
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "Precedence": "list",
@@ -71,8 +70,44 @@ def list_headers(*, recipient, community, version: int, unsubscribe: str = "") -
     }
 
 
-def post_message(*, post, recipient, version: int, outbox_pk: int) -> EmailMultiAlternatives:
-    """One member's copy of a post, at the community's content level."""
+@dataclass(frozen=True)
+class Personal:
+    """The parts of a message that differ from one recipient to the next."""
+
+    to: str
+    unsubscribe: str
+    bounce: str  # the envelope sender (VERP); never in the message itself
+    reply_to: str = ""
+    message_id: str = ""  # only digests have one message id per recipient
+
+
+def personal_for(*, recipient, community, version: int, outbox_pk: int, thread=None) -> Personal:
+    return Personal(
+        to=recipient.email,
+        unsubscribe=unsubscribe_url(recipient, community, version),
+        bounce=addresses.bounce_address(outbox_pk),
+        reply_to=(
+            addresses.reply_address(user=recipient, thread=thread, version=version)
+            if thread is not None
+            else ""
+        ),
+        message_id=f"<copse.digest.{outbox_pk}@{addresses.domain()}>",
+    )
+
+
+# Stand-ins for the personal parts in a message built once for many people
+# (`stamp`); chosen so that no encoding step changes them.
+MARKS = Personal(
+    to="copse-recipient-mark@mark.invalid",
+    unsubscribe="https://unsubscribe-mark.invalid/copse-mark/",
+    bounce="copse-bounce-mark@mark.invalid",
+    reply_to="copse-reply-mark@mark.invalid",
+    message_id="<copse-message-id-mark@mark.invalid>",
+)
+
+
+def post_message(*, post, personal: Personal) -> EmailMultiAlternatives:
+    """A post at its community's content level, addressed by `personal`."""
     thread = post.thread
     community = thread.community
     level = content_level(community)
@@ -81,11 +116,10 @@ def post_message(*, post, recipient, version: int, outbox_pk: int) -> EmailMulti
         "post": post,
         "thread": thread,
         "community": community,
-        "recipient": recipient,
         "level": level,
         "post_url": settings.BASE_URL + post_path(post),
         "preferences_url": settings.BASE_URL + reverse("mailing:preferences"),
-        "unsubscribe_url": unsubscribe_url(recipient, community, version),
+        "unsubscribe_url": personal.unsubscribe,
     }
     template = "link_only" if level == ContentLevel.LINK_ONLY else "post"
     subject = render_to_string(f"mailing/{template}_subject.txt", context).strip()
@@ -99,7 +133,7 @@ def post_message(*, post, recipient, version: int, outbox_pk: int) -> EmailMulti
     headers = {
         "From": formataddr((sender_name, addresses.community_address(community))),
         "Message-ID": post_message_id(post),
-        **list_headers(recipient=recipient, community=community, version=version),
+        **list_headers(community=community, unsubscribe=personal.unsubscribe),
     }
     if post.position > 0:
         headers["In-Reply-To"] = opening_id
@@ -107,13 +141,58 @@ def post_message(*, post, recipient, version: int, outbox_pk: int) -> EmailMulti
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()),
         body=text,
-        from_email=addresses.bounce_address(outbox_pk),
-        to=[recipient.email],
-        reply_to=[addresses.reply_address(user=recipient, thread=thread, version=version)],
+        from_email=personal.bounce,
+        to=[personal.to],
+        reply_to=[personal.reply_to],
         headers=headers,
     )
     message.attach_alternative(html, "text/html")
     return message
+
+
+@dataclass(frozen=True)
+class Stamped:
+    """A message serialized once with `MARKS` in it, ready to be filled in."""
+
+    data: bytes
+    subject: str
+    message_id: str
+
+
+def stamp(message: EmailMultiAlternatives) -> Stamped | None:
+    """The message as bytes with the marks still findable, or None when an
+    encoding step (quoted-printable, base64, folding) could have cut one, in
+    which case each copy must be composed on its own."""
+    data = message_bytes(message)
+    if b"quoted-printable" in data or b"Content-Transfer-Encoding: base64" in data:
+        return None
+    sources = [
+        message.body,
+        *(content for content, _ in message.alternatives),
+        *message.to,
+        *message.reply_to,
+        *(str(value) for value in message.extra_headers.values()),
+    ]
+    for mark in (MARKS.to, MARKS.unsubscribe, MARKS.reply_to, MARKS.message_id):
+        if data.count(mark.encode()) != sum(source.count(mark) for source in sources):
+            return None
+    return Stamped(data, message.subject, message.extra_headers.get("Message-ID", ""))
+
+
+def fill(stamped: Stamped, personal: Personal) -> bytes:
+    data = stamped.data
+    for mark, value in (
+        (MARKS.to, personal.to),
+        (MARKS.unsubscribe, personal.unsubscribe),
+        (MARKS.reply_to, personal.reply_to),
+        (MARKS.message_id, personal.message_id),
+    ):
+        data = data.replace(mark.encode(), value.encode())
+    return data
+
+
+def message_bytes(message: EmailMultiAlternatives) -> bytes:
+    return message.message().as_bytes(linesep="\r\n")
 
 
 def _opening_post_pk(thread) -> int:

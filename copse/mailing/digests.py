@@ -25,6 +25,7 @@ from email.utils import formataddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import Count, Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -36,8 +37,6 @@ from copse.mailing.models import ContentLevel, DeliveryMode, OutgoingMessage
 DIGEST_MODES = (DeliveryMode.DAILY, DeliveryMode.WEEKLY)
 # Longest excerpt of one post in a full-content digest; the rest is a link away.
 EXCERPT_CHARS = 1200
-# Stands in for each recipient's own unsubscribe link in the shared rendering.
-UNSUBSCRIBE_MARK = "COPSE-UNSUBSCRIBE-URL"
 
 
 def send_hour() -> int:
@@ -128,26 +127,48 @@ class DigestThread:
 
 @dataclass
 class Rendered:
+    """A digest's text with `compose.MARKS` where each person's parts go."""
+
     subject: str
     text: str
     html: str
     empty: bool
+    stamped: object = None  # compose.Stamped, once built
 
 
 class DigestRenderer:
-    """Renders each (community, period, zone, level) digest once per batch."""
+    """Renders each (community, period, zone, level) digest once for many
+    recipients. Before reusing a rendering in a new batch it checks that the
+    period's readable posts are unchanged (none removed, edited or added), so
+    what is sent is what may be read at send time."""
 
     def __init__(self):
-        self._cache: dict[tuple, Rendered] = {}
+        self._cache: dict[tuple, tuple[tuple, Rendered]] = {}
+        self._fingerprints: dict[tuple, tuple] = {}
+
+    def begin_batch(self) -> None:
+        self._fingerprints = {}
+
+    def _fingerprint(self, community, start, end) -> tuple:
+        key = (community.pk, start, end)
+        found = self._fingerprints.get(key)
+        if found is None:
+            found = self._fingerprints[key] = tuple(
+                permissions.mailable_posts(community, start, end)
+                .aggregate(n=Count("id"), last=Max("id"), edited=Max("edited_at"))
+                .values()
+            )
+        return found
 
     def render(self, row: OutgoingMessage, tz_name: str) -> Rendered:
         community = row.community
         level = compose.content_level(community)
         key = (community.pk, row.period_start, row.period_end, tz_name, level)
-        found = self._cache.get(key)
-        if found is None:
-            found = self._cache[key] = self._render(row, zone(tz_name), level)
-        return found
+        fingerprint = self._fingerprint(community, row.period_start, row.period_end)
+        cached = self._cache.get(key)
+        if cached is None or cached[0] != fingerprint:
+            cached = self._cache[key] = (fingerprint, self._render(row, zone(tz_name), level))
+        return cached[1]
 
     def _render(self, row: OutgoingMessage, tz: dt.tzinfo, level: str) -> Rendered:
         community = row.community
@@ -179,7 +200,7 @@ class DigestRenderer:
             "community_url": settings.BASE_URL
             + reverse("conversations:list", args=[community.slug]),
             "preferences_url": settings.BASE_URL + reverse("mailing:preferences"),
-            "unsubscribe_url": UNSUBSCRIBE_MARK,
+            "unsubscribe_url": compose.MARKS.unsubscribe,
         }
         template = "digest_link_only" if level == ContentLevel.LINK_ONLY else "digest"
         # Dates and times in the templates are the recipient's local ones.
@@ -207,24 +228,23 @@ def _excerpt(body: str) -> tuple[str, bool]:
 
 
 def digest_message(
-    *, row: OutgoingMessage, rendered: Rendered, version: int
+    *, community, rendered: Rendered, personal: compose.Personal
 ) -> EmailMultiAlternatives:
-    community = row.community
-    recipient = row.recipient
-    unsubscribe = compose.unsubscribe_url(recipient, community, version)
+    """A digest addressed by `personal` (or by `compose.MARKS`, to stamp)."""
+    unsubscribe = compose.MARKS.unsubscribe
     headers = {
         "From": formataddr((community.name, addresses.community_address(community))),
-        "Message-ID": f"<copse.digest.{row.pk}@{addresses.domain()}>",
-        **compose.list_headers(
-            recipient=recipient, community=community, version=version, unsubscribe=unsubscribe
-        ),
+        "Message-ID": personal.message_id,
+        **compose.list_headers(community=community, unsubscribe=personal.unsubscribe),
     }
     message = EmailMultiAlternatives(
         subject=rendered.subject,
-        body=rendered.text.replace(UNSUBSCRIBE_MARK, unsubscribe),
-        from_email=addresses.bounce_address(row.pk),
-        to=[recipient.email],
+        body=rendered.text.replace(unsubscribe, personal.unsubscribe),
+        from_email=personal.bounce,
+        to=[personal.to],
         headers=headers,
     )
-    message.attach_alternative(rendered.html.replace(UNSUBSCRIBE_MARK, unsubscribe), "text/html")
+    message.attach_alternative(
+        rendered.html.replace(unsubscribe, personal.unsubscribe), "text/html"
+    )
     return message

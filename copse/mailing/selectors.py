@@ -39,3 +39,104 @@ def outbox_summary(*, limit: int = 50):
 
 def level_of(community) -> str:
     return content_level(community)
+
+
+# --- Inbound mail ---------------------------------------------------------------------
+
+
+def original_for(viewer, inbound_id: int):
+    """The message a post was made from, for the post's author only."""
+    from django.http import Http404
+
+    from copse.mailing.models import InboundMessage
+
+    row = (
+        InboundMessage.objects.select_related("post__thread__community")
+        .filter(pk=inbound_id, outcome=InboundMessage.Outcome.POSTED, post__isnull=False)
+        .first()
+    )
+    if row is None or row.user_id != getattr(viewer, "pk", None):
+        raise Http404
+    permissions.require_or_404(viewer, "post.view_original", row.post)
+    return row
+
+
+def original_parts(row) -> dict:
+    """What the original page shows: a few headers, the whole text (nothing
+    trimmed) and the names of the attached files."""
+    from copse.mailing import inbound
+
+    letter = inbound.read(row.raw.encode("utf-8"))
+    message = letter.message
+    if message is None:
+        return {"headers": [], "text": row.raw, "files": []}
+    headers = [
+        (name, str(message.get(name)))
+        for name in ("From", "To", "Cc", "Date", "Subject")
+        if message.get(name) is not None
+    ]
+    try:
+        text = inbound.text_of(message)
+        files = [file.name for file in inbound.files_of(message)]
+    except (LookupError, ValueError, AttributeError):
+        text, files = row.raw, []
+    return {"headers": headers, "text": text, "files": files}
+
+
+def originals_of(viewer, posts) -> dict[int, int]:
+    """{post id: inbound message id} for the viewer's own posts among
+    `posts` that came by mail, in one query."""
+    from copse.mailing.models import InboundMessage
+
+    mine = [post.pk for post in posts if post.author_id and post.author_id == viewer.pk]
+    if not mine or not viewer.is_authenticated:
+        return {}
+    return dict(
+        InboundMessage.objects.filter(
+            post_id__in=mine, user=viewer, outcome=InboundMessage.Outcome.POSTED
+        ).values_list("post_id", "pk")
+    )
+
+
+def attachment_for(viewer, slug: str, attachment_id: int):
+    """A file that came with a post, if the viewer may read the post."""
+    from django.http import Http404
+
+    from copse.conversations.models import PostAttachment
+
+    attachment = (
+        PostAttachment.objects.select_related("post__thread__community")
+        .filter(pk=attachment_id, post__community__slug=slug)
+        .first()
+    )
+    if attachment is None:
+        raise Http404
+    permissions.require_or_404(viewer, "post.read", attachment.post)
+    return attachment
+
+
+def is_bouncing(user) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return MailSettings.objects.filter(user=user, bouncing_since__isnull=False).exists()
+
+
+def subscription_offer(token: str):
+    """(community, address) a subscribe link names, while it is valid and the
+    community still lets anyone join by mail; else None."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from copse.communities.models import Community
+    from copse.mailing import tokens
+
+    data = tokens.read_subscribe_token(token)
+    if not data:
+        return None
+    community = Community.objects.filter(pk=data.get("c")).first()
+    if (
+        community is None
+        or community.join_policy != "open"
+        or not permissions.can(AnonymousUser(), "community.view", community)
+    ):
+        return None
+    return community, str(data.get("e", ""))

@@ -1,8 +1,9 @@
-"""Writes about mail: delivery choices, the community's content level, and
-revoking a person's tokens."""
+"""Writes about mail: delivery choices, the community's content level,
+revoking a person's tokens, bouncing addresses, and joining by mail."""
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from copse.audit.services import record
 from copse.core import permissions
@@ -69,3 +70,27 @@ def revoke_tokens(*, user) -> None:
 
 def clear_bounce(*, user) -> None:
     MailSettings.objects.filter(user=user).update(bouncing_since=None, bounce_reason="")
+
+
+def mark_bouncing(*, user, reason: str) -> MailSettings:
+    """A hard bounce: stop sending to the address until the person says it
+    works again. The first bounce's time is kept; the reason is the latest."""
+    settings_row, _ = MailSettings.objects.get_or_create(user=user)
+    settings_row.bouncing_since = settings_row.bouncing_since or timezone.now()
+    settings_row.bounce_reason = " ".join(reason.split())[:300]
+    settings_row.save(update_fields=["bouncing_since", "bounce_reason"])
+    return settings_row
+
+
+def subscribe_by_mail(*, actor, community, accepted_norms_version: int | None) -> CommunityDelivery:
+    """Confirming a `<slug>+subscribe@` request: join through the normal join
+    rule (the norms accepted) unless already seated, then get every message."""
+    from copse.memberships.services import join_community
+
+    with transaction.atomic():
+        if not permissions.standing(actor, community).is_seated:
+            join_community(
+                actor=actor, community=community, accepted_norms_version=accepted_norms_version
+            )
+            permissions.forget_standings(actor)
+        return set_community_mode(user=actor, community=community, mode=DeliveryMode.EVERY)

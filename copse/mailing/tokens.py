@@ -80,3 +80,20 @@ def read_unsubscribe_token(token: str) -> dict | None:
         return signing.loads(token, salt=UNSUBSCRIBE_SALT)
     except signing.BadSignature:
         return None
+
+
+SUBSCRIBE_SALT = "copse.mailing.subscribe"
+SUBSCRIBE_MAX_AGE = 7 * 24 * 3600  # a week to confirm
+
+
+def subscribe_token(*, community_id: int, email: str) -> str:
+    """For the link in the confirmation of a `<slug>+subscribe@` message: the
+    community and the address that asked, valid for a week."""
+    return signing.dumps({"c": community_id, "e": email}, salt=SUBSCRIBE_SALT)
+
+
+def read_subscribe_token(token: str) -> dict | None:
+    try:
+        return signing.loads(token, salt=SUBSCRIBE_SALT, max_age=SUBSCRIBE_MAX_AGE)
+    except signing.BadSignature:  # also SignatureExpired
+        return None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from copse.mailing import views
+from copse.mailing import inbound_views, views
 
 app_name = "mailing"
 urlpatterns = [
@@ -8,4 +8,13 @@ urlpatterns = [
     path("mail/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("mail/outbox/", views.outbox, name="outbox"),
     path("c/<slug:slug>/mail/", views.content_policy, name="content_policy"),
+    # Inbound mail.
+    path("mail/original/<int:inbound_id>/", inbound_views.original, name="original"),
+    path(
+        "c/<slug:slug>/attachments/<int:attachment_id>/",
+        inbound_views.attachment,
+        name="attachment",
+    ),
+    path("mail/join/<str:token>/", inbound_views.subscribe, name="subscribe"),
+    path("mail/bounce/clear/", inbound_views.clear_bounce, name="clear_bounce"),
 ]

@@ -1,6 +1,15 @@
 """This app's rows in the authorization matrix (see copse/core/tests/authorization.py)."""
 
-from copse.core.tests.authorization import EVERYONE_200, FACILITATES, PROGRAMME, SIGNED_IN
+from copse.core.tests.authorization import (
+    EVERYONE_200,
+    FACILITATES,
+    PROGRAMME,
+    READS,
+    SIGNED_IN,
+)
+
+#                   an   nm   rq   iv   mb   dl   gp   fc   fm   sa
+AUTHOR_ONLY = [302, 404, 404, 404, 200, 404, 404, 404, 404, 404]
 
 
 def _community(ctx):
@@ -19,11 +28,59 @@ ROWS = {
     ),
     "mailing:outbox": (None, "get", "", None, PROGRAMME),
     "mailing:content_policy": (_community, "get", "", None, FACILITATES),
+    # Inbound mail. The member wrote the opening post by mail: only they see the original.
+    "mailing:original": (
+        lambda ctx: {"inbound_id": ctx["inbound_id"]},
+        "get",
+        "",
+        None,
+        AUTHOR_ONLY,
+    ),
+    # A file that came with the facilitator's reply: whoever may read the post.
+    "mailing:attachment": (
+        lambda ctx: {"slug": "circle", "attachment_id": ctx["attachment_id"]},
+        "get",
+        "",
+        None,
+        READS,
+    ),
+    # A subscribe link for a confidential community (none is ever sent) works for nobody.
+    "mailing:subscribe": (
+        lambda ctx: {"token": ctx["subscribe_token"]},
+        "get",
+        "",
+        None,
+        [400] * 10,
+    ),
+    "mailing:clear_bounce": (None, "post", "", None, [302] * 10),
 }
 
 
 def build(community, people, ctx):
+    from django.core.files.base import ContentFile
+
+    from copse.conversations.models import PostAttachment
     from copse.mailing import tokens
+    from copse.mailing.models import InboundMessage
+
+    ctx["inbound_id"] = InboundMessage.objects.create(
+        message_id="<matrix@example.com>",
+        sender=people["member"].email,
+        recipient="circle@example.com",
+        outcome=InboundMessage.Outcome.POSTED,
+        post_id=ctx["opening_post_id"],
+        user=people["member"],
+        raw="From: member@example.com\nSubject: x\n\nWho has switched carriers?\n",
+    ).pk
+    attachment = PostAttachment(
+        post_id=ctx["reply_post_id"], original_name="costs.txt", content_type="text/plain", size=5
+    )
+    attachment.file.save("matrix-costs.txt", ContentFile(b"costs"), save=False)
+    attachment.save()
+    ctx["attachment_id"] = attachment.pk
+    ctx["subscribe_token"] = tokens.subscribe_token(
+        community_id=community.pk, email=people["non_member"].email
+    )
 
     ctx["unsubscribe_token"] = tokens.unsubscribe_token(
         user_id=people["member"].pk, community_id=community.pk, version=1

@@ -275,3 +275,65 @@ def test_the_post_signal_fans_out_through_the_tasks(lists, django_capture_on_com
     from django.core import mail
 
     assert sorted(m.to[0] for m in mail.outbox) == sorted(r.email for r in world["readers"])
+
+
+def _parsed(raw: bytes):
+    import email
+    import email.policy
+
+    return email.message_from_bytes(raw, policy=email.policy.default)
+
+
+def _comparable(message):
+    """The message without what differs between any two serializations: the
+    date, the MIME boundary, line endings, header folding, and the time
+    inside signed links."""
+    import re
+
+    def same(value):
+        return re.sub(r"/mail/unsubscribe/[^/]+/", "/mail/unsubscribe/T/", value).replace(
+            "\r\n", "\n"
+        )
+
+    # Folding differs with the length of a link; a folded value starts with a space.
+    headers = {
+        k: same(str(v)).strip() for k, v in message.items() if k not in ("Date", "Content-Type")
+    }
+    text = same(message.get_body(("plain",)).get_content())
+    html = same(message.get_body(("html",)).get_content())
+    return message.get_content_type(), headers, text, html
+
+
+@pytest.mark.parametrize("body", ["Short and plain.", "A very long line. " * 80])
+def test_a_copy_stamped_from_the_shared_rendering_equals_one_composed_alone(lists, body):
+    """Many copies are filled in from one serialized message; each must be
+    what composing it for that person alone gives (and a body the encoder
+    would wrap falls back to composing alone)."""
+    world = lists["members"]
+    thread = _thread(world, body=body)
+    outbound.enqueue_post(thread.posts.get(position=0))
+    row = OutgoingMessage.objects.select_related("recipient", "post__thread__community").first()
+    outbound.settings_for(row.recipient)
+    outgoing = outbound.Composer().build(row)
+    alone = outgoing.compose()
+    # A line longer than SMTP allows is wrapped by quoted-printable encoding.
+    assert (outgoing.data is None) == (len(body) > 998)
+    if outgoing.data is not None:
+        assert _comparable(_parsed(outgoing.data)) == _comparable(
+            _parsed(alone.message().as_bytes())
+        )
+        for mark in ("mark.invalid", "copse-mark"):
+            assert mark.encode() not in outgoing.data
+        link = _parsed(outgoing.data)["List-Unsubscribe"].split("/mail/unsubscribe/")[1]
+        data = tokens.read_unsubscribe_token(link.split("/")[0])
+        assert data["u"] == row.recipient_id
+    with smtp_server() as (collector, port):
+        _send(port)
+    for _, _, raw in collector.received:
+        assert b"mark.invalid" not in raw
+    received = {m["To"]: m for m in collector.messages()}
+    mine = received[row.recipient.email]
+    assert _comparable(mine)[2] == _comparable(_parsed(alone.message().as_bytes()))[2]
+    assert (
+        "A very long line" in mine.get_body(("plain",)).get_content() or body == "Short and plain."
+    )

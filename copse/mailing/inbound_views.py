@@ -1,0 +1,120 @@
+"""Pages for mail that came in: the original message of a post made by mail
+(for its author only), the files that came with a post, confirming a
+subscription asked for by mail, and saying a bouncing address works again."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from copse.accounts.identity import normalize_email
+from copse.core import permissions
+from copse.mailing import selectors, services
+from copse.memberships.forms import AcceptNormsForm
+from copse.memberships.services import NormsNotAccepted
+from copse.norms.selectors import current_norms
+
+# Files are served as downloads that no browser may render in our origin.
+_SANDBOX = "default-src 'none'; sandbox"
+
+
+@login_required
+@require_GET
+def original(request, inbound_id):
+    row = selectors.original_for(request.user, inbound_id)
+    if request.GET.get("download") == "1":
+        response = HttpResponse(row.raw.encode("utf-8"), content_type="message/rfc822")
+        response["Content-Disposition"] = f'attachment; filename="post-{row.post_id}.eml"'
+        response["Content-Security-Policy"] = _SANDBOX
+        return response
+    context = {"inbound": row, "post": row.post, **selectors.original_parts(row)}
+    return render(request, "mailing/original.html", context)
+
+
+@require_GET
+def attachment(request, slug, attachment_id):
+    found = selectors.attachment_for(request.user, slug, attachment_id)
+    try:
+        handle = found.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=found.original_name, content_type=found.content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = _SANDBOX
+    return response
+
+
+def _link_no_longer_works(request):
+    return render(
+        request,
+        "core/error.html",
+        {
+            "title": "This link no longer works",
+            "message": "Links to join by mail last a week. Send a new message to the "
+            "community's subscribe address, or join on its page in Copse.",
+        },
+        status=400,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def subscribe(request, token):
+    """The link in a `<slug>+subscribe@` confirmation: sign in (or up) with the
+    address that asked, accept the norms, join, and get every message."""
+    offer = selectors.subscription_offer(token)
+    if offer is None:
+        return _link_no_longer_works(request)
+    community, address = offer
+    if not request.user.is_authenticated:
+        return render(
+            request,
+            "mailing/subscribe_sign_in.html",
+            {"community": community, "next": request.get_full_path()},
+        )
+    if normalize_email(request.user.email) != address:
+        return render(
+            request,
+            "core/error.html",
+            {
+                "title": "This link is for another address",
+                "message": "Sign out, then sign in or sign up with the address the "
+                "confirmation was sent to.",
+            },
+            status=403,
+        )
+    seated = permissions.standing(request.user, community).is_seated
+    norms = None if seated else current_norms(community)
+    form = AcceptNormsForm(
+        request.POST or None,
+        initial={"norms_version": community.norms_version},
+        norms_required=norms is not None,
+    )
+    if request.method == "POST" and (seated or form.is_valid()):
+        try:
+            services.subscribe_by_mail(
+                actor=request.user,
+                community=community,
+                accepted_norms_version=None if seated else form.cleaned_data["norms_version"],
+            )
+        except NormsNotAccepted as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"You get every message from {community.name} by email.")
+            return redirect(community.get_absolute_url())
+    return render(
+        request,
+        "mailing/subscribe.html",
+        {"community": community, "norms": norms, "form": form, "seated": seated},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def clear_bounce(request):
+    services.clear_bounce(user=request.user)
+    messages.success(request, "Thank you. Copse sends to your address again.")
+    return redirect("mailing:preferences")
