@@ -358,3 +358,28 @@ class _frozen:
 
     def __exit__(self, *exc):
         self.patch.stop()
+
+
+def test_the_mail_post_rule_agrees_with_post_read_for_every_receiver(roles):
+    from copse.core import permissions
+
+    community, people = roles
+    thread = conversations.start_thread(
+        actor=people["facilitator"], community=community, kind="discussion", title="T", body="B"
+    )
+    post = thread.posts.get(position=0)
+    receivers = [
+        p for p in people.values() if p and permissions.can(p, "community.receive_mail", community)
+    ]
+    assert receivers
+    for removed_post, removed_thread in ((False, False), (True, False), (False, True)):
+        post.removed_at = timezone.now() if removed_post else None
+        thread.removed_at = timezone.now() if removed_thread else None
+        post.thread = thread
+        for person in receivers:
+            permissions.forget_standings(person)
+            # A facilitator still sees a removed thread's tombstone on the web;
+            # mail carries only what every receiver may read.
+            if not (removed_thread and person == people["facilitator"]):
+                assert permissions.may_mail_post(post) == permissions.can(person, "post.read", post)
+        assert permissions.may_mail_post(post) == (not removed_post and not removed_thread)
