@@ -1,0 +1,98 @@
+"""The SMTP server behind `copse mail-server`: aiosmtpd on a host and port,
+taking mail for COPSE_MAIL_DOMAIN only, and handing each message to
+`inbound.receive`.
+
+aiosmtpd's handlers are coroutines; Django's database work is synchronous,
+so `receive` runs through `sync_to_async(thread_sensitive=True)`: one thread
+does all database work, messages are handled one after another, and the
+event loop keeps talking SMTP meanwhile.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.db import close_old_connections
+
+from copse.mailing import addresses, inbound
+
+log = logging.getLogger("copse.mail")
+
+
+def _receive(raw: bytes, envelope_from: str, envelope_to: list[str]) -> None:
+    close_old_connections()
+    try:
+        inbound.receive(raw, envelope_from=envelope_from, envelope_to=envelope_to)
+    finally:
+        close_old_connections()
+
+
+def _record_oversized(envelope_from: str, envelope_to: list[str], size: int) -> None:
+    close_old_connections()
+    try:
+        inbound.record_oversized(envelope_from=envelope_from, envelope_to=envelope_to, size=size)
+    finally:
+        close_old_connections()
+
+
+class InboundHandler:
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        # Not a relay: only addresses in our mail domain. Every local part is
+        # accepted here, so nobody learns at RCPT time which communities exist.
+        host = address.rpartition("@")[2].lower()
+        if host != addresses.domain().lower():
+            return "550 5.7.1 Relaying denied"
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        raw = envelope.original_content or envelope.content
+        if isinstance(raw, str):  # pragma: no cover - decode_data is off
+            raw = raw.encode("utf-8", errors="surrogateescape")
+        try:
+            await sync_to_async(_receive, thread_sensitive=True)(
+                raw, envelope.mail_from or "", list(envelope.rcpt_tos)
+            )
+        except Exception:
+            # Internal trouble: the sending server keeps the message and retries.
+            log.exception("inbound: internal error; answered 451 for a retry")
+            return "451 4.3.0 Temporary failure, please try again later"
+        return "250 2.0.0 OK"
+
+
+class _SizeRecordingSMTP(SMTP):
+    """aiosmtpd answers 552 itself for a message over `data_size_limit` and
+    never calls the handler; this records that refusal too."""
+
+    async def push(self, status: str):
+        envelope = self.envelope
+        if status.startswith("552") and envelope is not None:
+            # Refused at MAIL FROM (declared SIZE) or after DATA (too much data).
+            try:
+                await sync_to_async(_record_oversized, thread_sensitive=True)(
+                    envelope.mail_from or "", list(envelope.rcpt_tos), self.data_size_limit
+                )
+            except Exception:
+                log.exception("inbound: could not record an oversized message")
+        return await super().push(status)
+
+
+class InboundController(Controller):
+    def factory(self):
+        return _SizeRecordingSMTP(self.handler, **self.SMTP_kwargs)
+
+
+def controller(host: str | None = None, port: int | None = None) -> InboundController:
+    """A server ready to `start()` and `stop()`; the size limit is enforced in
+    SMTP (552) before a message is read whole."""
+    return InboundController(
+        InboundHandler(),
+        hostname=host or settings.COPSE_MAIL_SERVER_HOST,
+        port=port if port is not None else settings.COPSE_MAIL_SERVER_PORT,
+        data_size_limit=settings.COPSE_INBOUND_MAX_BYTES,
+        server_hostname=addresses.domain(),
+    )
