@@ -61,7 +61,18 @@ def home(request, slug):
         "waiting": selectors.pending_requests(request.user, community).count()
         if permissions.can(request.user, "community.manage", community)
         else 0,
+        "can_set_mail_content": permissions.can(
+            request.user, "community.set_mail_content", community
+        ),
     }
+    if permissions.can(request.user, "community.receive_mail", community):
+        from copse.mailing.forms import DeliveryForm
+        from copse.mailing.selectors import mail_mode_in
+
+        context["mail_mode"], context["mail_mode_is_default"] = mail_mode_in(
+            request.user, community
+        )
+        context["mail_modes"] = DeliveryForm.base_fields["mode"].choices
     return render(request, "communities/home.html", context)
 
 

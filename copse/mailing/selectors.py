@@ -24,6 +24,27 @@ def preferences_of(user):
     return {"settings": mine, "default": default, "communities": communities}
 
 
+def mail_mode_in(user, community) -> tuple[str, bool]:
+    """The person's mail mode for `community` and whether it is their
+    default rather than a choice made there: one query."""
+    from django.db.models import OuterRef, Subquery
+
+    from copse.accounts.models import User
+
+    chosen, default = User.objects.filter(pk=user.pk).annotate(
+        chosen=Subquery(
+            CommunityDelivery.objects.filter(user=OuterRef("pk"), community=community).values(
+                "mode"
+            )[:1]
+        ),
+        default=Subquery(
+            MailSettings.objects.filter(user=OuterRef("pk")).values("default_mode")[:1]
+        ),
+    ).values_list("chosen", "default").first() or (None, None)
+    default = default or MailSettings._meta.get_field("default_mode").default
+    return (chosen or default), chosen is None
+
+
 def outbox_summary(*, limit: int = 50):
     """For site admins: counts by state and the latest rows, without content."""
     counts = dict(
