@@ -23,7 +23,7 @@ import hashlib
 import logging
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import make_msgid
 
@@ -73,7 +73,6 @@ class Decision:
     keep_raw: bool = False
     # Mail to send back: (to, template, context), at most one.
     answer: tuple | None = None
-    refused_files: list = field(default_factory=list)
 
 
 def receive(raw: bytes, *, envelope_from: str, envelope_to: list[str]) -> list[InboundMessage]:
@@ -144,6 +143,8 @@ def _is_automatic(letter: Letter, envelope_from: str) -> str:
     message = letter.message
     if not envelope_from:
         return "empty return path"
+    if message is None:
+        return ""
     auto_submitted = str(message.get("Auto-Submitted", "")).strip().lower()
     if auto_submitted and not auto_submitted.startswith("no"):
         return f"Auto-Submitted: {auto_submitted[:40]}"
@@ -236,12 +237,15 @@ def _receive_one(letter: Letter, envelope_from: str, to: str) -> InboundMessage:
             decision = Decision(
                 Outcome.REFUSED, error.message, answer=_neutral(letter, envelope_from)
             )
+        if target.kind == "bounce" or _is_automatic(letter, envelope_from):
+            decision.answer = None  # never answer a machine, whatever went wrong
         row.outcome = decision.outcome
         row.reason = decision.reason[:300]
         row.user = decision.user
         row.post = decision.post
         if decision.keep_raw:
-            row.raw = letter.raw.decode("utf-8", errors="replace")
+            # PostgreSQL text holds no NUL; "replace" keeps the rest readable.
+            row.raw = letter.raw.decode("utf-8", errors="replace").replace("\x00", "\ufffd")
         row.save()
     log.info(
         "inbound %s to=%s outcome=%s reason=%s user=%s post=%s",
@@ -429,7 +433,10 @@ def _new_thread(letter: Letter, envelope_from: str, target) -> Decision:
         return _refuse(letter, envelope_from, "sender is not a Copse member")
     permissions.forget_standings(user)
     thread = _replied_thread(letter, community)
-    if thread is not None and permissions.can(user, "thread.reply", thread):
+    if thread is not None:
+        # An answer to the list's own message belongs in its thread, or nowhere.
+        if not permissions.can(user, "thread.reply", thread):
+            return _refuse(letter, envelope_from, "may not reply in this thread", user)
         body, kept, refused = _content(letter, fall_back_to_whole=False)
         if not body:
             return _refuse(letter, envelope_from, "nothing written", user)

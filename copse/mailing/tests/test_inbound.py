@@ -254,6 +254,13 @@ def test_an_answer_to_the_lists_from_address_replies_in_its_thread(world):
     )
     (row,) = receive(raw, sender=mona.email, to=to)
     assert row.outcome == "posted" and row.post.thread == thread
+    # Not a new thread "Re: …" when the thread is locked: refused.
+    conversations.set_locked(actor=world["fay"], thread=thread, locked=True)
+    raw = letter(
+        mona.email, to, "Again.", In_Reply_To=f"<copse.post.{opening.pk}@{addresses.domain()}>"
+    )
+    (row,) = receive(raw, sender=mona.email, to=to)
+    assert row.outcome == "refused" and Thread.objects.count() == 2
 
 
 def test_html_only_mail_is_posted_as_text(world):
@@ -351,6 +358,21 @@ def test_an_oversized_message_is_refused_unread(world, settings):
     assert row.raw == "" and len(posts_in(thread)) == 1
     (answer,) = mail.outbox
     assert "xxx" not in answer.body
+
+
+def test_oversized_or_malformed_automatic_mail_gets_no_answer(world, settings):
+    settings.COPSE_INBOUND_MAX_BYTES = 2_000
+    mona, thread = world["mona"], world["thread"]
+    to = reply_to(mona, thread)
+    big = letter(mona.email, to, "x" * 3_000, Auto_Submitted="auto-replied")
+    broken = b"From: a@example.com, b@example.com\r\nPrecedence: bulk\r\n\r\nHello\r\n"
+    bounce_address = addresses.bounce_address(1)
+    assert receive(big, sender=mona.email, to=to)[0].outcome == "refused"
+    assert receive(broken, sender="a@example.com", to=to)[0].outcome == "malformed"
+    assert receive(big, sender=mona.email, to=bounce_address)[0].outcome == "duplicate"
+    big_bounce = letter(mona.email, bounce_address, "y" * 3_000)
+    assert receive(big_bounce, sender=mona.email, to=bounce_address)[0].outcome == "refused"
+    assert mail.outbox == []
 
 
 @pytest.mark.parametrize(
