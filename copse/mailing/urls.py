@@ -17,4 +17,5 @@ urlpatterns = [
     ),
     path("mail/join/<str:token>/", inbound_views.subscribe, name="subscribe"),
     path("mail/bounce/clear/", inbound_views.clear_bounce, name="clear_bounce"),
+    path("c/<slug:slug>/archive.mbox", views.export_archive, name="export_archive"),
 ]

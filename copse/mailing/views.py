@@ -1,10 +1,12 @@
 """Mail pages: a person's delivery choices, one-click unsubscribe, a
-community's content level, and the outbox for site administrators."""
+community's content level, its archive as mbox, and the outbox for site
+administrators."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -12,7 +14,7 @@ from copse.communities.models import Community
 from copse.communities.selectors import community_by_slug_for
 from copse.core import permissions
 from copse.core.errors import UserFacingError
-from copse.mailing import selectors, services, tokens
+from copse.mailing import archives, selectors, services, tokens
 from copse.mailing.forms import ContentLevelForm, DeliveryForm
 from copse.mailing.models import MailSettings
 
@@ -117,3 +119,15 @@ def outbox(request):
         raise Http404
     counts, recent = selectors.outbox_summary()
     return render(request, "mailing/outbox.html", {"counts": counts, "recent": recent})
+
+
+@login_required
+@require_GET
+def export_archive(request, slug):
+    """The community's conversations as one mbox file, streamed as it is read."""
+    community = community_by_slug_for(request.user, slug, "community.export_archive")
+    chunks = archives.start_download(actor=request.user, community=community)
+    response = StreamingHttpResponse(chunks, content_type="application/mbox")
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="{community.slug}-{day}.mbox"'
+    return response

@@ -53,6 +53,9 @@ ROWS = {
         [400] * 10,
     ),
     "mailing:clear_bounce": (None, "post", "", None, [302] * 10),
+    # The whole archive in one file: facilitators; site admins read no
+    # confidential content, so they may not export it either.
+    "mailing:export_archive": (_community, "get", "", None, FACILITATES),
 }
 
 
