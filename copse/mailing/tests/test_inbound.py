@@ -567,3 +567,27 @@ def test_the_bounce_banner_shows_until_the_person_says_the_address_works(world, 
     assert b"Mail to your address is being returned" not in page.content
     client.force_login(world["fay"])
     assert b"is being returned" not in client.get(world["members"].get_absolute_url()).content
+
+
+def test_the_banner_asks_the_database_only_every_few_minutes(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from copse.mailing.selectors import BOUNCE_CHECK_SECONDS, BOUNCE_SESSION_KEY
+
+    mona = world["mona"]
+    client.force_login(mona)
+    url = world["members"].get_absolute_url()
+    client.get(url)  # asks, and remembers "not bouncing"
+    to = _sent_to(mona, world)
+    receive(delivery_report(to, "5.1.1"), sender="", to=to)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url)
+    assert b"is being returned" not in page.content
+    assert not [q for q in captured.captured_queries if '"bouncing_since" IS NOT NULL' in q["sql"]]
+    # Five minutes later the next page asks again.
+    session = client.session
+    checked_at, _ = session[BOUNCE_SESSION_KEY]
+    session[BOUNCE_SESSION_KEY] = [checked_at - BOUNCE_CHECK_SECONDS, False]
+    session.save()
+    assert b"is being returned" in client.get(url).content
