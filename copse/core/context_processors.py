@@ -6,7 +6,7 @@ from copse.core import permissions
 def site(request):
     from django.utils.functional import SimpleLazyObject
 
-    from copse.mailing.selectors import is_bouncing
+    from copse.mailing.selectors import bouncing_for_banner
     from copse.notifications.selectors import unread_count
 
     user = getattr(request, "user", None)
@@ -15,6 +15,6 @@ def site(request):
         "base_url": settings.BASE_URL,
         # Lazy: counted only on pages that render the navigation.
         "unread_notifications": SimpleLazyObject(lambda: unread_count(user) if user else 0),
-        # Lazy too: asked only where base.html shows the banner.
-        "mail_bouncing": SimpleLazyObject(lambda: is_bouncing(user)),
+        # Lazy too, and kept in the session for a few minutes.
+        "mail_bouncing": SimpleLazyObject(lambda: bouncing_for_banner(request)),
     }

@@ -116,5 +116,6 @@ def subscribe(request, token):
 @require_POST
 def clear_bounce(request):
     services.clear_bounce(user=request.user)
+    request.session.pop(selectors.BOUNCE_SESSION_KEY, None)
     messages.success(request, "Thank you. Copse sends to your address again.")
     return redirect("mailing:preferences")

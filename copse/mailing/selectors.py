@@ -1,5 +1,7 @@
 """Reads about mail, as seen by one person."""
 
+import time
+
 from django.db.models import Count
 
 from copse.core import permissions
@@ -140,6 +142,34 @@ def is_bouncing(user) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return MailSettings.objects.filter(user=user, bouncing_since__isnull=False).exists()
+
+
+BOUNCE_SESSION_KEY = "copse_mail_bouncing"
+BOUNCE_CHECK_SECONDS = 300
+
+
+def bouncing_for_banner(request) -> bool:
+    """Whether to show the "your address bounces" banner. A bounce arrives by
+    mail at any time; asking the database on every page would cost every page
+    a query, so the answer is kept in the session for five minutes (a new
+    sign-in asks again)."""
+    user = getattr(request, "user", None)
+    if not getattr(user, "is_authenticated", False):
+        return False
+    session = getattr(request, "session", None)
+    if session is None:
+        return is_bouncing(user)
+    now = int(time.time())
+    checked = session.get(BOUNCE_SESSION_KEY)
+    if (
+        isinstance(checked, list)
+        and len(checked) == 2
+        and 0 <= now - checked[0] < BOUNCE_CHECK_SECONDS
+    ):
+        return bool(checked[1])
+    bouncing = is_bouncing(user)
+    session[BOUNCE_SESSION_KEY] = [now, bouncing]
+    return bouncing
 
 
 def subscription_offer(token: str):
