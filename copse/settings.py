@@ -234,7 +234,9 @@ EMAIL_BACKEND = os.environ.get(
     "COPSE_EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if os.environ.get("COPSE_EMAIL_HOST")
-    else "django.core.mail.backends.console.EmailBackend",
+    # Without a mail server, each message is a file under var/outbox/ (and
+    # listed on each person's "Mail Copse sent you" page).
+    else "django.core.mail.backends.filebased.EmailBackend",
 )
 EMAIL_HOST = os.environ.get("COPSE_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("COPSE_EMAIL_PORT", 25))

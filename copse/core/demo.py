@@ -1247,9 +1247,11 @@ class _Loader:
             self._load_people()
             for spec in COMMUNITIES:
                 self._load_community(spec)
+            from copse.core.demo_mail import load_mail_choices
             from copse.core.demo_meetings import load_meetings
 
             load_meetings(self)
+            load_mail_choices(self)
         return self.created
 
     # --- Organisations and people ------------------------------------------------

@@ -191,3 +191,49 @@ def subscription_offer(token: str):
     ):
         return None
     return community, str(data.get("e", ""))
+
+
+SENT_PAGE = 30
+
+
+def mail_sent_to(user, *, before: int | None = None):
+    """Mail Copse sent `user`, or is about to, newest first, in pages keyed
+    by id. Returns (rows, id to pass as `before` for the next page or None)."""
+    rows = (
+        OutgoingMessage.objects.filter(
+            recipient=user, state__in=[OutgoingMessage.State.SENT, OutgoingMessage.State.QUEUED]
+        )
+        .select_related("community")
+        .order_by("-id")
+    )
+    if before:
+        rows = rows.filter(pk__lt=before)
+    rows = list(rows[: SENT_PAGE + 1])
+    more = len(rows) > SENT_PAGE
+    rows = rows[:SENT_PAGE]
+    return rows, (rows[-1].pk if more else None)
+
+
+def mail_as_received(user, pk: int):
+    """One message of `user`'s, composed as it would be sent now, or None
+    when it is not theirs or they may no longer read what it carries. The
+    row is returned either way so the page can say which."""
+    from copse.mailing.outbound import Composer, settings_for
+
+    row = (
+        OutgoingMessage.objects.filter(pk=pk, recipient=user)
+        .select_related(
+            "recipient", "community", "post__author__organisation", "post__thread__community"
+        )
+        .first()
+    )
+    if row is None:
+        return None, None
+    community = row.post.thread.community if row.post_id else row.community
+    if community is None or not permissions.can(user, "community.receive_mail", community):
+        return row, None
+    if row.post_id and not permissions.can(user, "post.read", row.post):
+        return row, None
+    settings_for(row.recipient)
+    outgoing = Composer().build(row)
+    return row, (outgoing.compose() if outgoing else None)

@@ -7,6 +7,8 @@ urlpatterns = [
     path("mail/", views.preferences, name="preferences"),
     path("mail/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("mail/outbox/", views.outbox, name="outbox"),
+    path("mail/sent/", views.sent, name="sent"),
+    path("mail/sent/<int:pk>/", views.sent_message, name="sent_message"),
     path("c/<slug:slug>/mail/", views.content_policy, name="content_policy"),
     # Inbound mail.
     path("mail/original/<int:inbound_id>/", inbound_views.original, name="original"),

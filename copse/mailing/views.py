@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -41,6 +42,12 @@ def preferences(request):
                 messages.success(request, "Saved.")
         else:
             messages.error(request, "Choose how you want to get mail.")
+        # Changed from a community's home page: back there.
+        back = request.POST.get("next", "")
+        if back and url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return redirect(back)
         return redirect("mailing:preferences")
     context = selectors.preferences_of(request.user)
     context["modes"] = DeliveryForm.base_fields["mode"].choices
@@ -80,10 +87,30 @@ def unsubscribe(request, token):
             status=400,
         )
     user, community = target
+    modes = DeliveryForm.base_fields["mode"].choices
     if request.method == "POST":
-        services.set_community_mode(user=user, community=community, mode="none")
-        return render(request, "mailing/unsubscribed.html", {"community": community})
-    return render(request, "mailing/unsubscribe.html", {"community": community})
+        # A mail client's one-click POST (RFC 8058) names no mode: it stops mail.
+        mode = request.POST.get("mode") or "none"
+        try:
+            services.set_community_mode(user=user, community=community, mode=mode)
+        except UserFacingError as error:
+            return render(
+                request,
+                "mailing/unsubscribe.html",
+                {"community": community, "modes": modes, "error": error.message},
+                status=error.status,
+            )
+        return render(
+            request,
+            "mailing/unsubscribed.html",
+            {"community": community, "mode": mode, "label": dict(modes).get(mode)},
+        )
+    current = selectors.mail_mode_in(user, community)[0]
+    return render(
+        request,
+        "mailing/unsubscribe.html",
+        {"community": community, "modes": modes, "current": current},
+    )
 
 
 @login_required
@@ -131,3 +158,36 @@ def export_archive(request, slug):
     day = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="{community.slug}-{day}.mbox"'
     return response
+
+
+def local_delivery() -> bool:
+    """True when mail is kept on this machine (files, console, memory)
+    instead of going to a mail server, as in the demo."""
+    from django.conf import settings
+
+    return not settings.EMAIL_BACKEND.endswith("smtp.EmailBackend")
+
+
+@login_required
+@require_GET
+def sent(request):
+    try:
+        before = int(request.GET.get("before", "") or 0) or None
+    except ValueError:
+        before = None
+    rows, next_before = selectors.mail_sent_to(request.user, before=before)
+    return render(
+        request,
+        "mailing/sent_list.html",
+        {"rows": rows, "next_before": next_before, "local_delivery": local_delivery()},
+    )
+
+
+@login_required
+@require_GET
+def sent_message(request, pk):
+    """A person's own mail, composed as it would be sent now; nobody else's."""
+    row, message = selectors.mail_as_received(request.user, pk)
+    if row is None:
+        raise Http404
+    return render(request, "mailing/sent_message.html", {"row": row, "message": message})

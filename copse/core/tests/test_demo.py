@@ -476,3 +476,21 @@ def test_the_designers_web_conference_takes_the_topics_members_voted_for():
     for meeting in (m for m in meetings if m.ends_at < now):
         assert meeting.summary_published_at
         assert {i.topic.status for i in meeting.agenda_items.select_related("topic")} == {"covered"}
+
+
+def test_demo_members_have_a_mix_of_mail_choices_and_mail_to_look_at(
+    db, django_capture_on_commit_callbacks
+):
+    from copse.accounts.models import User
+    from copse.mailing.models import CommunityDelivery, OutgoingMessage
+
+    with django_capture_on_commit_callbacks(execute=True):
+        demo.load()
+    modes = set(CommunityDelivery.objects.values_list("mode", flat=True))
+    assert modes == {"every", "daily", "weekly", "none"}
+    dev = User.objects.get(email="dev@contoso.example")
+    assert CommunityDelivery.objects.get(user=dev, community__slug="sv-cio-cop").mode == "every"
+    # Mail goes to memory in tests, as to files in a demo: digests were sent.
+    digests = OutgoingMessage.objects.filter(kind="digest", state="sent")
+    assert digests.exists()
+    assert OutgoingMessage.objects.filter(state="failed").count() == 0

@@ -27,6 +27,15 @@ ROWS = {
         EVERYONE_200,
     ),
     "mailing:outbox": (None, "get", "", None, PROGRAMME),
+    "mailing:sent": (None, "get", "", None, SIGNED_IN),
+    # The member's own copy of a post: theirs alone, site admins included.
+    "mailing:sent_message": (
+        lambda ctx: {"pk": ctx["sent_to_member_id"]},
+        "get",
+        "",
+        None,
+        AUTHOR_ONLY,
+    ),
     "mailing:content_policy": (_community, "get", "", None, FACILITATES),
     # Inbound mail. The member wrote the opening post by mail: only they see the original.
     "mailing:original": (
@@ -85,6 +94,19 @@ def build(community, people, ctx):
         community_id=community.pk, email=people["non_member"].email
     )
 
+    from django.utils import timezone
+
+    from copse.mailing.models import OutgoingMessage
+
+    ctx["sent_to_member_id"] = OutgoingMessage.objects.create(
+        recipient=people["member"],
+        kind=OutgoingMessage.Kind.POST,
+        community=community,
+        post_id=ctx["opening_post_id"],
+        state=OutgoingMessage.State.SENT,
+        next_attempt_at=timezone.now(),
+        sent_at=timezone.now(),
+    ).pk
     ctx["unsubscribe_token"] = tokens.unsubscribe_token(
         user_id=people["member"].pk, community_id=community.pk, version=1
     )
