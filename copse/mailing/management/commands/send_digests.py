@@ -46,8 +46,9 @@ def send_all(*, connections: int = 1) -> dict:
     lock = threading.Lock()
 
     def drain():
+        composer = outbound.Composer()
         while True:
-            counts = outbound.deliver_due()
+            counts = outbound.deliver_due(composer=composer)
             with lock:
                 for key, value in counts.items():
                     totals[key] += value
