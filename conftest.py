@@ -1,8 +1,14 @@
-"""Shared pytest fixtures: one user in every role the permission core knows."""
+"""Shared pytest fixtures: one user in every role the permission core knows,
+and (from `copse.core.tests.browser_fixtures`) the browser for the journeys of
+every app."""
 
 import pytest
 
 from copse.core import testing
+
+# A plugin, not a conftest in core/tests: journeys in any app share one
+# browser, and the journeys-run-last ordering holds for any set of paths.
+pytest_plugins = ["copse.core.tests.browser_fixtures"]
 
 
 @pytest.fixture

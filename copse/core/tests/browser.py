@@ -1,5 +1,5 @@
 """Helpers for the browser journeys: reading the mail the live server sent,
-and what a page must look like on a phone."""
+what a page must look like on a phone, and controls without a name."""
 
 import re
 import time
@@ -7,6 +7,13 @@ import time
 from django.core import mail
 
 PHONE = {"width": 375, "height": 812}
+
+# Every control a person can fill in must be named by a <label> (or ARIA).
+UNLABELLED_CONTROLS = """() => [...document.querySelectorAll(
+    'input:not([type=hidden]), select, textarea')]
+  .filter(el => !(el.labels && el.labels.length)
+    && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+  .map(el => el.outerHTML)"""
 
 
 def wait_for_mail(to: str, subject_contains: str, timeout: float = 5.0):
@@ -31,3 +38,8 @@ def link_in(message, path_prefix: str) -> str:
     match = re.search(rf"https?://[^\s/]+({re.escape(path_prefix)}\S*)", message.body)
     assert match, f"No {path_prefix} link in:\n{message.body}"
     return match.group(0)
+
+
+def path_of(url: str) -> str:
+    """The path (and query) of an absolute URL, for `page.goto` on the live server."""
+    return re.sub(r"^https?://[^/]+", "", url)

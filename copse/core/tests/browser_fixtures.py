@@ -1,5 +1,6 @@
-"""Browser fixtures for the journeys: one headless Chromium per test session,
-a fresh context (cookies, viewport, JavaScript on or off) per page.
+"""Browser fixtures for the journeys of every app (a plugin of the root
+conftest): one headless Chromium per test session, a fresh context (cookies,
+viewport, JavaScript on or off) per page.
 
 Playwright's sync API keeps an asyncio event loop running in the main thread
 from the moment it starts until it stops. Django refuses ORM calls from such a

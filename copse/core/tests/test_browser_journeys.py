@@ -10,7 +10,13 @@ from playwright.sync_api import expect
 
 from copse.communities.models import Community
 from copse.core import testing
-from copse.core.tests.browser import PHONE, link_in, wait_for_mail
+from copse.core.tests.browser import (
+    PHONE,
+    UNLABELLED_CONTROLS,
+    link_in,
+    path_of,
+    wait_for_mail,
+)
 from copse.memberships.models import Membership
 from copse.norms.services import publish_norms
 
@@ -23,13 +29,6 @@ NORMS = (
     "- What is said in a meeting stays in the meeting."
 )
 
-# Every control a person can fill in must be named by a <label> (or ARIA).
-UNLABELLED_CONTROLS = """() => [...document.querySelectorAll(
-    'input:not([type=hidden]), select, textarea')]
-  .filter(el => !(el.labels && el.labels.length)
-    && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
-  .map(el => el.outerHTML)"""
-
 
 def community_with_norms(**fields) -> Community:
     """A community with a facilitator who has published a first version of the norms."""
@@ -39,10 +38,6 @@ def community_with_norms(**fields) -> Community:
     publish_norms(actor=facilitator, community=community, body=NORMS, change_note="")
     community.refresh_from_db()
     return community
-
-
-def path_of(url: str) -> str:
-    return re.sub(r"^https?://[^/]+", "", url)
 
 
 def signed_in_as(page, name: str) -> None:

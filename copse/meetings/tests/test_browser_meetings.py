@@ -5,7 +5,6 @@ someone gives up their place, attendance is taken by tapping names on a
 phone, and the agenda is reordered without JavaScript."""
 
 import datetime as dt
-import os
 import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,7 +16,6 @@ from playwright.sync_api import expect
 
 from copse.calendars.ics import meeting_uid
 from copse.core import testing
-from copse.core.tests import conftest as harness
 from copse.meetings import services
 from copse.meetings.models import MeetingSeries, Rsvp
 from copse.notifications.models import Notification
@@ -29,54 +27,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PACIFIC = "America/Los_Angeles"
 # The phone the door list is used on.
 PHONE = {"width": 390, "height": 844}
-
-
-# The harness's page fixture: `open_page(viewport=…, javascript=…, user=…)`.
-open_page = harness.open_page
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """The harness's Chromium (copse/core/tests/conftest.py).
-
-    That conftest's fixtures reach only the tests beside it, and Playwright
-    runs one browser driver per thread: when the core journeys already started
-    the session's Chromium, these journeys borrow it; otherwise they start one
-    the same way for this module and stop it when the module is done, before
-    any other test runs.
-    """
-    running = _running_harness_browser()
-    if running is not None:
-        yield running
-        return
-    if not harness.CHROMIUM.exists():
-        yield harness.MissingChromium()
-        return
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(
-                executable_path=str(harness.CHROMIUM), args=harness.CHROMIUM_ARGS
-            )
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-def _running_harness_browser():
-    """The Chromium the harness started for the core journeys, while it runs."""
-    import gc
-
-    from playwright.sync_api import Browser
-
-    return next((o for o in gc.get_objects() if type(o) is Browser and o.is_connected()), None)
 
 
 # --- Arranging ---------------------------------------------------------------------------
