@@ -17,35 +17,9 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 
 from copse.conversations.models import PostAttachment
+from copse.core import files as file_types
 
 MAX_FILES = 10
-
-# Extension -> (content type, magic prefixes the file must start with; empty = text)
-ATTACHMENT_TYPES = {
-    ".pdf": ("application/pdf", (b"%PDF-",)),
-    ".docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        (b"PK\x03\x04",),
-    ),
-    ".xlsx": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        (b"PK\x03\x04",),
-    ),
-    ".pptx": (
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        (b"PK\x03\x04",),
-    ),
-    ".odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
-    ".ods": ("application/vnd.oasis.opendocument.spreadsheet", (b"PK\x03\x04",)),
-    ".odp": ("application/vnd.oasis.opendocument.presentation", (b"PK\x03\x04",)),
-    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".gif": ("image/gif", (b"GIF87a", b"GIF89a")),
-    ".txt": ("text/plain", ()),
-    ".csv": ("text/csv", ()),
-    ".md": ("text/markdown", ()),
-}
 
 
 @dataclass(frozen=True)
@@ -73,19 +47,18 @@ def check(name: str, data: bytes) -> File:
     """A File with its content type, or with the reason it is not kept."""
     name = clean_name(name)
     suffix = PurePosixPath(name).suffix.lower()
-    if suffix not in ATTACHMENT_TYPES:
+    sniffed = file_types.sniff(name, data[:512])
+    if sniffed.problem == "type":
         return File(name, data, problem="this type of file is not kept")
     if not data:
         return File(name, data, problem="the file is empty")
     if len(data) > max_bytes():
         return File(name, data, problem=f"larger than {max_bytes() // 1_000_000} MB")
-    content_type, magics = ATTACHMENT_TYPES[suffix]
-    head = data[:512]
-    if magics and not any(head.startswith(magic) for magic in magics):
+    if sniffed.problem == "magic":
         return File(name, data, problem=f"it does not look like a {suffix[1:]} file")
-    if not magics and b"\x00" in head:
+    if sniffed.problem == "text":
         return File(name, data, problem="it does not look like text")
-    return File(name, data, content_type=content_type)
+    return File(name, data, content_type=sniffed.content_type)
 
 
 def sort(files: list[File]) -> tuple[list[File], list[File]]:

@@ -19,7 +19,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from copse.audit.services import record
-from copse.core import permissions
+from copse.core import files, permissions
 from copse.core.errors import UserFacingError
 from copse.core.markdown import render_markdown
 from copse.meetings import recurrence, tasks
@@ -716,49 +716,20 @@ def record_attendance(*, actor, meeting: Meeting, user, attended: bool) -> Rsvp 
 
 # --- Materials ----------------------------------------------------------------------
 
-# Extension -> (content type, magic prefixes the file must start with; empty = text)
-MATERIAL_TYPES = {
-    ".pdf": ("application/pdf", (b"%PDF-",)),
-    ".pptx": (
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        (b"PK\x03\x04",),
-    ),
-    ".docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        (b"PK\x03\x04",),
-    ),
-    ".xlsx": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        (b"PK\x03\x04",),
-    ),
-    ".odp": ("application/vnd.oasis.opendocument.presentation", (b"PK\x03\x04",)),
-    ".odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
-    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".txt": ("text/plain", ()),
-    ".md": ("text/markdown", ()),
-    ".csv": ("text/csv", ()),
-}
-
 
 def material_type(name: str, head: bytes) -> str:
     """The content type to store and serve, or MeetingError if not allowed."""
-    suffix = Path(name).suffix.lower()
-    if suffix not in MATERIAL_TYPES:
-        allowed = ", ".join(sorted(s.lstrip(".") for s in MATERIAL_TYPES))
-        raise MeetingError(f"Files of that type cannot be shared here. Allowed: {allowed}.")
-    content_type, magics = MATERIAL_TYPES[suffix]
-    if magics and not any(head.startswith(m) for m in magics):
-        raise MeetingError(f"That file does not look like a {suffix.lstrip('.')} file.")
-    if not magics:
-        try:
-            head.decode("utf-8")
-        except UnicodeDecodeError:
-            # The first bytes may cut a character in half; allow that, reject binaries.
-            if b"\x00" in head:
-                raise MeetingError("That file does not look like text.") from None
-    return content_type
+    sniffed = files.sniff(name, head)
+    kind = Path(name).suffix.lower().lstrip(".")
+    if sniffed.problem == "type":
+        raise MeetingError(
+            f"Files of that type cannot be shared here. Allowed: {files.allowed_extensions()}."
+        )
+    if sniffed.problem == "magic":
+        raise MeetingError(f"That file does not look like a {kind} file.")
+    if sniffed.problem == "text":
+        raise MeetingError("That file does not look like text.")
+    return sniffed.content_type
 
 
 def upload_material(*, actor, meeting: Meeting, uploaded_file, agenda_item=None) -> Material:

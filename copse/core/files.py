@@ -1,0 +1,53 @@
+"""The kinds of file people may share (meeting materials, attachments that
+come by mail), and how to tell a file by its first bytes rather than trust
+its name: a `.pdf` must start like a PDF, a text file must not hold NULs."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import NamedTuple
+
+ZIP = (b"PK\x03\x04",)
+
+# Extension -> (content type, magic prefixes the file must start with; empty = text)
+FILE_TYPES = {
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ZIP),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ZIP),
+    ".pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", ZIP),
+    ".odt": ("application/vnd.oasis.opendocument.text", ZIP),
+    ".ods": ("application/vnd.oasis.opendocument.spreadsheet", ZIP),
+    ".odp": ("application/vnd.oasis.opendocument.presentation", ZIP),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".gif": ("image/gif", (b"GIF87a", b"GIF89a")),
+    ".txt": ("text/plain", ()),
+    ".csv": ("text/csv", ()),
+    ".md": ("text/markdown", ()),
+}
+
+
+class Sniffed(NamedTuple):
+    content_type: str
+    # "" when the file may be kept; otherwise "type" (not an allowed kind),
+    # "magic" (its bytes do not match its name) or "text" (a binary named as text).
+    problem: str
+
+
+def allowed_extensions() -> str:
+    return ", ".join(sorted(suffix.lstrip(".") for suffix in FILE_TYPES))
+
+
+def sniff(name: str, head: bytes) -> Sniffed:
+    """What the file is, judged by its name and checked against its first bytes."""
+    suffix = PurePosixPath(name).suffix.lower()
+    if suffix not in FILE_TYPES:
+        return Sniffed("", "type")
+    content_type, magics = FILE_TYPES[suffix]
+    if magics and not any(head.startswith(magic) for magic in magics):
+        return Sniffed(content_type, "magic")
+    # The first bytes may cut a character in half, so only a NUL marks a binary.
+    if not magics and b"\x00" in head:
+        return Sniffed(content_type, "text")
+    return Sniffed(content_type, "")
