@@ -252,6 +252,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 COPSE_MAIL_DOMAIN = os.environ.get("COPSE_MAIL_DOMAIN", _base.hostname or "localhost")
 COPSE_MAIL_SERVER_HOST = os.environ.get("COPSE_MAIL_SERVER_HOST", "127.0.0.1")
 COPSE_MAIL_SERVER_PORT = int(os.environ.get("COPSE_MAIL_SERVER_PORT", 2525))
+# How many delivery tasks a large fan-out or digest run starts at once; each
+# worker that takes one sends over its own SMTP connection.
+COPSE_MAIL_SENDERS = int(os.environ.get("COPSE_MAIL_SENDERS", 3))
+# Digests go out after this hour in each recipient's time zone.
+COPSE_DIGEST_HOUR = int(os.environ.get("COPSE_DIGEST_HOUR", 7))
 COPSE_INBOUND_MAX_BYTES = int(os.environ.get("COPSE_INBOUND_MAX_BYTES", 10_000_000))
 
 # --- Uploaded files -----------------------------------------------------------

@@ -40,7 +40,7 @@ EXCERPT_CHARS = 1200
 
 
 def send_hour() -> int:
-    return getattr(settings, "COPSE_DIGEST_HOUR", 7)
+    return settings.COPSE_DIGEST_HOUR
 
 
 def zone(name: str) -> dt.tzinfo:

@@ -15,9 +15,22 @@ def fan_out_post(post_id: int) -> int:
     if post is None or post.removed_at is not None:
         return 0
     queued = enqueue_post(post)
-    if queued:
-        deliver_outbox.enqueue()
+    start_senders(queued)
     return queued
+
+
+def start_senders(queued: int) -> None:
+    """Enough delivery tasks for `queued` new messages, up to
+    COPSE_MAIL_SENDERS: with several workers, each sends its own batches over
+    its own SMTP connection, which is how a large digest run keeps up."""
+    from django.conf import settings
+
+    from copse.mailing.outbound import BATCH
+
+    if queued <= 0:
+        return
+    for _ in range(min(settings.COPSE_MAIL_SENDERS, -(-queued // BATCH))):
+        deliver_outbox.enqueue()
 
 
 @task()
@@ -56,8 +69,7 @@ def plan_digests() -> int:
     from copse.mailing import digests
 
     added = digests.plan_digests()
-    if added:
-        deliver_outbox.enqueue()
+    start_senders(added)
     if default_task_backend.supports_defer:
         now = timezone.now()
         next_hour = now.replace(minute=1, second=0, microsecond=0) + DIGEST_PLANNING_EVERY

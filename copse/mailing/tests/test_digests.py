@@ -320,7 +320,7 @@ def test_send_digests_command_plans_and_sends(circle, capsys):
         override_settings(**smtp_settings(port)),
         _frozen(NOW),
     ):
-        call_command("send_digests")
+        call_command("send_digests", connections=1)
     out = capsys.readouterr().out
     assert "Queued 4 digests." in out
     assert "Sent 4, dropped 0" in out
@@ -383,3 +383,17 @@ def test_the_mail_post_rule_agrees_with_post_read_for_every_receiver(roles):
             if not (removed_thread and person == people["facilitator"]):
                 assert permissions.may_mail_post(post) == permissions.can(person, "post.read", post)
         assert permissions.may_mail_post(post) == (not removed_post and not removed_thread)
+
+
+@pytest.mark.parametrize(("queued", "senders"), [(0, 0), (1, 1), (450, 3), (100_000, 3)])
+def test_a_large_run_starts_several_senders_up_to_the_setting(db, queued, senders):
+    from django_tasks_db.models import DBTaskResult
+
+    from copse.mailing import tasks
+
+    with override_settings(
+        TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}, COPSE_MAIL_SENDERS=3
+    ):
+        tasks.start_senders(queued)
+    waiting = DBTaskResult.objects.filter(task_path="copse.mailing.tasks.deliver_outbox")
+    assert waiting.count() == senders

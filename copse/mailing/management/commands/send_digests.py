@@ -6,6 +6,7 @@ set-up without workers, and for trying digests out."""
 import threading
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from copse.mailing import digests, outbound
@@ -21,8 +22,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--connections",
             type=int,
-            default=1,
-            help="SMTP connections to send over at once (each sends its batches in turn).",
+            default=None,
+            help="SMTP connections to send over at once (default: COPSE_MAIL_SENDERS).",
         )
 
     def handle(self, *args, **options):
@@ -31,7 +32,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Queued {added} digest{'s' if added != 1 else ''}.")
         if options["plan_only"]:
             return
-        totals = send_all(connections=max(1, options["connections"]))
+        connections = options["connections"] or settings.COPSE_MAIL_SENDERS
+        totals = send_all(connections=max(1, connections))
         elapsed = time.perf_counter() - started
         self.stdout.write(
             "Sent {sent}, dropped {dropped}, deferred {deferred}, failed {failed} "
