@@ -1,5 +1,5 @@
 """Demo mail: members of the demo communities get a mix of delivery choices,
-and the digests of the last three days are queued, so that "Mail Copse sent you" shows a
+and the digests of the last week are queued, so that "Mail Copse sent you" shows a
 newcomer what members receive.
 
 Mail is only queued when the site sends to a file, the console or memory:
@@ -64,7 +64,7 @@ def load_mail_choices(loader) -> None:
 
 
 def _queue_digests() -> None:
-    """The digests of the last three days, as if Copse had been running."""
+    """The digests of the last week, as if Copse had been running."""
     import datetime as dt
 
     from django.utils import timezone
@@ -72,7 +72,7 @@ def _queue_digests() -> None:
     from copse.mailing import digests, tasks
 
     now = timezone.now()
-    queued = sum(digests.plan_digests(now=now - dt.timedelta(days=d)) for d in (2, 1, 0))
+    queued = sum(digests.plan_digests(now=now - dt.timedelta(days=d)) for d in range(6, -1, -1))
     if queued:
         tasks.deliver_outbox.enqueue()
 

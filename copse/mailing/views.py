@@ -190,4 +190,8 @@ def sent_message(request, pk):
     row, message = selectors.mail_as_received(request.user, pk)
     if row is None:
         raise Http404
-    return render(request, "mailing/sent_message.html", {"row": row, "message": message})
+    return render(
+        request,
+        "mailing/sent_message.html",
+        {"row": row, "message": message, "body": message.body.strip() if message else ""},
+    )
