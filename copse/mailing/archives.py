@@ -727,6 +727,7 @@ def _write(community, target: _PlannedThread, authors: dict[str, int]) -> list[P
                 kind=Thread.Kind.DISCUSSION,
                 title=target.title,
                 author_id=authors.get(opening.address),
+                imported_author="" if opening.address in authors else opening.name,
                 last_activity_at=target.last_date,
             )
             first_position = 0

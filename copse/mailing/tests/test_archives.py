@@ -251,6 +251,10 @@ def test_imported_posts_show_the_name_with_an_imported_marker(client, cop, mailm
     # A member's post links to their profile, with no marker.
     assert reverse("people:profile", args=[member.handle]) in page
     assert page.count(">imported</span>") == 3
+    # The thread list names the imported starter too, not "a former member".
+    listing = client.get(reverse("conversations:list", args=[community.slug])).content.decode()
+    assert "Jane Doe" in listing
+    assert "A former member" not in listing
 
 
 def test_imported_posts_are_searchable_by_members(cop, mailman_archive):
