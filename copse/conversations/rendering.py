@@ -47,7 +47,7 @@ def render_post(body: str):
 def quote_of(post, passage: str | None = None) -> str:
     """Markdown that quotes `passage` (or the whole post) with attribution."""
     text = without_control_characters(passage or post.body).strip()
-    name = post.author.name if post.author else "A former member"
+    name = post.author.name if post.author else (post.imported_author or "A former member")
     name = " ".join(without_control_characters(name).split()) or "A member"
     name = re.sub(r"([\\`*_\[\]<>#])", r"\\\1", name)
     quoted = "\n".join(f"> {line}" if line.strip() else ">" for line in text.split("\n"))

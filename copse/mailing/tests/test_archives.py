@@ -733,3 +733,12 @@ def test_format_flowed_text_is_joined():
     assert archives.unflow(flowed) == (
         "This is a long line that flows.\n> quoted more\nHard break\n-- \nSig"
     )
+
+
+def test_quoting_an_imported_post_names_its_imported_author(cop, mailman_archive):
+    from copse.conversations.rendering import quote_of
+
+    community, _, _ = cop
+    run_import(community, mailman_archive)
+    post = Post.objects.filter(community=community, imported_author="Jane Doe").first()
+    assert quote_of(post).startswith("> **Jane Doe** wrote")
