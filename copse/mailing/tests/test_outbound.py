@@ -145,19 +145,26 @@ def test_a_member_removed_before_the_send_gets_nothing(lists):
     assert OutgoingMessage.objects.get(recipient=gone).state == "dropped"
 
 
-def test_a_thread_moved_into_a_confidential_community_before_the_send_is_link_only(lists):
+def _queue_then_move_to_secret(lists, *, readers_take_every_there: bool):
+    """A post queued in the members-only community, then its thread moved
+    into the confidential one, where its readers are seated too."""
     world, secret = lists["members"], lists["confidential"]
     thread = _thread(world)
     outbound.enqueue_post(thread.posts.get(position=0))
-    # Moved, with its readers seated in both communities and taking every
-    # message from both.
     for reader in world["readers"]:
         testing.seat(secret["community"], reader)
-        CommunityDelivery.objects.create(user=reader, community=secret["community"], mode="every")
+        if readers_take_every_there:
+            CommunityDelivery.objects.create(
+                user=reader, community=secret["community"], mode="every"
+            )
     facilitator = testing.make_user()
     testing.seat(world["community"], facilitator, role="facilitator")
     testing.seat(secret["community"], facilitator, role="facilitator")
     conversations.move_thread(actor=facilitator, thread=thread, to_community=secret["community"])
+
+
+def test_a_thread_moved_into_a_confidential_community_before_the_send_is_link_only(lists):
+    _queue_then_move_to_secret(lists, readers_take_every_there=True)
     with smtp_server() as (collector, port):
         _send(port)
     assert len(collector.received) == 3
@@ -166,15 +173,7 @@ def test_a_thread_moved_into_a_confidential_community_before_the_send_is_link_on
 
 
 def test_a_thread_moved_where_the_reader_takes_a_digest_sends_nothing_now(lists):
-    world, secret = lists["members"], lists["confidential"]
-    thread = _thread(world)
-    outbound.enqueue_post(thread.posts.get(position=0))
-    for reader in world["readers"]:
-        testing.seat(secret["community"], reader)
-    facilitator = testing.make_user()
-    testing.seat(world["community"], facilitator, role="facilitator")
-    testing.seat(secret["community"], facilitator, role="facilitator")
-    conversations.move_thread(actor=facilitator, thread=thread, to_community=secret["community"])
+    _queue_then_move_to_secret(lists, readers_take_every_there=False)
     with smtp_server() as (collector, port):
         counts = _send(port)
     assert collector.received == []
