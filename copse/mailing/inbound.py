@@ -29,7 +29,6 @@ from email.utils import make_msgid
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.mail import EmailMessage as OutgoingEmail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -38,7 +37,7 @@ from django.utils import timezone
 from copse.accounts.identity import normalize_email
 from copse.core import permissions
 from copse.core.errors import UserFacingError
-from copse.mailing import addresses, attachments, quoting, services, tokens
+from copse.mailing import addresses, attachments, quoting, services, tasks, tokens
 from copse.mailing.models import InboundMessage, MailSettings, OutgoingMessage
 
 log = logging.getLogger("copse.mail")
@@ -572,14 +571,6 @@ def _send(letter: Letter, to: str, template: str, context: dict) -> None:
     original = letter.message.get("Message-ID") if letter.message is not None else None
     if original:
         headers["In-Reply-To"] = str(original).strip()[:240]
-    message = OutgoingEmail(
-        subject=" ".join(subject.split()),
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-        headers=headers,
-    )
-    try:
-        message.send()
-    except Exception:  # an answer is a courtesy; the message is handled
-        log.warning("inbound: could not send the %s answer", template.rsplit("/", 1)[-1])
+    # Through the task queue, which keeps it and retries while the mail
+    # server is down.
+    tasks.send_answer.enqueue(to=to, subject=" ".join(subject.split()), body=body, headers=headers)

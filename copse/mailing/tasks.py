@@ -93,3 +93,45 @@ def ensure_digest_planning() -> bool:
     if not waiting:
         plan_digests.enqueue()
     return not waiting
+
+
+# Waits between attempts at an answer to incoming mail (a confirmation or a
+# short refusal) while the mail server cannot be reached.
+ANSWER_RETRIES = [
+    dt.timedelta(minutes=1),
+    dt.timedelta(minutes=5),
+    dt.timedelta(minutes=30),
+    dt.timedelta(hours=2),
+    dt.timedelta(hours=6),
+]
+
+
+@task()
+def send_answer(*, to: str, subject: str, body: str, headers: dict, attempt: int = 0) -> bool:
+    """Send one answer to incoming mail; on a mail server error, try again
+    later. An answer carries no community content, so it may wait in the
+    queue as text."""
+    import logging
+    import smtplib
+
+    from django.conf import settings
+    from django.core.mail import EmailMessage
+    from django.utils import timezone
+    from django_tasks import default_task_backend
+
+    message = EmailMessage(
+        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to], headers=headers
+    )
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError) as exc:
+        log = logging.getLogger("copse.mail")
+        if attempt < len(ANSWER_RETRIES) and default_task_backend.supports_defer:
+            send_answer.using(run_after=timezone.now() + ANSWER_RETRIES[attempt]).enqueue(
+                to=to, subject=subject, body=body, headers=headers, attempt=attempt + 1
+            )
+            log.warning("answer to inbound mail deferred (attempt %s): %s", attempt + 1, exc)
+        else:
+            log.warning("answer to inbound mail given up after %s attempts: %s", attempt + 1, exc)
+        return False
+    return True

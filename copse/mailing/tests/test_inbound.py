@@ -591,3 +591,30 @@ def test_the_banner_asks_the_database_only_every_few_minutes(world, client):
     session[BOUNCE_SESSION_KEY] = [checked_at - BOUNCE_CHECK_SECONDS, False]
     session.save()
     assert b"is being returned" in client.get(url).content
+
+
+def test_an_answer_waits_in_the_queue_while_the_mail_server_is_down(db):
+    from django.test import override_settings
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from copse.mailing import tasks
+    from copse.mailing.tests.smtp import free_port, smtp_server, smtp_settings
+
+    answer = {
+        "to": "someone@example.org",
+        "subject": "Not delivered",
+        "body": "Short.",
+        "headers": {"Auto-Submitted": "auto-replied"},
+    }
+    down = free_port()
+    with override_settings(
+        **smtp_settings(down), TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    ):
+        assert tasks.send_answer.call(**answer) is False
+    retry = DBTaskResult.objects.get(task_path="copse.mailing.tasks.send_answer")
+    assert retry.args_kwargs["kwargs"]["attempt"] == 1
+    assert retry.run_after > timezone.now()
+    with smtp_server() as (collector, port), override_settings(**smtp_settings(port)):
+        assert tasks.send_answer.call(**retry.args_kwargs["kwargs"]) is True
+    assert [m["Subject"] for m in collector.messages()] == ["Not delivered"]
