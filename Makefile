@@ -26,7 +26,7 @@ install-dev: $(VENV)/.installed-dev
 
 run: install
 	COPSE_DEBUG=$${COPSE_DEBUG:-1} $(BIN)/copse migrate --noinput
-	COPSE_DEBUG=$${COPSE_DEBUG:-1} $(BIN)/copse demo --if-empty
+	COPSE_DEBUG=$${COPSE_DEBUG:-1} $(BIN)/copse demo --if-empty --no-logins
 	COPSE_DEBUG=$${COPSE_DEBUG:-1} $(BIN)/copse serve --with-worker --print-logins --port $(PORT)
 
 lint: install-dev

@@ -50,3 +50,15 @@ def test_bench_data_grows_conversations_with_a_long_thread_and_an_index(db):
     assert Post.objects.filter(thread=longest).count() == 301
     member = longest.community.memberships.filter(role="member").first().user
     assert search(member, "telecom", SearchFilters()).count > 0
+
+
+def test_demo_can_leave_printing_the_logins_to_serve(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    quiet, loud = StringIO(), StringIO()
+    call_command("demo", "--no-logins", stdout=quiet)
+    call_command("demo", stdout=loud)
+    assert "maria@northwind.example" not in quiet.getvalue()
+    assert "maria@northwind.example" in loud.getvalue()

@@ -18,6 +18,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Do nothing when the database already has a community.",
         )
+        parser.add_argument(
+            "--no-logins",
+            action="store_true",
+            help="Do not print the demo logins (`copse serve --print-logins` will).",
+        )
 
     def handle(self, *args, **options):
         from copse.communities.models import Community
@@ -31,4 +36,5 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Demo loaded: {made}."))
         else:
             self.stdout.write("The demo was already loaded; nothing changed.")
-        demo.print_logins(self.stdout)
+        if not options["no_logins"]:
+            demo.print_logins(self.stdout)
