@@ -16,7 +16,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from copse.mailing import addresses, inbound
 
@@ -28,7 +28,8 @@ def _receive(raw: bytes, envelope_from: str, envelope_to: list[str]) -> None:
     try:
         inbound.receive(raw, envelope_from=envelope_from, envelope_to=envelope_to)
     finally:
-        close_old_connections()
+        # Mail comes now and then: hold no database connection in between.
+        connections.close_all()
 
 
 def _record_oversized(envelope_from: str, envelope_to: list[str], size: int) -> None:
@@ -36,7 +37,7 @@ def _record_oversized(envelope_from: str, envelope_to: list[str], size: int) -> 
     try:
         inbound.record_oversized(envelope_from=envelope_from, envelope_to=envelope_to, size=size)
     finally:
-        close_old_connections()
+        connections.close_all()
 
 
 class InboundHandler:
