@@ -255,6 +255,8 @@ COPSE_MAIL_SERVER_PORT = int(os.environ.get("COPSE_MAIL_SERVER_PORT", 2525))
 # How many delivery tasks a large fan-out or digest run starts at once; each
 # worker that takes one sends over its own SMTP connection.
 COPSE_MAIL_SENDERS = int(os.environ.get("COPSE_MAIL_SENDERS", 3))
+# Sent mail is listed (and kept in the outbox table) for this many days.
+COPSE_MAIL_KEEP_DAYS = int(os.environ.get("COPSE_MAIL_KEEP_DAYS", 30))
 # Digests go out after this hour in each recipient's time zone.
 COPSE_DIGEST_HOUR = int(os.environ.get("COPSE_DIGEST_HOUR", 7))
 COPSE_INBOUND_MAX_BYTES = int(os.environ.get("COPSE_INBOUND_MAX_BYTES", 10_000_000))

@@ -413,3 +413,19 @@ def next_due_at() -> dt.datetime | None:
         .first()
     )
     return row
+
+
+def forget_old(*, now: dt.datetime | None = None) -> int:
+    """Delete outbox rows that are done with (sent, dropped, failed) and older
+    than COPSE_MAIL_KEEP_DAYS, so the table stays the size of a month's mail
+    however long the site runs. Returns how many went."""
+    from django.conf import settings
+
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.COPSE_MAIL_KEEP_DAYS)
+    deleted, _ = (
+        OutgoingMessage.objects.exclude(state=OutgoingMessage.State.QUEUED)
+        .filter(created_at__lt=cutoff)
+        .delete()
+    )
+    return deleted

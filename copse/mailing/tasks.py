@@ -61,15 +61,17 @@ DIGEST_PLANNING_EVERY = dt.timedelta(hours=1)
 
 @task()
 def plan_digests() -> int:
-    """Queue the digests now due in any time zone, send them, and come back
-    at the top of the next hour."""
+    """Queue the digests now due in any time zone, send them, forget mail
+    older than COPSE_MAIL_KEEP_DAYS, and come back at the top of the next hour."""
     from django.utils import timezone
     from django_tasks import default_task_backend
 
     from copse.mailing import digests
+    from copse.mailing.outbound import forget_old
 
     added = digests.plan_digests()
     start_senders(added)
+    forget_old()
     if default_task_backend.supports_defer:
         now = timezone.now()
         next_hour = now.replace(minute=1, second=0, microsecond=0) + DIGEST_PLANNING_EVERY

@@ -336,3 +336,18 @@ def test_a_copy_stamped_from_the_shared_rendering_equals_one_composed_alone(list
     assert (
         "A very long line" in mine.get_body(("plain",)).get_content() or body == "Short and plain."
     )
+
+
+def test_mail_older_than_the_keeping_period_is_forgotten_but_not_what_waits(lists):
+    world = lists["members"]
+    thread = _thread(world)
+    outbound.enqueue_post(thread.posts.get(position=0))
+    rows = list(OutgoingMessage.objects.order_by("pk"))
+    OutgoingMessage.objects.filter(pk=rows[0].pk).update(state="sent")
+    OutgoingMessage.objects.filter(pk=rows[1].pk).update(state="failed")
+    # rows[2] is still queued.
+    later = timezone.now() + dt.timedelta(days=31)
+    with override_settings(COPSE_MAIL_KEEP_DAYS=30):
+        assert outbound.forget_old(now=timezone.now()) == 0
+        assert outbound.forget_old(now=later) == 2
+    assert list(OutgoingMessage.objects.values_list("pk", flat=True)) == [rows[2].pk]
