@@ -98,10 +98,7 @@ def seat_all(community, people) -> None:
     from copse.memberships.models import Membership
 
     Membership.objects.bulk_create(
-        [
-            Membership(community=community, user=p, role="member", status="active")
-            for p in people
-        ],
+        [Membership(community=community, user=p, role="member", status="active") for p in people],
         batch_size=2000,
     )
 
@@ -120,7 +117,10 @@ def fixed_messages(count: int, connections: int) -> float:
     messages = []
     for n in range(count):
         message = EmailMultiAlternatives(
-            "Fixed", text, "bounce@bench.example", [f"fixed{n}@bench.example"],
+            "Fixed",
+            text,
+            "bounce@bench.example",
+            [f"fixed{n}@bench.example"],
             headers={"List-Id": "Bench <bench.example>"},
         )
         message.attach_alternative(f"<p>{text}</p>", "text/html")
@@ -135,8 +135,7 @@ def fixed_messages(count: int, connections: int) -> float:
 
     started = time.perf_counter()
     threads = [
-        threading.Thread(target=send, args=(messages[i::connections],))
-        for i in range(connections)
+        threading.Thread(target=send, args=(messages[i::connections],)) for i in range(connections)
     ]
     for thread in threads:
         thread.start()

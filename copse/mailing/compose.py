@@ -150,6 +150,55 @@ def post_message(*, post, personal: Personal) -> EmailMultiAlternatives:
     return message
 
 
+def notice_message(*, notification, target, personal: Personal, tz) -> EmailMultiAlternatives:
+    """A notification that should not wait for a visit (a meeting reminder, a
+    place that opened, a mention), at its community's content level, with
+    dates in the recipient's time zone."""
+    from django.utils import timezone
+
+    community = notification.community
+    level = content_level(community)
+    context = {
+        "notification": notification,
+        "label": notification.get_kind_display(),
+        "target": target,
+        "is_meeting": notification.is_about_meeting,
+        "community": community,
+        "level": level,
+        "zone": getattr(tz, "key", "UTC"),
+        "url": settings.BASE_URL + reverse("notifications:open", args=[notification.pk]),
+        "preferences_url": settings.BASE_URL + reverse("mailing:preferences"),
+        "unsubscribe_url": personal.unsubscribe,
+    }
+    template = "notice_link_only" if level == ContentLevel.LINK_ONLY else "notice"
+    with timezone.override(tz):
+        subject = render_to_string(f"mailing/{template}_subject.txt", context)
+        text = render_to_string(f"mailing/{template}.txt", context)
+        html = render_to_string(f"mailing/{template}.html", context)
+    headers = {
+        "From": formataddr((community.name, _noreply_address())),
+        **list_headers(community=community, unsubscribe=personal.unsubscribe),
+    }
+    headers["Auto-Submitted"] = "auto-generated"
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=text,
+        from_email=personal.bounce,
+        to=[personal.to],
+        headers=headers,
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _noreply_address() -> str:
+    """Notices come from the site's own address: a reply to one must not
+    start a thread in the community."""
+    from email.utils import parseaddr
+
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+
+
 @dataclass(frozen=True)
 class Stamped:
     """A message serialized once with `MARKS` in it, ready to be filled in."""

@@ -8,7 +8,7 @@
   Absent means the default for its visibility: link-only for confidential
   communities, full content otherwise.
 - `OutgoingMessage`: the outbox. A row names a recipient and what to tell them
-  (a post, a digest); the message is composed when it is sent, after checking
+  (a post, a digest, a notice of a notification); the message is composed when it is sent, after checking
   permission again, so a removal or a move that happened in between wins.
 - `InboundMessage`: every message received, by Message-ID, so a duplicate is
   ignored and every refusal is logged.
@@ -102,6 +102,14 @@ class OutgoingMessage(models.Model):
     )
     post = models.ForeignKey(
         "conversations.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # For notices: the notification mailed (a meeting reminder, a mention…).
+    notification = models.ForeignKey(
+        "notifications.Notification",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     # For digests: the period covered.
     period_start = models.DateTimeField(null=True, blank=True)

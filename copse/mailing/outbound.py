@@ -26,7 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from copse.core import permissions
-from copse.mailing import compose
+from copse.mailing import compose, notices
 from copse.mailing.digests import DigestRenderer, digest_message
 from copse.mailing.models import (
     CommunityDelivery,
@@ -155,7 +155,9 @@ def _still_chosen(rows) -> set[int]:
             groups[(row.community, _digest_mode(row))].append(row)
         elif row.kind == OutgoingMessage.Kind.POST:
             groups[(row.post.thread.community, DeliveryMode.EVERY)].append(row)
-    allowed = set()
+    # Notices go to anyone the notification may reach (a guest presenter
+    # too); `Composer._notice` checks them one by one.
+    allowed = {row.pk for row in rows if row.kind == OutgoingMessage.Kind.NOTICE}
     for (community, mode), group in groups.items():
         still = set(
             recipients_with_mode(community, mode)
@@ -195,7 +197,38 @@ class Composer:
             return self._digest(row, version)
         if row.kind == OutgoingMessage.Kind.POST:
             return self._post(row, version)
+        if row.kind == OutgoingMessage.Kind.NOTICE:
+            return self._notice(row, version)
         return None
+
+    def _notice(self, row, version) -> Outgoing | None:
+        """A notification by mail, if its owner may still read what it is
+        about, has not stopped mail from the community, and does not bounce."""
+        from copse.mailing.digests import zone
+        from copse.mailing.selectors import mail_mode_in
+
+        notification, recipient = row.notification, row.recipient
+        target = notification.target if notification is not None else None
+        if target is None or settings_for(recipient).bouncing_since is not None:
+            return None
+        permissions.forget_standings(recipient)
+        if not notices.still_readable(recipient, notification, target):
+            return None
+        if mail_mode_in(recipient, notification.community)[0] == DeliveryMode.NONE:
+            return None
+        personal = compose.personal_for(
+            recipient=recipient,
+            community=notification.community,
+            version=version,
+            outbox_pk=row.pk,
+        )
+        message = compose.notice_message(
+            notification=notification,
+            target=target,
+            personal=personal,
+            tz=zone(recipient.time_zone),
+        )
+        return self._outgoing(personal, False, lambda: message)
 
     def _digest(self, row, version) -> Outgoing | None:
         rendered = self.digests.render(row, row.recipient.time_zone)
@@ -324,6 +357,9 @@ def deliver_due(
             "post__author__organisation",
             "post__thread__community",
             "community",
+            "notification__community",
+            "notification__actor",
+            "notification__target_type",
         )
         .order_by("id")
     )

@@ -223,17 +223,25 @@ def mail_as_received(user, pk: int):
     row = (
         OutgoingMessage.objects.filter(pk=pk, recipient=user)
         .select_related(
-            "recipient", "community", "post__author__organisation", "post__thread__community"
+            "recipient",
+            "community",
+            "post__author__organisation",
+            "post__thread__community",
+            "notification__community",
+            "notification__actor",
+            "notification__target_type",
         )
         .first()
     )
     if row is None:
         return None, None
-    community = row.post.thread.community if row.post_id else row.community
-    if community is None or not permissions.can(user, "community.receive_mail", community):
-        return row, None
-    if row.post_id and not permissions.can(user, "post.read", row.post):
-        return row, None
+    # A notice is checked against its notification's own rule when composed.
+    if row.kind != OutgoingMessage.Kind.NOTICE:
+        community = row.post.thread.community if row.post_id else row.community
+        if community is None or not permissions.can(user, "community.receive_mail", community):
+            return row, None
+        if row.post_id and not permissions.can(user, "post.read", row.post):
+            return row, None
     settings_for(row.recipient)
     outgoing = Composer().build(row)
     return row, (outgoing.compose() if outgoing else None)

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from copse.core import permissions
 from copse.notifications.models import Notification
+from copse.notifications.signals import notified
 
 
 def notify(
@@ -21,7 +22,7 @@ def notify(
         return None
     try:
         with transaction.atomic():
-            return Notification.objects.create(
+            notification = Notification.objects.create(
                 user=user,
                 community_id=target.community_id,
                 kind=kind,
@@ -32,15 +33,18 @@ def notify(
     except IntegrityError:
         if not again:
             return None
-    Notification.objects.filter(
-        user=user,
-        kind=kind,
-        target_type=ContentType.objects.get_for_model(target),
-        target_id=target.pk,
-    ).update(created_at=timezone.now(), read_at=None, actor=actor)
-    return Notification.objects.filter(
-        user=user, kind=kind, target_id=target.pk, target_type__model=target._meta.model_name
-    ).first()
+        Notification.objects.filter(
+            user=user,
+            kind=kind,
+            target_type=ContentType.objects.get_for_model(target),
+            target_id=target.pk,
+        ).update(created_at=timezone.now(), read_at=None, actor=actor)
+        notification = Notification.objects.filter(
+            user=user, kind=kind, target_id=target.pk, target_type__model=target._meta.model_name
+        ).first()
+    if notification is not None:
+        transaction.on_commit(lambda: notified.send(sender=Notification, notification=notification))
+    return notification
 
 
 def mark_all_read(*, user) -> int:
