@@ -319,11 +319,37 @@ def _decide(letter: Letter, envelope_from: str, target: addresses.Recipient) -> 
 
 
 def _person_by_address(address: str):
+    """The active account with this address as its login, or as another
+    address it has confirmed."""
+    from allauth.account.models import EmailAddress
+
     from copse.accounts.models import User
 
     if not address:
         return None
-    return User.objects.filter(email=normalize_email(address), is_active=True).first()
+    address = normalize_email(address)
+    user = User.objects.filter(email=address, is_active=True).first()
+    if user is None:
+        confirmed = EmailAddress.objects.filter(
+            email__iexact=address, verified=True, user__is_active=True
+        ).select_related("user")
+        user = next((row.user for row in confirmed if normalize_email(row.email) == address), None)
+    return user
+
+
+def _is_address_of(user, address: str) -> bool:
+    """Whether `address` is the user's login or another address they confirmed."""
+    from allauth.account.models import EmailAddress
+
+    address = normalize_email(address or "")
+    if not address:
+        return False
+    if address == normalize_email(user.email):
+        return True
+    confirmed = EmailAddress.objects.filter(user=user, verified=True).values_list(
+        "email", flat=True
+    )
+    return any(normalize_email(email) == address for email in confirmed)
 
 
 def _community(slug: str):
@@ -384,7 +410,7 @@ def _reply(letter: Letter, envelope_from: str, target) -> Decision:
         return _refuse(letter, envelope_from, "reply address of a removed account")
     if token.version != _token_version(user):
         return _refuse(letter, envelope_from, "revoked reply address")
-    if letter.sender != normalize_email(user.email):
+    if not _is_address_of(user, letter.sender):
         # A forwarded notification must not let someone else post as the member.
         return _refuse(letter, envelope_from, "From is not the reply address's owner")
     thread = Thread.objects.select_related("community").filter(pk=token.thread_id).first()

@@ -618,3 +618,27 @@ def test_an_answer_waits_in_the_queue_while_the_mail_server_is_down(db):
     with smtp_server() as (collector, port), override_settings(**smtp_settings(port)):
         assert tasks.send_answer.call(**retry.args_kwargs["kwargs"]) is True
     assert [m["Subject"] for m in collector.messages()] == ["Not delivered"]
+
+
+@pytest.mark.parametrize(("verified", "posts"), [(True, True), (False, False)])
+def test_a_reply_from_another_address_the_member_confirmed(world, verified, posts):
+    from allauth.account.models import EmailAddress
+
+    mona, thread = world["mona"], world["thread"]
+    EmailAddress.objects.create(user=mona, email="mona@home.example", verified=verified)
+    raw = letter("Mona <mona@home.example>", "x@example.com", "From my home address.")
+    [record] = receive(raw, sender="mona@home.example", to=reply_to(mona, thread))
+    assert (record.outcome == "posted") == posts
+    assert any("From my home address." in p.body for p in posts_in(thread)) == posts
+
+
+def test_a_new_thread_from_another_address_the_member_confirmed(world):
+    from allauth.account.models import EmailAddress
+
+    mona = world["mona"]
+    EmailAddress.objects.create(user=mona, email="Mona@Home.example", verified=True)
+    to = addresses.community_address(world["members"])
+    raw = letter("mona@home.example", to, "New here.", subject="Hello from home")
+    [record] = receive(raw, sender="mona@home.example", to=to)
+    assert record.outcome == "posted"
+    assert Thread.objects.get(title="Hello from home").author == mona
