@@ -22,7 +22,7 @@ from copse.core import permissions
 from copse.core.errors import UserFacingError
 from copse.memberships import tasks
 from copse.memberships.models import Invitation, JoinRequest, Membership
-from copse.memberships.signals import invitation_accepted
+from copse.memberships.signals import invitation_accepted, membership_ended
 
 INVITATION_SALT = "copse.invitation"
 # Delegates sit in their principal's seat, so they count towards no cap.
@@ -308,12 +308,14 @@ def _end(*, membership: Membership, status: str, actor, reason: str, action: str
         membership.ended_at = timezone.now()
         membership.end_reason = reason
         membership.save(update_fields=["status", "ended_at", "end_reason"])
+        membership_ended.send(sender=Membership, membership=membership)
         # A delegate's standing ends with their principal's.
         for delegate in membership.delegates.filter(status__in=Membership.SEATED):
             delegate.status = Membership.Status.LEFT
             delegate.ended_at = membership.ended_at
             delegate.end_reason = "Principal's membership ended."
             delegate.save(update_fields=["status", "ended_at", "end_reason"])
+            membership_ended.send(sender=Membership, membership=delegate)
         _recount(membership.community)
         record(
             actor=actor,

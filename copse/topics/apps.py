@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class TopicsConfig(AppConfig):
     name = "copse.topics"
     label = "topics"
+
+    def ready(self) -> None:
+        from copse.memberships.signals import membership_ended
+
+        membership_ended.connect(_forget_votes, dispatch_uid="topics-forget-votes")
+
+
+def _forget_votes(sender, membership, **kwargs):
+    from copse.topics.services import forget_votes_of
+
+    forget_votes_of(user=membership.user, community=membership.community)

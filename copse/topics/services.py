@@ -177,6 +177,22 @@ def withdraw_vote(*, actor, topic: Topic) -> bool:
     return bool(deleted)
 
 
+def forget_votes_of(*, user, community) -> int:
+    """Someone who left no longer steers what the community talks about: their
+    votes on topics still waiting (proposed or parked) are taken back. Votes
+    on topics already scheduled or covered stay, as history."""
+    waiting = (Topic.Status.PROPOSED, Topic.Status.PARKED)
+    with transaction.atomic():
+        topic_ids = list(
+            TopicVote.objects.filter(
+                user=user, topic__community=community, topic__status__in=waiting
+            ).values_list("topic_id", flat=True)
+        )
+        TopicVote.objects.filter(user=user, topic_id__in=topic_ids).delete()
+        Topic.objects.filter(pk__in=topic_ids).update(vote_count=F("vote_count") - 1)
+    return len(topic_ids)
+
+
 def set_status(*, actor, topic: Topic, status: str) -> Topic:
     """Facilitators park a topic, return it to the backlog, or mark it covered by hand."""
     if not permissions.can(actor, "topic.manage", topic):

@@ -416,3 +416,40 @@ def test_an_area_the_community_dropped_may_be_kept_but_not_chosen(roles):
     other = _nominate(people["member"], community, title="Other", area="People")
     with pytest.raises(services.TopicError, match="Choose one of"):
         services.edit(actor=people["member"], topic=other, title="Other", why="", area="Metrics")
+
+
+# --- Leaving ------------------------------------------------------------------------
+
+
+def test_leaving_takes_back_votes_on_waiting_topics_but_not_on_covered_ones(roles):
+    from copse.memberships import services as memberships
+
+    community, people = roles
+    member, facilitator = people["member"], people["facilitator"]
+    waiting = _nominate(facilitator, community, title="Waiting topic")
+    covered = _nominate(facilitator, community, title="Covered topic")
+    for topic in (waiting, covered):
+        services.vote(actor=member, topic=topic)
+        services.vote(actor=facilitator, topic=topic)
+    Topic.objects.filter(pk=covered.pk).update(status=Topic.Status.COVERED)
+    memberships.leave(actor=member, community=community)
+    assert _count_is_exact(waiting) == 1
+    assert not TopicVote.objects.filter(topic=waiting, user=member).exists()
+    assert _count_is_exact(covered) == 2
+    # Those who stay keep their votes.
+    assert TopicVote.objects.filter(topic=waiting, user=facilitator).exists()
+
+
+def test_a_removed_members_delegate_loses_their_votes_too(roles):
+    from copse.memberships import services as memberships
+
+    community, people = roles
+    member, delegate = people["member"], people["delegate"]
+    topic = _nominate(people["facilitator"], community)
+    Topic.objects.filter(pk=topic.pk).update(vote_count=1)
+    TopicVote.objects.create(topic=topic, user=delegate)
+    membership = Membership.objects.get(community=community, user=member)
+    memberships.remove_member(
+        actor=people["facilitator"], membership=membership, reason="Moved on."
+    )
+    assert _count_is_exact(topic) == 0
