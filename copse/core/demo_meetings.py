@@ -193,7 +193,7 @@ CIO_PAST = (  # oldest first; the newest ones fill the past meetings of the year
                 "kwame.mensah@proseware.example",
                 slides=(
                     "Playbook printed and in three homes",
-                    "Two tabletop exercises a year, CEO in the room",
+                    "Two tabletop exercises a year, chief executive in the room",
                     "Restores tested monthly, not yearly",
                 ),
             ),
@@ -204,7 +204,7 @@ CIO_PAST = (  # oldest first; the newest ones fill the past meetings of the year
 - **Decide before the day who may authorise paying or refusing to pay.** In the tabletop nobody in the room could; it took the board, counsel and the insurer, and four hours.
 - **Keep the contact list offline.** Half of us realised our call tree lives in the email system that would be encrypted. Printed copies, personal phone numbers.
 - **Call the insurer first.** Many cyber policies pay only for forensic firms on their panel.
-- **Rehearse twice a year, with the CEO and communications in the room.** Proseware's second exercise took half the time of the first.
+- **Rehearse twice a year, with the chief executive and communications in the room.** Proseware's second exercise took half the time of the first.
 
 ## What members will try
 
