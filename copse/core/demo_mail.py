@@ -6,7 +6,6 @@ Mail is only queued when the site sends to a file, the console or memory:
 the demo's addresses are made up, and a real mail server would bounce them.
 """
 
-from django.conf import settings
 from django.db import transaction
 
 # Who chose what, by login; everyone else keeps the default (daily digest).
@@ -20,10 +19,6 @@ CHOICES = {
 }
 # The rest of the members, by position in the member list: a realistic mix.
 MIX = ["daily", "daily", "every", "weekly", "none", "daily"]
-
-
-def mail_is_local() -> bool:
-    return settings.EMAIL_BACKEND.rsplit(".", 2)[-2] in ("filebased", "console", "locmem")
 
 
 def load_mail_choices(loader) -> None:
@@ -59,7 +54,9 @@ def load_mail_choices(loader) -> None:
     CommunityDelivery.objects.bulk_create(rows)
     for _ in rows:
         loader._count("mail choices")
-    if mail_is_local():
+    from copse.mailing.outbound import delivers_locally
+
+    if delivers_locally():
         transaction.on_commit(_queue_digests)
 
 

@@ -47,6 +47,7 @@ from copse.core.errors import UserFacingError
 from copse.core.markdown import without_control_characters
 from copse.mailing import addresses
 from copse.mailing.models import ImportedMessage
+from copse.mailing.services import NotAllowed
 
 # Replies that carry no threading headers join a thread by subject only if
 # that thread was active this recently.
@@ -63,11 +64,6 @@ ProgressCallback = Callable[[str, int, int], None]
 class ArchiveError(UserFacingError):
     title = "That archive cannot be read"
     status = 400
-
-
-class NotAllowed(UserFacingError):
-    title = "Not allowed"
-    status = 403
 
 
 # --- Reading one message -------------------------------------------------------

@@ -19,6 +19,7 @@ import smtplib
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection as db
 from django.db import transaction
@@ -335,6 +336,17 @@ def _defer(row: OutgoingMessage, error: str, now: dt.datetime) -> None:
     row.save(update_fields=["attempts", "last_error", "state", "next_attempt_at"])
 
 
+# What composing any outbox row reads, fetched with the rows.
+COMPOSING_NEEDS = (
+    "recipient__organisation",
+    "post__author__organisation",
+    "post__thread__community",
+    "community",
+    "notification__community",
+    "notification__actor",
+    "notification__target_type",
+)
+
 # Sent rows are recorded in groups: if the process dies after the server
 # took a message and before the group is recorded, at most this many
 # messages go out again when the lease runs out.
@@ -352,15 +364,7 @@ def deliver_due(
         return counts
     rows = list(
         OutgoingMessage.objects.filter(pk__in=[r.pk for r in rows])
-        .select_related(
-            "recipient__organisation",
-            "post__author__organisation",
-            "post__thread__community",
-            "community",
-            "notification__community",
-            "notification__actor",
-            "notification__target_type",
-        )
+        .select_related(*COMPOSING_NEEDS)
         .order_by("id")
     )
     _share_communities(rows)
@@ -441,6 +445,26 @@ def _record(sent: list[OutgoingMessage], dropped: list[int]) -> None:
             )
 
 
+def deliver_all() -> dict:
+    """Send batch after batch until nothing is due (or the mail server stops
+    answering), with one composer for the run, so a post or digest is
+    rendered once for all its recipients. Returns the summed counts."""
+    composer = Composer()
+    totals = {"sent": 0, "dropped": 0, "deferred": 0, "failed": 0}
+    while True:
+        counts = deliver_due(composer=composer)
+        for key, value in counts.items():
+            totals[key] += value
+        if not any(counts.values()) or counts["deferred"]:
+            return totals
+
+
+def delivers_locally() -> bool:
+    """True when mail stays on this machine (files, console, memory) instead
+    of going to a mail server, as in the demo."""
+    return not settings.EMAIL_BACKEND.endswith("smtp.EmailBackend")
+
+
 def next_due_at() -> dt.datetime | None:
     row = (
         OutgoingMessage.objects.filter(state=OutgoingMessage.State.QUEUED)
@@ -455,8 +479,6 @@ def forget_old(*, now: dt.datetime | None = None) -> int:
     """Delete outbox rows that are done with (sent, dropped, failed) and older
     than COPSE_MAIL_KEEP_DAYS, so the table stays the size of a month's mail
     however long the site runs. Returns how many went."""
-    from django.conf import settings
-
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=settings.COPSE_MAIL_KEEP_DAYS)
     deleted, _ = (

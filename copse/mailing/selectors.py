@@ -218,19 +218,11 @@ def mail_as_received(user, pk: int):
     """One message of `user`'s, composed as it would be sent now, or None
     when it is not theirs or they may no longer read what it carries. The
     row is returned either way so the page can say which."""
-    from copse.mailing.outbound import Composer, settings_for
+    from copse.mailing.outbound import COMPOSING_NEEDS, Composer, settings_for
 
     row = (
         OutgoingMessage.objects.filter(pk=pk, recipient=user)
-        .select_related(
-            "recipient",
-            "community",
-            "post__author__organisation",
-            "post__thread__community",
-            "notification__community",
-            "notification__actor",
-            "notification__target_type",
-        )
+        .select_related(*COMPOSING_NEEDS)
         .first()
     )
     if row is None:

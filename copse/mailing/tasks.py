@@ -39,17 +39,9 @@ def deliver_outbox() -> int:
     from django.utils import timezone
     from django_tasks import default_task_backend
 
-    from copse.mailing.outbound import Composer, deliver_due, next_due_at
+    from copse.mailing.outbound import deliver_all, next_due_at
 
-    sent = 0
-    # One composer for the run: a digest or a post is rendered once for all
-    # its recipients, across batches.
-    composer = Composer()
-    while True:
-        counts = deliver_due(composer=composer)
-        sent += counts["sent"]
-        if not any(counts.values()) or counts["deferred"]:
-            break
+    sent = deliver_all()["sent"]
     later = next_due_at()
     if later is not None and default_task_backend.supports_defer:
         deliver_outbox.using(run_after=max(later, timezone.now())).enqueue()

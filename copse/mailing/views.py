@@ -15,7 +15,7 @@ from copse.communities.models import Community
 from copse.communities.selectors import community_by_slug_for
 from copse.core import permissions
 from copse.core.errors import UserFacingError
-from copse.mailing import archives, selectors, services, tokens
+from copse.mailing import archives, outbound, selectors, services, tokens
 from copse.mailing.forms import ContentLevelForm, DeliveryForm
 from copse.mailing.models import MailSettings
 
@@ -160,14 +160,6 @@ def export_archive(request, slug):
     return response
 
 
-def local_delivery() -> bool:
-    """True when mail is kept on this machine (files, console, memory)
-    instead of going to a mail server, as in the demo."""
-    from django.conf import settings
-
-    return not settings.EMAIL_BACKEND.endswith("smtp.EmailBackend")
-
-
 @login_required
 @require_GET
 def sent(request):
@@ -179,7 +171,7 @@ def sent(request):
     return render(
         request,
         "mailing/sent_list.html",
-        {"rows": rows, "next_before": next_before, "local_delivery": local_delivery()},
+        {"rows": rows, "next_before": next_before, "local_delivery": outbound.delivers_locally()},
     )
 
 

@@ -44,33 +44,21 @@ class Command(BaseCommand):
 def send_all(*, connections: int = 1) -> dict:
     """Deliver until nothing is due, over `connections` SMTP connections at
     once. Each sender claims its own batches, so none is sent twice."""
-    totals = {"sent": 0, "dropped": 0, "deferred": 0, "failed": 0}
-    lock = threading.Lock()
-
-    def drain():
-        composer = outbound.Composer()
-        while True:
-            counts = outbound.deliver_due(composer=composer)
-            with lock:
-                for key, value in counts.items():
-                    totals[key] += value
-            if not any(counts.values()) or counts["deferred"]:
-                return
+    if connections == 1:
+        return outbound.deliver_all()
+    results = []
 
     def in_thread():
         from django.db import connection
 
         try:
-            drain()
+            results.append(outbound.deliver_all())
         finally:
             connection.close()
 
-    if connections == 1:
-        drain()
-        return totals
     threads = [threading.Thread(target=in_thread) for _ in range(connections)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return totals
+    return {key: sum(result[key] for result in results) for key in results[0]}
