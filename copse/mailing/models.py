@@ -31,12 +31,16 @@ class ContentLevel(models.TextChoices):
     FULL = "full", "Full content"
 
 
+# What people who never chose get, everywhere.
+DEFAULT_MODE = DeliveryMode.DAILY
+
+
 class MailSettings(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mail_settings"
     )
     default_mode = models.CharField(
-        max_length=10, choices=DeliveryMode.choices, default=DeliveryMode.DAILY
+        max_length=10, choices=DeliveryMode.choices, default=DEFAULT_MODE
     )
     # Raising it invalidates every reply and unsubscribe token issued before.
     token_version = models.PositiveIntegerField(default=1)

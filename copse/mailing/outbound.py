@@ -30,6 +30,7 @@ from copse.core import permissions
 from copse.mailing import compose, notices
 from copse.mailing.digests import DigestRenderer, digest_message
 from copse.mailing.models import (
+    DEFAULT_MODE,
     CommunityDelivery,
     DeliveryMode,
     MailSettings,
@@ -80,7 +81,7 @@ def recipients_with_mode(community, mode: str):
     chose_other = (
         CommunityDelivery.objects.filter(community=community).exclude(mode=mode).values("user_id")
     )
-    if mode == MailSettings._meta.get_field("default_mode").default:
+    if mode == DEFAULT_MODE:
         # People who never saved settings have the model's default.
         by_default = ~Q(pk__in=MailSettings.objects.exclude(default_mode=mode).values("user_id"))
     else:

@@ -6,7 +6,7 @@ from django.db.models import Count
 
 from copse.core import permissions
 from copse.mailing.compose import content_level
-from copse.mailing.models import CommunityDelivery, MailSettings, OutgoingMessage
+from copse.mailing.models import DEFAULT_MODE, CommunityDelivery, MailSettings, OutgoingMessage
 
 
 def preferences_of(user):
@@ -15,7 +15,7 @@ def preferences_of(user):
     from copse.communities.models import Community
 
     mine = MailSettings.objects.filter(user=user).first()
-    default = mine.default_mode if mine else MailSettings._meta.get_field("default_mode").default
+    default = mine.default_mode if mine else DEFAULT_MODE
     chosen = dict(CommunityDelivery.objects.filter(user=user).values_list("community_id", "mode"))
     communities = list(
         Community.objects.filter(pk__in=permissions.seated_community_ids(user)).order_by("name")
@@ -43,7 +43,7 @@ def mail_mode_in(user, community) -> tuple[str, bool]:
             MailSettings.objects.filter(user=OuterRef("pk")).values("default_mode")[:1]
         ),
     ).values_list("chosen", "default").first() or (None, None)
-    default = default or MailSettings._meta.get_field("default_mode").default
+    default = default or DEFAULT_MODE
     return (chosen or default), chosen is None
 
 
