@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from copse.core import permissions
-
 MAILED_KINDS = {
     "reminder_week",
     "reminder_day",
@@ -22,14 +20,6 @@ MAILED_KINDS = {
     "delegated",
     "mention",
 }
-
-
-def still_readable(user, notification, target) -> bool:
-    from copse.notifications.selectors import READ_ACTIONS
-
-    key = f"{notification.target_type.app_label}.{notification.target_type.model}"
-    action = READ_ACTIONS.get(key)
-    return bool(action) and permissions.can(user, action, target)
 
 
 def enqueue_notice(notification) -> bool:

@@ -27,7 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from copse.core import permissions
-from copse.mailing import compose, notices
+from copse.mailing import compose
 from copse.mailing.digests import DigestRenderer, digest_message
 from copse.mailing.models import (
     DEFAULT_MODE,
@@ -208,13 +208,14 @@ class Composer:
         about, has not stopped mail from the community, and does not bounce."""
         from copse.mailing.digests import zone
         from copse.mailing.selectors import mail_mode_in
+        from copse.notifications.selectors import may_still_read
 
         notification, recipient = row.notification, row.recipient
         target = notification.target if notification is not None else None
         if target is None or settings_for(recipient).bouncing_since is not None:
             return None
         permissions.forget_standings(recipient)
-        if not notices.still_readable(recipient, notification, target):
+        if not may_still_read(recipient, notification):
             return None
         if mail_mode_in(recipient, notification.community)[0] == DeliveryMode.NONE:
             return None

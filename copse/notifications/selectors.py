@@ -43,17 +43,16 @@ def inbox(user, *, before: str | None = None):
     if len(page) > PAGE_SIZE:
         page = page[:PAGE_SIZE]
         next_cursor = f"{page[-1].created_at.isoformat()}|{page[-1].pk}"
-    visible = []
-    for notification in page:
-        key = f"{notification.target_type.app_label}.{notification.target_type.model}"
-        action = READ_ACTIONS.get(key)
-        if (
-            action
-            and notification.target is not None
-            and permissions.can(user, action, notification.target)
-        ):
-            visible.append(notification)
+    visible = [n for n in page if may_still_read(user, n)]
     return visible, next_cursor
+
+
+def may_still_read(user, notification) -> bool:
+    """Whether `user` may read what `notification` is about, now."""
+    key = f"{notification.target_type.app_label}.{notification.target_type.model}"
+    action = READ_ACTIONS.get(key)
+    target = notification.target
+    return bool(action) and target is not None and permissions.can(user, action, target)
 
 
 def unread_count(user) -> int:
