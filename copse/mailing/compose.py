@@ -14,6 +14,7 @@ words of a confidential thread cannot reach the raw bytes.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from email.utils import formataddr
 
@@ -95,15 +96,23 @@ def personal_for(*, recipient, community, version: int, outbox_pk: int, thread=N
     )
 
 
-# Stand-ins for the personal parts in a message built once for many people
-# (`stamp`); chosen so that no encoding step changes them.
-MARKS = Personal(
-    to="copse-recipient-mark@mark.invalid",
-    unsubscribe="https://unsubscribe-mark.invalid/copse-mark/",
-    bounce="copse-bounce-mark@mark.invalid",
-    reply_to="copse-reply-mark@mark.invalid",
-    message_id="<copse-message-id-mark@mark.invalid>",
-)
+def new_marks() -> Personal:
+    """Stand-ins for the personal parts of a message built once for many
+    people (`stamp`), made afresh for each rendering.
+
+    Each holds a random nonce that never leaves this process (every copy has
+    them replaced), so text a member wrote, which was saved before the
+    rendering, cannot contain them: filling in a copy never rewrites what
+    members wrote. They are built of characters no encoding step changes.
+    """
+    nonce = secrets.token_hex(16)
+    return Personal(
+        to=f"copse-to-{nonce}@mark.invalid",
+        unsubscribe=f"https://mark.invalid/copse-unsubscribe-{nonce}/",
+        bounce=f"copse-bounce-{nonce}@mark.invalid",
+        reply_to=f"copse-reply-{nonce}@mark.invalid",
+        message_id=f"<copse-id-{nonce}@mark.invalid>",
+    )
 
 
 def post_message(*, post, personal: Personal) -> EmailMultiAlternatives:
@@ -201,17 +210,19 @@ def _noreply_address() -> str:
 
 @dataclass(frozen=True)
 class Stamped:
-    """A message serialized once with `MARKS` in it, ready to be filled in."""
+    """A message serialized once with `marks` in it, ready to be filled in."""
 
     data: bytes
     subject: str
     message_id: str
+    marks: Personal
 
 
-def stamp(message: EmailMultiAlternatives) -> Stamped | None:
-    """The message as bytes with the marks still findable, or None when an
-    encoding step (quoted-printable, base64, folding) could have cut one, in
-    which case each copy must be composed on its own."""
+def stamp(message: EmailMultiAlternatives, marks: Personal) -> Stamped | None:
+    """The message (addressed by `marks`) as bytes with the marks still
+    findable, or None when an encoding step (quoted-printable, base64,
+    folding) could have cut one, in which case each copy must be composed on
+    its own."""
     data = message_bytes(message)
     if b"quoted-printable" in data or b"Content-Transfer-Encoding: base64" in data:
         return None
@@ -222,19 +233,22 @@ def stamp(message: EmailMultiAlternatives) -> Stamped | None:
         *message.reply_to,
         *(str(value) for value in message.extra_headers.values()),
     ]
-    for mark in (MARKS.to, MARKS.unsubscribe, MARKS.reply_to, MARKS.message_id):
+    for mark in (marks.to, marks.unsubscribe, marks.reply_to, marks.message_id):
         if data.count(mark.encode()) != sum(source.count(mark) for source in sources):
             return None
-    return Stamped(data, message.subject, message.extra_headers.get("Message-ID", ""))
+    return Stamped(data, message.subject, message.extra_headers.get("Message-ID", ""), marks)
 
 
 def fill(stamped: Stamped, personal: Personal) -> bytes:
+    """One person's copy: only this rendering's own marks are replaced, and
+    no text written before the rendering can hold them."""
     data = stamped.data
+    marks = stamped.marks
     for mark, value in (
-        (MARKS.to, personal.to),
-        (MARKS.unsubscribe, personal.unsubscribe),
-        (MARKS.reply_to, personal.reply_to),
-        (MARKS.message_id, personal.message_id),
+        (marks.to, personal.to),
+        (marks.unsubscribe, personal.unsubscribe),
+        (marks.reply_to, personal.reply_to),
+        (marks.message_id, personal.message_id),
     ):
         data = data.replace(mark.encode(), value.encode())
     return data

@@ -127,12 +127,14 @@ class DigestThread:
 
 @dataclass
 class Rendered:
-    """A digest's text with `compose.MARKS` where each person's parts go."""
+    """A digest's text with `marks` (this rendering's own stand-ins) where
+    each person's parts go."""
 
     subject: str
     text: str
     html: str
     empty: bool
+    marks: compose.Personal
     stamped: object = None  # compose.Stamped, once built
 
 
@@ -200,8 +202,9 @@ class DigestRenderer:
             "community_url": settings.BASE_URL
             + reverse("conversations:list", args=[community.slug]),
             "preferences_url": settings.BASE_URL + reverse("mailing:preferences"),
-            "unsubscribe_url": compose.MARKS.unsubscribe,
         }
+        marks = compose.new_marks()
+        context["unsubscribe_url"] = marks.unsubscribe
         template = "digest_link_only" if level == ContentLevel.LINK_ONLY else "digest"
         # Dates and times in the templates are the recipient's local ones.
         with timezone.override(tz):
@@ -211,6 +214,7 @@ class DigestRenderer:
                 text=render_to_string(f"mailing/{template}.txt", context),
                 html=render_to_string(f"mailing/{template}.html", context),
                 empty=not posts,
+                marks=marks,
             )
 
 
@@ -230,8 +234,8 @@ def _excerpt(body: str) -> tuple[str, bool]:
 def digest_message(
     *, community, rendered: Rendered, personal: compose.Personal
 ) -> EmailMultiAlternatives:
-    """A digest addressed by `personal` (or by `compose.MARKS`, to stamp)."""
-    unsubscribe = compose.MARKS.unsubscribe
+    """A digest addressed by `personal` (or by `rendered.marks`, to stamp)."""
+    unsubscribe = rendered.marks.unsubscribe
     headers = {
         "From": formataddr((community.name, addresses.community_address(community))),
         "Message-ID": personal.message_id,

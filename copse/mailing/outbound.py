@@ -244,8 +244,9 @@ class Composer:
             rendered.stamped = (
                 compose.stamp(
                     digest_message(
-                        community=row.community, rendered=rendered, personal=compose.MARKS
-                    )
+                        community=row.community, rendered=rendered, personal=rendered.marks
+                    ),
+                    rendered.marks,
                 )
                 or False
             )
@@ -276,8 +277,9 @@ class Composer:
         )
         stamped = self._posts.get(key)
         if stamped is None:
+            marks = compose.new_marks()
             stamped = self._posts[key] = (
-                compose.stamp(compose.post_message(post=post, personal=compose.MARKS)) or False
+                compose.stamp(compose.post_message(post=post, personal=marks), marks) or False
             )
         return self._outgoing(
             personal, stamped, lambda: compose.post_message(post=post, personal=personal)
@@ -292,7 +294,7 @@ class Composer:
                 compose=slow,
                 subject=stamped.subject,
                 message_id=personal.message_id
-                if stamped.message_id == compose.MARKS.message_id
+                if stamped.message_id == stamped.marks.message_id
                 else stamped.message_id,
             )
         message = slow()
@@ -336,6 +338,22 @@ def _defer(row: OutgoingMessage, error: str, now: dt.datetime) -> None:
     else:
         row.next_attempt_at = now + BACKOFF[row.attempts - 1]
     row.save(update_fields=["attempts", "last_error", "state", "next_attempt_at"])
+
+
+def _refused(row: OutgoingMessage, exc: smtplib.SMTPRecipientsRefused, now, counts) -> None:
+    """The server refused the recipient: for good (5xx), the row fails now;
+    for the moment (4xx), it waits its turn like any other retry."""
+    codes = [code for code, _ in exc.recipients.values()]
+    if codes and all(500 <= code < 600 for code in codes):
+        row.attempts += 1
+        row.state = OutgoingMessage.State.FAILED
+        row.last_error = f"the mail server refused the address ({codes[0]})"
+        row.next_attempt_at = now
+        row.save(update_fields=["attempts", "last_error", "state", "next_attempt_at"])
+        counts["failed"] += 1
+        return
+    _defer(row, f"the mail server refused the address for now ({codes[0] if codes else '?'})", now)
+    counts["failed" if row.state == "failed" else "deferred"] += 1
 
 
 # What composing any outbox row reads, fetched with the rows.
@@ -387,14 +405,28 @@ def deliver_due(
     dropped: list[int] = []
     try:
         for row in rows:
-            outgoing = composer.build(row) if row.pk in chosen else None
+            try:
+                outgoing = composer.build(row) if row.pk in chosen else None
+            except Exception as exc:  # one bad row must not stop the batch
+                # A message that cannot be composed (a name with a line
+                # break saved before names were checked…) fails alone. The
+                # error's text may quote content: only its kind is kept.
+                log.warning("outbox %s: cannot compose (%s)", row.pk, type(exc).__name__)
+                _defer(row, f"the message could not be composed ({type(exc).__name__})", now)
+                counts["failed" if row.state == "failed" else "deferred"] += 1
+                continue
             if outgoing is None:
                 dropped.append(row.pk)
                 continue
             try:
                 accepted = _send(connection, outgoing)
-            except (smtplib.SMTPException, OSError) as exc:
-                _defer(row, str(exc), now)
+            except smtplib.SMTPRecipientsRefused as exc:
+                _refused(row, exc, now, counts)
+                continue
+            except (smtplib.SMTPException, OSError, ValueError) as exc:
+                # ValueError: a header Django will not write (composed late,
+                # through the backend).
+                _defer(row, str(exc) if not isinstance(exc, ValueError) else "bad header", now)
                 counts["failed" if row.state == "failed" else "deferred"] += 1
                 continue
             if not accepted:
@@ -457,7 +489,10 @@ def deliver_all() -> dict:
         counts = deliver_due(composer=composer)
         for key, value in counts.items():
             totals[key] += value
-        if not any(counts.values()) or counts["deferred"]:
+        # Stop when nothing is due, or when the mail server stopped answering
+        # (everything deferred, nothing sent); one message that cannot be
+        # sent does not stop the others.
+        if not any(counts.values()) or (counts["deferred"] and not counts["sent"]):
             return totals
 
 
