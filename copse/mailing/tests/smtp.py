@@ -17,9 +17,16 @@ def free_port() -> int:
 
 
 class Collector:
-    def __init__(self):
+    def __init__(self, refuse=()):
         self.received = []  # (envelope from, envelope to, raw bytes)
         self.peers = []  # (client address and port, envelope to): one port per connection
+        self.refuse = set(refuse)  # addresses answered "550" at RCPT
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
@@ -34,8 +41,8 @@ class Collector:
 
 
 @contextmanager
-def smtp_server(port: int | None = None):
-    collector = Collector()
+def smtp_server(port: int | None = None, refuse=()):
+    collector = Collector(refuse)
     controller = Controller(collector, hostname="127.0.0.1", port=port or free_port())
     controller.start()
     try:

@@ -351,3 +351,34 @@ def test_mail_older_than_the_keeping_period_is_forgotten_but_not_what_waits(list
         assert outbound.forget_old(now=timezone.now()) == 0
         assert outbound.forget_old(now=later) == 2
     assert list(OutgoingMessage.objects.values_list("pk", flat=True)) == [rows[2].pk]
+
+
+def test_one_message_that_cannot_be_sent_fails_alone(lists):
+    """A name with a line break saved before names were checked cannot go
+    into a From header, and one reader's server refuses their address for
+    good: those rows fail, every other message of the batch goes out."""
+    from copse.accounts.models import User
+
+    world = lists["members"]
+    mallory = testing.make_user(name="Mallory")
+    testing.seat(world["community"], mallory)
+    broken = _thread(world | {"author": mallory}, title="Broken", body="From a legacy name.")
+    User.objects.filter(pk=mallory.pk).update(display_name="Mallory\nBcc: all@example.com")
+    fine = _thread(world, title="Fine", body="This one goes.")
+    outbound.enqueue_post(broken.posts.get(position=0))
+    outbound.enqueue_post(fine.posts.get(position=0))
+    refused = world["readers"][0]
+    with smtp_server(refuse=[refused.email]) as (collector, port):
+        counts = _send(port)
+    # Each post goes to the three readers who chose every message.
+    assert counts == {"sent": 2, "dropped": 0, "deferred": 3, "failed": 1}
+    assert sorted(m["To"] for m in collector.messages()) == sorted(
+        r.email for r in world["readers"][1:]
+    )
+    assert all(m["Subject"] == "[Members CoP] Fine" for m in collector.messages())
+    waiting = OutgoingMessage.objects.filter(post__thread=broken)
+    assert {row.state for row in waiting} == {"queued"}
+    assert all("could not be composed" in row.last_error for row in waiting)
+    assert all("Bcc" not in row.last_error for row in waiting)
+    gone = OutgoingMessage.objects.get(post__thread=fine, recipient=refused)
+    assert gone.state == "failed" and "550" in gone.last_error
