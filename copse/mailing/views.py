@@ -32,8 +32,12 @@ def preferences(request):
                 if target == "default":
                     services.set_default_mode(user=request.user, mode=mode)
                 else:
+                    # Someone else's community answers as a missing one:
+                    # nothing saved, nothing told.
                     community = Community.objects.filter(slug=target).first()
-                    if community is None:
+                    if community is None or not permissions.can(
+                        request.user, "community.receive_mail", community
+                    ):
                         raise Http404
                     services.set_community_mode(user=request.user, community=community, mode=mode)
             except UserFacingError as error:

@@ -1,6 +1,8 @@
 """Mail pages: choosing delivery from the community's home page and from the
 link in any email, the content policy with its warning, the outbox."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -173,3 +175,27 @@ def test_the_sent_list_pages_by_id_and_survives_a_bad_cursor(client, circle):
     second = client.get(reverse("mailing:sent"), {"before": rows[2].pk})
     assert second.content.count(b'class="card"') == 2
     assert client.get(reverse("mailing:sent"), {"before": "nonsense"}).status_code == 200
+
+
+@pytest.mark.parametrize("mode", ["none", "every", "daily", "nonsense"])
+def test_another_communitys_slug_answers_as_a_missing_one_and_saves_nothing(client, circle, mode):
+    """An outsider posting a hidden community's slug to the delivery form
+    learns nothing of its existence, and no choice is stored for it."""
+    community, _, _ = circle
+    testing.make_community(slug="open-one", visibility="open")
+    outsider = testing.make_user(name="Otto Outsider")
+    client.force_login(outsider)
+    answers = []
+    for slug in ("circle", "no-such-community", "open-one"):
+        response = client.post(
+            reverse("mailing:preferences"), {"community": slug, "mode": mode, "next": "/"}
+        )
+        # The anti-forgery token in the page is masked afresh for each answer.
+        body = re.sub(rb'value="[A-Za-z0-9]{64}"', b'value="T"', response.content)
+        answers.append((response.status_code, sorted(response.items()), body))
+    assert answers[0] == answers[1] == answers[2]
+    assert answers[0][0] == (302 if mode == "nonsense" else 404)
+    assert not CommunityDelivery.objects.exists()
+    # Stored messages ("Saved." or a refusal) would tell them apart on the next page.
+    page = client.get(reverse("mailing:preferences"))
+    assert b"Only members" not in page.content and b"Saved." not in page.content
