@@ -2,6 +2,7 @@ from django import forms
 
 from copse.accounts.identity import display_name_skeleton
 from copse.accounts.models import User, time_zone_choices
+from copse.core.names import validate_header_name
 
 
 class ProfileForm(forms.ModelForm):
@@ -20,6 +21,8 @@ class ProfileForm(forms.ModelForm):
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
 
     def clean_display_name(self):
+        # Checked before spaces are tidied, which would hide a line break.
+        validate_header_name(self.cleaned_data["display_name"])
         name = " ".join(self.cleaned_data["display_name"].split())
         if not name:
             raise forms.ValidationError("Please give the name your peers know you by.")

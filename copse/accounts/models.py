@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from copse.accounts.identity import display_name_skeleton, normalize_email
+from copse.core.names import check_header_names
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -78,6 +79,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        super().clean()
+        check_header_names(self, "display_name")
 
     def save(self, *args, **kwargs):
         self.email = normalize_email(self.email)

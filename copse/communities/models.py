@@ -4,6 +4,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from copse.core.names import check_header_names
+
 DEFAULT_TOPIC_AREAS = [
     "People",
     "Leadership",
@@ -82,6 +84,10 @@ class Community(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("communities:home", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        check_header_names(self, "name")
 
     @property
     def is_confidential(self) -> bool:

@@ -6,6 +6,8 @@ from copse.audit.services import record
 from copse.communities.models import Community
 from copse.core import permissions
 from copse.core.errors import UserFacingError
+from copse.core.names import MESSAGE as HEADER_NAME_MESSAGE
+from copse.core.names import has_control_characters
 from copse.memberships.models import Membership
 
 SETTINGS_FIELDS = (
@@ -31,6 +33,8 @@ class CommunityError(UserFacingError):
 def create_community(*, actor, facilitators=(), **fields) -> Community:
     if not permissions.can(actor, "programme.manage"):
         raise CommunityError("Only a site administrator can create communities.")
+    if has_control_characters(fields.get("name", "")):
+        raise CommunityError(HEADER_NAME_MESSAGE)
     try:
         with transaction.atomic():
             community = Community.objects.create(**fields)
@@ -49,6 +53,8 @@ def create_community(*, actor, facilitators=(), **fields) -> Community:
 def update_settings(*, actor, community: Community, **changes) -> Community:
     if not permissions.can(actor, "community.manage", community):
         raise CommunityError("Only a facilitator can change the settings.")
+    if has_control_characters(changes.get("name", "")):
+        raise CommunityError(HEADER_NAME_MESSAGE)
     before = {f: getattr(community, f) for f in SETTINGS_FIELDS}
     for field, value in changes.items():
         if field not in SETTINGS_FIELDS:

@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from copse.core.names import check_header_names
+
 
 class Organisation(models.Model):
     class Kind(models.TextChoices):
@@ -19,3 +21,7 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        super().clean()
+        check_header_names(self, "name")
