@@ -260,6 +260,13 @@ COPSE_MAIL_KEEP_DAYS = int(os.environ.get("COPSE_MAIL_KEEP_DAYS", 30))
 # Digests go out after this hour in each recipient's time zone.
 COPSE_DIGEST_HOUR = int(os.environ.get("COPSE_DIGEST_HOUR", 7))
 COPSE_INBOUND_MAX_BYTES = int(os.environ.get("COPSE_INBOUND_MAX_BYTES", 10_000_000))
+# A new thread mailed to a members-only or confidential community is posted
+# at once only when the receiving mail server's Authentication-Results header
+# (the topmost one from one of these authserv-ids) says DMARC passed for the
+# From domain; otherwise it waits until the sender follows the link mailed
+# back to their own address, for at most COPSE_MAIL_HOLD_DAYS days.
+COPSE_MAIL_TRUSTED_AUTHSERV_IDS = env_list("COPSE_MAIL_TRUSTED_AUTHSERV_IDS", "")
+COPSE_MAIL_HOLD_DAYS = int(os.environ.get("COPSE_MAIL_HOLD_DAYS", 7))
 
 # --- Uploaded files -----------------------------------------------------------
 # Meeting materials live outside any served directory and are only ever sent

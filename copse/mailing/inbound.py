@@ -7,6 +7,15 @@ recipient it decides what the message may do, through the same services and
 permission rules as the web, and records the outcome as an `InboundMessage`
 and in the `copse.mail` log (ids and reasons, never content).
 
+A new thread mailed to a `members` or `confidential` community (or an answer
+to the list's own address) is posted at once only when the sender is shown
+to be who the From header says: the topmost Authentication-Results header
+from a mail server named in COPSE_MAIL_TRUSTED_AUTHSERV_IDS says DMARC
+passed for the From domain. Otherwise it is held (`HeldMessage`) and a link
+goes to the From address; the owner of that address posts it by following
+the link. Personal reply addresses carry their own signed token and are not
+held.
+
 What goes back to the sender is at most one short, neutral text that says
 nothing about a community, a thread or its members, and only when the From
 header and the envelope sender agree: otherwise someone could forge a member's
@@ -22,6 +31,7 @@ import email.policy
 import hashlib
 import logging
 import re
+import secrets
 import uuid
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -38,7 +48,7 @@ from copse.accounts.identity import normalize_email
 from copse.core import permissions
 from copse.core.errors import UserFacingError
 from copse.mailing import addresses, attachments, quoting, services, tasks, tokens
-from copse.mailing.models import InboundMessage, MailSettings, OutgoingMessage
+from copse.mailing.models import HeldMessage, InboundMessage, MailSettings, OutgoingMessage
 
 log = logging.getLogger("copse.mail")
 Outcome = InboundMessage.Outcome
@@ -72,6 +82,8 @@ class Decision:
     keep_raw: bool = False
     # Mail to send back: (to, template, context), at most one.
     answer: tuple | None = None
+    # A HeldMessage to save with the record, waiting for its sender.
+    hold: object = None
 
 
 def receive(raw: bytes, *, envelope_from: str, envelope_to: list[str]) -> list[InboundMessage]:
@@ -243,9 +255,11 @@ def _receive_one(letter: Letter, envelope_from: str, to: str) -> InboundMessage:
         row.user = decision.user
         row.post = decision.post
         if decision.keep_raw:
-            # PostgreSQL text holds no NUL; "replace" keeps the rest readable.
-            row.raw = letter.raw.decode("utf-8", errors="replace").replace("\x00", "\ufffd")
+            row.raw = _raw_text(letter.raw)
         row.save()
+        if decision.hold is not None:
+            decision.hold.inbound = row
+            decision.hold.save()
     log.info(
         "inbound %s to=%s outcome=%s reason=%s user=%s post=%s",
         row.pk,
@@ -258,6 +272,11 @@ def _receive_one(letter: Letter, envelope_from: str, to: str) -> InboundMessage:
     if decision.answer and _may_answer(letter.sender):
         _send(letter, *decision.answer)
     return row
+
+
+def _raw_text(raw: bytes) -> str:
+    # PostgreSQL text holds no NUL; "replace" keeps the rest readable.
+    return raw.decode("utf-8", errors="replace").replace("\x00", "\ufffd")
 
 
 def _duplicate(letter: Letter, envelope_from: str, to: str) -> InboundMessage:
@@ -448,14 +467,21 @@ def _replied_thread(letter: Letter, community):
 
 
 def _new_thread(letter: Letter, envelope_from: str, target) -> Decision:
-    from copse.conversations.services import post_reply, start_thread
-
     community = _community(target.slug)
     user = _person_by_address(letter.sender)
     if community is None:
         return _refuse(letter, envelope_from, "no such community")
     if user is None:
         return _refuse(letter, envelope_from, "sender is not a Copse member")
+    return _to_community(letter, envelope_from, user, community, confirmed=False)
+
+
+def _to_community(letter: Letter, envelope_from: str, user, community, *, confirmed) -> Decision:
+    """Post a message sent to the community's own address: in the thread it
+    answers, or as a new thread. In a members-only or confidential community
+    it waits for its sender unless `confirmed` or authenticated."""
+    from copse.conversations.services import post_reply, start_thread
+
     permissions.forget_standings(user)
     thread = _replied_thread(letter, community)
     if thread is not None:
@@ -463,21 +489,165 @@ def _new_thread(letter: Letter, envelope_from: str, target) -> Decision:
         if not permissions.can(user, "thread.reply", thread):
             return _refuse(letter, envelope_from, "may not reply in this thread", user)
         body, kept, refused = _content(letter, fall_back_to_whole=False)
-        if not body:
-            return _refuse(letter, envelope_from, "nothing written", user)
-        post = post_reply(actor=user, thread=thread, body=body)
-        return _posted(letter, envelope_from, user, post, kept, refused, "reply by references")
-    if not permissions.may_start_thread(user, community, "discussion"):
-        return _refuse(letter, envelope_from, "may not start a thread here", user)
-    body, kept, refused = _content(letter, fall_back_to_whole=True)
+    else:
+        if not permissions.may_start_thread(user, community, "discussion"):
+            return _refuse(letter, envelope_from, "may not start a thread here", user)
+        body, kept, refused = _content(letter, fall_back_to_whole=True)
     if not body:
         return _refuse(letter, envelope_from, "nothing written", user)
+    if not confirmed and community.visibility != "open" and not dmarc_passed(letter):
+        return _hold(letter, user, community)
+    how = "confirmed by link; " if confirmed else ""
+    if thread is not None:
+        post = post_reply(actor=user, thread=thread, body=body)
+        return _posted(
+            letter, envelope_from, user, post, kept, refused, how + "reply by references"
+        )
     title = " ".join(str(letter.message.get("Subject", "")).split())[:200] or "(no subject)"
     thread = start_thread(
         actor=user, community=community, kind="discussion", title=title, body=body
     )
     post = thread.posts.get(position=0)
-    return _posted(letter, envelope_from, user, post, kept, refused, "new thread")
+    return _posted(letter, envelope_from, user, post, kept, refused, how + "new thread")
+
+
+# --- Who sent it -----------------------------------------------------------------------------
+
+
+def _without_comments(text: str) -> str:
+    previous = None
+    while previous != text:
+        previous, text = text, re.sub(r"\([^()]*\)", " ", text)
+    return " ".join(re.sub(r"\s*=\s*", "=", text).split())
+
+
+def trusted_results(message: EmailMessage) -> str | None:
+    """The topmost Authentication-Results header (RFC 8601) that a server
+    named in COPSE_MAIL_TRUSTED_AUTHSERV_IDS added, without comments; None
+    when there is none. Mail servers add theirs on top, so one further down
+    (or from any other id) may have been written by the sender."""
+    trusted = {name.lower() for name in settings.COPSE_MAIL_TRUSTED_AUTHSERV_IDS}
+    if not trusted:
+        return None
+    try:
+        values = [str(value) for value in message.get_all("Authentication-Results", [])]
+    except Exception:  # a header the policy cannot read counts as absent
+        return None
+    for value in values:
+        text = _without_comments(value)
+        words = text.split(";", 1)[0].split()
+        if words and words[0].lower() in trusted:
+            return text
+    return None
+
+
+def dmarc_passed(letter: Letter) -> bool:
+    """Whether the trusted server says DMARC passed for the From domain."""
+    text = trusted_results(letter.message) if letter.message is not None else None
+    if text is None or "@" not in letter.sender:
+        return False
+    domain = letter.sender.rsplit("@", 1)[1].lower()
+    for result in text.split(";")[1:]:
+        words = result.split()
+        if not words:
+            continue
+        method, _, outcome = words[0].partition("=")
+        if method.split("/")[0].lower() != "dmarc" or outcome.lower() != "pass":
+            continue
+        properties = dict(word.partition("=")[::2] for word in words[1:])
+        if properties.get("header.from", "").strip('"').lower() == domain:
+            return True
+    return False
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(f"copse.mailing.held:{token}".encode()).hexdigest()
+
+
+def _hold(letter: Letter, user, community) -> Decision:
+    """Keep the message and mail a link to the From address: only its owner
+    can read it there. The link says what arrived, never what it says."""
+    token = secrets.token_urlsafe(32)
+    hold = HeldMessage(
+        user=user, community=community, token_hash=_token_hash(token), raw=letter.raw
+    )
+    link = settings.BASE_URL + reverse("mailing:confirm_held", args=[token])
+    return Decision(
+        Outcome.HELD,
+        "held: sender not authenticated; confirmation link sent to the From address",
+        user=user,
+        hold=hold,
+        answer=(
+            letter.sender,
+            "mailing/inbound/confirm",
+            {"community": community, "link": link, "days": settings.COPSE_MAIL_HOLD_DAYS},
+        ),
+    )
+
+
+def held_message(token: str) -> HeldMessage | None:
+    """The message waiting for this link, unless it expired or is gone."""
+    if not token or len(token) > 100:
+        return None
+    cutoff = timezone.now() - dt.timedelta(days=settings.COPSE_MAIL_HOLD_DAYS)
+    return (
+        HeldMessage.objects.select_related("user", "community", "inbound")
+        .filter(token_hash=_token_hash(token), created_at__gte=cutoff)
+        .first()
+    )
+
+
+def held_subject(held: HeldMessage) -> str:
+    letter = read(bytes(held.raw))
+    if letter.message is None:
+        return ""
+    return " ".join(str(letter.message.get("Subject", "")).split())[:200]
+
+
+def confirm_held(*, viewer, held: HeldMessage):
+    """Post a held message for the person it names: the link proves they
+    read mail at that address. Someone else signed in cannot use it. Posted
+    once; the stored copy goes either way."""
+    if viewer.is_authenticated and viewer.pk != held.user_id:
+        raise services.NotAllowed(
+            "This link is for another account. Sign out, then open the link again."
+        )
+    with transaction.atomic():
+        locked = HeldMessage.objects.select_for_update().filter(pk=held.pk).first()
+        if locked is None:
+            raise UserFacingError("This message was already posted or is no longer kept.")
+        letter = read(bytes(locked.raw))
+        user, community, row = held.user, held.community, held.inbound
+        if not user.is_active or letter.message is None or letter.problem:
+            decision = Decision(Outcome.REFUSED, "confirmed, but can no longer be posted")
+        else:
+            try:
+                with transaction.atomic():
+                    decision = _to_community(letter, "", user, community, confirmed=True)
+            except UserFacingError as error:
+                decision = Decision(Outcome.REFUSED, error.message)
+        row.outcome = decision.outcome
+        row.reason = decision.reason[:300]
+        row.post = decision.post
+        if decision.keep_raw:
+            row.raw = _raw_text(letter.raw)
+        row.save(update_fields=["outcome", "reason", "post", "raw"])
+        locked.delete()
+    log.info("inbound %s confirmed outcome=%s post=%s", row.pk, row.outcome, row.post_id)
+    if decision.outcome != Outcome.POSTED:
+        raise UserFacingError(
+            f"Your message could not be posted in {community.name}: you may no longer "
+            "write there, or there was nothing to post."
+        )
+    return decision.post
+
+
+def forget_expired_holds(*, now: dt.datetime | None = None) -> int:
+    """Delete held messages nobody confirmed in time."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.COPSE_MAIL_HOLD_DAYS)
+    deleted, _ = HeldMessage.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
 
 
 def _subscribe(letter: Letter, envelope_from: str, target) -> Decision:
@@ -580,7 +750,7 @@ def _may_answer(address: str) -> bool:
     recent = InboundMessage.objects.filter(
         sender=address,
         received_at__gte=hour_ago,
-        outcome__in=[Outcome.REFUSED, Outcome.MALFORMED, Outcome.SUBSCRIPTION],
+        outcome__in=[Outcome.REFUSED, Outcome.MALFORMED, Outcome.SUBSCRIPTION, Outcome.HELD],
     ).count()
     return recent <= ANSWERS_PER_HOUR
 

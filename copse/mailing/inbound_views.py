@@ -1,7 +1,9 @@
 """Pages for mail that came in: the original message of a post made by mail
 (for its author only), the files that came with a post, confirming a
-subscription asked for by mail, and saying a bouncing address works again."""
+subscription asked for by mail, confirming a message held until its sender
+shows it is theirs, and saying a bouncing address works again."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
@@ -10,7 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from copse.accounts.identity import normalize_email
 from copse.core import permissions
-from copse.mailing import selectors, services
+from copse.core.errors import UserFacingError
+from copse.mailing import inbound, selectors, services
 from copse.memberships.forms import AcceptNormsForm
 from copse.memberships.services import NormsNotAccepted
 from copse.norms.selectors import current_norms
@@ -110,6 +113,62 @@ def subscribe(request, token):
         {"community": community, "norms": norms, "form": form, "seated": seated},
         status=400 if form.errors else 200,
     )
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_held(request, token):
+    """The link mailed back to the From address of a message held for a
+    members-only or confidential community. Following it (signed in as its
+    owner, or signed out: the link proves the mailbox) and pressing the
+    button posts the message once; a GET alone, as link scanners do, posts
+    nothing."""
+    held = inbound.held_message(token)
+    if held is None:
+        return render(
+            request,
+            "core/error.html",
+            {
+                "title": "This link no longer works",
+                "message": "The message was already posted, or it waited longer than "
+                f"{settings.COPSE_MAIL_HOLD_DAYS} days and was deleted. Send it again, "
+                "or write it in Copse.",
+            },
+            status=400,
+        )
+    context = {
+        "community": held.community,
+        "subject": inbound.held_subject(held),
+        "days": settings.COPSE_MAIL_HOLD_DAYS,
+    }
+    if request.user.is_authenticated and request.user.pk != held.user_id:
+        return render(
+            request,
+            "core/error.html",
+            {
+                "title": "This link is for another account",
+                "message": "Sign out, then open the link from your mail again.",
+            },
+            status=403,
+        )
+    if request.method == "POST":
+        try:
+            post = inbound.confirm_held(viewer=request.user, held=held)
+        except UserFacingError as error:
+            return render(
+                request,
+                "mailing/confirm_held.html",
+                {**context, "error": error.message},
+                status=error.status,
+            )
+        from copse.mailing.compose import post_path
+
+        if request.user.is_authenticated:
+            messages.success(request, f"Posted in {held.community.name}.")
+            return redirect(post_path(post))
+        return render(
+            request, "mailing/confirm_held.html", {**context, "post_url": post_path(post)}
+        )
+    return render(request, "mailing/confirm_held.html", context)
 
 
 @login_required

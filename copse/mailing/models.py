@@ -12,6 +12,9 @@
   permission again, so a removal or a move that happened in between wins.
 - `InboundMessage`: every message received, by Message-ID, so a duplicate is
   ignored and every refusal is logged.
+- `HeldMessage`: a message to a `members` or `confidential` community whose
+  sender was not shown to be who its From header says, kept (for nobody's
+  eyes) until that person confirms it by the link mailed to their address.
 """
 
 from django.conf import settings
@@ -159,6 +162,7 @@ class InboundMessage(models.Model):
         BOUNCE = "bounce", "Bounce"
         MALFORMED = "malformed", "Malformed"
         SUBSCRIPTION = "subscription", "Subscription request"
+        HELD = "held", "Held until the sender confirms"
 
     message_id = models.CharField(max_length=250, unique=True)
     received_at = models.DateTimeField(auto_now_add=True)
@@ -178,6 +182,25 @@ class InboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outcome}: {self.message_id}"
+
+
+class HeldMessage(models.Model):
+    """A message held until the person its From header names confirms it
+    by following the link mailed to that address. Only a hash of the link's
+    token is stored. The raw message is read by nobody and deleted once posted
+    or after `COPSE_MAIL_HOLD_DAYS`."""
+
+    inbound = models.OneToOneField(InboundMessage, on_delete=models.CASCADE, related_name="held")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    raw = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"held {self.inbound_id} for {self.user_id}"
 
 
 class ImportedMessage(models.Model):

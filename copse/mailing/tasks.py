@@ -59,11 +59,13 @@ def plan_digests() -> int:
     from django_tasks import default_task_backend
 
     from copse.mailing import digests
+    from copse.mailing.inbound import forget_expired_holds
     from copse.mailing.outbound import forget_old
 
     added = digests.plan_digests()
     start_senders(added)
     forget_old()
+    forget_expired_holds()
     if default_task_backend.supports_defer:
         now = timezone.now()
         next_hour = now.replace(minute=1, second=0, microsecond=0) + DIGEST_PLANNING_EVERY

@@ -18,6 +18,7 @@ urlpatterns = [
         name="attachment",
     ),
     path("mail/join/<str:token>/", inbound_views.subscribe, name="subscribe"),
+    path("mail/confirm/<str:token>/", inbound_views.confirm_held, name="confirm_held"),
     path("mail/bounce/clear/", inbound_views.clear_bounce, name="clear_bounce"),
     path("c/<slug:slug>/archive.mbox", views.export_archive, name="export_archive"),
 ]

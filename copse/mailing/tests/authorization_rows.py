@@ -10,6 +10,9 @@ from copse.core.tests.authorization import (
 
 #                   an   nm   rq   iv   mb   dl   gp   fc   fm   sa
 AUTHOR_ONLY = [302, 404, 404, 404, 200, 404, 404, 404, 404, 404]
+# The link mailed back to the From address of a held message: its owner, or
+# whoever is signed out (the link proves the mailbox); any other account is refused.
+HELD_OWNER = [200, 403, 403, 403, 200, 403, 403, 403, 403, 403]
 
 
 def _community(ctx):
@@ -62,6 +65,13 @@ ROWS = {
         [400] * 10,
     ),
     "mailing:clear_bounce": (None, "post", "", None, [302] * 10),
+    "mailing:confirm_held": (
+        lambda ctx: {"token": ctx["held_token"]},
+        "get",
+        "",
+        None,
+        HELD_OWNER,
+    ),
     # The whole archive in one file: facilitators; site admins read no
     # confidential content, so they may not export it either.
     "mailing:export_archive": (_community, "get", "", None, FACILITATES),
@@ -109,4 +119,23 @@ def build(community, people, ctx):
     ).pk
     ctx["unsubscribe_token"] = tokens.unsubscribe_token(
         user_id=people["member"].pk, community_id=community.pk, version=1
+    )
+
+    from copse.mailing import inbound
+    from copse.mailing.models import HeldMessage
+
+    held = InboundMessage.objects.create(
+        message_id="<matrix-held@example.com>",
+        sender=people["member"].email,
+        recipient="circle@example.com",
+        outcome=InboundMessage.Outcome.HELD,
+        user=people["member"],
+    )
+    ctx["held_token"] = "matrix-held-token"
+    HeldMessage.objects.create(
+        inbound=held,
+        user=people["member"],
+        community=community,
+        token_hash=inbound._token_hash(ctx["held_token"]),
+        raw=b"From: member@example.com\nSubject: Held words\n\nHeld.\n",
     )

@@ -17,8 +17,27 @@ from copse.mailing import addresses, inbound, services, tokens
 from copse.mailing.models import InboundMessage
 from copse.mailing.tests.smtp import smtp_server, smtp_settings
 
+# The receiving mail server of these tests, trusted to say who sent a message.
+MX = "mx.copse.test"
+
 SECRET_TITLE = "Carrier renegotiation saved us 250K"
 SECRET_BODY = "We moved to Northwind Telecom in April."
+
+
+@pytest.fixture(autouse=True)
+def trusted_mx(settings):
+    settings.COPSE_MAIL_TRUSTED_AUTHSERV_IDS = [MX]
+
+
+def authentication_results(sender, *, authserv=MX, dmarc="pass", domain=None):
+    """What the receiving server writes on top of a message it checked."""
+    from email.utils import parseaddr
+
+    domain = domain or parseaddr(sender)[1].rsplit("@", 1)[-1]
+    return (
+        f"{authserv}; spf=pass smtp.mailfrom={domain}; dkim=pass header.d={domain};"
+        f" dmarc={dmarc} (p=reject dis=none) header.from={domain}"
+    )
 
 
 @pytest.fixture
@@ -59,9 +78,14 @@ def letter(
     message_id=True,
     files=(),
     html=None,
+    authenticated=True,
     **headers,
 ):
+    """A message as our server receives it: by default with the trusted
+    server's Authentication-Results on top saying DMARC passed."""
     message = EmailMessage()
+    if authenticated:
+        message["Authentication-Results"] = authentication_results(sender)
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
@@ -267,6 +291,7 @@ def test_html_only_mail_is_posted_as_text(world):
     mona = world["mona"]
     to = addresses.community_address(world["members"])
     message = EmailMessage()
+    message["Authentication-Results"] = authentication_results(mona.email)
     message["From"], message["To"], message["Subject"] = mona.email, to, "Html"
     message["Message-ID"] = "<html-only@mail.example.com>"
     message.set_content(
