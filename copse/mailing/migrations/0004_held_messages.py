@@ -6,29 +6,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('communities', '0001_initial'),
-        ('mailing', '0003_notices'),
+        ("communities", "0001_initial"),
+        ("mailing", "0003_notices"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='inboundmessage',
-            name='outcome',
-            field=models.CharField(choices=[('posted', 'Posted'), ('duplicate', 'Duplicate'), ('refused', 'Refused'), ('auto_reply', 'Automatic reply ignored'), ('bounce', 'Bounce'), ('malformed', 'Malformed'), ('subscription', 'Subscription request'), ('held', 'Held until the sender confirms')], max_length=12),
+            model_name="inboundmessage",
+            name="outcome",
+            field=models.CharField(
+                choices=[
+                    ("posted", "Posted"),
+                    ("duplicate", "Duplicate"),
+                    ("refused", "Refused"),
+                    ("auto_reply", "Automatic reply ignored"),
+                    ("bounce", "Bounce"),
+                    ("malformed", "Malformed"),
+                    ("subscription", "Subscription request"),
+                    ("held", "Held until the sender confirms"),
+                ],
+                max_length=12,
+            ),
         ),
         migrations.CreateModel(
-            name='HeldMessage',
+            name="HeldMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('raw', models.BinaryField()),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='communities.community')),
-                ('inbound', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='held', to='mailing.inboundmessage')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("raw", models.BinaryField()),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="communities.community",
+                    ),
+                ),
+                (
+                    "inbound",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="held",
+                        to="mailing.inboundmessage",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
     ]
