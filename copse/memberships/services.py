@@ -35,12 +35,12 @@ class CommunityFull(UserFacingError):
 
 
 class OrganisationCapReached(UserFacingError):
-    title = "Your organisation's places are taken"
+    title = "The places for this organisation are taken"
     status = 409
 
 
 class OrganisationNotVerified(UserFacingError):
-    title = "Your organisation is not verified yet"
+    title = "Organisation not verified yet"
     status = 409
 
 
@@ -63,7 +63,7 @@ def _locked_community(community: Community) -> Community:
     return Community.objects.select_for_update().get(pk=community.pk)
 
 
-def _check_caps(community: Community, user) -> None:
+def _check_caps(community: Community, user, *, actor=None) -> None:
     """Raise if one more seat for `user` would overflow a cap. Call with the row locked.
 
     A per-organisation cap counts verified organisations only (`User.organisation`
@@ -82,17 +82,27 @@ def _check_caps(community: Community, user) -> None:
         )
     if community.per_organisation_cap is None:
         return
+    themselves = actor is None or getattr(actor, "pk", None) == user.pk
     if user.organisation_id is None or not user.organisation_source:
         raise OrganisationNotVerified(
             f"{community.name} takes a limited number of people from each organisation, "
-            "and your organisation is not verified yet; ask for it on your profile."
+            + (
+                "and your organisation is not verified yet; ask for it on your profile."
+                if themselves
+                else f"and the organisation of {user.name} is not verified yet; they can "
+                "ask for it on their profile."
+            )
         )
     if seated.filter(organisation_id=user.organisation_id).count() >= (
         community.per_organisation_cap
     ):
         raise OrganisationCapReached(
-            f"The places in {community.name} for people from your organisation are taken. "
-            "A facilitator can tell you when one opens."
+            f"The places in {community.name} for people from "
+            + (
+                "your organisation are taken. A facilitator can tell you when one opens."
+                if themselves
+                else f"the organisation of {user.name} are taken."
+            )
         )
 
 
@@ -113,7 +123,7 @@ def _seat(*, community: Community, user, role: str, actor, how: str, principal=N
     if existing is not None and existing.is_current and existing.role in permissions.READING_ROLES:
         return existing
     if role in COUNTED_ROLES:
-        _check_caps(locked, user)
+        _check_caps(locked, user, actor=actor)
     membership = existing or Membership(community=locked, user=user)
     membership.role = role
     membership.status = Membership.Status.ACTIVE

@@ -88,7 +88,7 @@ def test_approval_over_the_organisation_cap_is_refused_with_a_clear_message(clie
         {"decision": "approve"},
         follow=True,
     )
-    assert b"for people from your organisation are taken" in response.content
+    assert b"for people from the organisation of" in response.content
     assert not Membership.objects.filter(community=community, user=third).exists()
     assert JoinRequest.objects.get(pk=join_request.pk).status == "pending"
 

@@ -99,8 +99,7 @@ def test_having_no_organisation_does_not_get_round_a_cap(client, capped):
     sneaky = testing.make_user("dev.contoso@mail.example")
     response = _join(client, sneaky, community)
     assert response.status_code == 409
-    assert b"Your organisation is not verified yet" in response.content
-    assert b"ask for it on your profile" in response.content
+    assert b"your organisation is not verified yet; ask for it on your profile" in response.content
     assert not Membership.objects.filter(community=community, user=sneaky).exists()
 
 
@@ -428,3 +427,23 @@ def test_ask_counts_only_verified_organisations(client, capped):
     stats = conversation_selectors.ask_stats(thread)
     assert (stats.peers, stats.organisations) == (5, 2)
     assert all(User.objects.get(pk=p.pk).organisation is None for p in claimers)
+
+
+def test_a_facilitator_approving_an_unverified_person_is_told_what_they_can_do(client, capped):
+    community, _, _ = capped
+    community.join_policy = "request"
+    community.save(update_fields=["join_policy"])
+    facilitator = testing.make_user(organisation=testing.make_organisation())
+    testing.seat(community, facilitator, role="facilitator")
+    ana = testing.make_user(name="Ana Alvarez")
+    join_request = membership_services.request_to_join(actor=ana, community=community, note="")
+    client.force_login(facilitator)
+    response = client.post(
+        reverse("memberships:decide", args=[community.slug, join_request.pk]),
+        {"decision": "approve"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "the organisation of Ana Alvarez is not verified yet" in page
+    assert "your organisation" not in page
+    assert not Membership.objects.filter(community=community, user=ana).exists()
