@@ -12,7 +12,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "job_title", "organisation", "time_zone", "bio"]
+        fields = ["display_name", "job_title", "time_zone", "bio"]
         labels = {"display_name": "Your name"}
         help_texts = {
             "display_name": "How peers see you, e.g. Maria Lopez.",
@@ -33,4 +33,28 @@ class ProfileForm(forms.ModelForm):
                 "Someone here already has this name or one that looks the same. "
                 "Add a middle initial or your organisation to tell you apart."
             )
+        return name
+
+
+class OrganisationRequestForm(forms.Form):
+    """Ask a site administrator to set your organisation. The list of
+    organisations is never shown: the person types the name."""
+
+    name = forms.CharField(
+        label="Your organisation",
+        max_length=120,
+        help_text="Its name as your colleagues write it, e.g. Contoso or Department of Chemistry.",
+    )
+    note = forms.CharField(
+        label="Anything that helps a site administrator check it",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Only site administrators read this.",
+    )
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Type the name of your organisation.")
         return name

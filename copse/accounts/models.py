@@ -41,6 +41,13 @@ class UserManager(BaseUserManager):
         return self.get(email=normalize_email(email))
 
 
+class OrganisationSource(models.TextChoices):
+    """How a person's organisation was verified."""
+
+    ADMIN = "admin", "Set by a site administrator"
+    DOMAIN = "domain", "A verified address in the organisation's domain"
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person. `is_staff` marks a site administrator (the programme operator)."""
 
@@ -51,6 +58,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Look-alike names are compared by their Unicode confusable skeleton.
     display_name_key = models.CharField(max_length=160, blank=True, db_index=True, editable=False)
     job_title = models.CharField(max_length=120, blank=True)
+    # Always a verified organisation: set by a site administrator or from a
+    # verified address in a domain the organisation claims, never picked by
+    # the person (they ask through an OrganisationRequest). Caps, counts and
+    # bylines trust it for that reason.
     organisation = models.ForeignKey(
         "organisations.Organisation",
         null=True,
@@ -58,6 +69,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         on_delete=models.SET_NULL,
         related_name="people",
     )
+    organisation_source = models.CharField(
+        max_length=10, choices=OrganisationSource.choices, blank=True, default=""
+    )
+    # The site administrator who set it (source "admin"); null for a domain.
+    organisation_verified_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organisation_verified_at = models.DateTimeField(null=True, blank=True)
     time_zone = models.CharField(max_length=64, default="UTC")
     bio = models.TextField("short bio", blank=True, max_length=2000)
     is_active = models.BooleanField(default=True)
@@ -76,6 +95,16 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["display_name", "email"]
+        constraints = [
+            # No organisation without a record of how it was verified.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(organisation__isnull=True)
+                    | models.Q(organisation_source__in=["admin", "domain"])
+                ),
+                name="organisation_is_verified",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -102,6 +131,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def name(self) -> str:
         return self.display_name or self.email.split("@", 1)[0]
+
+    @property
+    def organisation_verified(self) -> bool:
+        return self.organisation_id is not None and bool(self.organisation_source)
 
     @property
     def is_site_admin(self) -> bool:

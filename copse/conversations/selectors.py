@@ -199,13 +199,20 @@ class AskStats:
 
 
 def ask_stats(thread: Thread) -> AskStats:
-    """How many peers (other than the asker) answered, from how many organisations."""
+    """How many peers (other than the asker) answered, from how many organisations.
+
+    Organisations are verified ones (a domain or a site administrator set them;
+    nobody picks their own), so the count cannot be inflated from a profile."""
     replies = Post.objects.filter(thread=thread, position__gt=0, removed_at__isnull=True).exclude(
         author_id=thread.author_id
     )
     figures = replies.aggregate(
         peers=Count("author", distinct=True),
-        organisations=Count("author__organisation", distinct=True),
+        organisations=Count(
+            "author__organisation",
+            distinct=True,
+            filter=Q(author__organisation_source__in=["admin", "domain"]),
+        ),
         helpful=Count("pk", filter=Q(helpful=True)),
     )
     return AskStats(**figures)

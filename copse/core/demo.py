@@ -67,6 +67,35 @@ ORGANISATIONS = [
     ("Centre for Teaching and Learning", "unit"),
 ]
 
+# The email domains each company claims: its people's confirmed addresses
+# verify their organisation. The university's units share one domain, so a
+# site administrator sets theirs (the other path a real site uses).
+DOMAINS = {
+    "Northwind Traders": "northwind.example",
+    "Contoso": "contoso.example",
+    "Fabrikam": "fabrikam.example",
+    "Adventure Works": "adventure-works.example",
+    "Tailspin Toys": "tailspin.example",
+    "Wingtip Toys": "wingtip.example",
+    "Litware": "litware.example",
+    "Proseware": "proseware.example",
+    "Woodgrove Bank": "woodgrove.example",
+    "Alpine Ski House": "alpineskihouse.example",
+    "Coho Winery": "cohowinery.example",
+    "Wide World Importers": "wideworldimporters.example",
+    "Trey Research": "treyresearch.example",
+    "Lucerne Publishing": "lucernepublishing.example",
+    "Humongous Insurance": "humongousinsurance.example",
+    "Blue Yonder Airlines": "blueyonderairlines.example",
+    "Fourth Coffee": "fourthcoffee.example",
+    "Relecloud": "relecloud.example",
+    "A. Datum Corporation": "adatum.example",
+    "Vendor Networks": "vendor.example",
+    "First Up Consultants": "firstup.example",
+    "Bellows College": "bellows.example",
+    "VanArsdel, Ltd.": "vanarsdel.example",
+}
+
 PACIFIC = "America/Los_Angeles"
 EASTERN_CANADA = "America/Toronto"
 
@@ -1257,7 +1286,7 @@ class _Loader:
     # --- Organisations and people ------------------------------------------------
 
     def _load_organisations(self) -> None:
-        from copse.organisations.models import Organisation
+        from copse.organisations.models import Organisation, OrganisationDomain
 
         for name, kind in ORGANISATIONS:
             organisation, created = Organisation.objects.get_or_create(
@@ -1269,6 +1298,10 @@ class _Loader:
             )
             if created:
                 self._count("organisations")
+            if name in DOMAINS:
+                OrganisationDomain.objects.get_or_create(
+                    domain=DOMAINS[name], defaults={"organisation": organisation}
+                )
             self.organisations[name] = organisation
 
     def _load_people(self) -> None:
@@ -1289,7 +1322,6 @@ class _Loader:
                 password=self.password,
                 display_name=person.name,
                 job_title=person.job_title,
-                organisation=self.organisations.get(person.organisation),
                 time_zone=person.time_zone,
                 bio=person.bio,
                 is_staff=person.site_admin,
@@ -1298,10 +1330,28 @@ class _Loader:
             )
             user.save()
             self._count("people")
-        EmailAddress.objects.get_or_create(
+        address, _ = EmailAddress.objects.get_or_create(
             user=user, email=user.email, defaults={"verified": True, "primary": True}
         )
+        if person.organisation and user.organisation_id is None:
+            user = self._verify_organisation(user, address, person.organisation)
         self.people[person.email] = user
+        return user
+
+    def _verify_organisation(self, user, address, name: str):
+        """The person's organisation, verified as on a real site: by their
+        confirmed address in its domain, or else by the site administrator."""
+        from copse.accounts.models import User
+        from copse.organisations.services import set_organisation, verify_from_address
+
+        organisation = self.organisations[name]
+        verify_from_address(email_address=address)
+        user = User.objects.select_related("organisation").get(pk=user.pk)
+        if user.organisation_id != organisation.pk:
+            set_organisation(
+                actor=self.people["admin@copse.example"], user=user, organisation=organisation
+            )
+            user.refresh_from_db()
         return user
 
     # --- Communities ---------------------------------------------------------------

@@ -19,7 +19,12 @@ def make_organisation(name: str | None = None, kind: str = "company") -> Organis
 def make_user(
     email: str | None = None, *, name: str | None = None, organisation=None, **extra
 ) -> User:
+    """A person who can sign in. `organisation`, when given, is verified (as if
+    a site administrator had set it): only verified organisations exist on a
+    person. Use `organisation_source="domain"` to say it came from an address."""
     n = next(_counter)
+    if organisation is not None:
+        extra.setdefault("organisation_source", "admin")
     user = User.objects.create_user(
         email=email or f"person{n}@example.com",
         password=PASSWORD,

@@ -35,7 +35,12 @@ class CommunityFull(UserFacingError):
 
 
 class OrganisationCapReached(UserFacingError):
-    title = "Your organisation's places are taken"
+    title = "The places for this organisation are taken"
+    status = 409
+
+
+class OrganisationNotVerified(UserFacingError):
+    title = "Organisation not verified yet"
     status = 409
 
 
@@ -58,8 +63,13 @@ def _locked_community(community: Community) -> Community:
     return Community.objects.select_for_update().get(pk=community.pk)
 
 
-def _check_caps(community: Community, organisation) -> None:
-    """Raise if one more seat would overflow a cap. Call with the row locked."""
+def _check_caps(community: Community, user, *, actor=None) -> None:
+    """Raise if one more seat for `user` would overflow a cap. Call with the row locked.
+
+    A per-organisation cap counts verified organisations only (`User.organisation`
+    is never self-declared), and seats nobody without one: otherwise having no
+    organisation would get round the cap. The refusal names no colleague and
+    gives no count, so it tells nobody who from their organisation is inside."""
     seated = Membership.objects.filter(
         community=community,
         status__in=Membership.SEATED,
@@ -70,14 +80,30 @@ def _check_caps(community: Community, organisation) -> None:
             f"{community.name} has reached its limit of {community.size_cap} members. "
             "A facilitator can tell you when a place opens."
         )
-    if community.per_organisation_cap is not None and organisation is not None:
-        from_org = seated.filter(organisation=organisation).count()
-        if from_org >= community.per_organisation_cap:
-            raise OrganisationCapReached(
-                f"{community.name} takes at most {community.per_organisation_cap} "
-                f"members from one organisation, and {organisation.name} has "
-                f"{from_org}. Talk to your colleagues or a facilitator."
+    if community.per_organisation_cap is None:
+        return
+    themselves = actor is None or getattr(actor, "pk", None) == user.pk
+    if user.organisation_id is None or not user.organisation_source:
+        raise OrganisationNotVerified(
+            f"{community.name} takes a limited number of people from each organisation, "
+            + (
+                "and your organisation is not verified yet; ask for it on your profile."
+                if themselves
+                else f"and the organisation of {user.name} is not verified yet; they can "
+                "ask for it on their profile."
             )
+        )
+    if seated.filter(organisation_id=user.organisation_id).count() >= (
+        community.per_organisation_cap
+    ):
+        raise OrganisationCapReached(
+            f"The places in {community.name} for people from "
+            + (
+                "your organisation are taken. A facilitator can tell you when one opens."
+                if themselves
+                else f"the organisation of {user.name} are taken."
+            )
+        )
 
 
 def _recount(community: Community) -> None:
@@ -97,7 +123,7 @@ def _seat(*, community: Community, user, role: str, actor, how: str, principal=N
     if existing is not None and existing.is_current and existing.role in permissions.READING_ROLES:
         return existing
     if role in COUNTED_ROLES:
-        _check_caps(locked, user.organisation)
+        _check_caps(locked, user, actor=actor)
     membership = existing or Membership(community=locked, user=user)
     membership.role = role
     membership.status = Membership.Status.ACTIVE

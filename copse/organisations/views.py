@@ -1,20 +1,22 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from copse.core import permissions
-from copse.organisations import services
-from copse.organisations.forms import OrganisationForm
-from copse.organisations.models import Organisation
+from copse.organisations import selectors, services
+from copse.organisations.forms import DecideRequestForm, OrganisationForm
+from copse.organisations.models import Organisation, OrganisationRequest
 
 
 @login_required
 def organisation_list(request):
-    permissions.require_or_404(request.user, "programme.manage")
-    organisations = Organisation.objects.annotate(people_count=Count("people")).order_by("name")
-    return render(request, "organisations/list.html", {"organisations": organisations})
+    organisations = selectors.organisations_for_admin(request.user)
+    return render(
+        request,
+        "organisations/list.html",
+        {"organisations": organisations, "pending": selectors.pending_count()},
+    )
 
 
 @login_required
@@ -24,7 +26,11 @@ def organisation_edit(request, pk=None):
     instance = get_object_or_404(Organisation, pk=pk) if pk else Organisation()
     form = OrganisationForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        services.save_organisation(actor=request.user, organisation=form.instance)
+        services.save_organisation(
+            actor=request.user,
+            organisation=form.instance,
+            domains=form.cleaned_data["domains"],
+        )
         messages.success(request, f"{form.instance.name} saved.")
         return redirect("organisations:list")
     return render(
@@ -33,3 +39,51 @@ def organisation_edit(request, pk=None):
         {"form": form, "organisation": instance},
         status=400 if form.errors else 200,
     )
+
+
+def _requests_page(request, *, errors=None, status=200):
+    pending = list(selectors.pending_requests(request.user))
+    organisations = list(Organisation.objects.order_by("name"))
+    by_name = {o.name.casefold(): o for o in organisations}
+    rows = [(r, by_name.get(" ".join(r.name.split()).casefold())) for r in pending]
+    return render(
+        request,
+        "organisations/requests.html",
+        {
+            "rows": rows,
+            "organisations": organisations,
+            "decided": selectors.recent_decisions(request.user),
+            "errors": errors or {},
+        },
+        status=status,
+    )
+
+
+@login_required
+def request_list(request):
+    return _requests_page(request)
+
+
+@login_required
+@require_POST
+def request_decide(request, pk):
+    permissions.require_or_404(request.user, "programme.manage")
+    org_request = get_object_or_404(OrganisationRequest, pk=pk)
+    form = DecideRequestForm(request.POST)
+    if not form.is_valid():
+        first = next(iter(form.errors.values()))[0]
+        return _requests_page(request, errors={org_request.pk: first}, status=400)
+    approve = form.cleaned_data["decision"] == "approve"
+    decided = services.decide_request(
+        actor=request.user,
+        request=org_request,
+        approve=approve,
+        organisation=form.cleaned_data["organisation"],
+    )
+    if approve:
+        messages.success(
+            request, f"{decided.user.name} now belongs to {decided.organisation.name} (verified)."
+        )
+    else:
+        messages.success(request, f"The request of {decided.user.name} was declined.")
+    return redirect("organisations:requests")

@@ -93,6 +93,7 @@ class World:
                 handle=f"person-{self.people + n}",
                 job_title="Director of Applications",
                 organisation=organisations[n % len(organisations)],
+                organisation_source="admin",
                 password=password,
             )
             for n in range(size - self.people)
@@ -122,6 +123,7 @@ class World:
                 display_name=f"Waiting {n}",
                 handle=f"waiting-{self.people + n}",
                 organisation=organisations[0],
+                organisation_source="admin",
                 password=password,
             )
             for n in range(max(size // 20, 1))

@@ -144,6 +144,33 @@ def test_member_companies_respect_the_per_organisation_caps():
         assert largest["n"] <= community.per_organisation_cap, community.slug
 
 
+def test_demo_organisations_are_verified_the_way_a_real_site_verifies_them():
+    """Companies through their people's confirmed addresses, the university's
+    units (one shared domain) by the site administrator; so the capped
+    communities' members all hold a verified organisation."""
+    from copse.accounts.models import User
+    from copse.audit.models import AuditEntry
+
+    _load()
+    maria = User.objects.get(email="maria@northwind.example")
+    assert (maria.organisation.name, maria.organisation_source) == ("Northwind Traders", "domain")
+    lee = User.objects.get(email="lee@university.example")
+    assert lee.organisation_source == "admin" and lee.organisation.kind == "unit"
+    assert lee.organisation_verified_by.email == "admin@copse.example"
+    assert AuditEntry.objects.filter(action="organisation.set_by_admin", subject=lee).exists()
+    assert AuditEntry.objects.filter(action="organisation.verified_by_domain", subject=maria)
+    for community in Community.objects.exclude(per_organisation_cap=None):
+        seated = Membership.objects.filter(
+            community=community,
+            status__in=Membership.SEATED,
+            role__in=["member", "facilitator"],
+        ).select_related("user")
+        assert seated.exists()
+        for membership in seated:
+            assert membership.user.organisation_source in ("admin", "domain"), membership.user
+            assert membership.organisation_id == membership.user.organisation_id
+
+
 def test_each_demo_login_signs_in_with_the_demo_password():
     from django.test import Client
 

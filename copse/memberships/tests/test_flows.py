@@ -33,7 +33,8 @@ def test_request_is_approved_and_requester_is_told(
     client, ao_cop, django_capture_on_commit_callbacks
 ):
     community, facilitator = ao_cop
-    ana = testing.make_user("ana@fabrikam.example", name="Ana Alvarez")
+    fabrikam = testing.make_organisation("Fabrikam")
+    ana = testing.make_user("ana@fabrikam.example", name="Ana Alvarez", organisation=fabrikam)
     client.force_login(ana)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -87,7 +88,7 @@ def test_approval_over_the_organisation_cap_is_refused_with_a_clear_message(clie
         {"decision": "approve"},
         follow=True,
     )
-    assert b"at most 2 members from one organisation" in response.content
+    assert b"for people from the organisation of" in response.content
     assert not Membership.objects.filter(community=community, user=third).exists()
     assert JoinRequest.objects.get(pk=join_request.pk).status == "pending"
 
@@ -144,7 +145,9 @@ def test_invitation_is_single_use_and_expires(
     assert link in mail.outbox[-1].body
     path = link.removeprefix(settings.BASE_URL)
 
-    newcomer = testing.make_user("new.person@example.com")
+    newcomer = testing.make_user(
+        "new.person@example.com", organisation=testing.make_organisation("Contoso")
+    )
     client.force_login(newcomer)
     response = client.post(path, {"norms_version": 1, "accept": "on"})
     assert response.status_code == 302
@@ -259,6 +262,13 @@ def test_invitee_without_an_account_signs_up_through_the_link_without_a_second_v
     client, ao_cop, settings, django_capture_on_commit_callbacks
 ):
     community, facilitator = ao_cop
+    # The community is capped per organisation: the newcomer's address is in
+    # a domain their organisation claims, so signing up verifies it.
+    from copse.organisations.models import OrganisationDomain
+
+    OrganisationDomain.objects.create(
+        organisation=testing.make_organisation("Example Ltd"), domain="example.com"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         invitation = services.invite(
             actor=facilitator, community=community, email="newcomer@example.com"

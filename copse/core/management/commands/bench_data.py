@@ -111,6 +111,7 @@ def grow(
                         handle=f"{prefix}-{n}",
                         job_title=rng.choice(JOB_TITLES),
                         organisation=rng.choice(organisations),
+                        organisation_source="admin",
                         time_zone=rng.choice(TIME_ZONES),
                         password=password,
                     )
