@@ -423,7 +423,9 @@ def mark_read(*, actor, thread: Thread, position: int) -> None:
 def save_draft(
     *, actor, community: Community, thread: Thread | None, title: str, body: str
 ) -> Draft | None:
-    if not permissions.can(actor, "community.read", community):
+    if not permissions.can(actor, "community.read", community) or (
+        thread is not None and not permissions.can(actor, "thread.read", thread)
+    ):
         raise NotAllowed("You cannot write here.")
     if not (title or "").strip() and not (body or "").strip():
         _discard_draft(actor, community, thread)
