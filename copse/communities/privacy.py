@@ -58,22 +58,38 @@ class Lowering:
 
     @property
     def stays_private(self) -> str:
-        who = "its members" if self.after == "open" else "its members only"
         n = self.kept
-        threads = f"{n} conversation{'s' if n != 1 else ''}" if n else "No conversation"
-        return (
-            f"Everything written while {self.community.name} was {self.before_label} keeps that "
-            f"privacy: {threads} and their replies, files and mentions stay for {who}, in search, "
-            "on people's pages and in mail, however long they go on."
-        )
+        if not n:
+            return "No conversation has been written yet, so there is nothing to keep."
+        where = []
+        if self.after == "open":
+            where.append(
+                "only members read them, their replies and files, on the page, in search, "
+                "on people's pages and in exports"
+            )
+        if self.before == "confidential":
+            where.append("mail about them carries only a link")
+        if n == 1:
+            where = [part.replace("them", "it") for part in where]
+            lead = "The one conversation written so far keeps the privacy it was written under"
+            span = "however long it goes on"
+        else:
+            lead = f"The {n} conversations written so far keep the privacy they were written under"
+            span = "however long they go on"
+        return f"{lead}, {span}: {'; '.join(where)}."
 
     @property
     def opens(self) -> str:
-        readers = "anyone, signed in or not," if self.after == "open" else "every member"
+        if self.after == "open":
+            return (
+                "Conversations started after the change can be read by anyone, signed in or "
+                "not, and found in search. Meetings, topics and the library are open to anyone "
+                "at once."
+            )
         return (
-            f"Only conversations started after the change are read by {readers} under the new "
-            f"setting ({self.after_label}). Meetings, topics and the library follow the new "
-            "setting at once."
+            "Conversations started after the change are for members, and their mail may carry "
+            "their words, as the community's mail setting allows. Meetings, topics and the "
+            "library follow the new setting at once, in mail and in members' calendar feeds."
         )
 
 

@@ -225,7 +225,8 @@ def test_lowering_shows_the_warning_and_changes_nothing_until_confirmed(client, 
     assert warned.status_code == 200
     page = warned.content.decode()
     assert "What stays private" in page and "What opens" in page
-    assert "1 conversation and their replies" in page
+    assert "The one conversation written so far keeps the privacy" in page
+    assert "only members read it" in page and "mail about it carries only a link" in page
     assert "A purpose typed just now" in page  # what was typed is kept
     assert 'name="confirm_lowering"' in page
     community.refresh_from_db()
