@@ -37,7 +37,13 @@ class CommunitySettingsForm(forms.ModelForm):
             "purpose": forms.Textarea(attrs={"rows": 3}),
             "goals": forms.Textarea(attrs={"rows": 5}),
         }
-        help_texts = {"meeting_cadence": 'e.g. "Half a day every month, with dinner".'}
+        help_texts = {
+            "meeting_cadence": 'e.g. "Half a day every month, with dinner".',
+            "visibility": (
+                "Making the community less private opens only what is written afterwards: "
+                "earlier conversations keep the privacy they were written under."
+            ),
+        }
 
     def clean(self):
         data = super().clean()

@@ -3,6 +3,7 @@
 from django.db import IntegrityError, transaction
 
 from copse.audit.services import record
+from copse.communities import privacy
 from copse.communities.models import Community
 from copse.core import permissions
 from copse.core.errors import UserFacingError
@@ -30,6 +31,10 @@ class CommunityError(UserFacingError):
     title = "The community could not be saved"
 
 
+class LoweringNotConfirmed(CommunityError):
+    title = "Confirm that the community becomes less private"
+
+
 def create_community(*, actor, facilitators=(), **fields) -> Community:
     if not permissions.can(actor, "programme.manage"):
         raise CommunityError("Only a site administrator can create communities.")
@@ -50,7 +55,9 @@ def create_community(*, actor, facilitators=(), **fields) -> Community:
     return community
 
 
-def update_settings(*, actor, community: Community, **changes) -> Community:
+def update_settings(
+    *, actor, community: Community, confirm_lowering: bool = False, **changes
+) -> Community:
     if not permissions.can(actor, "community.manage", community):
         raise CommunityError("Only a facilitator can change the settings.")
     if has_control_characters(changes.get("name", "")):
@@ -65,8 +72,16 @@ def update_settings(*, actor, community: Community, **changes) -> Community:
     }
     if not changed:
         return community
+    # Less private: only after the facilitator saw what that opens (privacy.Lowering).
+    lowering = "visibility" in changed and privacy.lowers(*changed["visibility"])
+    if lowering and not confirm_lowering:
+        for field, value in before.items():
+            setattr(community, field, value)
+        raise LoweringNotConfirmed("Confirm first: earlier conversations keep their privacy.")
     with transaction.atomic():
         community.save(update_fields=list(changed))
+        if "visibility" in changed:
+            privacy.after_change(actor=actor, community=community, before=before["visibility"])
         record(
             actor=actor, action="community.settings_changed", community=community, changes=changed
         )

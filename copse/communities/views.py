@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from copse.communities import selectors, services
+from copse.communities import privacy, selectors, services
 from copse.communities.forms import AppointFacilitatorForm, CommunitySettingsForm, NewCommunityForm
 from copse.communities.models import Community
 from copse.conversations.selectors import ThreadFilters, threads_for, unread_by_community
@@ -97,21 +97,32 @@ def settings_page(request, slug):
     form = CommunitySettingsForm(
         request.POST or None, instance=Community.objects.get(pk=community.pk)
     )
+    lowering = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.update_settings(
-                actor=request.user,
-                community=community,
-                **{f: form.cleaned_data[f] for f in form.Meta.fields},
-            )
-        except UserFacingError as error:
-            form.add_error(None, error.message)
+        visibility = form.cleaned_data["visibility"]
+        confirmed = request.POST.get("confirm_lowering") == "1"
+        if privacy.lowers(community.visibility, visibility) and not confirmed:
+            # Say what stays private and what opens; the form keeps what was typed.
+            lowering = privacy.Lowering.of(community, visibility)
         else:
-            messages.success(request, "Settings saved.")
-            return redirect("communities:settings", slug=community.slug)
+            try:
+                services.update_settings(
+                    actor=request.user,
+                    community=community,
+                    confirm_lowering=confirmed,
+                    **{f: form.cleaned_data[f] for f in form.Meta.fields},
+                )
+            except UserFacingError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, "Settings saved.")
+                return redirect("communities:settings", slug=community.slug)
     status = 400 if form.errors else 200
     return render(
-        request, "communities/settings.html", {"community": community, "form": form}, status=status
+        request,
+        "communities/settings.html",
+        {"community": community, "form": form, "lowering": lowering},
+        status=status,
     )
 
 

@@ -128,6 +128,7 @@ def grow_conversations(
             title="The long-running thread: what we learned this year",
             author=first_people[0],
             last_activity_at=now,
+            visibility_floor=first.visibility,
             last_position=big_thread_replies,
             reply_count=big_thread_replies,
         )
@@ -164,6 +165,7 @@ def grow_conversations(
                         kind=kind,
                         title=text.sentence(7)[:200],
                         author=rng.choice(people),
+                        visibility_floor=community.visibility,
                         last_activity_at=now - timedelta(minutes=rng.randint(0, 500_000)),
                         last_position=replies_per_thread,
                         reply_count=replies_per_thread,

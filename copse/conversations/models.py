@@ -10,6 +10,13 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+# The visibilities of communities.Community, least private first.
+VISIBILITY_CHOICES = [
+    ("open", "Open"),
+    ("members", "Members"),
+    ("confidential", "Confidential"),
+]
+
 
 class Tag(models.Model):
     """A shared catalogue across communities: topics, and the vendors, products
@@ -73,6 +80,11 @@ class Thread(models.Model):
     ask_state = models.CharField(max_length=10, choices=AskState.choices, blank=True)
     summary = models.TextField("what I learned", blank=True)
     summary_updated_at = models.DateTimeField(null=True, blank=True)
+    # The most private visibility the thread's community has had since the
+    # thread began (a move counts the community it moved into). Only ever
+    # raised. The thread is read under the stricter of this and its
+    # community's visibility now (copse.core.permissions.thread_visibility).
+    visibility_floor = models.CharField(max_length=12, choices=VISIBILITY_CHOICES)
 
     class Meta:
         indexes = [
@@ -84,6 +96,13 @@ class Thread(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        # Every way of starting a thread that goes through save() gets its
+        # floor from its community; bulk creation must set it itself.
+        if not self.visibility_floor and self.community_id is not None:
+            self.visibility_floor = self.community.visibility
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse(

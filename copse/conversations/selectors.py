@@ -88,7 +88,9 @@ def _decode(cursor: str | None):
 def threads_for(viewer, community, filters: ThreadFilters, *, after: str | None = None) -> Page:
     """A community's threads, pinned first, then by last activity, newest first."""
     permissions.require_or_404(viewer, "community.read", community)
-    threads = Thread.objects.filter(community=community, removed_at__isnull=True)
+    threads = Thread.objects.filter(
+        permissions.readable_threads_q(viewer), community=community, removed_at__isnull=True
+    )
     if filters.kind:
         threads = threads.filter(kind=filters.kind)
     if filters.tag:
@@ -233,7 +235,7 @@ def revisions_of(viewer, post: Post):
 
 def readable_threads(viewer):
     """Threads the viewer may read anywhere: the base of tag pages and activity."""
-    return Thread.objects.filter(permissions.readable_q(viewer), removed_at__isnull=True)
+    return Thread.objects.filter(permissions.readable_threads_q(viewer), removed_at__isnull=True)
 
 
 def tag_page(viewer, tag: Tag, *, after: str | None = None) -> Page:
@@ -260,8 +262,8 @@ def tag_page(viewer, tag: Tag, *, after: str | None = None) -> Page:
 
 def catalogue(viewer, kind: str | None = None):
     """Tags with the number of threads the viewer may read, hiding tags with none."""
-    readable = Q(threads__removed_at__isnull=True) & permissions.readable_q(
-        viewer, prefix="threads__community"
+    readable = Q(threads__removed_at__isnull=True) & permissions.readable_threads_q(
+        viewer, prefix="threads"
     )
     tags = Tag.objects.annotate(
         thread_count=Count("threads", filter=readable, distinct=True)
@@ -274,7 +276,7 @@ def catalogue(viewer, kind: str | None = None):
 def activity_of(viewer, person, *, before: str | None = None) -> Page:
     """A person's posts that the viewer may read, newest first."""
     posts = Post.objects.filter(
-        permissions.readable_q(viewer),
+        permissions.readable_posts_q(viewer),
         author=person,
         removed_at__isnull=True,
         thread__removed_at__isnull=True,
@@ -304,7 +306,11 @@ def unread_by_community(viewer, communities) -> dict[int, int]:
     if not readable:
         return {}
     rows = (
-        Thread.objects.filter(community_id__in=readable, removed_at__isnull=True)
+        Thread.objects.filter(
+            permissions.readable_threads_q(viewer),
+            community_id__in=readable,
+            removed_at__isnull=True,
+        )
         .annotate(read_position=_read_position(viewer))
         .filter(Q(read_position__isnull=True) | Q(read_position__lt=F("last_position")))
         .values("community_id")
@@ -318,5 +324,8 @@ def new_since_last_visit(viewer, community, since: datetime | None) -> int:
     if since is None:
         return 0
     return Thread.objects.filter(
-        community=community, removed_at__isnull=True, last_activity_at__gt=since
+        permissions.readable_threads_q(viewer),
+        community=community,
+        removed_at__isnull=True,
+        last_activity_at__gt=since,
     ).count()

@@ -138,6 +138,7 @@ def start_thread(
             title=title,
             author=actor,
             last_activity_at=now,
+            visibility_floor=community.visibility,
             ask_state=Thread.AskState.OPEN if kind == Thread.Kind.ASK else "",
         )
         thread.tags.set(tags)
@@ -304,15 +305,34 @@ def remove_thread(*, actor, thread: Thread, reason: str) -> Thread:
 
 
 def move_thread(*, actor, thread: Thread, to_community: Community) -> Thread:
-    """Move to another community the facilitator also facilitates."""
+    """Move to another community the facilitator also facilitates, if the
+    permission core lets the thread go there (`permissions.move_refusal`).
+    The thread's floor rises to the new community's visibility if stricter."""
     _moderate(actor, thread)
     if not permissions.can(actor, "community.moderate", to_community):
         raise NotAllowed("You can only move threads to communities you facilitate.")
     if to_community.pk == thread.community_id:
         return thread
+    refusal = permissions.move_refusal(thread, to_community)
+    if refusal is not None and refusal.less_private:
+        raise NotAllowed(
+            f"{to_community.name} is less private than this thread: a thread moves only into "
+            "a community at least as private as the one its words were written for."
+        )
+    if refusal is not None:
+        n = refusal.unseated_authors
+        raise NotAllowed(
+            f"{n} author{'s' if n != 1 else ''} of this thread "
+            f"{'have' if n != 1 else 'has'} no seat in {to_community.name}: a thread moves "
+            "only where everyone who wrote in it is a member."
+        )
     source = thread.community
+    floor = permissions.stricter_visibility(thread.visibility_floor, to_community.visibility)
     with transaction.atomic():
-        Thread.objects.filter(pk=thread.pk).update(community=to_community, pinned=False)
+        Thread.objects.filter(pk=thread.pk).update(
+            community=to_community, pinned=False, visibility_floor=floor
+        )
+        thread.visibility_floor = floor
         Post.objects.filter(thread=thread).update(community=to_community)
         Draft.objects.filter(thread=thread).delete()
         thread.community = to_community
@@ -403,7 +423,9 @@ def mark_read(*, actor, thread: Thread, position: int) -> None:
 def save_draft(
     *, actor, community: Community, thread: Thread | None, title: str, body: str
 ) -> Draft | None:
-    if not permissions.can(actor, "community.read", community):
+    if not permissions.can(actor, "community.read", community) or (
+        thread is not None and not permissions.can(actor, "thread.read", thread)
+    ):
         raise NotAllowed("You cannot write here.")
     if not (title or "").strip() and not (body or "").strip():
         _discard_draft(actor, community, thread)

@@ -198,6 +198,8 @@ def _thread_context(request, thread, page, reply_form, can_reply, read_position)
         "subscription": selectors.subscription_level(user, thread),
         "can_moderate": permissions.can(user, "thread.moderate", thread),
         "is_asker": permissions.can(user, "ask.mark_helpful", thread),
+        # Written while the community was more private: it stays so.
+        "kept_private": permissions.thread_visibility(thread) != community.visibility,
         "user_id": getattr(user, "pk", None),
         "may_contribute": permissions.can(user, "community.contribute", community),
     }
@@ -386,17 +388,23 @@ def move_thread(request, slug, thread_id):
         memberships__status="active",
     ).exclude(pk=community.pk)
     form = MoveForm(request.POST or None, communities=facilitated)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        services.move_thread(
-            actor=request.user, thread=thread, to_community=form.cleaned_data["community"]
-        )
-        messages.success(request, f"Moved to {thread.community.name}.")
-        return redirect(thread.get_absolute_url())
+        try:
+            services.move_thread(
+                actor=request.user, thread=thread, to_community=form.cleaned_data["community"]
+            )
+        except UserFacingError as error:
+            form.add_error("community", error.message)
+            status = error.status
+        else:
+            messages.success(request, f"Moved to {thread.community.name}.")
+            return redirect(thread.get_absolute_url())
     return render(
         request,
         "conversations/move_thread.html",
         {"community": community, "thread": thread, "form": form},
-        status=400 if form.errors else 200,
+        status=400 if form.errors and status == 200 else status,
     )
 
 

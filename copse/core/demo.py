@@ -1492,6 +1492,7 @@ class _Loader:
             kind="discussion",
             title=LONG_THREAD_TITLE,
             author=self.people["maria@northwind.example"],
+            visibility_floor=community.visibility,
             last_activity_at=self.now - timedelta(hours=6),
             last_position=LONG_THREAD_REPLIES,
             reply_count=LONG_THREAD_REPLIES,

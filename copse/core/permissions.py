@@ -29,6 +29,30 @@ security_log = logging.getLogger("copse.security")
 
 READING_ROLES = ("member", "facilitator", "delegate")
 SEATED_STATUSES = ("active", "on_leave")
+# Community visibilities from least to most private.
+VISIBILITIES = ("open", "members", "confidential")
+
+
+def visibility_rank(visibility: str) -> int:
+    """Where `visibility` sits in `VISIBILITIES`; anything unknown counts as
+    the most private (deny by default)."""
+    try:
+        return VISIBILITIES.index(visibility)
+    except ValueError:
+        return len(VISIBILITIES) - 1
+
+
+def stricter_visibility(*visibilities: str) -> str:
+    """The most private of `visibilities`."""
+    return VISIBILITIES[max(visibility_rank(v) for v in visibilities)]
+
+
+def thread_visibility(thread) -> str:
+    """The visibility a thread (and everything in it) is read under: the
+    stricter of its floor (the most private its community has been since the
+    thread began) and its community's visibility now. Making a community less
+    private therefore opens only what is written afterwards."""
+    return stricter_visibility(thread.visibility_floor, thread.community.visibility)
 
 
 @dataclass(frozen=True)
@@ -241,9 +265,11 @@ def _thread_of(obj):
 
 
 def _may_read_thread(user, obj, st: Standing) -> bool:
+    """The community rule, applied at the thread's own visibility
+    (`thread_visibility`): a thread written while its community was members-
+    only or confidential stays for the seated after the community opens."""
     thread = _thread_of(obj)
-    community = thread.community
-    if not _may_read(user, community, st):
+    if not (thread_visibility(thread) == "open" or st.is_seated):
         return False
     # A removed thread stays visible (as a tombstone) to its facilitators only.
     return thread.removed_at is None or st.is_facilitator
@@ -539,6 +565,42 @@ def may_start_thread(user, community, kind: str) -> bool:
     return kind != "announcement" or standing(user, community).is_facilitator
 
 
+@dataclass(frozen=True)
+class MoveRefusal:
+    """Why a thread may not move into a community (see `move_refusal`)."""
+
+    less_private: bool = False  # the community is less private than the thread
+    unseated_authors: int = 0  # authors of its posts without a seat there
+
+
+def move_refusal(thread, to_community) -> MoveRefusal | None:
+    """Whether `thread` may move into `to_community`, whoever asks: only into a
+    community at least as private as the thread is read under
+    (`thread_visibility`), and only where every author of its posts (removed
+    ones too) holds a seat, so that a move never shows anyone's words to
+    people they did not write them for. Authors without an account (imported
+    from an archive, or deleted) hold no seat anywhere. None when it may.
+    One query for the authors."""
+    from copse.conversations.models import Post
+    from copse.memberships.models import Membership
+
+    if visibility_rank(to_community.visibility) < visibility_rank(thread_visibility(thread)):
+        return MoveRefusal(less_private=True)
+    seated_there = Membership.objects.filter(
+        community=to_community, status__in=SEATED_STATUSES, role__in=READING_ROLES
+    ).values("user_id")
+    unseated = (
+        Post.objects.filter(thread=thread)
+        .exclude(author_id__in=seated_there)
+        .values_list("author_id", "imported_author")
+        .distinct()
+    )
+    count = len(set(unseated))
+    if count:
+        return MoveRefusal(unseated_authors=count)
+    return None
+
+
 def _may_view_person(user, person) -> bool:
     """Profiles are for peers: yourself, people you share a community with,
     members of open communities, and site admins (who manage memberships)."""
@@ -632,14 +694,17 @@ def mail_receivers(community) -> QuerySet:
 
 def may_mail_post(post) -> bool:
     """Whether `post` may go by mail to the `mail_receivers` of its thread's
-    community: what "post.read" lets every seated member read."""
+    community: what "post.read" lets every seated member read (a thread's
+    floor never shuts out the seated; how much of it travels is
+    `mail_content_level`)."""
     return post.removed_at is None and post.thread.removed_at is None
 
 
 def mailable_posts(community, start, end) -> QuerySet:
     """Posts written in [start, end) that everyone seated in `community` may
     read ("post.read" for a seated member): not removed, in a thread that is
-    not removed. Pair with `mail_receivers`."""
+    not removed. Pair with `mail_receivers`, and carry each at its thread's
+    `mail_content_level`."""
     from copse.conversations.models import Post
 
     return Post.objects.filter(
@@ -650,6 +715,28 @@ def mailable_posts(community, start, end) -> QuerySet:
         thread__removed_at__isnull=True,
         thread__community=community,
     )
+
+
+# How much of a post mail may carry, least first (mailing.models.ContentLevel).
+MAIL_LEVELS = ("link_only", "titles", "full")
+# What a confidential community's mail carries unless its members chose otherwise.
+CONFIDENTIAL_MAIL_LEVEL = "link_only"
+
+
+def mail_content_level(thread, community_level: str) -> str:
+    """How much of `thread` its mail may carry, given `community_level` (the
+    level its community's mail has now: its facilitators' choice or the
+    default for its visibility). A thread written while its community was
+    confidential keeps the confidential level after the community opens up:
+    the choice made for the community now was not made for those words."""
+    if (
+        thread_visibility(thread) == "confidential"
+        and thread.community.visibility != "confidential"
+    ):
+        return MAIL_LEVELS[
+            min(MAIL_LEVELS.index(community_level), MAIL_LEVELS.index(CONFIDENTIAL_MAIL_LEVEL))
+        ]
+    return community_level
 
 
 def seated_community_ids(user) -> list[int]:
@@ -688,21 +775,54 @@ def readable_communities(user) -> QuerySet:
 
 def readable_q(user, prefix: str = "community") -> Q:
     """A filter for any content model with a `community` foreign key, for use
-    inside a larger query (search, feeds, exports): `Model.objects.filter(readable_q(u))`."""
+    inside a larger query (meetings, topics, notifications):
+    `Model.objects.filter(readable_q(u))`. Not for threads and posts, which
+    are read at their own visibility: use `readable_threads_q` and
+    `readable_posts_q`."""
     open_ones = Q(**{f"{prefix}__visibility": "open"})
     if not _is_signed_in(user):
         return open_ones
     return open_ones | Q(**{f"{prefix}_id__in": _seated_community_ids(user)})
 
 
-def readable_sql(user, community_alias: str) -> tuple[str, list]:
+def _readable_at_floor_q(user, community: str, floor: str) -> Q:
+    open_ones = Q(**{f"{community}__visibility": "open", floor: "open"})
+    if not _is_signed_in(user):
+        return open_ones
+    return open_ones | Q(**{f"{community}_id__in": _seated_community_ids(user)})
+
+
+def readable_threads_q(user, prefix: str = "") -> Q:
+    """The "thread.read" rule (removals aside) as a filter on Thread, or on a
+    model reaching a thread through `prefix` (e.g. "threads" from Tag):
+    threads of communities the user is seated in, and threads of open
+    communities whose floor is open too. Costs no query beyond the user's
+    standings: the floor is a column of the thread row."""
+    p = f"{prefix}__" if prefix else ""
+    return _readable_at_floor_q(user, f"{p}community", f"{p}visibility_floor")
+
+
+def readable_posts_q(user, prefix: str = "") -> Q:
+    """The "post.read" rule (removals aside) as a filter on Post (or through
+    `prefix` to a post): posts of communities the user is seated in, and
+    posts of open communities in threads whose floor is open."""
+    p = f"{prefix}__" if prefix else ""
+    return _readable_at_floor_q(user, f"{p}community", f"{p}thread__visibility_floor")
+
+
+def readable_sql(user, community_alias: str, thread_alias: str | None = None) -> tuple[str, list]:
     """The `community.read` rule as a SQL condition on a communities table alias,
-    for raw queries such as full-text search. Same rule as `readable_q`."""
+    for raw queries such as full-text search. Same rule as `readable_q`. With
+    `thread_alias` (a threads table alias), the "thread.read" rule of
+    `readable_threads_q`: an open community's thread is read by everyone only
+    if its floor is open too."""
     condition = f"{community_alias}.visibility = 'open'"
+    if thread_alias is not None:
+        condition = f"{condition} AND {thread_alias}.visibility_floor = 'open'"
     if not _is_signed_in(user):
         return f"({condition})", []
     ids = _seated_community_ids(user)
     if not ids:
         return f"({condition})", []
     placeholders = ", ".join(["%s"] * len(ids))
-    return f"({condition} OR {community_alias}.id IN ({placeholders}))", ids
+    return f"(({condition}) OR {community_alias}.id IN ({placeholders}))", ids

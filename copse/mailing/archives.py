@@ -35,7 +35,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from copse.accounts.identity import normalize_email
@@ -725,6 +725,7 @@ def _write(community, target: _PlannedThread, authors: dict[str, int]) -> list[P
                 author_id=authors.get(opening.address),
                 imported_author="" if opening.address in authors else opening.name,
                 last_activity_at=target.last_date,
+                visibility_floor=community.visibility,
             )
             first_position = 0
         else:
@@ -888,11 +889,16 @@ def message_of(post, opening_pk: int, community) -> bytes:
     return _mbox_separator(post.created_at) + head + b"\n\n" + _escape_from_lines(body) + b"\n"
 
 
-def exported_posts(community):
-    """The posts an export carries: none removed, nor any of a removed thread."""
+def exported_posts(community, reader=None):
+    """The posts an export carries: none removed, nor any of a removed thread;
+    for a `reader` (the person downloading it), only the posts they may read
+    ("post.read"): a site admin exporting an open community does not get the
+    threads written while it was more private."""
     opening = Post.objects.filter(thread=OuterRef("thread"), position=0).values("pk")[:1]
+    readable = permissions.readable_posts_q(reader) if reader is not None else Q()
     return (
         Post.objects.filter(
+            readable,
             community=community,
             thread__community=community,
             removed_at__isnull=True,
@@ -904,10 +910,11 @@ def exported_posts(community):
     )
 
 
-def iter_mbox(community) -> Iterator[bytes]:
-    """The community's conversations as mbox, one chunk per post, read in
-    chunks from one query so a large community never sits in memory."""
-    for post in exported_posts(community).iterator(chunk_size=500):
+def iter_mbox(community, reader=None) -> Iterator[bytes]:
+    """The community's conversations (those `reader` may read, if given) as
+    mbox, one chunk per post, read in chunks from one query so a large
+    community never sits in memory."""
+    for post in exported_posts(community, reader).iterator(chunk_size=500):
         yield message_of(post, post.opening_pk, community)
 
 
@@ -931,4 +938,4 @@ def start_download(*, actor, community) -> Iterator[bytes]:
     if not permissions.can(actor, "community.export_archive", community):
         raise NotAllowed("Only the community's facilitators can export its conversations.")
     record(actor=actor, action="mail.archive_exported", community=community, channel="web")
-    return iter_mbox(community)
+    return iter_mbox(community, reader=actor)

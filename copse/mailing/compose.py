@@ -6,7 +6,9 @@ List-Archive, List-Unsubscribe with RFC 8058 one-click), a per-recipient
 Reply-To that posts back into the thread, a VERP return path, and the headers
 that stop loops with auto-responders (Auto-Submitted, Precedence, X-Loop).
 
-How much of a post travels depends on the community's `ContentLevel`. A
+How much of a post travels depends on the community's `ContentLevel`, kept
+at the confidential level for threads written while the community was
+confidential (`thread_content_level`). A
 link-only message names the community and nothing else: no title, no text,
 no names; the same template is used for its subject and both bodies, so the
 words of a confidential thread cannot reach the raw bytes.
@@ -23,6 +25,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from copse.core import permissions
 from copse.mailing import addresses, tokens
 from copse.mailing.models import CommunityMailPolicy, ContentLevel
 
@@ -38,6 +41,13 @@ def content_level(community) -> str:
     if community.visibility == "confidential":
         return ContentLevel.LINK_ONLY
     return ContentLevel.FULL
+
+
+def thread_content_level(thread) -> str:
+    """How much of `thread` its mail carries: its community's level, kept at
+    the confidential one for a thread written while the community was
+    confidential (the permission core decides: `mail_content_level`)."""
+    return permissions.mail_content_level(thread, content_level(thread.community))
 
 
 def post_message_id(post) -> str:
@@ -119,13 +129,14 @@ def post_message(*, post, personal: Personal) -> EmailMultiAlternatives:
     """A post at its community's content level, addressed by `personal`."""
     thread = post.thread
     community = thread.community
-    level = content_level(community)
+    level = thread_content_level(thread)
     opening_id = f"<copse.post.{_opening_post_pk(thread)}@{addresses.domain()}>"
     context = {
         "post": post,
         "thread": thread,
         "community": community,
         "level": level,
+        "kept_confidential": level != content_level(community),
         "post_url": settings.BASE_URL + post_path(post),
         "preferences_url": settings.BASE_URL + reverse("mailing:preferences"),
         "unsubscribe_url": personal.unsubscribe,
@@ -166,7 +177,8 @@ def notice_message(*, notification, target, personal: Personal, tz) -> EmailMult
     from django.utils import timezone
 
     community = notification.community
-    level = content_level(community)
+    thread = getattr(target, "thread", None)  # a post's; meetings have none
+    level = content_level(community) if thread is None else thread_content_level(thread)
     context = {
         "notification": notification,
         "label": notification.get_kind_display(),
@@ -174,6 +186,7 @@ def notice_message(*, notification, target, personal: Personal, tz) -> EmailMult
         "is_meeting": notification.is_about_meeting,
         "community": community,
         "level": level,
+        "kept_confidential": level != content_level(community),
         "zone": getattr(tz, "key", "UTC"),
         "url": settings.BASE_URL + reverse("notifications:open", args=[notification.pk]),
         "preferences_url": settings.BASE_URL + reverse("mailing:preferences"),

@@ -165,7 +165,8 @@ class DigestRenderer:
     def render(self, row: OutgoingMessage, tz_name: str) -> Rendered:
         community = row.community
         level = compose.content_level(community)
-        key = (community.pk, row.period_start, row.period_end, tz_name, level)
+        # The visibility too: a thread's level depends on it (its floor).
+        key = (community.pk, row.period_start, row.period_end, tz_name, level, community.visibility)
         fingerprint = self._fingerprint(community, row.period_start, row.period_end)
         cached = self._cache.get(key)
         if cached is None or cached[0] != fingerprint:
@@ -183,6 +184,10 @@ class DigestRenderer:
         for post in posts:
             threads.setdefault(post.thread_id, DigestThread(post.thread)).posts.append(post)
         for entry in threads.values():
+            entry.thread.community = community  # mailable_posts keeps to it
+            # A thread written while the community was confidential keeps
+            # the confidential level inside a fuller digest.
+            entry.level = permissions.mail_content_level(entry.thread, level)
             entry.url = settings.BASE_URL + entry.thread.get_absolute_url()
             entry.authors = sorted({_author_name(p) for p in entry.posts})
             for post in entry.posts:

@@ -274,6 +274,7 @@ class Composer:
             thread.title,
             thread.community_id,
             compose.content_level(thread.community),
+            compose.thread_content_level(thread),
         )
         stamped = self._posts.get(key)
         if stamped is None:

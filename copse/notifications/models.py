@@ -22,6 +22,8 @@ class Notification(models.Model):
         PROMOTED = "promoted", "A place opened for you"
         MEETING_CHANGED = "meeting_changed", "Meeting changed"
         DELEGATED = "delegated", "You go in their place"
+        # About a community: it became less private; earlier conversations did not.
+        VISIBILITY_LOWERED = "visibility_lowered", "made the community less private"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -53,3 +55,7 @@ class Notification(models.Model):
     @property
     def is_about_meeting(self) -> bool:
         return self.target_type.model == "meeting"
+
+    @property
+    def is_about_community(self) -> bool:
+        return self.target_type.model == "community"

@@ -8,16 +8,22 @@ from copse.notifications.models import Notification
 
 PAGE_SIZE = 30
 # What each target model needs to be read, and what to fetch with it.
-READ_ACTIONS = {"conversations.post": "post.read", "meetings.meeting": "meeting.view"}
+READ_ACTIONS = {
+    "conversations.post": "post.read",
+    "meetings.meeting": "meeting.view",
+    "communities.community": "community.view",
+}
 
 
 def _target_querysets():
+    from copse.communities.models import Community
     from copse.conversations.models import Post
     from copse.meetings.models import Meeting
 
     return [
         Post.objects.select_related("thread__community", "community", "author"),
         Meeting.objects.select_related("community"),
+        Community.objects.all(),
     ]
 
 

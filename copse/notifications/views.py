@@ -35,7 +35,7 @@ def open_notification(request, notification_id):
         raise Http404
     permissions.require_or_404(request.user, action, target)
     services.mark_read(user=request.user, notification_id=notification.pk)
-    if notification.is_about_meeting:
+    if notification.is_about_meeting or notification.is_about_community:
         return redirect(target.get_absolute_url())
     return redirect(
         f"{target.thread.get_absolute_url()}?after={max(-1, target.position - 1)}#post-{target.position}"

@@ -93,7 +93,7 @@ def search(viewer, text: str, filters: SearchFilters, *, page: int = 1) -> Resul
     if parsed.is_empty:
         return Results()
     page = max(1, min(page, MAX_PAGES))
-    readable, readable_params = permissions.readable_sql(viewer, "c")
+    readable, readable_params = permissions.readable_sql(viewer, "c", "t")
     extra, extra_params = _filters_sql(filters)
     where = " AND ".join(["p.removed_at IS NULL", "t.removed_at IS NULL", readable, *extra])
     if connection.vendor == "postgresql":

@@ -121,19 +121,20 @@ def test_locked_thread_takes_no_replies_but_facilitators_may(cio):
 
 def test_move_to_another_facilitated_community_changes_who_can_read(client, cio):
     community, maria, dev, peers = cio
-    other = testing.make_community(slug="ao", visibility="members")
+    other = testing.make_community(slug="ao", visibility="confidential")
     testing.seat(other, maria, role="facilitator")
+    testing.seat(other, dev)
     ask = _ask(dev, community)
     services.move_thread(actor=maria, thread=ask, to_community=other)
-    permissions.forget_standings(dev)
+    permissions.forget_standings(peers[0])
     ask.refresh_from_db()
-    assert not permissions.can(dev, "thread.read", ask)
+    assert not permissions.can(peers[0], "thread.read", ask)
     assert Post.objects.filter(thread=ask, community=other).count() == 1
     permissions.forget_standings(maria)
     old_link = f"/c/{community.slug}/t/{ask.pk}/"
     client.force_login(maria)
     assert client.get(old_link)["Location"] == ask.get_absolute_url()
-    client.force_login(dev)
+    client.force_login(peers[0])
     assert client.get(old_link).status_code == 404
     stranger_community = testing.make_community(slug="elsewhere")
     with pytest.raises(services.NotAllowed):

@@ -355,10 +355,15 @@ def test_a_later_archive_appends_its_replies_to_the_earlier_thread(cop, mailman_
 def test_a_thread_moved_elsewhere_takes_no_more_of_this_archive(cop, mailman_archive, tmp_path):
     community, _, facilitator = cop
     run_import(community, mailman_archive)
-    elsewhere = testing.make_community(slug="elsewhere")
+    elsewhere = testing.make_community(slug="elsewhere", visibility="confidential")
     testing.seat(elsewhere, facilitator, role="facilitator")
     carrier = Thread.objects.get(title="Carrier contracts")
-    conversations.move_thread(actor=facilitator, thread=carrier, to_community=elsewhere)
+    # Its imported authors hold no seat anywhere, so no move is allowed now
+    # (conversations.move_thread); this one was moved before that rule.
+    with pytest.raises(conversations.NotAllowed, match="no seat"):
+        conversations.move_thread(actor=facilitator, thread=carrier, to_community=elsewhere)
+    Thread.objects.filter(pk=carrier.pk).update(community=elsewhere)
+    Post.objects.filter(thread=carrier).update(community=elsewhere)
     later = write_mbox(
         tmp_path / "later.txt",
         [

@@ -147,10 +147,11 @@ def test_a_member_removed_before_the_send_gets_nothing(lists):
 
 def _queue_then_move_to_secret(lists, *, readers_take_every_there: bool):
     """A post queued in the members-only community, then its thread moved
-    into the confidential one, where its readers are seated too."""
+    into the confidential one, where its author and readers are seated too."""
     world, secret = lists["members"], lists["confidential"]
     thread = _thread(world)
     outbound.enqueue_post(thread.posts.get(position=0))
+    testing.seat(secret["community"], world["author"])
     for reader in world["readers"]:
         testing.seat(secret["community"], reader)
         if readers_take_every_there:

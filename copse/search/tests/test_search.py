@@ -48,14 +48,21 @@ def test_leaving_and_moving_take_effect_at_once(two_communities):
     from copse.memberships.services import leave
 
     cio, ao, dev, ana, ask = two_communities
+    # A thread moves only into a community as private, where its author sits.
+    ao.visibility = "confidential"
+    ao.save(update_fields=["visibility"])
+    testing.seat(ao, dev)
+    peer = testing.make_user()
+    testing.seat(cio, peer)
+    assert search(peer, "carriers", SearchFilters()).count == 2
     facilitator = testing.make_user()
     testing.seat(cio, facilitator, role="facilitator")
     testing.seat(ao, facilitator, role="facilitator")
     services.move_thread(actor=facilitator, thread=ask, to_community=ao)
     permissions.forget_standings(ana)
     assert search(ana, "carriers", SearchFilters()).count == 2
-    permissions.forget_standings(dev)
-    assert search(dev, "carriers", SearchFilters()).count == 0
+    permissions.forget_standings(peer)
+    assert search(peer, "carriers", SearchFilters()).count == 0
     leave(actor=ana, community=ao)
     permissions.forget_standings(ana)
     assert search(ana, "carriers", SearchFilters()).count == 0
