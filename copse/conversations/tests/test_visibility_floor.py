@@ -378,10 +378,14 @@ def test_mail_about_an_old_thread_keeps_the_confidential_content_level(opened):
     new_reply = conversations.post_reply(
         actor=people["member"], thread=opened["new"], body=f"Late word {NEW_WORDS}."
     )
-    old_mail = compose.message_bytes(compose.post_message(post=late_reply, personal=compose.MARKS))
+    old_mail = compose.message_bytes(
+        compose.post_message(post=late_reply, personal=compose.new_marks())
+    )
     assert OLD_WORDS.encode() not in old_mail and b"Carrier" not in old_mail
     assert b"was confidential" in old_mail
-    new_mail = compose.message_bytes(compose.post_message(post=new_reply, personal=compose.MARKS))
+    new_mail = compose.message_bytes(
+        compose.post_message(post=new_reply, personal=compose.new_marks())
+    )
     assert NEW_WORDS.encode() in new_mail
 
     now = timezone.now()
