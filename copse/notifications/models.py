@@ -22,6 +22,9 @@ class Notification(models.Model):
         PROMOTED = "promoted", "A place opened for you"
         MEETING_CHANGED = "meeting_changed", "Meeting changed"
         DELEGATED = "delegated", "You go in their place"
+        # To facilitators: a seat given by a site admin, a change of role,
+        # visibility or listing. The target is the audit entry.
+        ANNOUNCEMENT = "announcement", "Who can read changed"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -53,3 +56,7 @@ class Notification(models.Model):
     @property
     def is_about_meeting(self) -> bool:
         return self.target_type.model == "meeting"
+
+    @property
+    def is_announcement(self) -> bool:
+        return self.target_type.model == "auditentry"

@@ -4,20 +4,28 @@ from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db.models import Q
 
 from copse.core import permissions
+from copse.memberships.announcements import sentence
 from copse.notifications.models import Notification
 
 PAGE_SIZE = 30
 # What each target model needs to be read, and what to fetch with it.
-READ_ACTIONS = {"conversations.post": "post.read", "meetings.meeting": "meeting.view"}
+READ_ACTIONS = {
+    "conversations.post": "post.read",
+    "meetings.meeting": "meeting.view",
+    # Announcements to facilitators point at the audit entry they are about.
+    "audit.auditentry": "community.view_audit",
+}
 
 
 def _target_querysets():
+    from copse.audit.models import AuditEntry
     from copse.conversations.models import Post
     from copse.meetings.models import Meeting
 
     return [
         Post.objects.select_related("thread__community", "community", "author"),
         Meeting.objects.select_related("community"),
+        AuditEntry.objects.select_related("community", "actor", "subject"),
     ]
 
 
@@ -44,6 +52,9 @@ def inbox(user, *, before: str | None = None):
         page = page[:PAGE_SIZE]
         next_cursor = f"{page[-1].created_at.isoformat()}|{page[-1].pk}"
     visible = [n for n in page if may_still_read(user, n)]
+    for n in visible:
+        if n.is_announcement:
+            n.announcement = sentence(n.target)
     return visible, next_cursor
 
 
