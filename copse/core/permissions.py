@@ -10,8 +10,17 @@ Vocabulary
 - *guest presenter*: an outside expert or vendor invited to present. They see
   only the meetings they present at: logistics, their own agenda items and
   their own materials; no member list, conversations, topics or library.
+- *seat*: the only key to a `members` or `confidential` community. It comes
+  from exactly one of: accepting an invitation (in the role it names, used
+  up by any way in; used, withdrawn and expired ones give nothing), a
+  facilitator approving a join request, joining an open community, or a site
+  admin seating the first facilitator of a community that has none
+  (`community.seat_first_facilitator`). A delegate reads through their
+  principal's seat, appointed by a facilitator (`community.appoint_delegate`).
 - *site admin*: manages organisations, communities and memberships, but reads
   the content of no `members` or `confidential` community through any page.
+  Never seats themselves, and never makes a community less private or easier
+  to join (`community.open_up` is its facilitators').
 
 When the viewer may not know an object exists, views answer 404 (never 403):
 use `require_or_404`.
