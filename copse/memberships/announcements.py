@@ -1,7 +1,9 @@
 """Telling a community's facilitators who changed who can read it.
 
-Every seat a site admin gives, every change of role (and every delegate
-appointed), and every change of visibility, listing or join policy is
+Every seat a site admin gives (and every other decision of theirs about
+someone's membership: an invitation, a declined request, a removal), every
+change of role (and every delegate appointed), and every change of
+visibility, listing or join policy is
 written to the audit log and announced to the community's active
 facilitators: a notification in Copse pointing at the audit entry, mailed
 like other notices. An announcement says only who did what to which
@@ -78,6 +80,10 @@ def sentence(entry) -> str:
     if action == "membership.delegate_appointed":
         principal = detail.get("principal_name") or "a member"
         return f"{actor} appointed {subject} to read on behalf of {principal}."
+    if action == "membership.removed":
+        return f"{actor} removed {subject}."
+    if action == "membership.declined":
+        return f"{actor} declined {subject}'s request to join."
     if action == "membership.joined":
         return f"{subject} joined."
     if action == "invitation.sent":

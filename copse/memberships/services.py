@@ -310,9 +310,11 @@ def decide_request(
         locked.decision_note = note
         locked.save()
         if not approve:
-            record(
+            entry = record(
                 actor=actor, action="membership.declined", community=community, subject=locked.user
             )
+            if permissions.is_site_admin(actor):
+                announce(entry)
     transaction.on_commit(lambda: tasks.tell_requester_of_decision.enqueue(locked.pk))
     return locked
 
@@ -472,13 +474,17 @@ def _end(*, membership: Membership, status: str, actor, reason: str, action: str
             delegate.save(update_fields=["status", "ended_at", "end_reason"])
             membership_ended.send(sender=Membership, membership=delegate)
         _recount(membership.community)
-        record(
+        entry = record(
             actor=actor,
             action=action,
             community=membership.community,
             subject=membership.user,
             reason=reason,
         )
+        if actor.pk != membership.user_id and permissions.is_site_admin(actor):
+            # What a site admin does to someone's membership is announced
+            # (who and what; the reason stays in the audit log).
+            announce(entry)
     permissions.forget_standings(membership.user)
 
 
