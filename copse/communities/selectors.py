@@ -62,7 +62,9 @@ def members_of(viewer, community, *, limit: int | None = None):
         .exclude(role=Membership.Role.GUEST_PRESENTER)
         # `organisation` is the one the membership counts against (the manage
         # page shows it); `user__organisation` is where the person works now.
-        .select_related("user", "user__organisation", "organisation", "principal__user")
+        .select_related(
+            "user", "user__organisation", "organisation", "principal__user", "seated_by"
+        )
         .annotate(
             role_rank=Case(
                 When(role=Membership.Role.FACILITATOR, then=Value(0)),

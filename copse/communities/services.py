@@ -9,6 +9,7 @@ from copse.core import permissions
 from copse.core.errors import UserFacingError
 from copse.core.names import MESSAGE as HEADER_NAME_MESSAGE
 from copse.core.names import has_control_characters
+from copse.memberships.announcements import announce, settings_change_is_announced
 from copse.memberships.models import Membership
 
 SETTINGS_FIELDS = (
@@ -36,10 +37,17 @@ class LoweringNotConfirmed(CommunityError):
 
 
 def create_community(*, actor, facilitators=(), **fields) -> Community:
+    """A site admin creates a community and may seat its founding facilitators
+    (as first facilitators: it has none yet). Never themselves."""
     if not permissions.can(actor, "programme.manage"):
         raise CommunityError("Only a site administrator can create communities.")
     if has_control_characters(fields.get("name", "")):
         raise CommunityError(HEADER_NAME_MESSAGE)
+    if any(user.pk == actor.pk for user in facilitators):
+        raise CommunityError(
+            "You cannot make yourself a facilitator: a site administrator never seats "
+            "themselves. Choose someone else."
+        )
     try:
         with transaction.atomic():
             community = Community.objects.create(**fields)
@@ -47,12 +55,27 @@ def create_community(*, actor, facilitators=(), **fields) -> Community:
                 actor=actor, action="community.created", community=community, slug=community.slug
             )
             for user in facilitators:
-                appoint_facilitator(actor=actor, community=community, user=user)
+                _seat_first_facilitator(actor=actor, community=community, user=user)
     except IntegrityError as exc:
         raise CommunityError(
             f"The address /c/{fields.get('slug')}/ is taken; choose another."
         ) from exc
     return community
+
+
+# Less private, left to right; easier to join, left to right.
+VISIBILITY_ORDER = ("confidential", "members", "open")
+JOIN_POLICY_ORDER = ("invitation", "request", "open")
+
+
+def _opens_up(community: Community, changes: dict) -> bool:
+    """Whether `changes` make the community less private or easier to join."""
+    for field, order in (("visibility", VISIBILITY_ORDER), ("join_policy", JOIN_POLICY_ORDER)):
+        new = changes.get(field, getattr(community, field))
+        old = getattr(community, field)
+        if new in order and old in order and order.index(new) > order.index(old):
+            return True
+    return False
 
 
 def update_settings(
@@ -62,6 +85,11 @@ def update_settings(
         raise CommunityError("Only a facilitator can change the settings.")
     if has_control_characters(changes.get("name", "")):
         raise CommunityError(HEADER_NAME_MESSAGE)
+    if _opens_up(community, changes) and not permissions.can(actor, "community.open_up", community):
+        raise CommunityError(
+            "Only the community's facilitators can make it less private or easier to join. "
+            "As a site administrator you can make it more private, not less."
+        )
     before = {f: getattr(community, f) for f in SETTINGS_FIELDS}
     for field, value in changes.items():
         if field not in SETTINGS_FIELDS:
@@ -82,34 +110,90 @@ def update_settings(
         community.save(update_fields=list(changed))
         if "visibility" in changed:
             privacy.after_change(actor=actor, community=community, before=before["visibility"])
-        record(
+        entry = record(
             actor=actor, action="community.settings_changed", community=community, changes=changed
         )
+        if settings_change_is_announced(changed):
+            announce(entry)
     return community
 
 
+def _facilitators(community: Community):
+    return Membership.objects.filter(
+        community=community, role=Membership.Role.FACILITATOR, status__in=Membership.SEATED
+    )
+
+
 def appoint_facilitator(*, actor, community: Community, user) -> Membership:
-    """Make `user` a facilitator, seating them if needed (caps do not apply:
-    a programme must be able to staff a full community)."""
+    """Make `user` a facilitator. A current member is promoted (a change of
+    role, announced); anyone else is seated only as the first facilitator of
+    a community that has none, by a site admin. Nobody appoints themselves."""
     if not permissions.can(actor, "community.manage", community):
         raise CommunityError("Only a site administrator or a facilitator can appoint facilitators.")
+    if user.pk == actor.pk:
+        raise CommunityError(
+            "You cannot appoint yourself: a seat in a community is always given by someone "
+            "else, and in the open."
+        )
+    membership = Membership.objects.filter(community=community, user=user).first()
+    seated = (
+        membership is not None
+        and membership.is_current
+        and membership.role in permissions.READING_ROLES
+    )
+    if seated:
+        return _promote(actor=actor, membership=membership)
+    if not permissions.can(actor, "community.seat_first_facilitator", community):
+        raise CommunityError(
+            f"{user.name} is not a member of {community.name}. Invite them as a facilitator "
+            "from the members page: a seat comes only from an invitation, an approved "
+            "request or joining an open community."
+        )
+    if _facilitators(community).exists():
+        raise CommunityError(
+            f"{community.name} already has a facilitator, and a site administrator seats only "
+            f"the first. Ask its facilitators to invite {user.name}, or invite them yourself."
+        )
+    with transaction.atomic():
+        return _seat_first_facilitator(actor=actor, community=community, user=user)
+
+
+def _seat_first_facilitator(*, actor, community: Community, user) -> Membership:
+    """Caps do not apply: a programme must be able to staff a full community."""
+    from copse.memberships.services import _seat
+
+    return _seat(
+        community=community,
+        user=user,
+        role=Membership.Role.FACILITATOR,
+        actor=actor,
+        how="facilitator_appointed",
+        seated_by=actor,
+        via=Membership.SeatedVia.FIRST_FACILITATOR,
+        caps=False,
+        announced=True,
+    )
+
+
+def _promote(*, actor, membership: Membership) -> Membership:
     from copse.memberships.services import _recount
 
+    if membership.role == Membership.Role.FACILITATOR:
+        return membership
+    community = membership.community
+    old = membership.role
     with transaction.atomic():
-        membership, _ = Membership.objects.get_or_create(
-            community=community, user=user, defaults={"organisation": user.organisation}
-        )
         membership.role = Membership.Role.FACILITATOR
-        membership.status = Membership.Status.ACTIVE
-        membership.ended_at = None
-        membership.end_reason = ""
-        membership.save()
+        membership.principal = None
+        membership.save(update_fields=["role", "principal"])
         _recount(community)
-        record(
+        entry = record(
             actor=actor,
             action="membership.facilitator_appointed",
             community=community,
-            subject=user,
+            subject=membership.user,
+            old=old,
         )
-    permissions.forget_standings(user)
+        announce(entry)
+    permissions.forget_standings(membership.user)
     return membership

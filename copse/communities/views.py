@@ -162,13 +162,23 @@ def appoint_facilitator(request, slug):
     community = selectors.community_by_slug_for(request.user, slug, "community.manage")
     form = AppointFacilitatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.appoint_facilitator(actor=request.user, community=community, user=form.user)
-        messages.success(request, f"{form.user.name} now facilitates {community.name}.")
-        return redirect("memberships:manage", slug=community.slug)
+        try:
+            services.appoint_facilitator(actor=request.user, community=community, user=form.user)
+        except UserFacingError as error:
+            form.add_error("email", error.message)
+        else:
+            messages.success(request, f"{form.user.name} now facilitates {community.name}.")
+            return redirect("memberships:manage", slug=community.slug)
     status = 400 if form.errors else 200
     return render(
         request,
         "communities/appoint_facilitator.html",
-        {"community": community, "form": form},
+        {
+            "community": community,
+            "form": form,
+            "may_seat_first": permissions.can(
+                request.user, "community.seat_first_facilitator", community
+            ),
+        },
         status=status,
     )

@@ -10,8 +10,17 @@ Vocabulary
 - *guest presenter*: an outside expert or vendor invited to present. They see
   only the meetings they present at: logistics, their own agenda items and
   their own materials; no member list, conversations, topics or library.
+- *seat*: the only key to a `members` or `confidential` community. It comes
+  from exactly one of: accepting an invitation (in the role it names, used
+  up by any way in; used, withdrawn and expired ones give nothing), a
+  facilitator approving a join request, joining an open community, or a site
+  admin seating the first facilitator of a community that has none
+  (`community.seat_first_facilitator`). A delegate reads through their
+  principal's seat, appointed by a facilitator (`community.appoint_delegate`).
 - *site admin*: manages organisations, communities and memberships, but reads
   the content of no `members` or `confidential` community through any page.
+  Never seats themselves, and never makes a community less private or easier
+  to join (`community.open_up` is its facilitators').
 
 When the viewer may not know an object exists, views answer 404 (never 403):
 use `require_or_404`.
@@ -115,10 +124,13 @@ def _standings(user) -> dict[int, Standing]:
             "community_id", flat=True
         )
     )
+    from copse.memberships.models import usable_invitations_q
+
+    # Used, withdrawn and expired invitations count for nothing.
     invited = set(
-        Invitation.objects.filter(
-            email=user.email, accepted_at__isnull=True, revoked_at__isnull=True
-        ).values_list("community_id", flat=True)
+        Invitation.objects.filter(usable_invitations_q(), email=user.email).values_list(
+            "community_id", flat=True
+        )
     )
     cache = {
         community_id: Standing(
@@ -187,7 +199,8 @@ def _may_join(user, community, st: Standing) -> bool:
         return False
     if community.join_policy == "open":
         return _may_view(user, community, st)
-    # Invitees join through their invitation whatever the policy.
+    # Invitees join through their invitation whatever the policy: joining
+    # then accepts it, in the role it names, and uses it up.
     return st.pending_invitation
 
 
@@ -208,6 +221,12 @@ def _may_leave(user, community, st: Standing) -> bool:
 def _may_manage(user, community, st: Standing) -> bool:
     """Settings, requests, invitations, roles and removals."""
     return st.is_facilitator or is_site_admin(user)
+
+
+def _may_seat_first_facilitator(user, community, st: Standing) -> bool:
+    """A community with no facilitator gets its first from a site admin (who
+    never seats themselves: `memberships.services` refuses that)."""
+    return is_site_admin(user)
 
 
 def _is_facilitator(user, community, st: Standing) -> bool:
@@ -240,6 +259,13 @@ COMMUNITY_RULES = {
     "community.manage": _may_manage,
     "community.invite": _may_manage,
     "community.view_audit": _may_manage,
+    "community.seat_first_facilitator": _may_seat_first_facilitator,
+    # Making a community less private (confidential -> members -> open) or
+    # easier to join (invitation -> request -> open): its facilitators only,
+    # never a site admin who is not one of them.
+    "community.open_up": _is_facilitator,
+    # A delegate reads through their principal's seat: facilitators appoint them.
+    "community.appoint_delegate": _is_facilitator,
     "community.publish_norms": _is_facilitator,
     # Pin, lock, move and remove conversations; facilitators only, never site admins.
     "community.moderate": _is_facilitator,

@@ -193,6 +193,12 @@ def notice_message(*, notification, target, personal: Personal, tz) -> EmailMult
         "unsubscribe_url": personal.unsubscribe,
     }
     template = "notice_link_only" if level == ContentLevel.LINK_ONLY else "notice"
+    if notification.is_announcement:
+        # Who did what to which membership or setting; at link-only, not even that.
+        from copse.memberships.announcements import sentence
+
+        context["sentence"] = sentence(target)
+        template = template.replace("notice", "announcement")
     with timezone.override(tz):
         subject = render_to_string(f"mailing/{template}_subject.txt", context)
         text = render_to_string(f"mailing/{template}.txt", context)

@@ -115,3 +115,22 @@ class DelegateForm(forms.Form):
             )
         self.user = user
         return user.email
+
+
+class LeaveForm(forms.Form):
+    """Leaving; the last facilitator also names who takes over."""
+
+    def __init__(self, *args, candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if candidates is not None:
+            self.fields["successor"] = forms.ModelChoiceField(
+                queryset=candidates,
+                label="Hand over to",
+                empty_label="Choose a member",
+                help_text="They become facilitator as you leave, and the other members' "
+                "facilitators are told.",
+                error_messages={"required": "Choose who takes over as facilitator."},
+            )
+            self.fields["successor"].label_from_instance = lambda m: (
+                f"{m.user.name} <{m.user.email}>"
+            )

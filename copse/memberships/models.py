@@ -1,8 +1,11 @@
 """Who belongs to a community, in which role, and how they got there."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class Membership(models.Model):
@@ -20,6 +23,16 @@ class Membership(models.Model):
         ON_LEAVE = "on_leave", "On leave"
         LEFT = "left", "Left"
         REMOVED = "removed", "Removed"
+
+    class SeatedVia(models.TextChoices):
+        """The only ways into a community (see `memberships.services`)."""
+
+        INVITATION = "invitation", "invitation"
+        APPROVAL = "approval", "approved request"
+        OPEN_JOIN = "open_join", "open community"
+        FIRST_FACILITATOR = "first_facilitator", "first facilitator"
+        # A delegate reads through their principal's seat, appointed by a facilitator.
+        DELEGATE = "delegate", "delegate"
 
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="memberships"
@@ -45,6 +58,13 @@ class Membership(models.Model):
     # current version they can read but not contribute.
     norms_accepted = models.PositiveIntegerField(default=0)
     joined_at = models.DateTimeField(auto_now_add=True)
+    # Who gave the seat and how (the inviter, the approving facilitator, the
+    # site admin who seated a first facilitator; the person themselves for an
+    # open join). Blank for memberships older than this record.
+    seated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    seated_via = models.CharField(max_length=20, choices=SeatedVia.choices, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.TextField(blank=True)
 
@@ -143,3 +163,28 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.created_at < invitation_cutoff()
+
+    @property
+    def is_usable(self) -> bool:
+        """Neither used, withdrawn nor expired: the only invitations that count."""
+        return self.is_open and not self.is_expired
+
+
+def invitation_cutoff():
+    """Invitations created before this have expired (the link's own age limit)."""
+    return timezone.now() - dt.timedelta(seconds=settings.INVITATION_MAX_AGE_SECONDS)
+
+
+def usable_invitations_q(prefix: str = "") -> Q:
+    """Invitations that still give something: not used, withdrawn or expired."""
+    return Q(
+        **{
+            f"{prefix}accepted_at__isnull": True,
+            f"{prefix}revoked_at__isnull": True,
+            f"{prefix}created_at__gte": invitation_cutoff(),
+        }
+    )

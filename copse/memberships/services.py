@@ -2,6 +2,14 @@
 
 Each function is one user action: keyword-only arguments, permission check
 first, one transaction, an audit entry, and mail sent after commit.
+
+A seat is the only key to a `members` or `confidential` community, and it
+comes from exactly one of: accepting an invitation (in the role it names),
+a facilitator approving a join request, joining an open community, or a site
+admin seating the first facilitator of a community that has none
+(`communities.services.appoint_facilitator`). Nobody gives themselves a
+seat. Every seat a site admin gives, and every change of role, is announced
+to the community's facilitators (`memberships.announcements`).
 Caps are enforced with the community row locked (PostgreSQL: SELECT ... FOR
 UPDATE; SQLite: the IMMEDIATE transaction already serialises writers), so
 concurrent joins can never overflow a per-organisation or hard size cap.
@@ -21,7 +29,8 @@ from copse.communities.models import Community
 from copse.core import permissions
 from copse.core.errors import UserFacingError
 from copse.memberships import tasks
-from copse.memberships.models import Invitation, JoinRequest, Membership
+from copse.memberships.announcements import announce
+from copse.memberships.models import Invitation, JoinRequest, Membership, usable_invitations_q
 from copse.memberships.signals import invitation_accepted, membership_ended
 
 INVITATION_SALT = "copse.invitation"
@@ -57,6 +66,37 @@ class InvitationInvalid(UserFacingError):
 class NotAllowed(UserFacingError):
     title = "That is not possible"
     status = 403
+
+
+class LastFacilitator(NotAllowed):
+    title = "A community needs a facilitator"
+    status = 409
+
+
+def addresses_of(user) -> set[str]:
+    """Every address the account has: its own and any it confirmed or added."""
+    from allauth.account.models import EmailAddress
+
+    return {normalize_email(user.email)} | {
+        normalize_email(a)
+        for a in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+    }
+
+
+def other_active_facilitators(membership: Membership):
+    return Membership.objects.filter(
+        community_id=membership.community_id,
+        role=Membership.Role.FACILITATOR,
+        status=Membership.Status.ACTIVE,
+    ).exclude(pk=membership.pk)
+
+
+def is_last_facilitator(membership: Membership) -> bool:
+    return (
+        membership.role == Membership.Role.FACILITATOR
+        and membership.is_current
+        and not other_active_facilitators(membership).exists()
+    )
 
 
 def _locked_community(community: Community) -> Community:
@@ -116,13 +156,36 @@ def _recount(community: Community) -> None:
     community.member_count = count
 
 
-def _seat(*, community: Community, user, role: str, actor, how: str, principal=None) -> Membership:
-    """Create or revive a membership inside the caller's transaction."""
+def _seat(
+    *,
+    community: Community,
+    user,
+    role: str,
+    actor,
+    how: str,
+    seated_by,
+    via: str,
+    principal=None,
+    caps: bool = True,
+    invitation: Invitation | None = None,
+    announced: bool = False,
+    **detail,
+) -> Membership:
+    """Create or revive a membership inside the caller's transaction. Only
+    the services of the ways in (see the module docstring) call this.
+
+    `seated_by` gave the seat (the inviter, the approving facilitator, the
+    site admin, the joiner); a seat a site admin gives is announced (and any
+    with `announced`, such as a delegate's). Any other
+    invitation of this person to this community is used up with it."""
+    if seated_by is not None and seated_by.pk == user.pk and via != Membership.SeatedVia.OPEN_JOIN:
+        raise NotAllowed("Nobody can give themselves a seat.")
     locked = _locked_community(community)
     existing = Membership.objects.filter(community=locked, user=user).first()
     if existing is not None and existing.is_current and existing.role in permissions.READING_ROLES:
+        _use_up_invitations(community=locked, user=user, keep=invitation)
         return existing
-    if role in COUNTED_ROLES:
+    if caps and role in COUNTED_ROLES:
         _check_caps(locked, user, actor=actor)
     membership = existing or Membership(community=locked, user=user)
     membership.role = role
@@ -132,12 +195,39 @@ def _seat(*, community: Community, user, role: str, actor, how: str, principal=N
     membership.ended_at = None
     membership.end_reason = ""
     membership.norms_accepted = 0
+    membership.seated_by = seated_by
+    membership.seated_via = via
     membership.save()
     _recount(locked)
     community.member_count = locked.member_count
-    record(actor=actor, action=f"membership.{how}", community=locked, subject=user, role=role)
+    _use_up_invitations(community=locked, user=user, keep=invitation)
+    entry = record(
+        actor=actor,
+        action=f"membership.{how}",
+        community=locked,
+        subject=user,
+        role=role,
+        via=via,
+        **detail,
+    )
+    if announced or (seated_by is not None and permissions.is_site_admin(seated_by)):
+        announce(entry)
     permissions.forget_standings(user)
     return membership
+
+
+def _use_up_invitations(*, community: Community, user, keep: Invitation | None = None) -> None:
+    """A seat taken by any way uses up every open invitation of this person
+    to this community, so none is left to come back in by."""
+    open_ones = Invitation.objects.filter(
+        community=community,
+        email__in=addresses_of(user),
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+    )
+    if keep is not None:
+        open_ones = open_ones.exclude(pk=keep.pk)
+    open_ones.update(revoked_at=timezone.now())
 
 
 def _accept_norms_at_join(*, membership: Membership, community: Community, accepted_version: int):
@@ -152,13 +242,41 @@ def _accept_norms_at_join(*, membership: Membership, community: Community, accep
         accept_current_norms(actor=membership.user, community=community, membership=membership)
 
 
+def usable_invitation_for(user, community: Community) -> Invitation | None:
+    """The newest invitation of `user`'s address to `community` that still
+    gives something (not used, withdrawn or expired)."""
+    return (
+        Invitation.objects.filter(
+            usable_invitations_q(), community=community, email=normalize_email(user.email)
+        )
+        .select_related("community", "invited_by")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
 def join_community(*, actor, community: Community, accepted_norms_version: int) -> Membership:
-    """Join an open community after accepting its current norms."""
+    """Join after accepting the current norms: through the invitation the
+    person holds, if any (in the role it names, using it up), otherwise an
+    open community as a member."""
     if not permissions.can(actor, "community.join", community):
+        raise NotAllowed("You cannot join this community directly.")
+    invitation = usable_invitation_for(actor, community)
+    if invitation is not None:
+        return accept_invitation(
+            actor=actor, invitation=invitation, accepted_norms_version=accepted_norms_version
+        )
+    if community.join_policy != Community.JoinPolicy.OPEN:
         raise NotAllowed("You cannot join this community directly.")
     with transaction.atomic():
         membership = _seat(
-            community=community, user=actor, role=Membership.Role.MEMBER, actor=actor, how="joined"
+            community=community,
+            user=actor,
+            role=Membership.Role.MEMBER,
+            actor=actor,
+            how="joined",
+            seated_by=actor,
+            via=Membership.SeatedVia.OPEN_JOIN,
         )
         _accept_norms_at_join(
             membership=membership, community=community, accepted_version=accepted_norms_version
@@ -196,6 +314,8 @@ def decide_request(
     community = join_request.community
     if not permissions.can(actor, "community.manage", community):
         raise NotAllowed("Only a facilitator can decide on requests.")
+    if join_request.user_id == actor.pk:
+        raise NotAllowed("You cannot decide on your own request; a facilitator will.")
     with transaction.atomic():
         locked = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
         if locked.status != JoinRequest.Status.PENDING:
@@ -207,6 +327,8 @@ def decide_request(
                 role=Membership.Role.MEMBER,
                 actor=actor,
                 how="approved",
+                seated_by=actor,
+                via=Membership.SeatedVia.APPROVAL,
             )
         locked.status = JoinRequest.Status.APPROVED if approve else JoinRequest.Status.DECLINED
         locked.decided_at = timezone.now()
@@ -214,9 +336,11 @@ def decide_request(
         locked.decision_note = note
         locked.save()
         if not approve:
-            record(
+            entry = record(
                 actor=actor, action="membership.declined", community=community, subject=locked.user
             )
+            if permissions.is_site_admin(actor):
+                announce(entry)
     transaction.on_commit(lambda: tasks.tell_requester_of_decision.enqueue(locked.pk))
     return locked
 
@@ -237,8 +361,16 @@ def invite(*, actor, community: Community, email: str, role: str = "member", mes
     if not permissions.can(actor, "community.invite", community):
         raise NotAllowed("Only a facilitator can invite people.")
     email = normalize_email(email)
+    if email in addresses_of(actor):
+        raise NotAllowed(
+            "You cannot invite yourself: a seat is given by someone else. "
+            "Ask a facilitator of the community to invite you."
+        )
     already = Membership.objects.filter(
-        community=community, user__email=email, status__in=Membership.SEATED
+        community=community,
+        user__email=email,
+        status__in=Membership.SEATED,
+        role__in=permissions.READING_ROLES,
     ).exists()
     if already:
         raise NotAllowed(f"{email} is already a member of {community.name}.")
@@ -250,7 +382,11 @@ def invite(*, actor, community: Community, email: str, role: str = "member", mes
         invitation = Invitation.objects.create(
             community=community, email=email, role=role, message=message, invited_by=actor
         )
-        record(actor=actor, action="invitation.sent", community=community, email=email, role=role)
+        entry = record(
+            actor=actor, action="invitation.sent", community=community, email=email, role=role
+        )
+        if permissions.is_site_admin(actor):
+            announce(entry)
     transaction.on_commit(lambda: tasks.send_invitation.enqueue(invitation.pk))
     return invitation
 
@@ -280,25 +416,43 @@ def invitation_from_token(token: str) -> Invitation:
         raise InvitationInvalid(
             "This invitation has already been used. If that was you, sign in to reach the community."
         )
+    if invitation.is_expired:
+        raise InvitationInvalid(
+            "This invitation has expired. Ask the facilitator who invited you for a new one."
+        )
     return invitation
 
 
 def accept_invitation(*, actor, invitation: Invitation, accepted_norms_version: int) -> Membership:
+    """Take the seat an invitation gives: exactly the role it names, once."""
     if normalize_email(actor.email) != invitation.email:
         raise InvitationInvalid(
             f"This invitation was sent to a different address. Sign in as {invitation.email} to use it."
+        )
+    if invitation.invited_by_id is not None and invitation.invited_by_id == actor.pk:
+        raise InvitationInvalid(
+            "You made this invitation, so it cannot seat you: a seat is given by someone else."
         )
     community = invitation.community
     with transaction.atomic():
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if not locked.is_open:
             raise InvitationInvalid("This invitation has already been used.")
+        if locked.is_expired:
+            raise InvitationInvalid(
+                "This invitation has expired. Ask the facilitator who invited you for a new one."
+            )
+        inviter = locked.invited_by
         membership = _seat(
             community=community,
             user=actor,
             role=locked.role,
             actor=actor,
             how="invitation_accepted",
+            seated_by=inviter,
+            via=Membership.SeatedVia.INVITATION,
+            invitation=locked,
+            invited_by=inviter.name if inviter is not None else "",
         )
         if locked.role in permissions.READING_ROLES:
             _accept_norms_at_join(
@@ -334,6 +488,9 @@ def _end(*, membership: Membership, status: str, actor, reason: str, action: str
         membership.ended_at = timezone.now()
         membership.end_reason = reason
         membership.save(update_fields=["status", "ended_at", "end_reason"])
+        if status == Membership.Status.REMOVED:
+            # Someone removed cannot come back by an invitation sent earlier.
+            _use_up_invitations(community=membership.community, user=membership.user)
         membership_ended.send(sender=Membership, membership=membership)
         # A delegate's standing ends with their principal's.
         for delegate in membership.delegates.filter(status__in=Membership.SEATED):
@@ -343,27 +500,74 @@ def _end(*, membership: Membership, status: str, actor, reason: str, action: str
             delegate.save(update_fields=["status", "ended_at", "end_reason"])
             membership_ended.send(sender=Membership, membership=delegate)
         _recount(membership.community)
-        record(
+        entry = record(
             actor=actor,
             action=action,
             community=membership.community,
             subject=membership.user,
             reason=reason,
         )
+        if actor.pk != membership.user_id and permissions.is_site_admin(actor):
+            # What a site admin does to someone's membership is announced
+            # (who and what; the reason stays in the audit log).
+            announce(entry)
     permissions.forget_standings(membership.user)
 
 
-def leave(*, actor, community: Community) -> None:
+def leave(*, actor, community: Community, successor: Membership | None = None) -> None:
+    """Leave a community. The last facilitator names a successor among the
+    active members, who becomes facilitator in the same transaction."""
     membership = Membership.objects.filter(community=community, user=actor).first()
     if membership is None or not permissions.can(actor, "community.leave", community):
         raise NotAllowed("You are not a member of this community.")
-    _end(
-        membership=membership,
-        status=Membership.Status.LEFT,
-        actor=actor,
-        reason="",
-        action="membership.left",
+    with transaction.atomic():
+        if is_last_facilitator(membership):
+            if successor is None:
+                raise LastFacilitator(
+                    f"You are the last facilitator of {community.name}. Choose a member "
+                    "to hand over to, and they become facilitator as you leave."
+                )
+            _hand_over(actor=actor, community=community, successor=successor)
+        _end(
+            membership=membership,
+            status=Membership.Status.LEFT,
+            actor=actor,
+            reason="",
+            action="membership.left",
+        )
+
+
+def successor_candidates(community: Community):
+    """Who a last facilitator may hand over to: active members."""
+    return (
+        Membership.objects.filter(
+            community=community, role=Membership.Role.MEMBER, status=Membership.Status.ACTIVE
+        )
+        .select_related("user")
+        .order_by("user__display_name", "pk")
     )
+
+
+def _hand_over(*, actor, community: Community, successor: Membership) -> None:
+    if (
+        successor.community_id != community.pk
+        or not successor_candidates(community).filter(pk=successor.pk).exists()
+    ):
+        raise LastFacilitator("Choose an active member of this community to hand over to.")
+    successor.role = Membership.Role.FACILITATOR
+    successor.save(update_fields=["role"])
+    _recount(community)
+    entry = record(
+        actor=actor,
+        action="membership.role_changed",
+        community=community,
+        subject=successor.user,
+        old=Membership.Role.MEMBER,
+        new=Membership.Role.FACILITATOR,
+        handover=True,
+    )
+    announce(entry)
+    permissions.forget_standings(successor.user)
 
 
 def set_on_leave(*, actor, community: Community, on_leave: bool) -> Membership:
@@ -391,6 +595,11 @@ def remove_member(*, actor, membership: Membership, reason: str) -> None:
         raise NotAllowed("Please give a reason; the member and the audit log will show it.")
     if not membership.is_current:
         raise NotAllowed("This person is no longer a member.")
+    if is_last_facilitator(membership):
+        raise LastFacilitator(
+            f"{membership.user.name} is the last facilitator of {membership.community.name}. "
+            "Make another member facilitator first."
+        )
     _end(
         membership=membership,
         status=Membership.Status.REMOVED,
@@ -402,23 +611,41 @@ def remove_member(*, actor, membership: Membership, reason: str) -> None:
 
 
 def change_role(*, actor, membership: Membership, role: str) -> Membership:
+    """Change a current member's role. Announced to the facilitators. A role
+    change never gives a seat: a guest presenter becomes a member through an
+    invitation or an approved request. Nobody raises their own role, and the
+    last facilitator is never demoted (name another first)."""
     community = membership.community
     if not permissions.can(actor, "community.manage", community):
         raise NotAllowed("Only a facilitator can change roles.")
     if role not in Membership.Role.values or role == Membership.Role.DELEGATE:
         raise NotAllowed("Choose member, facilitator or guest presenter.")
-    if membership.role == Membership.Role.FACILITATOR and role != membership.role:
-        others = Membership.objects.filter(
-            community=community, role=Membership.Role.FACILITATOR, status="active"
-        ).exclude(pk=membership.pk)
-        if not others.exists() and not actor.is_staff:
-            raise NotAllowed("A community needs at least one facilitator; appoint another first.")
+    if not membership.is_current:
+        raise NotAllowed("This person is no longer a member.")
+    if role == membership.role:
+        return membership
+    if membership.user_id == actor.pk and not (
+        permissions.standing(actor, community).is_facilitator
+        and membership.role == Membership.Role.FACILITATOR
+    ):
+        raise NotAllowed("You cannot change your own role; a facilitator of the community can.")
+    if membership.role not in permissions.READING_ROLES:
+        raise NotAllowed(
+            "A guest presenter becomes a member only by accepting an invitation as a member "
+            "or through an approved request. Invite them from this page."
+        )
+    if is_last_facilitator(membership):
+        raise LastFacilitator(
+            f"{membership.user.name} is the last facilitator of {community.name}. "
+            "Make another member facilitator first."
+        )
     old = membership.role
     with transaction.atomic():
         membership.role = role
-        membership.save(update_fields=["role"])
+        membership.principal = None
+        membership.save(update_fields=["role", "principal"])
         _recount(community)
-        record(
+        entry = record(
             actor=actor,
             action="membership.role_changed",
             community=community,
@@ -426,16 +653,22 @@ def change_role(*, actor, membership: Membership, role: str) -> Membership:
             old=old,
             new=role,
         )
+        announce(entry)
     permissions.forget_standings(membership.user)
     return membership
 
 
 def appoint_delegate(*, actor, community: Community, delegate_user, principal: Membership):
-    """A facilitator seats a delegate reading on behalf of a principal member."""
-    if not permissions.can(actor, "community.manage", community):
-        raise NotAllowed("Only a facilitator can appoint delegates.")
+    """A facilitator seats a delegate reading on behalf of a principal member
+    (through the principal's seat: they count towards no cap). Announced."""
+    if not permissions.can(actor, "community.appoint_delegate", community):
+        raise NotAllowed("Only a facilitator of the community can appoint delegates.")
+    if delegate_user.pk == actor.pk:
+        raise NotAllowed("You cannot appoint yourself as a delegate.")
     if principal.community_id != community.pk or not principal.is_current:
         raise NotAllowed("The principal must be a current member.")
+    if delegate_user.pk == principal.user_id:
+        raise NotAllowed("A member cannot be their own delegate.")
     with transaction.atomic():
         return _seat(
             community=community,
@@ -443,5 +676,9 @@ def appoint_delegate(*, actor, community: Community, delegate_user, principal: M
             role=Membership.Role.DELEGATE,
             actor=actor,
             how="delegate_appointed",
+            seated_by=actor,
+            via=Membership.SeatedVia.DELEGATE,
             principal=principal,
+            announced=True,
+            principal_name=principal.user.name,
         )

@@ -60,3 +60,32 @@ def tell_removed_member(membership_id: int) -> None:
         template="memberships/email/removed",
         context={"membership": membership},
     )
+
+
+@task()
+def announce_to_facilitators(entry_id: int) -> None:
+    """A notification (mailed as a notice) to each active facilitator of the
+    entry's community; never to the person who did it."""
+    from copse.audit.models import AuditEntry
+    from copse.memberships.models import Membership
+    from copse.notifications.models import Notification
+    from copse.notifications.services import notify
+
+    entry = (
+        AuditEntry.objects.select_related("actor", "subject", "community")
+        .filter(pk=entry_id)
+        .first()
+    )
+    if entry is None or entry.community is None:
+        return
+    facilitators = Membership.objects.filter(
+        community=entry.community, role=Membership.Role.FACILITATOR, status=Membership.Status.ACTIVE
+    ).select_related("user")
+    for facilitator in facilitators:
+        notify(
+            user=facilitator.user,
+            kind=Notification.Kind.ANNOUNCEMENT,
+            target=entry,
+            actor=entry.actor,
+            read_action="community.view_audit",
+        )

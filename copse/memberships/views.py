@@ -17,6 +17,7 @@ from copse.memberships.forms import (
     DelegateForm,
     InvitationForm,
     JoinRequestForm,
+    LeaveForm,
     RemovalForm,
     RoleForm,
 )
@@ -45,7 +46,8 @@ def join(request, slug):
         request,
         community,
         "memberships/join.html",
-        {},
+        # Joining uses the person's invitation, in the role it names.
+        {"invitation": services.usable_invitation_for(request.user, community)},
         lambda version: services.join_community(
             actor=request.user, community=community, accepted_norms_version=version
         ),
@@ -127,11 +129,33 @@ def withdraw_request(request, slug):
 def leave(request, slug):
     community = community_by_slug_for(request.user, slug)
     permissions.require_or_404(request.user, "community.leave", community)
-    if request.method == "POST":
-        services.leave(actor=request.user, community=community)
-        messages.success(request, f"You left {community.name}. What you wrote there remains.")
-        return redirect("communities:directory")
-    return render(request, "memberships/leave.html", {"community": community})
+    membership = permissions.standing(request.user, community).membership
+    last = services.is_last_facilitator(membership)
+    candidates = services.successor_candidates(community) if last else None
+    form = LeaveForm(request.POST if request.method == "POST" else None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.leave(
+                actor=request.user,
+                community=community,
+                successor=form.cleaned_data.get("successor"),
+            )
+        except UserFacingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"You left {community.name}. What you wrote there remains.")
+            return redirect("communities:directory")
+    return render(
+        request,
+        "memberships/leave.html",
+        {
+            "community": community,
+            "form": form,
+            "last_facilitator": last,
+            "no_successor": last and not candidates.exists(),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

@@ -24,6 +24,9 @@ class Notification(models.Model):
         DELEGATED = "delegated", "You go in their place"
         # About a community: it became less private; earlier conversations did not.
         VISIBILITY_LOWERED = "visibility_lowered", "made the community less private"
+        # To facilitators: a seat given by a site admin, a change of role,
+        # visibility or listing. The target is the audit entry.
+        ANNOUNCEMENT = "announcement", "Who can read changed"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -59,3 +62,6 @@ class Notification(models.Model):
     @property
     def is_about_community(self) -> bool:
         return self.target_type.model == "community"
+
+    def is_announcement(self) -> bool:
+        return self.target_type.model == "auditentry"

@@ -4,6 +4,7 @@ from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db.models import Q
 
 from copse.core import permissions
+from copse.memberships.announcements import sentence
 from copse.notifications.models import Notification
 
 PAGE_SIZE = 30
@@ -12,11 +13,14 @@ READ_ACTIONS = {
     "conversations.post": "post.read",
     "meetings.meeting": "meeting.view",
     "communities.community": "community.view",
+    # Announcements to facilitators point at the audit entry they are about.
+    "audit.auditentry": "community.view_audit",
 }
 
 
 def _target_querysets():
     from copse.communities.models import Community
+    from copse.audit.models import AuditEntry
     from copse.conversations.models import Post
     from copse.meetings.models import Meeting
 
@@ -24,6 +28,7 @@ def _target_querysets():
         Post.objects.select_related("thread__community", "community", "author"),
         Meeting.objects.select_related("community"),
         Community.objects.all(),
+        AuditEntry.objects.select_related("community", "actor", "subject"),
     ]
 
 
@@ -50,6 +55,9 @@ def inbox(user, *, before: str | None = None):
         page = page[:PAGE_SIZE]
         next_cursor = f"{page[-1].created_at.isoformat()}|{page[-1].pk}"
     visible = [n for n in page if may_still_read(user, n)]
+    for n in visible:
+        if n.is_announcement:
+            n.announcement = sentence(n.target)
     return visible, next_cursor
 
 

@@ -37,6 +37,8 @@ def open_notification(request, notification_id):
     services.mark_read(user=request.user, notification_id=notification.pk)
     if notification.is_about_meeting or notification.is_about_community:
         return redirect(target.get_absolute_url())
+    if notification.is_announcement:
+        return redirect("audit:community", slug=target.community.slug)
     return redirect(
         f"{target.thread.get_absolute_url()}?after={max(-1, target.position - 1)}#post-{target.position}"
     )

@@ -378,3 +378,49 @@ def test_site_admin_reaches_no_content_of_a_confidential_community(client, world
     assert not permissions.can(people["site_admin"], "community.read", community)
     assert not permissions.can(people["site_admin"], "community.contribute", community)
     assert not permissions.can(people["site_admin"], "community.publish_norms", community)
+
+
+# Who may give or widen a key (see "The seat is the only key" in
+# docs/architecture.md). One answer per role, in ROLES order.
+#                                          an  nm  rq  iv  mb  dl  gp  fc  fm  sa
+SEAT_RULES = {
+    "community.seat_first_facilitator": [0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+    "community.open_up": [0, 0, 0, 0, 0, 0, 0, 1, 0, 0],
+    "community.appoint_delegate": [0, 0, 0, 0, 0, 0, 0, 1, 0, 0],
+}
+SEAT_CASES = [(action, role) for action in SEAT_RULES for role in ROLES]
+
+
+@pytest.mark.parametrize(("action", "role"), SEAT_CASES, ids=[f"{a}-{r}" for a, r in SEAT_CASES])
+def test_seat_rules_answer_each_role_as_the_matrix_says(world, action, role):
+    community, people, _ = world
+    want = bool(SEAT_RULES[action][ROLES.index(role)])
+    assert permissions.can(people[role], action, community) is want
+
+
+def test_an_announcement_opens_for_the_facilitator_it_was_for_and_nobody_else(client, world):
+    from copse.audit.services import record
+
+    community, people, _ = world
+    entry = record(
+        actor=people["site_admin"],
+        action="community.settings_changed",
+        community=community,
+        changes={"listed": [False, True]},
+    )
+    announcement = notify(
+        user=people["facilitator"],
+        kind="announcement",
+        target=entry,
+        actor=people["site_admin"],
+        read_action="community.view_audit",
+    )
+    url = reverse("notifications:open", args=[announcement.pk])
+    for role in ROLES:
+        client.logout()
+        _client_for(client, people, role)
+        response = client.get(url)
+        want = {"anonymous": 302, "facilitator": 302}.get(role, 404)
+        assert response.status_code == want, role
+    client.force_login(people["facilitator"])
+    assert client.get(url)["Location"] == reverse("audit:community", args=[community.slug])
