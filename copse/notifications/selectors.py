@@ -19,8 +19,8 @@ READ_ACTIONS = {
 
 
 def _target_querysets():
-    from copse.communities.models import Community
     from copse.audit.models import AuditEntry
+    from copse.communities.models import Community
     from copse.conversations.models import Post
     from copse.meetings.models import Meeting
 
