@@ -101,7 +101,11 @@ def settings_page(request, slug):
     if request.method == "POST" and form.is_valid():
         visibility = form.cleaned_data["visibility"]
         confirmed = request.POST.get("confirm_lowering") == "1"
-        if privacy.lowers(community.visibility, visibility) and not confirmed:
+        if (
+            privacy.lowers(community.visibility, visibility)
+            and not confirmed
+            and permissions.can(request.user, "community.open_up", community)
+        ):
             # Say what stays private and what opens; the form keeps what was typed.
             lowering = privacy.Lowering.of(community, visibility)
         else:

@@ -63,5 +63,6 @@ class Notification(models.Model):
     def is_about_community(self) -> bool:
         return self.target_type.model == "community"
 
+    @property
     def is_announcement(self) -> bool:
         return self.target_type.model == "auditentry"

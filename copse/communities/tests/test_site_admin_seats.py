@@ -260,7 +260,12 @@ def test_site_admin_cannot_make_a_community_less_private(client, circle, field, 
 
 def test_a_facilitator_may_make_their_community_less_private(circle):
     community, people = circle
-    services.update_settings(actor=people["facilitator"], community=community, visibility="members")
+    services.update_settings(
+        actor=people["facilitator"],
+        community=community,
+        visibility="members",
+        confirm_lowering=True,
+    )
     community.refresh_from_db()
     assert community.visibility == "members"
 
@@ -362,7 +367,10 @@ def test_a_visibility_change_by_a_facilitator_is_announced(
     testing.seat(community, second, role="facilitator")
     with django_capture_on_commit_callbacks(execute=True):
         services.update_settings(
-            actor=people["facilitator"], community=community, visibility="members"
+            actor=people["facilitator"],
+            community=community,
+            visibility="members",
+            confirm_lowering=True,
         )
     (told,) = Notification.objects.filter(kind="announcement")
     assert told.user == second
