@@ -3,6 +3,7 @@
 from django.db.models import Q
 
 from copse.audit.models import AuditEntry
+from copse.core import cursors
 
 PAGE_SIZE = 100
 
@@ -12,10 +13,10 @@ def entries(*, community=None, before: str | None = None):
     qs = AuditEntry.objects.select_related("actor", "subject", "community")
     if community is not None:
         qs = qs.filter(community=community)
-    if before:
-        at, _, pk = before.rpartition("|")
-        if pk.isdigit() and at:
-            qs = qs.filter(Q(at__lt=at) | Q(at=at, pk__lt=int(pk)))
+    position = cursors.parse(before, cursors.MOMENT, cursors.INT)
+    if position is not None:
+        at, pk = position
+        qs = qs.filter(Q(at__lt=at) | Q(at=at, pk__lt=pk))
     rows = list(qs.order_by("-at", "-pk")[: PAGE_SIZE + 1])
     next_cursor = None
     if len(rows) > PAGE_SIZE:

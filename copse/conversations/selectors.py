@@ -12,10 +12,9 @@ from datetime import datetime
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404
-from django.utils.dateparse import parse_datetime
 
 from copse.conversations.models import Draft, Post, ReadState, Subscription, Tag, Thread
-from copse.core import permissions
+from copse.core import cursors, permissions
 
 THREAD_PAGE_SIZE = 30
 POST_PAGE_SIZE = 50
@@ -41,7 +40,7 @@ class ThreadFilters:
         kind = query.get("kind", "")
         return cls(
             kind=kind if kind in Thread.Kind.values else "",
-            tag=query.get("tag", "")[:70],
+            tag=cursors.text(query.get("tag", "")[:70]) or "",
             unanswered=query.get("unanswered") == "1",
             mine=query.get("mine") == "1",
         )
@@ -74,15 +73,7 @@ def _encode(thread: Thread) -> str:
 
 
 def _decode(cursor: str | None):
-    if not cursor:
-        return None
-    parts = cursor.split("|")
-    if len(parts) != 3 or not parts[2].isdigit() or parts[0] not in ("0", "1"):
-        return None
-    at = parse_datetime(parts[1])
-    if at is None:
-        return None
-    return parts[0] == "1", at, int(parts[2])
+    return cursors.parse(cursor, cursors.BOOL, cursors.MOMENT, cursors.INT)
 
 
 def threads_for(viewer, community, filters: ThreadFilters, *, after: str | None = None) -> Page:
@@ -272,11 +263,10 @@ def activity_of(viewer, person, *, before: str | None = None) -> Page:
         removed_at__isnull=True,
         thread__removed_at__isnull=True,
     )
-    if before and "|" in before:
-        at, _, pk = before.rpartition("|")
-        moment = parse_datetime(at)
-        if moment is not None and pk.isdigit():
-            posts = posts.filter(Q(created_at__lt=moment) | Q(created_at=moment, pk__lt=int(pk)))
+    position = cursors.parse(before, cursors.MOMENT, cursors.INT)
+    if position is not None:
+        moment, pk = position
+        posts = posts.filter(Q(created_at__lt=moment) | Q(created_at=moment, pk__lt=pk))
     rows = list(
         posts.select_related("thread__community", "community").order_by("-created_at", "-pk")[
             : THREAD_PAGE_SIZE + 1

@@ -26,7 +26,7 @@ from copse.conversations.forms import (
 )
 from copse.conversations.models import CommunityVisit, Post, Tag, Thread
 from copse.conversations.rendering import quote_of
-from copse.core import permissions
+from copse.core import cursors, permissions
 from copse.core.errors import UserFacingError
 
 
@@ -158,7 +158,7 @@ def thread_detail(request, slug, thread_id):
     page = selectors.posts_page(
         request.user,
         thread,
-        after=int(after) if after.lstrip("-").isdigit() else None,
+        after=cursors.integer(after, minimum=-1),
         last=request.GET.get("page") == "last",
     )
     if page.items and request.user.is_authenticated:
@@ -168,10 +168,10 @@ def thread_detail(request, slug, thread_id):
     if can_reply:
         draft = selectors.draft_for(request.user, community, thread)
         body = draft.body if draft else ""
-        quote_id = request.GET.get("quote", "")
-        if quote_id.isdigit():
+        quote_id = cursors.integer(request.GET.get("quote"), minimum=1)
+        if quote_id is not None:
             quoted = (
-                Post.objects.filter(pk=int(quote_id), thread=thread, removed_at__isnull=True)
+                Post.objects.filter(pk=quote_id, thread=thread, removed_at__isnull=True)
                 .select_related("author")
                 .first()
             )
