@@ -494,8 +494,10 @@ def summary_markdown(request, slug, thread_id):
 
 
 def tag_detail(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
-    page = selectors.tag_page(request.user, tag, after=request.GET.get("after"))
+    tag = selectors.tag_named(request.user, slug)
+    if tag is None:
+        raise Http404
+    page = selectors.tag_page(request.user, slug, after=request.GET.get("after"))
     if not page.extra["count"]:
         # A tag used only where the viewer cannot read must not reveal its name.
         raise Http404
@@ -531,7 +533,10 @@ def catalogue_manage(request):
                 request, f"{tag.name} is in the catalogue as a {tag.get_kind_display().lower()}."
             )
             return redirect("conversations:catalogue_manage")
-    entries = Tag.objects.exclude(kind=Tag.Kind.TOPIC).order_by("kind", "name")
+    # The catalogue's own entries: never a community's topics, whose spelling
+    # belongs to that community (site admins do not read members or
+    # confidential communities).
+    entries = Tag.objects.filter(community__isnull=True).order_by("kind", "name")
     return render(
         request,
         "conversations/catalogue_manage.html",
