@@ -7,7 +7,7 @@ from copse.core import permissions
 
 
 def _page(request, community):
-    return selectors.entries(community=community, before=request.GET.get("before"))
+    return selectors.entries(request.user, community=community, before=request.GET.get("before"))
 
 
 @login_required

@@ -310,7 +310,7 @@ def remove_post(request, slug, post_id):
     community = _community(request, slug)
     post = _post(request, community, post_id)
     permissions.require_or_404(request.user, "post.remove", post)
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(request.POST or None, community=community)
     if request.method == "POST" and form.is_valid():
         try:
             services.remove_post(actor=request.user, post=post, reason=form.cleaned_data["reason"])
