@@ -36,35 +36,47 @@ def give_topics_to_their_communities(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('communities', '0001_initial'),
-        ('conversations', '0005_thread_imported_author'),
+        ("communities", "0001_initial"),
+        ("conversations", "0005_thread_imported_author"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='tag',
-            name='community',
-            field=models.ForeignKey(blank=True, help_text='Empty for catalogue entries, which every community shares.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='tags', to='communities.community'),
+            model_name="tag",
+            name="community",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Empty for catalogue entries, which every community shares.",
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="tags",
+                to="communities.community",
+            ),
         ),
         migrations.AlterField(
-            model_name='tag',
-            name='name',
+            model_name="tag",
+            name="name",
             field=models.CharField(max_length=60),
         ),
         migrations.AlterField(
-            model_name='tag',
-            name='slug',
+            model_name="tag",
+            name="slug",
             field=models.SlugField(max_length=70),
         ),
         migrations.RunPython(give_topics_to_their_communities, migrations.RunPython.noop),
         migrations.AddConstraint(
-            model_name='tag',
-            constraint=models.UniqueConstraint(fields=('community', 'slug'), name='conversations_tag_one_slug_per_community'),
+            model_name="tag",
+            constraint=models.UniqueConstraint(
+                fields=("community", "slug"), name="conversations_tag_one_slug_per_community"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tag',
-            constraint=models.UniqueConstraint(condition=models.Q(('community__isnull', True)), fields=('slug',), name='conversations_tag_one_slug_in_catalogue'),
+            model_name="tag",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("community__isnull", True)),
+                fields=("slug",),
+                name="conversations_tag_one_slug_in_catalogue",
+            ),
         ),
     ]
