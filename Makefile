@@ -1,12 +1,13 @@
-# Copse: `make run` to try it, `make test` to check it. Nothing else is needed
-# on a machine with Python 3.11+.
+# Copse: `make run` to try it (as production runs it), `make dev` to develop with
+# debug on, `make test` to check it. Nothing else is needed on a machine with
+# Python 3.11+.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint install install-dev demo lock bench clean
+.PHONY: run dev test lint install install-dev demo lock bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,10 +25,20 @@ $(VENV)/.installed-dev: requirements-dev.lock $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# `make run` serves the site as production does: debug off, static files
+# collected and served by WhiteNoise, the product's own error pages, a secret key
+# generated into var/secret_key. `make dev` is the same with Django's debug on
+# (tracebacks in the browser; never expose it beyond this machine).
 run: install
-	COPSE_DEBUG=$${COPSE_DEBUG:-1} $(BIN)/copse migrate --noinput
-	COPSE_DEBUG=$${COPSE_DEBUG:-1} $(BIN)/copse demo --if-empty --no-logins
-	COPSE_DEBUG=$${COPSE_DEBUG:-1} $(BIN)/copse serve --with-worker --print-logins --port $(PORT)
+	COPSE_DEBUG=0 $(BIN)/copse migrate --noinput
+	COPSE_DEBUG=0 $(BIN)/copse collectstatic --noinput --verbosity 0
+	COPSE_DEBUG=0 $(BIN)/copse demo --if-empty --no-logins
+	COPSE_DEBUG=0 $(BIN)/copse serve --with-worker --print-logins --port $(PORT)
+
+dev: install
+	COPSE_DEBUG=1 $(BIN)/copse migrate --noinput
+	COPSE_DEBUG=1 $(BIN)/copse demo --if-empty --no-logins
+	COPSE_DEBUG=1 $(BIN)/copse serve --with-worker --print-logins --port $(PORT)
 
 lint: install-dev
 	$(BIN)/ruff check .

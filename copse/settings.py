@@ -1,11 +1,14 @@
 """Copse settings: one module, every knob read from the environment.
 
-Defaults give a safe local set-up (SQLite in ./var, mail to the console);
-production sets COPSE_DEBUG=0, COPSE_SECRET_KEY, COPSE_ALLOWED_HOSTS and
-COPSE_BASE_URL (https) and gets secure cookies, HSTS and a strict CSP.
+Defaults give a safe local set-up that runs as production does (debug off,
+SQLite in ./var, mail to files in ./var/outbox, a secret key generated into
+./var/secret_key); `make dev` sets COPSE_DEBUG=1. Production sets
+COPSE_SECRET_KEY, COPSE_ALLOWED_HOSTS and COPSE_BASE_URL (https) and gets
+secure cookies, HSTS and a strict CSP.
 """
 
 import os
+import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -29,11 +32,39 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("COPSE_DEBUG", False)
 TESTING = env_bool("COPSE_TESTING", False)
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 # The "django-insecure-" prefix makes `copse check --deploy` warn (security.W009)
-# when production runs without COPSE_SECRET_KEY; this key is public.
+# if it is ever used with debug off; this key is public, for debug and tests only.
 _INSECURE_DEV_KEY = "django-insecure-copse-development-key-change-me-in-production-0123456789"
-SECRET_KEY = os.environ.get("COPSE_SECRET_KEY") or _INSECURE_DEV_KEY
+
+
+def _generated_secret_key(path: Path) -> str:
+    """The key in `path`, made on first use. Every process started from the same
+    var/ (web workers, the task worker, `copse` commands) reads the same key;
+    two processes starting at once agree, as the file appears whole or not at all."""
+    try:
+        key = path.read_text().strip()
+    except FileNotFoundError:
+        key = ""
+    if key:
+        return key
+    draft = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(50))
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink(missing_ok=True)
+    return path.read_text().strip()
+
+
+SECRET_KEY = os.environ.get("COPSE_SECRET_KEY") or (
+    _INSECURE_DEV_KEY if DEBUG or TESTING else _generated_secret_key(VAR_DIR / "secret_key")
+)
 
 BASE_URL = os.environ.get(
     "COPSE_BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
@@ -90,6 +121,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "copse.core.middleware.PrivateCacheMiddleware",
+    # Inside the header middleware, so its redirect gets the same headers.
+    "copse.core.middleware.SignInFirstMiddleware",
     "copse.core.exception_middleware.UserFacingErrorMiddleware",
 ]
 
@@ -113,7 +146,6 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'copse.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -188,6 +220,33 @@ MFA_TOTP_ISSUER = "Copse"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "communities:directory"
 ACCOUNT_LOGOUT_REDIRECT_URL = "communities:directory"
+
+# --- Caches -------------------------------------------------------------------
+# "default" holds what every process must agree on: allauth's sign-in rate
+# limits (a per-process cache let each gunicorn worker count on its own). It is
+# the database (table copse_cache, made by `copse migrate`) unless
+# COPSE_REDIS_URL names a Redis server (redis://host:6379/0). Rendered
+# fragments are the same for everyone who may see them and are cheap to redo,
+# so each process keeps its own ("template_fragments", which {% cache %} uses).
+REDIS_URL = os.environ.get("COPSE_REDIS_URL", "")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("COPSE_REDIS_PREFIX", "copse"),
+        }
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "copse_cache",
+        }
+    ),
+    "template_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "copse-fragments",
+    },
+}
 
 # --- Sessions and cookies --------------------------------------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -3,22 +3,56 @@
 from django.db.models import Q
 
 from copse.audit.models import AuditEntry
+from copse.core import cursors, permissions
 
 PAGE_SIZE = 100
+# Detail keys that hold what a person wrote in their own words (a removal's or
+# a cancellation's reason): shown only where `community.read_reasons` allows.
+FREE_TEXT_KEYS = ("reason",)
+WITHHELD = "(shown to the community's facilitators and the person concerned only)"
 
 
-def entries(*, community=None, before: str | None = None):
-    """A page of entries and the cursor for the next one. `before` is "<iso at>|<id>"."""
+def entries(viewer, *, community=None, before: str | None = None):
+    """A page of entries and the cursor for the next one. `before` is "<iso at>|<id>".
+
+    Each entry's `shown_detail` is its detail as `viewer` may read it: the
+    free-text reasons of a `members` or `confidential` community are withheld
+    from everyone but its facilitators and the person the entry is about (so a
+    site admin reading the log sees that a reason was given, not what it says).
+    """
     qs = AuditEntry.objects.select_related("actor", "subject", "community")
     if community is not None:
         qs = qs.filter(community=community)
-    if before:
-        at, _, pk = before.rpartition("|")
-        if pk.isdigit() and at:
-            qs = qs.filter(Q(at__lt=at) | Q(at=at, pk__lt=int(pk)))
+    position = cursors.parse(before, cursors.MOMENT, cursors.INT)
+    if position is not None:
+        at, pk = position
+        qs = qs.filter(Q(at__lt=at) | Q(at=at, pk__lt=pk))
     rows = list(qs.order_by("-at", "-pk")[: PAGE_SIZE + 1])
     next_cursor = None
     if len(rows) > PAGE_SIZE:
         rows = rows[:PAGE_SIZE]
         next_cursor = f"{rows[-1].at.isoformat()}|{rows[-1].pk}"
+    for row in rows:
+        row.shown_detail = shown_detail(viewer, row)
     return rows, next_cursor
+
+
+def shown_detail(viewer, entry: AuditEntry) -> dict:
+    detail = entry.detail if isinstance(entry.detail, dict) else {}
+    if entry.community is None or not any(detail.get(key) for key in FREE_TEXT_KEYS):
+        return detail
+    if entry.subject_id is not None and entry.subject_id == getattr(viewer, "pk", None):
+        return detail
+    if permissions.can(viewer, "community.read_reasons", entry.community):
+        return detail
+    return {
+        key: WITHHELD if key in FREE_TEXT_KEYS and value else value for key, value in detail.items()
+    }
+
+
+def reason_readers(community) -> str:
+    """Who reads a reason written in `community`'s audit log, for help texts;
+    the same rule as `community.read_reasons`."""
+    if community.visibility == "open":
+        return "this community's facilitators and the site admins"
+    return "this community's facilitators only (site admins do not see it)"

@@ -1,5 +1,4 @@
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import render
 
 from copse.audit import selectors
@@ -8,10 +7,7 @@ from copse.core import permissions
 
 
 def _page(request, community):
-    try:
-        return selectors.entries(community=community, before=request.GET.get("before"))
-    except (ValidationError, ValueError):
-        return selectors.entries(community=community)
+    return selectors.entries(request.user, community=community, before=request.GET.get("before"))
 
 
 @login_required

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Case, Q, Value, When
 
 from copse.communities.models import Community
-from copse.core import permissions
+from copse.core import cursors, permissions
 from copse.memberships.models import JoinRequest, Membership
 
 DIRECTORY_PAGE_SIZE = 50
@@ -26,12 +26,13 @@ def directory_for(viewer, *, after: str | None = None, query: str = "") -> Direc
         communities = communities.filter(Q(listed=True) | Q(pk__in=mine))
     else:
         communities = communities.filter(listed=True)
+    query = cursors.text(query) or ""
     if query:
         communities = communities.filter(Q(name__icontains=query) | Q(purpose__icontains=query))
-    if after:
-        name, _, pk = after.rpartition("|")
-        if pk.isdigit():
-            communities = communities.filter(Q(name__gt=name) | Q(name=name, pk__gt=int(pk)))
+    position = cursors.parse(after, cursors.TEXT, cursors.INT)
+    if position is not None:
+        name, pk = position
+        communities = communities.filter(Q(name__gt=name) | Q(name=name, pk__gt=pk))
     rows = list(communities.order_by("name", "pk")[: DIRECTORY_PAGE_SIZE + 1])
     next_after = None
     if len(rows) > DIRECTORY_PAGE_SIZE:
@@ -83,16 +84,14 @@ MEMBERS_PAGE_SIZE = 100
 def members_page(viewer, community, *, after: str | None = None):
     """A keyset page of `members_of`: (rank, name, id) after the cursor."""
     members = members_of(viewer, community)
-    if after:
-        rank, _, rest = after.partition("|")
-        name, _, pk = rest.rpartition("|")
-        if rank.isdigit() and pk.isdigit():
-            rank, pk = int(rank), int(pk)
-            members = members.filter(
-                Q(role_rank__gt=rank)
-                | Q(role_rank=rank, user__display_name__gt=name)
-                | Q(role_rank=rank, user__display_name=name, pk__gt=pk)
-            )
+    position = cursors.parse(after, cursors.INT, cursors.TEXT, cursors.INT)
+    if position is not None:
+        rank, name, pk = position
+        members = members.filter(
+            Q(role_rank__gt=rank)
+            | Q(role_rank=rank, user__display_name__gt=name)
+            | Q(role_rank=rank, user__display_name=name, pk__gt=pk)
+        )
     rows = list(members[: MEMBERS_PAGE_SIZE + 1])
     next_after = None
     if len(rows) > MEMBERS_PAGE_SIZE:

@@ -1,5 +1,6 @@
 from django import forms
 
+from copse.audit.selectors import reason_readers
 from copse.conversations.models import Tag, Thread
 
 
@@ -52,11 +53,16 @@ class EditPostForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        max_length=300,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Required when you remove someone else's post; the author and the audit log see it.",
+        max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].help_text = (
+            "Required when you remove someone else's post. Everyone who can read the "
+            "thread sees it in the post's place; the audit log shows it to "
+            f"{reason_readers(community)}."
+        )
 
 
 class SummaryForm(forms.Form):

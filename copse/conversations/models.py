@@ -19,8 +19,13 @@ VISIBILITY_CHOICES = [
 
 
 class Tag(models.Model):
-    """A shared catalogue across communities: topics, and the vendors, products
-    and technologies members ask each other about."""
+    """A tag on threads. Topic tags belong to the community whose members typed
+    them, so the spelling one community chose never shows in another (whose
+    members may not read where it came from). Catalogue entries (no community)
+    are the vendors, products and technologies site administrators keep for
+    every community; typing one's name anywhere picks the entry.
+
+    /tags/<slug>/ gathers every readable thread whose tag has that slug."""
 
     class Kind(models.TextChoices):
         TOPIC = "topic", "Topic"
@@ -28,12 +33,30 @@ class Tag(models.Model):
         PRODUCT = "product", "Product"
         TECHNOLOGY = "technology", "Technology"
 
-    name = models.CharField(max_length=60, unique=True)
-    slug = models.SlugField(max_length=70, unique=True)
+    community = models.ForeignKey(
+        "communities.Community",
+        on_delete=models.CASCADE,
+        related_name="tags",
+        null=True,
+        blank=True,
+        help_text="Empty for catalogue entries, which every community shares.",
+    )
+    name = models.CharField(max_length=60)
+    slug = models.SlugField(max_length=70)
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.TOPIC)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "slug"], name="conversations_tag_one_slug_per_community"
+            ),
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=models.Q(community__isnull=True),
+                name="conversations_tag_one_slug_in_catalogue",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -10,12 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
 from django.http import Http404
-from django.utils.dateparse import parse_datetime
 
 from copse.conversations.models import Draft, Post, ReadState, Subscription, Tag, Thread
-from copse.core import permissions
+from copse.core import cursors, permissions
 
 THREAD_PAGE_SIZE = 30
 POST_PAGE_SIZE = 50
@@ -41,7 +40,7 @@ class ThreadFilters:
         kind = query.get("kind", "")
         return cls(
             kind=kind if kind in Thread.Kind.values else "",
-            tag=query.get("tag", "")[:70],
+            tag=cursors.text(query.get("tag", "")[:70]) or "",
             unanswered=query.get("unanswered") == "1",
             mine=query.get("mine") == "1",
         )
@@ -74,15 +73,7 @@ def _encode(thread: Thread) -> str:
 
 
 def _decode(cursor: str | None):
-    if not cursor:
-        return None
-    parts = cursor.split("|")
-    if len(parts) != 3 or not parts[2].isdigit() or parts[0] not in ("0", "1"):
-        return None
-    at = parse_datetime(parts[1])
-    if at is None:
-        return None
-    return parts[0] == "1", at, int(parts[2])
+    return cursors.parse(cursor, cursors.BOOL, cursors.MOMENT, cursors.INT)
 
 
 def threads_for(viewer, community, filters: ThreadFilters, *, after: str | None = None) -> Page:
@@ -238,10 +229,37 @@ def readable_threads(viewer):
     return Thread.objects.filter(permissions.readable_threads_q(viewer), removed_at__isnull=True)
 
 
-def tag_page(viewer, tag: Tag, *, after: str | None = None) -> Page:
-    """Threads with this tag that the viewer may read, newest activity first,
-    and the count of those threads only."""
-    threads = readable_threads(viewer).filter(tags=tag)
+def _readable_tags_q(viewer) -> Q:
+    """Catalogue entries, and the topic tags of communities the viewer reads."""
+    return Q(community__isnull=True) | (
+        Q(community__isnull=False) & permissions.readable_q(viewer, prefix="community")
+    )
+
+
+def tag_named(viewer, slug: str) -> Tag | None:
+    """The tag to title /tags/<slug>/ with: the catalogue entry, else the
+    spelling of a community the viewer reads (their own first), else None.
+    A community the viewer cannot read never lends its spelling."""
+    seated = permissions.seated_community_ids(viewer) if viewer.is_authenticated else []
+    return (
+        Tag.objects.filter(_readable_tags_q(viewer), slug=slug)
+        .annotate(
+            rank=Case(
+                When(community__isnull=True, then=Value(0)),
+                When(community_id__in=seated, then=Value(1)),
+                default=Value(2),
+            )
+        )
+        .order_by("rank", "community_id")
+        .first()
+    )
+
+
+def tag_page(viewer, slug: str, *, after: str | None = None) -> Page:
+    """Threads the viewer may read whose tag has this slug (the catalogue entry
+    or any readable community's own), newest activity first, and the count of
+    those threads only."""
+    threads = readable_threads(viewer).filter(tags__slug=slug)
     count = threads.count()
     position = _decode(after)
     if position is not None:
@@ -260,17 +278,33 @@ def tag_page(viewer, tag: Tag, *, after: str | None = None) -> Page:
     return Page(items=rows, next_cursor=next_cursor, extra={"count": count})
 
 
-def catalogue(viewer, kind: str | None = None):
-    """Tags with the number of threads the viewer may read, hiding tags with none."""
+def catalogue(viewer, kind: str | None = None) -> list[Tag]:
+    """One entry per tag slug with the number of threads the viewer may read,
+    hiding tags with none. Only the catalogue's entries and the tags of
+    communities the viewer reads are counted or named, so a community the
+    viewer cannot read lends neither a spelling nor a count."""
     readable = Q(threads__removed_at__isnull=True) & permissions.readable_threads_q(
         viewer, prefix="threads"
     )
-    tags = Tag.objects.annotate(
-        thread_count=Count("threads", filter=readable, distinct=True)
-    ).filter(thread_count__gt=0)
+    tags = (
+        Tag.objects.filter(_readable_tags_q(viewer))
+        .annotate(thread_count=Count("threads", filter=readable, distinct=True))
+        .filter(thread_count__gt=0)
+    )
     if kind:
         tags = tags.filter(kind=kind)
-    return tags.order_by("kind", "name")
+    seated = set(permissions.seated_community_ids(viewer)) if viewer.is_authenticated else set()
+    by_slug: dict[str, Tag] = {}
+    # Catalogue entries first, then the viewer's own communities' spellings.
+    for tag in sorted(
+        tags,
+        key=lambda t: (t.community_id is not None, t.community_id not in seated, t.pk),
+    ):
+        if tag.slug in by_slug:
+            by_slug[tag.slug].thread_count += tag.thread_count
+        else:
+            by_slug[tag.slug] = tag
+    return sorted(by_slug.values(), key=lambda t: (t.kind, t.name.casefold(), t.slug))
 
 
 def activity_of(viewer, person, *, before: str | None = None) -> Page:
@@ -281,11 +315,10 @@ def activity_of(viewer, person, *, before: str | None = None) -> Page:
         removed_at__isnull=True,
         thread__removed_at__isnull=True,
     )
-    if before and "|" in before:
-        at, _, pk = before.rpartition("|")
-        moment = parse_datetime(at)
-        if moment is not None and pk.isdigit():
-            posts = posts.filter(Q(created_at__lt=moment) | Q(created_at=moment, pk__lt=int(pk)))
+    position = cursors.parse(before, cursors.MOMENT, cursors.INT)
+    if position is not None:
+        moment, pk = position
+        posts = posts.filter(Q(created_at__lt=moment) | Q(created_at=moment, pk__lt=pk))
     rows = list(
         posts.select_related("thread__community", "community").order_by("-created_at", "-pk")[
             : THREAD_PAGE_SIZE + 1

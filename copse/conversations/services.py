@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -67,19 +67,40 @@ def _clean_title(title: str) -> str:
     return title
 
 
-def tags_from_names(names) -> list[Tag]:
-    """Existing catalogue tags by name (case-insensitive), new topic tags otherwise."""
+def _tag_name_and_slug(raw) -> tuple[str, str]:
+    name = " ".join(without_control_characters(str(raw)).split())[:60]
+    return name, slugify(name)[:70]
+
+
+def tags_from_names(names, *, community: Community) -> list[Tag]:
+    """The catalogue entry for each name (matched by slug, so case and
+    punctuation do not matter), else `community`'s own topic tag, made with the
+    spelling typed here if the community has none. Only the catalogue and this
+    community are looked in: another community's spelling never comes back."""
     tags: list[Tag] = []
     for raw in names:
-        name = " ".join(str(raw).split())[:60]
-        slug = slugify(name)[:70]
+        name, slug = _tag_name_and_slug(raw)
         if not slug or any(t.slug == slug for t in tags):
             continue
-        tag = Tag.objects.filter(slug=slug).first() or Tag.objects.create(name=name, slug=slug)
+        tag = (
+            Tag.objects.filter(Q(community__isnull=True) | Q(community=community), slug=slug)
+            .order_by(F("community").asc(nulls_first=True))
+            .first()
+        ) or Tag.objects.create(community=community, name=name, slug=slug)
         tags.append(tag)
     if len(tags) > MAX_TAGS:
         raise ConversationError(f"Use at most {MAX_TAGS} tags.")
     return tags
+
+
+def _tags_for_move(tags, to_community: Community) -> list[Tag]:
+    """A moved thread's topic tags become the destination's own (the catalogue
+    entries stay): the destination's spelling if it has the tag already."""
+    moved = [tag for tag in tags if tag.community_id is None]
+    own = [tag for tag in tags if tag.community_id is not None]
+    if own:
+        moved += tags_from_names([tag.name for tag in own], community=to_community)
+    return moved
 
 
 def add_to_catalogue(*, actor, name: str, kind: str) -> Tag:
@@ -88,13 +109,21 @@ def add_to_catalogue(*, actor, name: str, kind: str) -> Tag:
         raise NotAllowed("Only site administrators edit the catalogue.")
     if kind not in Tag.Kind.values or kind == Tag.Kind.TOPIC:
         raise ConversationError("Choose vendor, product or technology.")
-    (tag,) = tags_from_names([name]) or (None,)
-    if tag is None:
+    name, slug = _tag_name_and_slug(name)
+    if not slug:
         raise ConversationError("Give the entry a name.")
-    if tag.kind != kind:
-        tag.kind = kind
-        tag.save(update_fields=["kind"])
-        record(actor=actor, action="catalogue.entry_saved", name=tag.name, kind=kind)
+    # Only the catalogue is looked in: a community's own topic of the same name
+    # stays its own, and its spelling never shows here.
+    with transaction.atomic():
+        tag, created = Tag.objects.get_or_create(
+            community=None, slug=slug, defaults={"name": name, "kind": kind}
+        )
+        changed = not created and tag.kind != kind
+        if changed:
+            tag.kind = kind
+            tag.save(update_fields=["kind"])
+        if created or changed:
+            record(actor=actor, action="catalogue.entry_saved", name=tag.name, kind=kind)
     return tag
 
 
@@ -129,7 +158,7 @@ def start_thread(
             "You cannot post here. If the norms changed, accept the new version first."
         )
     title, body = _clean_title(title), _clean_body(body)
-    tags = tags_from_names(tag_names)
+    tags = tags_from_names(tag_names, community=community)
     now = timezone.now()
     with transaction.atomic():
         thread = Thread.objects.create(
@@ -335,6 +364,7 @@ def move_thread(*, actor, thread: Thread, to_community: Community) -> Thread:
         thread.visibility_floor = floor
         Post.objects.filter(thread=thread).update(community=to_community)
         Draft.objects.filter(thread=thread).delete()
+        thread.tags.set(_tags_for_move(list(thread.tags.all()), to_community))
         thread.community = to_community
         record(
             actor=actor,

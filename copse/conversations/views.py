@@ -26,7 +26,7 @@ from copse.conversations.forms import (
 )
 from copse.conversations.models import CommunityVisit, Post, Tag, Thread
 from copse.conversations.rendering import quote_of
-from copse.core import permissions
+from copse.core import cursors, permissions
 from copse.core.errors import UserFacingError
 
 
@@ -158,7 +158,7 @@ def thread_detail(request, slug, thread_id):
     page = selectors.posts_page(
         request.user,
         thread,
-        after=int(after) if after.lstrip("-").isdigit() else None,
+        after=cursors.integer(after, minimum=-1),
         last=request.GET.get("page") == "last",
     )
     if page.items and request.user.is_authenticated:
@@ -168,10 +168,10 @@ def thread_detail(request, slug, thread_id):
     if can_reply:
         draft = selectors.draft_for(request.user, community, thread)
         body = draft.body if draft else ""
-        quote_id = request.GET.get("quote", "")
-        if quote_id.isdigit():
+        quote_id = cursors.integer(request.GET.get("quote"), minimum=1)
+        if quote_id is not None:
             quoted = (
-                Post.objects.filter(pk=int(quote_id), thread=thread, removed_at__isnull=True)
+                Post.objects.filter(pk=quote_id, thread=thread, removed_at__isnull=True)
                 .select_related("author")
                 .first()
             )
@@ -312,7 +312,7 @@ def remove_post(request, slug, post_id):
     community = _community(request, slug)
     post = _post(request, community, post_id)
     permissions.require_or_404(request.user, "post.remove", post)
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(request.POST or None, community=community)
     if request.method == "POST" and form.is_valid():
         try:
             services.remove_post(actor=request.user, post=post, reason=form.cleaned_data["reason"])
@@ -502,8 +502,10 @@ def summary_markdown(request, slug, thread_id):
 
 
 def tag_detail(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
-    page = selectors.tag_page(request.user, tag, after=request.GET.get("after"))
+    tag = selectors.tag_named(request.user, slug)
+    if tag is None:
+        raise Http404
+    page = selectors.tag_page(request.user, slug, after=request.GET.get("after"))
     if not page.extra["count"]:
         # A tag used only where the viewer cannot read must not reveal its name.
         raise Http404
@@ -539,7 +541,10 @@ def catalogue_manage(request):
                 request, f"{tag.name} is in the catalogue as a {tag.get_kind_display().lower()}."
             )
             return redirect("conversations:catalogue_manage")
-    entries = Tag.objects.exclude(kind=Tag.Kind.TOPIC).order_by("kind", "name")
+    # The catalogue's own entries: never a community's topics, whose spelling
+    # belongs to that community (site admins do not read members or
+    # confidential communities).
+    entries = Tag.objects.filter(community__isnull=True).order_by("kind", "name")
     return render(
         request,
         "conversations/catalogue_manage.html",

@@ -1386,7 +1386,7 @@ class _Loader:
         from copse.conversations.models import Tag
         from copse.conversations.services import add_to_catalogue
 
-        if not Tag.objects.filter(name__iexact=name, kind=kind).exists():
+        if not Tag.objects.filter(community__isnull=True, name__iexact=name, kind=kind).exists():
             add_to_catalogue(actor=admin, name=name, kind=kind)
 
     def _seat_members(self, community, spec: CommunitySpec, created_at) -> None:

@@ -1,10 +1,13 @@
-"""Request-wide security behaviour: private caching and session lifetimes."""
+"""Request-wide security behaviour: private caching, session lifetimes, and
+signing in before a community's page."""
 
 import logging
+import re
 import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.utils.cache import patch_cache_control
 
 security_log = logging.getLogger("copse.security")
@@ -55,3 +58,31 @@ class SessionLifetimeMiddleware:
                 if now - seen_at >= 60 or SEEN_AT not in session:
                     session[SEEN_AT] = now
         return self.get_response(request)
+
+
+# Pages of a community, and the stable thread links mail carries.
+COMMUNITY_PAGE = re.compile(r"^/(?:c/[^/]+/|t/\d+/)")
+
+
+class SignInFirstMiddleware:
+    """A signed-out visitor who follows a link to a page of a community (from a
+    mail, say) and cannot see it is sent to sign in, and brought back to the
+    page afterwards (`next`). A hidden page, a missing page and a page of a
+    missing community get this same answer, a redirect with an empty body
+    that differs only in `next`, so it tells an anonymous visitor nothing.
+    Pages anyone may read (an open community's) are shown as before: that they
+    exist is public. Only GET and HEAD: links are followed with those."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and request.method in ("GET", "HEAD")
+            and COMMUNITY_PAGE.match(request.path_info)
+            and not request.user.is_authenticated
+        ):
+            return redirect_to_login(request.get_full_path())
+        return response

@@ -248,6 +248,17 @@ def _may_view_norms_acceptance(user, community, st: Standing) -> bool:
     return st.is_facilitator
 
 
+def _may_read_reasons(user, community, st: Standing) -> bool:
+    """Free-text reasons someone wrote (a removal, a cancellation, a removed
+    post) in a `members` or `confidential` community: its facilitators. The
+    person concerned is told theirs directly. Site admins manage such a
+    community but never read what its people wrote, reasons included; in an
+    open community whoever manages it does."""
+    if st.is_facilitator:
+        return True
+    return community.visibility == "open" and _may_manage(user, community, st)
+
+
 COMMUNITY_RULES = {
     "community.view": _may_view,
     "community.read": _may_read,
@@ -270,6 +281,7 @@ COMMUNITY_RULES = {
     # Pin, lock, move and remove conversations; facilitators only, never site admins.
     "community.moderate": _is_facilitator,
     "community.view_norms_acceptance": _may_view_norms_acceptance,
+    "community.read_reasons": _may_read_reasons,
     # Meetings and topics.
     "community.schedule_meetings": _is_facilitator,
     "community.organise_side_meeting": _may_contribute,

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from copse.communities.models import Community
 from copse.communities.selectors import community_by_slug_for
-from copse.core import permissions
+from copse.core import cursors, permissions
 from copse.core.errors import UserFacingError
 from copse.mailing import archives, outbound, selectors, services, tokens
 from copse.mailing.forms import ContentLevelForm, DeliveryForm
@@ -167,10 +167,7 @@ def export_archive(request, slug):
 @login_required
 @require_GET
 def sent(request):
-    try:
-        before = int(request.GET.get("before", "") or 0) or None
-    except ValueError:
-        before = None
+    before = cursors.integer(request.GET.get("before"), minimum=1)
     rows, next_before = selectors.mail_sent_to(request.user, before=before)
     return render(
         request,

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 
 from copse.accounts.models import time_zone_choices
+from copse.audit.selectors import reason_readers
 from copse.meetings import recurrence
 from copse.meetings.models import Format, Meeting, PresentationFeedback, Rsvp
 
@@ -156,11 +157,15 @@ class MeetingForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(
-        max_length=300,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Everyone who answered yes or maybe is told.",
-    )
+    reason = forms.CharField(max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].help_text = (
+            "Everyone who answered yes or maybe is told, and the meeting's page shows "
+            "it to everyone who can see the meeting. The audit log shows it to "
+            f"{reason_readers(community)}."
+        )
 
 
 class SeriesForm(forms.Form):

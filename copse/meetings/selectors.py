@@ -5,9 +5,8 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
-from copse.core import permissions
+from copse.core import cursors, permissions
 from copse.meetings.models import Meeting, MeetingSeries, PresentationFeedback, Rsvp
 
 
@@ -68,13 +67,7 @@ def past_meetings(viewer, community, *, before: str | None = None, records_only:
 
 
 def _parse_cursor(value: str | None):
-    if not value or "|" not in value:
-        return None
-    at, _, pk = value.rpartition("|")
-    parsed = parse_datetime(at)
-    if parsed is None or not pk.isdigit():
-        return None
-    return parsed, int(pk)
+    return cursors.parse(value, cursors.MOMENT, cursors.INT)
 
 
 def my_upcoming_meetings(viewer, *, limit: int = 50):

@@ -192,7 +192,7 @@ def meeting_edit(request, slug, meeting_id):
 @require_http_methods(["GET", "POST"])
 def meeting_cancel(request, slug, meeting_id):
     meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.manage")
-    form = forms.CancelForm(request.POST or None)
+    form = forms.CancelForm(request.POST or None, community=meeting.community)
     if request.method == "POST" and form.is_valid():
         services.cancel_meeting(
             actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"]

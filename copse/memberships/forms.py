@@ -1,5 +1,6 @@
 from django import forms
 
+from copse.audit.selectors import reason_readers
 from copse.memberships.models import Membership
 
 
@@ -48,11 +49,14 @@ class InvitationForm(forms.Form):
 
 
 class RemovalForm(forms.Form):
-    reason = forms.CharField(
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The member is told this reason, and it is kept in the audit log.",
-    )
+    reason = forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].help_text = (
+            "The member is told this reason. The members page and the audit log "
+            f"show it to {reason_readers(community)}."
+        )
 
 
 class DecisionForm(forms.Form):

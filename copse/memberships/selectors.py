@@ -1,5 +1,6 @@
 """Reads for the facilitator's members page. Callers check community.manage first."""
 
+from copse.core import permissions
 from copse.memberships.models import Invitation, Membership, usable_invitations_q
 
 
@@ -18,9 +19,16 @@ def guest_presenters(community):
     ).select_related("user", "user__organisation", "seated_by")
 
 
-def former_members(community, limit: int = 50):
-    return (
+def former_members(viewer, community, limit: int = 50) -> list:
+    """Who left or was removed, newest first. Each row's `shown_reason` is the
+    reason written when it ended, for those the `community.read_reasons` rule
+    lets read it (not site admins of a members or confidential community)."""
+    rows = list(
         Membership.objects.filter(community=community, status__in=["left", "removed"])
         .select_related("user")
         .order_by("-ended_at")[:limit]
     )
+    may_read = permissions.can(viewer, "community.read_reasons", community)
+    for row in rows:
+        row.shown_reason = row.end_reason if may_read else ""
+    return rows

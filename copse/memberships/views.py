@@ -180,7 +180,8 @@ def manage(request, slug):
         "members": rows,
         "next_after": next_after,
         "guests": selectors.guest_presenters(community),
-        "former": selectors.former_members(community),
+        "former": selectors.former_members(request.user, community),
+        "reasons_hidden": not permissions.can(request.user, "community.read_reasons", community),
         "invite_form": InvitationForm(),
         "delegate_form": DelegateForm(community=community),
         "band": community.size_band,
@@ -255,7 +256,7 @@ def remove(request, slug, membership_id):
     membership = get_object_or_404(
         Membership.objects.select_related("user"), pk=membership_id, community=community
     )
-    form = RemovalForm(request.POST or None)
+    form = RemovalForm(request.POST or None, community=community)
     if request.method == "POST" and form.is_valid():
         try:
             services.remove_member(

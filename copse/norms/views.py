@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from copse.communities.selectors import community_by_slug_for
-from copse.core import permissions
+from copse.core import cursors, permissions
 from copse.norms import selectors, services
 from copse.norms.forms import NormsForm
 
@@ -39,11 +39,10 @@ def version(request, slug, number):
 
 def diff(request, slug):
     community = community_by_slug_for(request.user, slug)
-    try:
-        older_number = int(request.GET.get("from", ""))
-        newer_number = int(request.GET.get("to", ""))
-    except ValueError:
-        raise Http404 from None
+    older_number = cursors.integer(request.GET.get("from"), minimum=1)
+    newer_number = cursors.integer(request.GET.get("to"), minimum=1)
+    if older_number is None or newer_number is None:
+        raise Http404
     versions = {
         v.number: v
         for v in community.norms_versions.filter(number__in=[older_number, newer_number])

@@ -3,7 +3,7 @@
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db.models import Q
 
-from copse.core import permissions
+from copse.core import cursors, permissions
 from copse.memberships.announcements import sentence
 from copse.notifications.models import Notification
 
@@ -45,10 +45,10 @@ def inbox(user, *, before: str | None = None):
         .prefetch_related(GenericPrefetch("target", _target_querysets()))
         .order_by("-created_at", "-id")
     )
-    if before and "|" in before:
-        at, _, pk = before.rpartition("|")
-        if pk.isdigit():
-            rows = rows.filter(Q(created_at__lt=at) | Q(created_at=at, pk__lt=int(pk)))
+    position = cursors.parse(before, cursors.MOMENT, cursors.INT)
+    if position is not None:
+        at, pk = position
+        rows = rows.filter(Q(created_at__lt=at) | Q(created_at=at, pk__lt=pk))
     page = list(rows[: PAGE_SIZE + 1])
     next_cursor = None
     if len(page) > PAGE_SIZE:

@@ -16,7 +16,7 @@ class SearchForm(forms.Form):
         required=False, label="Until", widget=forms.DateInput(attrs={"type": "date"})
     )
     unanswered = forms.BooleanField(required=False, label="Unanswered asks only")
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    page = forms.IntegerField(required=False, min_value=1, max_value=1000, widget=forms.HiddenInput)
 
     def clean(self):
         data = super().clean()

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
-from django.utils.dateparse import parse_datetime
 
-from copse.core import permissions
+from copse.core import cursors, permissions
 from copse.topics.models import Topic, TopicVote
 
 PAGE_SIZE = 50
@@ -33,18 +32,7 @@ def _encode(topic: Topic) -> str:
 
 
 def _decode(cursor: str | None):
-    if not cursor:
-        return None
-    parts = cursor.split("|")
-    if len(parts) != 3 or not parts[0].isdigit() or not parts[2].isdigit():
-        return None
-    try:
-        at = parse_datetime(parts[1])
-    except ValueError:
-        return None
-    if at is None:
-        return None
-    return int(parts[0]), at, int(parts[2])
+    return cursors.parse(cursor, cursors.INT, cursors.MOMENT, cursors.INT)
 
 
 def _ranked(topics):

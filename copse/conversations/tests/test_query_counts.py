@@ -39,7 +39,9 @@ def _grow(community, people, threads: int, replies: int):
         for p in range(replies + 1)
     )
     for thread in made:
-        thread.tags.set(services.tags_from_names(["telecom", f"vendor-{thread.pk % 3}"]))
+        thread.tags.set(
+            services.tags_from_names(["telecom", f"vendor-{thread.pk % 3}"], community=community)
+        )
     from copse.conversations import search_index
 
     search_index.rebuild_all()

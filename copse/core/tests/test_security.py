@@ -189,9 +189,9 @@ def test_missing_and_forbidden_are_the_same_page(cio, who, suffix):
     client = Client() if who == "anonymous" else signed_in(olive)
     missing = client.get(f"/c/no-such-community/{suffix}")
     hidden = client.get(f"/c/{community.slug}/{suffix}")
-    if who == "anonymous" and suffix in ("settings/", "audit/"):
-        # Pages that need a sign-in send everyone signed out to the login form,
-        # whether the community exists or not.
+    if who == "anonymous":
+        # Signed out, a community's page one cannot see sends to the login form
+        # and back (SignInFirstMiddleware), whether the community exists or not.
         assert missing.status_code == hidden.status_code == 302
         assert missing["Location"].replace("no-such-community", "X") == hidden["Location"].replace(
             community.slug, "X"
@@ -524,9 +524,23 @@ def test_production_settings_pass_djangos_deployment_checks(tmp_path):
 
 def test_deployment_checks_do_catch_an_insecure_set_up(tmp_path):
     # The test above proves something only if the same command can fail:
-    # no secret key and plain HTTP give several security warnings.
-    result = run_deploy_check(tmp_path, COPSE_BASE_URL="http://copse.example.org")
+    # debug on and plain HTTP give several security warnings.
+    result = run_deploy_check(tmp_path, COPSE_BASE_URL="http://copse.example.org", COPSE_DEBUG="1")
     assert result.returncode != 0
     output = result.stdout + result.stderr
-    assert "security.W009" in output  # the insecure development secret key
+    assert "security.W018" in output  # debug on
+    assert "security.W009" in output  # debug's public development secret key
     assert "security.W012" in output  # session cookie not secure
+
+
+def test_without_a_configured_key_debug_off_generates_one_and_keeps_it(tmp_path):
+    """`make run` needs no set-up: with debug off and no COPSE_SECRET_KEY a key
+    is made in var/secret_key (owner-only), and every later process reads it."""
+    result = run_deploy_check(tmp_path, COPSE_BASE_URL="http://copse.example.org")
+    assert "security.W009" not in result.stdout + result.stderr
+    key_file = tmp_path / "secret_key"
+    key = key_file.read_text()
+    assert len(key) >= 50 and not key.startswith("django-insecure")
+    assert key_file.stat().st_mode & 0o077 == 0
+    run_deploy_check(tmp_path, COPSE_BASE_URL="http://copse.example.org")
+    assert key_file.read_text() == key
