@@ -110,7 +110,8 @@ def after_change(*, actor, community, before: str) -> None:
 
 
 def _tell_members(*, actor, community) -> None:
-    """An in-app notification to everyone seated (the actor aside): the
+    """An in-app notification to everyone seated (the actor and the active
+    facilitators, who are told in the announcement, aside): the
     community became less private, and what was written before did not."""
     from django.contrib.contenttypes.models import ContentType
     from django.utils import timezone
@@ -127,6 +128,8 @@ def _tell_members(*, actor, community) -> None:
             role__in=permissions.READING_ROLES,
         )
         .exclude(user_id=getattr(actor, "pk", None))
+        # Active facilitators hear of it once, in the announcement of the change.
+        .exclude(role="facilitator", status="active")
         .values_list("user_id", flat=True)
     )
     target_type = ContentType.objects.get_for_model(community)

@@ -63,19 +63,18 @@ def create_community(*, actor, facilitators=(), **fields) -> Community:
     return community
 
 
-# Less private, left to right; easier to join, left to right.
-VISIBILITY_ORDER = ("confidential", "members", "open")
+# Easier to join, left to right.
 JOIN_POLICY_ORDER = ("invitation", "request", "open")
 
 
 def _opens_up(community: Community, changes: dict) -> bool:
     """Whether `changes` make the community less private or easier to join."""
-    for field, order in (("visibility", VISIBILITY_ORDER), ("join_policy", JOIN_POLICY_ORDER)):
-        new = changes.get(field, getattr(community, field))
-        old = getattr(community, field)
-        if new in order and old in order and order.index(new) > order.index(old):
-            return True
-    return False
+    if privacy.lowers(community.visibility, changes.get("visibility", community.visibility)):
+        return True
+    new = changes.get("join_policy", community.join_policy)
+    old = community.join_policy
+    order = JOIN_POLICY_ORDER
+    return new in order and old in order and order.index(new) > order.index(old)
 
 
 def update_settings(

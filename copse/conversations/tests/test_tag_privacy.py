@@ -186,7 +186,7 @@ def test_old_shared_topics_are_split_per_community_without_a_spelling_from_elsew
         thread.tags.set([shared, vendor])
         threads.append(thread)
     migration = importlib.import_module(
-        "copse.conversations.migrations.0006_tags_belong_to_their_community"
+        "copse.conversations.migrations.0007_tags_belong_to_their_community"
     )
     migration.give_topics_to_their_communities(apps, None)
     assert not Tag.objects.filter(pk=unused.pk).exists()

@@ -300,13 +300,21 @@ def test_after_opening_outsiders_read_only_what_was_written_since(client, opened
     person = people[role]
     if person is not None:
         client.force_login(person)
-    assert client.get(old.get_absolute_url()).status_code == 404
-    assert client.get(reverse("conversations:jump", args=[old.pk])).status_code == 404
+
+    def hidden(url):
+        # Signed out, a hidden page sends to sign-in exactly as a missing one does.
+        response = client.get(url)
+        if person is None:
+            return response.status_code == 302 and "/accounts/login/" in response["Location"]
+        return response.status_code == 404
+
+    assert hidden(old.get_absolute_url())
+    assert hidden(reverse("conversations:jump", args=[old.pk]))
     assert client.get(new.get_absolute_url()).status_code == 200
     history = reverse("conversations:post_history", args=[community.slug, opened["reply"].pk])
-    assert client.get(history).status_code == 404
+    assert hidden(history)
     attachment = reverse("mailing:attachment", args=[community.slug, opened["attachment"].pk])
-    assert client.get(attachment).status_code == 404
+    assert hidden(attachment)
     pages = [
         reverse("conversations:list", args=[community.slug]),
         community.get_absolute_url(),
@@ -350,7 +358,7 @@ def test_after_opening_the_selectors_keep_old_threads_from_outsiders(opened):
         assert old.pk not in readable and new.pk in readable
         activity = selectors.activity_of(viewer, people["member"]).items
         assert {p.thread_id for p in activity} == {new.pk}
-        tag = selectors.catalogue(viewer).get(slug="telecom")
+        (tag,) = [t for t in selectors.catalogue(viewer) if t.slug == "telecom"]
         assert tag.thread_count == 1
 
 
