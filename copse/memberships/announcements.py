@@ -72,6 +72,11 @@ def sentence(entry) -> str:
         return text + "."
     if action == "membership.invitation_accepted":
         inviter = detail.get("invited_by") or "someone"
+        if detail.get("principal_name"):
+            return (
+                f"{subject} accepted an invitation from {inviter} to read on behalf of "
+                f"{detail['principal_name']}."
+            )
         return (
             f"{subject} joined as {_role(detail.get('role'))} through an invitation from {inviter}."
         )

@@ -78,7 +78,8 @@ class RoleForm(forms.Form):
 
 class DelegateForm(forms.Form):
     email = forms.EmailField(
-        label="Delegate's email address", help_text="They need a Copse account."
+        label="Delegate's email address",
+        help_text="They are invited by mail and read once they accept, signing up if need be.",
     )
     # An address rather than a list of every member: a select of a thousand
     # names is slow to render and slower to use.
@@ -107,18 +108,6 @@ class DelegateForm(forms.Form):
         if membership is None:
             raise forms.ValidationError("No member of this community has that address.")
         return membership
-
-    def clean_email(self):
-        from copse.accounts.identity import normalize_email
-        from copse.accounts.models import User
-
-        user = User.objects.filter(email=normalize_email(self.cleaned_data["email"])).first()
-        if user is None:
-            raise forms.ValidationError(
-                "No one with this address has an account yet; invite them first."
-            )
-        self.user = user
-        return user.email
 
 
 class LeaveForm(forms.Form):

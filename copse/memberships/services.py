@@ -366,6 +366,8 @@ def invite(*, actor, community: Community, email: str, role: str = "member", mes
             "You cannot invite yourself: a seat is given by someone else. "
             "Ask a facilitator of the community to invite you."
         )
+    if role == Membership.Role.DELEGATE:
+        raise NotAllowed("Invite a delegate from the delegates form, naming their principal.")
     already = Membership.objects.filter(
         community=community,
         user__email=email,
@@ -406,7 +408,7 @@ def invitation_from_token(token: str) -> Invitation:
             "This link is not a valid invitation. Check that it was copied whole."
         ) from exc
     invitation = (
-        Invitation.objects.select_related("community", "invited_by")
+        Invitation.objects.select_related("community", "invited_by", "principal__user")
         .filter(pk=payload.get("i"))
         .first()
     )
@@ -443,17 +445,20 @@ def accept_invitation(*, actor, invitation: Invitation, accepted_norms_version: 
                 "This invitation has expired. Ask the facilitator who invited you for a new one."
             )
         inviter = locked.invited_by
-        membership = _seat(
-            community=community,
-            user=actor,
-            role=locked.role,
-            actor=actor,
-            how="invitation_accepted",
-            seated_by=inviter,
-            via=Membership.SeatedVia.INVITATION,
-            invitation=locked,
-            invited_by=inviter.name if inviter is not None else "",
-        )
+        if locked.role == Membership.Role.DELEGATE:
+            membership = _seat_delegate(actor=actor, invitation=locked)
+        else:
+            membership = _seat(
+                community=community,
+                user=actor,
+                role=locked.role,
+                actor=actor,
+                how="invitation_accepted",
+                seated_by=inviter,
+                via=Membership.SeatedVia.INVITATION,
+                invitation=locked,
+                invited_by=inviter.name if inviter is not None else "",
+            )
         if locked.role in permissions.READING_ROLES:
             _accept_norms_at_join(
                 membership=membership, community=community, accepted_version=accepted_norms_version
@@ -464,6 +469,36 @@ def accept_invitation(*, actor, invitation: Invitation, accepted_norms_version: 
         invitation_accepted.send(sender=Invitation, invitation=locked, membership=membership)
     permissions.forget_standings(actor)
     return membership
+
+
+def _seat_delegate(*, actor, invitation: Invitation) -> Membership:
+    """Take a delegate's seat through the principal named in `invitation`,
+    while the principal still holds theirs. Announced to the facilitators."""
+    principal = (
+        Membership.objects.filter(pk=invitation.principal_id, community=invitation.community_id)
+        .select_related("user")
+        .first()
+    )
+    if principal is None or not principal.is_current or principal.user_id == actor.pk:
+        raise InvitationInvalid(
+            "The member you were to read for is no longer in the community, so this "
+            "invitation gives nothing. Ask a facilitator if you should still take part."
+        )
+    inviter = invitation.invited_by
+    return _seat(
+        community=invitation.community,
+        user=actor,
+        role=Membership.Role.DELEGATE,
+        actor=actor,
+        how="invitation_accepted",
+        seated_by=inviter,
+        via=Membership.SeatedVia.DELEGATE,
+        principal=principal,
+        invitation=invitation,
+        announced=True,
+        invited_by=inviter.name if inviter is not None else "",
+        principal_name=principal.user.name,
+    )
 
 
 def revoke_invitation(*, actor, invitation: Invitation) -> None:
@@ -658,27 +693,38 @@ def change_role(*, actor, membership: Membership, role: str) -> Membership:
     return membership
 
 
-def appoint_delegate(*, actor, community: Community, delegate_user, principal: Membership):
-    """A facilitator seats a delegate reading on behalf of a principal member
-    (through the principal's seat: they count towards no cap). Announced."""
+def invite_delegate(*, actor, community: Community, email: str, principal: Membership):
+    """A facilitator invites someone to read on behalf of a principal member
+    (through the principal's seat: they count towards no cap). Like every
+    seat, it is taken by accepting the invitation; the facilitator hears the
+    same answer whether or not the address has an account."""
     if not permissions.can(actor, "community.appoint_delegate", community):
         raise NotAllowed("Only a facilitator of the community can appoint delegates.")
-    if delegate_user.pk == actor.pk:
+    email = normalize_email(email)
+    if email in addresses_of(actor):
         raise NotAllowed("You cannot appoint yourself as a delegate.")
     if principal.community_id != community.pk or not principal.is_current:
         raise NotAllowed("The principal must be a current member.")
-    if delegate_user.pk == principal.user_id:
+    if email in addresses_of(principal.user):
         raise NotAllowed("A member cannot be their own delegate.")
     with transaction.atomic():
-        return _seat(
+        Invitation.objects.filter(
+            community=community, email=email, accepted_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=timezone.now())
+        invitation = Invitation.objects.create(
             community=community,
-            user=delegate_user,
+            email=email,
             role=Membership.Role.DELEGATE,
-            actor=actor,
-            how="delegate_appointed",
-            seated_by=actor,
-            via=Membership.SeatedVia.DELEGATE,
             principal=principal,
-            announced=True,
-            principal_name=principal.user.name,
+            invited_by=actor,
         )
+        record(
+            actor=actor,
+            action="invitation.sent",
+            community=community,
+            email=email,
+            role=Membership.Role.DELEGATE,
+            principal=principal.user.name,
+        )
+    transaction.on_commit(lambda: tasks.send_invitation.enqueue(invitation.pk))
+    return invitation

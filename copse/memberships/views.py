@@ -302,18 +302,20 @@ def appoint_delegate(request, slug):
     form = DelegateForm(request.POST, community=community)
     if form.is_valid():
         try:
-            services.appoint_delegate(
+            invitation = services.invite_delegate(
                 actor=request.user,
                 community=community,
-                delegate_user=form.user,
+                email=form.cleaned_data["email"],
                 principal=form.cleaned_data["principal"],
             )
         except UserFacingError as error:
             messages.error(request, error.message)
         else:
+            # The same answer whether or not the address has an account.
             messages.success(
                 request,
-                f"{form.user.name} now reads on behalf of {form.cleaned_data['principal'].user.name}.",
+                f"Invitation sent to {invitation.email} to read on behalf of "
+                f"{form.cleaned_data['principal'].user.name}.",
             )
     else:
         for errors in form.errors.values():

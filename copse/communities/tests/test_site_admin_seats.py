@@ -140,8 +140,8 @@ def test_site_admin_cannot_appoint_themselves_delegate(client, circle):
     )
     principal = Membership.objects.get(community=community, user=people["member"])
     with pytest.raises(memberships.NotAllowed):
-        memberships.appoint_delegate(
-            actor=admin, community=community, delegate_user=admin, principal=principal
+        memberships.invite_delegate(
+            actor=admin, community=community, email=admin.email, principal=principal
         )
     assert _has_no_seat(admin, community)
 

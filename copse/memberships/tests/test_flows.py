@@ -228,8 +228,12 @@ def test_delegate_reads_as_a_member_without_taking_a_seat(ao_cop):
     principal = testing.seat(community, testing.make_user())
     deputy = testing.make_user()
     before = community.member_count
-    services.appoint_delegate(
-        actor=facilitator, community=community, delegate_user=deputy, principal=principal
+    invitation = services.invite_delegate(
+        actor=facilitator, community=community, email=deputy.email, principal=principal
+    )
+    assert not permissions.can(deputy, "community.read", community)  # not until they accept
+    services.accept_invitation(
+        actor=deputy, invitation=invitation, accepted_norms_version=community.norms_version
     )
     community.refresh_from_db()
     assert community.member_count == before
@@ -309,5 +313,37 @@ def test_a_facilitator_appoints_a_delegate_by_two_addresses(client, db):
     assert response.status_code == 302
     assert not community.memberships.filter(user=deputy).exists()
     client.post(url, {"email": "DEPUTY@contoso.example", "principal": "CIO@contoso.example"})
+    # The address is invited; the seat is theirs once they accept.
+    assert not community.memberships.filter(user=deputy).exists()
+    (invitation,) = Invitation.objects.filter(community=community, email="deputy@contoso.example")
+    assert (invitation.role, invitation.principal.user) == ("delegate", principal)
+    client.force_login(deputy)
+    page = client.get(
+        reverse("memberships:invitation", args=[services.invitation_token(invitation)])
+    )
+    assert f"to read on behalf of {principal.name}" in page.content.decode()
+    client.post(
+        reverse("memberships:invitation", args=[services.invitation_token(invitation)]),
+        {"norms_version": 0, "accept": "on"},
+    )
     delegate = community.memberships.get(user=deputy)
     assert delegate.role == "delegate" and delegate.principal.user == principal
+    assert delegate.seated_by == facilitator
+
+
+def test_the_delegate_form_answers_the_same_whether_or_not_the_address_has_an_account(client, db):
+    community = testing.make_community()
+    facilitator = testing.make_user()
+    testing.seat(community, facilitator, role="facilitator")
+    principal = testing.make_user("cio@contoso.example")
+    testing.seat(community, principal)
+    testing.make_user("known@contoso.example")
+    client.force_login(facilitator)
+    url = reverse("memberships:appoint_delegate", args=[community.slug])
+    answers = []
+    for address in ("known@contoso.example", "unknown@contoso.example"):
+        response = client.post(url, {"email": address, "principal": principal.email}, follow=True)
+        told = [str(m).replace(address, "ADDRESS") for m in response.context["messages"]]
+        answers.append((response.status_code, told))
+    assert answers[0] == answers[1]
+    assert answers[0][1] == [f"Invitation sent to ADDRESS to read on behalf of {principal.name}."]

@@ -368,22 +368,48 @@ def test_a_role_change_is_announced_to_the_other_facilitators(
     assert notification.target.action == "membership.role_changed"
 
 
+def test_a_delegate_invitation_gives_nothing_once_the_principal_left(circle):
+    community, people, _ = circle
+    mona = Membership.objects.get(community=community, user=people["member"])
+    olive = people["non_member"]
+    invitation = services.invite_delegate(
+        actor=people["facilitator"], community=community, email=olive.email, principal=mona
+    )
+    services.leave(actor=people["member"], community=community)
+    with pytest.raises(services.InvitationInvalid):
+        services.accept_invitation(actor=olive, invitation=invitation, accepted_norms_version=0)
+    assert not _reads(olive, community)
+
+
+def test_a_delegate_cannot_come_in_through_the_plain_invitation_form(circle):
+    community, people, _ = circle
+    with pytest.raises(services.NotAllowed):
+        services.invite(
+            actor=people["facilitator"],
+            community=community,
+            email=people["non_member"].email,
+            role="delegate",
+        )
+
+
 def test_delegate_appointments_come_from_facilitators_only(circle):
     community, people, _ = circle
     mona = Membership.objects.get(community=community, user=people["member"])
     olive = people["non_member"]
     with pytest.raises(services.NotAllowed):
-        services.appoint_delegate(
-            actor=people["site_admin"], community=community, delegate_user=olive, principal=mona
+        services.invite_delegate(
+            actor=people["site_admin"], community=community, email=olive.email, principal=mona
         )
     with pytest.raises(services.NotAllowed):
-        services.appoint_delegate(
-            actor=people["member"], community=community, delegate_user=olive, principal=mona
+        services.invite_delegate(
+            actor=people["member"], community=community, email=olive.email, principal=mona
         )
     assert not _reads(olive, community)
-    services.appoint_delegate(
-        actor=people["facilitator"], community=community, delegate_user=olive, principal=mona
+    invitation = services.invite_delegate(
+        actor=people["facilitator"], community=community, email=olive.email, principal=mona
     )
+    assert not _reads(olive, community)  # a seat is taken by accepting, never handed over
+    services.accept_invitation(actor=olive, invitation=invitation, accepted_norms_version=0)
     seat = Membership.objects.get(community=community, user=olive)
     assert (seat.role, seat.seated_by, seat.seated_via) == (
         "delegate",

@@ -138,10 +138,10 @@ def _do(step, community, people):
             .first()
         )
         if principal is not None:
-            services.appoint_delegate(
+            services.invite_delegate(
                 actor=who[args[0]],
                 community=community,
-                delegate_user=who[args[1]],
+                email=who[args[1]].email,
                 principal=principal,
             )
     elif kind == "visibility":
