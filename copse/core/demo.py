@@ -593,6 +593,21 @@ class Seat:
     principal: str | None = None
 
 
+def _way_in(community, seat: Seat, user, inviter) -> dict:
+    """Who seated a demo member and how, for the member list: members of an
+    open community joined themselves; everyone else was invited."""
+    from copse.memberships.models import Membership
+
+    if seat.role == "delegate":
+        return {"seated_by": inviter, "seated_via": Membership.SeatedVia.DELEGATE}
+    if seat.role == "member" and community.join_policy == "open":
+        return {"seated_by": user, "seated_via": Membership.SeatedVia.OPEN_JOIN}
+    return {
+        "seated_by": inviter if user != inviter else None,
+        "seated_via": Membership.SeatedVia.INVITATION,
+    }
+
+
 @dataclass(frozen=True)
 class Norms:
     body: str
@@ -1397,6 +1412,9 @@ class _Loader:
         from copse.memberships.models import Membership
 
         seats = spec.seats
+        # The story behind each seat: the first facilitator invited them (a
+        # delegate through the member they stand in for), as the member list shows.
+        inviter = self.people[spec.facilitators[0]]
         for n, seat in enumerate(seats):
             user = self.people[seat.email]
             principal = None
@@ -1412,6 +1430,7 @@ class _Loader:
                     "status": seat.status,
                     "organisation": user.organisation,
                     "principal": principal,
+                    **_way_in(community, seat, user, inviter),
                 },
             )
             if created:

@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from copse.communities.models import Community
 from copse.core import demo, testing
@@ -218,6 +219,25 @@ def test_the_administrators_cop_has_a_delegate_for_a_member_who_stepped_back():
     delegate = Membership.objects.get(community__slug="administrators-cop", role="delegate")
     assert delegate.principal is not None
     assert delegate.principal.status == "on_leave"
+
+
+def test_every_demo_seat_says_who_gave_it_and_how(client):
+    _load()
+    seats = Membership.objects.filter(status__in=Membership.SEATED)
+    assert not seats.filter(seated_via="").exists()
+    # The founding facilitators were seated by the site admin, as first facilitators,
+    # and told so in an announcement.
+    first = seats.filter(seated_via="first_facilitator")
+    assert first.exists()
+    assert set(first.values_list("seated_by__email", flat=True)) == {"admin@copse.example"}
+    delegate = seats.get(community__slug="administrators-cop", role="delegate")
+    assert delegate.seated_via == "delegate"
+    assert seats.filter(
+        community=delegate.community, user=delegate.seated_by, role="facilitator"
+    ).exists()
+    client.force_login(first.first().user)
+    page = client.get(reverse("communities:members", args=[first.first().community.slug]))
+    assert "first facilitator" in page.content.decode()
 
 
 def test_norms_are_versioned_and_two_cio_members_have_not_accepted_the_latest():
