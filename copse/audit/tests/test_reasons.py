@@ -128,3 +128,20 @@ def test_the_removed_person_is_told_their_reason(
         _write_reasons(community, people)
     told = [m for m in mailoutbox if people["member"].email in m.to]
     assert any(REMOVAL in m.body for m in told)
+
+
+def test_a_site_admin_managing_a_confidential_community_does_not_read_a_join_request_note(
+    client, roles
+):
+    community, people = roles
+    note = "My firm is about to be acquired, which is why I want in"
+    request = testing.request_join(community, testing.make_user(name="Nina Newcomer"))
+    request.note = note
+    request.save(update_fields=["note"])
+    manage = reverse("memberships:manage", args=[community.slug])
+    client.force_login(people["site_admin"])
+    page = client.get(manage).content.decode()
+    assert "Nina Newcomer" in page and note not in page
+    assert "They wrote a note for the facilitators." in page
+    client.force_login(people["facilitator"])
+    assert note in client.get(manage).content.decode()
