@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.http import Http404
 
 from copse.conversations.models import Draft, Post, ReadState, Subscription, Tag, Thread
@@ -239,10 +239,15 @@ def _readable_tags_q(viewer) -> Q:
 def tag_named(viewer, slug: str) -> Tag | None:
     """The tag to title /tags/<slug>/ with: the catalogue entry, else the
     spelling of a community the viewer reads (their own first), else None.
-    A community the viewer cannot read never lends its spelling."""
+    A community the viewer cannot read never lends its spelling, and neither
+    does a thread the viewer cannot read: a community's own tag is named only
+    where it is on a thread the viewer reads (one written while the community
+    was more private keeps its spelling from outsiders after it opens)."""
     seated = permissions.seated_community_ids(viewer) if viewer.is_authenticated else []
+    on_readable = readable_threads(viewer).filter(tags=OuterRef("pk"))
     return (
         Tag.objects.filter(_readable_tags_q(viewer), slug=slug)
+        .filter(Q(community__isnull=True) | Exists(on_readable))
         .annotate(
             rank=Case(
                 When(community__isnull=True, then=Value(0)),
