@@ -99,6 +99,24 @@ def is_last_facilitator(membership: Membership) -> bool:
     )
 
 
+def holds_own_seat(membership: Membership | None) -> bool:
+    """Whether `membership` is a seat of its own that a delegate may read
+    through: a current member or facilitator (not a guest presenter, who
+    reads nothing, nor another delegate)."""
+    return membership is not None and membership.is_current and membership.role in COUNTED_ROLES
+
+
+def _end_delegates(membership: Membership, *, when) -> None:
+    """A delegate's standing ends with their principal's seat."""
+    for delegate in membership.delegates.filter(status__in=Membership.SEATED):
+        delegate.status = Membership.Status.LEFT
+        delegate.ended_at = when
+        delegate.end_reason = "Principal's membership ended."
+        delegate.save(update_fields=["status", "ended_at", "end_reason"])
+        membership_ended.send(sender=Membership, membership=delegate)
+        permissions.forget_standings(delegate.user)
+
+
 def _locked_community(community: Community) -> Community:
     return Community.objects.select_for_update().get(pk=community.pk)
 
@@ -479,7 +497,7 @@ def _seat_delegate(*, actor, invitation: Invitation) -> Membership:
         .select_related("user")
         .first()
     )
-    if principal is None or not principal.is_current or principal.user_id == actor.pk:
+    if not holds_own_seat(principal) or principal.user_id == actor.pk:
         raise InvitationInvalid(
             "The member you were to read for is no longer in the community, so this "
             "invitation gives nothing. Ask a facilitator if you should still take part."
@@ -528,12 +546,7 @@ def _end(*, membership: Membership, status: str, actor, reason: str, action: str
             _use_up_invitations(community=membership.community, user=membership.user)
         membership_ended.send(sender=Membership, membership=membership)
         # A delegate's standing ends with their principal's.
-        for delegate in membership.delegates.filter(status__in=Membership.SEATED):
-            delegate.status = Membership.Status.LEFT
-            delegate.ended_at = membership.ended_at
-            delegate.end_reason = "Principal's membership ended."
-            delegate.save(update_fields=["status", "ended_at", "end_reason"])
-            membership_ended.send(sender=Membership, membership=delegate)
+        _end_delegates(membership, when=membership.ended_at)
         _recount(membership.community)
         entry = record(
             actor=actor,
@@ -679,6 +692,9 @@ def change_role(*, actor, membership: Membership, role: str) -> Membership:
         membership.role = role
         membership.principal = None
         membership.save(update_fields=["role", "principal"])
+        if not holds_own_seat(membership):
+            # A guest presenter reads nothing, so nobody reads through them.
+            _end_delegates(membership, when=timezone.now())
         _recount(community)
         entry = record(
             actor=actor,
@@ -703,8 +719,8 @@ def invite_delegate(*, actor, community: Community, email: str, principal: Membe
     email = normalize_email(email)
     if email in addresses_of(actor):
         raise NotAllowed("You cannot appoint yourself as a delegate.")
-    if principal.community_id != community.pk or not principal.is_current:
-        raise NotAllowed("The principal must be a current member.")
+    if principal.community_id != community.pk or not holds_own_seat(principal):
+        raise NotAllowed("The principal must be a current member or facilitator.")
     if email in addresses_of(principal.user):
         raise NotAllowed("A member cannot be their own delegate.")
     with transaction.atomic():

@@ -1,0 +1,133 @@
+"""Seat attacks through orders of operations and side roads.
+
+The community under attack is the `roles` fixture's confidential circle
+(join by request), where one thread holds a secret.
+"""
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.urls import reverse
+
+from copse.conversations import services as conversations
+from copse.core import permissions, testing
+from copse.memberships import services
+from copse.memberships.models import Invitation, Membership
+
+SECRET = "Telecom costs are out of control"
+
+
+@pytest.fixture
+def circle(roles):
+    community, people = roles
+    thread = conversations.start_thread(
+        actor=people["facilitator"],
+        community=community,
+        kind="discussion",
+        title=SECRET,
+        body="Ours doubled.",
+    )
+    return community, people, thread
+
+
+def _reads(user, community) -> bool:
+    permissions.forget_standings(user)
+    return permissions.can(user, "community.read", community)
+
+
+def test_a_delegate_stops_reading_when_their_principal_becomes_a_guest_presenter(client, circle):
+    community, people, thread = circle
+    principal = Membership.objects.get(community=community, user=people["member"])
+    services.change_role(actor=people["facilitator"], membership=principal, role="guest_presenter")
+
+    delegate = people["delegate"]
+    assert not _reads(delegate, community)
+    client.force_login(delegate)
+    assert SECRET.encode() not in client.get(thread.get_absolute_url()).content
+
+
+def test_a_guest_presenter_cannot_be_named_a_principal(circle):
+    community, people, thread = circle
+    guest = Membership.objects.get(community=community, user=people["guest_presenter"])
+    with pytest.raises(services.NotAllowed):
+        services.invite_delegate(
+            actor=people["facilitator"],
+            community=community,
+            email="proxy@example.com",
+            principal=guest,
+        )
+
+
+def test_a_delegate_invitation_gives_nothing_once_the_principal_is_a_guest_presenter(circle):
+    community, people, thread = circle
+    principal = Membership.objects.get(community=community, user=people["member"])
+    invitation = services.invite_delegate(
+        actor=people["facilitator"],
+        community=community,
+        email="proxy@example.com",
+        principal=principal,
+    )
+    services.change_role(actor=people["facilitator"], membership=principal, role="guest_presenter")
+    proxy = testing.make_user("proxy@example.com", name="Pat Proxy")
+    with pytest.raises(services.InvitationInvalid):
+        services.accept_invitation(actor=proxy, invitation=invitation, accepted_norms_version=0)
+    assert not _reads(proxy, community)
+
+
+def test_invited_then_removed_then_accepting_gives_nothing(client, circle):
+    community, people, thread = circle
+    member = people["member"]
+    # An invitation (as facilitator, say) reaches a member, who is then removed.
+    invitation = Invitation.objects.create(
+        community=community,
+        email=member.email,
+        role="facilitator",
+        invited_by=people["facilitator"],
+    )
+    services.remove_member(
+        actor=people["facilitator"],
+        membership=Membership.objects.get(community=community, user=member),
+        reason="Shared the agenda outside.",
+    )
+    client.force_login(member)
+    url = reverse("memberships:invitation", args=[services.invitation_token(invitation)])
+    client.post(url, {"norms_version": community.norms_version})
+    client.post(reverse("memberships:join", args=[community.slug]), {"norms_version": 0})
+    assert not _reads(member, community)
+
+
+def test_an_invitation_to_an_address_added_later_as_a_secondary_one_seats_nobody(client, circle):
+    community, people, thread = circle
+    outsider = people["non_member"]
+    invitation = Invitation.objects.create(
+        community=community,
+        email="newcomer@example.com",
+        role="member",
+        invited_by=people["facilitator"],
+    )
+    # The outsider claims the invited address on their own account, unconfirmed.
+    EmailAddress.objects.create(
+        user=outsider, email="newcomer@example.com", verified=False, primary=False
+    )
+    client.force_login(outsider)
+    url = reverse("memberships:invitation", args=[services.invitation_token(invitation)])
+    client.post(url, {"norms_version": community.norms_version})
+    client.post(reverse("memberships:join", args=[community.slug]), {"norms_version": 0})
+    assert not _reads(outsider, community)
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+
+
+def test_two_invitations_to_one_address_seat_once_in_the_newest_role(circle):
+    community, people, thread = circle
+    facilitator = people["facilitator"]
+    first = services.invite(
+        actor=facilitator, community=community, email="two@example.com", role="facilitator"
+    )
+    services.invite(
+        actor=facilitator, community=community, email="two@example.com", role="guest_presenter"
+    )
+    two = testing.make_user("two@example.com", name="Tess Two")
+    first.refresh_from_db()
+    with pytest.raises(services.InvitationInvalid):
+        services.accept_invitation(actor=two, invitation=first, accepted_norms_version=0)
+    assert not _reads(two, community)
