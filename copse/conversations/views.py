@@ -254,9 +254,9 @@ def save_draft(request, slug):
     """Autosave from the reply or new-thread box (htmx), and the no-JS "Save draft" button."""
     community = _community(request, slug)
     thread = None
-    thread_id = request.POST.get("thread", "")
-    if thread_id.isdigit():
-        thread = selectors.thread_for(request.user, community, int(thread_id))
+    thread_id = cursors.integer(request.POST.get("thread"), minimum=1)
+    if thread_id is not None:
+        thread = selectors.thread_for(request.user, community, thread_id)
     services.save_draft(
         actor=request.user,
         community=community,

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from copse.accounts.models import User
 from copse.communities.selectors import community_by_slug_for
-from copse.core import permissions
+from copse.core import cursors, permissions
 from copse.core.errors import UserFacingError
 from copse.meetings import forms, selectors, services
 from copse.meetings.models import ActionItem, AgendaItem, Material, MeetingSeries
@@ -455,10 +455,10 @@ def agenda_item_move(request, slug, meeting_id, item_id):
 def agenda_reorder(request, slug, meeting_id):
     """The drag-and-drop path: the whole order at once."""
     meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.manage")
-    raw = request.POST.getlist("order")
-    if not all(value.isdigit() for value in raw):
+    ordered_ids = [cursors.integer(value, minimum=1) for value in request.POST.getlist("order")]
+    if None in ordered_ids:
         return HttpResponse("The order must be a list of agenda item ids.", status=400)
-    services.reorder_agenda(actor=request.user, meeting=meeting, ordered_ids=[int(v) for v in raw])
+    services.reorder_agenda(actor=request.user, meeting=meeting, ordered_ids=ordered_ids)
     if request.htmx:
         return HttpResponse(status=204)
     return _back(meeting, "agenda")
@@ -534,7 +534,9 @@ def _rsvp_message(row) -> str:
 @require_POST
 def send_delegate(request, slug, meeting_id):
     meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.rsvp")
-    delegate = User.objects.filter(pk=request.POST.get("delegate") or 0).first()
+    delegate = User.objects.filter(
+        pk=cursors.integer(request.POST.get("delegate"), minimum=1) or 0
+    ).first()
     try:
         services.send_delegate(actor=request.user, meeting=meeting, delegate=delegate)
     except UserFacingError as error:
@@ -550,7 +552,9 @@ def attendance(request, slug, meeting_id):
     """At the door, on a phone: one tap per person."""
     meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.take_attendance")
     if request.method == "POST":
-        person = User.objects.filter(pk=request.POST.get("user") or 0).first()
+        person = User.objects.filter(
+            pk=cursors.integer(request.POST.get("user"), minimum=1) or 0
+        ).first()
         if person is None:
             raise Http404
         try:
