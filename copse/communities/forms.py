@@ -3,6 +3,7 @@ from django import forms
 from copse.accounts.models import User
 from copse.communities.models import DEFAULT_TOPIC_AREAS, Community
 from copse.communities.services import SETTINGS_FIELDS
+from copse.core import cursors
 
 
 class TopicAreasField(forms.CharField):
@@ -53,8 +54,23 @@ class CommunitySettingsForm(forms.ModelForm):
         return data
 
 
+class PeopleField(forms.ModelMultipleChoiceField):
+    """A choice of people by id, where a value that is no id at all (or too
+    large for the database) is a form error like any unknown choice."""
+
+    def clean(self, value):
+        for pk in value or ():
+            if cursors.integer(str(pk), minimum=1) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super().clean(value)
+
+
 class NewCommunityForm(CommunitySettingsForm):
-    facilitators = forms.ModelMultipleChoiceField(
+    facilitators = PeopleField(
         queryset=User.objects.filter(is_active=True).select_related("organisation"),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
