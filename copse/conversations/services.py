@@ -457,7 +457,9 @@ def save_draft(
         thread is not None and not permissions.can(actor, "thread.read", thread)
     ):
         raise NotAllowed("You cannot write here.")
-    if not (title or "").strip() and not (body or "").strip():
+    # A draft keeps what was typed, but never a NUL (PostgreSQL refuses it).
+    title, body = without_control_characters(title), without_control_characters(body)
+    if not title.strip() and not body.strip():
         _discard_draft(actor, community, thread)
         return None
     draft, _ = Draft.objects.update_or_create(
