@@ -197,10 +197,13 @@ def _may_contribute(user, community, st: Standing) -> bool:
 def _may_join(user, community, st: Standing) -> bool:
     if not _is_signed_in(user) or st.is_seated or st.role == "guest_presenter":
         return False
-    if community.join_policy == "open":
+    removed = st.membership is not None and st.membership.status == "removed"
+    if community.join_policy == "open" and not removed:
         return _may_view(user, community, st)
     # Invitees join through their invitation whatever the policy: joining
-    # then accepts it, in the role it names, and uses it up.
+    # then accepts it, in the role it names, and uses it up. Someone removed
+    # comes back only so (or through an approved request), never by
+    # themselves through an open door.
     return st.pending_invitation
 
 

@@ -131,3 +131,36 @@ def test_two_invitations_to_one_address_seat_once_in_the_newest_role(circle):
     with pytest.raises(services.InvitationInvalid):
         services.accept_invitation(actor=two, invitation=first, accepted_norms_version=0)
     assert not _reads(two, community)
+
+
+@pytest.mark.parametrize("visibility", ["confidential", "members", "open"])
+def test_a_removed_member_cannot_walk_back_in_through_an_open_door(client, db, visibility):
+    community = testing.make_community(
+        slug="door", visibility=visibility, listed=True, join_policy="open"
+    )
+    facilitator = testing.make_user("fay@example.com", name="Fay Facilitator")
+    testing.seat(community, facilitator, role="facilitator")
+    troll = testing.make_user("troll@example.com", name="Tom Troll")
+    services.join_community(actor=troll, community=community, accepted_norms_version=0)
+    services.remove_member(
+        actor=facilitator,
+        membership=Membership.objects.get(community=community, user=troll),
+        reason="Harassed a member.",
+    )
+    client.force_login(troll)
+    response = client.post(reverse("memberships:join", args=[community.slug]), {"norms_version": 0})
+    assert response.status_code in (403, 404)
+    assert Membership.objects.get(community=community, user=troll).status == "removed"
+    # An invitation from a facilitator still brings them back.
+    services.invite(actor=facilitator, community=community, email=troll.email)
+    permissions.forget_standings(troll)
+    services.join_community(actor=troll, community=community, accepted_norms_version=0)
+    assert Membership.objects.get(community=community, user=troll).status == "active"
+
+
+def test_someone_who_left_may_rejoin_an_open_door_community(db):
+    community = testing.make_community(slug="door", visibility="members", join_policy="open")
+    leaver = testing.make_user("leaver@example.com", name="Lee Leaver")
+    testing.seat(community, leaver, status="left")
+    services.join_community(actor=leaver, community=community, accepted_norms_version=0)
+    assert _reads(leaver, community)
