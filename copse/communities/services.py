@@ -175,13 +175,16 @@ def _seat_first_facilitator(*, actor, community: Community, user) -> Membership:
 
 
 def _promote(*, actor, membership: Membership) -> Membership:
-    from copse.memberships.services import _recount
+    from copse.memberships.services import COUNTED_ROLES, _check_caps, _locked_community, _recount
 
     if membership.role == Membership.Role.FACILITATOR:
         return membership
     community = membership.community
     old = membership.role
     with transaction.atomic():
+        if old not in COUNTED_ROLES:
+            # A delegate sat in their principal's seat; a seat of their own counts.
+            _check_caps(_locked_community(community), membership.user, actor=actor)
         membership.role = Membership.Role.FACILITATOR
         membership.principal = None
         membership.save(update_fields=["role", "principal"])

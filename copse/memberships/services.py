@@ -689,6 +689,9 @@ def change_role(*, actor, membership: Membership, role: str) -> Membership:
         )
     old = membership.role
     with transaction.atomic():
+        if old not in COUNTED_ROLES and role in COUNTED_ROLES:
+            # A delegate sat in their principal's seat; a seat of their own counts.
+            _check_caps(_locked_community(community), membership.user, actor=actor)
         membership.role = role
         membership.principal = None
         membership.save(update_fields=["role", "principal"])

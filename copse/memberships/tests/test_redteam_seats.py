@@ -164,3 +164,29 @@ def test_someone_who_left_may_rejoin_an_open_door_community(db):
     testing.seat(community, leaver, status="left")
     services.join_community(actor=leaver, community=community, accepted_norms_version=0)
     assert _reads(leaver, community)
+
+
+def test_a_delegate_made_member_takes_a_counted_seat_only_if_the_cap_allows(circle):
+    community, people, thread = circle
+    community.size_cap = community.member_count
+    community.save(update_fields=["size_cap"])
+    delegate = Membership.objects.get(community=community, user=people["delegate"])
+    with pytest.raises(services.CommunityFull):
+        services.change_role(actor=people["facilitator"], membership=delegate, role="member")
+    delegate.refresh_from_db()
+    assert delegate.role == "delegate"
+
+
+def test_a_delegate_with_no_verified_organisation_is_not_promoted_past_an_organisation_cap(
+    circle,
+):
+    from copse.communities import services as community_services
+
+    community, people, thread = circle
+    community.per_organisation_cap = 5
+    community.save(update_fields=["per_organisation_cap"])
+    with pytest.raises(services.OrganisationNotVerified):
+        community_services.appoint_facilitator(
+            actor=people["site_admin"], community=community, user=people["delegate"]
+        )
+    assert Membership.objects.get(community=community, user=people["delegate"]).role == "delegate"
