@@ -495,7 +495,10 @@ def _to_community(letter: Letter, envelope_from: str, user, community, *, confir
         body, kept, refused = _content(letter, fall_back_to_whole=True)
     if not body:
         return _refuse(letter, envelope_from, "nothing written", user)
-    if not confirmed and community.visibility != "open" and not dmarc_passed(letter):
+    # An answer is held as its thread is read: one written while the community
+    # was more private stays for members, so a forged From waits there too.
+    visibility = permissions.thread_visibility(thread) if thread else community.visibility
+    if not confirmed and visibility != "open" and not dmarc_passed(letter):
         return _hold(letter, user, community)
     how = "confirmed by link; " if confirmed else ""
     if thread is not None:
