@@ -161,13 +161,21 @@ def start_thread(
     tags = tags_from_names(tag_names, community=community)
     now = timezone.now()
     with transaction.atomic():
+        # The community row locked: a visibility change committing meanwhile
+        # either comes first (and the floor is read after it) or waits and
+        # raises this thread's floor with the others'.
+        visibility = (
+            Community.objects.select_for_update()
+            .values_list("visibility", flat=True)
+            .get(pk=community.pk)
+        )
         thread = Thread.objects.create(
             community=community,
             kind=kind,
             title=title,
             author=actor,
             last_activity_at=now,
-            visibility_floor=community.visibility,
+            visibility_floor=permissions.stricter_visibility(visibility, community.visibility),
             ask_state=Thread.AskState.OPEN if kind == Thread.Kind.ASK else "",
         )
         thread.tags.set(tags)

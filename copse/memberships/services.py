@@ -655,6 +655,12 @@ def remove_member(*, actor, membership: Membership, reason: str) -> None:
         reason=reason.strip(),
         action="membership.removed",
     )
+    # A request left waiting (a guest presenter's) ends with the removal, so
+    # nobody approves the removed person back in by an old request.
+    JoinRequest.objects.filter(
+        community=membership.community, user=membership.user, status=JoinRequest.Status.PENDING
+    ).update(status=JoinRequest.Status.DECLINED, decided_at=timezone.now(), decided_by=actor)
+    permissions.forget_standings(membership.user)
     transaction.on_commit(lambda: tasks.tell_removed_member.enqueue(membership.pk))
 
 

@@ -190,3 +190,19 @@ def test_a_delegate_with_no_verified_organisation_is_not_promoted_past_an_organi
             actor=people["site_admin"], community=community, user=people["delegate"]
         )
     assert Membership.objects.get(community=community, user=people["delegate"]).role == "delegate"
+
+
+def test_a_request_left_waiting_ends_with_the_removal(db):
+    community = testing.make_community(visibility="confidential", join_policy="request")
+    facilitator = testing.make_user(name="Fay")
+    testing.seat(community, facilitator, role="facilitator")
+    guest = testing.make_user(name="Gus Guest")
+    seat = testing.seat(community, guest, role="guest_presenter")
+    waiting = services.request_to_join(actor=guest, community=community, note="Let me stay")
+    services.remove_member(actor=facilitator, membership=seat, reason="The talk is over.")
+    waiting.refresh_from_db()
+    assert waiting.status == "declined"
+    with pytest.raises(services.NotAllowed):
+        services.decide_request(actor=facilitator, join_request=waiting, approve=True)
+    permissions.forget_standings(guest)
+    assert not permissions.can(guest, "community.read", community)
