@@ -9,7 +9,6 @@ and through Redis.
 """
 
 import http.cookiejar
-import importlib.util
 import os
 import re
 import socket
@@ -247,12 +246,11 @@ def _redis_answers() -> bool:
 
 
 def test_failed_sign_ins_are_counted_across_processes_in_redis(var):
-    if os.environ.get("CI") != "true":
-        # CI installs the lock file (which has `redis`) and has a Redis server.
-        if importlib.util.find_spec("redis") is None:
-            pytest.skip("the redis package is not installed (make install has it)")
-        if not _redis_answers():
-            pytest.skip("no Redis server at 127.0.0.1:6379")
+    # `redis` is a pinned dependency, so it is always there. A Redis server is
+    # optional on a developer's machine; .ci/run starts one, and in CI its
+    # absence fails this test instead of skipping it.
+    if os.environ.get("CI") != "true" and not _redis_answers():
+        pytest.skip("no Redis server at 127.0.0.1:6379 (.ci/run starts one)")
     env = _environment(
         var,
         COPSE_REDIS_URL="redis://127.0.0.1:6379/0",
