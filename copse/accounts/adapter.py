@@ -4,7 +4,7 @@ import logging
 
 from allauth.account.adapter import DefaultAccountAdapter
 
-from copse.accounts.identity import normalize_email
+from copse.accounts.identity import addresses_of, normalize_email
 
 security_log = logging.getLogger("copse.security")
 
@@ -17,13 +17,8 @@ class CopseAccountAdapter(DefaultAccountAdapter):
         # Send only to an address the account really has, byte for byte after
         # normalisation: a look-alike typed address ("mıke@" for "mike@") must
         # never receive another person's reset link.
-        from allauth.account.models import EmailAddress
-
         typed = normalize_email(email)
-        stored = {normalize_email(user.email)} | {
-            normalize_email(a)
-            for a in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
-        }
+        stored = addresses_of(user)
         if typed not in stored:
             security_log.warning("password reset refused for look-alike address user=%s", user.pk)
             return

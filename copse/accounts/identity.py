@@ -43,3 +43,14 @@ def display_name_skeleton(name: str) -> str:
     # Common look-alike sequences and spacing do not make a different name.
     skeleton = skeleton.replace("rn", "m").replace("0", "o").replace("1", "l").replace("|", "l")
     return "".join(skeleton.split())
+
+
+def addresses_of(user) -> set[str]:
+    """Every address the account has, normalised: its own and every one it
+    added, confirmed or not."""
+    from allauth.account.models import EmailAddress
+
+    return {normalize_email(user.email)} | {
+        normalize_email(a)
+        for a in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+    }

@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from copse.accounts.identity import normalize_email
+from copse.accounts.identity import addresses_of, normalize_email
 from copse.audit.services import record
 from copse.communities.models import Community
 from copse.core import permissions
@@ -34,6 +34,7 @@ from copse.memberships.models import Invitation, JoinRequest, Membership, usable
 from copse.memberships.signals import invitation_accepted, membership_ended
 
 INVITATION_SALT = "copse.invitation"
+EXPIRED = "This invitation has expired. Ask the facilitator who invited you for a new one."
 # Delegates sit in their principal's seat, so they count towards no cap.
 COUNTED_ROLES = ("member", "facilitator")
 
@@ -71,16 +72,6 @@ class NotAllowed(UserFacingError):
 class LastFacilitator(NotAllowed):
     title = "A community needs a facilitator"
     status = 409
-
-
-def addresses_of(user) -> set[str]:
-    """Every address the account has: its own and any it confirmed or added."""
-    from allauth.account.models import EmailAddress
-
-    return {normalize_email(user.email)} | {
-        normalize_email(a)
-        for a in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
-    }
 
 
 def other_active_facilitators(membership: Membership):
@@ -418,9 +409,7 @@ def invitation_from_token(token: str) -> Invitation:
             token, salt=INVITATION_SALT, max_age=settings.INVITATION_MAX_AGE_SECONDS
         )
     except signing.SignatureExpired as exc:
-        raise InvitationInvalid(
-            "This invitation has expired. Ask the facilitator who invited you for a new one."
-        ) from exc
+        raise InvitationInvalid(EXPIRED) from exc
     except signing.BadSignature as exc:
         raise InvitationInvalid(
             "This link is not a valid invitation. Check that it was copied whole."
@@ -437,9 +426,7 @@ def invitation_from_token(token: str) -> Invitation:
             "This invitation has already been used. If that was you, sign in to reach the community."
         )
     if invitation.is_expired:
-        raise InvitationInvalid(
-            "This invitation has expired. Ask the facilitator who invited you for a new one."
-        )
+        raise InvitationInvalid(EXPIRED)
     return invitation
 
 
@@ -459,9 +446,7 @@ def accept_invitation(*, actor, invitation: Invitation, accepted_norms_version: 
         if not locked.is_open:
             raise InvitationInvalid("This invitation has already been used.")
         if locked.is_expired:
-            raise InvitationInvalid(
-                "This invitation has expired. Ask the facilitator who invited you for a new one."
-            )
+            raise InvitationInvalid(EXPIRED)
         inviter = locked.invited_by
         if locked.role == Membership.Role.DELEGATE:
             membership = _seat_delegate(actor=actor, invitation=locked)
