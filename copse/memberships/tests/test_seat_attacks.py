@@ -15,31 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from copse.audit.models import AuditEntry
-from copse.conversations import services as conversations
 from copse.core import permissions, testing
 from copse.memberships import services
 from copse.memberships.models import Invitation, Membership
+from copse.memberships.tests.conftest import SECRET
+from copse.memberships.tests.conftest import reads as _reads
 from copse.notifications.models import Notification
-
-SECRET = "Telecom costs are out of control"
-
-
-@pytest.fixture
-def circle(roles):
-    community, people = roles
-    thread = conversations.start_thread(
-        actor=people["facilitator"],
-        community=community,
-        kind="discussion",
-        title=SECRET,
-        body="Ours doubled.",
-    )
-    return community, people, thread
-
-
-def _reads(user, community) -> bool:
-    permissions.forget_standings(user)
-    return permissions.can(user, "community.read", community)
 
 
 def _invite(community, email, role, by):

@@ -8,30 +8,11 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.urls import reverse
 
-from copse.conversations import services as conversations
 from copse.core import permissions, testing
 from copse.memberships import services
 from copse.memberships.models import Invitation, Membership
-
-SECRET = "Telecom costs are out of control"
-
-
-@pytest.fixture
-def circle(roles):
-    community, people = roles
-    thread = conversations.start_thread(
-        actor=people["facilitator"],
-        community=community,
-        kind="discussion",
-        title=SECRET,
-        body="Ours doubled.",
-    )
-    return community, people, thread
-
-
-def _reads(user, community) -> bool:
-    permissions.forget_standings(user)
-    return permissions.can(user, "community.read", community)
+from copse.memberships.tests.conftest import SECRET
+from copse.memberships.tests.conftest import reads as _reads
 
 
 def test_a_delegate_stops_reading_when_their_principal_becomes_a_guest_presenter(client, circle):
