@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run dev test lint install install-dev demo lock bench clean
+.PHONY: run dev test faults lint install install-dev demo lock bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ test: install-dev
 		echo "COPSE_TEST_DATABASE_URL is not set: PostgreSQL run skipped."; \
 		if [ "$$CI" = "true" ]; then echo "CI needs PostgreSQL" >&2; exit 1; fi; \
 	fi
+
+# Real processes on loopback put through the faults an operator meets; prints a
+# table of what held. Each test stops itself; the whole suite takes minutes.
+faults: install-dev
+	DATABASE_URL= $(BIN)/pytest -q -p no:randomly faults
 
 demo: install
 	$(BIN)/copse migrate --noinput

@@ -1,0 +1,181 @@
+"""The fault suite (`make faults`): real Copse processes on loopback, each one
+put through a fault an operator meets (a killed worker, a held lock, a full
+disk, a dead SMTP server, hostile mail), and a table of what held.
+
+Every test here is marked `@pytest.mark.fault("the fault", "what must hold")`;
+the table at the end lists them with the outcome. Each test bounds its own time
+and stops every process it started.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+_outcomes: list[tuple[str, str, str, float]] = []
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "fault(fault, holds): a fault and what must hold under it")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    marker = item.get_closest_marker("fault")
+    if marker is None:
+        return
+    if report.when == "call" or (report.when == "setup" and not report.passed):
+        fault, holds = marker.args
+        verdict = {"passed": "held", "failed": "BROKE", "skipped": "not run"}[report.outcome]
+        _outcomes.append((fault, holds, verdict, report.duration))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _outcomes:
+        return
+    write = terminalreporter.write_line
+    write("")
+    write("| fault | what must hold | outcome | seconds |")
+    write("|---|---|---|---|")
+    for fault, holds, verdict, seconds in _outcomes:
+        write(f"| {fault} | {holds} | {verdict} | {seconds:.1f} |")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory) -> Path:
+    """One migrated SQLite database, copied for each test (migrating takes seconds)."""
+    var = tmp_path_factory.mktemp("template")
+    env = _environment(var)
+    subprocess.run(
+        [sys.executable, "-m", "copse.cli", "migrate", "--noinput", "-v", "0"],
+        env=env,
+        check=True,
+        timeout=300,
+        cwd=REPO,
+    )
+    return var / "copse.sqlite3"
+
+
+def _environment(var: Path, **extra) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("COPSE_", "DJANGO_", "DATABASE_URL", "PYTEST"))
+    }
+    env.update(
+        COPSE_VAR_DIR=str(var),
+        COPSE_DEBUG="0",
+        COPSE_SECRET_KEY="fault-suite-key-" + "x" * 40,
+        DJANGO_SETTINGS_MODULE="copse.settings",
+        DATABASE_URL=f"sqlite:///{var / 'copse.sqlite3'}",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update({key: str(value) for key, value in extra.items()})
+    return env
+
+
+@dataclass
+class Site:
+    """A Copse installation in a folder of its own: its SQLite database, its
+    uploads and outbox, and the processes started on it (stopped at the end)."""
+
+    var: Path
+    env: dict[str, str]
+    processes: list[subprocess.Popen] = field(default_factory=list)
+
+    @property
+    def database(self) -> Path:
+        return self.var / "copse.sqlite3"
+
+    def copse(self, *args: str, timeout: float = 120, check: bool = True, **kwargs):
+        """Run one `copse` command to its end."""
+        return subprocess.run(  # noqa: S603 (our own command)
+            [sys.executable, "-m", "copse.cli", *args],
+            env=self.env,
+            cwd=REPO,
+            timeout=timeout,
+            check=check,
+            capture_output=True,
+            text=True,
+            **kwargs,
+        )
+
+    def start(self, *args: str, log_name: str | None = None) -> subprocess.Popen:
+        """Start a long-running `copse` command; its output goes to a log file."""
+        log = open(self.var / f"{log_name or args[0]}.log", "ab")  # noqa: SIM115
+        process = subprocess.Popen(  # noqa: S603 (our own command)
+            [sys.executable, "-m", "copse.cli", *args],
+            env=self.env,
+            cwd=REPO,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.processes.append(process)
+        return process
+
+    def log(self, name: str) -> str:
+        path = self.var / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def sql(self, query: str, *params):
+        """Read the site's database directly, as an operator would."""
+        with sqlite3.connect(self.database, timeout=60) as connection:
+            return connection.execute(query, params).fetchall()
+
+    def set_env(self, **values) -> None:
+        self.env.update({key: str(value) for key, value in values.items()})
+
+    def stop_all(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        for process in self.processes:
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=5)
+
+
+@pytest.fixture
+def site(tmp_path, migrated_template) -> Site:
+    var = tmp_path / "var"
+    var.mkdir()
+    shutil.copy(migrated_template, var / "copse.sqlite3")
+    installation = Site(var=var, env=_environment(var))
+    yield installation
+    installation.stop_all()
+
+
+def wait_for(predicate, *, timeout: float, interval: float = 0.2, what: str = "condition"):
+    """Poll until `predicate()` is truthy; fail the test after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
