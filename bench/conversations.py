@@ -113,7 +113,7 @@ def main() -> None:
         print(f"{name:<22}{rps:>10.0f}{rps / trivial:>9.2f}{queries:>9}")
 
     rng = random.Random(3)
-    from copse.conversations.bench_data import WORDS, _Text
+    from copse.demo.bench_conversations import WORDS, _Text
 
     vocabulary = _Text(random.Random(7)).vocabulary
     query_sets = {

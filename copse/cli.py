@@ -1,7 +1,7 @@
 """The `copse` console script: Django's manage.py under the project's own name.
 
-`copse serve`, `copse worker`, `copse demo` and `copse bench-data` are
-management commands in copse.core; every Django command works too.
+`copse serve`, `copse worker`, `copse demo`, `copse bench-data` and every
+other command are the apps' management commands.
 """
 
 import os

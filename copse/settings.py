@@ -105,6 +105,8 @@ INSTALLED_APPS = [
     "copse.meetings",
     "copse.calendars",
     "copse.mailing",
+    # Imports every app above, and nothing imports it.
+    "copse.demo",
 ]
 
 MIDDLEWARE = [

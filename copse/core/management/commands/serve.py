@@ -32,7 +32,7 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
         if options["print_logins"]:
-            from copse.core.demo import print_logins
+            from copse.demo.loader import print_logins
 
             print_logins(self.stdout)
         worker = None

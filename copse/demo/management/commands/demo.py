@@ -6,7 +6,7 @@ already has a community alone.
 
 from django.core.management.base import BaseCommand
 
-from copse.core import demo
+from copse.demo import loader
 
 
 class Command(BaseCommand):
@@ -30,11 +30,11 @@ class Command(BaseCommand):
         if options["if_empty"] and Community.objects.exists():
             self.stdout.write("The database already has communities; demo data not loaded.")
             return
-        created = demo.load()
+        created = loader.load()
         if created:
             made = ", ".join(f"{what}: {count}" for what, count in created.items())
             self.stdout.write(self.style.SUCCESS(f"Demo loaded: {made}."))
         else:
             self.stdout.write("The demo was already loaded; nothing changed.")
         if not options["no_logins"]:
-            demo.print_logins(self.stdout)
+            loader.print_logins(self.stdout)

@@ -8,6 +8,8 @@ the demo's addresses are made up, and a real mail server would bounce them.
 
 from django.db import transaction
 
+from copse.demo.communities import COMMUNITIES
+
 # Who chose what, by login; everyone else keeps the default (daily digest).
 CHOICES = {
     # The CIO facilitator reads everything as it arrives.
@@ -75,6 +77,4 @@ def _queue_digests() -> None:
 
 
 def _slugs():
-    from copse.core.demo import COMMUNITIES
-
     return [spec.slug for spec in COMMUNITIES]

@@ -25,7 +25,8 @@ from zoneinfo import ZoneInfo
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.text import slugify
 
-from copse.core.demo import EASTERN_CANADA, PACIFIC, Person
+from copse.demo.communities import CIO_MEMBERS, COMMUNITIES
+from copse.demo.people import EASTERN_CANADA, PACIFIC, Person
 
 CIO = "sv-cio-cop"
 AO = "sv-ao-cop"
@@ -906,7 +907,7 @@ def slides_pdf(title: str, presenter: str, lines: tuple[str, ...]) -> bytes:
 
 
 def load_meetings(loader) -> None:
-    """Add the demo's meetings and topics to what `loader` (demo._Loader) loaded."""
+    """Add the demo's meetings and topics to what `loader` (loader._Loader) loaded."""
     _Meetings(loader).run()
 
 
@@ -1291,7 +1292,6 @@ class _Meetings:
     # --- The CIO CoP -------------------------------------------------------------------
 
     def _cio(self) -> None:
-        from copse.core.demo import CIO_MEMBERS
         from copse.meetings.models import Meeting
 
         community = self.communities[CIO]
@@ -1371,7 +1371,6 @@ class _Meetings:
     # --- The Applications/Operations CoP --------------------------------------------------
 
     def _ao(self) -> None:
-        from copse.core.demo import COMMUNITIES
         from copse.meetings import services
         from copse.meetings.models import Meeting
 
@@ -1442,7 +1441,6 @@ class _Meetings:
     # --- The Administrators' CoP ---------------------------------------------------------
 
     def _admins(self) -> None:
-        from copse.core.demo import COMMUNITIES
         from copse.meetings import services
         from copse.meetings.models import Meeting
 

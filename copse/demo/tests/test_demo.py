@@ -7,7 +7,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from copse.communities.models import Community
-from copse.core import demo, testing
+from copse.core import testing
+from copse.demo import loader, people
 from copse.memberships.models import Invitation, JoinRequest, Membership
 
 pytestmark = pytest.mark.django_db
@@ -176,9 +177,9 @@ def test_each_demo_login_signs_in_with_the_demo_password():
     from django.test import Client
 
     _load()
-    for email, _ in demo.LOGINS:
+    for email, _ in people.LOGINS:
         client = Client()
-        response = client.post("/accounts/login/", {"login": email, "password": demo.PASSWORD})
+        response = client.post("/accounts/login/", {"login": email, "password": people.PASSWORD})
         assert response.status_code == 302, (email, response.content[:500])
         assert client.get("/communities/").context["user"].email == email
 
@@ -207,7 +208,7 @@ def test_the_demo_logins_stand_where_the_product_brief_says():
 
 def test_ana_cannot_read_the_cio_cop(client):
     _load()
-    client.post("/accounts/login/", {"login": "ana@fabrikam.example", "password": demo.PASSWORD})
+    client.post("/accounts/login/", {"login": "ana@fabrikam.example", "password": people.PASSWORD})
     telecom = "telecom costs doubled"
     assert client.get("/c/sv-cio-cop/").status_code == 200  # listed: its name is public
     assert telecom not in client.get("/c/sv-cio-cop/").content.decode()
@@ -281,11 +282,11 @@ def test_if_empty_loads_an_empty_database():
 def test_print_logins_shows_every_login_with_the_password_and_address(settings):
     _load()
     out = StringIO()
-    demo.print_logins(out)
+    loader.print_logins(out)
     text = out.getvalue()
-    assert demo.PASSWORD in text
+    assert people.PASSWORD in text
     assert settings.BASE_URL in text
-    for email, _ in demo.LOGINS:
+    for email, _ in people.LOGINS:
         assert email in text
 
 
@@ -445,7 +446,7 @@ def test_sam_presents_at_the_next_cio_meeting_as_a_guest_and_sees_only_that(clie
     assert my_upcoming_meetings(sam) == [meeting]
     assert meeting.materials.filter(uploaded_by=sam).exists()
 
-    client.post("/accounts/login/", {"login": sam.email, "password": demo.PASSWORD})
+    client.post("/accounts/login/", {"login": sam.email, "password": people.PASSWORD})
     page = client.get(meeting.get_absolute_url())
     assert page.status_code == 200
     body = page.content.decode()
@@ -482,7 +483,9 @@ def test_the_administrators_cop_has_a_full_site_visit_with_a_waitlist(client):
     lee = Rsvp.objects.get(meeting=visit, user__email="lee@university.example")
     assert lee.place == Rsvp.Place.WAITLISTED
 
-    client.post("/accounts/login/", {"login": "lee@university.example", "password": demo.PASSWORD})
+    client.post(
+        "/accounts/login/", {"login": "lee@university.example", "password": people.PASSWORD}
+    )
     body = client.get(visit.get_absolute_url()).content.decode()
     assert "You are on the waitlist." in body and "Waitlist, in order" in body
     assert Meeting.objects.filter(
@@ -532,7 +535,7 @@ def test_demo_members_have_a_mix_of_mail_choices_and_mail_to_look_at(
     from copse.mailing.models import CommunityDelivery, OutgoingMessage
 
     with django_capture_on_commit_callbacks(execute=True):
-        demo.load()
+        loader.load()
     modes = set(CommunityDelivery.objects.values_list("mode", flat=True))
     assert modes == {"every", "daily", "weekly", "none"}
     dev = User.objects.get(email="dev@contoso.example")
@@ -541,3 +544,11 @@ def test_demo_members_have_a_mix_of_mail_choices_and_mail_to_look_at(
     digests = OutgoingMessage.objects.filter(kind="digest", state="sent")
     assert digests.exists()
     assert OutgoingMessage.objects.filter(state="failed").count() == 0
+
+
+def test_demo_can_leave_printing_the_logins_to_serve():
+    quiet, loud = StringIO(), StringIO()
+    call_command("demo", "--no-logins", stdout=quiet)
+    call_command("demo", stdout=loud)
+    assert "maria@northwind.example" not in quiet.getvalue()
+    assert "maria@northwind.example" in loud.getvalue()

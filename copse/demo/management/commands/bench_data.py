@@ -1,0 +1,97 @@
+"""`copse bench-data --scale N`: grow the database for benchmarks.
+
+Each unit of scale adds 1,000 communities, 10,000 people and 200 organisations,
+with memberships spread so that one community has 1,000 members and the others
+3 to 25. Rows are bulk-inserted (the services would take minutes at this size
+and send mail); every run adds a new, separately named batch, so the command
+can be run again to grow the database further. Never run it on a real site.
+"""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from copse.demo.bench_communities import grow
+from copse.demo.bench_conversations import grow_conversations
+
+
+class Command(BaseCommand):
+    help = (
+        "Grow the database for benchmarks: per unit of scale, 1,000 communities and "
+        "10,000 people; one community has 1,000 members. Adds a new batch each run."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=int, default=1, help="Units of 1,000 communities.")
+        parser.add_argument("--seed", type=int, default=1, help="Random seed, for repeatable data.")
+        parser.add_argument(
+            "--posts",
+            type=int,
+            default=None,
+            help="Conversation posts to add (default 200,000 per unit of scale; 0 for none). "
+            "The big community also gets one thread of 10,000 replies.",
+        )
+
+    def handle(self, *args, **options):
+        if options["scale"] < 1:
+            raise CommandError("--scale must be 1 or more.")
+        started = time.perf_counter()
+        scale = options["scale"]
+        figures = grow(
+            community_count=1_000 * scale,
+            person_count=10_000 * scale,
+            organisation_count=200 * scale,
+            seed=options["seed"],
+            progress=lambda message: self.stdout.write(f"  {message}"),
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Batch {figures['batch']}: {figures['communities']:,} communities, "
+                f"{figures['people']:,} people, {figures['memberships']:,} memberships "
+                f"in {time.perf_counter() - started:.1f} s. "
+                f"The 1,000-member community is /c/{figures['big_community']}/."
+            )
+        )
+        posts = 200_000 * scale if options["posts"] is None else options["posts"]
+        if posts > 0:
+            self._grow_conversations(figures["big_community"], posts, options["seed"])
+
+    def _grow_conversations(self, big_slug: str, posts: int, seed: int) -> None:
+        """Threads in the batch's big community and 199 others, then the search index."""
+        from copse.communities.models import Community
+        from copse.memberships.models import Membership
+
+        started = time.perf_counter()
+        prefix = big_slug.removesuffix("-big")
+        communities = [Community.objects.get(slug=big_slug)]
+        communities += list(
+            Community.objects.filter(slug__startswith=f"{prefix}-")
+            .exclude(slug=big_slug)
+            .order_by("pk")[:199]
+        )
+        people: dict[int, list] = {}
+        for membership in Membership.objects.filter(community__in=communities).select_related(
+            "user"
+        ):
+            people.setdefault(membership.community_id, []).append(membership.user)
+
+        def progress(done, total):
+            self.stdout.write(f"\r  {done:,} / {total:,} posts", ending="")
+            self.stdout.flush()
+
+        figures = grow_conversations(
+            communities=communities,
+            people_by_community=people,
+            posts=posts,
+            big_thread_replies=min(10_000, posts // 2),
+            seed=seed,
+            progress=progress,
+        )
+        self.stdout.write("")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{figures['posts']:,} posts ({figures['indexed']:,} indexed) in "
+                f"{time.perf_counter() - started:.1f} s; the 10,000-reply thread is "
+                f"/c/{big_slug}/t/{figures['big_thread']}/ ({min(10_000, posts // 2):,} replies)."
+            )
+        )

@@ -1,0 +1,37 @@
+"""`copse bench-data`: the batches benchmarks grow."""
+
+import io
+
+
+def test_bench_data_grows_a_big_community_and_keeps_member_counts_right(db):
+    from copse.communities.models import Community
+    from copse.demo.bench_communities import grow
+    from copse.memberships.models import JoinRequest, Membership
+
+    first = grow(community_count=20, person_count=150, big_community_members=100)
+    second = grow(community_count=20, person_count=150, big_community_members=100)
+    assert first["big_community"] != second["big_community"]
+    assert Community.objects.count() == 40
+    big = Community.objects.get(slug=first["big_community"])
+    assert big.member_count == 100
+    assert JoinRequest.objects.filter(community=big, status="pending").count() == 25
+    for community in Community.objects.all():
+        seated = Membership.objects.filter(
+            community=community, status="active", role__in=["member", "facilitator"]
+        ).count()
+        assert community.member_count == seated, community.slug
+
+
+def test_bench_data_grows_conversations_with_a_long_thread_and_an_index(db):
+    from django.core.management import call_command
+
+    from copse.conversations.models import Post, Thread
+    from copse.search.selectors import SearchFilters, search
+
+    call_command("bench_data", scale=1, posts=600, stdout=io.StringIO())
+    assert Post.objects.count() >= 600
+    longest = Thread.objects.order_by("-reply_count").first()
+    assert longest.reply_count == 300
+    assert Post.objects.filter(thread=longest).count() == 301
+    member = longest.community.memberships.filter(role="member").first().user
+    assert search(member, "telecom", SearchFilters()).count > 0
