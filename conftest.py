@@ -4,7 +4,7 @@ every app."""
 
 import pytest
 
-from copse.core import testing
+from copse import testing
 
 # A plugin, not a conftest in core/tests: journeys in any app share one
 # browser, and the journeys-run-last ordering holds for any set of paths.

@@ -84,7 +84,7 @@ def main() -> None:
     directory = ROOT / "var" / "bench-archives"
     configure(directory)
 
-    from copse.core import testing
+    from copse import testing
     from copse.mailing import archives
 
     community = testing.make_community(slug="bench-cop", name="Bench CoP")

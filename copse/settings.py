@@ -142,6 +142,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "copse.core.context_processors.site",
+                "copse.notifications.context_processors.unread_notifications",
+                "copse.mailing.context_processors.mail_bouncing",
             ],
         },
     }

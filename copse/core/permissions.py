@@ -31,6 +31,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+# The core is the bottom layer: it names the apps' models by label and imports no app.
+from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -116,7 +118,9 @@ def _standings(user) -> dict[int, Standing]:
     cache = getattr(user, "_copse_standings", None)
     if cache is not None:
         return cache
-    from copse.memberships.models import Invitation, JoinRequest, Membership
+    Invitation = apps.get_model("memberships", "Invitation")
+    JoinRequest = apps.get_model("memberships", "JoinRequest")
+    Membership = apps.get_model("memberships", "Membership")
 
     memberships = {m.community_id: m for m in Membership.objects.filter(user=user)}
     requested = set(
@@ -124,13 +128,9 @@ def _standings(user) -> dict[int, Standing]:
             "community_id", flat=True
         )
     )
-    from copse.memberships.models import usable_invitations_q
-
     # Used, withdrawn and expired invitations count for nothing.
     invited = set(
-        Invitation.objects.filter(usable_invitations_q(), email=user.email).values_list(
-            "community_id", flat=True
-        )
+        Invitation.objects.usable().filter(email=user.email).values_list("community_id", flat=True)
     )
     cache = {
         community_id: Standing(
@@ -394,7 +394,7 @@ def _presents_at(user, meeting) -> bool:
         return False
     presenter_ids = getattr(meeting, "_copse_presenter_ids", None)
     if presenter_ids is None:
-        from copse.meetings.models import AgendaItem
+        AgendaItem = apps.get_model("meetings", "AgendaItem")
 
         presenter_ids = set(
             AgendaItem.objects.filter(meeting=meeting, presenter__isnull=False).values_list(
@@ -581,7 +581,7 @@ MEETING_RULES = {
 def visible_meetings_q(user) -> Q:
     """Meetings the user may see (the `meeting.view` rule) as a filter on Meeting:
     those of communities they read, and those they present at as a guest."""
-    from copse.meetings.models import AgendaItem
+    AgendaItem = apps.get_model("meetings", "AgendaItem")
 
     readable = readable_q(user)
     if not _is_signed_in(user):
@@ -622,8 +622,8 @@ def move_refusal(thread, to_community) -> MoveRefusal | None:
     people they did not write them for. Authors without an account (imported
     from an archive, or deleted) hold no seat anywhere. None when it may.
     One query for the authors."""
-    from copse.conversations.models import Post
-    from copse.memberships.models import Membership
+    Post = apps.get_model("conversations", "Post")
+    Membership = apps.get_model("memberships", "Membership")
 
     if visibility_rank(to_community.visibility) < visibility_rank(thread_visibility(thread)):
         return MoveRefusal(less_private=True)
@@ -645,7 +645,7 @@ def move_refusal(thread, to_community) -> MoveRefusal | None:
 def _may_view_person(user, person) -> bool:
     """Profiles are for peers: yourself, people you share a community with,
     members of open communities, and site admins (who manage memberships)."""
-    from copse.memberships.models import Membership
+    Membership = apps.get_model("memberships", "Membership")
 
     if not _is_signed_in(user) or not person.is_active:
         return False
@@ -688,7 +688,7 @@ def can(user, action: str, obj=None) -> bool:
 
 
 def _community_of(obj):
-    from copse.communities.models import Community
+    Community = apps.get_model("communities", "Community")
 
     if isinstance(obj, Community):
         return obj
@@ -723,7 +723,7 @@ def mail_receivers(community) -> QuerySet:
     """Ids of the people who may receive `community`'s content by mail now,
     as a subquery: the set form of can(user, "community.receive_mail",
     community), for fan-outs and digests to thousands of people at once."""
-    from copse.memberships.models import Membership
+    Membership = apps.get_model("memberships", "Membership")
 
     return Membership.objects.filter(
         community=community,
@@ -746,7 +746,7 @@ def mailable_posts(community, start, end) -> QuerySet:
     read ("post.read" for a seated member): not removed, in a thread that is
     not removed. Pair with `mail_receivers`, and carry each at its thread's
     `mail_content_level`."""
-    from copse.conversations.models import Post
+    Post = apps.get_model("conversations", "Post")
 
     return Post.objects.filter(
         community=community,
@@ -789,7 +789,7 @@ def seated_community_ids(user) -> list[int]:
 
 def visible_communities(user) -> QuerySet:
     """Communities whose existence the user may know (the `community.view` rule)."""
-    from copse.communities.models import Community
+    Community = apps.get_model("communities", "Community")
 
     everyone = Q(listed=True) | Q(visibility="open")
     if not _is_signed_in(user):
@@ -806,7 +806,7 @@ def visible_communities(user) -> QuerySet:
 
 def readable_communities(user) -> QuerySet:
     """Communities whose content the user may read (the `community.read` rule)."""
-    from copse.communities.models import Community
+    Community = apps.get_model("communities", "Community")
 
     open_ones = Q(visibility="open")
     if not _is_signed_in(user):

@@ -131,6 +131,14 @@ class JoinRequest(models.Model):
         return f"{self.user} asks to join {self.community} ({self.status})"
 
 
+class InvitationQuerySet(models.QuerySet):
+    def usable(self):
+        """Invitations that still give something: not used, withdrawn or expired."""
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, created_at__gte=invitation_cutoff()
+        )
+
+
 class Invitation(models.Model):
     """A single-use, expiring invitation. The emailed link carries a signed token
     naming this row; `accepted_at` makes it single-use."""
@@ -157,6 +165,8 @@ class Invitation(models.Model):
         Membership, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
 
+    objects = InvitationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["email"])]
@@ -181,14 +191,3 @@ class Invitation(models.Model):
 def invitation_cutoff():
     """Invitations created before this have expired (the link's own age limit)."""
     return timezone.now() - dt.timedelta(seconds=settings.INVITATION_MAX_AGE_SECONDS)
-
-
-def usable_invitations_q(prefix: str = "") -> Q:
-    """Invitations that still give something: not used, withdrawn or expired."""
-    return Q(
-        **{
-            f"{prefix}accepted_at__isnull": True,
-            f"{prefix}revoked_at__isnull": True,
-            f"{prefix}created_at__gte": invitation_cutoff(),
-        }
-    )

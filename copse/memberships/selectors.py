@@ -1,13 +1,14 @@
 """Reads for the facilitator's members page. Callers check community.manage first."""
 
 from copse.core import permissions
-from copse.memberships.models import Invitation, Membership, usable_invitations_q
+from copse.memberships.models import Invitation, Membership
 
 
 def open_invitations(community):
     """Invitations that still give something (expired ones give nothing)."""
     return (
-        Invitation.objects.filter(usable_invitations_q(), community=community)
+        Invitation.objects.usable()
+        .filter(community=community)
         .select_related("invited_by")
         .order_by("-created_at")
     )

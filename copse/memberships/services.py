@@ -30,7 +30,7 @@ from copse.core import permissions
 from copse.core.errors import UserFacingError
 from copse.memberships import tasks
 from copse.memberships.announcements import announce
-from copse.memberships.models import Invitation, JoinRequest, Membership, usable_invitations_q
+from copse.memberships.models import Invitation, JoinRequest, Membership
 from copse.memberships.signals import invitation_accepted, membership_ended
 
 INVITATION_SALT = "copse.invitation"
@@ -255,9 +255,8 @@ def usable_invitation_for(user, community: Community) -> Invitation | None:
     """The newest invitation of `user`'s address to `community` that still
     gives something (not used, withdrawn or expired)."""
     return (
-        Invitation.objects.filter(
-            usable_invitations_q(), community=community, email=normalize_email(user.email)
-        )
+        Invitation.objects.usable()
+        .filter(community=community, email=normalize_email(user.email))
         .select_related("community", "invited_by")
         .order_by("-created_at", "-pk")
         .first()

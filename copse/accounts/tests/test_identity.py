@@ -12,9 +12,9 @@ import pytest
 from django.core import mail
 from django.test import Client
 
+from copse import testing
 from copse.accounts.identity import display_name_skeleton, normalize_email
 from copse.accounts.models import User
-from copse.core import testing
 
 RESET_URL = "/accounts/password/reset/"
 PROFILE_URL = "/accounts/profile/"

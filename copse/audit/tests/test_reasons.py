@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from copse import testing
 from copse.conversations import services as conversations
-from copse.core import testing
 from copse.meetings import services as meetings
 from copse.memberships import services as memberships
 from copse.memberships.models import Membership

@@ -7,9 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from copse import testing
 from copse.calendars import ics
 from copse.calendars.tests.helpers import add_item, events, make_meeting, unfolded
-from copse.core import permissions, testing
+from copse.core import permissions
 from copse.core.tests.authorization import ROLES
 
 SECRETS = {

@@ -6,9 +6,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from copse import testing
 from copse.calendars import ics
 from copse.calendars.tests.helpers import add_item, events, make_meeting, parse, unfolded
-from copse.core import permissions, testing
+from copse.core import permissions
 from copse.meetings.models import Meeting
 
 UTC = dt.UTC

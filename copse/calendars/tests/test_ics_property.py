@@ -9,9 +9,9 @@ from django.contrib.auth.models import AnonymousUser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from copse import testing
 from copse.calendars import ics
 from copse.calendars.tests.helpers import make_meeting, parse
-from copse.core import testing
 
 UTC = dt.UTC
 ZONES = [

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import recurring_ical_events
 
+from copse import testing
 from copse.calendars import ics
 from copse.calendars.tests.helpers import events, make_series_with_meetings, parse
-from copse.core import testing
 from copse.meetings.models import Meeting
 
 UTC = dt.UTC

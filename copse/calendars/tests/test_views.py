@@ -8,10 +8,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from copse import testing
 from copse.calendars.models import CalendarFeed
 from copse.calendars.tests import authorization_rows
 from copse.calendars.tests.helpers import events, make_meeting, make_series_with_meetings
-from copse.core import permissions, testing
+from copse.core import permissions
 from copse.core.tests.authorization import SECRET
 from copse.meetings.tests import authorization_rows as meeting_rows
 

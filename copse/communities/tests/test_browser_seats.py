@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from copse.core import testing
+from copse import testing
 from copse.memberships.models import Membership
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]

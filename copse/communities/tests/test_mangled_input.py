@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from copse import testing
 from copse.communities.models import Community
-from copse.core import testing
 
 
 @pytest.mark.parametrize("value", ["99999999999999999999999", "²", "abc", "-1"])

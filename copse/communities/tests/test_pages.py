@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from copse.core import testing
+from copse import testing
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from copse import testing
 from copse.accounts.models import User
 from copse.communities.models import Community
-from copse.core import testing
 from copse.memberships.models import Invitation, JoinRequest, Membership
 from copse.memberships.services import _recount
 from copse.norms.models import NormsVersion

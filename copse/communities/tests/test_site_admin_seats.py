@@ -13,11 +13,12 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import reverse
 
+from copse import testing
 from copse.audit.models import AuditEntry
 from copse.communities import services
 from copse.communities.models import Community
 from copse.conversations import services as conversations
-from copse.core import permissions, testing
+from copse.core import permissions
 from copse.mailing.models import OutgoingMessage
 from copse.memberships import services as memberships
 from copse.memberships.models import Invitation, JoinRequest, Membership

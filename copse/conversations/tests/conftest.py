@@ -1,6 +1,6 @@
 import pytest
 
-from copse.core import testing
+from copse import testing
 
 
 @pytest.fixture

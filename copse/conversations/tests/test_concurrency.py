@@ -2,9 +2,9 @@
 
 import pytest
 
+from copse import testing
 from copse.conversations import services
 from copse.conversations.models import Post, Thread
-from copse.core import testing
 from copse.memberships.tests.test_concurrency import _in_parallel
 
 

@@ -5,10 +5,11 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
+from copse import testing
 from copse.audit.models import AuditEntry
 from copse.conversations import selectors, services
 from copse.conversations.models import Draft, Post, PostRevision, Thread
-from copse.core import permissions, testing
+from copse.core import permissions
 from copse.notifications.models import Notification
 
 

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from copse import testing
 from copse.conversations import services
 from copse.conversations.models import Post, Thread
-from copse.core import testing
 from copse.notifications.services import notify
 
 

@@ -12,9 +12,9 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
+from copse import testing
 from copse.conversations import selectors, services
 from copse.conversations.models import Tag, Thread
-from copse.core import testing
 
 HIDDEN = "Project NIGHTJAR-7"
 TYPED = "project nightjar 7"

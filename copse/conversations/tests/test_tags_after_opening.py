@@ -9,9 +9,9 @@ same slug sees their own community's spelling, never the hidden one.
 import pytest
 from django.urls import reverse
 
+from copse import testing
 from copse.communities import services as community_services
 from copse.conversations import services
-from copse.core import testing
 
 HIDDEN = "Project NIGHTJAR-7"
 TYPED = "project nightjar 7"

@@ -15,13 +15,14 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from copse import testing
 from copse.audit.models import AuditEntry
 from copse.communities import services as communities
 from copse.communities.models import Community
 from copse.conversations import selectors
 from copse.conversations import services as conversations
 from copse.conversations.models import PostAttachment, Thread
-from copse.core import permissions, testing
+from copse.core import permissions
 from copse.mailing import compose, digests
 from copse.mailing.models import OutgoingMessage
 from copse.notifications.models import Notification

@@ -31,7 +31,7 @@ SITE = "127.0.0.1:8000"
 
 ARRANGE = """
 from copse.conversations import services
-from copse.core import testing
+from copse import testing
 vault = testing.make_community(slug="vault", name="The Vault", visibility="confidential", listed=False)
 keeper = testing.make_user("keeper@example.com", name="Kim Keeper")
 testing.seat(vault, keeper)

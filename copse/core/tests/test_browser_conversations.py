@@ -4,7 +4,7 @@ that finds it for members and for no one else."""
 import pytest
 from playwright.sync_api import expect
 
-from copse.core import testing
+from copse import testing
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from copse import testing
 from copse.communities.models import Community
-from copse.core import testing
 from copse.core.tests.browser import (
     PHONE,
     UNLABELLED_CONTROLS,

@@ -11,8 +11,8 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import path
 
+from copse import testing
 from copse import urls as site_urls
-from copse.core import testing
 
 FAILURE_DETAIL = "telecom ledger row 4711 is inconsistent"
 

@@ -7,10 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from copse import testing
 from copse.accounts.models import User
 from copse.communities import services as communities
 from copse.communities.models import Community
-from copse.core import testing
 from copse.core.errors import UserFacingError
 from copse.core.names import MESSAGE
 from copse.organisations import services as organisations

@@ -2,7 +2,8 @@
 
 import pytest
 
-from copse.core import permissions, testing
+from copse import testing
+from copse.core import permissions
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
 from django.test import Client, override_settings
 
-from copse.core import testing
+from copse import testing
 from copse.core.middleware import AUTH_AT, SEEN_AT
 
 LOGIN_URL = "/accounts/login/"

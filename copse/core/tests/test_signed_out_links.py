@@ -7,8 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
+from copse import testing
 from copse.conversations import services as conversations
-from copse.core import testing
 
 LOGIN = reverse("account_login")
 

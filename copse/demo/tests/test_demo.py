@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from copse import testing
 from copse.communities.models import Community
-from copse.core import testing
 from copse.demo import loader, people
 from copse.memberships.models import Invitation, JoinRequest, Membership
 

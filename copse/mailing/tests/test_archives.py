@@ -17,11 +17,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
+from copse import testing
 from copse.audit.models import AuditEntry
 from copse.conversations import services as conversations
 from copse.conversations.models import Post, Thread
 from copse.conversations.signals import post_published
-from copse.core import testing
 from copse.mailing import archives
 from copse.mailing.management.commands.import_mbox import ProgressBar
 from copse.mailing.models import CommunityDelivery, ImportedMessage, OutgoingMessage

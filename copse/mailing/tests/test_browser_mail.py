@@ -9,9 +9,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from copse import testing
 from copse.communities.models import Community
 from copse.conversations import services as conversations
-from copse.core import testing
 from copse.core.tests.browser import UNLABELLED_CONTROLS, link_in, path_of, wait_for_mail
 from copse.mailing import outbound, tokens
 from copse.mailing.models import CommunityDelivery, OutgoingMessage

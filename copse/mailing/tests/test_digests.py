@@ -11,9 +11,9 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from copse import testing
 from copse.conversations import services as conversations
 from copse.conversations.models import Post
-from copse.core import testing
 from copse.mailing import digests, outbound, services
 from copse.mailing.models import CommunityDelivery, DeliveryMode, OutgoingMessage
 from copse.mailing.tests.smtp import smtp_server, smtp_settings

@@ -19,10 +19,11 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from copse import testing
 from copse.audit.models import AuditEntry
 from copse.conversations import services as conversations
 from copse.conversations.models import Thread
-from copse.core import permissions, testing
+from copse.core import permissions
 from copse.mailing import addresses, archives
 
 SECRET = "Carrier renegotiation saved us 250K"

@@ -10,8 +10,8 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
+from copse import testing
 from copse.conversations.models import Post, Thread
-from copse.core import testing
 from copse.mailing import addresses, inbound
 from copse.mailing.models import HeldMessage, InboundMessage
 from copse.mailing.tests import test_inbound

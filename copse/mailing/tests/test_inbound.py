@@ -10,9 +10,9 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 
+from copse import testing
 from copse.conversations import services as conversations
 from copse.conversations.models import Post, PostAttachment, Thread
-from copse.core import testing
 from copse.mailing import addresses, inbound, services, tokens
 from copse.mailing.models import InboundMessage
 from copse.mailing.tests.smtp import smtp_server, smtp_settings

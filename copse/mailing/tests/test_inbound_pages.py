@@ -10,9 +10,10 @@ from django.core import signing
 from django.test import override_settings
 from django.urls import reverse
 
+from copse import testing
 from copse.communities.models import Community
 from copse.conversations import services as conversations
-from copse.core import permissions, testing
+from copse.core import permissions
 from copse.core.tests.authorization import ROLES
 from copse.mailing import addresses, inbound, tokens
 from copse.mailing.models import CommunityDelivery, InboundMessage

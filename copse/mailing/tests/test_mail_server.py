@@ -24,9 +24,9 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test import override_settings
 
+from copse import testing
 from copse.conversations import services as conversations
 from copse.conversations.models import Post, Thread
-from copse.core import testing
 from copse.mailing import addresses, inbound
 from copse.mailing.management.commands import mail_server
 from copse.mailing.models import InboundMessage

@@ -9,9 +9,9 @@ import datetime as dt
 import pytest
 from django.test import override_settings
 
+from copse import testing
 from copse.conversations import services as conversations
 from copse.conversations.models import Post
-from copse.core import testing
 from copse.mailing import addresses, attachments, compose, outbound, tokens
 from copse.mailing.models import CommunityDelivery, CommunityMailPolicy, OutgoingMessage
 from copse.mailing.tests.smtp import smtp_server, smtp_settings

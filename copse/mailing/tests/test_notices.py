@@ -5,8 +5,8 @@ nothing for someone who stopped mail there or may no longer see the meeting."""
 import pytest
 from django.test import override_settings
 
+from copse import testing
 from copse.conversations import services as conversations
-from copse.core import testing
 from copse.mailing import outbound, services
 from copse.mailing.models import OutgoingMessage
 from copse.mailing.tests.smtp import smtp_server, smtp_settings

@@ -10,8 +10,8 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from copse import testing
 from copse.conversations import services as conversations
-from copse.core import testing
 from copse.mailing import addresses, outbound, services, tokens
 from copse.mailing.models import CommunityDelivery, MailSettings, OutgoingMessage
 from copse.mailing.tests.smtp import free_port, smtp_server, smtp_settings

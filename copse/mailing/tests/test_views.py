@@ -6,8 +6,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from copse import testing
 from copse.audit.models import AuditEntry
-from copse.core import testing
 from copse.mailing import tokens
 from copse.mailing.models import CommunityDelivery, CommunityMailPolicy
 

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from copse.core import testing
+from copse import testing
 from copse.meetings import services
 
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 from icalendar import Calendar
 from playwright.sync_api import expect
 
+from copse import testing
 from copse.calendars.ics import meeting_uid
-from copse.core import testing
 from copse.meetings import services
 from copse.meetings.models import MeetingSeries, Rsvp
 from copse.notifications.models import Notification

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from copse.core import testing
+from copse import testing
 from copse.meetings import services
 from copse.meetings.models import Meeting, Rsvp
 from copse.memberships.tests.test_concurrency import _in_parallel

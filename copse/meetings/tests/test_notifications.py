@@ -3,7 +3,7 @@ leading nowhere once its owner left the community."""
 
 from django.urls import reverse
 
-from copse.core import testing
+from copse import testing
 from copse.meetings import services, tasks
 from copse.meetings.tests.conftest import make_meeting
 from copse.notifications.models import Notification

@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import timezone
 
-from copse.core import permissions, testing
+from copse import testing
+from copse.core import permissions
 from copse.meetings import services, tasks
 from copse.meetings.models import AgendaItem, Meeting, Rsvp
 from copse.meetings.tests.conftest import make_meeting

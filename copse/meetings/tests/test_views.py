@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from copse.core import testing
+from copse import testing
 from copse.meetings import services
 from copse.meetings.models import AgendaItem, Meeting, Rsvp, SummaryComment
 from copse.meetings.tests.conftest import make_meeting

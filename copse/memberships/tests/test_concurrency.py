@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from copse.core import testing
+from copse import testing
 from copse.memberships.models import Membership
 
 

@@ -4,8 +4,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from copse import testing
 from copse.audit.models import AuditEntry
-from copse.core import permissions, testing
+from copse.core import permissions
 from copse.memberships import services
 from copse.memberships.models import Invitation, JoinRequest, Membership
 from copse.norms.services import publish_norms

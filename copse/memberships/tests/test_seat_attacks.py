@@ -14,8 +14,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from copse import testing
 from copse.audit.models import AuditEntry
-from copse.core import permissions, testing
+from copse.core import permissions
 from copse.memberships import services
 from copse.memberships.models import Invitation, Membership
 from copse.memberships.tests.conftest import SECRET

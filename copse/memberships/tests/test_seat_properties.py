@@ -25,10 +25,11 @@ from django.db import transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from copse import testing
 from copse.audit.models import AuditEntry
 from copse.communities import services as communities
 from copse.conversations import services as conversations
-from copse.core import permissions, testing
+from copse.core import permissions
 from copse.core.errors import UserFacingError
 from copse.memberships import services
 from copse.memberships.models import Invitation, JoinRequest, Membership

@@ -8,7 +8,8 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.urls import reverse
 
-from copse.core import permissions, testing
+from copse import testing
+from copse.core import permissions
 from copse.memberships import services
 from copse.memberships.models import Invitation, Membership
 from copse.memberships.tests.conftest import SECRET

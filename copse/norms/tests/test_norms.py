@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from copse import testing
 from copse.audit.models import AuditEntry
-from copse.core import permissions, testing
+from copse.core import permissions
 from copse.norms import services
 from copse.norms.models import NormsAcceptance
 

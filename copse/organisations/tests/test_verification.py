@@ -9,11 +9,11 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
+from copse import testing
 from copse.accounts.models import User
 from copse.audit.models import AuditEntry
 from copse.conversations import selectors as conversation_selectors
 from copse.conversations import services as conversation_services
-from copse.core import testing
 from copse.memberships import services as membership_services
 from copse.memberships.models import Membership
 from copse.organisations import services

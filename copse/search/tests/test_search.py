@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from copse import testing
 from copse.conversations import services
-from copse.core import permissions, testing
+from copse.core import permissions
 from copse.search.query import parse, to_fts5, to_websearch
 from copse.search.selectors import SearchFilters, search
 

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from copse.core import testing
+from copse import testing
 from copse.memberships.tests.test_concurrency import _in_parallel
 from copse.topics import services
 from copse.topics.models import Topic, TopicVote

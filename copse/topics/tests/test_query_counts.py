@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from copse.core import testing
+from copse import testing
 from copse.topics.models import Topic, TopicVote
 
 # Measured at both sizes: session, user, the viewer's standings (3), the

@@ -5,9 +5,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from copse import testing
 from copse.audit.models import AuditEntry
 from copse.communities.models import Community
-from copse.core import permissions, testing
+from copse.core import permissions
 from copse.memberships.models import Membership
 from copse.topics import selectors, services
 from copse.topics.models import Topic, TopicVote

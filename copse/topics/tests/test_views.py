@@ -268,7 +268,7 @@ def test_the_proposer_cannot_edit_once_scheduled(client, roles, topic):
 
 
 def test_a_topic_is_not_reachable_through_another_communitys_address(client, roles, topic):
-    from copse.core import testing
+    from copse import testing
 
     community, people = roles
     other = testing.make_community(slug="other", visibility="members")
@@ -298,7 +298,7 @@ def test_pages_follow_the_keyset_cursor(client, roles, monkeypatch):
 
 
 def test_anyone_reads_an_open_communitys_topics_but_only_members_vote(client, db):
-    from copse.core import testing
+    from copse import testing
 
     community = testing.make_community(slug="open-cop", visibility="open", listed=True)
     author = testing.make_user()
