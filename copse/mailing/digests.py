@@ -33,6 +33,7 @@ from django.utils import timezone
 from copse.core import permissions
 from copse.mailing import addresses, compose
 from copse.mailing.models import ContentLevel, DeliveryMode, OutgoingMessage
+from copse.mailing.selectors import recipients_with_mode
 
 DIGEST_MODES = (DeliveryMode.DAILY, DeliveryMode.WEEKLY)
 # Longest excerpt of one post in a full-content digest; the rest is a link away.
@@ -78,7 +79,6 @@ def period_due(mode: str, tz: dt.tzinfo, now: dt.datetime) -> tuple[dt.datetime,
 def plan_digests(*, now: dt.datetime | None = None) -> int:
     """Queue the digests that are due and not yet queued. Returns rows added."""
     from copse.communities.models import Community
-    from copse.mailing.outbound import recipients_with_mode
 
     now = now or timezone.now()
     # Only communities with something new in the widest period can need a

@@ -607,6 +607,26 @@ def held_subject(held: HeldMessage) -> str:
     return " ".join(str(letter.message.get("Subject", "")).split())[:200]
 
 
+def original_parts(row) -> dict:
+    """What the original page shows: a few headers, the whole text (nothing
+    trimmed) and the names of the attached files."""
+    letter = read(row.raw.encode("utf-8"))
+    message = letter.message
+    if message is None:
+        return {"headers": [], "text": row.raw, "files": []}
+    headers = [
+        (name, str(message.get(name)))
+        for name in ("From", "To", "Cc", "Date", "Subject")
+        if message.get(name) is not None
+    ]
+    try:
+        text = text_of(message)
+        files = [file.name for file in files_of(message)]
+    except (LookupError, ValueError, AttributeError):
+        text, files = row.raw, []
+    return {"headers": headers, "text": text, "files": files}
+
+
 def confirm_held(*, viewer, held: HeldMessage):
     """Post a held message for the person it names: the link proves they
     read mail at that address. Someone else signed in cannot use it. Posted
@@ -643,14 +663,6 @@ def confirm_held(*, viewer, held: HeldMessage):
             "write there, or there was nothing to post."
         )
     return decision.post
-
-
-def forget_expired_holds(*, now: dt.datetime | None = None) -> int:
-    """Delete held messages nobody confirmed in time."""
-    now = now or timezone.now()
-    cutoff = now - dt.timedelta(days=settings.COPSE_MAIL_HOLD_DAYS)
-    deleted, _ = HeldMessage.objects.filter(created_at__lt=cutoff).delete()
-    return deleted
 
 
 def _subscribe(letter: Letter, envelope_from: str, target) -> Decision:

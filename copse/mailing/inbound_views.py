@@ -31,7 +31,7 @@ def original(request, inbound_id):
         response["Content-Disposition"] = f'attachment; filename="post-{row.post_id}.eml"'
         response["Content-Security-Policy"] = _SANDBOX
         return response
-    context = {"inbound": row, "post": row.post, **selectors.original_parts(row)}
+    context = {"inbound": row, "post": row.post, **inbound.original_parts(row)}
     return render(request, "mailing/original.html", context)
 
 

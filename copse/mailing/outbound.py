@@ -23,19 +23,17 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection as db
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from copse.core import permissions
 from copse.mailing import compose
-from copse.mailing.digests import DigestRenderer, digest_message
+from copse.mailing.digests import DigestRenderer, digest_message, zone
 from copse.mailing.models import (
-    DEFAULT_MODE,
-    CommunityDelivery,
     DeliveryMode,
     MailSettings,
     OutgoingMessage,
 )
+from copse.mailing.selectors import every_message_recipients, mail_mode_in, recipients_with_mode
 
 log = logging.getLogger("copse.mail")
 
@@ -69,33 +67,6 @@ def _load_settings(rows) -> None:
     saved = {s.user_id: s for s in MailSettings.objects.filter(user_id__in=list(recipients))}
     for pk, user in recipients.items():
         user._copse_mail_settings = saved.get(pk) or MailSettings(user=user)
-
-
-def recipients_with_mode(community, mode: str):
-    """Active users whose mail from `community` is `mode` (their choice there,
-    or else their default), who may receive its mail now, and whose address
-    does not bounce."""
-    from copse.accounts.models import User
-
-    chose_mode = CommunityDelivery.objects.filter(community=community, mode=mode).values("user_id")
-    chose_other = (
-        CommunityDelivery.objects.filter(community=community).exclude(mode=mode).values("user_id")
-    )
-    if mode == DEFAULT_MODE:
-        # People who never saved settings have the model's default.
-        by_default = ~Q(pk__in=MailSettings.objects.exclude(default_mode=mode).values("user_id"))
-    else:
-        by_default = Q(pk__in=MailSettings.objects.filter(default_mode=mode).values("user_id"))
-    bouncing = MailSettings.objects.filter(bouncing_since__isnull=False).values("user_id")
-    return (
-        User.objects.filter(is_active=True, pk__in=permissions.mail_receivers(community))
-        .filter(Q(pk__in=chose_mode) | (by_default & ~Q(pk__in=chose_other)))
-        .exclude(pk__in=bouncing)
-    )
-
-
-def every_message_recipients(community):
-    return recipients_with_mode(community, DeliveryMode.EVERY)
 
 
 def enqueue_post(post) -> int:
@@ -206,8 +177,6 @@ class Composer:
     def _notice(self, row, version) -> Outgoing | None:
         """A notification by mail, if its owner may still read what it is
         about, has not stopped mail from the community, and does not bounce."""
-        from copse.mailing.digests import zone
-        from copse.mailing.selectors import mail_mode_in
         from copse.notifications.selectors import may_still_read
 
         notification, recipient = row.notification, row.recipient
@@ -525,3 +494,26 @@ def forget_old(*, now: dt.datetime | None = None) -> int:
         .delete()
     )
     return deleted
+
+
+def mail_as_received(user, pk: int):
+    """One message of `user`'s, composed as it would be sent now, or None
+    when it is not theirs or they may no longer read what it carries. The
+    row is returned either way so the page can say which."""
+    row = (
+        OutgoingMessage.objects.filter(pk=pk, recipient=user)
+        .select_related(*COMPOSING_NEEDS)
+        .first()
+    )
+    if row is None:
+        return None, None
+    # A notice is checked against its notification's own rule when composed.
+    if row.kind != OutgoingMessage.Kind.NOTICE:
+        community = row.post.thread.community if row.post_id else row.community
+        if community is None or not permissions.can(user, "community.receive_mail", community):
+            return row, None
+        if row.post_id and not permissions.can(user, "post.read", row.post):
+            return row, None
+    settings_for(row.recipient)
+    outgoing = Composer().build(row)
+    return row, (outgoing.compose() if outgoing else None)

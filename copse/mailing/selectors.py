@@ -1,12 +1,18 @@
-"""Reads about mail, as seen by one person."""
+"""Reads about mail: as seen by one person, and who gets a community's mail."""
 
 import time
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from copse.core import permissions
 from copse.mailing.compose import content_level
-from copse.mailing.models import DEFAULT_MODE, CommunityDelivery, MailSettings, OutgoingMessage
+from copse.mailing.models import (
+    DEFAULT_MODE,
+    CommunityDelivery,
+    DeliveryMode,
+    MailSettings,
+    OutgoingMessage,
+)
 
 
 def preferences_of(user):
@@ -47,6 +53,33 @@ def mail_mode_in(user, community) -> tuple[str, bool]:
     return (chosen or default), chosen is None
 
 
+def recipients_with_mode(community, mode: str):
+    """Active users whose mail from `community` is `mode` (their choice there,
+    or else their default), who may receive its mail now, and whose address
+    does not bounce."""
+    from copse.accounts.models import User
+
+    chose_mode = CommunityDelivery.objects.filter(community=community, mode=mode).values("user_id")
+    chose_other = (
+        CommunityDelivery.objects.filter(community=community).exclude(mode=mode).values("user_id")
+    )
+    if mode == DEFAULT_MODE:
+        # People who never saved settings have the model's default.
+        by_default = ~Q(pk__in=MailSettings.objects.exclude(default_mode=mode).values("user_id"))
+    else:
+        by_default = Q(pk__in=MailSettings.objects.filter(default_mode=mode).values("user_id"))
+    bouncing = MailSettings.objects.filter(bouncing_since__isnull=False).values("user_id")
+    return (
+        User.objects.filter(is_active=True, pk__in=permissions.mail_receivers(community))
+        .filter(Q(pk__in=chose_mode) | (by_default & ~Q(pk__in=chose_other)))
+        .exclude(pk__in=bouncing)
+    )
+
+
+def every_message_recipients(community):
+    return recipients_with_mode(community, DeliveryMode.EVERY)
+
+
 def outbox_summary(*, limit: int = 50):
     """For site admins: counts by state and the latest rows, without content."""
     counts = dict(
@@ -82,28 +115,6 @@ def original_for(viewer, inbound_id: int):
         raise Http404
     permissions.require_or_404(viewer, "post.view_original", row.post)
     return row
-
-
-def original_parts(row) -> dict:
-    """What the original page shows: a few headers, the whole text (nothing
-    trimmed) and the names of the attached files."""
-    from copse.mailing import inbound
-
-    letter = inbound.read(row.raw.encode("utf-8"))
-    message = letter.message
-    if message is None:
-        return {"headers": [], "text": row.raw, "files": []}
-    headers = [
-        (name, str(message.get(name)))
-        for name in ("From", "To", "Cc", "Date", "Subject")
-        if message.get(name) is not None
-    ]
-    try:
-        text = inbound.text_of(message)
-        files = [file.name for file in inbound.files_of(message)]
-    except (LookupError, ValueError, AttributeError):
-        text, files = row.raw, []
-    return {"headers": headers, "text": text, "files": files}
 
 
 def originals_of(viewer, posts) -> dict[int, int]:
@@ -212,28 +223,3 @@ def mail_sent_to(user, *, before: int | None = None):
     more = len(rows) > SENT_PAGE
     rows = rows[:SENT_PAGE]
     return rows, (rows[-1].pk if more else None)
-
-
-def mail_as_received(user, pk: int):
-    """One message of `user`'s, composed as it would be sent now, or None
-    when it is not theirs or they may no longer read what it carries. The
-    row is returned either way so the page can say which."""
-    from copse.mailing.outbound import COMPOSING_NEEDS, Composer, settings_for
-
-    row = (
-        OutgoingMessage.objects.filter(pk=pk, recipient=user)
-        .select_related(*COMPOSING_NEEDS)
-        .first()
-    )
-    if row is None:
-        return None, None
-    # A notice is checked against its notification's own rule when composed.
-    if row.kind != OutgoingMessage.Kind.NOTICE:
-        community = row.post.thread.community if row.post_id else row.community
-        if community is None or not permissions.can(user, "community.receive_mail", community):
-            return row, None
-        if row.post_id and not permissions.can(user, "post.read", row.post):
-            return row, None
-    settings_for(row.recipient)
-    outgoing = Composer().build(row)
-    return row, (outgoing.compose() if outgoing else None)

@@ -1,6 +1,10 @@
 """Writes about mail: delivery choices, the community's content level,
-revoking a person's tokens, bouncing addresses, and joining by mail."""
+revoking a person's tokens, bouncing addresses, joining by mail, and
+forgetting held messages nobody confirmed."""
 
+import datetime as dt
+
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -13,6 +17,7 @@ from copse.mailing.models import (
     CommunityMailPolicy,
     ContentLevel,
     DeliveryMode,
+    HeldMessage,
     MailSettings,
 )
 
@@ -94,3 +99,11 @@ def subscribe_by_mail(*, actor, community, accepted_norms_version: int | None) -
             )
             permissions.forget_standings(actor)
         return set_community_mode(user=actor, community=community, mode=DeliveryMode.EVERY)
+
+
+def forget_expired_holds(*, now: dt.datetime | None = None) -> int:
+    """Delete held messages nobody confirmed in time."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.COPSE_MAIL_HOLD_DAYS)
+    deleted, _ = HeldMessage.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

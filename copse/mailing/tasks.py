@@ -59,8 +59,8 @@ def plan_digests() -> int:
     from django_tasks import default_task_backend
 
     from copse.mailing import digests
-    from copse.mailing.inbound import forget_expired_holds
     from copse.mailing.outbound import forget_old
+    from copse.mailing.services import forget_expired_holds
 
     added = digests.plan_digests()
     start_senders(added)

@@ -180,7 +180,7 @@ def sent(request):
 @require_GET
 def sent_message(request, pk):
     """A person's own mail, composed as it would be sent now; nobody else's."""
-    row, message = selectors.mail_as_received(request.user, pk)
+    row, message = outbound.mail_as_received(request.user, pk)
     if row is None:
         raise Http404
     return render(

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from copse import testing
 from copse.conversations.models import Post, Thread
-from copse.mailing import addresses, inbound
+from copse.mailing import addresses, inbound, services
 from copse.mailing.models import HeldMessage, InboundMessage
 from copse.mailing.tests import test_inbound
 from copse.mailing.tests.smtp import smtp_server, smtp_settings
@@ -223,7 +223,7 @@ def test_a_held_message_expires_and_is_deleted(world, client, settings):
     HeldMessage.objects.update(created_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
     assert client.post(link).status_code == 400
     assert _nothing_posted()
-    assert inbound.forget_expired_holds() == 1 and not HeldMessage.objects.exists()
+    assert services.forget_expired_holds() == 1 and not HeldMessage.objects.exists()
 
 
 def test_a_forged_link_is_refused(world, client):

@@ -539,7 +539,7 @@ def _sent_to(user, world):
 
 
 def test_a_hard_bounce_marks_the_address_and_the_next_mail_skips_it(world):
-    from copse.mailing import outbound
+    from copse.mailing import outbound, selectors
     from copse.mailing.models import CommunityDelivery, MailSettings
 
     mona, fay = world["mona"], world["fay"]
@@ -551,7 +551,7 @@ def test_a_hard_bounce_marks_the_address_and_the_next_mail_skips_it(world):
     assert settings_row.bouncing_since is not None and "5.1.1" in settings_row.bounce_reason
     assert mail.outbox == []  # never an answer to a bounce
     reply = conversations.post_reply(actor=fay, thread=world["thread"], body="Anyone?")
-    assert mona not in outbound.every_message_recipients(world["members"])
+    assert mona not in selectors.every_message_recipients(world["members"])
     assert outbound.enqueue_post(reply) == 0
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from copse import testing
 from copse.conversations import services as conversations
-from copse.mailing import addresses, outbound, services, tokens
+from copse.mailing import addresses, outbound, selectors, services, tokens
 from copse.mailing.models import CommunityDelivery, MailSettings, OutgoingMessage
 from copse.mailing.tests.smtp import free_port, smtp_server, smtp_settings
 
@@ -244,9 +244,9 @@ def test_default_every_message_applies_where_no_choice_was_made(lists):
     newcomer = testing.make_user()
     testing.seat(world["community"], newcomer)
     services.set_default_mode(user=newcomer, mode="every")
-    assert newcomer in outbound.every_message_recipients(world["community"])
+    assert newcomer in selectors.every_message_recipients(world["community"])
     services.set_community_mode(user=newcomer, community=world["community"], mode="weekly")
-    assert newcomer not in outbound.every_message_recipients(world["community"])
+    assert newcomer not in selectors.every_message_recipients(world["community"])
 
 
 def test_one_click_unsubscribe_needs_no_session_and_revoked_links_fail(client, lists):
