@@ -1,4 +1,5 @@
-"""Turning posts into HTML: Markdown with @mentions linked, and quoting.
+"""Turning posts into HTML (Markdown with @mentions linked), quoting them, and
+finding the handles a post mentions, for notifications.
 
 Mentions become ordinary Markdown links before rendering, so the same
 sanitizer (copse.core.markdown) sees everything. Links to other communities'
@@ -42,6 +43,26 @@ def with_mention_links(body: str) -> str:
 
 def render_post(body: str):
     return render_markdown(with_mention_links(body))
+
+
+# Unlike MENTION, a handle someone linked by hand ("[@handle]") is mentioned too.
+MENTIONED = re.compile(r"(?<![\w@/])@([a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?)\b")
+
+
+def mentioned_handles(body: str) -> set[str]:
+    """@handles in a post, ignoring quoted lines and code."""
+    handles: set[str] = set()
+    in_fence = False
+    for line in body.splitlines():
+        stripped = line.lstrip()
+        if stripped.startswith("```") or stripped.startswith("~~~"):
+            in_fence = not in_fence
+            continue
+        if in_fence or stripped.startswith(">") or line.startswith("    "):
+            continue
+        line = re.sub(r"`[^`]*`", "", line)
+        handles.update(m.group(1) for m in MENTIONED.finditer(line))
+    return handles
 
 
 def quote_of(post, passage: str | None = None) -> str:

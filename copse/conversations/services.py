@@ -7,8 +7,6 @@ commit (they re-check permission when created and when shown).
 
 from __future__ import annotations
 
-import re
-
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -477,22 +475,3 @@ def save_draft(
         defaults={"title": (title or "")[:200], "body": (body or "")[:MAX_BODY]},
     )
     return draft
-
-
-MENTION = re.compile(r"(?<![\w@/])@([a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?)\b")
-
-
-def mentioned_handles(body: str) -> set[str]:
-    """@handles in a post, ignoring quoted lines and code."""
-    handles: set[str] = set()
-    in_fence = False
-    for line in body.splitlines():
-        stripped = line.lstrip()
-        if stripped.startswith("```") or stripped.startswith("~~~"):
-            in_fence = not in_fence
-            continue
-        if in_fence or stripped.startswith(">") or line.startswith("    "):
-            continue
-        line = re.sub(r"`[^`]*`", "", line)
-        handles.update(m.group(1) for m in MENTION.finditer(line))
-    return handles

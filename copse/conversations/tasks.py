@@ -12,7 +12,7 @@ def notify_about_post(post_id: int) -> int:
     """
     from copse.accounts.models import User
     from copse.conversations.models import Post, Subscription
-    from copse.conversations.services import mentioned_handles
+    from copse.conversations.rendering import mentioned_handles
     from copse.notifications.services import notify
 
     post = Post.objects.select_related("thread__community", "author").filter(pk=post_id).first()

@@ -945,6 +945,7 @@ class _Meetings:
         ones). Returns its meetings, soonest first."""
         from copse.meetings import recurrence, services
         from copse.meetings.models import MeetingSeries
+        from copse.meetings.series import GENERATE_MONTHS_AHEAD
 
         series = MeetingSeries.objects.filter(community=community, title=fields["title"]).first()
         if series is None:
@@ -957,7 +958,7 @@ class _Meetings:
                 start_time=fields["start_time"],
                 time_zone=fields["time_zone"],
             )
-            ahead = dt.timedelta(days=31 * services.GENERATE_MONTHS_AHEAD)
+            ahead = dt.timedelta(days=31 * GENERATE_MONTHS_AHEAD)
             upcoming = recurrence.occurrences(probe, after=self.now, before=self.now + ahead)
             if total is not None:
                 past = total - len(upcoming)

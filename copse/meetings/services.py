@@ -34,9 +34,8 @@ from copse.meetings.models import (
     Rsvp,
     SummaryComment,
 )
+from copse.meetings.series import add_missing_meetings
 
-# How far ahead a series keeps meetings on the calendar.
-GENERATE_MONTHS_AHEAD = 6
 # Fields whose change a calendar must pick up (they raise SEQUENCE).
 CALENDAR_FIELDS = {
     "title",
@@ -107,23 +106,8 @@ def create_series(
             rrule=rule,
         )
         generate_meetings(series=series)
-    transaction.on_commit(lambda: plan_series_extension(series))
+    transaction.on_commit(lambda: tasks.plan_series_extension(series))
     return series
-
-
-# How often a series tops up its calendar (see tasks.extend_series).
-EXTEND_EVERY = dt.timedelta(days=30)
-
-
-def plan_series_extension(series: MeetingSeries) -> bool:
-    """Queue the next top-up of the series' calendar, where the task backend
-    can run work later (the database backend); no cron job is needed."""
-    from django_tasks import default_task_backend
-
-    if not default_task_backend.supports_defer or series.ended_at is not None:
-        return False
-    tasks.extend_series.using(run_after=timezone.now() + EXTEND_EVERY).enqueue(series.pk)
-    return True
 
 
 def end_series(*, actor, series: MeetingSeries) -> None:
@@ -139,41 +123,11 @@ def end_series(*, actor, series: MeetingSeries) -> None:
 
 
 def generate_meetings(*, series: MeetingSeries, now: dt.datetime | None = None) -> list[Meeting]:
-    """Create the series' meetings for the next months that do not exist yet.
-
-    Idempotent: an occurrence that already has a row (even one moved or
-    cancelled since) is never created again.
-    """
-    if series.ended_at is not None:
-        return []
-    now = now or timezone.now()
-    until = now + dt.timedelta(days=31 * GENERATE_MONTHS_AHEAD)
-    starts = recurrence.occurrences(series, after=now, before=until)
-    existing = set(
-        Meeting.objects.filter(series=series, occurrence_start__in=starts).values_list(
-            "occurrence_start", flat=True
-        )
-    )
-    created = []
-    for start in starts:
-        if start in existing:
-            continue
-        created.append(
-            Meeting.objects.create(
-                community=series.community,
-                series=series,
-                occurrence_start=start,
-                title=f"{series.title}, {start.strftime('%B %Y')}",
-                starts_at=start,
-                ends_at=start + dt.timedelta(minutes=series.duration_minutes),
-                time_zone=series.time_zone,
-                format=series.format,
-                capacity=series.capacity,
-                organiser=series.created_by,
-            )
-        )
+    """Put the series' next months on the calendar and queue each new
+    meeting's reminders. Idempotent (see `series.add_missing_meetings`)."""
+    created = add_missing_meetings(series, now=now)
     for meeting in created:
-        transaction.on_commit(lambda m=meeting: schedule_reminders(m))
+        transaction.on_commit(lambda m=meeting: tasks.schedule_reminders(m))
     return created
 
 
@@ -216,7 +170,7 @@ def create_meeting(*, actor, community, kind: str = Meeting.Kind.REGULAR, **fiel
             meeting_id=meeting.pk,
             kind=kind,
         )
-    transaction.on_commit(lambda: schedule_reminders(meeting))
+    transaction.on_commit(lambda: tasks.schedule_reminders(meeting))
     return meeting
 
 
@@ -251,7 +205,7 @@ def update_meeting(*, actor, meeting: Meeting, **fields) -> Meeting:
         )
     if moved:
         transaction.on_commit(lambda: tasks.tell_attendees_of_change.enqueue(meeting.pk))
-        transaction.on_commit(lambda: schedule_reminders(meeting))
+        transaction.on_commit(lambda: tasks.schedule_reminders(meeting))
     return meeting
 
 
@@ -891,33 +845,3 @@ def give_feedback(
         defaults={"usefulness": usefulness, "comment": comment.strip()[:2000]},
     )
     return feedback
-
-
-# --- Reminders ----------------------------------------------------------------------
-
-REMINDERS = {"reminder_week": dt.timedelta(days=7), "reminder_day": dt.timedelta(days=1)}
-
-
-def schedule_reminders(meeting: Meeting) -> int:
-    """Queue the week-before and day-before reminders for the meeting's start.
-
-    Each task carries the start it was planned for and does nothing if the
-    meeting moved since (the move queued new ones). Backends that cannot defer
-    (the test suite's immediate backend) queue nothing here; tests call the
-    task directly.
-    """
-    from django_tasks import default_task_backend
-
-    if not default_task_backend.supports_defer or meeting.is_cancelled:
-        return 0
-    now = timezone.now()
-    queued = 0
-    for kind, before in REMINDERS.items():
-        when = meeting.starts_at - before
-        if when <= now:
-            continue
-        tasks.send_meeting_reminder.using(run_after=when).enqueue(
-            meeting.pk, kind, meeting.starts_at.isoformat()
-        )
-        queued += 1
-    return queued

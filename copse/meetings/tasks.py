@@ -1,10 +1,16 @@
-"""Background work for meetings: reminders, waitlist promotions, changes.
+"""Background work for meetings: reminders, waitlist promotions, changes, and
+the monthly top-up of a series; and queueing the reminders and top-ups
+(`schedule_reminders`, `plan_series_extension`), which services call.
 
 Tasks take ids, load fresh rows, and notify through
 `notifications.services.notify`, which re-checks that each recipient may still
 see the meeting. In-app notifications now; the email layer will add mail.
 """
 
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
 from django_tasks import task
 
 
@@ -98,12 +104,57 @@ def extend_series(series_id: int) -> int:
     """Keep six months of a series on the calendar: generate what is missing,
     then come back in a month. Ends when the series ends."""
     from copse.meetings.models import MeetingSeries
-    from copse.meetings.services import generate_meetings, plan_series_extension
+    from copse.meetings.series import add_missing_meetings
 
     series = MeetingSeries.objects.select_related("community", "created_by").filter(pk=series_id)
     series = series.first()
     if series is None or series.ended_at is not None:
         return 0
-    created = generate_meetings(series=series)
+    created = add_missing_meetings(series)
+    for meeting in created:
+        transaction.on_commit(lambda m=meeting: schedule_reminders(m))
     plan_series_extension(series)
     return len(created)
+
+
+# How often a series tops up its calendar (see extend_series).
+EXTEND_EVERY = dt.timedelta(days=30)
+
+
+def plan_series_extension(series) -> bool:
+    """Queue the next top-up of the series' calendar, where the task backend
+    can run work later (the database backend); no cron job is needed."""
+    from django_tasks import default_task_backend
+
+    if not default_task_backend.supports_defer or series.ended_at is not None:
+        return False
+    extend_series.using(run_after=timezone.now() + EXTEND_EVERY).enqueue(series.pk)
+    return True
+
+
+REMINDERS = {"reminder_week": dt.timedelta(days=7), "reminder_day": dt.timedelta(days=1)}
+
+
+def schedule_reminders(meeting) -> int:
+    """Queue the week-before and day-before reminders for the meeting's start.
+
+    Each task carries the start it was planned for and does nothing if the
+    meeting moved since (the move queued new ones). Backends that cannot defer
+    (the test suite's immediate backend) queue nothing here; tests call the
+    task directly.
+    """
+    from django_tasks import default_task_backend
+
+    if not default_task_backend.supports_defer or meeting.is_cancelled:
+        return 0
+    now = timezone.now()
+    queued = 0
+    for kind, before in REMINDERS.items():
+        when = meeting.starts_at - before
+        if when <= now:
+            continue
+        send_meeting_reminder.using(run_after=when).enqueue(
+            meeting.pk, kind, meeting.starts_at.isoformat()
+        )
+        queued += 1
+    return queued

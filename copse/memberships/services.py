@@ -20,7 +20,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from copse.accounts.identity import addresses_of, normalize_email
@@ -30,10 +29,10 @@ from copse.core import permissions
 from copse.core.errors import UserFacingError
 from copse.memberships import tasks
 from copse.memberships.announcements import announce
+from copse.memberships.links import INVITATION_SALT
 from copse.memberships.models import Invitation, JoinRequest, Membership
 from copse.memberships.signals import invitation_accepted, membership_ended
 
-INVITATION_SALT = "copse.invitation"
 EXPIRED = "This invitation has expired. Ask the facilitator who invited you for a new one."
 # Delegates sit in their principal's seat, so they count towards no cap.
 COUNTED_ROLES = ("member", "facilitator")
@@ -354,15 +353,6 @@ def decide_request(
 
 
 # --- Invitations ----------------------------------------------------------------
-
-
-def invitation_token(invitation: Invitation) -> str:
-    return signing.dumps({"i": invitation.pk}, salt=INVITATION_SALT)
-
-
-def invitation_url(invitation: Invitation) -> str:
-    path = reverse("memberships:invitation", kwargs={"token": invitation_token(invitation)})
-    return f"{settings.BASE_URL}{path}"
 
 
 def invite(*, actor, community: Community, email: str, role: str = "member", message: str = ""):

@@ -8,8 +8,8 @@ from copse.core.mail import send_templated
 
 @task()
 def send_invitation(invitation_id: int) -> None:
+    from copse.memberships.links import invitation_url
     from copse.memberships.models import Invitation
-    from copse.memberships.services import invitation_url
 
     invitation = Invitation.objects.select_related("community", "invited_by").get(pk=invitation_id)
     if not invitation.is_open:

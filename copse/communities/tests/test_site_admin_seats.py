@@ -20,6 +20,7 @@ from copse.communities.models import Community
 from copse.conversations import services as conversations
 from copse.core import permissions
 from copse.mailing.models import OutgoingMessage
+from copse.memberships import links
 from copse.memberships import services as memberships
 from copse.memberships.models import Invitation, JoinRequest, Membership
 from copse.notifications.models import Notification
@@ -176,7 +177,7 @@ def test_site_admin_cannot_join_through_an_invitation_they_made(client, circle):
     admin.email = "ada.other@example.org"
     admin.save()
     client.force_login(admin)
-    url = reverse("memberships:invitation", args=[memberships.invitation_token(invitation)])
+    url = reverse("memberships:invitation", args=[links.invitation_token(invitation)])
     assert client.post(url, {"norms_version": 0}).status_code == 410
     assert client.post(
         reverse("memberships:join", args=[community.slug]), {"norms_version": 0}

@@ -36,8 +36,8 @@ from copse.core.tests.authorization import (
     SEES_MEMBERS,
     SIGNED_IN,
 )
+from copse.memberships.links import invitation_token
 from copse.memberships.models import Invitation, JoinRequest, Membership
-from copse.memberships.services import invitation_token
 from copse.norms.models import NormsVersion
 from copse.notifications.services import notify
 

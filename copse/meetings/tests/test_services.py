@@ -591,7 +591,7 @@ def test_reminders_are_queued_for_a_week_and_a_day_before(circle, meeting):
     from django_tasks_db.models import DBTaskResult
 
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
-        queued = services.schedule_reminders(meeting)
+        queued = tasks.schedule_reminders(meeting)
         rows = list(DBTaskResult.objects.order_by("run_after"))
     assert queued == 2
     assert [row.run_after for row in rows] == [
@@ -616,7 +616,7 @@ def test_a_series_tops_itself_up_every_month(circle):
 
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
         series = _series(circle)
-        assert services.plan_series_extension(series)
+        assert tasks.plan_series_extension(series)
         planned = DBTaskResult.objects.filter(task_path__endswith="extend_series")
         assert planned.exists()
         assert planned.first().run_after > timezone.now() + dt.timedelta(days=29)

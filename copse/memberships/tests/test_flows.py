@@ -7,7 +7,7 @@ from django.urls import reverse
 from copse import testing
 from copse.audit.models import AuditEntry
 from copse.core import permissions
-from copse.memberships import services
+from copse.memberships import links, services
 from copse.memberships.models import Invitation, JoinRequest, Membership
 from copse.norms.services import publish_norms
 
@@ -142,7 +142,7 @@ def test_invitation_is_single_use_and_expires(
         )
     assert invitation.email == "new.person@example.com"
     assert mail.outbox[-1].to == ["new.person@example.com"]
-    link = services.invitation_url(invitation)
+    link = links.invitation_url(invitation)
     assert link in mail.outbox[-1].body
     path = link.removeprefix(settings.BASE_URL)
 
@@ -159,7 +159,7 @@ def test_invitation_is_single_use_and_expires(
 
     settings.INVITATION_MAX_AGE_SECONDS = -1
     fresh = services.invite(actor=facilitator, community=community, email="late@example.com")
-    expired = client.get(services.invitation_url(fresh).removeprefix(settings.BASE_URL))
+    expired = client.get(links.invitation_url(fresh).removeprefix(settings.BASE_URL))
     assert expired.status_code == 410 and b"expired" in expired.content
 
     forged = client.get(reverse("memberships:invitation", args=["not-a-token"]))
@@ -172,7 +172,7 @@ def test_invitation_for_another_address_is_refused(client, ao_cop, settings):
     wrong = testing.make_user("wrong@example.com")
     client.force_login(wrong)
     response = client.post(
-        services.invitation_url(invitation).removeprefix(settings.BASE_URL),
+        links.invitation_url(invitation).removeprefix(settings.BASE_URL),
         {"norms_version": 1, "accept": "on"},
     )
     assert response.status_code == 410
@@ -278,7 +278,7 @@ def test_invitee_without_an_account_signs_up_through_the_link_without_a_second_v
         invitation = services.invite(
             actor=facilitator, community=community, email="newcomer@example.com"
         )
-    path = services.invitation_url(invitation).removeprefix(settings.BASE_URL)
+    path = links.invitation_url(invitation).removeprefix(settings.BASE_URL)
     landing = client.get(path)
     assert landing.status_code == 200 and b"Create an account" in landing.content
     mail.outbox.clear()
@@ -319,12 +319,10 @@ def test_a_facilitator_appoints_a_delegate_by_two_addresses(client, db):
     (invitation,) = Invitation.objects.filter(community=community, email="deputy@contoso.example")
     assert (invitation.role, invitation.principal.user) == ("delegate", principal)
     client.force_login(deputy)
-    page = client.get(
-        reverse("memberships:invitation", args=[services.invitation_token(invitation)])
-    )
+    page = client.get(reverse("memberships:invitation", args=[links.invitation_token(invitation)]))
     assert f"to read on behalf of {principal.name}" in page.content.decode()
     client.post(
-        reverse("memberships:invitation", args=[services.invitation_token(invitation)]),
+        reverse("memberships:invitation", args=[links.invitation_token(invitation)]),
         {"norms_version": 0, "accept": "on"},
     )
     delegate = community.memberships.get(user=deputy)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from copse import testing
 from copse.audit.models import AuditEntry
 from copse.core import permissions
-from copse.memberships import services
+from copse.memberships import links, services
 from copse.memberships.models import Invitation, Membership
 from copse.memberships.tests.conftest import SECRET
 from copse.memberships.tests.conftest import reads as _reads
@@ -64,7 +64,7 @@ def test_guest_presenter_invitation_gives_a_guest_presenter_through_the_link_too
     vendor = testing.make_user("vendor@example.com")
     invitation = _invite(community, vendor.email, "guest_presenter", people["facilitator"])
     client.force_login(vendor)
-    url = reverse("memberships:invitation", args=[services.invitation_token(invitation)])
+    url = reverse("memberships:invitation", args=[links.invitation_token(invitation)])
     client.post(url, {"norms_version": 0})
     assert Membership.objects.get(community=community, user=vendor).role == "guest_presenter"
     assert not _reads(vendor, community)
@@ -85,14 +85,14 @@ def test_seated_guest_presenter_tries_every_path_to_a_seat(client, circle):
     used = _invite(community, guest.email, "guest_presenter", people["facilitator"])
     used.accepted_at = timezone.now()
     used.save()
-    url = reverse("memberships:invitation", args=[services.invitation_token(used)])
+    url = reverse("memberships:invitation", args=[links.invitation_token(used)])
     assert client.post(url, {"norms_version": 0}).status_code == 410
     # Someone else's invitation link.
     theirs = Invitation.objects.get(community=community, email="invitee@example.com")
-    other_url = reverse("memberships:invitation", args=[services.invitation_token(theirs)])
+    other_url = reverse("memberships:invitation", args=[links.invitation_token(theirs)])
     assert client.post(other_url, {"norms_version": 0}).status_code == 410
     # A forged link.
-    forged = reverse("memberships:invitation", args=[f"{services.invitation_token(used)}x"])
+    forged = reverse("memberships:invitation", args=[f"{links.invitation_token(used)}x"])
     assert client.post(forged, {"norms_version": 0}).status_code == 410
     # Raised by a role change: refused even to a facilitator.
     membership = Membership.objects.get(community=community, user=guest)
@@ -134,7 +134,7 @@ def test_removed_member_cannot_rejoin_with_their_old_invitation(client, circle):
     services.remove_member(actor=people["facilitator"], membership=membership, reason="Leaked.")
 
     client.force_login(mallory)
-    url = reverse("memberships:invitation", args=[services.invitation_token(invitation)])
+    url = reverse("memberships:invitation", args=[links.invitation_token(invitation)])
     assert client.get(url).status_code == 410
     assert client.post(url, {"norms_version": 0}).status_code == 410
     assert _join(client, community).status_code == 404
@@ -161,7 +161,7 @@ def test_an_invitation_left_open_beside_an_approved_request_is_used_up(client, c
     membership = Membership.objects.get(community=community, user=mallory)
     services.remove_member(actor=people["facilitator"], membership=membership, reason="Gone.")
     client.force_login(mallory)
-    url = reverse("memberships:invitation", args=[services.invitation_token(waiting)])
+    url = reverse("memberships:invitation", args=[links.invitation_token(waiting)])
     assert client.post(url, {"norms_version": 0}).status_code == 410
     assert not _reads(mallory, community)
 
@@ -209,7 +209,7 @@ def test_a_withdrawn_invitation_gives_nothing(client, circle):
     services.revoke_invitation(actor=people["facilitator"], invitation=invitation)
     client.force_login(invitee)
     assert _join(client, community).status_code == 404
-    url = reverse("memberships:invitation", args=[services.invitation_token(invitation)])
+    url = reverse("memberships:invitation", args=[links.invitation_token(invitation)])
     assert client.post(url, {"norms_version": 0}).status_code == 410
     assert not Membership.objects.filter(community=community, user=invitee).exists()
 

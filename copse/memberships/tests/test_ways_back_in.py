@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from copse import testing
 from copse.core import permissions
-from copse.memberships import services
+from copse.memberships import links, services
 from copse.memberships.models import Invitation, Membership
 from copse.memberships.tests.conftest import SECRET
 from copse.memberships.tests.conftest import reads as _reads
@@ -71,7 +71,7 @@ def test_invited_then_removed_then_accepting_gives_nothing(client, circle):
         reason="Shared the agenda outside.",
     )
     client.force_login(member)
-    url = reverse("memberships:invitation", args=[services.invitation_token(invitation)])
+    url = reverse("memberships:invitation", args=[links.invitation_token(invitation)])
     client.post(url, {"norms_version": community.norms_version})
     client.post(reverse("memberships:join", args=[community.slug]), {"norms_version": 0})
     assert not _reads(member, community)
@@ -91,7 +91,7 @@ def test_an_invitation_to_an_address_added_later_as_a_secondary_one_seats_nobody
         user=outsider, email="newcomer@example.com", verified=False, primary=False
     )
     client.force_login(outsider)
-    url = reverse("memberships:invitation", args=[services.invitation_token(invitation)])
+    url = reverse("memberships:invitation", args=[links.invitation_token(invitation)])
     client.post(url, {"norms_version": community.norms_version})
     client.post(reverse("memberships:join", args=[community.slug]), {"norms_version": 0})
     assert not _reads(outsider, community)

@@ -14,6 +14,7 @@ from copse.accounts.models import User
 from copse.audit.models import AuditEntry
 from copse.conversations import selectors as conversation_selectors
 from copse.conversations import services as conversation_services
+from copse.memberships import links
 from copse.memberships import services as membership_services
 from copse.memberships.models import Membership
 from copse.organisations import services
@@ -125,7 +126,7 @@ def test_an_unverified_invitee_is_not_seated_in_a_capped_community(client, cappe
     )
     newcomer = testing.make_user("newcomer@mail.example")
     client.force_login(newcomer)
-    path = membership_services.invitation_url(invitation).split("/invitations/", 1)[1]
+    path = links.invitation_url(invitation).split("/invitations/", 1)[1]
     response = client.post(f"/invitations/{path}", {"norms_version": 0, "accept": "on"})
     assert response.status_code == 409
     assert b"not verified yet" in response.content
