@@ -174,7 +174,7 @@ COMMUNITIES = [
         },
         facilitators=("maria@northwind.example",),
         # Sam Whitaker becomes a guest presenter by accepting the invitation to
-        # present at the next meeting (demo_meetings), not by a seat here.
+        # present at the next meeting (`meetings`), not by a seat here.
         seats=tuple(Seat(email) for email in CIO_MEMBERS),
         norms=(
             Norms(CIO_NORMS_1, days_ago=3 * 365 - 10),
