@@ -1,6 +1,7 @@
 """The SMTP server behind `copse mail-server`: aiosmtpd on a host and port,
 taking mail for COPSE_MAIL_DOMAIN only, and handing each message to
-`inbound.receive`.
+`inbound.receive`: 250 when it was handled (refusals included), 554 when
+it is over a limit and refused unread, 451 only on internal trouble.
 
 aiosmtpd's handlers are coroutines; Django's database work is synchronous,
 so `receive` runs through `sync_to_async(thread_sensitive=True)`: one thread
@@ -58,6 +59,9 @@ class InboundHandler:
             await sync_to_async(_receive, thread_sensitive=True)(
                 raw, envelope.mail_from or "", list(envelope.rcpt_tos)
             )
+        except inbound.Refused as refusal:
+            # Over a limit: for good, so the sending server bounces it at once.
+            return f"554 5.6.0 Message refused: {refusal}"
         except Exception:
             # Internal trouble: the sending server keeps the message and retries.
             log.exception("inbound: internal error; answered 451 for a retry")
