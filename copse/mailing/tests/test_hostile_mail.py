@@ -343,8 +343,10 @@ def _limit_address_space():
     ("build", "reason"),
     [
         (hostile.encoded_words, "more than 1000 encoded words"),
+        # Two megabytes of empty lines: a million objects, were they kept one a line.
+        (hostile.a_million_lines, "more than 250000 lines"),
     ],
-    ids=["encoded-words"],
+    ids=["encoded-words", "a-million-lines"],
 )
 def test_copse_mail_server_stays_under_200_mb_with_a_message_built_to_blow_up_memory(
     world, build, reason
