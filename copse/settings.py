@@ -323,6 +323,21 @@ COPSE_MAIL_KEEP_DAYS = int(os.environ.get("COPSE_MAIL_KEEP_DAYS", 30))
 # Digests go out after this hour in each recipient's time zone.
 COPSE_DIGEST_HOUR = int(os.environ.get("COPSE_DIGEST_HOUR", 7))
 COPSE_INBOUND_MAX_BYTES = int(os.environ.get("COPSE_INBOUND_MAX_BYTES", 10_000_000))
+# Limits checked on a message's bytes before Python's email parser reads it
+# (`mailing.inbound.screen`), whose time and memory grow much faster than the
+# message with some shapes of header (memory with the square of the number of
+# RFC 2047 encoded words). Over one, the message is refused unread, for good:
+# SMTP 554, `copse mail-inbound` exit status 65. See docs/operations.md.
+COPSE_INBOUND_MAX_HEADERS = int(os.environ.get("COPSE_INBOUND_MAX_HEADERS", 500))
+COPSE_INBOUND_MAX_HEADER_BYTES = int(os.environ.get("COPSE_INBOUND_MAX_HEADER_BYTES", 100_000))
+COPSE_INBOUND_MAX_FIELD_BYTES = int(os.environ.get("COPSE_INBOUND_MAX_FIELD_BYTES", 16_000))
+COPSE_INBOUND_MAX_ENCODED_WORDS = int(os.environ.get("COPSE_INBOUND_MAX_ENCODED_WORDS", 1_000))
+COPSE_INBOUND_MAX_STRUCTURED_BYTES = int(
+    os.environ.get("COPSE_INBOUND_MAX_STRUCTURED_BYTES", 8_000)
+)
+COPSE_INBOUND_MAX_PARTS = int(os.environ.get("COPSE_INBOUND_MAX_PARTS", 1_000))
+COPSE_INBOUND_MAX_NESTED_PARTS = int(os.environ.get("COPSE_INBOUND_MAX_NESTED_PARTS", 10))
+COPSE_INBOUND_MAX_LINES = int(os.environ.get("COPSE_INBOUND_MAX_LINES", 250_000))
 # A new thread mailed to a members-only or confidential community is posted
 # at once only when the receiving mail server's Authentication-Results header
 # (the topmost one from one of these authserv-ids) says DMARC passed for the

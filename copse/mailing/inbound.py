@@ -21,6 +21,16 @@ nothing about a community, a thread or its members, and only when the From
 header and the envelope sender agree: otherwise someone could forge a member's
 From and learn from our answer whether that person belongs to a community.
 Nothing is ever answered to automatic mail, bounces or an empty return path.
+
+Hostile mail gets a permanent answer at once. Before Python's email parser
+sees a message, `screen` checks a few limits on its bytes (header fields,
+header sizes, encoded words, MIME parts), because the parser's time and
+memory grow much faster than the message with some shapes of header; over a
+limit the message is refused unread (`Refused`). Everything else is read
+whole by `read_whole`: an unknown or broken charset gives replacement
+characters, never an error. Only then does a short transaction per
+recipient decide and write, so no message is parsed while the database is
+locked.
 """
 
 from __future__ import annotations
@@ -33,7 +43,7 @@ import logging
 import re
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import make_msgid
 
@@ -62,15 +72,41 @@ _AUTOMATIC_PRECEDENCE = {"bulk", "junk", "list"}
 _POST_REFERENCE = re.compile(r"<copse\.post\.(\d+)@([^>]+)>")
 
 
+# Only this much of a message's text is read (and trimmed): a post holds at
+# most 50,000 characters, and turning HTML into text costs time per character.
+TEXT_READ_LIMIT = 300_000
+
+
+class Refused(Exception):
+    """The message is over one of the limits `screen` checks: it was recorded
+    as refused unread. The caller answers with a permanent failure (SMTP 554,
+    `mail-inbound` exit status 65) so that the sending server tells its sender;
+    it must never ask for a retry."""
+
+
 @dataclass
 class Letter:
-    """What was read from the raw bytes; `message` is None when unreadable."""
+    """What was read from the raw bytes; `message` is None when unreadable.
+
+    Every field is filled before any database transaction begins (`read`
+    and `read_whole`): deciding reads these, never the message itself."""
 
     raw: bytes
     message: EmailMessage | None
     message_id: str
     sender: str = ""  # the From address, normalised; empty when missing
     problem: str = ""  # why the message is malformed, if it is
+    over_limit: str = ""  # the limit it is over; then it was never parsed
+    subject: str = ""
+    automatic: str = ""  # why its headers say a machine sent it, or ""
+    mentions: str = ""  # In-Reply-To and References
+    authentication: str | None = None  # see `trusted_results`
+    report: tuple[str, str, str] | None = None  # see `delivery_status`
+    # Read by `read_whole`: the text (at most TEXT_READ_LIMIT characters),
+    # what the person wrote of it, and the attachments, checked.
+    text: str = ""
+    trimmed: str = ""
+    files: list[attachments.File] = field(default_factory=list)
 
 
 @dataclass
@@ -87,13 +123,18 @@ class Decision:
 
 
 def receive(raw: bytes, *, envelope_from: str, envelope_to: list[str]) -> list[InboundMessage]:
-    """Handle one message for each of its envelope recipients."""
-    letter = read(raw)
-    envelope_from = _bare(envelope_from)
+    """Handle one message for each of its envelope recipients. Raises
+    `Refused` when the message is over a limit (recorded first)."""
+    # Everything is read before any transaction begins.
+    letter = read_whole(raw)
+    envelope_from = _clean(_bare(envelope_from))
     recipients = sorted(
-        dict.fromkeys(_bare(to) for to in envelope_to if _bare(to)),
+        dict.fromkeys(_clean(_bare(to)) for to in envelope_to if _bare(to)),
         key=lambda to: _PRIORITY[addresses.parse_recipient(to).kind],
     )
+    if letter.over_limit:
+        _record_refused_unread(letter, envelope_from, recipients)
+        raise Refused(letter.over_limit)
     return [_receive_one(letter, envelope_from, to) for to in recipients]
 
 
@@ -110,6 +151,113 @@ def record_oversized(*, envelope_from: str, envelope_to: list[str], size: int) -
     log.info("inbound refused in SMTP: more than %s bytes", size)
 
 
+def _record_refused_unread(letter: Letter, envelope_from: str, recipients: list[str]) -> None:
+    # One row for all recipients, as for a message refused in SMTP: nothing
+    # was read, so there is no Message-ID to tell duplicates by.
+    row = InboundMessage.objects.create(
+        message_id=f"refused-unread-{uuid.uuid4().hex}",
+        sender=envelope_from[:320],
+        recipient=", ".join(recipients)[:320],
+        outcome=Outcome.REFUSED,
+        reason=f"refused unread: {letter.over_limit}"[:300],
+    )
+    log.info("inbound %s outcome=refused reason=refused unread: %s", row.pk, letter.over_limit)
+
+
+# --- Limits before parsing ---------------------------------------------------------------
+#
+# Python's email parser splits lines at CR, LF or CRLF; a header block ends at
+# the first line that is empty or does not look like a header (its `headerRE`).
+_LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)?")
+_HEADER_LINE = re.compile(rb"From |[\x21-\x39\x3b-\x7e]*:|[ \t]")
+# The structured fields Copse reads with the standard library's parsers, whose
+# time grows faster than their size: the message's From and Message-ID, and a
+# Content-* field anywhere (the message's or a part's, folded lines included),
+# which the parser reads many times over in every part.
+_PARSED_FIELD = re.compile(rb"(?:from|message-id):", re.IGNORECASE)
+_MIME_FIELD = re.compile(rb"content-[^\r\n:]*:[^\r\n]*(?:(?:\r\n|\r|\n)[ \t][^\r\n]*)*")
+# In a delivery report each block of fields, ended by an empty line, is a part.
+_EMPTY_LINE = re.compile(rb"\n(?=\r?\n)|\r(?=\r)")
+
+
+def _lines(raw: bytes) -> int:
+    return raw.count(b"\n") + raw.count(b"\r") - raw.count(b"\r\n")
+
+
+def _mime_fields(lowered: bytes):
+    """Each Content-* field at the start of a line of `lowered` (the
+    message in lower case, after a line break), found with plain searches:
+    a regular expression tried at every position of 10 MB takes too long."""
+    for start in (b"\ncontent-", b"\rcontent-"):
+        at = lowered.find(start)
+        while at != -1:
+            found = _MIME_FIELD.match(lowered, at + 1)
+            if found:
+                yield found.group()
+            at = lowered.find(start, at + 1)
+
+
+def screen(raw: bytes) -> str:
+    """Which limit the message is over, or "" when it may be parsed.
+
+    A cheap look at the bytes, which counts generously (a body line that
+    looks like a MIME field counts as one): what it bounds is the work of
+    Python's email parser, whose memory grows with the square of the number
+    of encoded words in a header, and whose time grows faster than the size
+    of the structured fields it reads, with the number of parts, and with
+    lines times nesting."""
+    limits = settings
+    if _lines(raw) > limits.COPSE_INBOUND_MAX_LINES:
+        return f"more than {limits.COPSE_INBOUND_MAX_LINES} lines"
+    if raw.count(b"=?") > limits.COPSE_INBOUND_MAX_ENCODED_WORDS:
+        return f"more than {limits.COPSE_INBOUND_MAX_ENCODED_WORDS} encoded words"
+    fields = block = field_size = structured = 0
+    parsed = False
+    for match in _LINE.finditer(raw):
+        line = match.group()
+        if not line.strip(b"\r\n") or not _HEADER_LINE.match(line):
+            break  # the end of the header block
+        block += len(line)
+        if line[:1] in (b" ", b"\t"):
+            field_size += len(line)
+        else:
+            fields, field_size = fields + 1, len(line)
+            parsed = bool(_PARSED_FIELD.match(line))
+        structured += len(line) if parsed else 0
+        if fields > limits.COPSE_INBOUND_MAX_HEADERS:
+            return f"more than {limits.COPSE_INBOUND_MAX_HEADERS} header fields"
+        if field_size > limits.COPSE_INBOUND_MAX_FIELD_BYTES:
+            return f"a header field over {limits.COPSE_INBOUND_MAX_FIELD_BYTES} bytes"
+        if block > limits.COPSE_INBOUND_MAX_HEADER_BYTES:
+            return f"headers over {limits.COPSE_INBOUND_MAX_HEADER_BYTES} bytes"
+    over_structured = (
+        f"From, Message-ID and MIME fields over {limits.COPSE_INBOUND_MAX_STRUCTURED_BYTES} bytes"
+    )
+    if structured > limits.COPSE_INBOUND_MAX_STRUCTURED_BYTES:
+        return over_structured
+    lowered = b"\n" + raw.lower()
+    containers = 0
+    for mime_field in _mime_fields(lowered):
+        structured += len(mime_field)
+        if len(mime_field) > limits.COPSE_INBOUND_MAX_FIELD_BYTES:
+            return f"a header field over {limits.COPSE_INBOUND_MAX_FIELD_BYTES} bytes"
+        if structured > limits.COPSE_INBOUND_MAX_STRUCTURED_BYTES:
+            return over_structured
+        if mime_field[8:13] == b"type:" and (
+            b"multipart" in mime_field or b"message" in mime_field
+        ):
+            containers += 1
+            if containers > limits.COPSE_INBOUND_MAX_NESTED_PARTS:
+                return f"more than {limits.COPSE_INBOUND_MAX_NESTED_PARTS} nested parts"
+    # Every MIME part begins at a line "--boundary" (boundaries may start with "-").
+    parts = lowered.count(b"\n--") + lowered.count(b"\r--")
+    if b"delivery-status" in lowered:
+        parts += len(_EMPTY_LINE.findall(raw))
+    if parts > limits.COPSE_INBOUND_MAX_PARTS:
+        return f"more than {limits.COPSE_INBOUND_MAX_PARTS} MIME parts"
+    return ""
+
+
 # --- Reading ---------------------------------------------------------------------------
 
 
@@ -117,45 +265,104 @@ def _bare(address: str | None) -> str:
     return (address or "").strip().strip("<>").strip()
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _clean(text: str) -> str:
+    """Text both databases store and a page can show: undecodable bytes
+    (lone surrogates) and NUL (PostgreSQL refuses it) become U+FFFD."""
+    return _UNSTORABLE.sub("\ufffd", text)
+
+
 def _synthetic_id(raw: bytes) -> str:
     return f"<sha256.{hashlib.sha256(raw).hexdigest()}@synthetic.invalid>"
 
 
 def read(raw: bytes) -> Letter:
-    """Parse with the standard library; never raises."""
+    """Parse with the standard library, headers only; never raises. A
+    message over a limit of `screen` is not parsed at all."""
+    over_limit = screen(raw)
+    if over_limit:
+        return Letter(
+            raw,
+            None,
+            _synthetic_id(raw),
+            problem=f"over a limit: {over_limit}",
+            over_limit=over_limit,
+        )
     # An oversized message is refused unread; only its headers are parsed.
     headers_only = len(raw) > settings.COPSE_INBOUND_MAX_BYTES
     parser = email.parser.BytesParser(_class=EmailMessage, policy=email.policy.default)
     try:
         message = parser.parsebytes(raw, headersonly=headers_only)
-        message_id = str(message.get("Message-ID") or "").strip()
+        message_id = _clean(str(message.get("Message-ID") or "").strip())
     except Exception:  # any parse failure means malformed
         return Letter(raw, None, _synthetic_id(raw), problem="cannot be parsed")
     if not message_id or len(message_id) > 240:
         message_id = _synthetic_id(raw)
     letter = Letter(raw, message, message_id)
     try:
+        _read_headers(letter)
+    except Exception:  # a header the policy cannot read
+        letter.problem = "unreadable headers"
+        letter.automatic = "unreadable headers"  # so nothing is answered
+        return letter
+    try:
         if not message.keys():
             letter.problem = "no headers"
             return letter
-        found = message["From"].addresses if message["From"] is not None else ()
+        from_header = message["From"]  # parsed on each access: once
+        found = from_header.addresses if from_header is not None else ()
     except Exception:  # a header the policy cannot read
         letter.problem = "unreadable From header"
         return letter
     if len(found) != 1 or "@" not in (found[0].addr_spec or ""):
         letter.problem = "no single From address"
         return letter
+    if _clean(found[0].addr_spec) != found[0].addr_spec:
+        letter.problem = "undecodable bytes in the From address"
+        return letter
     letter.sender = normalize_email(found[0].addr_spec)
+    return letter
+
+
+def _read_headers(letter: Letter) -> None:
+    message = letter.message
+    letter.subject = _clean(" ".join(str(message.get("Subject", "")).split()))[:200]
+    letter.automatic = _clean(_automatic_headers(message))
+    letter.mentions = " ".join(
+        str(message.get(header, "")) for header in ("In-Reply-To", "References")
+    )
+    letter.authentication = trusted_results(message)
+    letter.report = delivery_status(message)
+
+
+def read_whole(raw: bytes) -> Letter:
+    """`read`, and the body too: its text, what the person wrote of it
+    (`quoting.trim`) and the attachments (checked by `attachments.check`).
+    Never raises; a body that cannot be read makes the message malformed."""
+    letter = read(raw)
+    if letter.message is None or letter.problem or len(raw) > settings.COPSE_INBOUND_MAX_BYTES:
+        return letter
+    try:
+        letter.text = text_of(letter.message, limit=TEXT_READ_LIMIT)
+        letter.trimmed = quoting.trim(letter.text)
+        letter.files = files_of(letter.message)
+    except Exception:
+        log.warning("inbound: a body that cannot be read", exc_info=True)
+        letter.problem = "the body cannot be read"
     return letter
 
 
 def _is_automatic(letter: Letter, envelope_from: str) -> str:
     """Why the message looks machine-made (RFC 3834 and common practice), or ""."""
-    message = letter.message
     if not envelope_from:
         return "empty return path"
-    if message is None:
-        return ""
+    return letter.automatic
+
+
+def _automatic_headers(message: EmailMessage) -> str:
+    """Why the message's headers say a machine sent it, or ""."""
     auto_submitted = str(message.get("Auto-Submitted", "")).strip().lower()
     if auto_submitted and not auto_submitted.startswith("no"):
         return f"Auto-Submitted: {auto_submitted[:40]}"
@@ -165,8 +372,8 @@ def _is_automatic(letter: Letter, envelope_from: str) -> str:
         if message.get(header) is not None:
             return f"{header} header"
     if any(
-        str(loop).strip().lower() == f"copse@{addresses.domain()}".lower()
-        for loop in message.get_all("X-Loop", [])
+        loop.lower() == f"copse@{addresses.domain()}".lower()
+        for loop in _raw_values(message, "X-Loop")
     ):
         return "our own X-Loop"
     if message.get_content_type() == "multipart/report":
@@ -200,12 +407,23 @@ def _unflow(text: str, delsp: bool) -> str:
     return "\n".join(out)
 
 
-def text_of(message: EmailMessage) -> str:
-    """The body as plain text: the text part, or the HTML part made text."""
+def _decoded(part: EmailMessage) -> str:
+    """A text part's content; an unknown or broken charset gives replacement
+    characters rather than an error (the message would never get through)."""
+    try:
+        return part.get_content()
+    except (LookupError, UnicodeError):
+        payload = part.get_payload(decode=True) or b""
+        return payload.decode("utf-8", errors="replace")
+
+
+def text_of(message: EmailMessage, *, limit: int | None = None) -> str:
+    """The body as plain text: the text part, or the HTML part made text;
+    only its first `limit` characters when given."""
     part = message.get_body(preferencelist=("plain", "html"))
     if part is None:
         return ""
-    content = part.get_content()
+    content = _clean(_decoded(part)[:limit])
     if part.get_content_subtype() == "html":
         return quoting.html_to_text(content)
     if str(part.get_param("format", "")).lower() == "flowed":
@@ -217,7 +435,7 @@ def files_of(message: EmailMessage) -> list[attachments.File]:
     """Attachments with a file name, each checked against the allowlist."""
     files = []
     for part in message.iter_attachments():
-        name = part.get_filename()
+        name = _clean(part.get_filename() or "")
         if not name or part.is_multipart():
             continue
         data = part.get_payload(decode=True) or b""
@@ -251,7 +469,7 @@ def _receive_one(letter: Letter, envelope_from: str, to: str) -> InboundMessage:
         if target.kind == "bounce" or _is_automatic(letter, envelope_from):
             decision.answer = None  # never answer a machine, whatever went wrong
         row.outcome = decision.outcome
-        row.reason = decision.reason[:300]
+        row.reason = _clean(decision.reason)[:300]
         row.user = decision.user
         row.post = decision.post
         if decision.keep_raw:
@@ -385,11 +603,10 @@ def _token_version(user) -> int:
 def _content(letter: Letter, *, fall_back_to_whole: bool):
     """(body, kept files, refused files). A new thread falls back to the
     untrimmed text when trimming leaves nothing (a forward without comment)."""
-    text = text_of(letter.message)
-    body = quoting.trim(text)
+    body = letter.trimmed
     if not body and fall_back_to_whole:
-        body = text.strip()
-    kept, refused = attachments.sort(files_of(letter.message))
+        body = letter.text.strip()
+    kept, refused = attachments.sort(letter.files)
     if not body and kept:
         body = "Attached: " + ", ".join(file.name for file in kept)
     return body, kept, refused
@@ -448,12 +665,9 @@ def _replied_thread(letter: Letter, community):
     In-Reply-To or References (someone answered the list's From address)."""
     from copse.conversations.models import Post
 
-    mentioned = " ".join(
-        str(letter.message.get(header, "")) for header in ("In-Reply-To", "References")
-    )
     ids = [
         int(pk)
-        for pk, host in _POST_REFERENCE.findall(mentioned)
+        for pk, host in _POST_REFERENCE.findall(letter.mentions)
         if host.lower() == addresses.domain().lower()
     ]
     if not ids:
@@ -506,7 +720,7 @@ def _to_community(letter: Letter, envelope_from: str, user, community, *, confir
         return _posted(
             letter, envelope_from, user, post, kept, refused, how + "reply by references"
         )
-    title = " ".join(str(letter.message.get("Subject", "")).split())[:200] or "(no subject)"
+    title = letter.subject or "(no subject)"
     thread = start_thread(
         actor=user, community=community, kind="discussion", title=title, body=body
     )
@@ -518,10 +732,29 @@ def _to_community(letter: Letter, envelope_from: str, user, community, *, confir
 
 
 def _without_comments(text: str) -> str:
-    previous = None
-    while previous != text:
-        previous, text = text, re.sub(r"\([^()]*\)", " ", text)
-    return " ".join(re.sub(r"\s*=\s*", "=", text).split())
+    # One pass with a stack, in time linear in the text however deep the
+    # comments nest; a "(" never closed stays, with what follows it.
+    kept: list[str] = []
+    opened: list[int] = []
+    for char in text:
+        if char == "(":
+            opened.append(len(kept))
+            kept.append(char)
+        elif char == ")" and opened:
+            del kept[opened.pop() :]
+            kept.append(" ")
+        else:
+            kept.append(char)
+    return " ".join("".join(kept).split()).replace(" =", "=").replace("= ", "=")
+
+
+def _raw_values(message: EmailMessage, name: str) -> list[str]:
+    """Every value of a field as written (unfolded), without the header
+    parser: for fields that may come many times and are only compared."""
+    name = name.lower()
+    return [
+        " ".join(str(value).split()) for key, value in message.raw_items() if key.lower() == name
+    ]
 
 
 def trusted_results(message: EmailMessage) -> str | None:
@@ -532,11 +765,7 @@ def trusted_results(message: EmailMessage) -> str | None:
     trusted = {name.lower() for name in settings.COPSE_MAIL_TRUSTED_AUTHSERV_IDS}
     if not trusted:
         return None
-    try:
-        values = [str(value) for value in message.get_all("Authentication-Results", [])]
-    except Exception:  # a header the policy cannot read counts as absent
-        return None
-    for value in values:
+    for value in _raw_values(message, "Authentication-Results"):
         text = _without_comments(value)
         words = text.split(";", 1)[0].split()
         if words and words[0].lower() in trusted:
@@ -546,7 +775,7 @@ def trusted_results(message: EmailMessage) -> str | None:
 
 def dmarc_passed(letter: Letter) -> bool:
     """Whether the trusted server says DMARC passed for the From domain."""
-    text = trusted_results(letter.message) if letter.message is not None else None
+    text = letter.authentication
     if text is None or "@" not in letter.sender:
         return False
     domain = letter.sender.rsplit("@", 1)[1].lower()
@@ -601,10 +830,7 @@ def held_message(token: str) -> HeldMessage | None:
 
 
 def held_subject(held: HeldMessage) -> str:
-    letter = read(bytes(held.raw))
-    if letter.message is None:
-        return ""
-    return " ".join(str(letter.message.get("Subject", "")).split())[:200]
+    return read(bytes(held.raw)).subject
 
 
 def original_parts(row) -> dict:
@@ -635,11 +861,12 @@ def confirm_held(*, viewer, held: HeldMessage):
         raise services.NotAllowed(
             "This link is for another account. Sign out, then open the link again."
         )
+    # Read before the transaction; the stored bytes never change.
+    letter = read_whole(bytes(held.raw))
     with transaction.atomic():
         locked = HeldMessage.objects.select_for_update().filter(pk=held.pk).first()
         if locked is None:
             raise UserFacingError("This message was already posted or is no longer kept.")
-        letter = read(bytes(locked.raw))
         user, community, row = held.user, held.community, held.inbound
         if not user.is_active or letter.message is None or letter.problem:
             decision = Decision(Outcome.REFUSED, "confirmed, but can no longer be posted")
@@ -729,12 +956,20 @@ def delivery_status(message: EmailMessage) -> tuple[str, str, str] | None:
         if not isinstance(blocks, list):
             continue
         for block in blocks:
-            status = str(block.get("Status", "")).strip()
+            status = _raw_field(block, "Status").strip()
             if re.fullmatch(r"[245]\.\d{1,3}\.\d{1,3}", status):
-                final = str(block.get("Final-Recipient", "")).split(";")[-1].strip()
-                diagnostic = " ".join(str(block.get("Diagnostic-Code", "")).split())
+                final = _raw_field(block, "Final-Recipient").split(";")[-1].strip()
+                diagnostic = _clean(" ".join(_raw_field(block, "Diagnostic-Code").split()))
                 return status, final, diagnostic
     return None
+
+
+def _raw_field(block, name: str) -> str:
+    # The field as written, without the header parser: a report's fields are
+    # not among those `screen` limits, and only their start matters here.
+    name = name.lower()
+    value = next((value for key, value in block.raw_items() if key.lower() == name), "")
+    return str(value)[:1000]
 
 
 def _bounce(letter: Letter, target) -> Decision:
@@ -745,7 +980,7 @@ def _bounce(letter: Letter, target) -> Decision:
     if sent is None:
         return Decision(Outcome.BOUNCE, "bounce for a message no longer in the outbox")
     user = sent.recipient
-    found = delivery_status(letter.message)
+    found = letter.report
     if found is None:
         return Decision(Outcome.BOUNCE, "not a delivery status report; ignored", user=user)
     status, final, diagnostic = found
@@ -779,9 +1014,8 @@ def _send(letter: Letter, to: str, template: str, context: dict) -> None:
         "X-Loop": f"copse@{addresses.domain()}",
         "Message-ID": make_msgid(domain=addresses.domain()),
     }
-    original = letter.message.get("Message-ID") if letter.message is not None else None
-    if original:
-        headers["In-Reply-To"] = str(original).strip()[:240]
+    if not letter.message_id.endswith("@synthetic.invalid>"):
+        headers["In-Reply-To"] = letter.message_id
     # Through the task queue, which keeps it and retries while the mail
     # server is down.
     tasks.send_answer.enqueue(to=to, subject=" ".join(subject.split()), body=body, headers=headers)

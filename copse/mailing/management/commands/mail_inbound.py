@@ -4,7 +4,9 @@ server's pipe delivers it (Postfix: `pipe` with `user=… argv=copse mail-inboun
 The envelope comes from the options, else from the environment Postfix's
 pipe sets (SENDER, ORIGINAL_RECIPIENT or RECIPIENT), else from the message's
 own headers (Return-Path or From; Delivered-To or To). Exit status 0 means handled,
-refused included; 75 (EX_TEMPFAIL) means try again later.
+refused included; 65 (EX_DATAERR) means refused unread, for good (over one of
+the limits of `inbound.screen`: the mail server bounces it); 75 (EX_TEMPFAIL)
+means try again later.
 """
 
 import email.parser
@@ -18,13 +20,25 @@ from django.core.management.base import BaseCommand, CommandError
 
 from copse.mailing import inbound
 
+EX_DATAERR = 65
 EX_TEMPFAIL = 75
 log = logging.getLogger("copse.mail")
 
 
 def envelope_from_headers(raw: bytes) -> tuple[str | None, list[str]]:
     """(sender, recipients) as the headers tell them, for when the mail
-    server passes no envelope."""
+    server passes no envelope; none from a message over a limit, or from
+    headers that cannot be read."""
+    if inbound.screen(raw):
+        return None, []
+    try:
+        return _envelope_from_headers(raw)
+    except Exception:  # e.g. comments nested too deep for the address parser
+        log.warning("mail-inbound: no envelope in the headers", exc_info=True)
+        return None, []
+
+
+def _envelope_from_headers(raw: bytes) -> tuple[str | None, list[str]]:
     headers = email.parser.BytesParser(policy=email.policy.compat32).parsebytes(
         raw, headersonly=True
     )
@@ -70,6 +84,8 @@ class Command(BaseCommand):
                 sender = (header_sender or "") if sender is None else sender
                 recipients = recipients or header_recipients
             rows = inbound.receive(raw, envelope_from=sender, envelope_to=recipients)
+        except inbound.Refused as refusal:
+            raise CommandError(f"refused: {refusal}", returncode=EX_DATAERR) from None
         except Exception as exc:
             log.exception("mail-inbound: internal error; asking the mail server to retry")
             raise CommandError("internal error; try again later", returncode=EX_TEMPFAIL) from exc
