@@ -153,7 +153,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer writes; IMMEDIATE takes the write
     # lock at BEGIN so two writers queue on busy_timeout instead of failing with
     # "database is locked" when a read transaction tries to upgrade.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections stay open: when the last one closes, SQLite removes its
+    # shared-memory file, and opening the database again needs room to make
+    # it. On a full disk the site could then not even read (docs/decisions.md).
+    DATABASES["default"]["CONN_MAX_AGE"] = None
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,

@@ -42,13 +42,19 @@ class StorageFailureMiddleware:
         reason = storage.failure_of(exception)
         if not reason:
             return None
-        user = getattr(request, "user", None)
         log.error(
             "could not write: %s (%s) method=%s path=%s user=%s",
             reason,
             type(exception).__name__,
             request.method,
             request.path,
-            getattr(user, "pk", None),
+            _user_id(request),
         )
         return could_not_save(request)
+
+
+def _user_id(request):
+    try:
+        return request.user.pk
+    except Exception:  # who it is comes from the database, which may be what failed
+        return None

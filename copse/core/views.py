@@ -5,8 +5,9 @@ import re
 import sys
 
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -42,14 +43,9 @@ def home(request):
     return redirect("communities:directory")
 
 
-def error_page(
-    request, *, status: int, title: str, message: str, template="core/error.html", **context
-):
+def error_page(request, *, status: int, title: str, message: str, template="core/error.html"):
     return render(
-        request,
-        template,
-        {"title": title, "message": message, "status": status, **context},
-        status=status,
+        request, template, {"title": title, "message": message, "status": status}, status=status
     )
 
 
@@ -157,14 +153,21 @@ def could_not_save(request):
         f"now. What was saved before is safe. {next_step} The problem has been logged "
         "for the site's administrators."
     )
-    response = error_page(
-        request,
-        status=503,
-        title="We could not save this — nothing was lost",
-        message=message,
-        template="core/could_not_save.html",
-        typed=typed,
-    )
+    context = {
+        "status": 503,
+        "title": "We could not save this — nothing was lost",
+        "message": message,
+        "typed": typed,
+    }
+    try:
+        response = render(request, "core/could_not_save.html", context, status=503)
+    except Exception as error:
+        # The page's navigation reads the database (who is signed in, unread
+        # notifications). When the database cannot even be opened, the page
+        # is shown as to a visitor, from the template alone.
+        if not storage.failure_of(error):
+            raise
+        response = HttpResponse(render_to_string("core/could_not_save.html", context), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response

@@ -28,6 +28,7 @@ from copse import urls as site_urls
 from copse.core import storage, testing
 from copse.core.middleware import SEEN_AT
 from copse.core.tests.full_disk import (
+    WRITES,
     FillingStorage,
     MountRefused,
     database_refuses_writes,
@@ -134,6 +135,17 @@ def test_a_get_that_cannot_write_gets_the_503_page_without_a_form(signed_in):
     html = assert_styled_page(response, status=503, title=TITLE)
     assert "Retry-After" in response
     assert "typed-text" not in html and "Copy what you wrote" not in html
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_when_the_database_cannot_even_be_read_the_page_still_gives_the_text_back(signed_in):
+    # Who is signed in is read from the database before the view runs.
+    with database_refuses_writes(statements=("SELECT", *WRITES)) as refused:
+        response = signed_in.post("/test-only/rename/", {"bio": "words kept anyway"})
+    assert refused
+    html = assert_styled_page(response, status=503, title=TITLE)
+    assert "words kept anyway</textarea>" in html
+    assert "Sign in" in html  # the navigation as to a visitor: it needs no database
 
 
 @override_settings(ROOT_URLCONF=__name__)
