@@ -126,6 +126,7 @@ MIDDLEWARE = [
     # Inside the header middleware, so its redirect gets the same headers.
     "copse.core.middleware.SignInFirstMiddleware",
     "copse.core.exception_middleware.UserFacingErrorMiddleware",
+    "copse.core.exception_middleware.StorageFailureMiddleware",
 ]
 
 ROOT_URLCONF = "copse.urls"
@@ -156,7 +157,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer writes; IMMEDIATE takes the write
     # lock at BEGIN so two writers queue on busy_timeout instead of failing with
     # "database is locked" when a read transaction tries to upgrade.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections stay open: when the last one closes, SQLite removes its
+    # shared-memory file, and opening the database again needs room to make
+    # it. On a full disk the site could then not even read (docs/decisions.md).
+    DATABASES["default"]["CONN_MAX_AGE"] = None
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
@@ -253,7 +257,9 @@ CACHES = {
 }
 
 # --- Sessions and cookies --------------------------------------------------
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Django's database sessions, except that a page is still shown when only the
+# last-seen time or a cached answer could not be saved (a full disk).
+SESSION_ENGINE = "copse.core.sessions"
 SESSION_IDLE_SECONDS = int(os.environ.get("COPSE_SESSION_IDLE_SECONDS", 60 * 60 * 24 * 14))
 SESSION_ABSOLUTE_SECONDS = int(os.environ.get("COPSE_SESSION_ABSOLUTE_SECONDS", 60 * 60 * 24 * 30))
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
@@ -371,7 +377,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Django's file storage, but a file is written under a hidden name and
+    # renamed when complete: a full disk leaves no half-written file.
+    "default": {"BACKEND": "copse.core.storage.WholeFileStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG or TESTING

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from copse.calendars.models import CalendarFeed, token_digest
 from copse.core.errors import UserFacingError
+from copse.core.storage import write_if_possible
 
 security_log = logging.getLogger("copse.security")
 
@@ -53,5 +54,8 @@ def note_fetch(feed: CalendarFeed) -> None:
     now = timezone.now()
     if feed.last_fetched_at is not None and now - feed.last_fetched_at < FETCH_NOTE_INTERVAL:
         return
-    CalendarFeed.objects.filter(pk=feed.pk).update(last_fetched_at=now)
-    feed.last_fetched_at = now
+    if write_if_possible(
+        f"calendar feed fetch time feed={feed.pk}",
+        lambda: CalendarFeed.objects.filter(pk=feed.pk).update(last_fetched_at=now),
+    ):
+        feed.last_fetched_at = now

@@ -16,6 +16,7 @@ from copse.audit.services import record
 from copse.communities.models import Community
 from copse.conversations import search_index, tasks
 from copse.conversations.models import (
+    CommunityVisit,
     Draft,
     Post,
     PostRevision,
@@ -29,6 +30,7 @@ from copse.conversations.signals import post_published
 from copse.core import permissions
 from copse.core.errors import UserFacingError
 from copse.core.markdown import without_control_characters
+from copse.core.storage import write_if_possible
 
 MAX_BODY = 50_000
 MAX_TAGS = 8
@@ -442,18 +444,52 @@ def set_subscription(*, actor, thread: Thread, level: str | None) -> None:
     Subscription.objects.update_or_create(user=actor, thread=thread, defaults={"level": level})
 
 
+def record_visit(*, actor, community: Community):
+    """Returns the previous visit's time and moves the marker to now. Done
+    while the list is read: a full or read-only database only loses the marker."""
+    if not actor.is_authenticated:
+        return None
+    visit = CommunityVisit.objects.filter(user=actor, community=community).first()
+    now = timezone.now()
+    what = f"last visit community={community.pk} user={actor.pk}"
+    if visit is None:
+        write_if_possible(
+            what,
+            lambda: CommunityVisit.objects.create(
+                user=actor, community=community, last_visit_at=now
+            ),
+        )
+        return None
+    idle = (now - visit.last_visit_at).total_seconds()
+    # Visits within an hour count as one, so paging through the list keeps
+    # "new"; and the marker is written at most once a minute, not per page.
+    if idle > 3600:
+        visit.previous_visit_at = visit.last_visit_at
+    if idle > 60:
+        visit.last_visit_at = now
+        write_if_possible(
+            what, lambda: visit.save(update_fields=["previous_visit_at", "last_visit_at"])
+        )
+    return visit.previous_visit_at
+
+
 def mark_read(*, actor, thread: Thread, position: int) -> None:
-    """Remember the furthest position read; never moves backwards."""
+    """Remember the furthest position read; never moves backwards. Done while
+    the thread is read: a full or read-only database only loses the mark."""
     if not actor.is_authenticated:
         return
     position = max(0, min(position, thread.last_position))
-    updated = ReadState.objects.filter(
-        user=actor, thread=thread, last_read_position__lt=position
-    ).update(last_read_position=position)
-    if not updated:
-        ReadState.objects.get_or_create(
-            user=actor, thread=thread, defaults={"last_read_position": position}
-        )
+
+    def advance():
+        updated = ReadState.objects.filter(
+            user=actor, thread=thread, last_read_position__lt=position
+        ).update(last_read_position=position)
+        if not updated:
+            ReadState.objects.get_or_create(
+                user=actor, thread=thread, defaults={"last_read_position": position}
+            )
+
+    write_if_possible(f"read position thread={thread.pk} user={actor.pk}", advance)
 
 
 def save_draft(

@@ -24,7 +24,7 @@ from copse.conversations.forms import (
     SummaryForm,
     ThreadForm,
 )
-from copse.conversations.models import CommunityVisit, Post, Tag, Thread
+from copse.conversations.models import Post, Tag, Thread
 from copse.conversations.rendering import quote_of
 from copse.core import cursors, permissions
 from copse.core.errors import UserFacingError
@@ -46,33 +46,11 @@ def _post(request, community, post_id) -> Post:
     return post
 
 
-def _record_visit(request, community):
-    """Returns the previous visit's time and moves the marker to now."""
-    if not request.user.is_authenticated:
-        return None
-    from django.utils import timezone
-
-    visit = CommunityVisit.objects.filter(user=request.user, community=community).first()
-    now = timezone.now()
-    if visit is None:
-        CommunityVisit.objects.create(user=request.user, community=community, last_visit_at=now)
-        return None
-    idle = (now - visit.last_visit_at).total_seconds()
-    # Visits within an hour count as one, so paging through the list keeps
-    # "new"; and the marker is written at most once a minute, not per page.
-    if idle > 3600:
-        visit.previous_visit_at = visit.last_visit_at
-    if idle > 60:
-        visit.last_visit_at = now
-        visit.save(update_fields=["previous_visit_at", "last_visit_at"])
-    return visit.previous_visit_at
-
-
 def thread_list(request, slug):
     community = _community(request, slug)
     filters = selectors.ThreadFilters.from_query(request.GET)
     page = selectors.threads_for(request.user, community, filters, after=request.GET.get("after"))
-    since = _record_visit(request, community)
+    since = services.record_visit(actor=request.user, community=community)
     context = {
         "community": community,
         "page": page,

@@ -1,12 +1,17 @@
 """Site-wide pages: health check, error pages."""
 
 import logging
+import re
+import sys
 
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from copse.core import storage
 
 log = logging.getLogger("copse")
 
@@ -56,6 +61,11 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # Django calls this while handling the exception. A failure to write
+    # outside any view (saving the session at the end of a request) reaches
+    # here instead of the storage-failure middleware; it gets the same page.
+    if storage.failure_of(sys.exc_info()[1]):
+        return could_not_save(request)
     return error_page(
         request,
         status=500,
@@ -88,3 +98,76 @@ def csrf_failure(request, reason=""):
         "or out elsewhere. Use your browser's Back button: what you typed is usually "
         "still there. Then reload the page and send it again.",
     )
+
+
+# Seconds a person (or a client) is asked to wait before sending again.
+RETRY_AFTER_SECONDS = 120
+
+# Fields never shown back: secrets, and the form's own machinery.
+UNSHOWN_FIELD = re.compile(
+    r"password|csrf|token|secret|otp|(^|_)(code|key)($|_)|^next$", re.IGNORECASE
+)
+FIELD_LABELS = {"body": "Your text", "title": "Title", "markdown": "Your text", "text": "Text"}
+
+
+def typed_fields(request) -> list[dict]:
+    """What the person sent, as text they can copy: the form's text fields,
+    without files, passwords, tokens or empty values."""
+    if request.method != "POST":
+        return []
+    try:
+        data = request.POST
+    except Exception:  # the body may be what could not be stored
+        return []
+    fields = []
+    for name in data:
+        if UNSHOWN_FIELD.search(name):
+            continue
+        for value in data.getlist(name):
+            # A bare number is an id from a hidden field or a choice: quick to
+            # give again, and noise beside what the person wrote.
+            if not value.strip() or value.strip().isdigit():
+                continue
+            fields.append(
+                {
+                    "label": FIELD_LABELS.get(name, name.replace("_", " ").capitalize()),
+                    "value": value,
+                    "rows": min(20, max(2, value.count("\n") + 2, len(value) // 70 + 2)),
+                }
+            )
+    return fields
+
+
+def could_not_save(request):
+    """A write the storage refused (a full disk, a read-only data folder, a
+    database that stays locked): 503, try again later, and what was typed."""
+    typed = typed_fields(request)
+    what = "what you sent" if request.method == "POST" else "something this page needs"
+    next_step = (
+        "Copy what you wrote from below, then try again in a few minutes."
+        if typed
+        else "Please try again in a few minutes."
+    )
+    message = (
+        f"Copse could not store {what}: its storage is full, read-only or busy just "
+        f"now. What was saved before is safe. {next_step} The problem has been logged "
+        "for the site's administrators."
+    )
+    context = {
+        "status": 503,
+        "title": "We could not save this — nothing was lost",
+        "message": message,
+        "typed": typed,
+    }
+    try:
+        response = render(request, "core/could_not_save.html", context, status=503)
+    except Exception as error:
+        # The page's navigation reads the database (who is signed in, unread
+        # notifications). When the database cannot even be opened, the page
+        # is shown as to a visitor, from the template alone.
+        if not storage.failure_of(error):
+            raise
+        response = HttpResponse(render_to_string("core/could_not_save.html", context), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response

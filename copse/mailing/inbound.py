@@ -57,6 +57,7 @@ from django.utils import timezone
 from copse.accounts.identity import normalize_email
 from copse.core import permissions
 from copse.core.errors import UserFacingError
+from copse.core.storage import files_removed_on_failure
 from copse.mailing import addresses, attachments, quoting, services, tasks, tokens
 from copse.mailing.models import HeldMessage, InboundMessage, MailSettings, OutgoingMessage
 
@@ -448,7 +449,8 @@ def files_of(message: EmailMessage) -> list[attachments.File]:
 
 def _receive_one(letter: Letter, envelope_from: str, to: str) -> InboundMessage:
     target = addresses.parse_recipient(to)
-    with transaction.atomic():
+    # Attachments are written inside; a failure up to the commit removes them.
+    with files_removed_on_failure(), transaction.atomic():
         try:
             with transaction.atomic():
                 row = InboundMessage.objects.create(
@@ -863,7 +865,7 @@ def confirm_held(*, viewer, held: HeldMessage):
         )
     # Read before the transaction; the stored bytes never change.
     letter = read_whole(bytes(held.raw))
-    with transaction.atomic():
+    with files_removed_on_failure(), transaction.atomic():
         locked = HeldMessage.objects.select_for_update().filter(pk=held.pk).first()
         if locked is None:
             raise UserFacingError("This message was already posted or is no longer kept.")

@@ -155,7 +155,7 @@ def is_bouncing(user) -> bool:
     return MailSettings.objects.filter(user=user, bouncing_since__isnull=False).exists()
 
 
-BOUNCE_SESSION_KEY = "copse_mail_bouncing"
+BOUNCE_SESSION_KEY = "copse_cached_mail_bouncing"
 BOUNCE_CHECK_SECONDS = 300
 
 

@@ -22,6 +22,7 @@ from copse.audit.services import record
 from copse.core import files, permissions
 from copse.core.errors import UserFacingError
 from copse.core.markdown import render_markdown
+from copse.core.storage import files_removed_on_failure
 from copse.meetings import recurrence, tasks
 from copse.meetings.models import (
     ActionItem,
@@ -708,7 +709,9 @@ def upload_material(*, actor, meeting: Meeting, uploaded_file, agenda_item=None)
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
         raise MeetingError("That agenda item belongs to another meeting.")
     original = Path(uploaded_file.name).name[:200]
-    with transaction.atomic():
+    # The file is written before its row: if the row or the commit fails
+    # (a full disk often refuses only the commit), the file goes too.
+    with files_removed_on_failure(), transaction.atomic():
         material = Material(
             meeting=meeting,
             agenda_item=agenda_item,

@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from copse.core import permissions
+from copse.core.storage import write_if_possible
 from copse.notifications.models import Notification
 from copse.notifications.signals import notified
 
@@ -54,6 +55,11 @@ def mark_all_read(*, user) -> int:
 
 
 def mark_read(*, user, notification_id: int) -> None:
-    Notification.objects.filter(user=user, pk=notification_id, read_at__isnull=True).update(
-        read_at=timezone.now()
+    """Done as the notification is followed (a GET): if the database refuses
+    the write, the notification stays unread and the link still works."""
+    write_if_possible(
+        f"notification read notification={notification_id}",
+        lambda: Notification.objects.filter(
+            user=user, pk=notification_id, read_at__isnull=True
+        ).update(read_at=timezone.now()),
     )

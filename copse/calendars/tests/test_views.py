@@ -186,3 +186,14 @@ def test_the_matrix_feed_lists_the_secret_meeting_without_its_secret(client, rol
     uids = {str(event["UID"]) for event in events(response.content)}
     assert f"meeting-{ctx['secret_meeting_id']}@" in " ".join(uids)
     assert SECRET.encode() not in response.content
+
+
+def test_the_feed_is_served_when_its_fetch_time_cannot_be_written(client, member):
+    from copse.core.tests.full_disk import database_refuses_writes
+
+    path, _ = _issue(client, member)
+    with database_refuses_writes() as refused:
+        response = client.get(path)
+    assert refused, "the fetch time was not written"
+    assert response.status_code == 200 and b"Guild night" in response.content
+    assert CalendarFeed.objects.get(user=member).last_fetched_at is None

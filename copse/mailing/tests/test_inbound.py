@@ -489,6 +489,32 @@ def test_an_attachment_alone_makes_a_post(world):
     assert row.outcome == "posted" and row.post.body == "Attached: slides.pdf"
 
 
+def test_attachments_of_a_message_that_cannot_be_recorded_are_removed(world):
+    """On a full disk SQLite may refuse the last write of the transaction,
+    after the files were stored: then the files go too, and the sending
+    server, told to try again later, finds nothing half-kept."""
+    from django.conf import settings
+    from django.db import OperationalError
+
+    from copse.core.tests.full_disk import database_refuses_writes, files_under
+
+    mona, thread = world["mona"], world["thread"]
+    to = reply_to(mona, thread)
+    raw = letter(mona.email, to, "The slides.", files=[("slides.pdf", PDF, "application", "pdf")])
+    before = files_under(settings.MEDIA_ROOT)
+    refusing = database_refuses_writes(table='"mailing_inboundmessage"', statements=("UPDATE",))
+    with refusing as refused, pytest.raises(OperationalError):
+        receive(raw, sender=mona.email, to=to)
+    assert refused, "the message's row was not updated"
+    assert files_under(settings.MEDIA_ROOT) == before
+    assert not PostAttachment.objects.exists()
+    assert len(posts_in(thread)) == 1
+    # Sent again with room on the disk, it is posted with its file.
+    (row,) = receive(raw, sender=mona.email, to=to)
+    assert row.outcome == "posted"
+    assert PostAttachment.objects.get(post=row.post).file.read() == PDF
+
+
 def test_an_empty_reply_is_refused(world):
     mona, thread = world["mona"], world["thread"]
     to = reply_to(mona, thread)
