@@ -1,7 +1,8 @@
 """The `copse` console script: Django's manage.py under the project's own name.
 
 `copse serve`, `copse worker`, `copse demo` and `copse bench-data` are
-management commands in copse.core; every Django command works too.
+management commands in copse.core, `copse backup` and `copse restore` in
+copse.backups; every Django command works too.
 """
 
 import os

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "copse.meetings",
     "copse.calendars",
     "copse.mailing",
+    "copse.backups",
 ]
 
 MIDDLEWARE = [
