@@ -1,7 +1,8 @@
 """The `copse` console script: Django's manage.py under the project's own name.
 
-`copse serve`, `copse worker`, `copse demo`, `copse bench-data` and every
-other command are the apps' management commands.
+`copse serve` and `copse worker` (copse.workers), `copse demo` and
+`copse bench-data` (copse.demo), `copse backup` and `copse restore`
+(copse.backups) and every other command are the apps' management commands.
 """
 
 import os
