@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run dev test faults lint install install-dev demo lock bench clean
+.PHONY: run dev test faults page-audit lint install install-dev demo lock bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,22 @@ test: install-dev
 # table of what held. Each test stops itself; the whole suite takes minutes.
 faults: install-dev
 	DATABASE_URL= $(BIN)/pytest -q -p no:randomly faults
+
+# Every page of the demo, as each role: the Nu HTML checker (the vnu-jar npm
+# package, installed into .cache/ when missing, run with Debian's Java) and
+# axe-core in Chromium at desktop and phone widths; prints a summary. Once, on
+# SQLite: the markup does not depend on the database.
+VNU_VERSION := 26.9.27
+VNU_JAR := $(CURDIR)/.cache/vnu-jar-$(VNU_VERSION)/node_modules/vnu-jar/build/dist/vnu.jar
+
+# --ignore-scripts: the package's install script would fetch a Java runtime of its own.
+$(VNU_JAR):
+	npm install --prefix $(CURDIR)/.cache/vnu-jar-$(VNU_VERSION) --no-save --ignore-scripts \
+		--no-audit --no-fund --loglevel=error vnu-jar@$(VNU_VERSION)
+
+page-audit: install-dev $(VNU_JAR)
+	@command -v java >/dev/null || { echo "The HTML check needs Java (apt-get install default-jre-headless)." >&2; exit 1; }
+	DATABASE_URL= COPSE_VNU_JAR=$(VNU_JAR) $(BIN)/pytest -q -p no:randomly page_audit
 
 demo: install
 	$(BIN)/copse migrate --noinput

@@ -26,10 +26,15 @@ def local_to_aware(day: dt.date, clock: dt.time, zone_name: str) -> dt.datetime:
     return aware
 
 
+# A date input reads and writes yyyy-mm-dd whatever the site's language; the
+# locale's dd/mm/yyyy would leave the browser's date picker empty.
+ISO_DATE = "%Y-%m-%d"
+
+
 class MeetingForm(forms.Form):
     title = forms.CharField(max_length=200)
     kind = forms.ChoiceField(choices=Meeting.Kind.choices, initial=Meeting.Kind.REGULAR)
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE))
     start_time = forms.TimeField(label="Starts", widget=forms.TimeInput(attrs={"type": "time"}))
     end_time = forms.TimeField(
         label="Ends",
@@ -74,7 +79,7 @@ class MeetingForm(forms.Form):
     rsvp_deadline = forms.DateField(
         label="Answer by",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
         help_text="New yeses close at the end of this day; anyone can still say no.",
     )
 
@@ -180,7 +185,7 @@ class SeriesForm(forms.Form):
     )
     weekday = forms.ChoiceField(choices=list(recurrence.WEEKDAYS.items()), initial="TH")
     first_date = forms.DateField(
-        label="Starting from", widget=forms.DateInput(attrs={"type": "date"})
+        label="Starting from", widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)
     )
     start_time = forms.TimeField(
         label="Starts", widget=forms.TimeInput(attrs={"type": "time"}), initial="13:00"
@@ -296,7 +301,9 @@ class ActionItemForm(forms.Form):
     text = forms.CharField(max_length=300, label="Action")
     owner = forms.ModelChoiceField(queryset=None, required=False, empty_label="— nobody yet —")
     due_on = forms.DateField(
-        required=False, label="Due", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label="Due",
+        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
     )
 
     def __init__(self, *args, members=None, **kwargs):

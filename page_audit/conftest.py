@@ -1,0 +1,137 @@
+"""The page audit (`make page-audit`): every page of the demo, as each role, through
+the Nu HTML checker and through axe-core in Chromium at desktop and phone sizes.
+
+The demo is loaded once into the test database and crawled once per role with
+Django's test client; the tests read that crawl. The summary of what was
+checked and found is printed at the end of the run.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+# The demo loader, imported here only, so a move of the demo touches one line.
+from copse.core.demo import load as load_demo
+from copse.core.tests.test_authorization_matrix import ACCOUNT_PAGES, MATRIX
+from page_audit.crawl import Crawl, Page, crawl
+
+# Who looks, by demo login (the delegate reads for a member of the
+# Administrators' CoP who stepped back).
+ROLES = {
+    "anonymous": None,
+    "guest": "sam@vendor.example",
+    "member": "dev@contoso.example",
+    "delegate": "tom.becker@university.example",
+    "facilitator": "maria@northwind.example",
+    "site_admin": "admin@copse.example",
+}
+
+# The error page everyone can meet, by the name the summary gives it.
+NOT_FOUND = ("page not found", "/no-such-page/")
+
+# A query string a person would send to a page that needs one.
+QUERIES = {"search:search": "?q=telecom"}
+
+# Lines of the summary, in the order the tests add them.
+report: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not report:
+        return
+    terminalreporter.write_line("")
+    for line in report:
+        terminalreporter.write_line(line)
+
+
+def seeds(user) -> list[str]:
+    """Where the crawl starts for `user` (None when signed out)."""
+    urls = ["/"]
+    # Every GET page that needs no argument.
+    for name, (kwargs_of, method, query, _data, _statuses) in MATRIX.items():
+        if method == "get" and kwargs_of is None:
+            urls.append(reverse(name) + QUERIES.get(name, query))
+    urls += [reverse(name) for name, kwargs in ACCOUNT_PAGES.items() if not kwargs]
+    return urls + _pages_of_ones_own(user) + _links_only_mail_gives(user)
+
+
+def _pages_of_ones_own(user) -> list[str]:
+    """The person's communities and the asks they started: with only a few
+    pages of each kind kept, the crawl would otherwise meet these by chance."""
+    from copse.conversations.models import Thread
+    from copse.memberships.models import Membership
+
+    if user is None:
+        return []
+    slugs = Membership.objects.filter(user=user).values_list("community__slug", flat=True)
+    threads = Thread.objects.filter(author=user).select_related("community").order_by("pk")[:2]
+    return [reverse("communities:home", args=[slug]) for slug in slugs] + [
+        reverse("conversations:thread", args=[thread.community.slug, thread.pk])
+        for thread in threads
+    ]
+
+
+def _links_only_mail_gives(user) -> list[str]:
+    """Pages no page links to: an invitation, unsubscribing by mail, and a
+    post's history (linked only once a post is edited, which no demo post is)."""
+    from copse.conversations.models import Post
+    from copse.mailing import tokens
+    from copse.memberships.models import Invitation, Membership
+    from copse.memberships.services import invitation_token
+
+    urls = []
+    invitation = Invitation.objects.filter(accepted_at=None, revoked_at=None).first()
+    if invitation is not None:
+        urls.append(reverse("memberships:invitation", args=[invitation_token(invitation)]))
+    seat = Membership.objects.filter(
+        **({"user": user} if user is not None else {"user__email": ROLES["member"]})
+    ).first()
+    if seat is not None:
+        token = tokens.unsubscribe_token(
+            user_id=seat.user_id, community_id=seat.community_id, version=1
+        )
+        urls.append(reverse("mailing:unsubscribe", args=[token]))
+    if user is not None:
+        post = (
+            Post.objects.filter(author=user, position=0)
+            .select_related("thread__community")
+            .order_by("pk")
+            .first()
+        )
+        if post is not None:
+            slug = post.thread.community.slug
+            urls.append(reverse("conversations:post_history", args=[slug, post.pk]))
+    return urls
+
+
+@pytest.fixture(scope="session")
+def crawls(django_db_setup, django_db_blocker) -> dict[str, Crawl]:
+    from copse.accounts.models import User
+
+    started = time.monotonic()
+    with django_db_blocker.unblock():
+        load_demo()
+        loaded = time.monotonic()
+        result = {}
+        for role, email in ROLES.items():
+            user = None if email is None else User.objects.get(email=email)
+            client = Client()
+            if user is not None:
+                client.force_login(user)
+            result[role] = crawl(client, role, seeds(user))
+            name, url = NOT_FOUND
+            response = client.get(url)
+            result[role].pages.append(
+                Page(role, name, url, response.content.decode(), response.status_code)
+            )
+    report.append(
+        f"Demo loaded in {loaded - started:.0f} s; crawled as {len(ROLES)} roles "
+        f"in {time.monotonic() - loaded:.0f} s: "
+        + ", ".join(f"{role} {len(c.pages)} pages" for role, c in result.items())
+        + "."
+    )
+    return result
