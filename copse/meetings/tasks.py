@@ -107,3 +107,13 @@ def extend_series(series_id: int) -> int:
     created = generate_meetings(series=series)
     plan_series_extension(series)
     return len(created)
+
+
+# Read by copse.workers.recovery when a worker dies mid-task.
+SAFE_TO_REPEAT = {
+    "send_meeting_reminder": "a reminder is unique per person, kind and meeting",
+    "tell_promoted": "a repeat only brings the same notification back to the top",
+    "tell_delegate": "a repeat only brings the same notification back to the top",
+    "tell_attendees_of_change": "a repeat only brings the same notification back to the top",
+    "extend_series": "it generates only the meetings still missing",
+}
