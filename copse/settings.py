@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "copse.meetings",
     "copse.calendars",
     "copse.mailing",
+    "copse.workers",
     "copse.backups",
     # Imports every app above, and nothing imports it.
     "copse.demo",
@@ -164,12 +165,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = None
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": 30,
+        "timeout": int(os.environ.get("COPSE_SQLITE_TIMEOUT", 30)),
         "init_command": (
             "PRAGMA journal_mode=WAL;"
             "PRAGMA synchronous=NORMAL;"
             "PRAGMA foreign_keys=ON;"
-            "PRAGMA busy_timeout=30000;"
+            f"PRAGMA busy_timeout={int(os.environ.get('COPSE_SQLITE_TIMEOUT', 30)) * 1000};"
         ),
     }
 else:
@@ -310,6 +311,8 @@ EMAIL_BACKEND = os.environ.get(
 )
 EMAIL_HOST = os.environ.get("COPSE_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("COPSE_EMAIL_PORT", 25))
+# One SMTP call may not outlast the outbox lease (copse.mailing.outbound.LEASE).
+EMAIL_TIMEOUT = int(os.environ.get("COPSE_EMAIL_TIMEOUT", 20))
 EMAIL_HOST_USER = os.environ.get("COPSE_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("COPSE_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("COPSE_EMAIL_TLS", False)
@@ -372,6 +375,20 @@ TASKS = {
         )
     }
 }
+
+# Workers beat a heartbeat this often; a worker silent for the stale limit is
+# taken for dead and its running task recovered (requeued when safe to repeat,
+# at most MAX_ATTEMPTS runs in all).
+COPSE_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("COPSE_WORKER_HEARTBEAT_SECONDS", 5))
+COPSE_WORKER_STALE_SECONDS = float(os.environ.get("COPSE_WORKER_STALE_SECONDS", 30))
+COPSE_WORKER_MAX_ATTEMPTS = int(os.environ.get("COPSE_WORKER_MAX_ATTEMPTS", 5))
+
+# /healthz answers 503 when one of these is passed (see docs/operations.md).
+COPSE_HEALTH_MIN_FREE_BYTES = int(os.environ.get("COPSE_HEALTH_MIN_FREE_BYTES", 200_000_000))
+COPSE_HEALTH_TASK_DELAY_SECONDS = int(os.environ.get("COPSE_HEALTH_TASK_DELAY_SECONDS", 600))
+COPSE_HEALTH_OUTBOX_FAILING_SECONDS = int(
+    os.environ.get("COPSE_HEALTH_OUTBOX_FAILING_SECONDS", 6 * 3600)
+)
 
 # --- Static files ------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -4,6 +4,7 @@
 from django.urls import include, path
 
 from copse.core import views as core_views
+from copse.workers import views as worker_views
 
 handler400 = "copse.core.views.bad_request"
 handler403 = "copse.core.views.permission_denied"
@@ -12,7 +13,7 @@ handler500 = "copse.core.views.server_error"
 
 urlpatterns = [
     path("", core_views.home, name="home"),
-    path("healthz", core_views.healthz, name="healthz"),
+    path("healthz", worker_views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("copse.accounts.urls")),
     path("", include("copse.communities.urls")),

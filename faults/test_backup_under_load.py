@@ -24,7 +24,7 @@ THREADS = 5
 
 ARRANGE = f"""
 from copse.conversations import services
-from copse.core import testing
+from copse import testing
 garden = testing.make_community(slug="garden", name="The Garden", visibility="open")
 writers = [testing.make_user(f"writer{{n}}@example.com", name=f"Writer {{n}}")
            for n in range({WRITERS})]

@@ -32,7 +32,7 @@ import json
 from django.urls import reverse
 from django.utils import timezone
 from copse.conversations import services
-from copse.core import testing
+from copse import testing
 from copse.meetings import services as meetings
 
 circle = testing.make_community(slug="telecom", name="Telecom CoP", visibility="members")

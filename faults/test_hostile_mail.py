@@ -19,7 +19,7 @@ ANSWER_SECONDS = 15
 
 SETUP = """
 from copse.conversations import services
-from copse.core import testing
+from copse import testing
 from copse.mailing import addresses
 
 community = testing.make_community(slug="telecom-cop", name="Telecom CoP")

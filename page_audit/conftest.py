@@ -14,9 +14,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-# The demo loader, imported here only, so a move of the demo touches one line.
-from copse.core.demo import load as load_demo
 from copse.core.tests.test_authorization_matrix import ACCOUNT_PAGES, MATRIX
+
+# The demo loader, imported here only, so a move of the demo touches one line.
+from copse.demo.loader import load as load_demo
 from page_audit.crawl import Crawl, Page, crawl
 
 # Who looks, by demo login (the delegate reads for a member of the
@@ -80,8 +81,8 @@ def _links_only_mail_gives(user) -> list[str]:
     post's history (linked only once a post is edited, which no demo post is)."""
     from copse.conversations.models import Post
     from copse.mailing import tokens
+    from copse.memberships.links import invitation_token
     from copse.memberships.models import Invitation, Membership
-    from copse.memberships.services import invitation_token
 
     urls = []
     invitation = Invitation.objects.filter(accepted_at=None, revoked_at=None).first()

@@ -70,3 +70,10 @@ def notify_helpful(post_id: int, actor_id: int) -> int:
             )
         )
     )
+
+
+# Read by copse.workers.recovery when a worker dies mid-task.
+SAFE_TO_REPEAT = {
+    "notify_about_post": "a notification is unique per person, kind and post",
+    "notify_helpful": "a notification is unique per person, kind and post",
+}

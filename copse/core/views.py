@@ -1,42 +1,16 @@
-"""Site-wide pages: health check, error pages."""
+"""Site-wide pages: error pages. (/healthz lives in copse.workers.)"""
 
 import logging
 import re
 import sys
 
-from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 
 from copse.core import storage
 
 log = logging.getLogger("copse")
-
-
-@require_GET
-@never_cache
-def healthz(request):
-    """For load balancers and monitors: is the database there, how much work waits."""
-    body = {"status": "ok", "database": "ok", "pending_tasks": None}
-    status = 200
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:  # the point is to report, not to raise
-        log.exception("health check: database unreachable")
-        body.update(status="degraded", database="unreachable")
-        status = 503
-    else:
-        try:
-            from django_tasks_db.models import DBTaskResult
-
-            body["pending_tasks"] = DBTaskResult.objects.ready().count()
-        except Exception:
-            log.exception("health check: task table unreadable")
-    return JsonResponse(body, status=status)
 
 
 def home(request):

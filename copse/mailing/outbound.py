@@ -47,8 +47,13 @@ BACKOFF = [
     dt.timedelta(hours=12),
     dt.timedelta(hours=24),
 ]
-# While one worker sends a row, others leave it alone for this long.
-LEASE = dt.timedelta(minutes=10)
+# While one worker sends a row, others leave it alone for this long. The
+# sender renews the lease on the rows still to send every RENEW_EVERY, so a
+# live sender keeps its batch however slow the mail server is, and the batch
+# of a sender that died is free again within LEASE. (EMAIL_TIMEOUT bounds one
+# send below LEASE - RENEW_EVERY.)
+LEASE = dt.timedelta(seconds=45)
+RENEW_EVERY = dt.timedelta(seconds=15)
 BATCH = 200
 
 
@@ -110,6 +115,12 @@ def _claim(now: dt.datetime, limit: int) -> list[OutgoingMessage]:
             next_attempt_at=now + LEASE
         )
     return due
+
+
+def _renew_lease(rows: list[OutgoingMessage], now: dt.datetime) -> None:
+    OutgoingMessage.objects.filter(
+        pk__in=[row.pk for row in rows], state=OutgoingMessage.State.QUEUED
+    ).update(next_attempt_at=now + LEASE)
 
 
 def _digest_mode(row: OutgoingMessage) -> str:
@@ -373,8 +384,12 @@ def deliver_due(
         return counts
     sent: list[OutgoingMessage] = []
     dropped: list[int] = []
+    renewed_at = timezone.now()
     try:
-        for row in rows:
+        for index, row in enumerate(rows):
+            if timezone.now() - renewed_at >= RENEW_EVERY:
+                renewed_at = timezone.now()
+                _renew_lease(sent + rows[index:], renewed_at)
             try:
                 outgoing = composer.build(row) if row.pk in chosen else None
             except Exception as exc:  # one bad row must not stop the batch

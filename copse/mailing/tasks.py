@@ -131,3 +131,13 @@ def send_answer(*, to: str, subject: str, body: str, headers: dict, attempt: int
             log.warning("answer to inbound mail given up after %s attempts: %s", attempt + 1, exc)
         return False
     return True
+
+
+# Read by copse.workers.recovery when a worker dies mid-task.
+SAFE_TO_REPEAT = {
+    "fan_out_post": "outbox rows are unique per post and recipient",
+    "deliver_outbox": "rows are leased; a dead sender's lease runs out and at most "
+    "RECORD_EVERY sent messages go out again",
+    "plan_digests": "a digest row is unique per person, community and period",
+    "send_answer": "at worst the sender gets the same short answer twice",
+}

@@ -89,3 +89,15 @@ def announce_to_facilitators(entry_id: int) -> None:
             actor=entry.actor,
             read_action="community.view_audit",
         )
+
+
+# Read by copse.workers.recovery when a worker dies mid-task. The mails here go
+# straight to the mail server: a repeat may send one of them twice, which is
+# better than an invitation, a request or a decision never told.
+SAFE_TO_REPEAT = {
+    "send_invitation": "at worst the invitation mail arrives twice (same link)",
+    "tell_facilitators_of_request": "at worst facilitators get the same mail twice",
+    "tell_requester_of_decision": "at worst the requester gets the same mail twice",
+    "tell_removed_member": "at worst the former member gets the same mail twice",
+    "announce_to_facilitators": "a notification is unique per person, kind and entry",
+}

@@ -17,11 +17,11 @@ from django.core.management import call_command
 from django.db import connection
 from psycopg import sql
 
+from copse import testing
 from copse.backups.tests import archives
 from copse.backups.tests.conftest import ROOT, environment
 from copse.conversations import services
 from copse.conversations.models import Post
-from copse.core import testing
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",

@@ -12,9 +12,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from copse import testing
 from copse.accounts.models import User
 from copse.backups.tests import archives
-from copse.core import testing
 
 OTHER_VENDOR = {"sqlite": "postgresql", "postgresql": "sqlite"}
 DATABASE_FILE = {"sqlite": "database.sqlite3", "postgresql": "database.dump"}

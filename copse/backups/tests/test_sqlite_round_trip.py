@@ -15,7 +15,7 @@ from copse.backups.tests.conftest import Site, environment, make_site
 
 ARRANGE = """
 from copse.conversations import services
-from copse.core import testing
+from copse import testing
 garden = testing.make_community(slug="garden", name="The Garden", visibility="open")
 gale = testing.make_user("gale@example.com", name="Gale Gardener")
 testing.seat(garden, gale)
@@ -139,7 +139,7 @@ def test_the_archive_lists_every_file_with_its_checksum_and_what_made_it(source,
 def test_restore_over_a_database_with_data_is_refused_without_force(source, tmp_path):
     site, archive = source
     site = _copy_of(site, tmp_path / "site")
-    site.shell("from copse.core import testing; testing.make_user('late@example.com')")
+    site.shell("from copse import testing; testing.make_user('late@example.com')")
 
     refused = site.copse("restore", str(archive))
 

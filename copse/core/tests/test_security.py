@@ -462,8 +462,9 @@ def test_health_check_needs_no_sign_in_and_says_little(db):
     assert body["status"] == "ok"
     assert body["database"] == "ok"
     assert isinstance(body["pending_tasks"], int)
-    assert set(body) == {"status", "database", "pending_tasks"}
-    assert len(response.content) < 200
+    assert set(body) == {"status", "database", "pending_tasks", "checks"}
+    assert set(body["checks"].values()) == {"ok"}
+    assert len(response.content) < 300
     assert "no-cache" in response["Cache-Control"]
 
 

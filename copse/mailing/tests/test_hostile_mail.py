@@ -20,10 +20,10 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 
+from copse import testing
 from copse.conversations import services as conversations
 from copse.conversations.models import Post, PostAttachment
 from copse.core import files as file_types
-from copse.core import testing
 from copse.mailing import addresses, inbound, quoting
 from copse.mailing.models import HeldMessage, InboundMessage
 from copse.mailing.tests import hostile, test_mail_server

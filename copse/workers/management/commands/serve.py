@@ -1,13 +1,16 @@
 """`copse serve`: the web server, and with --with-worker a task worker beside it.
 
-Ctrl-C (SIGINT) or SIGTERM stops both: the worker is a child process that is
-terminated and waited for before the command returns.
+The worker is supervised: when it exits (it should not; see copse.workers.loop)
+it is started again after a pause that doubles up to a minute, and the site
+stays up. Ctrl-C (SIGINT) or SIGTERM stops both: each child is terminated and
+waited for before the command returns.
 """
 
 import os
 import signal
 import subprocess
 import sys
+import time
 
 from django.conf import settings
 from django.core.management import call_command
@@ -35,11 +38,9 @@ class Command(BaseCommand):
             from copse.demo.loader import print_logins
 
             print_logins(self.stdout)
-        worker = None
-        if options["with_worker"]:
-            worker = subprocess.Popen(
-                [sys.executable, "-m", "copse.cli", "worker"], start_new_session=False
-            )
+        worker = WorkerSupervisor(self.stderr) if options["with_worker"] else None
+        if worker is not None:
+            worker.start()
         bind = f"{options['host']}:{options['port']}"
         self.stdout.write(f"Copse is serving on http://{bind}/  (Ctrl-C stops it)")
         web = subprocess.Popen(  # noqa: S603
@@ -69,19 +70,60 @@ class Command(BaseCommand):
                 try:
                     web.wait(timeout=0.5)
                 except subprocess.TimeoutExpired:
-                    if worker is not None and worker.poll() is not None:
-                        self.stderr.write("The task worker stopped; stopping the web server.")
-                        break
+                    if worker is not None:
+                        worker.check()
         except KeyboardInterrupt:
             pass
         finally:
-            for process in (web, worker):
+            children = [web, worker.process if worker is not None else None]
+            for process in children:
                 if process is not None and process.poll() is None:
                     process.terminate()
-            for process in (web, worker):
+            for process in children:
                 if process is not None:
                     try:
                         process.wait(timeout=10)
                     except subprocess.TimeoutExpired:
                         process.kill()
             self.stdout.write("Copse stopped.")
+
+
+class WorkerSupervisor:
+    """Keeps one `copse worker` child running beside the web server."""
+
+    FIRST_PAUSE = 1.0
+    LONGEST_PAUSE = 60.0
+    # A worker that ran this long before exiting counts as healthy again.
+    STEADY_SECONDS = 120.0
+
+    def __init__(self, stderr):
+        self.stderr = stderr
+        self.process: subprocess.Popen | None = None
+        self.pause = self.FIRST_PAUSE
+        self.started_at = 0.0
+        self.restart_at: float | None = None
+        self.restarts = 0
+
+    def start(self) -> None:
+        self.process = subprocess.Popen([sys.executable, "-m", "copse.cli", "worker"])
+        self.started_at = time.monotonic()
+        self.restart_at = None
+
+    def check(self) -> None:
+        """Called every half second: restart an exited worker after its pause."""
+        now = time.monotonic()
+        if self.restart_at is not None:
+            if now >= self.restart_at:
+                self.restarts += 1
+                self.start()
+            return
+        if self.process is None or self.process.poll() is None:
+            return
+        if now - self.started_at > self.STEADY_SECONDS:
+            self.pause = self.FIRST_PAUSE
+        self.stderr.write(
+            f"The task worker exited with status {self.process.returncode}; "
+            f"starting it again in {self.pause:.0f} s."
+        )
+        self.restart_at = now + self.pause
+        self.pause = min(self.LONGEST_PAUSE, self.pause * 2)
