@@ -24,8 +24,9 @@ from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.urls import path
 
+from copse import testing
 from copse import urls as site_urls
-from copse.core import storage, testing
+from copse.core import storage
 from copse.core.middleware import SEEN_AT
 from copse.core.tests.full_disk import (
     WRITES,
