@@ -11,20 +11,14 @@ same with stubs).
 
 from __future__ import annotations
 
-import http.cookiejar
 import json
-import re
 import shutil
 import sqlite3
-import urllib.error
-import urllib.parse
-import urllib.request
-import uuid
 
 import pytest
 
 from copse.core.tests.full_disk import MountRefused, files_under, fill, small_filesystem
-from faults.conftest import free_port, wait_for
+from faults.conftest import Browser, csrf_token, free_port, http_status, wait_for
 
 ARRANGE = """
 import datetime as dt
@@ -55,68 +49,6 @@ print(json.dumps({
 """
 TYPED = "Our contract renews in March; Northwind quoted 12 % less. Worth a call?"
 SLIDES = b"%PDF-1.7\n" + b"quarterly slide " * 20_000  # about 320 kB
-
-
-class NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-class Browser:
-    """A cookie jar, no automatic redirects, a bounded wait for each answer."""
-
-    def __init__(self, base: str):
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirects()
-        )
-
-    def request(self, path, data=None, *, headers=None):
-        request = urllib.request.Request(  # noqa: S310 (loopback)
-            self.base + path, data=data, headers=headers or {}
-        )
-        if data is not None:
-            request.add_header("Referer", self.base + path)
-        try:
-            with self.opener.open(request, timeout=60) as response:
-                return response.status, response.headers, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.headers, error.read().decode()
-
-    def post(self, path, fields):
-        return self.request(path, urllib.parse.urlencode(fields).encode())
-
-    def post_file(self, path, fields, name, data):
-        boundary = uuid.uuid4().hex
-        parts = [
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
-            for key, value in fields.items()
-        ]
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
-            "Content-Type: application/pdf\r\n\r\n".encode()
-            + data
-            + f"\r\n--{boundary}--\r\n".encode()
-        )
-        return self.request(
-            path,
-            b"".join(parts),
-            headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
-        )
-
-
-def _token(page: str) -> str:
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-
-
-def _get_status(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (loopback)
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-    except OSError:
-        return 0
 
 
 @pytest.fixture
@@ -160,7 +92,9 @@ def test_a_full_disk_refuses_writes_clearly_and_keeps_reading(full_disk_site):
     port = free_port()
     site.start("serve", "--port", str(port), "--workers", "1", log_name="web")
     base = f"http://127.0.0.1:{port}"
-    wait_for(lambda: _get_status(f"{base}/healthz") == 200, timeout=60, what="the web server")
+    wait_for(
+        lambda: http_status(f"{base}/healthz") in (200, 503), timeout=60, what="the web server"
+    )
 
     browser = Browser(base)
     status, _, page = browser.request("/accounts/login/")
@@ -168,7 +102,7 @@ def test_a_full_disk_refuses_writes_clearly_and_keeps_reading(full_disk_site):
     status, _, _ = browser.post(
         "/accounts/login/",
         {
-            "csrfmiddlewaretoken": _token(page),
+            "csrfmiddlewaretoken": csrf_token(page),
             "login": "fay@example.com",
             "password": paths["password"],
         },
@@ -177,7 +111,7 @@ def test_a_full_disk_refuses_writes_clearly_and_keeps_reading(full_disk_site):
     # Fay has not read the thread yet: reading it will want to write her place.
     status, _, page = browser.request(paths["meeting"])
     assert status == 200
-    token = _token(page)
+    token = csrf_token(page)
 
     # Room for less than the slides: the upload fails half-way through the file.
     fill(disk, leave=128 * 1024)
