@@ -2,6 +2,8 @@
 and (from `copse.core.tests.browser_fixtures`) the browser for the journeys of
 every app."""
 
+import os
+
 import pytest
 
 from copse import testing
@@ -45,3 +47,29 @@ def roles(db):
     testing.seat(community, people["facilitator"], role="facilitator")
     testing.seat(community, people["former_member"], status="left")
     return community, people
+
+
+def _on_postgresql() -> bool:
+    return (os.environ.get("DATABASE_URL") or "").startswith(("postgres://", "postgresql://"))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests of PostgreSQL's own tools and locks are left out of the SQLite
+    pass, visibly (pytest counts them as deselected, and the summary says
+    why); `make test` runs them in its PostgreSQL pass."""
+    if _on_postgresql():
+        return
+    left_out = [item for item in items if item.get_closest_marker("postgres_only")]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if not item.get_closest_marker("postgres_only")]
+        config._copse_postgres_only = len(left_out)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    left_out = getattr(config, "_copse_postgres_only", 0)
+    if left_out:
+        terminalreporter.write_line(
+            f"{left_out} PostgreSQL-only tests left out of this SQLite pass; "
+            "they run in the PostgreSQL pass."
+        )

@@ -23,10 +23,8 @@ from copse.backups.tests.conftest import ROOT, environment
 from copse.conversations import services
 from copse.conversations.models import Post
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="PostgreSQL backups are tested in the PostgreSQL pass (DATABASE_URL=postgres://…)",
-)
+# Left out of the SQLite pass (root conftest.py); runs in the PostgreSQL pass.
+pytestmark = pytest.mark.postgres_only
 
 UPLOADS = {
     "materials/slides.pdf": os.urandom(200_000),
