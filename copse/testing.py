@@ -88,3 +88,26 @@ def request_join(community: Community, user: User) -> JoinRequest:
 
 def invite_email(community: Community, email: str, invited_by=None) -> Invitation:
     return Invitation.objects.create(community=community, email=email, invited_by=invited_by)
+
+
+def site_environment(var, **extra) -> dict[str, str]:
+    """The environment of a `copse` process run by a test on a site folder of
+    its own: this process's settings left out, a SQLite database in `var`,
+    debug off; `extra` adds or overrides variables."""
+    import os
+
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("COPSE_", "DJANGO_", "PYTEST", "PG")) and key != "DATABASE_URL"
+    }
+    env.update(
+        COPSE_VAR_DIR=str(var),
+        COPSE_DEBUG="0",
+        COPSE_SECRET_KEY="test-site-key-" + "x" * 40,
+        DJANGO_SETTINGS_MODULE="copse.settings",
+        DATABASE_URL=f"sqlite:///{var}/copse.sqlite3",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update({key: str(value) for key, value in extra.items()})
+    return env

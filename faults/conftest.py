@@ -29,6 +29,8 @@ from pathlib import Path
 
 import pytest
 
+from copse.testing import site_environment
+
 REPO = Path(__file__).resolve().parent.parent
 _outcomes: list[tuple[str, str, str, float]] = []
 
@@ -71,7 +73,7 @@ def free_port() -> int:
 def migrated_template(tmp_path_factory) -> Path:
     """One migrated SQLite database, copied for each test (migrating takes seconds)."""
     var = tmp_path_factory.mktemp("template")
-    env = _environment(var)
+    env = site_environment(var)
     subprocess.run(
         [sys.executable, "-m", "copse.cli", "migrate", "--noinput", "-v", "0"],
         env=env,
@@ -80,24 +82,6 @@ def migrated_template(tmp_path_factory) -> Path:
         cwd=REPO,
     )
     return var / "copse.sqlite3"
-
-
-def _environment(var: Path, **extra) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("COPSE_", "DJANGO_", "DATABASE_URL", "PYTEST"))
-    }
-    env.update(
-        COPSE_VAR_DIR=str(var),
-        COPSE_DEBUG="0",
-        COPSE_SECRET_KEY="fault-suite-key-" + "x" * 40,
-        DJANGO_SETTINGS_MODULE="copse.settings",
-        DATABASE_URL=f"sqlite:///{var / 'copse.sqlite3'}",
-        PYTHONUNBUFFERED="1",
-    )
-    env.update({key: str(value) for key, value in extra.items()})
-    return env
 
 
 @dataclass
@@ -171,7 +155,7 @@ def site(tmp_path, migrated_template) -> Site:
     var = tmp_path / "var"
     var.mkdir()
     shutil.copy(migrated_template, var / "copse.sqlite3")
-    installation = Site(var=var, env=_environment(var))
+    installation = Site(var=var, env=site_environment(var))
     yield installation
     installation.stop_all()
 

@@ -17,7 +17,8 @@ import urllib.request
 
 import pytest
 
-from faults.conftest import Site, _environment, free_port, wait_for
+from copse.testing import site_environment
+from faults.conftest import Site, free_port, wait_for
 
 WRITERS = 20
 THREADS = 5
@@ -126,7 +127,7 @@ def test_a_backup_taken_under_twenty_writers_restores_whole(site, tmp_path, migr
     restored_var = tmp_path / "restored"
     restored_var.mkdir()
     shutil.copy(migrated_template, restored_var / "copse.sqlite3")
-    restored = Site(var=restored_var, env=_environment(restored_var))
+    restored = Site(var=restored_var, env=site_environment(restored_var))
     try:
         result = restored.copse("restore", archive, timeout=180, check=False)
         assert result.returncode == 0, result.stderr

@@ -4,7 +4,6 @@ rest of the suite runs on."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
 import subprocess
@@ -15,24 +14,12 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from copse.testing import site_environment
+
 ROOT = Path(settings.BASE_DIR)
 
 
-def environment(var: Path, **extra) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("COPSE_", "DJANGO_", "PYTEST", "PG")) and key != "DATABASE_URL"
-    }
-    env.update(
-        COPSE_VAR_DIR=str(var),
-        COPSE_DEBUG="0",
-        COPSE_SECRET_KEY="backup-tests-key-" + "x" * 40,
-        DJANGO_SETTINGS_MODULE="copse.settings",
-        DATABASE_URL=f"sqlite:///{var / 'copse.sqlite3'}",
-    )
-    env.update({key: str(value) for key, value in extra.items()})
-    return env
+environment = site_environment
 
 
 @dataclass

@@ -91,7 +91,7 @@ def _serve(env) -> tuple[subprocess.Popen, str]:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
+            with urllib.request.urlopen(f"{base}/healthz?scope=web", timeout=2) as response:
                 if response.status == 200:
                     return process, base
         except OSError:

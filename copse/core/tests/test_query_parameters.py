@@ -70,6 +70,7 @@ LIST_VIEWS = {
     "people:profile": (lambda ctx: {"handle": ctx["member_handle"]}, "member", CURSOR),
     "norms:diff": (_slug, "member", ["from", "to"]),
     "organisations:list": (None, "site_admin", []),
+    "healthz": (None, "member", ["scope"]),
 }
 
 # What a link from the product itself sends, where a page needs it.
