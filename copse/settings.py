@@ -312,7 +312,7 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_HOST = os.environ.get("COPSE_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("COPSE_EMAIL_PORT", 25))
 # One SMTP call may not outlast the outbox lease (copse.mailing.outbound.LEASE).
-EMAIL_TIMEOUT = int(os.environ.get("COPSE_EMAIL_TIMEOUT", 20))
+EMAIL_TIMEOUT = int(os.environ.get("COPSE_EMAIL_TIMEOUT", 15))
 EMAIL_HOST_USER = os.environ.get("COPSE_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("COPSE_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("COPSE_EMAIL_TLS", False)

@@ -32,7 +32,8 @@ import pytest
 from copse.testing import site_environment
 
 REPO = Path(__file__).resolve().parent.parent
-_outcomes: list[tuple[str, str, str, float]] = []
+_outcomes: list[tuple[str, str, str, float, str]] = []
+_measured: dict[str, list[str]] = {}
 
 
 def pytest_configure(config):
@@ -49,7 +50,8 @@ def pytest_runtest_makereport(item, call):
     if report.when == "call" or (report.when == "setup" and not report.passed):
         fault, holds = marker.args
         verdict = {"passed": "held", "failed": "BROKE", "skipped": "not run"}[report.outcome]
-        _outcomes.append((fault, holds, verdict, report.duration))
+        figures = "; ".join(_measured.get(item.nodeid, []))
+        _outcomes.append((fault, holds, verdict, report.duration, figures))
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -57,10 +59,16 @@ def pytest_terminal_summary(terminalreporter):
         return
     write = terminalreporter.write_line
     write("")
-    write("| fault | what must hold | outcome | seconds |")
-    write("|---|---|---|---|")
-    for fault, holds, verdict, seconds in _outcomes:
-        write(f"| {fault} | {holds} | {verdict} | {seconds:.1f} |")
+    write("| fault | what must hold | outcome | measured | seconds |")
+    write("|---|---|---|---|---|")
+    for fault, holds, verdict, seconds, figures in _outcomes:
+        write(f"| {fault} | {holds} | {verdict} | {figures} | {seconds:.1f} |")
+
+
+@pytest.fixture
+def measure(request):
+    """`measure("31 s from the kill to the last copy")`: a figure for the table."""
+    return _measured.setdefault(request.node.nodeid, []).append
 
 
 def free_port() -> int:

@@ -53,7 +53,7 @@ def children(pid: int) -> list[int]:
     "a web worker killed (SIGKILL) while 6 people post replies",
     "every acknowledged reply is kept, the database is whole, the site serves again",
 )
-def test_no_acknowledged_reply_is_lost_when_a_web_worker_dies(site):
+def test_no_acknowledged_reply_is_lost_when_a_web_worker_dies(site, measure):
     arranged = json.loads(
         site.copse("shell", "-c", ARRANGE.format(writers=WRITERS)).stdout.strip().splitlines()[-1]
     )
@@ -116,6 +116,7 @@ def test_no_acknowledged_reply_is_lost_when_a_web_worker_dies(site):
     time.sleep(0.5)
     kept = {body for (body,) in site.sql("SELECT body FROM conversations_post")}
     lost = [body for body in acknowledged if body not in kept]
+    measure(f"{len(acknowledged)} replies acknowledged, {len(lost)} lost")
     assert not lost, f"{len(lost)} acknowledged replies lost: {lost[:3]}"
     assert site.sql("PRAGMA integrity_check") == [("ok",)]
     assert http_status(f"{base}{arranged['thread']}") in (200, 302)

@@ -52,8 +52,8 @@ BACKOFF = [
 # live sender keeps its batch however slow the mail server is, and the batch
 # of a sender that died is free again within LEASE. (EMAIL_TIMEOUT bounds one
 # send below LEASE - RENEW_EVERY.)
-LEASE = dt.timedelta(seconds=45)
-RENEW_EVERY = dt.timedelta(seconds=15)
+LEASE = dt.timedelta(seconds=30)
+RENEW_EVERY = dt.timedelta(seconds=10)
 BATCH = 200
 
 
