@@ -1,7 +1,7 @@
 """What site admins see of the workers on the programme page. No content."""
 
 from copse.workers.models import WorkerHeartbeat
-from copse.workers.recovery import lost_tasks
+from copse.workers.recovery import failed_tasks, lost_tasks
 
 
 def recent_workers(limit: int = 20) -> list[WorkerHeartbeat]:
@@ -10,3 +10,7 @@ def recent_workers(limit: int = 20) -> list[WorkerHeartbeat]:
 
 def lost_task_rows(limit: int = 20):
     return lost_tasks(limit)
+
+
+def failed_task_rows(limit: int = 20):
+    return failed_tasks(limit)

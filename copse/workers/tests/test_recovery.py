@@ -145,3 +145,22 @@ def test_every_task_says_whether_it_is_safe_to_repeat():
 )
 def test_repeat_policy(path, safe):
     assert recovery.repeat_policy(path).safe is safe
+
+
+def test_site_admins_see_tasks_that_failed_but_never_their_words(db):
+    DBTaskResult.objects.create(
+        task_path=f"{HERE}.fail_on_purpose",
+        args_kwargs={"args": ["Merger talks with Contoso"], "kwargs": {}},
+        backend_name="default",
+        status="FAILED",
+        finished_at=timezone.now(),
+        run_after=timezone.now(),
+        exception_class_path="builtins.ValueError",
+        traceback="ValueError: the post 'Merger talks with Contoso' could not be sent",
+    )
+    admin = Client()
+    admin.force_login(testing.make_site_admin())
+    page = admin.get("/programme/").content.decode()
+    assert "fail_on_purpose" in page
+    assert "builtins.ValueError" in page
+    assert "Merger talks" not in page

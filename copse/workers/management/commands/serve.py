@@ -70,7 +70,9 @@ class Command(BaseCommand):
                 try:
                     web.wait(timeout=0.5)
                 except subprocess.TimeoutExpired:
-                    if worker is not None:
+                    # Stopping: a signal to the whole process group (Ctrl-C,
+                    # systemd) ends the worker too; that is no exit to repair.
+                    if worker is not None and not stop["now"]:
                         worker.check()
         except KeyboardInterrupt:
             pass
