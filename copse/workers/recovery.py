@@ -129,26 +129,3 @@ def _release(result: DBTaskResult, *, now: dt.datetime, why: str) -> str:
         log.error("task %s (%s) failed: %s", result.pk, result.task_path, reason)
         return "failed"
     return ""
-
-
-def lost_tasks(limit: int = 20):
-    """Recent runs failed because their worker died, for site admins. Only
-    the task's name and when: arguments are ids, and no content is shown."""
-    return list(
-        DBTaskResult.objects.filter(status="FAILED", exception_class_path=WORKER_LOST)
-        .order_by("-finished_at")
-        .only("id", "task_path", "finished_at", "traceback", "worker_ids")[:limit]
-    )
-
-
-def failed_tasks(limit: int = 20, days: int = 7):
-    """Recent runs that failed by themselves, for site admins: the task's
-    name, when, and the kind of error. Never its arguments, its message or
-    its traceback, which may quote content."""
-    since = timezone.now() - dt.timedelta(days=days)
-    return list(
-        DBTaskResult.objects.filter(status="FAILED", finished_at__gte=since)
-        .exclude(exception_class_path=WORKER_LOST)
-        .order_by("-finished_at")
-        .only("id", "task_path", "finished_at", "exception_class_path")[:limit]
-    )

@@ -29,7 +29,7 @@ from copse.mailing.models import HeldMessage, InboundMessage
 from copse.mailing.tests import hostile, test_mail_server
 from copse.mailing.tests.smtp import free_port
 from copse.mailing.tests.test_inbound import letter, reply_to
-from copse.mailing.tests.test_mail_server import ROOT, _copse, _environment
+from copse.mailing.tests.test_mail_server import ROOT, _copse, _environment, start_mail_server
 
 pytestmark = pytest.mark.django_db
 running_server = test_mail_server.running_server
@@ -355,15 +355,7 @@ def test_copse_mail_server_stays_under_200_mb_with_a_message_built_to_blow_up_me
     raw = build("mona@example.com", to)
     assert 1_000_000 < len(raw) < 2_100_000
     port = free_port()
-    process = subprocess.Popen(
-        _copse("mail-server", "--port", str(port)),
-        cwd=ROOT,
-        env=_environment(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        preexec_fn=_limit_address_space,
-    )
+    process = start_mail_server(port, preexec_fn=_limit_address_space)
     try:
         assert "Receiving mail" in process.stdout.readline()
         started = time.monotonic()

@@ -205,17 +205,23 @@ def _copse(*arguments):
     return [sys.executable, "-m", "copse.cli", *arguments]
 
 
-def test_copse_mail_server_receives_and_stops_cleanly_on_sigterm(world):
-    mona, thread = world["mona"], world["thread"]
-    port = free_port()
-    process = subprocess.Popen(
+def start_mail_server(port: int, **popen) -> subprocess.Popen:
+    """`copse mail-server` on loopback, as a process of its own."""
+    return subprocess.Popen(
         _copse("mail-server", "--port", str(port)),
         cwd=ROOT,
         env=_environment(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        **popen,
     )
+
+
+def test_copse_mail_server_receives_and_stops_cleanly_on_sigterm(world):
+    mona, thread = world["mona"], world["thread"]
+    port = free_port()
+    process = start_mail_server(port)
     try:
         assert "Receiving mail" in process.stdout.readline()
         to = reply_to(mona, thread)

@@ -8,12 +8,12 @@ def health_panel():
     """The checks /healthz makes, the workers and the tasks lost with a dead
     worker: for the programme page (site admins only; it shows no content)."""
     from copse.workers.health import run_checks
-    from copse.workers.selectors import failed_task_rows, lost_task_rows, recent_workers
+    from copse.workers.selectors import failed_tasks, lost_tasks, recent_workers
 
     report = run_checks()
     return {
         "report": report,
         "workers": recent_workers(),
-        "lost": lost_task_rows(),
-        "failed": failed_task_rows(),
+        "lost": lost_tasks(),
+        "failed": failed_tasks(),
     }
