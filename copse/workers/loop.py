@@ -34,12 +34,15 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
 
+from copse.core import storage
 from copse.workers import recovery
 from copse.workers.models import WorkerHeartbeat
 
 log = logging.getLogger("copse.workers")
 
-# What a failed database call means, in words an operator acts on.
+# What a failed database call means, in words an operator acts on. (Which
+# failures count as the storage's rather than the task's is
+# core.storage.failure_of's to say.)
 _REASONS = (
     ("is locked", "the database is locked by another process"),
     ("disk is full", "the disk holding the database is full"),
@@ -56,10 +59,14 @@ _REASONS = (
 )
 
 
+# A database server gone for a while passes too (core.storage names the rest).
+_CONNECTION_LOST = ("connection", "server closed", "terminating")
+
+
 def is_storage_fault(error: BaseException) -> bool:
     """A fault of the database or its disk, which passes, rather than of the task."""
     text = str(error).lower()
-    return any(needle in text for needle, _ in _REASONS)
+    return bool(storage.failure_of(error)) or any(phrase in text for phrase in _CONNECTION_LOST)
 
 
 def reason_for(error: BaseException) -> str:
