@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "copse.search",
     "copse.topics",
     "copse.meetings",
+    "copse.library",
     "copse.calendars",
     "copse.mailing",
     "copse.workers",

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("copse.search.urls")),
     path("", include("copse.topics.urls")),
     path("", include("copse.meetings.urls")),
+    path("", include("copse.library.urls")),
     path("", include("copse.calendars.urls")),
     path("", include("copse.mailing.urls")),
 ]

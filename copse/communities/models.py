@@ -68,6 +68,13 @@ class Community(models.Model):
         help_text="A hard limit on members. Leave empty for none.",
     )
     meeting_cadence = models.CharField(max_length=120, blank=True)
+    library_sharing_allowed = models.BooleanField(
+        default=False,
+        help_text=(
+            "Authors may share library items beyond the community: with everyone signed in "
+            "to this site, or publicly by link. Open communities always may."
+        ),
+    )
     # The number of the current norms version (0: none yet). Kept here so every
     # permission check compares two integers instead of querying norms.
     norms_version = models.PositiveIntegerField(default=0, editable=False)

@@ -267,6 +267,7 @@ COMMUNITY_RULES = {
     "community.read": _may_read,
     "community.view_members": _may_view_members,
     "community.contribute": _may_contribute,
+    "library.add": _may_contribute,
     "community.join": _may_join,
     "community.request": _may_request,
     "community.leave": _may_leave,
@@ -578,6 +579,124 @@ MEETING_RULES = {
 }
 
 
+# --- Library rules ------------------------------------------------------------
+# Each takes (user, item, standing in the item's community).
+
+
+def library_sharing_allowed(community) -> bool:
+    """Whether items of `community` may be read beyond it. An open community's
+    are read by anyone anyway; a members or confidential community's only when
+    its facilitators allowed it in its settings, and withdrawing that
+    permission closes every such share at once."""
+    return community.visibility == "open" or bool(community.library_sharing_allowed)
+
+
+def _is_shared_beyond(item) -> bool:
+    return item.sharing in ("site", "public") and library_sharing_allowed(item.community)
+
+
+def _may_read_item(user, item, st: Standing) -> bool:
+    """The community's own rule, or an author's share with everyone signed in
+    (a public share includes them). A public link is checked by
+    `may_read_item_by_link`, never here."""
+    if item.removed_at is not None:
+        return False
+    if _may_read(user, item.community, st):
+        return True
+    return _is_signed_in(user) and _is_shared_beyond(item)
+
+
+def may_read_item_by_link(item, token: str) -> bool:
+    """A public link works while the item is shared publicly, its community
+    allows sharing, and the token is the current one (a withdrawn share draws
+    a new token the next time, so an old link never comes back)."""
+    import hmac
+
+    return (
+        item.removed_at is None
+        and item.sharing == "public"
+        and library_sharing_allowed(item.community)
+        and bool(item.public_token)
+        and hmac.compare_digest(item.public_token, token or "")
+    )
+
+
+def _is_item_author(user, item) -> bool:
+    if not _is_signed_in(user):
+        return False
+    if item.created_by_id == user.pk:
+        return True
+    # Authors are prefetched on the pages that ask; one query otherwise.
+    return any(author.person_id == user.pk for author in item.authors.all())
+
+
+def _may_edit_item(user, item, st: Standing) -> bool:
+    """Authors who still take part, and the community's facilitators. A meeting
+    record changes only through its meeting's summary."""
+    if item.removed_at is not None or item.kind == "meeting_record":
+        return False
+    if not _may_contribute(user, item.community, st):
+        return False
+    return st.is_facilitator or _is_item_author(user, item)
+
+
+def _may_share_item(user, item, st: Standing) -> bool:
+    """Only an author decides who beyond the community reads their work, and
+    only where the community allows it."""
+    if item.removed_at is not None or item.kind == "meeting_record":
+        return False
+    if not library_sharing_allowed(item.community):
+        return False
+    return _may_contribute(user, item.community, st) and _is_item_author(user, item)
+
+
+def _may_remove_item(user, item, st: Standing) -> bool:
+    if item.removed_at is not None or item.kind == "meeting_record":
+        return False
+    return st.is_facilitator or (
+        _may_contribute(user, item.community, st) and _is_item_author(user, item)
+    )
+
+
+def _may_adapt_item(user, item, st: Standing) -> bool:
+    """Anyone who reads an item and may add to some library. Where the
+    adaptation goes is checked against that community (`library.add`)."""
+    if not _may_read_item(user, item, st) or item.kind == "meeting_record":
+        return False
+    return any(st_there.is_active_contributor for st_there in _standings(user).values())
+
+
+def _may_record_reuse(user, item, st: Standing) -> bool:
+    return _is_signed_in(user) and _may_read_item(user, item, st)
+
+
+LIBRARY_RULES = {
+    "library_item.read": _may_read_item,
+    "library_item.edit": _may_edit_item,
+    "library_item.share": _may_share_item,
+    "library_item.remove": _may_remove_item,
+    "library_item.adapt": _may_adapt_item,
+    "library_item.record_reuse": _may_record_reuse,
+}
+
+
+def readable_items_q(user, prefix: str = "") -> Q:
+    """The "library_item.read" rule as a filter on LibraryItem (or through
+    `prefix`): items of communities the user reads, and, for the signed in,
+    items their authors shared beyond a community that allows it. Costs no
+    query beyond the user's standings."""
+    p = f"{prefix}__" if prefix else ""
+    live = Q(**{f"{p}removed_at__isnull": True})
+    own_rule = readable_q(user, f"{p}community")
+    if not _is_signed_in(user):
+        return live & own_rule
+    shared = Q(**{f"{p}sharing__in": ["site", "public"]}) & (
+        Q(**{f"{p}community__visibility": "open"})
+        | Q(**{f"{p}community__library_sharing_allowed": True})
+    )
+    return live & (own_rule | shared)
+
+
 def visible_meetings_q(user) -> Q:
     """Meetings the user may see (the `meeting.view` rule) as a filter on Meeting:
     those of communities they read, and those they present at as a guest."""
@@ -681,7 +800,7 @@ def can(user, action: str, obj=None) -> bool:
     rule = COMMUNITY_RULES.get(action)
     if rule is not None:
         return rule(user, community, standing(user, community))
-    rule = CONVERSATION_RULES.get(action) or MEETING_RULES.get(action)
+    rule = CONVERSATION_RULES.get(action) or MEETING_RULES.get(action) or LIBRARY_RULES.get(action)
     if rule is not None:
         return rule(user, obj, standing(user, community))
     return False

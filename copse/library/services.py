@@ -1,0 +1,378 @@
+"""Writes to the library: one function per thing a person does.
+
+Every function checks the permission core first and writes in one
+transaction. Files are checked by their first bytes against the same table as
+meeting materials and stored under a random name; the row and the file stand
+or fall together (`files_removed_on_failure`).
+"""
+
+from __future__ import annotations
+
+import secrets
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from copse.audit.services import record
+from copse.core import files, permissions
+from copse.core.errors import UserFacingError
+from copse.core.markdown import render_markdown
+from copse.core.storage import files_removed_on_failure
+from copse.library.models import FILE_KINDS, WRITTEN_KINDS, ItemAuthor, ItemVersion, LibraryItem
+
+
+class LibraryError(UserFacingError):
+    pass
+
+
+def _require(actor, action: str, obj, message: str) -> None:
+    if not permissions.can(actor, action, obj):
+        raise LibraryError(message)
+
+
+# --- Files ----------------------------------------------------------------------------
+
+
+def file_type(name: str, head: bytes) -> str:
+    """The content type to store and serve, or LibraryError if not allowed."""
+    sniffed = files.sniff(name, head)
+    kind = Path(name).suffix.lower().lstrip(".")
+    if sniffed.problem == "type":
+        raise LibraryError(
+            f"Files of that type cannot be kept in the library. Allowed: "
+            f"{files.allowed_extensions()}."
+        )
+    if sniffed.problem == "magic":
+        raise LibraryError(f"That file does not look like a {kind} file.")
+    if sniffed.problem == "text":
+        raise LibraryError("That file does not look like text.")
+    return sniffed.content_type
+
+
+def _check_upload(uploaded_file) -> str:
+    limit = settings.COPSE_UPLOAD_MAX_BYTES
+    if uploaded_file.size > limit:
+        raise LibraryError(
+            f"That file is {uploaded_file.size / 1_000_000:.1f} MB; the limit is "
+            f"{limit / 1_000_000:.0f} MB."
+        )
+    if uploaded_file.size == 0:
+        raise LibraryError("That file is empty.")
+    uploaded_file.seek(0)
+    head = uploaded_file.read(512)
+    uploaded_file.seek(0)
+    return file_type(uploaded_file.name, head)
+
+
+def _store_file(version: ItemVersion, uploaded_file, content_type: str) -> None:
+    original = Path(uploaded_file.name).name[:200]
+    version.original_name = original
+    version.content_type = content_type
+    version.size = uploaded_file.size
+    # A random stored name: the original name is only ever a download name.
+    version.file.save(
+        f"{secrets.token_hex(16)}{Path(original).suffix.lower()}", uploaded_file, save=False
+    )
+    version.text_status = ItemVersion.TextStatus.PENDING
+
+
+def _extract_later(version: ItemVersion) -> None:
+    if version.text_status != ItemVersion.TextStatus.PENDING:
+        return
+    from copse.library import tasks
+
+    transaction.on_commit(lambda: tasks.extract_text.enqueue(version.pk))
+
+
+# --- Items ----------------------------------------------------------------------------
+
+
+def _clean_title(title: str) -> str:
+    title = " ".join((title or "").split())[:200]
+    if not title:
+        raise LibraryError("Give the item a title.")
+    return title
+
+
+def _clean_areas(community, areas) -> list[str]:
+    allowed = [str(a) for a in (community.topic_areas or [])]
+    chosen = []
+    for area in areas or []:
+        if area not in allowed:
+            raise LibraryError(f"Choose among this community's topic areas: {', '.join(allowed)}.")
+        if area not in chosen:
+            chosen.append(area)
+    return chosen
+
+
+def _credit(item: LibraryItem, people) -> None:
+    """Authors with the organisation each belonged to at the time."""
+    rows = []
+    for position, person in enumerate(dict.fromkeys(people)):
+        organisation = getattr(person, "organisation", None)
+        rows.append(
+            ItemAuthor(
+                item=item,
+                person=person,
+                name=person.display_name or person.email,
+                organisation=organisation,
+                organisation_name=organisation.name if organisation else "",
+                position=position,
+            )
+        )
+    ItemAuthor.objects.bulk_create(rows)
+
+
+def _new_version(
+    *,
+    item: LibraryItem,
+    actor,
+    body: str = "",
+    uploaded_file=None,
+    content_type: str = "",
+    change_note: str = "",
+) -> ItemVersion:
+    number = (
+        LibraryItem.objects.filter(pk=item.pk).values_list("version_count", flat=True).first() or 0
+    ) + 1
+    version = ItemVersion(
+        item=item,
+        number=number,
+        change_note=" ".join((change_note or "").split())[:300],
+        created_by=actor,
+    )
+    if uploaded_file is not None:
+        _store_file(version, uploaded_file, content_type)
+    else:
+        version.body_markdown = body
+        version.body_html = render_markdown(body)
+    version.save()
+    now = timezone.now()
+    LibraryItem.objects.filter(pk=item.pk).update(
+        version_count=F("version_count") + 1, updated_at=now
+    )
+    item.version_count, item.updated_at = number, now
+    return version
+
+
+def _content_of(kind: str, *, body: str, uploaded_file, link_url: str) -> str:
+    """Which content a new item or version carries, or LibraryError."""
+    if kind == LibraryItem.Kind.LINK:
+        if not link_url:
+            raise LibraryError("Give the address the link points to.")
+        return "link"
+    if uploaded_file is not None:
+        if kind not in FILE_KINDS:
+            raise LibraryError("A page is written here; upload files as a document instead.")
+        return "file"
+    if body.strip():
+        if kind not in WRITTEN_KINDS:
+            raise LibraryError("Upload the file for this kind of item.")
+        return "body"
+    if kind in FILE_KINDS and kind not in WRITTEN_KINDS:
+        raise LibraryError("Choose the file to upload.")
+    if kind in FILE_KINDS:
+        raise LibraryError("Choose a file to upload, or write the text.")
+    raise LibraryError("Write the text of the page.")
+
+
+def create_item(
+    *,
+    actor,
+    community,
+    kind: str,
+    title: str,
+    description: str = "",
+    topic_areas=(),
+    tags=(),
+    body: str = "",
+    uploaded_file=None,
+    link_url: str = "",
+    change_note: str = "",
+    authors=None,
+    meeting=None,
+    source_thread=None,
+    adapted_from: LibraryItem | None = None,
+) -> LibraryItem:
+    """A new item with its first version. `authors` defaults to the actor;
+    anyone credited must hold a seat in the community."""
+    _require(actor, "library.add", community, "Only members who take part can add to the library.")
+    if kind not in LibraryItem.Kind.values or kind == LibraryItem.Kind.MEETING_RECORD:
+        raise LibraryError("Choose what kind of item this is.")
+    title = _clean_title(title)
+    areas = _clean_areas(community, topic_areas)
+    content = _content_of(kind, body=body, uploaded_file=uploaded_file, link_url=link_url)
+    content_type = _check_upload(uploaded_file) if content == "file" else ""
+    people = list(authors) if authors else [actor]
+    for person in people:
+        if not permissions.standing(person, community).is_seated:
+            raise LibraryError(f"{person.display_name} is not a member of this community.")
+    if source_thread is not None and source_thread.community_id != community.pk:
+        raise LibraryError("That conversation belongs to another community.")
+    if meeting is not None and meeting.community_id != community.pk:
+        raise LibraryError("That meeting belongs to another community.")
+    with files_removed_on_failure(), transaction.atomic():
+        item = LibraryItem.objects.create(
+            community=community,
+            kind=kind,
+            title=title,
+            description=(description or "").strip()[:4000],
+            topic_areas=areas,
+            link_url=link_url if content == "link" else "",
+            meeting=meeting,
+            source_thread=source_thread,
+            adapted_from=adapted_from,
+            created_by=actor,
+            updated_at=timezone.now(),
+        )
+        if tags:
+            item.tags.set(tags)
+        _credit(item, people)
+        version = None
+        if content != "link":
+            version = _new_version(
+                item=item,
+                actor=actor,
+                body=body,
+                uploaded_file=uploaded_file if content == "file" else None,
+                content_type=content_type,
+                change_note=change_note or "First version",
+            )
+        record(actor=actor, action="library.item_added", community=community, item_id=item.pk)
+        if version is not None:
+            _extract_later(version)
+    return item
+
+
+def add_version(
+    *, actor, item: LibraryItem, body: str = "", uploaded_file=None, change_note: str = ""
+) -> ItemVersion:
+    """Uploading or editing never replaces: it adds a version with a note."""
+    _require(actor, "library_item.edit", item, "Only its authors and facilitators can change it.")
+    if item.kind == LibraryItem.Kind.LINK:
+        raise LibraryError("A link has no versions; edit its address instead.")
+    content = _content_of(item.kind, body=body, uploaded_file=uploaded_file, link_url="")
+    content_type = _check_upload(uploaded_file) if content == "file" else ""
+    if not (change_note or "").strip():
+        raise LibraryError("Say in a few words what changed.")
+    with files_removed_on_failure(), transaction.atomic():
+        version = _new_version(
+            item=item,
+            actor=actor,
+            body=body,
+            uploaded_file=uploaded_file if content == "file" else None,
+            content_type=content_type,
+            change_note=change_note,
+        )
+        record(
+            actor=actor,
+            action="library.version_added",
+            community=item.community,
+            item_id=item.pk,
+            version=version.number,
+        )
+        _extract_later(version)
+    return version
+
+
+def update_details(
+    *,
+    actor,
+    item: LibraryItem,
+    title: str,
+    description: str,
+    topic_areas=(),
+    tags=(),
+    link_url: str | None = None,
+) -> LibraryItem:
+    _require(actor, "library_item.edit", item, "Only its authors and facilitators can change it.")
+    item.title = _clean_title(title)
+    item.description = (description or "").strip()[:4000]
+    item.topic_areas = _clean_areas(item.community, topic_areas)
+    if item.kind == LibraryItem.Kind.LINK:
+        if not link_url:
+            raise LibraryError("Give the address the link points to.")
+        item.link_url = link_url
+    item.updated_at = timezone.now()
+    with transaction.atomic():
+        item.save(update_fields=["title", "description", "topic_areas", "link_url", "updated_at"])
+        item.tags.set(tags)
+    return item
+
+
+def remove_item(*, actor, item: LibraryItem) -> None:
+    _require(actor, "library_item.remove", item, "Only its authors and facilitators can remove it.")
+    with transaction.atomic():
+        LibraryItem.objects.filter(pk=item.pk).update(
+            removed_at=timezone.now(), sharing=LibraryItem.Sharing.COMMUNITY, public_token=""
+        )
+        record(
+            actor=actor, action="library.item_removed", community=item.community, item_id=item.pk
+        )
+    item.removed_at = timezone.now()
+
+
+# --- Sharing --------------------------------------------------------------------------
+
+
+def share_item(*, actor, item: LibraryItem, sharing: str, confirmed: bool) -> LibraryItem:
+    """Share beyond the community. Needs the author's confirmation of who will
+    be able to read it (`selectors.readers_after_sharing` says it to them)."""
+    if sharing not in LibraryItem.Sharing.values:
+        raise LibraryError("Choose who may read it.")
+    if sharing == LibraryItem.Sharing.COMMUNITY:
+        return withdraw_sharing(actor=actor, item=item)
+    _require(
+        actor,
+        "library_item.share",
+        item,
+        "Only its authors can share it, and only where the community's facilitators allow it.",
+    )
+    if not confirmed:
+        raise LibraryError("Confirm that you want these people to be able to read it.")
+    with transaction.atomic():
+        item.sharing = sharing
+        if sharing == LibraryItem.Sharing.PUBLIC and not item.public_token:
+            item.public_token = secrets.token_urlsafe(32)
+        if sharing != LibraryItem.Sharing.PUBLIC:
+            item.public_token = ""
+        item.shared_by, item.shared_at = actor, timezone.now()
+        item.save(update_fields=["sharing", "public_token", "shared_by", "shared_at"])
+        record(
+            actor=actor,
+            action="library.item_shared",
+            community=item.community,
+            item_id=item.pk,
+            sharing=sharing,
+        )
+    return item
+
+
+def withdraw_sharing(*, actor, item: LibraryItem) -> LibraryItem:
+    """Back to the community only; a public link stops working at once."""
+    if not (
+        permissions.can(actor, "library_item.share", item)
+        or permissions.can(actor, "library_item.edit", item)
+    ):
+        raise LibraryError("Only its authors and facilitators can change who reads it.")
+    with transaction.atomic():
+        item.sharing = LibraryItem.Sharing.COMMUNITY
+        item.public_token = ""
+        item.save(update_fields=["sharing", "public_token"])
+        record(
+            actor=actor,
+            action="library.sharing_withdrawn",
+            community=item.community,
+            item_id=item.pk,
+        )
+    return item
+
+
+def hours(value) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    return Decimal(str(value)).quantize(Decimal("0.1"))
