@@ -1,7 +1,8 @@
 """Browser journey: attach a file to a web reply. A renamed program is refused
-with the typed text kept; the real file is posted, listed under the reply
-with its type and size, and downloads for another member; without
-JavaScript the same form works."""
+with the typed text kept; the draft autosave goes on without sending the
+file; the real file is posted, listed under the reply with its type and
+size, and downloads for another member; without JavaScript the same form
+works."""
 
 import pytest
 from playwright.sync_api import expect
@@ -51,10 +52,19 @@ def test_attach_a_file_to_a_web_reply(open_page):
     files.set_input_files(
         [{"name": "audit-checklist.csv", "mimeType": "text/csv", "buffer": CHECKLIST}]
     )
+    # Typing still saves the draft (htmx), and the draft request carries no file.
+    with page.expect_request("**/drafts/") as saving:
+        reply_box.press("End")
+        reply_box.type(" It saved us 18%.")
+    expect(page.locator("#draft-status")).to_have_text("Draft saved")
+    draft_request = saving.value
+    assert "multipart" not in (draft_request.headers.get("content-type") or "")
+    assert "18%25" in draft_request.post_data and "files" not in draft_request.post_data
     page.get_by_role("button", name="Post reply").click()
     attached = page.locator("#post-1 .post__files")
     expect(attached.get_by_role("link", name="audit-checklist.csv")).to_be_visible()
     expect(attached).to_contain_text(f"CSV table, {len(CHECKLIST)} bytes")
+    expect(page.locator("#post-1 .post__body")).to_contain_text("It saved us 18%.")
 
     reader = open_page(user=dev)
     reader.goto(ask.get_absolute_url())
