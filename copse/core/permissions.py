@@ -299,7 +299,7 @@ COMMUNITY_RULES = {
 }
 
 # --- Conversation rules -------------------------------------------------------
-# Each takes (user, thread_or_post, standing) once the community is known.
+# Each takes (user, thread, post or attachment, standing) once the community is known.
 
 
 def _thread_of(obj):
@@ -362,6 +362,11 @@ def _may_read_post(user, post, st: Standing) -> bool:
     return post.removed_at is None and _may_read_thread(user, post, st)
 
 
+def _may_download_attachment(user, attachment, st: Standing) -> bool:
+    # A file is read with its post: gone with a removed post, hidden with a hidden thread.
+    return _may_read_post(user, attachment.post, st)
+
+
 def _is_author(user, post, st: Standing) -> bool:
     return _is_signed_in(user) and post.author_id == user.pk
 
@@ -369,6 +374,8 @@ def _is_author(user, post, st: Standing) -> bool:
 CONVERSATION_RULES = {
     "thread.read": _may_read_thread,
     "post.read": _may_read_post,
+    # Asked with a PostAttachment.
+    "attachment.download": _may_download_attachment,
     "thread.reply": _may_reply,
     "thread.moderate": _may_moderate,
     "post.edit": _may_edit_post,

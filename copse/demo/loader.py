@@ -342,6 +342,8 @@ class _Loader:
         self._count("conversations")
 
     def _converse(self, community, conversation: Conversation) -> None:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
         from copse.conversations import services
         from copse.conversations.models import Post, Thread
         from copse.core.permissions import forget_standings
@@ -358,6 +360,7 @@ class _Loader:
             title=conversation.title,
             body=opening.body,
             tag_names=conversation.tags,
+            files=[SimpleUploadedFile(name, data) for name, data in opening.files],
         )
         started = _ago(self.now, conversation.days_ago)
         Post.objects.filter(thread=thread, position=0).update(created_at=started)
@@ -365,7 +368,12 @@ class _Loader:
         for n, reply in enumerate(replies, start=1):
             replier = self.people[reply.author]
             forget_standings(replier)
-            post = services.post_reply(actor=replier, thread=thread, body=reply.body)
+            post = services.post_reply(
+                actor=replier,
+                thread=thread,
+                body=reply.body,
+                files=[SimpleUploadedFile(name, data) for name, data in reply.files],
+            )
             when = started + timedelta(hours=3 * n + n * n)
             Post.objects.filter(pk=post.pk).update(created_at=when)
             if reply.helpful:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from copse.accounts.models import User
 from copse.communities.selectors import community_by_slug_for
-from copse.core import cursors, permissions
+from copse.core import cursors, permissions, uploads
 from copse.core.errors import UserFacingError
 from copse.meetings import forms, selectors, services
 from copse.meetings.models import ActionItem, AgendaItem, Material, MeetingSeries
@@ -596,6 +596,12 @@ def material_upload(request, slug, meeting_id):
     meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.upload_material")
     page_items = selectors.meeting_page(request.user, meeting).agenda
     form = forms.MaterialForm(request.POST, request.FILES, items=page_items)
+    refused = uploads.refusal(request)
+    if refused:
+        # Stopped while it was received: the form never saw the file.
+        form.is_valid()
+        form.errors["file"] = form.error_class([f"{refused} Choose a smaller file."])
+        return _detail_with_error(request, meeting, status=413, material_form=form)
     if form.is_valid():
         item = None
         if form.cleaned_data["agenda_item"]:

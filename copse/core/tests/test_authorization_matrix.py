@@ -11,6 +11,7 @@ missing page, and the page never names the community.
 import importlib
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from copse.conversations import services as conversation_services
@@ -191,6 +192,14 @@ MATRIX = {
     ),
     "conversations:post_history": (_opening_post, "get", "", None, READS),
     "conversations:helpful": (_reply_post, "post", "", None, ASKER_POST),
+    # A file attached to the facilitator's reply: whoever may read the post.
+    "conversations:attachment": (
+        lambda ctx: {"slug": "circle", "attachment_id": ctx["attachment_id"]},
+        "get",
+        "",
+        None,
+        READS,
+    ),
     "conversations:jump": (
         lambda ctx: {"thread_id": ctx["thread_id"]},
         "get",
@@ -296,6 +305,7 @@ def world(roles):
         actor=people["facilitator"],
         thread=thread,
         body=f"We did, @{people['member'].handle}. {SECRET}.",
+        files=[SimpleUploadedFile("costs.txt", b"carrier,saving\nVendor Networks,27%\n")],
     )
     notification = notify(
         user=people["member"],
@@ -315,6 +325,7 @@ def world(roles):
         "membership_id": Membership.objects.get(community=community, user=people["member"]).pk,
         "token": invitation_token(invitation),
         "organisation_id": people["member"].organisation_id,
+        "attachment_id": reply.attachments.get().pk,
     }
     for module in ROW_MODULES:
         module.build(community, people, ctx)

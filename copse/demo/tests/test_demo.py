@@ -25,7 +25,7 @@ def _load() -> str:
 def _snapshot() -> dict:
     from copse.accounts.models import User
     from copse.audit.models import AuditEntry
-    from copse.conversations.models import Post, Thread
+    from copse.conversations.models import Post, PostAttachment, Thread
     from copse.meetings import models as meetings
     from copse.norms.models import NormsAcceptance, NormsVersion
     from copse.notifications.models import Notification
@@ -43,6 +43,7 @@ def _snapshot() -> dict:
         NormsAcceptance,
         Thread,
         Post,
+        PostAttachment,
         AuditEntry,
         meetings.MeetingSeries,
         meetings.Meeting,
@@ -291,7 +292,7 @@ def test_print_logins_shows_every_login_with_the_password_and_address(settings):
 
 
 def test_demo_conversations_tell_the_telecom_story(client):
-    from copse.conversations.models import Thread
+    from copse.conversations.models import PostAttachment, Thread
     from copse.conversations.selectors import ask_stats
     from copse.search.selectors import SearchFilters, search
 
@@ -306,6 +307,15 @@ def test_demo_conversations_tell_the_telecom_story(client):
         Thread.objects.filter(tags__kind="vendor", community__slug="sv-cio-cop").distinct().count()
         >= 2
     )
+    # A reply carries the checklist it speaks of, and the thread page links to it.
+    checklist = PostAttachment.objects.get(post__thread=ask)
+    assert checklist.original_name == "telecom-audit-checklist.csv"
+    assert checklist.post.author.email == "luis.ortega@alpineskihouse.example"
+    client.force_login(ask.author)
+    download = reverse("conversations:attachment", args=["sv-cio-cop", checklist.pk])
+    assert download in client.get(ask.get_absolute_url()).content.decode()
+    assert client.get(download)["Content-Disposition"].startswith("attachment")
+    client.logout()
     dev = ask.author
     assert search(dev, "carriers", SearchFilters()).count >= 1
     ana = Membership.objects.get(user__email="ana@fabrikam.example").user
