@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "copse.meetings",
     "copse.calendars",
     "copse.mailing",
+    "copse.expertise",
     "copse.workers",
     "copse.backups",
     # Imports every app above, and nothing imports it.

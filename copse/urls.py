@@ -29,4 +29,5 @@ urlpatterns = [
     path("", include("copse.meetings.urls")),
     path("", include("copse.calendars.urls")),
     path("", include("copse.mailing.urls")),
+    path("", include("copse.expertise.urls")),
 ]
