@@ -14,7 +14,7 @@ from django.db import transaction
 
 from copse.communities.models import DEFAULT_TOPIC_AREAS
 from copse.demo.bench_communities import BATCH, SUBJECTS
-from copse.expertise.services import subject_slug
+from copse.expertise.models import subject_slug
 
 VENDORS = [f"Bench vendor {n:02d}" for n in range(1, 21)]
 LEVELS = ("learning", "practising", "expert")

@@ -216,8 +216,8 @@ def load_expertise(loader) -> None:
 
 
 def _expertise(loader, communities) -> None:
-    from copse.expertise.models import Expertise
-    from copse.expertise.services import declare_expertise, subject_slug
+    from copse.expertise.models import Expertise, subject_slug
+    from copse.expertise.services import declare_expertise
 
     for known in EXPERTISE:
         person, community = loader.people[known.email], communities[known.community]

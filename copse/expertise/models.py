@@ -12,6 +12,18 @@ still sits there (`copse.core.permissions.shared_community_q`).
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.text import slugify
+
+# The catalogue's kinds a person can have used (conversations.Tag.Kind); topics
+# are subjects, not things.
+EXPERIENCE_KINDS = ("vendor", "product", "technology")
+
+
+def subject_slug(name: str) -> str:
+    """The slug a subject is matched by: the one a tag of the same name gets
+    (conversations.services), so "Meetings and minutes" the area and
+    "meetings and minutes" the tag on an ask are one subject."""
+    return slugify(name)[:70]
 
 
 class Level(models.TextChoices):

@@ -31,8 +31,14 @@ from copse.accounts.models import User
 from copse.communities.models import Community
 from copse.conversations.models import Post, Tag, Thread
 from copse.core import cursors, permissions
-from copse.expertise.models import Experience, ExperienceShown, Expertise, Level
-from copse.expertise.services import EXPERIENCE_KINDS, subject_slug
+from copse.expertise.models import (
+    EXPERIENCE_KINDS,
+    Experience,
+    ExperienceShown,
+    Expertise,
+    Level,
+    subject_slug,
+)
 from copse.meetings.models import AgendaItem, Meeting
 from copse.memberships.models import Membership
 

@@ -12,20 +12,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.utils.text import slugify
 
 from copse.communities.models import Community
 from copse.conversations.models import Tag
 from copse.core import permissions
 from copse.core.errors import UserFacingError
 from copse.core.markdown import without_control_characters
-from copse.expertise.models import Experience, ExperienceShown, Expertise, Level
+from copse.expertise.models import (
+    EXPERIENCE_KINDS,
+    Experience,
+    ExperienceShown,
+    Expertise,
+    Level,
+    subject_slug,
+)
 
 MAX_TAG = 60
 MAX_PURPOSE = 300
 MAX_NOTE = 1000
-# The catalogue's kinds a person can have used; topics are subjects, not things.
-EXPERIENCE_KINDS = (Tag.Kind.VENDOR, Tag.Kind.PRODUCT, Tag.Kind.TECHNOLOGY)
 
 
 class ExpertiseError(UserFacingError):
@@ -36,13 +40,6 @@ class ExpertiseError(UserFacingError):
 class NotAllowed(UserFacingError):
     title = "That is not possible here"
     status = 404
-
-
-def subject_slug(name: str) -> str:
-    """The slug a subject is matched by: the one a tag of the same name gets
-    (conversations.services), so "Meetings and minutes" the area and
-    "meetings and minutes" the tag on an ask are one subject."""
-    return slugify(name)[:70]
 
 
 def _clean_line(text: str) -> str:
