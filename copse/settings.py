@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "copse.library",
     "copse.calendars",
     "copse.mailing",
+    "copse.expertise",
     "copse.workers",
     "copse.backups",
     # Imports every app above, and nothing imports it.

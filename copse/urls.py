@@ -30,4 +30,5 @@ urlpatterns = [
     path("", include("copse.library.urls")),
     path("", include("copse.calendars.urls")),
     path("", include("copse.mailing.urls")),
+    path("", include("copse.expertise.urls")),
 ]

@@ -366,7 +366,7 @@ CIO_PAST = (  # oldest first; the newest ones fill the past meetings of the year
 - **Audit before you negotiate.** Contoso's telecom expense audit found 15% of the bill was billing errors and lines nobody used; the firm worked for a share of the savings.
 - **Bid, do not renew.** A competitive bid across three carriers gave Woodgrove the same circuits for 27% less, and Contoso more than **$250K a year** in savings with the audit.
 - **Put exit terms and claimable service credits in the contract,** or the lower price will not last.
-- Replacing old PRI lines with **SIP trunking** came up again and again; we asked for an expert to present on the cut-over.
+- Replacing old PRI lines with **SIP trunking** came up again and again (Blue Yonder did it with Vendor Networks); we asked for an expert to present on the cut-over.
 
 ## What members will try
 

@@ -71,10 +71,12 @@ LIST_VIEWS = {
     "norms:diff": (_slug, "member", ["from", "to"]),
     "organisations:list": (None, "site_admin", []),
     "healthz": (None, "member", ["scope"]),
+    "expertise:community": (_slug, "member", AFTER),
+    "expertise:who_has_used": (None, "member", ["tag"]),
 }
 
 # What a link from the product itself sends, where a page needs it.
-NORMAL = {"norms:diff": {"from": "1", "to": "2"}}
+NORMAL = {"norms:diff": {"from": "1", "to": "2"}, "expertise:who_has_used": {"tag": "acme-carrier"}}
 
 # Every list also gets parameters it never reads: they must be ignored.
 STRAY = ["page", "before", "after", "q", "status", "kind"]
