@@ -49,6 +49,8 @@ FILES = {
     "calendars:series_ics": "a series' .ics file",
     "conversations:summary_markdown": "an ask's summary as a Markdown file",
     "healthz": "the health check's plain-text answer",
+    "library:download": "a library item's file, one version",
+    "library:shared_download": "a library item's file, through its public link",
     "mailing:attachment": "a post's attachment, as uploaded",
     "mailing:export_archive": "a community's archive as an mbox file",
     "mailing:original": "the original of a message that came in by mail",
