@@ -328,3 +328,55 @@ def test_a_huge_item_number_is_a_404_not_a_500(client, unit):
     client.force_login(unit.people.karen)
     assert client.get("/library/99999999999999999999999999/").status_code == 404
     assert client.get("/library/0/").status_code == 404
+
+
+def test_a_new_file_version_through_the_form(client, unit):
+    community, karen = unit.community, unit.people.karen
+    item = services.create_item(
+        actor=karen,
+        community=community,
+        kind="document",
+        title="Honoraria form",
+        uploaded_file=text_file("form.txt", b"v1\n"),
+    )
+    client.force_login(karen)
+    url = reverse("library:new_version", args=[item.pk])
+    page = client.get(url).content.decode()
+    assert "Upload a new file" in page and "Text (Markdown)" not in page
+    response = client.post(
+        url, {"change_note": "Fake", "file": SimpleUploadedFile("form.pdf", b"not a pdf")}
+    )
+    assert response.status_code == 400
+    assert "does not look like a pdf" in response.content.decode()
+    assert 'value="Fake"' in response.content.decode()
+    response = client.post(
+        url, {"change_note": "New rates", "file": text_file("form-2025.txt", b"v2\n")}
+    )
+    assert response.status_code == 302
+    assert [v.original_name for v in item.versions.all()] == ["form-2025.txt", "form.txt"]
+    html = client.get(reverse("library:version", args=[item.pk, 2])).content.decode()
+    assert "download both versions to compare them" in html
+
+
+def test_a_link_has_no_versions_and_edits_its_address(client, unit):
+    community, karen = unit.community, unit.people.karen
+    item = services.create_item(
+        actor=karen,
+        community=community,
+        kind="link",
+        title="Room booking",
+        link_url="https://rooms.example/book",
+    )
+    client.force_login(karen)
+    assert client.get(reverse("library:new_version", args=[item.pk])).status_code == 404
+    response = client.post(
+        reverse("library:edit", args=[item.pk]),
+        {"title": "Room booking", "link_url": "https://rooms.example/new"},
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.link_url == "https://rooms.example/new"
+    adapted = services.adapt_item(
+        actor=karen, item=item, community=community, title="Room booking (copy)"
+    )
+    assert adapted.link_url == "https://rooms.example/new" and adapted.version_count == 0
