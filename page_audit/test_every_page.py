@@ -50,6 +50,8 @@ FILES = {
     "conversations:attachment": "a file attached to a post, as uploaded",
     "conversations:summary_markdown": "an ask's summary as a Markdown file",
     "healthz": "the health check's plain-text answer",
+    "library:download": "a library item's file, one version",
+    "library:shared_download": "a library item's file, through its public link",
     "mailing:export_archive": "a community's archive as an mbox file",
     "mailing:original": "the original of a message that came in by mail",
     "meetings:material": "a meeting's uploaded material",

@@ -679,7 +679,9 @@ def _may_remove_item(user, item, st: Standing) -> bool:
 def _may_adapt_item(user, item, st: Standing) -> bool:
     """Anyone who reads an item and may add to some library. Where the
     adaptation goes is checked against that community (`library.add`)."""
-    if not _may_read_item(user, item, st) or item.kind == "meeting_record":
+    if not _is_signed_in(user) or item.kind == "meeting_record":
+        return False
+    if not _may_read_item(user, item, st):
         return False
     return any(st_there.is_active_contributor for st_there in _standings(user).values())
 
@@ -808,6 +810,31 @@ def _owns_entry(user, entry) -> bool:
 # Asked with an expertise or experience entry, which belongs to a person, not
 # to one community.
 ENTRY_RULES = {"expertise.edit": _owns_entry}
+
+
+def viewable_people_ids(user, person_ids) -> set[int]:
+    """The "person.view" rule for many people at once: which of `person_ids`
+    the user may see. One query whatever the number of people, for lists
+    that name people beside what they did (re-uses of a library item)."""
+    Membership = apps.get_model("memberships", "Membership")
+    User = apps.get_model("accounts", "User")
+
+    ids = {pk for pk in person_ids if pk is not None}
+    if not ids or not _is_signed_in(user):
+        return set()
+    active = User.objects.filter(pk__in=ids, is_active=True)
+    if is_site_admin(user):
+        return set(active.values_list("pk", flat=True))
+    peers = Membership.objects.filter(
+        user_id__in=ids, status__in=SEATED_STATUSES, role__in=READING_ROLES
+    ).filter(Q(community_id__in=_seated_community_ids(user)) | Q(community__visibility="open"))
+    found = set(
+        active.filter(Q(pk=user.pk) | Q(pk__in=peers.values("user_id"))).values_list(
+            "pk", flat=True
+        )
+    )
+    return found
+
 
 SITE_RULES = {
     "programme.manage": is_site_admin,

@@ -1,7 +1,8 @@
 """The demo site that `copse demo` loads: the cast of `people`, the
 communities of `communities` with their norms, waiting requests and first
-conversations, a year of meetings with their topics (`meetings`), who knows
-what (`expertise`) and the members' mail choices (`mail`).
+conversations, a year of meetings with their topics (`meetings`), what each
+community keeps in its library (`library`), who knows what (`expertise`) and
+the members' mail choices (`mail`).
 
 Loading is idempotent: every row is looked up by its natural key (an email, a
 slug, a name, a title) and only what is missing is created, so a second run
@@ -29,6 +30,7 @@ from copse.demo.communities import (
     Seat,
 )
 from copse.demo.expertise import load_expertise
+from copse.demo.library import load_library
 from copse.demo.mail import load_mail_choices
 from copse.demo.meetings import load_meetings
 from copse.demo.people import (
@@ -83,6 +85,7 @@ class _Loader:
                 self._load_community(spec)
             load_meetings(self)
             load_expertise(self)
+            load_library(self)
             load_mail_choices(self)
         return self.created
 

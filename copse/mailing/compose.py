@@ -191,6 +191,7 @@ def notice_message(*, notification, target, personal: Personal, tz) -> EmailMult
         "label": notification.get_kind_display(),
         "target": target,
         "is_meeting": notification.is_about_meeting,
+        "is_library_item": notification.is_about_library_item,
         "community": community,
         "level": level,
         "kept_confidential": level != content_level(community),

@@ -69,6 +69,7 @@ LIST_VIEWS = {
     "mailing:original": (lambda ctx: {"inbound_id": ctx["inbound_id"]}, "member", ["download"]),
     "people:profile": (lambda ctx: {"handle": ctx["member_handle"]}, "member", CURSOR),
     "norms:diff": (_slug, "member", ["from", "to"]),
+    "library:list": (_slug, "member", ["kind", "area", "tag", "after"]),
     "organisations:list": (None, "site_admin", []),
     "healthz": (None, "member", ["scope"]),
     "expertise:community": (_slug, "member", AFTER),

@@ -26,6 +26,7 @@ def _snapshot() -> dict:
     from copse.accounts.models import User
     from copse.audit.models import AuditEntry
     from copse.conversations.models import Post, PostAttachment, Thread
+    from copse.library.models import ItemVersion, LibraryItem, Reuse
     from copse.meetings import models as meetings
     from copse.norms.models import NormsAcceptance, NormsVersion
     from copse.notifications.models import Notification
@@ -57,6 +58,9 @@ def _snapshot() -> dict:
         Topic,
         TopicVote,
         Notification,
+        LibraryItem,
+        ItemVersion,
+        Reuse,
     )
     return {
         "counts": {model.__name__: model.objects.count() for model in models},
@@ -562,3 +566,43 @@ def test_demo_can_leave_printing_the_logins_to_serve():
     call_command("demo", stdout=loud)
     assert "maria@northwind.example" not in quiet.getvalue()
     assert "maria@northwind.example" in loud.getvalue()
+
+
+def test_margarets_template_is_adapted_with_credit_and_re_used(client):
+    from decimal import Decimal
+
+    from copse.accounts.models import User
+    from copse.library.models import LibraryItem
+
+    _load()
+    template = LibraryItem.objects.get(title="Visiting speaker template")
+    assert template.community.slug == "administrators-cop"
+    assert [str(a) for a in template.authors.all()] == ["Margaret Osei, Office of the President"]
+    assert (template.reuse_count, template.hours_saved) == (2, Decimal("5.0"))
+    chemistry = LibraryItem.objects.get(adapted_from=template)
+    assert [str(a) for a in chemistry.authors.all()] == ["Karen Liu, Department of Chemistry"]
+    assert chemistry.sharing == "site"
+    chain_end = LibraryItem.objects.get(adapted_from=chemistry)
+    assert chain_end.community.slug == "instructional-design"
+
+    # Lee, in the Administrators' CoP, sees the credit and the re-uses.
+    client.force_login(User.objects.get(email="lee@university.example"))
+    html = client.get(chemistry.get_absolute_url()).content.decode()
+    assert (
+        "<em>Visiting speaker template</em></a> by Margaret Osei, Office of the President" in html
+    )
+    html = client.get(template.get_absolute_url()).content.decode()
+    assert "Re-used 2 times · 5 hours saved" in html
+    assert "Adapted in 1 community" in html
+
+    # Ana reads Chemistry's adaptation through its site-wide share, not Margaret's original.
+    client.force_login(User.objects.get(email="ana@fabrikam.example"))
+    html = client.get(chemistry.get_absolute_url()).content.decode()
+    assert "Adapted from work by Margaret Osei, Office of the President" in html
+    assert template.get_absolute_url() not in html
+    assert client.get(template.get_absolute_url()).status_code == 404
+
+    # The CIO CoP's clause checklist is public by link.
+    checklist = LibraryItem.objects.get(title="Software contract clause checklist")
+    client.logout()
+    assert client.get(reverse("library:shared", args=[checklist.public_token])).status_code == 200
