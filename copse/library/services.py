@@ -321,8 +321,12 @@ def remove_item(*, actor, item: LibraryItem) -> None:
 
 
 def meeting_record_title(meeting) -> str:
-    """ "Monthly meeting — 12 March 2026", the date where the meeting took place."""
+    """The meeting's title with its date where it took place ("Quarterly
+    review — 12 March 2026"); a title that names its month already (a
+    series' "Monthly meeting, March 2026") is left as it is."""
     day = timezone.localtime(meeting.starts_at, ZoneInfo(meeting.time_zone)).date()
+    if f"{day:%B %Y}" in meeting.title:
+        return meeting.title[:200]
     return f"{meeting.title} — {day.day} {day:%B %Y}"[:200]
 
 

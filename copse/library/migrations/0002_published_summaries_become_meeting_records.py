@@ -28,6 +28,8 @@ def _title(meeting) -> str:
     except (KeyError, ValueError):
         zone = dt.timezone.utc
     day = meeting.starts_at.astimezone(zone).date()
+    if f"{day:%B %Y}" in meeting.title:
+        return meeting.title[:200]
     return f"{meeting.title} — {day.day} {day:%B %Y}"[:200]
 
 

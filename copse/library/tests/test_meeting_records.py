@@ -4,6 +4,7 @@ migration."""
 
 import datetime as dt
 import importlib
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.apps import apps
@@ -20,6 +21,7 @@ from copse.topics.models import Topic
 
 pytestmark = pytest.mark.django_db
 
+PACIFIC = ZoneInfo("America/Los_Angeles")
 MIGRATION = "copse.library.migrations.0002_published_summaries_become_meeting_records"
 
 
@@ -97,7 +99,7 @@ def test_publishing_a_summary_files_it_as_the_meetings_record(circle):
     assert not LibraryItem.objects.exists()
     item = _publish(meeting, people)
 
-    local_day = meeting.starts_at.astimezone(dt.timezone(dt.timedelta(hours=-8))).date()
+    local_day = meeting.starts_at.astimezone(PACIFIC).date()
     assert item.community == community
     assert item.title.startswith("Monthly meeting — ")
     assert str(local_day.year) in item.title
@@ -114,6 +116,18 @@ def test_publishing_a_summary_files_it_as_the_meetings_record(circle):
     assert version.number == 1 and item.version_count == 1
     assert version.body_markdown == meeting.summary_markdown
     assert "<h2>What we learned</h2>" in version.body_html
+
+
+def test_a_title_that_names_its_month_is_not_dated_twice(circle):
+    from copse.library.services import meeting_record_title
+
+    community, people = circle
+    meeting = _held(community, people)
+    local = meeting.starts_at.astimezone(PACIFIC)
+    meeting.title = f"Monthly meeting, {local:%B %Y}"
+    assert meeting_record_title(meeting) == meeting.title
+    meeting.title = "Monthly meeting"
+    assert meeting_record_title(meeting) == f"Monthly meeting — {local.day} {local:%B %Y}"
 
 
 def test_credit_stays_as_it_was_when_a_presenter_moves_on(circle):
