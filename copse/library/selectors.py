@@ -425,3 +425,42 @@ def item_page(viewer, item: LibraryItem) -> ItemPage:
         thread=thread,
         may=may,
     )
+
+
+@dataclass
+class MeetingRecord:
+    """What a meeting-record item shows of its meeting: the meeting and the
+    materials shared at it that the viewer may download."""
+
+    meeting: object
+    materials: list = field(default_factory=list)
+
+
+def meeting_record_of(viewer, item: LibraryItem) -> MeetingRecord | None:
+    """The meeting behind a meeting record as the viewer may see it, or None.
+    Two queries whatever the number of materials; none for other kinds."""
+    if item.kind != LibraryItem.Kind.MEETING_RECORD or item.meeting_id is None:
+        return None
+    from copse.meetings.models import Material, Meeting
+
+    meeting = (
+        Meeting.objects.select_related("community")
+        .prefetch_related(
+            Prefetch(
+                "materials",
+                queryset=Material.objects.select_related("agenda_item", "uploaded_by").order_by(
+                    "created_at", "id"
+                ),
+            )
+        )
+        .filter(pk=item.meeting_id)
+        .first()
+    )
+    if meeting is None or not permissions.can(viewer, "meeting.view_whole", meeting):
+        return None
+    materials = []
+    for material in meeting.materials.all():
+        material.meeting = meeting
+        if permissions.can(viewer, "material.download", material):
+            materials.append(material)
+    return MeetingRecord(meeting=meeting, materials=materials)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files import File
@@ -518,6 +519,114 @@ def record_reuse(*, actor, item: LibraryItem, note: str, hours_saved=None) -> Re
     item.reuse_count += 1
     item.hours_saved += saved or 0
     return reuse
+
+
+# --- Meeting records ------------------------------------------------------------------
+
+
+def meeting_record_title(meeting) -> str:
+    """The meeting's title with its date where it took place ("Quarterly
+    review — 12 March 2026"); a title that names its month already (a
+    series' "Monthly meeting, March 2026") is left as it is."""
+    day = timezone.localtime(meeting.starts_at, ZoneInfo(meeting.time_zone)).date()
+    if f"{day:%B %Y}" in meeting.title:
+        return meeting.title[:200]
+    return f"{meeting.title} — {day.day} {day:%B %Y}"[:200]
+
+
+def _meeting_record_details(meeting, agenda) -> dict:
+    talks = [item.title for item in agenda if item.title]
+    description = "The record of the meeting, with the materials shared at it."
+    if talks:
+        description = f"{description} On the agenda: {'; '.join(talks)}."
+    allowed = [str(a) for a in (meeting.community.topic_areas or [])]
+    areas = {item.topic.area for item in agenda if item.topic is not None}
+    return {
+        "title": meeting_record_title(meeting),
+        "description": description[:4000],
+        # The community's own areas only, in the community's order.
+        "topic_areas": [area for area in allowed if area in areas],
+    }
+
+
+def _meeting_record_authors(meeting, agenda, actor) -> list:
+    """The organiser (or whoever published, when nobody is named) and the
+    presenters who hold a seat: guest presenters do not read the library, so
+    it does not name them as its authors."""
+    people = [meeting.organiser or actor]
+    people += [item.presenter for item in agenda if item.presenter is not None]
+    return [
+        person
+        for person in dict.fromkeys(p for p in people if p is not None)
+        if permissions.standing(person, meeting.community).is_seated
+    ]
+
+
+def file_meeting_record(*, meeting, actor=None, change_note: str = "") -> LibraryItem:
+    """File a published summary as the meeting's record in its community's
+    library, or bring the record up to date: a changed summary adds a version
+    with `change_note`. Called when meetings sends `summary_published`, inside
+    the transaction that published (the organiser's permission was checked
+    there); running it again changes nothing."""
+    from copse.meetings.models import AgendaItem
+
+    if not meeting.summary_is_published:
+        raise LibraryError("Only a published summary becomes the meeting's record.")
+    agenda = list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("topic", "presenter__organisation")
+        .order_by("position", "id")
+    )
+    details = _meeting_record_details(meeting, agenda)
+    with transaction.atomic():
+        item = (
+            LibraryItem.objects.select_for_update()
+            .filter(meeting=meeting, kind=LibraryItem.Kind.MEETING_RECORD)
+            .first()
+        )
+        if item is None:
+            item = LibraryItem.objects.create(
+                community=meeting.community,
+                kind=LibraryItem.Kind.MEETING_RECORD,
+                meeting=meeting,
+                created_by=actor,
+                updated_at=timezone.now(),
+                **details,
+            )
+            _credit(item, _meeting_record_authors(meeting, agenda, actor))
+            _new_version(
+                item=item,
+                actor=actor,
+                body=meeting.summary_markdown,
+                change_note="Published with the meeting's summary",
+            )
+            record(
+                actor=actor,
+                action="library.item_added",
+                community=meeting.community,
+                item_id=item.pk,
+                meeting_id=meeting.pk,
+            )
+            return item
+        latest = item.versions.order_by("-number").values_list("body_markdown", flat=True).first()
+        for name, value in details.items():
+            setattr(item, name, value)
+        item.save(update_fields=[*details])
+        if latest != meeting.summary_markdown:
+            _new_version(
+                item=item,
+                actor=actor,
+                body=meeting.summary_markdown,
+                change_note=change_note or "The meeting's summary changed",
+            )
+            record(
+                actor=actor,
+                action="library.version_added",
+                community=meeting.community,
+                item_id=item.pk,
+                version=item.version_count,
+            )
+    return item
 
 
 # --- Sharing --------------------------------------------------------------------------

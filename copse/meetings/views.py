@@ -334,7 +334,10 @@ def _detail_context(request, meeting, **forms_in_error):
     if page.may["manage"]:
         context["agenda_form"] = _agenda_form(request, meeting)
         context["action_form"] = forms.ActionItemForm(members=_seated_users(meeting.community))
-        context["summary_form"] = forms.SummaryForm(initial={"summary": meeting.summary_markdown})
+        summary_form = (
+            forms.SummaryRevisionForm if meeting.summary_is_published else forms.SummaryForm
+        )
+        context["summary_form"] = summary_form(initial={"summary": meeting.summary_markdown})
     if page.may["upload_material"]:
         context["material_form"] = forms.MaterialForm(items=page.agenda)
     if page.may["comment_summary"]:
@@ -669,6 +672,8 @@ def material_remove(request, slug, meeting_id, material_id):
 @require_POST
 def summary_save(request, slug, meeting_id):
     meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.manage")
+    if meeting.summary_is_published:
+        return _summary_revise(request, meeting)
     form = forms.SummaryForm(request.POST)
     if form.is_valid():
         try:
@@ -683,6 +688,24 @@ def summary_save(request, slug, meeting_id):
         except UserFacingError as error:
             form.add_error(None, error.message)
         else:
+            return _back(meeting, "summary")
+    return _detail_with_error(request, meeting, summary_form=form)
+
+
+def _summary_revise(request, meeting):
+    form = forms.SummaryRevisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.revise_summary(
+                actor=request.user,
+                meeting=meeting,
+                markdown=form.cleaned_data["summary"],
+                change_note=form.cleaned_data["change_note"],
+            )
+        except UserFacingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Record corrected. The earlier text stays in its versions.")
             return _back(meeting, "summary")
     return _detail_with_error(request, meeting, summary_form=form)
 
