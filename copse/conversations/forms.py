@@ -37,6 +37,29 @@ class AttachFilesField(forms.FileField):
         )
 
 
+LIBRARY_HELP = (
+    "Shown under your post to everyone who may read the item; others see nothing of it. "
+    "Items of this community, and items shared with the whole site."
+)
+
+
+def _offer_library_items(form, choices) -> None:
+    """A "Link a library item" choice, when the person has items to link
+    (`links`), placed before the files, which must come last."""
+    if not choices:
+        return
+    form.fields["library_item"] = forms.TypedChoiceField(
+        choices=[("", "None"), *choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="Link a library item",
+        help_text=LIBRARY_HELP,
+        error_messages={"invalid_choice": "Choose one of the library items listed."},
+    )
+    form.order_fields([name for name in form.fields if name != "files"] + ["files"])
+
+
 class ThreadForm(forms.Form):
     kind = forms.ChoiceField(
         choices=Thread.Kind.choices, initial=Thread.Kind.DISCUSSION, widget=forms.RadioSelect
@@ -60,9 +83,10 @@ class ThreadForm(forms.Form):
     # every field sent before it is still read (copse.core.uploads).
     files = AttachFilesField()
 
-    def __init__(self, *args, may_announce: bool = False, **kwargs):
+    def __init__(self, *args, may_announce: bool = False, library_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["files"].describe_limits()
+        _offer_library_items(self, library_choices)
         if not may_announce:
             self.fields["kind"].choices = [
                 c for c in Thread.Kind.choices if c[0] != Thread.Kind.ANNOUNCEMENT
@@ -81,9 +105,10 @@ class ReplyForm(forms.Form):
     )
     files = AttachFilesField()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, library_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["files"].describe_limits()
+        _offer_library_items(self, library_choices)
 
 
 class EditPostForm(forms.Form):

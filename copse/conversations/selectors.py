@@ -157,6 +157,12 @@ def posts_page(viewer, thread: Thread, *, after: int | None = None, last: bool =
     else:
         start = (after + 1) if after is not None else 0
         rows = list(posts.filter(position__gte=start).order_by("position")[:POST_PAGE_SIZE])
+    for row in rows:
+        # The permission core asks a post (and its files) for its thread and
+        # community: known already, so asking costs no query per post.
+        row.thread = thread
+        if row.community_id == thread.community_id:
+            row.community = thread.community
     next_cursor = None
     if rows and rows[-1].position < thread.last_position:
         next_cursor = str(rows[-1].position)

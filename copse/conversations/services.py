@@ -14,7 +14,7 @@ from django.utils.text import slugify
 
 from copse.audit.services import record
 from copse.communities.models import Community
-from copse.conversations import attachments, search_index, tasks
+from copse.conversations import attachments, links, search_index, tasks
 from copse.conversations.models import (
     CommunityVisit,
     Draft,
@@ -138,6 +138,21 @@ def _discard_draft(user, community, thread=None) -> None:
     Draft.objects.filter(user=user, community=community, thread=thread).delete()
 
 
+def _linked_item(actor, community, item_id):
+    """The library item a new post is to link, checked before anything is written."""
+    if item_id is None:
+        return None
+    linker = links.linker()
+    if linker is None:
+        raise ConversationError("Library items cannot be linked here.")
+    return linker.check(actor=actor, community=community, item_id=item_id)
+
+
+def _keep_link(actor, post, item) -> None:
+    if item is not None:
+        links.linker().keep(actor=actor, post=post, item=item)
+
+
 def _published(post: Post) -> None:
     """After commit: in-app notifications, and whoever listens (mail)."""
     tasks.notify_about_post.enqueue(post.pk)
@@ -145,10 +160,20 @@ def _published(post: Post) -> None:
 
 
 def start_thread(
-    *, actor, community: Community, kind: str, title: str, body: str, tag_names=(), files=()
+    *,
+    actor,
+    community: Community,
+    kind: str,
+    title: str,
+    body: str,
+    tag_names=(),
+    files=(),
+    library_item: int | None = None,
 ) -> Thread:
     """`files`: uploaded files to attach to the opening post (checked by
-    `attachments.check_uploads`; AttachmentError names the first refused)."""
+    `attachments.check_uploads`; AttachmentError names the first refused).
+    `library_item`: the id of a library item to link under the post (see
+    `links`), refused unless the actor may link it here."""
     if kind not in Thread.Kind.values:
         raise ConversationError("Choose discussion, ask or announcement.")
     if not permissions.may_start_thread(actor, community, kind):
@@ -161,6 +186,7 @@ def start_thread(
         )
     title, body = _clean_title(title), _clean_body(body)
     checked = attachments.check_uploads(files)
+    linked = _linked_item(actor, community, library_item)
     tags = tags_from_names(tag_names, community=community)
     now = timezone.now()
     # The files are written before their rows: if a row or the commit fails,
@@ -193,6 +219,7 @@ def start_thread(
             body_html=render_post(body),
         )
         attachments.store(post, checked)
+        _keep_link(actor, post, linked)
         search_index.index_post(post)
         _watch(actor, thread)
         ReadState.objects.create(user=actor, thread=thread, last_read_position=0)
@@ -201,8 +228,10 @@ def start_thread(
     return thread
 
 
-def post_reply(*, actor, thread: Thread, body: str, files=()) -> Post:
-    """`files`: uploaded files to attach, as for `start_thread`."""
+def post_reply(
+    *, actor, thread: Thread, body: str, files=(), library_item: int | None = None
+) -> Post:
+    """`files` and `library_item`: what the reply carries, as for `start_thread`."""
     if not permissions.can(actor, "thread.reply", thread):
         if thread.locked:
             raise NotAllowed("This thread is locked; a facilitator closed it to new replies.")
@@ -211,6 +240,7 @@ def post_reply(*, actor, thread: Thread, body: str, files=()) -> Post:
         )
     body = _clean_body(body)
     checked = attachments.check_uploads(files)
+    linked = _linked_item(actor, thread.community, library_item)
     with files_removed_on_failure(), transaction.atomic():
         # The row lock numbers replies without gaps or clashes under concurrency.
         locked = Thread.objects.select_for_update().get(pk=thread.pk)
@@ -224,6 +254,7 @@ def post_reply(*, actor, thread: Thread, body: str, files=()) -> Post:
             body_html=render_post(body),
         )
         attachments.store(post, checked)
+        _keep_link(actor, post, linked)
         Thread.objects.filter(pk=locked.pk).update(
             last_position=position,
             reply_count=F("reply_count") + 1,

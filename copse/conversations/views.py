@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from copse.communities.models import Community
 from copse.communities.selectors import community_by_slug_for
-from copse.conversations import selectors, services
+from copse.conversations import links, selectors, services
 from copse.conversations.attachments import AttachmentError
 from copse.conversations.forms import (
     CatalogueEntryForm,
@@ -38,6 +38,18 @@ NOT_KEPT = "Nothing was posted, so the files you chose were not kept: choose the
 
 def _community(request, slug, action="community.read"):
     return community_by_slug_for(request.user, slug, action)
+
+
+def _library_choices(request, community, wanted=None) -> list:
+    """The library items the person may link under a post here, with the one
+    sent in the form or `wanted` (an item page's "Mention in a conversation"
+    link), if they may link it."""
+    linker = links.linker()
+    if linker is None:
+        return []
+    if request.method == "POST":
+        wanted = cursors.integer(request.POST.get("library_item"), minimum=1)
+    return linker.choices(request.user, community, wanted)
 
 
 def _post(request, community, post_id) -> Post:
@@ -79,11 +91,16 @@ def new_thread(request, slug):
         return _cannot_contribute(request, community)
     may_announce = permissions.may_start_thread(request.user, community, "announcement")
     draft = selectors.draft_for(request.user, community)
-    initial = {"kind": request.GET.get("kind", "discussion")}
+    mentioned = cursors.integer(request.GET.get("library_item"), minimum=1)
+    initial = {"kind": request.GET.get("kind", "discussion"), "library_item": mentioned}
     if draft:
         initial.update(title=draft.title, body=draft.body)
     form = ThreadForm(
-        request.POST or None, request.FILES or None, initial=initial, may_announce=may_announce
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        may_announce=may_announce,
+        library_choices=_library_choices(request, community, mentioned),
     )
     status = 200
     if request.method == "POST":
@@ -98,6 +115,7 @@ def new_thread(request, slug):
                 body=data["body"],
                 tag_names=form.tag_names(),
                 files=data["files"],
+                library_item=data.get("library_item"),
             ),
         )
         if thread is not None:
@@ -191,7 +209,9 @@ def thread_detail(request, slug, thread_id):
             )
             if quoted is not None:
                 body = body + quote_of(quoted)
-        reply_form = ReplyForm(initial={"body": body})
+        reply_form = ReplyForm(
+            initial={"body": body}, library_choices=_library_choices(request, community)
+        )
     return render(
         request,
         "conversations/thread.html",
@@ -227,12 +247,18 @@ def _thread_context(request, thread, page, reply_form, can_reply, read_position)
 def reply(request, slug, thread_id):
     community = _community(request, slug)
     thread = selectors.thread_for(request.user, community, thread_id)
-    form = ReplyForm(request.POST, request.FILES)
+    form = ReplyForm(
+        request.POST, request.FILES, library_choices=_library_choices(request, community)
+    )
     post, status = _post_with_files(
         request,
         form,
         lambda data: services.post_reply(
-            actor=request.user, thread=thread, body=data["body"], files=data["files"]
+            actor=request.user,
+            thread=thread,
+            body=data["body"],
+            files=data["files"],
+            library_item=data.get("library_item"),
         ),
     )
     if post is not None:

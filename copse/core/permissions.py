@@ -378,6 +378,15 @@ def _may_download_attachment(user, attachment, st: Standing) -> bool:
     return _may_read_post(user, attachment.post, st)
 
 
+def _may_save_attachment_to_library(user, attachment, st: Standing) -> bool:
+    """ "Save to library": whoever may download the file and add to the
+    community's library (a contributor: not a delegate, a guest, a former
+    member or a site admin)."""
+    return _may_download_attachment(user, attachment, st) and _may_contribute(
+        user, attachment.community, st
+    )
+
+
 def _is_author(user, post, st: Standing) -> bool:
     return _is_signed_in(user) and post.author_id == user.pk
 
@@ -387,6 +396,7 @@ CONVERSATION_RULES = {
     "post.read": _may_read_post,
     # Asked with a PostAttachment.
     "attachment.download": _may_download_attachment,
+    "attachment.save_to_library": _may_save_attachment_to_library,
     "thread.reply": _may_reply,
     "thread.moderate": _may_moderate,
     "post.edit": _may_edit_post,
@@ -660,12 +670,17 @@ def _may_edit_item(user, item, st: Standing) -> bool:
 
 def _may_share_item(user, item, st: Standing) -> bool:
     """Only an author decides who beyond the community reads their work, and
-    only where the community allows it."""
+    only where the community allows it. An item saved from a post's file is
+    the post author's work: whoever saved it does not share it for them."""
     if item.removed_at is not None or item.kind == "meeting_record":
         return False
     if not library_sharing_allowed(item.community):
         return False
-    return _may_contribute(user, item.community, st) and _is_item_author(user, item)
+    if not _may_contribute(user, item.community, st):
+        return False
+    if item.source_attachment_id is not None:
+        return any(author.person_id == user.pk for author in item.authors.all())
+    return _is_item_author(user, item)
 
 
 def _may_remove_item(user, item, st: Standing) -> bool:
@@ -715,6 +730,24 @@ def readable_items_q(user, prefix: str = "") -> Q:
         | Q(**{f"{p}community__library_sharing_allowed": True})
     )
     return live & (own_rule | shared)
+
+
+def may_link_item(user, item, community) -> bool:
+    """Whether `user` may link `item` under a post in `community`: an item
+    they may read, of that community or shared beyond its own (so the link
+    never points the community's readers at a library only some of them
+    share with the author)."""
+    if not _may_read_item(user, item, standing(user, item.community)):
+        return False
+    return item.community_id == community.pk or _is_shared_beyond(item)
+
+
+def linkable_items_q(user, community) -> Q:
+    """`may_link_item` as a filter on LibraryItem."""
+    shared = Q(sharing__in=["site", "public"]) & (
+        Q(community__visibility="open") | Q(community__library_sharing_allowed=True)
+    )
+    return readable_items_q(user) & (Q(community=community) | shared)
 
 
 def visible_meetings_q(user) -> Q:

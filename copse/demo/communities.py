@@ -146,6 +146,15 @@ AUDIT_CHECKLIST = (
     b"Credits,Service credits owed for outages,Service desk\n"
 )
 
+RFP_TEMPLATE = b"""# Carrier RFP: what we asked three carriers
+
+1. Every circuit and line we have today, by site (attached inventory).
+2. Price per circuit for three and five years, with the renewal cap.
+3. Service levels, and service credits paid without being claimed.
+4. A cut-over plan per site, with who does what on the night.
+5. Exit terms: notice, early-termination fees, number porting.
+"""
+
 TELECOM_SUMMARY = """\
 I talked to six other CIOs with the same problem. What they did:
 
@@ -219,9 +228,10 @@ COMMUNITIES = [
                     Message(
                         "priya.nair@woodgrove.example",
                         "We ran a competitive bid across three carriers last year instead of "
-                        "renewing. Same circuits, 27% lower. Happy to share our RFP template "
-                        "(minus the prices) with anyone here.",
+                        "renewing. Same circuits, 27% lower. Our RFP template (minus the "
+                        "prices) is attached for anyone here.",
                         helpful=True,
+                        files=(("carrier-rfp-template.md", RFP_TEMPLATE),),
                     ),
                     Message(
                         "luis.ortega@alpineskihouse.example",
@@ -255,8 +265,8 @@ COMMUNITIES = [
                     ),
                     Message(
                         "dev@contoso.example",
-                        "Thank you all. Priya, yes please to the template. I will report back "
-                        "after renewal.",
+                        "Thank you all. Priya, the template is just what we needed. I will "
+                        "report back after renewal.",
                     ),
                 ),
                 summary=TELECOM_SUMMARY,

@@ -7,8 +7,12 @@ the site; Sofia adapted that into the instructional designers' library, so a
 chain of three shows what each reader may see of it. Amira and Diane
 re-used Margaret's template and said how many hours it saved. The CIO CoP
 allows sharing for its contract-terms work: Maria's clause checklist is
-public by link. Every community has a few more items, some with a second
-version to compare, one with a file per version.
+public by link; Dev saved the audit checklist Luis attached to his reply in
+the telecom ask ("Save to library", credited to Luis), while Priya's RFP
+template in the same thread waits to be saved. Sandra's reply in the
+Administrators' minutes thread links her template from the library. Every
+community has a few more items, some with a second version to compare, one
+with a file per version.
 
 Everything goes through the library's services (and the communities' for
 the facilitators' sharing switch), as members would; only the times are
@@ -95,12 +99,6 @@ CLAUSE_CHECKLIST_V1 = b"""Software contract clause checklist
 [ ] Service credits
 """
 CLAUSE_CHECKLIST_V2 = CLAUSE_CHECKLIST_V1 + b"[ ] Termination for convenience\n[ ] Audit rights\n"
-TELECOM_CHECKLIST = b"""item,what to check,typical finding
-1,Lines nobody uses,5-8% of lines
-2,Billing errors against the contract,3-10% of the bill
-3,Pooled mobile data,unused allowances
-4,PRI lines still in service,replace with SIP trunking
-"""
 INCIDENT_REVIEW = """\
 # Blameless post-incident review
 
@@ -187,6 +185,44 @@ class _Library:
         )
         self.loader._count("library items")
         return item, True
+
+    def save_from_post(
+        self, slug: str, title: str, *, actor: str, thread: str, file_name: str, **fields
+    ):
+        """ "Save to library" on a file of a post in `thread`: the item,
+        credited to the post's author, if the community has none of that title."""
+        from copse.conversations.models import PostAttachment
+        from copse.library import services
+
+        item = self.existing(slug, title)
+        if item is not None:
+            return item, False
+        attachment = PostAttachment.objects.select_related(
+            "post__thread__community", "post__community", "post__author__organisation"
+        ).get(post__thread=self.thread(slug, thread), original_name=file_name)
+        item = services.save_attachment(
+            actor=self.person(actor), attachment=attachment, title=title, **fields
+        )
+        self.loader._count("library items")
+        return item, True
+
+    def link_in_reply(self, item, *, actor: str, body: str, days: float) -> None:
+        """A reply in the item's own thread that links it under the post,
+        written `days` ago; once."""
+        from copse.conversations import services
+        from copse.conversations.models import Post, Thread
+        from copse.library.models import PostLibraryLink
+
+        if PostLibraryLink.objects.filter(item=item).exists():
+            return
+        thread = item.source_thread
+        post = services.post_reply(
+            actor=self.person(actor), thread=thread, body=body, library_item=item.pk
+        )
+        when = self.now - timedelta(days=days)
+        Post.objects.filter(pk=post.pk).update(created_at=when)
+        Thread.objects.filter(pk=thread.pk, last_activity_at__lt=when).update(last_activity_at=when)
+        self.loader._count("posts linking library items")
 
     def revise(self, item, actor: str, **fields) -> None:
         from copse.library import services
@@ -295,6 +331,13 @@ class _Library:
                 change_note="Records-retention line at the end, as Rosa suggested",
             )
             self.backdate(minutes, 20, versions=[18])
+        # Sandra says in the thread where the template is now, linked under her reply.
+        self.link_in_reply(
+            minutes,
+            actor="sandra.kowalski@university.example",
+            body="It is in the library now, with Rosa's records-retention line.",
+            days=17.5,
+        )
 
     def _reuse(self, item, email: str, note: str, hours: str, *, days: float) -> None:
         from copse.library import services
@@ -359,20 +402,16 @@ class _Library:
                 actor=self.person(maria), item=checklist, sharing="public", confirmed=True
             )
 
-        audit, new = self.create(
+        audit, new = self.save_from_post(
             CIO,
             "Telecom expense audit checklist",
             actor="dev@contoso.example",
+            thread="Telecom costs are out of control: who has switched carriers?",
+            file_name="telecom-audit-checklist.csv",
             kind="template",
-            description="What the outside audit checked, with what it usually finds.",
+            description="What the outside audit checked, with who usually has the answer.",
             topic_areas=["Technology", "Metrics"],
             tag_names=["Telecom", "Vendor Networks"],
-            uploaded_file=SimpleUploadedFile(
-                "telecom-audit-checklist.csv", TELECOM_CHECKLIST, content_type="text/csv"
-            ),
-            source_thread=self.thread(
-                CIO, "Telecom costs are out of control: who has switched carriers?"
-            ),
         )
         if new:
             self.backdate(audit, 60)

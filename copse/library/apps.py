@@ -6,9 +6,12 @@ class LibraryConfig(AppConfig):
     label = "library"
 
     def ready(self) -> None:
+        from copse.conversations import links
         from copse.meetings.signals import summary_published
 
         summary_published.connect(_file_meeting_record, dispatch_uid="library-meeting-record")
+        # Posts link library items through conversations.links, which cannot import us.
+        links.register(links.Linker(choices=_link_choices, check=_check_link, keep=_keep_link))
 
 
 def _file_meeting_record(sender, meeting, actor, change_note, **kwargs):
@@ -16,3 +19,21 @@ def _file_meeting_record(sender, meeting, actor, change_note, **kwargs):
     from copse.library.services import file_meeting_record
 
     file_meeting_record(meeting=meeting, actor=actor, change_note=change_note)
+
+
+def _link_choices(user, community, also=None):
+    from copse.library.selectors import link_choices
+
+    return link_choices(user, community, also=also)
+
+
+def _check_link(*, actor, community, item_id):
+    from copse.library.services import check_link
+
+    return check_link(actor=actor, community=community, item_id=item_id)
+
+
+def _keep_link(*, actor, post, item):
+    from copse.library.services import keep_link
+
+    keep_link(actor=actor, post=post, item=item)

@@ -1,6 +1,8 @@
 """Forms of the library: validation only; the services decide the rest."""
 
+import re
 from decimal import Decimal
+from pathlib import PurePosixPath
 
 from django import forms
 
@@ -40,9 +42,6 @@ class ItemForm(forms.Form):
         required=False, widget=forms.CheckboxSelectMultiple, label="Topic areas"
     )
     tags = TagsField()
-    file = forms.FileField(
-        required=False, help_text="For a document, template, SOP or presentation."
-    )
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 12}),
         required=False,
@@ -52,6 +51,11 @@ class ItemForm(forms.Form):
     )
     link_url = forms.URLField(
         required=False, max_length=1000, label="Address (for a link)", assume_scheme="https"
+    )
+    # Last: a file over the size limit stops the upload where it begins, and
+    # every field sent before it is still read (copse.core.uploads).
+    file = forms.FileField(
+        required=False, help_text="For a document, template, SOP or presentation."
     )
 
     def __init__(self, *args, community, **kwargs):
@@ -82,7 +86,6 @@ class DetailsForm(forms.Form):
 
 
 class VersionForm(forms.Form):
-    file = forms.FileField(required=False, label="Upload a new file")
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 16}),
         required=False,
@@ -96,6 +99,8 @@ class VersionForm(forms.Form):
         help_text="A few words for the versions list, e.g. “Added the honoraria form”.",
         error_messages={"required": "Say in a few words what changed."},
     )
+    # Last, as in ItemForm.
+    file = forms.FileField(required=False, label="Upload a new file")
 
     def __init__(self, *args, item, **kwargs):
         super().__init__(*args, **kwargs)
@@ -150,3 +155,45 @@ class ReuseForm(forms.Form):
         label="Hours it saved (if you know)",
         widget=forms.NumberInput(attrs={"step": "0.5", "min": "0"}),
     )
+
+
+class SaveAttachmentForm(forms.Form):
+    """ "Save to library" on a post's file: what it is, and where it belongs."""
+
+    title = forms.CharField(max_length=200)
+    kind = forms.ChoiceField(
+        choices=[
+            (kind, label)
+            for kind, label in LibraryItem.Kind.choices
+            if kind in ("document", "template", "sop", "presentation")
+        ],
+        initial=LibraryItem.Kind.DOCUMENT,
+        widget=forms.RadioSelect,
+        label="What it is",
+    )
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+        help_text="What it is for, so others can find it and tell it apart.",
+    )
+    topic_areas = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, label="Topic areas"
+    )
+    tags = TagsField()
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        areas = community.topic_areas or []
+        if areas:
+            self.fields["topic_areas"].choices = [(a, a) for a in areas]
+        else:
+            del self.fields["topic_areas"]
+
+
+def title_from_file_name(name: str) -> str:
+    """A first guess at a title: "telecom-audit_checklist.csv" gives
+    "Telecom audit checklist"."""
+    stem = PurePosixPath(name or "").stem
+    words = " ".join(re.sub(r"[-_.]+", " ", stem).split())
+    return (words[:1].upper() + words[1:])[:200]

@@ -53,6 +53,15 @@ class LibraryItem(models.Model):
         on_delete=models.SET_NULL,
         related_name="library_items",
     )
+    # The file of a post it was saved from ("Save to library"); an item
+    # saved so credits the post's author. One live item per file and community.
+    source_attachment = models.ForeignKey(
+        "conversations.PostAttachment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="library_items",
+    )
     adapted_from = models.ForeignKey(
         "self",
         null=True,
@@ -103,6 +112,12 @@ class LibraryItem(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(sharing="public") | ~models.Q(public_token=""),
                 name="library_public_item_has_token",
+            ),
+            # Per community: a thread moved elsewhere may have its files saved there too.
+            models.UniqueConstraint(
+                fields=["source_attachment", "community"],
+                condition=models.Q(source_attachment__isnull=False, removed_at__isnull=True),
+                name="library_one_live_item_per_attachment",
             ),
         ]
 
@@ -215,3 +230,24 @@ class Reuse(models.Model):
 
     def __str__(self) -> str:
         return f"Re-use of {self.item}"
+
+
+class PostLibraryLink(models.Model):
+    """A library item linked under a post ("Library: *Title* — Template").
+    Shown only to readers who may read the item: to anyone else the post
+    shows nothing of it, not even that there is a link."""
+
+    post = models.ForeignKey(
+        "conversations.Post", on_delete=models.CASCADE, related_name="library_links"
+    )
+    item = models.ForeignKey(LibraryItem, on_delete=models.CASCADE, related_name="post_links")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "item"], name="library_link_once_per_post")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} under post {self.post_id}"

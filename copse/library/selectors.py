@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.models import Count, Prefetch, Q
 
 from copse.core import cursors, permissions
-from copse.library.models import ItemAuthor, ItemVersion, LibraryItem, Reuse
+from copse.library.models import ItemAuthor, ItemVersion, LibraryItem, PostLibraryLink, Reuse
 from copse.library.services import CHAIN_DEPTH
 
 PAGE_SIZE = 25
@@ -405,6 +405,10 @@ def item_page(viewer, item: LibraryItem) -> ItemPage:
     may["withdraw"] = item.sharing != LibraryItem.Sharing.COMMUNITY and (
         may["share"] or may["edit"]
     )
+    # "Mention in a conversation": a new thread in the item's community, with the item linked.
+    may["mention"] = item.removed_at is None and permissions.can(
+        viewer, "community.contribute", item.community
+    )
     # Authors hear why they cannot share it (the facilitators have not allowed it).
     may["ask_to_share"] = (
         not may["share"]
@@ -464,3 +468,129 @@ def meeting_record_of(viewer, item: LibraryItem) -> MeetingRecord | None:
         if permissions.can(viewer, "material.download", material):
             materials.append(material)
     return MeetingRecord(meeting=meeting, materials=materials)
+
+
+# --- Posts and the library ------------------------------------------------------------
+
+# How many items the "Link a library item" choice lists: the latest changed.
+LINK_CHOICES = 100
+
+
+def link_choices(viewer, community, *, also: int | None = None) -> list:
+    """What the viewer may link under a post in `community`, for a form's
+    choice: the community's own items, then items shared with the whole site
+    (whose community is never named), the latest changed first, with item
+    `also` if they may link it (an item page's "Mention in a conversation").
+    One query, and one for `also` when it is not among them."""
+    rows = list(
+        LibraryItem.objects.filter(permissions.linkable_items_q(viewer, community))
+        .order_by("-updated_at", "-id")
+        .values_list("pk", "title", "kind", "community_id")[:LINK_CHOICES]
+    )
+    if also is not None and all(row[0] != also for row in rows):
+        extra = LibraryItem.objects.select_related("community").filter(pk=also).first()
+        if extra is not None and permissions.may_link_item(viewer, extra, community):
+            rows.insert(0, (extra.pk, extra.title, extra.kind, extra.community_id))
+    own = [row for row in rows if row[3] == community.pk]
+    shared = [row for row in rows if row[3] != community.pk]
+    groups = []
+    for label, group in ((f"In {community.name}", own), ("Shared with the whole site", shared)):
+        if group:
+            groups.append(
+                (label, [(pk, f"{title} — {_kind_label(kind)}") for pk, title, kind, _ in group])
+            )
+    return groups
+
+
+def _kind_label(kind: str) -> str:
+    return dict(LibraryItem.Kind.choices).get(kind, kind)
+
+
+@dataclass
+class PostsLibrary:
+    """What the library shows on a page of posts, as one viewer may see it:
+    the items linked under each post, and the item each file was saved as."""
+
+    links: dict = field(default_factory=dict)  # post id -> [LibraryItem]
+    saved: dict = field(default_factory=dict)  # attachment id -> LibraryItem
+
+    def links_of(self, post) -> list:
+        return self.links.get(post.pk, [])
+
+    def saved_from(self, attachment):
+        return self.saved.get(attachment.pk)
+
+
+def library_for_posts(viewer, posts) -> PostsLibrary:
+    """The library items a page of posts shows to `viewer`: only those they
+    may read (a link to any other item shows nothing at all). Two queries
+    whatever the page holds, none when it has no posts or no files; the
+    posts' files must be prefetched."""
+    shown = [post for post in posts if post.removed_at is None]
+    library = PostsLibrary()
+    if not shown:
+        return library
+    readable = permissions.readable_items_q(viewer, "item")
+    for link in (
+        PostLibraryLink.objects.filter(readable, post_id__in=[post.pk for post in shown])
+        .select_related("item")
+        .order_by("id")
+    ):
+        library.links.setdefault(link.post_id, []).append(link.item)
+    files = {a.pk: post for post in shown for a in post.attachments.all()}
+    if files:
+        for item in LibraryItem.objects.filter(
+            permissions.readable_items_q(viewer), source_attachment_id__in=list(files)
+        ).order_by("id"):
+            if item.community_id == files[item.source_attachment_id].community_id:
+                library.saved[item.source_attachment_id] = item
+    return library
+
+
+def attachment_to_save(viewer, slug: str, attachment_id: int):
+    """A post's file in community `slug` that the viewer may save to the
+    library, or 404 (the same for a missing file and a forbidden one)."""
+    from copse.conversations.models import PostAttachment
+
+    attachment = None
+    if cursors.integer(str(attachment_id), minimum=1) is not None:
+        attachment = (
+            PostAttachment.objects.select_related(
+                "post__thread__community", "post__community", "post__author__organisation"
+            )
+            .filter(pk=attachment_id, post__community__slug=slug)
+            .first()
+        )
+    permissions.require_or_404(viewer, "attachment.save_to_library", attachment)
+    return attachment
+
+
+@dataclass
+class MailedLinks:
+    """The items linked under a post, as its mail shows them."""
+
+    named: list = field(default_factory=list)  # items named, with their title and kind
+    unnamed: int = 0  # items only said to be there, with a link to the post
+
+    def __bool__(self) -> bool:
+        return bool(self.named or self.unnamed)
+
+
+def mailed_links(post) -> MailedLinks:
+    """The items linked under `post` as its every-message mail may show them
+    to all its receivers (the community's seated members): an item of the
+    post's own community is named, since all of them read its library; an
+    item shared from another community is only said to be there, since its
+    sharing may be withdrawn at any time and mail cannot be taken back. One
+    query."""
+    mailed = MailedLinks()
+    for link in (
+        PostLibraryLink.objects.filter(post=post, item__removed_at__isnull=True)
+        .select_related("item")
+        .order_by("id")
+    ):
+        if link.item.community_id == post.community_id:
+            mailed.named.append(link.item)
+        else:
+            mailed.unnamed += 1
+    return mailed

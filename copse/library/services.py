@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -30,6 +30,7 @@ from copse.library.models import (
     ItemAuthor,
     ItemVersion,
     LibraryItem,
+    PostLibraryLink,
     Reuse,
 )
 
@@ -218,10 +219,18 @@ def create_item(
     source_thread=None,
     adapted_from: LibraryItem | None = None,
     tag_names=None,
+    source_attachment=None,
 ) -> LibraryItem:
     """A new item with its first version. `authors` defaults to the actor;
     anyone credited must hold a seat in the community. Tags are Tag objects
-    (`tags`) or typed names (`tag_names`)."""
+    (`tags`) or typed names (`tag_names`).
+
+    `source_attachment`: the file of a post in this community that the item
+    was saved from (see `save_attachment`, which copies the file). Credit then
+    goes to the post's author, not to the actor, and whether or not they
+    still hold a seat: their post here shows they wrote it. It is frozen as
+    always (name and organisation now); an author known only by name (an
+    archive import) is credited by that name."""
     _require(actor, "library.add", community, "Only members who take part can add to the library.")
     if kind not in LibraryItem.Kind.values or kind == LibraryItem.Kind.MEETING_RECORD:
         raise LibraryError("Choose what kind of item this is.")
@@ -229,7 +238,15 @@ def create_item(
     areas = _clean_areas(community, topic_areas)
     content = _content_of(kind, body=body, uploaded_file=uploaded_file, link_url=link_url)
     content_type = _check_upload(uploaded_file) if content == "file" else ""
-    people = list(authors) if authors else [actor]
+    post = None
+    if source_attachment is not None:
+        if authors:
+            raise ValueError("An item saved from a post credits the post's author.")
+        post = _post_to_credit(actor, source_attachment, community)
+        source_thread = source_thread or post.thread
+        people = []
+    else:
+        people = list(authors) if authors else [actor]
     for person in people:
         if not permissions.standing(person, community).is_seated:
             raise LibraryError(f"{person.display_name} is not a member of this community.")
@@ -247,6 +264,7 @@ def create_item(
             link_url=link_url if content == "link" else "",
             meeting=meeting,
             source_thread=source_thread,
+            source_attachment=source_attachment,
             adapted_from=adapted_from,
             adapted_credit=adapted_credit_of(adapted_from) if adapted_from else "",
             created_by=actor,
@@ -255,7 +273,10 @@ def create_item(
         chosen = _tags(community, tags, tag_names)
         if chosen:
             item.tags.set(chosen)
-        _credit(item, people)
+        if post is not None:
+            _credit_post_author(item, post)
+        else:
+            _credit(item, people)
         version = None
         if content != "link":
             version = _new_version(
@@ -266,10 +287,144 @@ def create_item(
                 content_type=content_type,
                 change_note=change_note or "First version",
             )
-        record(actor=actor, action="library.item_added", community=community, item_id=item.pk)
+        detail = {"attachment_id": source_attachment.pk} if source_attachment else {}
+        record(
+            actor=actor,
+            action="library.item_added",
+            community=community,
+            item_id=item.pk,
+            **detail,
+        )
         if version is not None:
             _extract_later(version)
     return item
+
+
+# --- Files saved from posts -----------------------------------------------------------
+
+# What a post's file may become: the kinds that hold an uploaded file.
+SAVE_KINDS = ("document", "template", "sop", "presentation")
+
+
+def _post_to_credit(actor, attachment, community):
+    """The post `attachment` belongs to, once it is known that the actor may
+    save it into `community` and that its author can be credited."""
+    post = attachment.post
+    if post.community_id != community.pk:
+        raise LibraryError("That file belongs to a conversation of another community.")
+    _require(
+        actor,
+        "attachment.save_to_library",
+        attachment,
+        "Only members who take part, and who can read the post, can save its files.",
+    )
+    if post.author_id is None and not post.imported_author:
+        raise LibraryError(
+            "Whoever wrote this post has deleted their account, so its file cannot be "
+            "saved with their credit."
+        )
+    return post
+
+
+def _credit_post_author(item: LibraryItem, post) -> None:
+    if post.author is not None:
+        _credit(item, [post.author])
+    else:
+        ItemAuthor.objects.create(item=item, person=None, name=post.imported_author[:150])
+
+
+def post_credit(post) -> str:
+    """The credit an item saved from `post` would carry, as its page shows it."""
+    if post.author is None:
+        return post.imported_author
+    organisation = post.author.organisation
+    name = post.author.display_name or post.author.email
+    return f"{name}, {organisation.name}" if organisation else name
+
+
+def saved_item_of(attachment) -> LibraryItem | None:
+    """The live item saved from `attachment` into its post's community, if any."""
+    return (
+        LibraryItem.objects.filter(
+            source_attachment=attachment,
+            community_id=attachment.post.community_id,
+            removed_at__isnull=True,
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def save_attachment(
+    *,
+    actor,
+    attachment,
+    kind: str,
+    title: str,
+    description: str = "",
+    topic_areas=(),
+    tag_names=(),
+) -> LibraryItem:
+    """ "Save to library": a post's file becomes an item of the post's
+    community, credited to the post's author (see `create_item`), from the
+    post's thread. The file is copied to a new stored file, so removing the
+    post or the item never touches the other. A file already in the library
+    is not saved twice: the item it became is returned."""
+    _require(
+        actor,
+        "attachment.save_to_library",
+        attachment,
+        "Only members who take part, and who can read the post, can save its files.",
+    )
+    if kind not in SAVE_KINDS:
+        raise LibraryError("Choose document, template, SOP or presentation.")
+    existing = saved_item_of(attachment)
+    if existing is not None:
+        return existing
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise LibraryError("The file could not be read, so nothing was saved.") from exc
+    try:
+        return create_item(
+            actor=actor,
+            community=attachment.post.community,
+            kind=kind,
+            title=title,
+            description=description,
+            topic_areas=topic_areas,
+            tag_names=list(tag_names or ()),
+            uploaded_file=File(handle, name=attachment.original_name or "file"),
+            change_note="Saved from a post",
+            source_attachment=attachment,
+        )
+    except IntegrityError:
+        # Someone saved it at the same moment: theirs is the one.
+        existing = saved_item_of(attachment)
+        if existing is None:
+            raise
+        return existing
+    finally:
+        handle.close()
+
+
+# --- Items linked under posts ---------------------------------------------------------
+
+
+def check_link(*, actor, community, item_id) -> LibraryItem:
+    """The item a new post in `community` is to link, if the actor may link
+    it there (`permissions.may_link_item`); the same refusal whether it does
+    not exist or they may not read it."""
+    item = LibraryItem.objects.select_related("community").filter(pk=item_id).first()
+    if item is None or not permissions.may_link_item(actor, item, community):
+        raise LibraryError("That library item cannot be linked here: choose one of those listed.")
+    return item
+
+
+def keep_link(*, actor, post, item: LibraryItem) -> PostLibraryLink:
+    """Inside the post's transaction, once `check_link` allowed it."""
+    link, _ = PostLibraryLink.objects.get_or_create(post=post, item=item)
+    return link
 
 
 def add_version(

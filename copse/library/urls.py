@@ -11,6 +11,11 @@ TOKEN = r"(?P<token>[A-Za-z0-9_-]{20,100})"
 urlpatterns = [
     path("c/<slug:slug>/library/", views.item_list, name="list"),
     path("c/<slug:slug>/library/new/", views.add_item, name="add"),
+    path(
+        "c/<slug:slug>/library/from-file/<int:attachment_id>/",
+        views.save_attachment,
+        name="save_attachment",
+    ),
     # Items are addressed without their community, so an item shared beyond
     # a confidential community never names it in its address.
     path("library/<int:item_id>/", views.item_detail, name="item"),

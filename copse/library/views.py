@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from copse.communities.selectors import community_by_slug_for
-from copse.core import permissions
+from copse.core import permissions, uploads
 from copse.core.errors import UserFacingError
 from copse.library import selectors, services
 from copse.library.forms import (
@@ -20,9 +20,11 @@ from copse.library.forms import (
     DetailsForm,
     ItemForm,
     ReuseForm,
+    SaveAttachmentForm,
     ShareForm,
     VersionForm,
     tag_names,
+    title_from_file_name,
 )
 from copse.library.models import WRITTEN_KINDS, LibraryItem
 
@@ -30,6 +32,16 @@ from copse.library.models import WRITTEN_KINDS, LibraryItem
 FILE_AGAIN = (
     "If the form comes back with a message, choose the file again: browsers do not send it twice."
 )
+
+
+def _refused_upload(request, form) -> bool:
+    """Whether the file was stopped while it was received (`core.uploads`):
+    then the form says so at its file field, with what was typed kept."""
+    refused = uploads.refusal(request)
+    if refused:
+        form.is_valid()
+        form.add_error("file", f"{refused} Choose a smaller file; what you typed is kept.")
+    return bool(refused)
 
 
 @require_GET
@@ -63,7 +75,9 @@ def add_item(request, slug):
     if request.method == "POST":
         form = ItemForm(request.POST, request.FILES, community=community)
         status = 400
-        if form.is_valid():
+        if _refused_upload(request, form):
+            status = 413
+        elif form.is_valid():
             data = form.cleaned_data
             try:
                 item = services.create_item(
@@ -91,6 +105,59 @@ def add_item(request, slug):
         {"community": community, "form": form, "file_again": FILE_AGAIN},
         status=status,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def save_attachment(request, slug, attachment_id):
+    """ "Save to library" on a post's file: an item of the post's community,
+    credited to the post's author. A file saved already leads to its item."""
+    attachment = selectors.attachment_to_save(request.user, slug, attachment_id)
+    post = attachment.post
+    community = post.community
+    existing = services.saved_item_of(attachment)
+    if existing is not None:
+        messages.info(request, "That file is in the library already.")
+        return redirect(existing.get_absolute_url())
+    form = SaveAttachmentForm(
+        request.POST or None,
+        community=community,
+        initial={"title": title_from_file_name(attachment.original_name)},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = services.save_attachment(
+                actor=request.user,
+                attachment=attachment,
+                kind=data["kind"],
+                title=data["title"],
+                description=data["description"],
+                topic_areas=data.get("topic_areas") or [],
+                tag_names=tag_names(data["tags"]),
+            )
+        except UserFacingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Saved to the library, credited to {item_credit(item)}.")
+            return redirect(item.get_absolute_url())
+    return render(
+        request,
+        "library/save_attachment.html",
+        {
+            "community": community,
+            "attachment": attachment,
+            "post": post,
+            "thread": post.thread,
+            "credit": services.post_credit(post),
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def item_credit(item) -> str:
+    return " and ".join(str(author) for author in item.authors.all())
 
 
 @require_GET
@@ -155,7 +222,9 @@ def new_version(request, item_id):
     if request.method == "POST":
         form = VersionForm(request.POST, request.FILES, item=item)
         status = 400
-        if form.is_valid():
+        if "file" in form.fields and _refused_upload(request, form):
+            status = 413
+        elif form.is_valid():
             data = form.cleaned_data
             try:
                 services.add_version(

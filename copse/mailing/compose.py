@@ -130,6 +130,12 @@ def new_marks() -> Personal:
     )
 
 
+def _library_links(post):
+    from copse.library.selectors import mailed_links
+
+    return mailed_links(post)
+
+
 def post_message(*, post, personal: Personal) -> EmailMultiAlternatives:
     """A post at its community's content level, addressed by `personal`."""
     thread = post.thread
@@ -143,10 +149,14 @@ def post_message(*, post, personal: Personal) -> EmailMultiAlternatives:
         "level": level,
         "kept_confidential": level != content_level(community),
         "post_url": settings.BASE_URL + post_path(post),
+        "base_url": settings.BASE_URL,
         "preferences_url": settings.BASE_URL + reverse("mailing:preferences"),
         "unsubscribe_url": personal.unsubscribe,
         # A file's name is content: only at the level that carries the text.
         "files": list(post.attachments.all()) if level == ContentLevel.FULL else [],
+        # So is a linked library item's title: at that level too, and only
+        # the items every receiver reads (library.selectors.mailed_links).
+        "library_links": _library_links(post) if level == ContentLevel.FULL else None,
     }
     template = "link_only" if level == ContentLevel.LINK_ONLY else "post"
     subject = render_to_string(f"mailing/{template}_subject.txt", context).strip()

@@ -47,7 +47,7 @@ LIST_VIEWS = {
     "communities:programme": (None, "site_admin", []),
     "memberships:manage": (_slug, "facilitator", []),
     "conversations:list": (_slug, "member", THREAD_FILTERS),
-    "conversations:new": (_slug, "member", ["kind"]),
+    "conversations:new": (_slug, "member", ["kind", "library_item"]),
     "conversations:thread": (_thread, "member", ["after", "unread", "page", "quote"]),
     "conversations:summary_print": (_thread, "member", ["names"]),
     "conversations:summary_markdown": (_thread, "member", ["names"]),

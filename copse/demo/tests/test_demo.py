@@ -312,13 +312,22 @@ def test_demo_conversations_tell_the_telecom_story(client):
         >= 2
     )
     # A reply carries the checklist it speaks of, and the thread page links to it.
-    checklist = PostAttachment.objects.get(post__thread=ask)
-    assert checklist.original_name == "telecom-audit-checklist.csv"
+    checklist = PostAttachment.objects.get(
+        post__thread=ask, original_name="telecom-audit-checklist.csv"
+    )
     assert checklist.post.author.email == "luis.ortega@alpineskihouse.example"
     client.force_login(ask.author)
     download = reverse("conversations:attachment", args=["sv-cio-cop", checklist.pk])
-    assert download in client.get(ask.get_absolute_url()).content.decode()
+    page = client.get(ask.get_absolute_url()).content.decode()
+    assert download in page
     assert client.get(download)["Content-Disposition"].startswith("attachment")
+    # Dev saved it to the library, credited to Luis; Priya's template waits to be saved.
+    saved = checklist.library_items.get()
+    assert [str(a) for a in saved.authors.all()] == ["Luis Ortega, Alpine Ski House"]
+    assert saved.created_by == ask.author and saved.source_thread == ask
+    assert f'In the library: <a href="{saved.get_absolute_url()}">' in page
+    template = PostAttachment.objects.get(post__thread=ask, original_name="carrier-rfp-template.md")
+    assert reverse("library:save_attachment", args=["sv-cio-cop", template.pk]) in page
     client.logout()
     dev = ask.author
     assert search(dev, "carriers", SearchFilters()).count >= 1
@@ -638,3 +647,20 @@ def test_margarets_template_is_adapted_with_credit_and_re_used(client):
     checklist = LibraryItem.objects.get(title="Software contract clause checklist")
     client.logout()
     assert client.get(reverse("library:shared", args=[checklist.public_token])).status_code == 200
+
+
+def test_sandras_reply_links_the_minutes_template_from_the_library(client):
+    from copse.accounts.models import User
+    from copse.library.models import LibraryItem, PostLibraryLink
+
+    _load()
+    minutes = LibraryItem.objects.get(title="Committee minutes template")
+    link = PostLibraryLink.objects.select_related("post__thread").get(item=minutes)
+    assert link.post.author.email == "sandra.kowalski@university.example"
+    assert link.post.thread == minutes.source_thread
+    client.force_login(User.objects.get(email="lee@university.example"))
+    html = client.get(link.post.thread.get_absolute_url()).content.decode()
+    assert (
+        f'Library: <a href="{minutes.get_absolute_url()}"><em>Committee minutes template</em></a>'
+        " — Template" in html
+    )

@@ -8,6 +8,10 @@ nobody's). The public link belongs to an item of another, open community,
 written by someone outside the matrix's roles: a link works for whoever
 holds it.
 
+"Save to library" is asked about the file on the facilitator's reply in the
+matrix's thread (whose title is the SECRET); a POST without a title is
+refused by the form, so nothing is saved while the roles take turns.
+
 A meeting record is read as the community's library too. The guest presenter
 presented at the recorded meeting: they still reach the meeting's page (their
 own item and slides, never the record, whose text and the facilitator's file
@@ -55,6 +59,10 @@ def _shared_version(ctx):
     return {"token": ctx["library_public_token"], "number": 1}
 
 
+def _attachment(ctx):
+    return {"slug": "circle", "attachment_id": ctx["attachment_id"]}
+
+
 def _record(ctx):
     return {"item_id": ctx["meeting_record_id"]}
 
@@ -70,6 +78,16 @@ def _record_slides(ctx):
 ROWS = {
     "library:list": (_slug, "get", "", None, READS),
     "library:add": (_slug, "get", "", None, ADDS),
+    # The file attached to the facilitator's reply in the matrix's thread:
+    # whoever may download it and add to the library (delegates may not add).
+    "library:save_attachment": (_attachment, "get", "", None, ADDS),
+    "library:save_attachment#post": (
+        _attachment,
+        "post",
+        "",
+        lambda ctx: {"title": "", "kind": "document"},
+        [302, 404, 404, 404, 400, 404, 404, 400, 404, 404],
+    ),
     "library:item": (_item, "get", "", None, READS),
     "library:download": (_version, "get", "", None, READS),
     "library:version": (_version, "get", "", None, READS),
