@@ -20,7 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from copse.audit.services import record
-from copse.core import files, permissions
+from copse.core import cursors, files, permissions
 from copse.core.errors import UserFacingError
 from copse.core.markdown import render_markdown
 from copse.core.storage import files_removed_on_failure
@@ -415,7 +415,9 @@ def check_link(*, actor, community, item_id) -> LibraryItem:
     """The item a new post in `community` is to link, if the actor may link
     it there (`permissions.may_link_item`); the same refusal whether it does
     not exist or they may not read it."""
-    item = LibraryItem.objects.select_related("community").filter(pk=item_id).first()
+    item = None
+    if cursors.integer(str(item_id), minimum=1) is not None:
+        item = LibraryItem.objects.select_related("community").filter(pk=item_id).first()
     if item is None or not permissions.may_link_item(actor, item, community):
         raise LibraryError("That library item cannot be linked here: choose one of those listed.")
     return item
