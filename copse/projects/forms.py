@@ -91,12 +91,14 @@ class SectionForm(forms.Form):
         min_value=1,
         max_value=1000,
         required=False,
-        help_text="1 is first. Leave empty to put it last.",
+        help_text="1 is first.",
     )
 
-    def __init__(self, *args, writers, **kwargs):
+    def __init__(self, *args, writers, adding=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = writers
+        if adding:
+            self.fields["position"].help_text = "1 is first. Leave empty to put it last."
 
 
 class DraftForm(forms.Form):

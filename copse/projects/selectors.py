@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 
 from copse.core import cursors, permissions
@@ -161,24 +161,18 @@ def compose(sections) -> str:
 
 def contributors(project: Project, sections) -> list:
     """Everyone to credit: the section owners in section order, then everyone
-    else who saved a revision, in the order they first did. Two queries."""
+    else who saved a revision, in the order they first did. One query."""
     people = [s.owner for s in sections if s.owner is not None]
-    first_saves = (
-        SectionRevision.objects.filter(section__project=project, author__isnull=False)
-        .values("author_id")
-        .annotate(first=Min("id"))
-        .order_by("first")
-        .values_list("author_id", flat=True)
+    saves = SectionRevision.objects.filter(section__project=project)
+    first_save = saves.filter(author=OuterRef("pk")).order_by("id").values("id")[:1]
+    writers = (
+        get_user_model()
+        .objects.filter(pk__in=saves.values("author_id"))
+        .annotate(first_save=Subquery(first_save))
+        .select_related("organisation")
+        .order_by("first_save", "id")
     )
-    known = {p.pk for p in people}
-    later_ids = [pk for pk in first_saves if pk not in known]
-    users = (
-        get_user_model().objects.select_related("organisation").in_bulk(later_ids)
-        if later_ids
-        else {}
-    )
-    people += [users[pk] for pk in later_ids if pk in users]
-    return list(dict.fromkeys(people))
+    return list(dict.fromkeys([*people, *writers]))
 
 
 # --- Search ---------------------------------------------------------------------------

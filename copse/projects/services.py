@@ -217,8 +217,9 @@ def add_section(
 def update_section(
     *, actor, section: Section, title: str, owner, position: int | None = None
 ) -> Section:
-    """Rename a section, give it to another owner or move it. Its text, status
-    and approval stay as they are: none of these change what it says."""
+    """Rename a section, give it to another owner or move it (`position`;
+    None leaves it where it is). Its text, status and approval stay as they
+    are: none of these change what it says."""
     project = section.project
     _require(
         actor,
@@ -231,7 +232,8 @@ def update_section(
     with transaction.atomic():
         Section.objects.filter(pk=section.pk).update(title=title, owner=owner)
         section.title, section.owner = title, owner
-        _place(project, section, position)
+        if position is not None and position != section.position:
+            _place(project, section, position)
         _touch(project)
     return section
 

@@ -159,7 +159,7 @@ def publish(request, slug, project_id):
     project = selectors.project_for(request.user, slug, project_id)
     permissions.require_or_404(request.user, "project.publish", project)
     status = 200
-    form = PublishForm(request.POST or None)
+    form = PublishForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         status = 400
         if form.is_valid():
@@ -211,7 +211,7 @@ def add_section(request, slug, project_id):
     writers = selectors.writers(project.community)
     status = 200
     if request.method == "POST":
-        form = SectionForm(request.POST, writers=writers)
+        form = SectionForm(request.POST, writers=writers, adding=True)
         status = 400
         if form.is_valid():
             data = form.cleaned_data
@@ -230,7 +230,7 @@ def add_section(request, slug, project_id):
                 messages.success(request, f"Section “{data['title']}” added.")
                 return redirect(project.get_absolute_url())
     else:
-        form = SectionForm(writers=writers, initial={"owner": request.user})
+        form = SectionForm(writers=writers, adding=True, initial={"owner": request.user})
     return render(
         request,
         "projects/section_settings.html",

@@ -44,7 +44,15 @@ from copse.notifications.services import notify
 # Apps contribute their own rows; see copse/core/tests/authorization.py.
 ROW_MODULES = [
     importlib.import_module(f"copse.{app}.tests.authorization_rows")
-    for app in ("topics", "meetings", "calendars", "mailing", "organisations", "library")
+    for app in (
+        "topics",
+        "meetings",
+        "calendars",
+        "mailing",
+        "organisations",
+        "library",
+        "projects",
+    )
 ]
 
 

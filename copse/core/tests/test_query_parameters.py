@@ -71,6 +71,16 @@ LIST_VIEWS = {
     "norms:diff": (_slug, "member", ["from", "to"]),
     "organisations:list": (None, "site_admin", []),
     "healthz": (None, "member", ["scope"]),
+    "projects:list": (_slug, "member", AFTER),
+    "projects:section": (
+        lambda ctx: {
+            "slug": "circle",
+            "project_id": ctx["project_id"],
+            "section_id": ctx["section_id"],
+        },
+        "member",
+        ["revision", "before"],
+    ),
 }
 
 # What a link from the product itself sends, where a page needs it.

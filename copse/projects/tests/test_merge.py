@@ -64,9 +64,7 @@ def test_compare_marks_lines_only_in_either_text():
     ]
 
 
-@given(
-    current=st.integers(0, 50), based_on=st.integers(-5, 60), theirs=texts, yours=texts
-)
+@given(current=st.integers(0, 50), based_on=st.integers(-5, 60), theirs=texts, yours=texts)
 def test_the_rule_never_drops_the_submitted_text(current, based_on, theirs, yours):
     decision = decide_save(
         current_revision=current, current_text=theirs, based_on=based_on, submitted=yours
