@@ -1,7 +1,7 @@
 """The demo site that `copse demo` loads: the cast of `people`, the
 communities of `communities` with their norms, waiting requests and first
-conversations, a year of meetings with their topics (`meetings`) and the
-members' mail choices (`mail`).
+conversations, a year of meetings with their topics (`meetings`), the
+members' mail choices (`mail`) and documentation projects (`projects`).
 
 Loading is idempotent: every row is looked up by its natural key (an email, a
 slug, a name, a title) and only what is missing is created, so a second run
@@ -39,6 +39,7 @@ from copse.demo.people import (
     UNIVERSITY,
     Person,
 )
+from copse.demo.projects import load_projects
 
 
 def _ago(now, days: float):
@@ -82,6 +83,7 @@ class _Loader:
                 self._load_community(spec)
             load_meetings(self)
             load_mail_choices(self)
+            load_projects(self)
         return self.created
 
     # --- Organisations and people ------------------------------------------------
