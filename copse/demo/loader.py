@@ -1,12 +1,13 @@
 """The demo site that `copse demo` loads: the cast of `people`, the
 communities of `communities` with their norms, waiting requests and first
-conversations, a year of meetings with their topics (`meetings`), the
-members' mail choices (`mail`) and documentation projects (`projects`).
+conversations, a year of meetings with their topics (`meetings`) and the
+members' mail choices (`mail`).
 
 Loading is idempotent: every row is looked up by its natural key (an email, a
 slug, a name, a title) and only what is missing is created, so a second run
 changes nothing. Norms, conversations and community creation go through the
 product's services, so they are versioned, indexed and audited like real use.
+Documentation projects (`projects`) are written through the project services.
 """
 
 from __future__ import annotations
