@@ -55,6 +55,16 @@ LIST_VIEWS = {
     "conversations:catalogue_manage": (None, "site_admin", []),
     "conversations:tag": (lambda ctx: {"slug": "telecom"}, "member", AFTER),
     "topics:backlog": (_slug, "member", ["status", "after", "nominate"]),
+    "projects:list": (_slug, "member", AFTER),
+    "projects:section": (
+        lambda ctx: {
+            "slug": "circle",
+            "project_id": ctx["project_id"],
+            "section_id": ctx["section_id"],
+        },
+        "member",
+        ["revision", "before"],
+    ),
     "meetings:mine": (None, "member", []),
     "meetings:list": (_slug, "member", CURSOR),
     "meetings:records": (_slug, "member", CURSOR),
@@ -71,16 +81,6 @@ LIST_VIEWS = {
     "norms:diff": (_slug, "member", ["from", "to"]),
     "organisations:list": (None, "site_admin", []),
     "healthz": (None, "member", ["scope"]),
-    "projects:list": (_slug, "member", AFTER),
-    "projects:section": (
-        lambda ctx: {
-            "slug": "circle",
-            "project_id": ctx["project_id"],
-            "section_id": ctx["section_id"],
-        },
-        "member",
-        ["revision", "before"],
-    ),
 }
 
 # What a link from the product itself sends, where a page needs it.
