@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "copse.projects",
     "copse.calendars",
     "copse.mailing",
+    "copse.expertise",
     "copse.workers",
     "copse.backups",
     # Imports every app above, and nothing imports it.
@@ -365,6 +366,13 @@ COPSE_MAIL_HOLD_DAYS = int(os.environ.get("COPSE_MAIL_HOLD_DAYS", 7))
 MEDIA_ROOT = Path(os.environ.get("COPSE_UPLOAD_DIR", VAR_DIR / "uploads"))
 MEDIA_URL = "/no-public-uploads/"
 COPSE_UPLOAD_MAX_BYTES = int(os.environ.get("COPSE_UPLOAD_MAX_BYTES", 25_000_000))
+# The limit is enforced while a file is received, not after it was kept whole
+# (copse.core.uploads); Django's handlers keep what passes it.
+FILE_UPLOAD_HANDLERS = [
+    "copse.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Background tasks -------------------------------------------------------
 TASKS = {

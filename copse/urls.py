@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("copse.projects.urls")),
     path("", include("copse.calendars.urls")),
     path("", include("copse.mailing.urls")),
+    path("", include("copse.expertise.urls")),
 ]

@@ -61,19 +61,26 @@ def seeds(user) -> list[str]:
 
 
 def _pages_of_ones_own(user) -> list[str]:
-    """The person's communities and the asks they started: with only a few
+    """The person's communities, the asks they started and the library items
+    they wrote (whose pages alone link to sharing them): with only a few
     pages of each kind kept, the crawl would otherwise meet these by chance."""
     from copse.conversations.models import Thread
+    from copse.library.models import LibraryItem
     from copse.memberships.models import Membership
 
     if user is None:
         return []
     slugs = Membership.objects.filter(user=user).values_list("community__slug", flat=True)
     threads = Thread.objects.filter(author=user).select_related("community").order_by("pk")[:2]
-    return [reverse("communities:home", args=[slug]) for slug in slugs] + [
-        reverse("conversations:thread", args=[thread.community.slug, thread.pk])
-        for thread in threads
-    ]
+    items = LibraryItem.objects.filter(authors__person=user, removed_at=None).order_by("pk")[:2]
+    return (
+        [reverse("communities:home", args=[slug]) for slug in slugs]
+        + [
+            reverse("conversations:thread", args=[thread.community.slug, thread.pk])
+            for thread in threads
+        ]
+        + [item.get_absolute_url() for item in items]
+    )
 
 
 def _links_only_mail_gives(user) -> list[str]:

@@ -46,6 +46,18 @@ class CommunitySettingsForm(forms.ModelForm):
             ),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        sharing = self.fields.get("library_sharing_allowed")
+        if sharing is not None:
+            sharing.label = "Allow authors to share library items beyond the community"
+            if self.instance.pk and self.instance.visibility == "open":
+                sharing.help_text = (
+                    "This makes no difference while the community is open: anyone can read "
+                    "its library already. It counts if the community becomes members-only or "
+                    "confidential."
+                )
+
     def clean(self):
         data = super().clean()
         per_org, size = data.get("per_organisation_cap"), data.get("size_cap")
@@ -78,7 +90,11 @@ class NewCommunityForm(CommunitySettingsForm):
     )
 
     class Meta(CommunitySettingsForm.Meta):
-        fields = ["slug", *CommunitySettingsForm.Meta.fields]
+        # Sharing the library beyond the community is its facilitators' choice.
+        fields = [
+            "slug",
+            *(f for f in CommunitySettingsForm.Meta.fields if f != "library_sharing_allowed"),
+        ]
         help_texts = {"slug": "The community's address: /c/<this>/. Letters, digits and hyphens."}
 
     def __init__(self, *args, **kwargs):

@@ -25,6 +25,7 @@ SETTINGS_FIELDS = (
     "per_organisation_cap",
     "size_cap",
     "meeting_cadence",
+    "library_sharing_allowed",
 )
 
 
@@ -68,8 +69,11 @@ JOIN_POLICY_ORDER = ("invitation", "request", "open")
 
 
 def _opens_up(community: Community, changes: dict) -> bool:
-    """Whether `changes` make the community less private or easier to join."""
+    """Whether `changes` make the community less private or easier to join
+    (letting authors share library items beyond it counts)."""
     if privacy.lowers(community.visibility, changes.get("visibility", community.visibility)):
+        return True
+    if changes.get("library_sharing_allowed") and not community.library_sharing_allowed:
         return True
     new = changes.get("join_policy", community.join_policy)
     old = community.join_policy

@@ -52,6 +52,9 @@ def home(request, slug):
         "can_manage": permissions.can(request.user, "community.manage", community),
         "can_contribute": permissions.can(request.user, "community.contribute", community),
         "can_read": permissions.can(request.user, "community.read", community),
+        "can_view_knowledge_map": permissions.can(
+            request.user, "community.view_knowledge_map", community
+        ),
         "recent_threads": recent_threads(request.user, community),
         "upcoming_meetings": upcoming_meetings(request.user, community, limit=3)
         if permissions.can(request.user, "community.read", community)

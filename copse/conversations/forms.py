@@ -1,7 +1,40 @@
 from django import forms
+from django.conf import settings
 
 from copse.audit.selectors import reason_readers
+from copse.conversations.attachments import MAX_FILES
 from copse.conversations.models import Tag, Thread
+from copse.core import files as file_types
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class AttachFilesField(forms.FileField):
+    """Any number of chosen files, as a list. They are checked (kind, first
+    bytes, size, how many) by `conversations.attachments`, not here, so the
+    same rules hold for every way of posting."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", "Attach files")
+        super().__init__(allow_empty_file=True, **kwargs)
+        self.widget.attrs["accept"] = file_types.accept_attribute()
+
+    def clean(self, data, initial=None):
+        chosen = data if isinstance(data, list | tuple) else [data]
+        return [file for file in chosen if file]
+
+    def describe_limits(self) -> None:
+        # Read when the form is made, so a changed limit shows at once.
+        self.help_text = (
+            f"Up to {MAX_FILES} files of at most "
+            f"{file_types.human_size(settings.COPSE_UPLOAD_MAX_BYTES)} each: "
+            f"{file_types.allowed_extensions()}."
+        )
 
 
 class ThreadForm(forms.Form):
@@ -23,9 +56,13 @@ class ThreadForm(forms.Form):
         max_length=500,
         help_text="Comma-separated: topics, vendors, products, technologies. E.g. telecom, AT&T.",
     )
+    # Last: a file over the size limit stops the upload where it begins, and
+    # every field sent before it is still read (copse.core.uploads).
+    files = AttachFilesField()
 
     def __init__(self, *args, may_announce: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["files"].describe_limits()
         if not may_announce:
             self.fields["kind"].choices = [
                 c for c in Thread.Kind.choices if c[0] != Thread.Kind.ANNOUNCEMENT
@@ -42,6 +79,11 @@ class ReplyForm(forms.Form):
         max_length=50_000,
         error_messages={"required": "Please write something first."},
     )
+    files = AttachFilesField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].describe_limits()
 
 
 class EditPostForm(forms.Form):

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from copse.core.files import human_size, type_name
+
 # The visibilities of communities.Community, least private first.
 VISIBILITY_CHOICES = [
     ("open", "Open"),
@@ -200,8 +202,9 @@ class Post(models.Model):
 
 
 class PostAttachment(models.Model):
-    """A file that came with a post (by mail); downloaded only through a view
-    that asks the permission core whether the person may read the post."""
+    """A file attached to a post, on the web or by mail; downloaded only
+    through `conversations:attachment`, which asks the permission core
+    (`attachment.download`: whoever may read the post)."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="attachments")
     # Stored under COPSE_UPLOAD_DIR with a random name; never served by URL.
@@ -216,6 +219,19 @@ class PostAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def community(self):
+        """The post's: the permission core reads an object's community."""
+        return self.post.community
+
+    @property
+    def type_name(self) -> str:
+        return type_name(self.content_type)
+
+    @property
+    def size_label(self) -> str:
+        return human_size(self.size)
 
 
 class PostRevision(models.Model):

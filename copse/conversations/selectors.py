@@ -13,7 +13,15 @@ from datetime import datetime
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.http import Http404
 
-from copse.conversations.models import Draft, Post, ReadState, Subscription, Tag, Thread
+from copse.conversations.models import (
+    Draft,
+    Post,
+    PostAttachment,
+    ReadState,
+    Subscription,
+    Tag,
+    Thread,
+)
 from copse.core import cursors, permissions
 
 THREAD_PAGE_SIZE = 30
@@ -156,6 +164,20 @@ def posts_page(viewer, thread: Thread, *, after: int | None = None, last: bool =
     if rows and rows[0].position > 0:
         previous_cursor = str(max(-1, rows[0].position - POST_PAGE_SIZE - 1))
     return Page(items=rows, next_cursor=next_cursor, previous_cursor=previous_cursor)
+
+
+def attachment_for(viewer, slug: str, attachment_id: int) -> PostAttachment:
+    """A file attached to a post in the community `slug`, or 404 unless the
+    viewer may download it (`attachment.download`: may read the post)."""
+    attachment = (
+        PostAttachment.objects.select_related("post__thread__community", "post__community")
+        .filter(pk=attachment_id, post__community__slug=slug)
+        .first()
+    )
+    if attachment is None:
+        raise Http404
+    permissions.require_or_404(viewer, "attachment.download", attachment)
+    return attachment
 
 
 def read_position(viewer, thread: Thread) -> int | None:

@@ -14,7 +14,7 @@ from django.utils.text import slugify
 
 from copse.audit.services import record
 from copse.communities.models import Community
-from copse.conversations import search_index, tasks
+from copse.conversations import attachments, search_index, tasks
 from copse.conversations.models import (
     CommunityVisit,
     Draft,
@@ -30,7 +30,7 @@ from copse.conversations.signals import post_published
 from copse.core import permissions
 from copse.core.errors import UserFacingError
 from copse.core.markdown import without_control_characters
-from copse.core.storage import write_if_possible
+from copse.core.storage import files_removed_on_failure, write_if_possible
 
 MAX_BODY = 50_000
 MAX_TAGS = 8
@@ -145,8 +145,10 @@ def _published(post: Post) -> None:
 
 
 def start_thread(
-    *, actor, community: Community, kind: str, title: str, body: str, tag_names=()
+    *, actor, community: Community, kind: str, title: str, body: str, tag_names=(), files=()
 ) -> Thread:
+    """`files`: uploaded files to attach to the opening post (checked by
+    `attachments.check_uploads`; AttachmentError names the first refused)."""
     if kind not in Thread.Kind.values:
         raise ConversationError("Choose discussion, ask or announcement.")
     if not permissions.may_start_thread(actor, community, kind):
@@ -158,9 +160,12 @@ def start_thread(
             "You cannot post here. If the norms changed, accept the new version first."
         )
     title, body = _clean_title(title), _clean_body(body)
+    checked = attachments.check_uploads(files)
     tags = tags_from_names(tag_names, community=community)
     now = timezone.now()
-    with transaction.atomic():
+    # The files are written before their rows: if a row or the commit fails,
+    # the files go too.
+    with files_removed_on_failure(), transaction.atomic():
         # The community row locked: a visibility change committing meanwhile
         # either comes first (and the floor is read after it) or waits and
         # raises this thread's floor with the others'.
@@ -187,6 +192,7 @@ def start_thread(
             body=body,
             body_html=render_post(body),
         )
+        attachments.store(post, checked)
         search_index.index_post(post)
         _watch(actor, thread)
         ReadState.objects.create(user=actor, thread=thread, last_read_position=0)
@@ -195,7 +201,8 @@ def start_thread(
     return thread
 
 
-def post_reply(*, actor, thread: Thread, body: str) -> Post:
+def post_reply(*, actor, thread: Thread, body: str, files=()) -> Post:
+    """`files`: uploaded files to attach, as for `start_thread`."""
     if not permissions.can(actor, "thread.reply", thread):
         if thread.locked:
             raise NotAllowed("This thread is locked; a facilitator closed it to new replies.")
@@ -203,7 +210,8 @@ def post_reply(*, actor, thread: Thread, body: str) -> Post:
             "You cannot reply here. If the norms changed, accept the new version first."
         )
     body = _clean_body(body)
-    with transaction.atomic():
+    checked = attachments.check_uploads(files)
+    with files_removed_on_failure(), transaction.atomic():
         # The row lock numbers replies without gaps or clashes under concurrency.
         locked = Thread.objects.select_for_update().get(pk=thread.pk)
         position = locked.last_position + 1
@@ -215,6 +223,7 @@ def post_reply(*, actor, thread: Thread, body: str) -> Post:
             body=body,
             body_html=render_post(body),
         )
+        attachments.store(post, checked)
         Thread.objects.filter(pk=locked.pk).update(
             last_position=position,
             reply_count=F("reply_count") + 1,
@@ -233,6 +242,7 @@ def post_reply(*, actor, thread: Thread, body: str) -> Post:
 
 
 def edit_post(*, actor, post: Post, body: str, title: str | None = None) -> Post:
+    """A new text (and, for the opening post, title); the post's files stay attached."""
     if not permissions.can(actor, "post.edit", post):
         raise NotAllowed("You can only edit your own posts, while you are a member.")
     body = _clean_body(body)

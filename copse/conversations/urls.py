@@ -26,6 +26,7 @@ urlpatterns = [
     path("c/<slug:slug>/p/<int:post_id>/remove/", views.remove_post, name="remove_post"),
     path("c/<slug:slug>/p/<int:post_id>/history/", views.post_history, name="post_history"),
     path("c/<slug:slug>/p/<int:post_id>/helpful/", views.mark_helpful, name="helpful"),
+    path("c/<slug:slug>/attachments/<int:attachment_id>/", views.attachment, name="attachment"),
     path("t/<int:thread_id>/", views.jump_to_thread, name="jump"),
     path("tags/", views.tag_catalogue, name="catalogue"),
     path("tags/manage/", views.catalogue_manage, name="catalogue_manage"),

@@ -1,12 +1,13 @@
 """Conversation pages. Views parse input, call selectors and services, render.
 
 Every form works as a plain POST; htmx only swaps fragments (the thread list
-when filtering, the draft status while typing).
+when filtering, the draft status while typing). The new-thread and reply
+forms are multipart, for the files they may carry.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from copse.communities.models import Community
 from copse.communities.selectors import community_by_slug_for
 from copse.conversations import selectors, services
+from copse.conversations.attachments import AttachmentError
 from copse.conversations.forms import (
     CatalogueEntryForm,
     EditPostForm,
@@ -26,8 +28,12 @@ from copse.conversations.forms import (
 )
 from copse.conversations.models import Post, Tag, Thread
 from copse.conversations.rendering import quote_of
-from copse.core import cursors, permissions
+from copse.core import cursors, permissions, uploads
 from copse.core.errors import UserFacingError
+
+# A browser sends a chosen file once: when a post is refused, its files must be chosen again.
+CHOOSE_AGAIN = "Nothing was posted and your text is kept: choose the files again."
+NOT_KEPT = "Nothing was posted, so the files you chose were not kept: choose them again."
 
 
 def _community(request, slug, action="community.read"):
@@ -76,20 +82,25 @@ def new_thread(request, slug):
     initial = {"kind": request.GET.get("kind", "discussion")}
     if draft:
         initial.update(title=draft.title, body=draft.body)
-    form = ThreadForm(request.POST or None, initial=initial, may_announce=may_announce)
-    if request.method == "POST" and form.is_valid():
-        try:
-            thread = services.start_thread(
+    form = ThreadForm(
+        request.POST or None, request.FILES or None, initial=initial, may_announce=may_announce
+    )
+    status = 200
+    if request.method == "POST":
+        thread, status = _post_with_files(
+            request,
+            form,
+            lambda data: services.start_thread(
                 actor=request.user,
                 community=community,
-                kind=form.cleaned_data["kind"],
-                title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"],
+                kind=data["kind"],
+                title=data["title"],
+                body=data["body"],
                 tag_names=form.tag_names(),
-            )
-        except UserFacingError as error:
-            form.add_error(None, error.message)
-        else:
+                files=data["files"],
+            ),
+        )
+        if thread is not None:
             return redirect(thread.get_absolute_url())
     if request.method == "POST" and form.errors:
         services.save_draft(
@@ -103,8 +114,33 @@ def new_thread(request, slug):
         request,
         "conversations/new_thread.html",
         {"community": community, "form": form, "draft": draft},
-        status=400 if form.errors else 200,
+        status=status,
     )
+
+
+def _post_with_files(request, form, write):
+    """Validate `form` (text and files) and make the post with `write(cleaned_data)`.
+
+    Returns (what `write` returned, 200), or (None, status) with the reasons
+    in the form: 413 when a file passed the size limit while it was received
+    (`core.uploads`), 400 for anything else. Whenever files were chosen and
+    nothing was posted, the file field says to choose them again.
+    """
+    refused = uploads.refusal(request)
+    valid = form.is_valid()
+    if refused:
+        form.add_error("files", f"{refused} {CHOOSE_AGAIN}")
+        return None, 413
+    if valid:
+        try:
+            return write(form.cleaned_data), 200
+        except AttachmentError as error:
+            form.add_error("files", f"{error.message} {CHOOSE_AGAIN}")
+        except UserFacingError as error:
+            form.add_error(None, error.message)
+    if request.FILES.getlist("files") and "files" not in form.errors:
+        form.add_error("files", NOT_KEPT)
+    return None, 400
 
 
 def _cannot_contribute(request, community):
@@ -191,17 +227,17 @@ def _thread_context(request, thread, page, reply_form, can_reply, read_position)
 def reply(request, slug, thread_id):
     community = _community(request, slug)
     thread = selectors.thread_for(request.user, community, thread_id)
-    form = ReplyForm(request.POST)
-    if form.is_valid():
-        try:
-            post = services.post_reply(
-                actor=request.user, thread=thread, body=form.cleaned_data["body"]
-            )
-        except UserFacingError as error:
-            form.add_error(None, error.message)
-        else:
-            after = max(-1, post.position - selectors.POST_PAGE_SIZE)
-            return redirect(f"{thread.get_absolute_url()}?after={after}#post-{post.position}")
+    form = ReplyForm(request.POST, request.FILES)
+    post, status = _post_with_files(
+        request,
+        form,
+        lambda data: services.post_reply(
+            actor=request.user, thread=thread, body=data["body"], files=data["files"]
+        ),
+    )
+    if post is not None:
+        after = max(-1, post.position - selectors.POST_PAGE_SIZE)
+        return redirect(f"{thread.get_absolute_url()}?after={after}#post-{post.position}")
     # Keep what was typed: as a draft for later, and in the form now.
     services.save_draft(
         actor=request.user,
@@ -222,7 +258,7 @@ def reply(request, slug, thread_id):
             permissions.can(request.user, "thread.reply", thread),
             selectors.read_position(request.user, thread),
         ),
-        status=400,
+        status=status,
     )
 
 
@@ -245,6 +281,8 @@ def save_draft(request, slug):
     if request.htmx:
         return HttpResponse('<span class="muted">Draft saved</span>')
     messages.success(request, "Draft saved. It will be here when you come back.")
+    if request.FILES or uploads.refusal(request):
+        messages.info(request, "A draft keeps only the text: attach the files when you post.")
     return redirect(
         thread.get_absolute_url() if thread else reverse("conversations:new", args=[slug])
     )
@@ -529,6 +567,23 @@ def catalogue_manage(request):
         {"form": form, "entries": entries},
         status=400 if form.errors else 200,
     )
+
+
+@require_GET
+def attachment(request, slug, attachment_id):
+    """A post's files are only ever sent here, after the permission check, as
+    downloads that the browser never runs as a page."""
+    found = selectors.attachment_for(request.user, slug, attachment_id)
+    try:
+        handle = found.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=found.original_name, content_type=found.content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 def jump_to_thread(request, thread_id):

@@ -1,6 +1,7 @@
-"""The kinds of file people may share (meeting materials, attachments that
-come by mail), and how to tell a file by its first bytes rather than trust
-its name: a `.pdf` must start like a PDF, a text file must not hold NULs."""
+"""The kinds of file people may share (meeting materials, files attached to
+posts on the web or by mail), what they are called, how their sizes read,
+and how to tell a file by its first bytes rather than trust its name: a
+`.pdf` must start like a PDF, a text file must not hold NULs."""
 
 from __future__ import annotations
 
@@ -28,6 +29,26 @@ FILE_TYPES = {
 }
 
 
+# What each kind is called where people see it.
+TYPE_NAMES = {
+    "application/pdf": "PDF",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel spreadsheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": (
+        "PowerPoint presentation"
+    ),
+    "application/vnd.oasis.opendocument.text": "OpenDocument text",
+    "application/vnd.oasis.opendocument.spreadsheet": "OpenDocument spreadsheet",
+    "application/vnd.oasis.opendocument.presentation": "OpenDocument presentation",
+    "image/png": "PNG image",
+    "image/jpeg": "JPEG image",
+    "image/gif": "GIF image",
+    "text/plain": "Text",
+    "text/csv": "CSV table",
+    "text/markdown": "Markdown text",
+}
+
+
 class Sniffed(NamedTuple):
     content_type: str
     # "" when the file may be kept; otherwise "type" (not an allowed kind),
@@ -37,6 +58,31 @@ class Sniffed(NamedTuple):
 
 def allowed_extensions() -> str:
     return ", ".join(sorted(suffix.lstrip(".") for suffix in FILE_TYPES))
+
+
+def accept_attribute() -> str:
+    """The extensions for a file input's `accept`, so the chooser offers only these."""
+    return ",".join(sorted(FILE_TYPES))
+
+
+def type_name(content_type: str) -> str:
+    return TYPE_NAMES.get(content_type, "File")
+
+
+def human_size(size: int) -> str:
+    """A size as people read it: 820 bytes, 14 kB, 2.5 MB (decimal units, as
+    the limits are set)."""
+    if size < 1000:
+        return f"{size} byte{'' if size == 1 else 's'}"
+    for unit, scale in (("kB", 1000), ("MB", 1000**2)):
+        if size < scale * 1000:
+            return _scaled(size / scale, unit)
+    return _scaled(size / 1000**3, "GB")
+
+
+def _scaled(value: float, unit: str) -> str:
+    text = f"{value:.0f}" if value >= 10 else f"{value:.1f}".removesuffix(".0")
+    return f"{text} {unit}"
 
 
 def sniff(name: str, head: bytes) -> Sniffed:

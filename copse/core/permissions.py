@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 # The core is the bottom layer: it names the apps' models by label and imports no app.
 from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 security_log = logging.getLogger("copse.security")
@@ -262,6 +262,10 @@ def _may_read_reasons(user, community, st: Standing) -> bool:
     return community.visibility == "open" and _may_manage(user, community, st)
 
 
+def _may_share_expertise(user, community, st: Standing) -> bool:
+    return st.is_seated
+
+
 COMMUNITY_RULES = {
     "community.view": _may_view,
     "community.read": _may_read,
@@ -297,10 +301,17 @@ COMMUNITY_RULES = {
     "community.set_mail_content": _is_facilitator,
     "community.receive_mail": _may_read_as_seated,
     "community.export_archive": _may_export_archive,
+    # Who knows what. What people say they know is for the people they share
+    # the community with: the seated. Not its readers from outside (an open
+    # community's), not its guest presenters, not the site operator.
+    "community.view_knowledge_map": _may_share_expertise,
+    # Where a person's expertise and experience may be shown: a community they
+    # sit in, so only people who sit there too ever see it.
+    "community.show_expertise": _may_share_expertise,
 }
 
 # --- Conversation rules -------------------------------------------------------
-# Each takes (user, thread_or_post, standing) once the community is known.
+# Each takes (user, thread, post or attachment, standing) once the community is known.
 
 
 def _thread_of(obj):
@@ -363,6 +374,11 @@ def _may_read_post(user, post, st: Standing) -> bool:
     return post.removed_at is None and _may_read_thread(user, post, st)
 
 
+def _may_download_attachment(user, attachment, st: Standing) -> bool:
+    # A file is read with its post: gone with a removed post, hidden with a hidden thread.
+    return _may_read_post(user, attachment.post, st)
+
+
 def _is_author(user, post, st: Standing) -> bool:
     return _is_signed_in(user) and post.author_id == user.pk
 
@@ -370,6 +386,8 @@ def _is_author(user, post, st: Standing) -> bool:
 CONVERSATION_RULES = {
     "thread.read": _may_read_thread,
     "post.read": _may_read_post,
+    # Asked with a PostAttachment.
+    "attachment.download": _may_download_attachment,
     "thread.reply": _may_reply,
     "thread.moderate": _may_moderate,
     "post.edit": _may_edit_post,
@@ -662,7 +680,9 @@ def _may_remove_item(user, item, st: Standing) -> bool:
 def _may_adapt_item(user, item, st: Standing) -> bool:
     """Anyone who reads an item and may add to some library. Where the
     adaptation goes is checked against that community (`library.add`)."""
-    if not _may_read_item(user, item, st) or item.kind == "meeting_record":
+    if not _is_signed_in(user) or item.kind == "meeting_record":
+        return False
+    if not _may_read_item(user, item, st):
         return False
     return any(st_there.is_active_contributor for st_there in _standings(user).values())
 
@@ -837,6 +857,42 @@ def _may_view_person(user, person) -> bool:
 
 PERSON_RULES = {"person.view": _may_view_person}
 
+
+def _owns_entry(user, entry) -> bool:
+    """A person's own expertise or experience entry (expertise.Expertise,
+    expertise.Experience): theirs alone to change."""
+    return _is_signed_in(user) and entry.person_id == user.pk
+
+
+# Asked with an expertise or experience entry, which belongs to a person, not
+# to one community.
+ENTRY_RULES = {"expertise.edit": _owns_entry}
+
+
+def viewable_people_ids(user, person_ids) -> set[int]:
+    """The "person.view" rule for many people at once: which of `person_ids`
+    the user may see. One query whatever the number of people, for lists
+    that name people beside what they did (re-uses of a library item)."""
+    Membership = apps.get_model("memberships", "Membership")
+    User = apps.get_model("accounts", "User")
+
+    ids = {pk for pk in person_ids if pk is not None}
+    if not ids or not _is_signed_in(user):
+        return set()
+    active = User.objects.filter(pk__in=ids, is_active=True)
+    if is_site_admin(user):
+        return set(active.values_list("pk", flat=True))
+    peers = Membership.objects.filter(
+        user_id__in=ids, status__in=SEATED_STATUSES, role__in=READING_ROLES
+    ).filter(Q(community_id__in=_seated_community_ids(user)) | Q(community__visibility="open"))
+    found = set(
+        active.filter(Q(pk=user.pk) | Q(pk__in=peers.values("user_id"))).values_list(
+            "pk", flat=True
+        )
+    )
+    return found
+
+
 SITE_RULES = {
     "programme.manage": is_site_admin,
     "audit.view_all": is_site_admin,
@@ -853,6 +909,8 @@ def can(user, action: str, obj=None) -> bool:
         return False
     if action in PERSON_RULES:
         return PERSON_RULES[action](user, obj)
+    if action in ENTRY_RULES:
+        return ENTRY_RULES[action](user, obj)
     community = _community_of(obj)
     rule = COMMUNITY_RULES.get(action)
     if rule is not None:
@@ -1048,3 +1106,58 @@ def readable_sql(user, community_alias: str, thread_alias: str | None = None) ->
         return f"({condition})", []
     placeholders = ", ".join(["%s"] * len(ids))
     return f"(({condition}) OR {community_alias}.id IN ({placeholders}))", ids
+
+
+def viewable_people_q(user, prefix: str = "") -> Q:
+    """The "person.view" rule as a filter on User (or through `prefix` to a
+    user, e.g. "person" from an expertise entry): oneself, people seated in a
+    community the user is seated in or in an open community; everyone active
+    for site admins. Costs no query beyond the user's standings."""
+    Membership = apps.get_model("memberships", "Membership")
+
+    p = f"{prefix}__" if prefix else ""
+    person = prefix or "pk"
+    if not _is_signed_in(user):
+        return Q(pk__in=[])
+    active = Q(**{f"{p}is_active": True})
+    if is_site_admin(user):
+        return active
+    peers = Membership.objects.filter(
+        Q(community_id__in=_seated_community_ids(user)) | Q(community__visibility="open"),
+        status__in=SEATED_STATUSES,
+        role__in=READING_ROLES,
+    ).values("user_id")
+    return active & (Q(**{person: user.pk}) | Q(**{f"{person}__in": peers}))
+
+
+def seated_in_q(*, person: str = "person", community: str = "community") -> Q:
+    """Rows whose named person (a path to a user) is seated now in the named
+    community (a path to a community), with an active account: for what a
+    person said in a community, which counts only while they sit there."""
+    Membership = apps.get_model("memberships", "Membership")
+
+    return Q(
+        Exists(
+            Membership.objects.filter(
+                user_id=OuterRef(person),
+                community_id=OuterRef(community),
+                status__in=SEATED_STATUSES,
+                role__in=READING_ROLES,
+                user__is_active=True,
+            )
+        )
+    )
+
+
+def shared_community_q(user, *, person: str = "person", community: str = "community") -> Q:
+    """A filter for rows that name a person and a community (an expertise
+    entry, a community an experience entry is shown in): those whose
+    community both `user` and that person are seated in now. What people tell
+    about themselves in a community is shown to the people they share it
+    with, and to nobody else: not to a former member, a guest presenter, an
+    outside reader of an open community, or a site admin. A person who leaves
+    takes what they told there out of sight with them."""
+    ids = seated_community_ids(user)
+    if not ids:
+        return Q(pk__in=[])
+    return Q(**{f"{community}_id__in": ids}) & seated_in_q(person=person, community=community)

@@ -30,6 +30,8 @@ class Message:
     author: str
     body: str
     helpful: bool = False
+    # Files attached to the post: (name, content).
+    files: tuple[tuple[str, bytes], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,15 @@ CIO_MEMBERS = (
     "arjun.mehta@adatum.example",
 )
 
+AUDIT_CHECKLIST = (
+    b"line item,what to check,who has it\n"
+    b"Circuits,Every circuit on the bill is still in use,Network team\n"
+    b"Mobile lines,Lines with no use in 90 days,Finance\n"
+    b"Rates,Billed rates match the contract,Procurement\n"
+    b"Taxes and fees,Fees that do not apply to your sites,Finance\n"
+    b"Credits,Service credits owed for outages,Service desk\n"
+)
+
 TELECOM_SUMMARY = """\
 I talked to six other CIOs with the same problem. What they did:
 
@@ -216,8 +227,10 @@ COMMUNITIES = [
                         "luis.ortega@alpineskihouse.example",
                         "Before you negotiate, get a telecom expense audit. Ours found 18% of "
                         "the bill was billing errors and lines nobody had used in a year. The "
-                        "firm worked on a share of the savings, so no risk.",
+                        "firm worked on a share of the savings, so no risk. The checklist we "
+                        "gave the auditors is attached.",
                         helpful=True,
+                        files=(("telecom-audit-checklist.csv", AUDIT_CHECKLIST),),
                     ),
                     Message(
                         "marcus.chen@wingtip.example",

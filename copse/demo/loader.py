@@ -1,7 +1,8 @@
 """The demo site that `copse demo` loads: the cast of `people`, the
 communities of `communities` with their norms, waiting requests and first
-conversations, a year of meetings with their topics (`meetings`) and the
-members' mail choices (`mail`).
+conversations, a year of meetings with their topics (`meetings`), what each
+community keeps in its library (`library`), who knows what (`expertise`) and
+the members' mail choices (`mail`).
 
 Loading is idempotent: every row is looked up by its natural key (an email, a
 slug, a name, a title) and only what is missing is created, so a second run
@@ -29,6 +30,8 @@ from copse.demo.communities import (
     Conversation,
     Seat,
 )
+from copse.demo.expertise import load_expertise
+from copse.demo.library import load_library
 from copse.demo.mail import load_mail_choices
 from copse.demo.meetings import load_meetings
 from copse.demo.people import (
@@ -83,6 +86,8 @@ class _Loader:
             for spec in COMMUNITIES:
                 self._load_community(spec)
             load_meetings(self)
+            load_expertise(self)
+            load_library(self)
             load_mail_choices(self)
             load_projects(self)
         return self.created
@@ -345,6 +350,8 @@ class _Loader:
         self._count("conversations")
 
     def _converse(self, community, conversation: Conversation) -> None:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
         from copse.conversations import services
         from copse.conversations.models import Post, Thread
         from copse.core.permissions import forget_standings
@@ -361,6 +368,7 @@ class _Loader:
             title=conversation.title,
             body=opening.body,
             tag_names=conversation.tags,
+            files=[SimpleUploadedFile(name, data) for name, data in opening.files],
         )
         started = _ago(self.now, conversation.days_ago)
         Post.objects.filter(thread=thread, position=0).update(created_at=started)
@@ -368,7 +376,12 @@ class _Loader:
         for n, reply in enumerate(replies, start=1):
             replier = self.people[reply.author]
             forget_standings(replier)
-            post = services.post_reply(actor=replier, thread=thread, body=reply.body)
+            post = services.post_reply(
+                actor=replier,
+                thread=thread,
+                body=reply.body,
+                files=[SimpleUploadedFile(name, data) for name, data in reply.files],
+            )
             when = started + timedelta(hours=3 * n + n * n)
             Post.objects.filter(pk=post.pk).update(created_at=when)
             if reply.helpful:

@@ -1,6 +1,7 @@
-"""The demo's meetings: a year of the CIO CoP's monthly half days, the A/O CoP
-every other month, the Administrators' lunches, workshop and site visit, and
-the instructional designers' monthly web conference with its voted topics.
+"""The demo's meetings: a year of the CIO CoP's monthly half days (twelve
+records with their slides, which publishing files in the library), the A/O
+CoP every other month, the Administrators' lunches, workshop and site visit,
+and the instructional designers' monthly web conference with its voted topics.
 
 Everything is written through the meetings and topics services, as a
 facilitator or member would: series generate the meetings (past ones by
@@ -33,8 +34,9 @@ AO = "sv-ao-cop"
 ADMINS = "administrators-cop"
 DESIGN = "instructional-design"
 
-# The CIO CoP's year: this many meetings of its series, past and upcoming.
-CIO_MEETINGS = 12
+# The CIO CoP's year of monthly half days, each with its record and slides
+# (one per session of CIO_PAST); the series also has the next months ahead.
+CIO_RECORDS = 12
 SAM = "sam@vendor.example"
 
 EXPERTS = [
@@ -98,7 +100,215 @@ class Session:
     answers: tuple[tuple[str, str, bool, str], ...] = ()
 
 
-CIO_PAST = (  # oldest first; the newest ones fill the past meetings of the year
+CIO_PAST = (  # oldest first: one session for each of the year's meetings
+    Session(
+        talks=(
+            Talk(
+                "Moving mail and files to the cloud without anyone noticing",
+                "nadia.haddad@blueyonderairlines.example",
+                slides=(
+                    "9,000 mailboxes, 40 TB of shared drives, one summer",
+                    "Pilot with the service desk first: they find the problems",
+                    "Move by team, not by letter of the alphabet",
+                    "Switch off the old shares or nobody moves",
+                ),
+            ),
+            Talk(
+                "Retiring the fax: what was still using it",
+                "ben.carter@fourthcoffee.example",
+                slides=(
+                    "Eleven fax lines; two still in daily use",
+                    "Pharmacy orders and one supplier's purchase orders",
+                    "A secure mailbox replaced both in a month",
+                ),
+            ),
+        ),
+        summary="""\
+## What we learned
+
+- **Pilot with the service desk.** Blue Yonder moved its own service desk first; they found the calendar-sharing and shared-mailbox problems before anyone else had to.
+- **Move by team, not alphabetically,** so that people who work together move together and nobody mails a colleague on the other system.
+- **Switch off the old shares on a date you announce.** As long as the old drive works, people keep using it.
+- **Every old line has a reason.** Fourth Coffee's fax audit found two lines still carrying orders every day; a secure mailbox replaced both.
+
+## What members will try
+
+- Two members will start their migrations with the service desk.
+""",
+        actions=(
+            Action(
+                "Share Blue Yonder's migration wave plan",
+                "nadia.haddad@blueyonderairlines.example",
+                True,
+            ),
+        ),
+    ),
+    Session(
+        talks=(
+            Talk(
+                "Zero trust without the buzzwords: where we started",
+                "luis.ortega@alpineskihouse.example",
+                slides=(
+                    "Start with identity: one account per person, everywhere",
+                    "Then devices: no unmanaged laptop reaches payroll",
+                    "Then the network: the VPN is the last thing to go",
+                ),
+            ),
+            Talk(
+                "Multi-factor sign-in for 4,000 seasonal staff",
+                "marcus.chen@wingtip.example",
+                slides=(
+                    "Staff arrive on Monday and work on Tuesday",
+                    "Phone app for most, hardware keys for the shared tills",
+                    "Recovery at the desk, with photo ID, in five minutes",
+                ),
+            ),
+        ),
+        summary="""\
+## What we learned
+
+- **Zero trust is a sequence, not a product:** identity first, then devices, then the network. Alpine Ski House spent its first year only on accounts, and it was the year that mattered most.
+- **Seasonal staff need recovery in minutes.** Wingtip enrols 4,000 people each season; a hardware key for shared tills and a five-minute recovery at the desk with photo ID kept the queues short.
+- **Vendors will sell you the network step first.** Nobody in the room regretted doing it last.
+
+## What members will try
+
+- List every place a person can sign in without multi-factor, before the next meeting.
+""",
+        actions=(
+            Action(
+                "Collect members' lists of sign-ins without multi-factor",
+                "luis.ortega@alpineskihouse.example",
+                True,
+            ),
+        ),
+    ),
+    Session(
+        talks=(
+            Talk(
+                "Budget season: defending the run budget",
+                "james.obrien@wideworldimporters.example",
+                slides=(
+                    "Run is 70% of the budget and 5% of the conversation",
+                    "Show what each service costs per user per month",
+                    "Name what stops if the cut goes through",
+                ),
+            ),
+            Talk(
+                "Showback before chargeback",
+                "sofia.rossi@lucernepublishing.example",
+                slides=(
+                    "A monthly bill per department, no money moves",
+                    "Two departments cut their own licences within a quarter",
+                    "Chargeback only once the numbers are trusted",
+                ),
+            ),
+        ),
+        summary="""\
+## What we learned
+
+- **Price services, not servers.** Wide World Importers shows the board what email, the warehouse system and the service desk cost per user per month; cuts are now discussed as "what stops".
+- **Showback first.** Lucerne sends each department a monthly bill that moves no money. Two departments cut licences nobody used within a quarter.
+- **Chargeback comes later,** once departments trust the numbers; otherwise every bill becomes an argument.
+
+## Decisions
+
+- We will compare our cost-per-user figures for email and the service desk, without naming vendors' prices.
+""",
+        actions=(
+            Action(
+                "Collect cost-per-user figures for email and the service desk",
+                "james.obrien@wideworldimporters.example",
+                True,
+            ),
+        ),
+    ),
+    Session(
+        talks=(
+            Talk(
+                "We failed over for real: our disaster-recovery test",
+                "olu.adeyemi@adventure-works.example",
+                slides=(
+                    "A Saturday, the whole data centre, announced a month ahead",
+                    "Four hours planned, eleven taken",
+                    "What broke: DNS, certificates, one forgotten licence server",
+                    "Next year: twice, and unannounced for the team",
+                ),
+            ),
+            Talk(
+                "The backups nobody had restored",
+                "rachel.goldberg@litware.example",
+                slides=(
+                    "Every backup reported success for three years",
+                    "A third of them could not be restored",
+                    "Monthly restore tests, with a named owner per system",
+                ),
+            ),
+        ),
+        summary="""\
+## What we learned
+
+- **Fail over for real.** Adventure Works switched its whole data centre on a Saturday; four hours planned, eleven taken. DNS, certificates and a forgotten licence server were the problems, none of them on the plan.
+- **A backup is only a backup once restored.** Litware found that a third of its successful backups could not be restored. Restore tests are now monthly, with a named owner for each system.
+- **Write down the order of things.** The recovery went faster the second time because someone had written the order in which systems must come up.
+
+## What members will try
+
+- One restore test per month, starting with the finance system.
+""",
+        actions=(
+            Action(
+                "Share Adventure Works' failover run book, with names removed",
+                "olu.adeyemi@adventure-works.example",
+                True,
+            ),
+            Action(
+                "Ask members how often they test restores, for the next meeting",
+                "rachel.goldberg@litware.example",
+                True,
+            ),
+        ),
+    ),
+    Session(
+        talks=(
+            Talk(
+                "Growing our own: an IT apprenticeship in its second year",
+                "marcus.chen@wingtip.example",
+                slides=(
+                    "Eight apprentices, four days working, one day studying",
+                    "Each has a mentor outside their own team",
+                    "Six stayed; two went to our customers",
+                ),
+            ),
+            Talk(
+                "What users actually rate in the service desk",
+                "sofia.rossi@lucernepublishing.example",
+                slides=(
+                    "Speed matters less than being told what happens next",
+                    "One person owns a ticket until it is closed",
+                    "Satisfaction rose from 71% to 88% in a year",
+                ),
+            ),
+        ),
+        summary="""\
+## What we learned
+
+- **Apprentices stay when they are mentored from outside their team.** Six of Wingtip's eight first apprentices stayed; the two who left went to Wingtip's customers, which Marcus counts as a success too.
+- **Users rate being told what happens next** above speed. Lucerne's satisfaction rose from 71% to 88% once one person owned each ticket until it closed.
+- **Hire for curiosity;** both speakers said the same.
+
+## Decisions
+
+- We will share apprenticeship contacts at colleges between member companies.
+""",
+        actions=(
+            Action(
+                "Share college contacts for apprenticeships",
+                "marcus.chen@wingtip.example",
+                True,
+            ),
+        ),
+    ),
     Session(
         talks=(
             Talk(
@@ -366,7 +576,7 @@ CIO_PAST = (  # oldest first; the newest ones fill the past meetings of the year
 - **Audit before you negotiate.** Contoso's telecom expense audit found 15% of the bill was billing errors and lines nobody used; the firm worked for a share of the savings.
 - **Bid, do not renew.** A competitive bid across three carriers gave Woodgrove the same circuits for 27% less, and Contoso more than **$250K a year** in savings with the audit.
 - **Put exit terms and claimable service credits in the contract,** or the lower price will not last.
-- Replacing old PRI lines with **SIP trunking** came up again and again; we asked for an expert to present on the cut-over.
+- Replacing old PRI lines with **SIP trunking** came up again and again (Blue Yonder did it with Vendor Networks); we asked for an expert to present on the cut-over.
 
 ## What members will try
 
@@ -496,21 +706,10 @@ HOSTS = {
     "Wingtip Toys": "Wingtip Toys\n2200 Lakeside Drive, Santa Clara, CA 95054",
     "Woodgrove Bank": "Woodgrove Bank, 12th floor\n555 California Street, San Francisco, CA 94104",
 }
-# Members' companies that sort before Litware. As many as needed, from the
-# first, cannot host this year, so that the others host the year's past
-# meetings and Litware, as announced, hosts the next one.
-HOSTS_BEFORE_LITWARE = (
-    "Fourth Coffee",
-    "Coho Winery",
-    "A. Datum Corporation",
-    "Alpine Ski House",
-    "Blue Yonder Airlines",
-    "Humongous Insurance",
-    "Fabrikam",
-    "Contoso",
-    "Adventure Works",
-)
-NOT_HOSTING_NOTE = "Our offices are being refitted this year; glad to host again next year."
+# Litware offered to host only once its new building opened, after the
+# year's meetings had their hosts: so, as announced, it hosts the next one.
+LATE_HOST = "Litware"
+LATE_HOST_NOTE = "Our new building opened this spring; glad to host from now on."
 DINNER_VENUES = (
     "Il Fornaio, Palo Alto",
     "Evvia Estiatorio, Palo Alto",
@@ -993,13 +1192,11 @@ class _Meetings:
                 created_at=meeting.starts_at - dt.timedelta(days=40)
             )
 
-    def _offer_hosts(self, community, facilitator, willing, unwilling=()) -> None:
+    def _offer_hosts(self, community, facilitator, willing, note: str = "") -> None:
         from copse.meetings import services
         from copse.meetings.models import HostOffer
 
-        offers = [(name, True, "") for name in willing]
-        offers += [(name, False, NOT_HOSTING_NOTE) for name in unwilling]
-        for name, is_willing, note in offers:
+        for name in willing:
             organisation = self.organisations[name]
             if HostOffer.objects.filter(community=community, organisation=organisation).exists():
                 continue
@@ -1007,7 +1204,7 @@ class _Meetings:
                 actor=facilitator,
                 community=community,
                 organisation=organisation,
-                willing=is_willing,
+                willing=True,
                 note=note,
             )
             self.count("host offers")
@@ -1180,6 +1377,7 @@ class _Meetings:
                 )
 
     def _publish(self, meeting, facilitator, summary: str) -> None:
+        from copse.library.models import ItemVersion, LibraryItem
         from copse.meetings import services
         from copse.meetings.models import Meeting
         from copse.topics.models import Topic
@@ -1188,6 +1386,10 @@ class _Meetings:
         services.publish_summary(actor=facilitator, meeting=meeting)
         published = min(meeting.ends_at + dt.timedelta(days=3), self.now)
         Meeting.objects.filter(pk=meeting.pk).update(summary_published_at=published)
+        # Publishing filed the record in the library, with its slides: then too.
+        records = LibraryItem.objects.filter(meeting=meeting, kind="meeting_record")
+        records.update(created_at=published, updated_at=published)
+        ItemVersion.objects.filter(item__in=records).update(created_at=published)
         Topic.objects.filter(agenda_items__meeting=meeting, status="covered").update(
             status_changed_at=published
         )
@@ -1300,8 +1502,7 @@ class _Meetings:
         meetings = self._series(
             community,
             maria,
-            past=None,
-            total=CIO_MEETINGS,
+            past=CIO_RECORDS,
             title="Monthly meeting",
             cadence="monthly",
             nth=2,
@@ -1313,18 +1514,12 @@ class _Meetings:
         )
         held = [m for m in meetings if m.starts_at <= self.now]
         coming = [m for m in meetings if m.starts_at > self.now]
-        # Enough of those that sort before Litware stand down for Litware to be next.
-        stand_down = HOSTS_BEFORE_LITWARE[: max(len(HOSTS_BEFORE_LITWARE) - len(held), 0)]
-        self._offer_hosts(
-            community,
-            maria,
-            willing=[name for name in HOSTS if name not in stand_down],
-            unwilling=stand_down,
-        )
+        contacts = self._contacts(community, [maria.email, *CIO_MEMBERS])
+        self._offer_hosts(community, maria, willing=[name for name in HOSTS if name != LATE_HOST])
+        self._host_by_rotation(community, maria, held, contacts)
+        self._offer_hosts(community, maria, willing=[LATE_HOST], note=LATE_HOST_NOTE)
+        self._host_by_rotation(community, maria, coming, contacts)
         members = self._seated(community, maria, CIO_MEMBERS)
-        self._host_by_rotation(
-            community, maria, meetings, self._contacts(community, [maria.email, *CIO_MEMBERS])
-        )
         meetings = [
             Meeting.objects.select_related("community", "host_contact").get(pk=m.pk)
             for m in meetings

@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class LibraryConfig(AppConfig):
     name = "copse.library"
     label = "library"
+
+    def ready(self) -> None:
+        from copse.meetings.signals import summary_published
+
+        summary_published.connect(_file_meeting_record, dispatch_uid="library-meeting-record")
+
+
+def _file_meeting_record(sender, meeting, actor, change_note, **kwargs):
+    """A meeting's summary was published or corrected: its record in the library follows."""
+    from copse.library.services import file_meeting_record
+
+    file_meeting_record(meeting=meeting, actor=actor, change_note=change_note)

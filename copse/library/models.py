@@ -60,6 +60,10 @@ class LibraryItem(models.Model):
         on_delete=models.SET_NULL,
         related_name="adaptations",
     )
+    # The original's authors and organisations as they stood when it was
+    # adapted: the attribution this item carries to readers who may not read
+    # the original (who never see its title, address or community).
+    adapted_credit = models.CharField(max_length=500, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -11,8 +11,10 @@ from __future__ import annotations
 import secrets
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.files import File
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -22,7 +24,14 @@ from copse.core import files, permissions
 from copse.core.errors import UserFacingError
 from copse.core.markdown import render_markdown
 from copse.core.storage import files_removed_on_failure
-from copse.library.models import FILE_KINDS, WRITTEN_KINDS, ItemAuthor, ItemVersion, LibraryItem
+from copse.library.models import (
+    FILE_KINDS,
+    WRITTEN_KINDS,
+    ItemAuthor,
+    ItemVersion,
+    LibraryItem,
+    Reuse,
+)
 
 
 class LibraryError(UserFacingError):
@@ -107,6 +116,17 @@ def _clean_areas(community, areas) -> list[str]:
         if area not in chosen:
             chosen.append(area)
     return chosen
+
+
+def _tags(community, tags, tag_names):
+    """Tag objects for `community`: given ones, or names typed in a form
+    (the site's catalogue entry for a name, else the community's own topic
+    tag, made if new, as threads take them)."""
+    if tag_names is None:
+        return list(tags or ())
+    from copse.conversations.services import tags_from_names
+
+    return tags_from_names(tag_names, community=community)
 
 
 def _credit(item: LibraryItem, people) -> None:
@@ -197,9 +217,11 @@ def create_item(
     meeting=None,
     source_thread=None,
     adapted_from: LibraryItem | None = None,
+    tag_names=None,
 ) -> LibraryItem:
     """A new item with its first version. `authors` defaults to the actor;
-    anyone credited must hold a seat in the community."""
+    anyone credited must hold a seat in the community. Tags are Tag objects
+    (`tags`) or typed names (`tag_names`)."""
     _require(actor, "library.add", community, "Only members who take part can add to the library.")
     if kind not in LibraryItem.Kind.values or kind == LibraryItem.Kind.MEETING_RECORD:
         raise LibraryError("Choose what kind of item this is.")
@@ -226,11 +248,13 @@ def create_item(
             meeting=meeting,
             source_thread=source_thread,
             adapted_from=adapted_from,
+            adapted_credit=adapted_credit_of(adapted_from) if adapted_from else "",
             created_by=actor,
             updated_at=timezone.now(),
         )
-        if tags:
-            item.tags.set(tags)
+        chosen = _tags(community, tags, tag_names)
+        if chosen:
+            item.tags.set(chosen)
         _credit(item, people)
         version = None
         if content != "link":
@@ -314,6 +338,7 @@ def update_details(
     description: str,
     topic_areas=(),
     tags=(),
+    tag_names=None,
     link_url: str | None = None,
 ) -> LibraryItem:
     _require(actor, "library_item.edit", item, "Only its authors and facilitators can change it.")
@@ -327,7 +352,13 @@ def update_details(
     item.updated_at = timezone.now()
     with transaction.atomic():
         item.save(update_fields=["title", "description", "topic_areas", "link_url", "updated_at"])
-        item.tags.set(tags)
+        item.tags.set(_tags(item.community, tags, tag_names))
+        record(
+            actor=actor,
+            action="library.details_changed",
+            community=item.community,
+            item_id=item.pk,
+        )
     return item
 
 
@@ -341,6 +372,288 @@ def remove_item(*, actor, item: LibraryItem) -> None:
             actor=actor, action="library.item_removed", community=item.community, item_id=item.pk
         )
     item.removed_at = timezone.now()
+
+
+# --- Re-use with credit ----------------------------------------------------------------
+
+# The longest chain of adaptations the credit and the chain on an item follow.
+CHAIN_DEPTH = 10
+
+
+def _names(item: LibraryItem) -> str:
+    return " and ".join(str(author) for author in item.authors.all())
+
+
+def adapted_credit_of(original: LibraryItem) -> str:
+    """The attribution an adaptation of `original` carries: its authors with
+    their organisations, and whose work they adapted in turn ("Karen Liu,
+    Department of Chemistry, who adapted work by Margaret Osei, Office of the
+    President"). Names and organisations only: never a title or a community."""
+    credit = _names(original) or "an earlier author"
+    if original.adapted_credit:
+        credit = f"{credit}, who adapted work by {original.adapted_credit}"
+    if len(credit) > 500:
+        credit = credit[:499] + "…"
+    return credit
+
+
+def adapt_item(
+    *,
+    actor,
+    item: LibraryItem,
+    community,
+    title: str,
+    description: str = "",
+    tag_names=(),
+) -> LibraryItem:
+    """ "Adapt this": a new item in one of the actor's communities, credited to
+    the actor, keeping a link to `item` and its authors' credit, with the
+    current content copied as its first version (a file is copied to a new
+    stored file, so removing either never touches the other)."""
+    _require(actor, "library_item.adapt", item, "You cannot adapt this item.")
+    _require(
+        actor,
+        "library.add",
+        community,
+        "Choose one of your communities where you can add to the library.",
+    )
+    current = (
+        None if item.kind == LibraryItem.Kind.LINK else item.versions.order_by("-number").first()
+    )
+    if item.kind != LibraryItem.Kind.LINK and current is None:
+        raise LibraryError("This item has nothing to adapt yet.")
+    kind = item.kind
+    with files_removed_on_failure():
+        if current is not None and current.file:
+            try:
+                handle = current.file.open("rb")
+            except FileNotFoundError as exc:
+                raise LibraryError(
+                    "The original's file could not be read, so nothing was adapted."
+                ) from exc
+            try:
+                copy = File(handle, name=current.original_name or "file")
+                content_type = current.content_type or file_type(copy.name, handle.read(512))
+                handle.seek(0)
+                adapted = _create_adaptation(
+                    actor=actor,
+                    item=item,
+                    community=community,
+                    kind=kind,
+                    title=title,
+                    description=description,
+                    tag_names=tag_names,
+                    uploaded_file=copy,
+                    content_type=content_type,
+                )
+            finally:
+                handle.close()
+        else:
+            adapted = _create_adaptation(
+                actor=actor,
+                item=item,
+                community=community,
+                kind=kind,
+                title=title,
+                description=description,
+                tag_names=tag_names,
+                body=current.body_markdown if current is not None else "",
+            )
+    return adapted
+
+
+def _create_adaptation(
+    *,
+    actor,
+    item,
+    community,
+    kind,
+    title,
+    description,
+    tag_names,
+    body="",
+    uploaded_file=None,
+    content_type="",
+) -> LibraryItem:
+    title = _clean_title(title)
+    with transaction.atomic():
+        adapted = LibraryItem.objects.create(
+            community=community,
+            kind=kind,
+            title=title,
+            description=(description or "").strip()[:4000],
+            link_url=item.link_url if kind == LibraryItem.Kind.LINK else "",
+            adapted_from=item,
+            adapted_credit=adapted_credit_of(item),
+            created_by=actor,
+            updated_at=timezone.now(),
+        )
+        adapted.tags.set(_tags(community, (), list(tag_names or ())))
+        _credit(adapted, [actor])
+        version = None
+        if kind != LibraryItem.Kind.LINK:
+            # The note names no title: the original's may not be readable here.
+            version = _new_version(
+                item=adapted,
+                actor=actor,
+                body=body,
+                uploaded_file=uploaded_file,
+                content_type=content_type,
+                change_note="Adapted from an earlier item",
+            )
+        record(
+            actor=actor,
+            action="library.item_adapted",
+            community=community,
+            item_id=adapted.pk,
+            adapted_from=item.pk,
+        )
+        if version is not None:
+            _extract_later(version)
+    return adapted
+
+
+MAX_HOURS = Decimal("9999.9")
+
+
+def record_reuse(*, actor, item: LibraryItem, note: str, hours_saved=None) -> Reuse:
+    """ "I re-used this": a note and, if the person knows, the hours it saved.
+    The item's totals move in the same transaction; its authors are told."""
+    _require(actor, "library_item.record_reuse", item, "You cannot record a re-use of this item.")
+    note = (note or "").strip()
+    if not note:
+        raise LibraryError("Say in a line or two how you re-used it.")
+    if len(note) > 2000:
+        raise LibraryError(f"That note is {len(note):,} characters; the limit is 2,000.")
+    saved = hours(hours_saved)
+    if saved is not None and not (Decimal(0) <= saved <= MAX_HOURS):
+        raise LibraryError("Hours saved is a number from 0 to 9,999.")
+    with transaction.atomic():
+        reuse = Reuse.objects.create(item=item, person=actor, note=note, hours_saved=saved)
+        LibraryItem.objects.filter(pk=item.pk).update(
+            reuse_count=F("reuse_count") + 1, hours_saved=F("hours_saved") + (saved or 0)
+        )
+        record(
+            actor=actor,
+            action="library.reuse_recorded",
+            community=item.community,
+            item_id=item.pk,
+        )
+        from copse.library import tasks
+
+        reuse_id = reuse.pk
+        transaction.on_commit(lambda: tasks.tell_authors_of_reuse.enqueue(reuse_id))
+    item.reuse_count += 1
+    item.hours_saved += saved or 0
+    return reuse
+
+
+# --- Meeting records ------------------------------------------------------------------
+
+
+def meeting_record_title(meeting) -> str:
+    """The meeting's title with its date where it took place ("Quarterly
+    review — 12 March 2026"); a title that names its month already (a
+    series' "Monthly meeting, March 2026") is left as it is."""
+    day = timezone.localtime(meeting.starts_at, ZoneInfo(meeting.time_zone)).date()
+    if f"{day:%B %Y}" in meeting.title:
+        return meeting.title[:200]
+    return f"{meeting.title} — {day.day} {day:%B %Y}"[:200]
+
+
+def _meeting_record_details(meeting, agenda) -> dict:
+    talks = [item.title for item in agenda if item.title]
+    description = "The record of the meeting, with the materials shared at it."
+    if talks:
+        description = f"{description} On the agenda: {'; '.join(talks)}."
+    allowed = [str(a) for a in (meeting.community.topic_areas or [])]
+    areas = {item.topic.area for item in agenda if item.topic is not None}
+    return {
+        "title": meeting_record_title(meeting),
+        "description": description[:4000],
+        # The community's own areas only, in the community's order.
+        "topic_areas": [area for area in allowed if area in areas],
+    }
+
+
+def _meeting_record_authors(meeting, agenda, actor) -> list:
+    """The organiser (or whoever published, when nobody is named) and the
+    presenters who hold a seat: guest presenters do not read the library, so
+    it does not name them as its authors."""
+    people = [meeting.organiser or actor]
+    people += [item.presenter for item in agenda if item.presenter is not None]
+    return [
+        person
+        for person in dict.fromkeys(p for p in people if p is not None)
+        if permissions.standing(person, meeting.community).is_seated
+    ]
+
+
+def file_meeting_record(*, meeting, actor=None, change_note: str = "") -> LibraryItem:
+    """File a published summary as the meeting's record in its community's
+    library, or bring the record up to date: a changed summary adds a version
+    with `change_note`. Called when meetings sends `summary_published`, inside
+    the transaction that published (the organiser's permission was checked
+    there); running it again changes nothing."""
+    from copse.meetings.models import AgendaItem
+
+    if not meeting.summary_is_published:
+        raise LibraryError("Only a published summary becomes the meeting's record.")
+    agenda = list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("topic", "presenter__organisation")
+        .order_by("position", "id")
+    )
+    details = _meeting_record_details(meeting, agenda)
+    with transaction.atomic():
+        item = (
+            LibraryItem.objects.select_for_update()
+            .filter(meeting=meeting, kind=LibraryItem.Kind.MEETING_RECORD)
+            .first()
+        )
+        if item is None:
+            item = LibraryItem.objects.create(
+                community=meeting.community,
+                kind=LibraryItem.Kind.MEETING_RECORD,
+                meeting=meeting,
+                created_by=actor,
+                updated_at=timezone.now(),
+                **details,
+            )
+            _credit(item, _meeting_record_authors(meeting, agenda, actor))
+            _new_version(
+                item=item,
+                actor=actor,
+                body=meeting.summary_markdown,
+                change_note="Published with the meeting's summary",
+            )
+            record(
+                actor=actor,
+                action="library.item_added",
+                community=meeting.community,
+                item_id=item.pk,
+                meeting_id=meeting.pk,
+            )
+            return item
+        latest = item.versions.order_by("-number").values_list("body_markdown", flat=True).first()
+        for name, value in details.items():
+            setattr(item, name, value)
+        item.save(update_fields=[*details])
+        if latest != meeting.summary_markdown:
+            _new_version(
+                item=item,
+                actor=actor,
+                body=meeting.summary_markdown,
+                change_note=change_note or "The meeting's summary changed",
+            )
+            record(
+                actor=actor,
+                action="library.version_added",
+                community=meeting.community,
+                item_id=item.pk,
+                version=item.version_count,
+            )
+    return item
 
 
 # --- Sharing --------------------------------------------------------------------------
@@ -402,4 +715,10 @@ def withdraw_sharing(*, actor, item: LibraryItem) -> LibraryItem:
 def hours(value) -> Decimal | None:
     if value in (None, ""):
         return None
-    return Decimal(str(value)).quantize(Decimal("0.1"))
+    try:
+        number = Decimal(str(value))
+        if not number.is_finite():
+            raise LibraryError("Hours saved is a number from 0 to 9,999.")
+        return number.quantize(Decimal("0.1"))
+    except ArithmeticError as exc:
+        raise LibraryError("Hours saved is a number from 0 to 9,999.") from exc

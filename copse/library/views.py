@@ -1,4 +1,9 @@
-"""Thin views of the library: parse, call a selector or a service, render."""
+"""Thin views of the library: parse, call a selector or a service, render.
+
+Forms re-render with what was typed and status 400 when something is wrong.
+Files are sent only by the two download views, after the permission core (or
+a public link's check) said yes, as attachments.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,14 +15,29 @@ from copse.communities.selectors import community_by_slug_for
 from copse.core import permissions
 from copse.core.errors import UserFacingError
 from copse.library import selectors, services
-from copse.library.forms import ItemForm
+from copse.library.forms import (
+    AdaptForm,
+    DetailsForm,
+    ItemForm,
+    ReuseForm,
+    ShareForm,
+    VersionForm,
+    tag_names,
+)
+from copse.library.models import WRITTEN_KINDS, LibraryItem
+
+# What a file left behind when a form came back: browsers never send it twice.
+FILE_AGAIN = (
+    "If the form comes back with a message, choose the file again: browsers do not send it twice."
+)
 
 
 @require_GET
 def item_list(request, slug):
     community = community_by_slug_for(request.user, slug, "community.read")
+    filters = selectors.Filters.from_query(request.GET, community)
     page = selectors.items_for(
-        request.user, community, kind=request.GET.get("kind", ""), after=request.GET.get("after")
+        request.user, community, filters=filters, after=request.GET.get("after")
     )
     return render(
         request,
@@ -25,6 +45,10 @@ def item_list(request, slug):
         {
             "community": community,
             "page": page,
+            "filters": filters,
+            "filter_query": filters.as_query(),
+            "kinds": LibraryItem.Kind.choices,
+            "tags": selectors.tags_in_library(request.user, community),
             "may_add": permissions.can(request.user, "library.add", community),
         },
     )
@@ -49,6 +73,7 @@ def add_item(request, slug):
                     title=data["title"],
                     description=data["description"],
                     topic_areas=data["topic_areas"],
+                    tag_names=tag_names(data["tags"]),
                     body=data["body"],
                     uploaded_file=data["file"],
                     link_url=data["link_url"],
@@ -61,32 +86,241 @@ def add_item(request, slug):
     else:
         form = ItemForm(community=community)
     return render(
-        request, "library/add.html", {"community": community, "form": form}, status=status
+        request,
+        "library/add.html",
+        {"community": community, "form": form, "file_again": FILE_AGAIN},
+        status=status,
     )
 
 
 @require_GET
 def item_detail(request, item_id):
     item = selectors.item_for(request.user, item_id)
+    page = selectors.item_page(request.user, item)
     return render(
         request,
         "library/item.html",
         {
             "item": item,
             "community": item.community,
-            "versions": selectors.versions_of(item),
-            "names_community": permissions.can(request.user, "community.view", item.community),
+            "page": page,
+            "versions": page.versions,
+            "names_community": page.names_community,
+            "written": item.kind in WRITTEN_KINDS,
         },
     )
 
 
-@require_GET
-def download_version(request, item_id, number):
-    """Files are only ever sent here, after the permission check, as attachments."""
-    item = selectors.item_for(request.user, item_id)
-    version = selectors.version_of(item, number)
-    if version is None or not version.file:
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_details(request, item_id):
+    item = selectors.item_to_change(request.user, item_id, "library_item.edit")
+    initial = {
+        "title": item.title,
+        "description": item.description,
+        "topic_areas": item.topic_areas,
+        "tags": ", ".join(tag.name for tag in item.tags.all()),
+        "link_url": item.link_url,
+    }
+    form = DetailsForm(request.POST or None, item=item, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_details(
+                actor=request.user,
+                item=item,
+                title=data["title"],
+                description=data["description"],
+                topic_areas=data["topic_areas"],
+                tag_names=tag_names(data["tags"]),
+                link_url=data.get("link_url"),
+            )
+        except UserFacingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Details saved.")
+            return redirect(item.get_absolute_url())
+    status = 400 if form.errors else 200
+    return render(request, "library/edit.html", {"item": item, "form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_version(request, item_id):
+    item = selectors.item_to_change(request.user, item_id, "library_item.edit")
+    if item.kind == LibraryItem.Kind.LINK:
         raise Http404
+    current = item.versions.order_by("-number").first()
+    status = 200
+    if request.method == "POST":
+        form = VersionForm(request.POST, request.FILES, item=item)
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.add_version(
+                    actor=request.user,
+                    item=item,
+                    body=data.get("body") or "",
+                    uploaded_file=data.get("file"),
+                    change_note=data["change_note"],
+                )
+            except UserFacingError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, "New version saved.")
+                return redirect(item.get_absolute_url())
+    else:
+        body = current.body_markdown if current is not None and not current.file else ""
+        form = VersionForm(item=item, initial={"body": body})
+    return render(
+        request,
+        "library/new_version.html",
+        {"item": item, "form": form, "current": current, "file_again": FILE_AGAIN},
+        status=status,
+    )
+
+
+@require_GET
+def version_detail(request, item_id, number):
+    item = selectors.item_for(request.user, item_id)
+    view = selectors.version_view(item, number)
+    if view is None:
+        raise Http404
+    return render(request, "library/version.html", {"item": item, "view": view})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def remove(request, item_id):
+    item = selectors.item_to_change(request.user, item_id, "library_item.remove")
+    if request.method == "POST":
+        services.remove_item(actor=request.user, item=item)
+        messages.success(request, f"“{item.title}” was removed from the library.")
+        if permissions.can(request.user, "community.read", item.community):
+            return redirect("library:list", slug=item.community.slug)
+        return redirect("communities:directory")
+    return render(request, "library/remove.html", {"item": item})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def share(request, item_id):
+    """Who beyond the community may read the item: the author chooses, then
+    confirms a sentence that names who that is. Back to the community only
+    needs no confirmation, and a public link stops working at once."""
+    item = selectors.item_for(request.user, item_id)
+    may_share = permissions.can(request.user, "library_item.share", item)
+    may_withdraw = item.sharing != LibraryItem.Sharing.COMMUNITY and (
+        may_share or permissions.can(request.user, "library_item.edit", item)
+    )
+    if not (may_share or may_withdraw):
+        raise Http404
+    form = ShareForm(request.POST or None, initial={"sharing": item.sharing})
+    if not may_share:
+        form.fields["sharing"].choices = [
+            c for c in form.fields["sharing"].choices if c[0] == LibraryItem.Sharing.COMMUNITY
+        ]
+    readers = None
+    if request.method == "POST" and form.is_valid():
+        sharing = form.cleaned_data["sharing"]
+        try:
+            if sharing == LibraryItem.Sharing.COMMUNITY:
+                if item.sharing != sharing:
+                    services.withdraw_sharing(actor=request.user, item=item)
+                    messages.success(request, "Sharing withdrawn: only the community reads it now.")
+                return redirect(item.get_absolute_url())
+            if sharing == item.sharing:
+                return redirect(item.get_absolute_url())
+            if request.POST.get("confirm") != "1":
+                readers = selectors.readers_after_sharing(item, sharing)
+            else:
+                services.share_item(actor=request.user, item=item, sharing=sharing, confirmed=True)
+                messages.success(request, "Shared.")
+                return redirect(item.get_absolute_url())
+        except UserFacingError as error:
+            form.add_error(None, error.message)
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "library/share.html",
+        {
+            "item": item,
+            "form": form,
+            "readers": readers,
+            "may_share": may_share,
+            "names_community": permissions.can(request.user, "community.view", item.community),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def adapt(request, item_id):
+    item = selectors.item_to_change(request.user, item_id, "library_item.adapt")
+    destinations = selectors.adapt_destinations(request.user)
+    if not destinations:
+        raise Http404
+    initial = {
+        "title": item.title,
+        "description": item.description,
+        "tags": ", ".join(tag.name for tag in item.tags.all()),
+    }
+    if len(destinations) == 1:
+        initial["community"] = destinations[0].pk
+    form = AdaptForm(request.POST or None, destinations=destinations, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        community = next(c for c in destinations if c.pk == data["community"])
+        try:
+            adapted = services.adapt_item(
+                actor=request.user,
+                item=item,
+                community=community,
+                title=data["title"],
+                description=data["description"],
+                tag_names=tag_names(data["tags"]),
+            )
+        except UserFacingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Adapted into {community.name}, with credit.")
+            return redirect(adapted.get_absolute_url())
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "library/adapt.html",
+        {"item": item, "form": form, "credit": services.adapted_credit_of(item)},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_reuse(request, item_id):
+    item = selectors.item_to_change(request.user, item_id, "library_item.record_reuse")
+    form = ReuseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_reuse(
+                actor=request.user,
+                item=item,
+                note=form.cleaned_data["note"],
+                hours_saved=form.cleaned_data["hours_saved"],
+            )
+        except UserFacingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, "Thank you: your re-use is recorded and its authors are told."
+            )
+            return redirect(item.get_absolute_url() + "#reuses")
+    status = 400 if form.errors else 200
+    return render(request, "library/reuse.html", {"item": item, "form": form}, status=status)
+
+
+def _file_response(version):
     try:
         handle = version.file.open("rb")
     except FileNotFoundError as exc:
@@ -100,3 +334,48 @@ def download_version(request, item_id, number):
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+@require_GET
+def download_version(request, item_id, number):
+    """Files are only ever sent here, after the permission check, as attachments."""
+    item = selectors.item_for(request.user, item_id)
+    version = selectors.version_of(item, number)
+    if version is None or not version.file:
+        raise Http404
+    return _file_response(version)
+
+
+def _unlisted(response):
+    """A public link's answers: kept out of search engines, never sent on as
+    a referrer (the address is the secret), never cached anywhere."""
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def shared_item(request, token):
+    """The item behind a public link, for anyone holding it, on a page that
+    shows nothing else of the site: not its community, not its other items."""
+    item = selectors.shared_item(token)
+    response = render(
+        request,
+        "library/shared.html",
+        {
+            "item": item,
+            "token": token,
+            "versions": selectors.versions_of(item),
+        },
+    )
+    return _unlisted(response)
+
+
+@require_GET
+def shared_download(request, token, number):
+    item = selectors.shared_item(token)
+    version = selectors.version_of(item, number)
+    if version is None or not version.file:
+        raise Http404
+    return _unlisted(_file_response(version))

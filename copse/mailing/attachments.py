@@ -1,25 +1,24 @@
 """Files that come with a post by mail: which are kept, and storing them.
 
-Only an allowlist of document and image types is kept, checked by extension
-and by the file's first bytes (a renamed executable is not a PDF), each
-under a size limit. Files are stored under a random name and served only by
-`mailing:attachment`, which asks the permission core about the post.
+The same kinds as files attached on the web (`conversations.attachments`),
+checked by extension and by the file's first bytes (a renamed executable is
+not a PDF), each under a size limit. A mail cannot be sent back to choose
+again, so the files that are not kept are listed to the sender instead of
+refusing the post. Files are stored by `conversations.attachments.store`
+and served only by `conversations:attachment`, which asks the permission core.
 """
 
 from __future__ import annotations
 
-import re
-import secrets
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 
-from copse.conversations.models import PostAttachment
+from copse.conversations import attachments as post_files
+from copse.conversations.attachments import MAX_FILES, clean_name
 from copse.core import files as file_types
-
-MAX_FILES = 10
 
 
 @dataclass(frozen=True)
@@ -34,13 +33,6 @@ class File:
 
 def max_bytes() -> int:
     return min(settings.COPSE_UPLOAD_MAX_BYTES, settings.COPSE_INBOUND_MAX_BYTES)
-
-
-def clean_name(name: str) -> str:
-    """The last path component, without control characters, at most 200 long."""
-    name = re.sub(r"[\x00-\x1f\x7f]", "", name or "").replace("\\", "/")
-    name = PurePosixPath(name).name.strip().lstrip(".")
-    return name[-200:] or "attachment"
 
 
 def check(name: str, data: bytes) -> File:
@@ -74,18 +66,17 @@ def sort(files: list[File]) -> tuple[list[File], list[File]]:
     return kept, refused
 
 
-def store(post, files: list[File]) -> list[PostAttachment]:
+def store(post, files: list[File]):
     """Save kept files with `post` (inside the caller's transaction)."""
-    stored = []
-    for file in files:
-        attachment = PostAttachment(
-            post=post,
-            original_name=file.name,
-            content_type=file.content_type,
-            size=len(file.data),
-        )
-        suffix = PurePosixPath(file.name).suffix.lower()
-        attachment.file.save(f"{secrets.token_hex(16)}{suffix}", ContentFile(file.data), save=False)
-        attachment.save()
-        stored.append(attachment)
-    return stored
+    return post_files.store(
+        post,
+        [
+            post_files.Checked(
+                name=file.name,
+                content_type=file.content_type,
+                size=len(file.data),
+                content=ContentFile(file.data),
+            )
+            for file in files
+        ],
+    )

@@ -12,6 +12,11 @@ confidential (`thread_content_level`). A
 link-only message names the community and nothing else: no title, no text,
 no names; the same template is used for its subject and both bodies, so the
 words of a confidential thread cannot reach the raw bytes.
+
+A post's files (attached on the web or by mail) never travel by mail: at
+the full level the message names them, with their type and size, and they
+are downloaded in Copse, where the permission core is asked each time.
+Titles-only and link-only messages do not mention them.
 """
 
 from __future__ import annotations
@@ -140,6 +145,8 @@ def post_message(*, post, personal: Personal) -> EmailMultiAlternatives:
         "post_url": settings.BASE_URL + post_path(post),
         "preferences_url": settings.BASE_URL + reverse("mailing:preferences"),
         "unsubscribe_url": personal.unsubscribe,
+        # A file's name is content: only at the level that carries the text.
+        "files": list(post.attachments.all()) if level == ContentLevel.FULL else [],
     }
     template = "link_only" if level == ContentLevel.LINK_ONLY else "post"
     subject = render_to_string(f"mailing/{template}_subject.txt", context).strip()
@@ -184,6 +191,7 @@ def notice_message(*, notification, target, personal: Personal, tz) -> EmailMult
         "label": notification.get_kind_display(),
         "target": target,
         "is_meeting": notification.is_about_meeting,
+        "is_library_item": notification.is_about_library_item,
         "community": community,
         "level": level,
         "kept_confidential": level != content_level(community),

@@ -1,12 +1,12 @@
 """Pages for mail that came in: the original message of a post made by mail
-(for its author only), the files that came with a post, confirming a
-subscription asked for by mail, confirming a message held until its sender
+(for its author only; the files that came with it are conversations', sent
+by `conversations:attachment`), confirming a subscription asked for by mail, confirming a message held until its sender
 shows it is theirs, and saying a bouncing address works again."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,7 +18,7 @@ from copse.memberships.forms import AcceptNormsForm
 from copse.memberships.services import NormsNotAccepted
 from copse.norms.selectors import current_norms
 
-# Files are served as downloads that no browser may render in our origin.
+# The original is served as a download that no browser may render in our origin.
 _SANDBOX = "default-src 'none'; sandbox"
 
 
@@ -33,21 +33,6 @@ def original(request, inbound_id):
         return response
     context = {"inbound": row, "post": row.post, **inbound.original_parts(row)}
     return render(request, "mailing/original.html", context)
-
-
-@require_GET
-def attachment(request, slug, attachment_id):
-    found = selectors.attachment_for(request.user, slug, attachment_id)
-    try:
-        handle = found.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=found.original_name, content_type=found.content_type
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = _SANDBOX
-    return response
 
 
 def _link_no_longer_works(request):

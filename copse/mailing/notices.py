@@ -1,7 +1,7 @@
 """Notifications that should not wait for a visit go by mail too: meeting
 reminders, a place that opened, a moved or cancelled meeting, going in
 someone's place, a mention, an announcement to facilitators of a change
-of who can read their community. Replies and helpful marks do not: every-message
+of who can read their community, a re-use of an author's library item. Replies and helpful marks do not: every-message
 mail and digests carry those conversations already.
 
 A notice is an outbox row naming the notification; like every other row it
@@ -22,6 +22,8 @@ MAILED_KINDS = {
     "mention",
     # To facilitators: who changed who can read their community.
     "announcement",
+    # To authors: someone re-used their library item.
+    "reused",
 }
 
 

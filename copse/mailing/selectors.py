@@ -132,23 +132,6 @@ def originals_of(viewer, posts) -> dict[int, int]:
     )
 
 
-def attachment_for(viewer, slug: str, attachment_id: int):
-    """A file that came with a post, if the viewer may read the post."""
-    from django.http import Http404
-
-    from copse.conversations.models import PostAttachment
-
-    attachment = (
-        PostAttachment.objects.select_related("post__thread__community")
-        .filter(pk=attachment_id, post__community__slug=slug)
-        .first()
-    )
-    if attachment is None:
-        raise Http404
-    permissions.require_or_404(viewer, "post.read", attachment.post)
-    return attachment
-
-
 def is_bouncing(user) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False

@@ -12,11 +12,6 @@ urlpatterns = [
     path("c/<slug:slug>/mail/", views.content_policy, name="content_policy"),
     # Inbound mail.
     path("mail/original/<int:inbound_id>/", inbound_views.original, name="original"),
-    path(
-        "c/<slug:slug>/attachments/<int:attachment_id>/",
-        inbound_views.attachment,
-        name="attachment",
-    ),
     path("mail/join/<str:token>/", inbound_views.subscribe, name="subscribe"),
     path("mail/confirm/<str:token>/", inbound_views.confirm_held, name="confirm_held"),
     path("mail/bounce/clear/", inbound_views.clear_bounce, name="clear_bounce"),

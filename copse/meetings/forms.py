@@ -288,6 +288,23 @@ class SummaryForm(forms.Form):
     )
 
 
+class SummaryRevisionForm(SummaryForm):
+    """Correcting a published record: what changed is said for its readers."""
+
+    change_note = forms.CharField(
+        label="What you changed",
+        max_length=300,
+        help_text="For those who read it before, e.g. “Corrected the savings figure”. "
+        "The earlier text stays in the library's versions.",
+        error_messages={"required": "Say in a few words what you changed."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["summary"].label = "Meeting record (Markdown)"
+        self.fields["summary"].help_text = ""
+
+
 class CommentForm(forms.Form):
     body = forms.CharField(
         label="Your comment (Markdown)",

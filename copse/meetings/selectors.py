@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import F, FilteredRelation, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -53,7 +53,18 @@ def past_meetings(viewer, community, *, before: str | None = None, records_only:
         .order_by("-starts_at", "-id")
     )
     if records_only:
-        rows = rows.filter(summary_published_at__isnull=False)
+        # The record's item in the library, if it has been filed there (the
+        # library files it when the summary is published): one join, at most
+        # one row per meeting (the library allows one record per meeting).
+        filed = FilteredRelation(
+            "library_items",
+            condition=Q(library_items__kind="meeting_record", library_items__removed_at=None),
+        )
+        rows = (
+            rows.filter(summary_published_at__isnull=False)
+            .annotate(filed=filed)
+            .annotate(library_item_id=F("filed__id"))
+        )
     cursor = _parse_cursor(before)
     if cursor:
         at, pk = cursor

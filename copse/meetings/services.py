@@ -36,6 +36,7 @@ from copse.meetings.models import (
     SummaryComment,
 )
 from copse.meetings.series import add_missing_meetings
+from copse.meetings.signals import summary_published
 
 # Fields whose change a calendar must pick up (they raise SEQUENCE).
 CALENDAR_FIELDS = {
@@ -782,7 +783,8 @@ def comment_on_summary(*, actor, meeting: Meeting, body: str) -> SummaryComment:
 
 
 def publish_summary(*, actor, meeting: Meeting) -> Meeting:
-    """Publishing makes the meeting record and marks its topics covered."""
+    """Publishing makes the meeting record (whoever listens to
+    `summary_published` files it: the library) and marks its topics covered."""
     _require(actor, "meeting.manage", meeting, "Only the meeting's organisers can publish it.")
     if not meeting.summary_markdown.strip():
         raise MeetingError("Write the summary before publishing it.")
@@ -802,6 +804,36 @@ def publish_summary(*, actor, meeting: Meeting) -> Meeting:
             action="meeting.summary_published",
             community=meeting.community,
             meeting_id=meeting.pk,
+        )
+        summary_published.send(sender=Meeting, meeting=meeting, actor=actor, change_note="")
+    return meeting
+
+
+def revise_summary(*, actor, meeting: Meeting, markdown: str, change_note: str) -> Meeting:
+    """Correct a published record. The record keeps what it said before: the
+    library adds a version with the note, and members see what changed."""
+    _require(actor, "meeting.manage", meeting, "Only the meeting's organisers can change it.")
+    if not meeting.summary_is_published:
+        raise MeetingError("The summary is still a draft: save the draft instead.")
+    change_note = " ".join((change_note or "").split())[:300]
+    if not markdown.strip():
+        raise MeetingError("A published record cannot be emptied. Write what it should say.")
+    if not change_note:
+        raise MeetingError("Say in a few words what you changed, for those who read it before.")
+    if markdown == meeting.summary_markdown:
+        raise MeetingError("Nothing changed: edit the text before saving.")
+    with transaction.atomic():
+        meeting.summary_markdown = markdown
+        meeting.summary_html = render_markdown(markdown)
+        meeting.save(update_fields=["summary_markdown", "summary_html", "updated_at"])
+        record(
+            actor=actor,
+            action="meeting.summary_revised",
+            community=meeting.community,
+            meeting_id=meeting.pk,
+        )
+        summary_published.send(
+            sender=Meeting, meeting=meeting, actor=actor, change_note=change_note
         )
     return meeting
 

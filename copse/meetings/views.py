@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from copse.accounts.models import User
 from copse.communities.selectors import community_by_slug_for
-from copse.core import cursors, permissions
+from copse.core import cursors, permissions, uploads
 from copse.core.errors import UserFacingError
 from copse.meetings import forms, selectors, services
 from copse.meetings.models import ActionItem, AgendaItem, Material, MeetingSeries
@@ -334,7 +334,10 @@ def _detail_context(request, meeting, **forms_in_error):
     if page.may["manage"]:
         context["agenda_form"] = _agenda_form(request, meeting)
         context["action_form"] = forms.ActionItemForm(members=_seated_users(meeting.community))
-        context["summary_form"] = forms.SummaryForm(initial={"summary": meeting.summary_markdown})
+        summary_form = (
+            forms.SummaryRevisionForm if meeting.summary_is_published else forms.SummaryForm
+        )
+        context["summary_form"] = summary_form(initial={"summary": meeting.summary_markdown})
     if page.may["upload_material"]:
         context["material_form"] = forms.MaterialForm(items=page.agenda)
     if page.may["comment_summary"]:
@@ -596,6 +599,12 @@ def material_upload(request, slug, meeting_id):
     meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.upload_material")
     page_items = selectors.meeting_page(request.user, meeting).agenda
     form = forms.MaterialForm(request.POST, request.FILES, items=page_items)
+    refused = uploads.refusal(request)
+    if refused:
+        # Stopped while it was received: the form never saw the file.
+        form.is_valid()
+        form.errors["file"] = form.error_class([f"{refused} Choose a smaller file."])
+        return _detail_with_error(request, meeting, status=413, material_form=form)
     if form.is_valid():
         item = None
         if form.cleaned_data["agenda_item"]:
@@ -663,6 +672,8 @@ def material_remove(request, slug, meeting_id, material_id):
 @require_POST
 def summary_save(request, slug, meeting_id):
     meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.manage")
+    if meeting.summary_is_published:
+        return _summary_revise(request, meeting)
     form = forms.SummaryForm(request.POST)
     if form.is_valid():
         try:
@@ -677,6 +688,24 @@ def summary_save(request, slug, meeting_id):
         except UserFacingError as error:
             form.add_error(None, error.message)
         else:
+            return _back(meeting, "summary")
+    return _detail_with_error(request, meeting, summary_form=form)
+
+
+def _summary_revise(request, meeting):
+    form = forms.SummaryRevisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.revise_summary(
+                actor=request.user,
+                meeting=meeting,
+                markdown=form.cleaned_data["summary"],
+                change_note=form.cleaned_data["change_note"],
+            )
+        except UserFacingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Record corrected. The earlier text stays in its versions.")
             return _back(meeting, "summary")
     return _detail_with_error(request, meeting, summary_form=form)
 

@@ -3,7 +3,7 @@
 Every seat a site admin gives (and every other decision of theirs about
 someone's membership: an invitation, a declined request, a removal), every
 change of role (and every delegate appointed), and every change of
-visibility, listing or join policy is
+visibility, listing, join policy or library sharing is
 written to the audit log and announced to the community's active
 facilitators: a notification in Copse pointing at the audit entry, mailed
 like other notices. An announcement says only who did what to which
@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.db import transaction
 
 # The settings whose change is announced: who can find, join and read.
-ANNOUNCED_SETTINGS = ("visibility", "listed", "join_policy")
+ANNOUNCED_SETTINGS = ("visibility", "listed", "join_policy", "library_sharing_allowed")
 
 
 def announce(entry) -> None:
@@ -51,6 +51,10 @@ def _choice(model_field: str, value) -> str:
 def _setting_change(field: str, old, new) -> str:
     if field == "listed":
         return "listed it in the directory" if new else "took it out of the directory"
+    if field == "library_sharing_allowed":
+        if new:
+            return "allowed authors to share library items beyond it"
+        return "stopped library items being shared beyond it"
     label = "visibility" if field == "visibility" else "join policy"
     return f"changed its {label} from {_choice(field, old)} to {_choice(field, new)}"
 

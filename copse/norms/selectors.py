@@ -24,10 +24,14 @@ class DiffLine:
 
 
 def diff_versions(older: NormsVersion, newer: NormsVersion) -> list[DiffLine]:
+    return diff_lines(older.body, newer.body)
+
+
+def diff_lines(older: str, newer: str) -> list[DiffLine]:
+    """Line by line, what changed from `older` to `newer` (also the library's
+    page versions)."""
     lines: list[DiffLine] = []
-    matcher = difflib.SequenceMatcher(
-        a=older.body.splitlines(), b=newer.body.splitlines(), autojunk=False
-    )
+    matcher = difflib.SequenceMatcher(a=older.splitlines(), b=newer.splitlines(), autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":
             lines.extend(DiffLine("same", t) for t in matcher.a[a1:a2])

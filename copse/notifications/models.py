@@ -1,5 +1,6 @@
 """In-app notifications: "someone replied", "you were mentioned", "marked helpful",
-meeting reminders, a waitlist place, a moved or cancelled meeting.
+meeting reminders, a waitlist place, a moved or cancelled meeting, a re-use
+of one's library item.
 
 A notification points at its target (a post, later a meeting...) and is shown
 only while the permission core still lets its owner read that target, so a
@@ -27,6 +28,8 @@ class Notification(models.Model):
         # To facilitators: a seat given by a site admin, a change of role,
         # visibility or listing. The target is the audit entry.
         ANNOUNCEMENT = "announcement", "Who can read changed"
+        # To a library item's authors; the target is the item.
+        REUSED = "reused", "re-used your work"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -66,3 +69,7 @@ class Notification(models.Model):
     @property
     def is_announcement(self) -> bool:
         return self.target_type.model == "auditentry"
+
+    @property
+    def is_about_library_item(self) -> bool:
+        return self.target_type.model == "libraryitem"

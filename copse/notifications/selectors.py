@@ -15,6 +15,7 @@ READ_ACTIONS = {
     "communities.community": "community.view",
     # Announcements to facilitators point at the audit entry they are about.
     "audit.auditentry": "community.view_audit",
+    "library.libraryitem": "library_item.read",
 }
 
 
@@ -22,6 +23,7 @@ def _target_querysets():
     from copse.audit.models import AuditEntry
     from copse.communities.models import Community
     from copse.conversations.models import Post
+    from copse.library.models import LibraryItem
     from copse.meetings.models import Meeting
 
     return [
@@ -29,6 +31,7 @@ def _target_querysets():
         Meeting.objects.select_related("community"),
         Community.objects.all(),
         AuditEntry.objects.select_related("community", "actor", "subject"),
+        LibraryItem.objects.select_related("community"),
     ]
 
 

@@ -35,7 +35,11 @@ def open_notification(request, notification_id):
         raise Http404
     permissions.require_or_404(request.user, action, target)
     services.mark_read(user=request.user, notification_id=notification.pk)
-    if notification.is_about_meeting or notification.is_about_community:
+    if (
+        notification.is_about_meeting
+        or notification.is_about_community
+        or notification.is_about_library_item
+    ):
         return redirect(target.get_absolute_url())
     if notification.is_announcement:
         return redirect("audit:community", slug=target.community.slug)

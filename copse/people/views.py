@@ -1,4 +1,5 @@
-"""A person's profile and the activity of theirs that the viewer may read."""
+"""A person's profile, the expertise and experience they shared with the
+viewer, and the activity of theirs that the viewer may read."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -7,6 +8,7 @@ from django.shortcuts import render
 from copse.accounts.models import User
 from copse.conversations import selectors as conversation_selectors
 from copse.core import permissions
+from copse.expertise import selectors as expertise_selectors
 
 
 @login_required
@@ -18,4 +20,10 @@ def profile(request, handle):
     activity = conversation_selectors.activity_of(
         request.user, person, before=request.GET.get("before")
     )
-    return render(request, "people/profile.html", {"person": person, "activity": activity})
+    context = {
+        "person": person,
+        "activity": activity,
+        # Only what the person told in communities they share with the viewer.
+        "entries": expertise_selectors.entries_of(request.user, person),
+    }
+    return render(request, "people/profile.html", context)

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from copse import testing
 from copse.conversations import services
-from copse.conversations.models import Post, Thread
+from copse.conversations.models import Post, PostAttachment, Thread
 from copse.notifications.services import notify
 
 
@@ -27,7 +27,7 @@ def _grow(community, people, threads: int, replies: int):
         )
         for n in range(threads)
     )
-    Post.objects.bulk_create(
+    posts = Post.objects.bulk_create(
         Post(
             thread=t,
             community=community,
@@ -37,6 +37,20 @@ def _grow(community, people, threads: int, replies: int):
         )
         for t in made
         for p in range(replies + 1)
+    )
+    # Every other post carries two files: the thread page lists them without
+    # a query per post.
+    PostAttachment.objects.bulk_create(
+        PostAttachment(
+            post=post,
+            file=f"attachments/2026/01/{post.pk}-{n}.pdf",
+            original_name=f"costs-{n}.pdf",
+            content_type="application/pdf",
+            size=1000 * (n + 1),
+        )
+        for post in posts
+        if post.position % 2
+        for n in range(2)
     )
     for thread in made:
         thread.tags.set(
@@ -94,6 +108,8 @@ def test_query_count_does_not_grow_with_data(
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)
         assert response.status_code == 200, url
+        if page.startswith("thread"):
+            assert b"costs-1.pdf" in response.content
         counts.append(len(captured))
     assert counts[0] == counts[1], f"{page}: {counts}"
     with django_assert_max_num_queries(25):

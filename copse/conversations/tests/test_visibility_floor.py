@@ -314,7 +314,7 @@ def test_after_opening_outsiders_read_only_what_was_written_since(client, opened
     assert client.get(new.get_absolute_url()).status_code == 200
     history = reverse("conversations:post_history", args=[community.slug, opened["reply"].pk])
     assert hidden(history)
-    attachment = reverse("mailing:attachment", args=[community.slug, opened["attachment"].pk])
+    attachment = reverse("conversations:attachment", args=[community.slug, opened["attachment"].pk])
     assert hidden(attachment)
     pages = [
         reverse("conversations:list", args=[community.slug]),

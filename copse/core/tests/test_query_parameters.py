@@ -79,12 +79,15 @@ LIST_VIEWS = {
     "mailing:original": (lambda ctx: {"inbound_id": ctx["inbound_id"]}, "member", ["download"]),
     "people:profile": (lambda ctx: {"handle": ctx["member_handle"]}, "member", CURSOR),
     "norms:diff": (_slug, "member", ["from", "to"]),
+    "library:list": (_slug, "member", ["kind", "area", "tag", "after"]),
     "organisations:list": (None, "site_admin", []),
     "healthz": (None, "member", ["scope"]),
+    "expertise:community": (_slug, "member", AFTER),
+    "expertise:who_has_used": (None, "member", ["tag"]),
 }
 
 # What a link from the product itself sends, where a page needs it.
-NORMAL = {"norms:diff": {"from": "1", "to": "2"}}
+NORMAL = {"norms:diff": {"from": "1", "to": "2"}, "expertise:who_has_used": {"tag": "acme-carrier"}}
 
 # Every list also gets parameters it never reads: they must be ignored.
 STRAY = ["page", "before", "after", "q", "status", "kind"]

@@ -28,10 +28,32 @@ def test_bench_data_grows_conversations_with_a_long_thread_and_an_index(db):
     from copse.conversations.models import Post, Thread
     from copse.search.selectors import SearchFilters, search
 
-    call_command("bench_data", scale=1, posts=600, stdout=io.StringIO())
+    call_command("bench_data", scale=1, posts=600, expertise=0, stdout=io.StringIO())
     assert Post.objects.count() >= 600
     longest = Thread.objects.order_by("-reply_count").first()
     assert longest.reply_count == 300
     assert Post.objects.filter(thread=longest).count() == 301
     member = longest.community.memberships.filter(role="member").first().user
     assert search(member, "telecom", SearchFilters()).count > 0
+
+
+def test_bench_data_grows_expertise_entries_every_member_may_see_in_their_community(db):
+    from django.core.management import call_command
+
+    from copse.expertise import selectors
+    from copse.expertise.models import Experience, ExperienceShown, Expertise
+    from copse.memberships.models import Membership
+
+    out = io.StringIO()
+    call_command("bench_data", scale=1, posts=0, expertise=2_000, stdout=out)
+    assert "1,600 expertise and 400 experience entries" in out.getvalue()
+    assert Expertise.objects.count() == 1_600
+    assert Experience.objects.count() == ExperienceShown.objects.count() == 400
+    entry = Expertise.objects.select_related("community").first()
+    neighbour = (
+        Membership.objects.filter(community=entry.community, status="active")
+        .exclude(user_id=entry.person_id)
+        .first()
+        .user
+    )
+    assert selectors.visible_expertise(neighbour).filter(pk=entry.pk).exists()

@@ -25,7 +25,8 @@ def _load() -> str:
 def _snapshot() -> dict:
     from copse.accounts.models import User
     from copse.audit.models import AuditEntry
-    from copse.conversations.models import Post, Thread
+    from copse.conversations.models import Post, PostAttachment, Thread
+    from copse.library.models import ItemVersion, LibraryItem, Reuse
     from copse.meetings import models as meetings
     from copse.norms.models import NormsAcceptance, NormsVersion
     from copse.notifications.models import Notification
@@ -44,6 +45,7 @@ def _snapshot() -> dict:
         NormsAcceptance,
         Thread,
         Post,
+        PostAttachment,
         AuditEntry,
         meetings.MeetingSeries,
         meetings.Meeting,
@@ -61,6 +63,9 @@ def _snapshot() -> dict:
         SectionRevision,
         SectionComment,
         Notification,
+        LibraryItem,
+        ItemVersion,
+        Reuse,
     )
     return {
         "counts": {model.__name__: model.objects.count() for model in models},
@@ -296,7 +301,7 @@ def test_print_logins_shows_every_login_with_the_password_and_address(settings):
 
 
 def test_demo_conversations_tell_the_telecom_story(client):
-    from copse.conversations.models import Thread
+    from copse.conversations.models import PostAttachment, Thread
     from copse.conversations.selectors import ask_stats
     from copse.search.selectors import SearchFilters, search
 
@@ -311,6 +316,15 @@ def test_demo_conversations_tell_the_telecom_story(client):
         Thread.objects.filter(tags__kind="vendor", community__slug="sv-cio-cop").distinct().count()
         >= 2
     )
+    # A reply carries the checklist it speaks of, and the thread page links to it.
+    checklist = PostAttachment.objects.get(post__thread=ask)
+    assert checklist.original_name == "telecom-audit-checklist.csv"
+    assert checklist.post.author.email == "luis.ortega@alpineskihouse.example"
+    client.force_login(ask.author)
+    download = reverse("conversations:attachment", args=["sv-cio-cop", checklist.pk])
+    assert download in client.get(ask.get_absolute_url()).content.decode()
+    assert client.get(download)["Content-Disposition"].startswith("attachment")
+    client.logout()
     dev = ask.author
     assert search(dev, "carriers", SearchFilters()).count >= 1
     ana = Membership.objects.get(user__email="ana@fabrikam.example").user
@@ -360,17 +374,17 @@ def test_the_cio_cop_has_a_year_of_monthly_half_days_hosted_in_rotation():
     now = timezone.now()
     series, meetings = _series_meetings("sv-cio-cop", "Monthly meeting")
     assert series.rrule == "FREQ=MONTHLY;INTERVAL=1;BYDAY=+2TH"
-    assert len(meetings) == 12
-    span = meetings[-1].starts_at - meetings[0].starts_at
-    assert 300 <= span.days < 366, span
-    assert _months_apart(meetings) == [1] * 11
     past = [m for m in meetings if m.ends_at < now]
-    assert len(past) >= 5 and len(meetings) - len(past) >= 5
+    # A year held, and the next months on the calendar.
+    assert len(past) == 12 and len(meetings) - len(past) >= 5
+    span = past[-1].starts_at - past[0].starts_at
+    assert 300 <= span.days < 366, span
+    assert _months_apart(meetings) == [1] * (len(meetings) - 1)
     assert all(m.format == "half_day_dinner" and m.length_minutes == 240 for m in meetings)
 
     # A different member company hosts each month, as the rotation suggested.
     hosts = [m.host_organisation for m in meetings]
-    assert None not in hosts and len(set(hosts)) == 12
+    assert None not in hosts and len(set(hosts)) == len(meetings)
     willing = set(
         HostOffer.objects.filter(community__slug="sv-cio-cop", willing=True).values_list(
             "organisation__name", flat=True
@@ -424,6 +438,38 @@ def test_past_cio_meetings_have_two_presenters_slides_attendance_and_a_published
     }
     assert sum(role == "guest_presenter" for role in roles.values()) >= 2
     assert sum(role in ("member", "facilitator") for role in roles.values()) >= 6
+
+
+def test_the_cio_cops_twelve_records_are_in_its_library_with_their_slides(client):
+    from copse.library.models import LibraryItem
+
+    _load()
+    records = list(
+        LibraryItem.objects.filter(community__slug="sv-cio-cop", kind="meeting_record")
+        .select_related("meeting")
+        .order_by("meeting__starts_at")
+    )
+    assert len(records) == 12
+    for item in records:
+        meeting = item.meeting
+        assert item.title == meeting.title  # "Monthly meeting, March 2026"
+        assert item.updated_at == meeting.summary_published_at
+        version = item.versions.get()
+        assert version.body_markdown == meeting.summary_markdown
+        assert version.created_at == meeting.summary_published_at
+        credited = {a.person.email for a in item.authors.select_related("person")}
+        assert "maria@northwind.example" in credited
+        assert meeting.materials.exists()
+    # A member reads one in the library, with its slides to download.
+    dev = testing.make_user()  # not seated: reads nothing of it
+    client.force_login(dev)
+    assert client.get(records[-1].get_absolute_url()).status_code == 404
+    client.force_login(records[-1].authors.first().person)
+    page = client.get(records[-1].get_absolute_url()).content.decode()
+    for material in records[-1].meeting.materials.all():
+        assert material.original_name in page
+    records_page = client.get(reverse("meetings:records", args=["sv-cio-cop"])).content.decode()
+    assert records[-1].get_absolute_url() in records_page
 
 
 def test_sam_presents_at_the_next_cio_meeting_as_a_guest_and_sees_only_that(client):
@@ -557,3 +603,43 @@ def test_demo_can_leave_printing_the_logins_to_serve():
     call_command("demo", stdout=loud)
     assert "maria@northwind.example" not in quiet.getvalue()
     assert "maria@northwind.example" in loud.getvalue()
+
+
+def test_margarets_template_is_adapted_with_credit_and_re_used(client):
+    from decimal import Decimal
+
+    from copse.accounts.models import User
+    from copse.library.models import LibraryItem
+
+    _load()
+    template = LibraryItem.objects.get(title="Visiting speaker template")
+    assert template.community.slug == "administrators-cop"
+    assert [str(a) for a in template.authors.all()] == ["Margaret Osei, Office of the President"]
+    assert (template.reuse_count, template.hours_saved) == (2, Decimal("5.0"))
+    chemistry = LibraryItem.objects.get(adapted_from=template)
+    assert [str(a) for a in chemistry.authors.all()] == ["Karen Liu, Department of Chemistry"]
+    assert chemistry.sharing == "site"
+    chain_end = LibraryItem.objects.get(adapted_from=chemistry)
+    assert chain_end.community.slug == "instructional-design"
+
+    # Lee, in the Administrators' CoP, sees the credit and the re-uses.
+    client.force_login(User.objects.get(email="lee@university.example"))
+    html = client.get(chemistry.get_absolute_url()).content.decode()
+    assert (
+        "<em>Visiting speaker template</em></a> by Margaret Osei, Office of the President" in html
+    )
+    html = client.get(template.get_absolute_url()).content.decode()
+    assert "Re-used 2 times · 5 hours saved" in html
+    assert "Adapted in 1 community" in html
+
+    # Ana reads Chemistry's adaptation through its site-wide share, not Margaret's original.
+    client.force_login(User.objects.get(email="ana@fabrikam.example"))
+    html = client.get(chemistry.get_absolute_url()).content.decode()
+    assert "Adapted from work by Margaret Osei, Office of the President" in html
+    assert template.get_absolute_url() not in html
+    assert client.get(template.get_absolute_url()).status_code == 404
+
+    # The CIO CoP's clause checklist is public by link.
+    checklist = LibraryItem.objects.get(title="Software contract clause checklist")
+    client.logout()
+    assert client.get(reverse("library:shared", args=[checklist.public_token])).status_code == 200

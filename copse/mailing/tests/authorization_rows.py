@@ -4,7 +4,6 @@ from copse.core.tests.authorization import (
     EVERYONE_200,
     FACILITATES,
     PROGRAMME,
-    READS,
     SIGNED_IN,
 )
 
@@ -48,14 +47,6 @@ ROWS = {
         None,
         AUTHOR_ONLY,
     ),
-    # A file that came with the facilitator's reply: whoever may read the post.
-    "mailing:attachment": (
-        lambda ctx: {"slug": "circle", "attachment_id": ctx["attachment_id"]},
-        "get",
-        "",
-        None,
-        READS,
-    ),
     # A subscribe link for a confidential community (none is ever sent) works for nobody.
     "mailing:subscribe": (
         lambda ctx: {"token": ctx["subscribe_token"]},
@@ -79,9 +70,6 @@ ROWS = {
 
 
 def build(community, people, ctx):
-    from django.core.files.base import ContentFile
-
-    from copse.conversations.models import PostAttachment
     from copse.mailing import tokens
     from copse.mailing.models import InboundMessage
 
@@ -94,12 +82,6 @@ def build(community, people, ctx):
         user=people["member"],
         raw="From: member@example.com\nSubject: x\n\nWho has switched carriers?\n",
     ).pk
-    attachment = PostAttachment(
-        post_id=ctx["reply_post_id"], original_name="costs.txt", content_type="text/plain", size=5
-    )
-    attachment.file.save("matrix-costs.txt", ContentFile(b"costs"), save=False)
-    attachment.save()
-    ctx["attachment_id"] = attachment.pk
     ctx["subscribe_token"] = tokens.subscribe_token(
         community_id=community.pk, email=people["non_member"].email
     )

@@ -216,7 +216,7 @@ def test_the_author_sees_the_whole_original_and_nobody_else_does(client, mailed_
 
 def test_an_attachment_downloads_for_readers_and_is_listed_under_the_post(client, mailed_post):
     attachment = mailed_post["row"].post.attachments.get()
-    url = reverse("mailing:attachment", args=["telecom-cop", attachment.pk])
+    url = reverse("conversations:attachment", args=["telecom-cop", attachment.pk])
     client.force_login(mailed_post["fay"])
     page = client.get(mailed_post["thread"].get_absolute_url())
     assert url.encode() in page.content and b"slides.pdf" in page.content
@@ -233,7 +233,9 @@ def test_an_attachment_downloads_for_readers_and_is_listed_under_the_post(client
     testing.seat(other, mailed_post["fay"])
     client.force_login(mailed_post["fay"])
     assert (
-        client.get(reverse("mailing:attachment", args=["elsewhere", attachment.pk])).status_code
+        client.get(
+            reverse("conversations:attachment", args=["elsewhere", attachment.pk])
+        ).status_code
         == 404
     )
 
@@ -243,7 +245,7 @@ def test_a_removed_posts_attachment_is_gone_for_everyone(client, mailed_post):
     attachment = post.attachments.get()
     conversations.remove_post(actor=mailed_post["mona"], post=post)
     client.force_login(mailed_post["fay"])
-    url = reverse("mailing:attachment", args=["telecom-cop", attachment.pk])
+    url = reverse("conversations:attachment", args=["telecom-cop", attachment.pk])
     assert client.get(url).status_code == 404
     assert b"slides.pdf" not in client.get(mailed_post["thread"].get_absolute_url()).content
 

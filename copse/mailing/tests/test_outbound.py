@@ -6,6 +6,8 @@ SMTP outage."""
 import datetime as dt
 
 import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -130,6 +132,41 @@ def test_titles_only_after_the_facilitator_chose_it(lists):
         _send(port)
     raw = collector.received[0][2]
     assert SECRET_WORDS.encode() in raw and b"The body stays home" not in raw
+
+
+@pytest.mark.parametrize("level", ["full", "titles", "link_only"])
+def test_a_posts_files_are_named_in_full_mail_and_never_sent(lists, level):
+    """Files attached on the web (as those that came by mail) stay in Copse:
+    full mail names them and links to the post; titles-only and link-only
+    mail do not even name them."""
+    world = lists["members"]
+    facilitator = testing.make_user()
+    testing.seat(world["community"], facilitator, role="facilitator")
+    services.set_content_level(actor=facilitator, community=world["community"], content=level)
+    thread = conversations.start_thread(
+        actor=world["author"],
+        community=world["community"],
+        kind="discussion",
+        title="Carrier comparison",
+        body="Our numbers.",
+        files=[SimpleUploadedFile("carrier-costs.csv", b"carrier,saving\nVendor Networks,27%\n")],
+    )
+    outbound.enqueue_post(thread.posts.get(position=0))
+    with smtp_server() as (collector, port):
+        _send(port)
+    message = collector.messages()[0]
+    assert not list(message.iter_attachments())
+    raw = collector.received[0][2]
+    assert b"27%" not in raw
+    if level == "full":
+        text = message.get_body(("plain",)).get_content()
+        assert "- carrier-costs.csv (CSV table, 35 bytes)" in text
+        assert f"download in Copse: {settings.BASE_URL}{thread.get_absolute_url()}" in text
+        assert "<li>carrier-costs.csv (CSV table, 35 bytes)</li>" in (
+            message.get_body(("html",)).get_content()
+        )
+    else:
+        assert b"carrier-costs" not in raw
 
 
 def test_a_member_removed_before_the_send_gets_nothing(lists):

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -222,6 +223,18 @@ def test_an_upload_of_the_wrong_type_is_a_400_that_says_why(client, circle, meet
     )
     assert response.status_code == 400
     assert b"cannot be shared here" in response.content
+
+
+def test_an_upload_over_the_limit_is_stopped_while_received_and_says_so(client, circle, meeting):
+    client.force_login(circle["facilitator"])
+    with override_settings(COPSE_UPLOAD_MAX_BYTES=50_000):
+        response = client.post(
+            reverse("meetings:material_upload", args=["cio", meeting.pk]),
+            {"file": SimpleUploadedFile("deck.pdf", b"%PDF-1.7 " + b"s" * 200_000)},
+        )
+    assert response.status_code == 413
+    assert "“deck.pdf” is larger than 50 kB" in response.content.decode()
+    assert not meeting.materials.exists()
 
 
 def test_agenda_moves_without_javascript(client, circle, meeting):

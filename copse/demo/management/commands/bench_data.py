@@ -2,7 +2,8 @@
 
 Each unit of scale adds 1,000 communities, 10,000 people and 200 organisations,
 with memberships spread so that one community has 1,000 members and the others
-3 to 25. Rows are bulk-inserted (the services would take minutes at this size
+3 to 25, then 200,000 conversation posts and 50,000 expertise and experience
+entries. Rows are bulk-inserted (the services would take minutes at this size
 and send mail); every run adds a new, separately named batch, so the command
 can be run again to grow the database further. Never run it on a real site.
 """
@@ -13,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from copse.demo.bench_communities import grow
 from copse.demo.bench_conversations import grow_conversations
+from copse.demo.bench_expertise import grow_expertise
 
 
 class Command(BaseCommand):
@@ -30,6 +32,13 @@ class Command(BaseCommand):
             default=None,
             help="Conversation posts to add (default 200,000 per unit of scale; 0 for none). "
             "The big community also gets one thread of 10,000 replies.",
+        )
+        parser.add_argument(
+            "--expertise",
+            type=int,
+            default=None,
+            help="Expertise and experience entries to add (default 50,000 per unit of scale; "
+            "0 for none).",
         )
 
     def handle(self, *args, **options):
@@ -55,6 +64,28 @@ class Command(BaseCommand):
         posts = 200_000 * scale if options["posts"] is None else options["posts"]
         if posts > 0:
             self._grow_conversations(figures["big_community"], posts, options["seed"])
+        entries = 50_000 * scale if options["expertise"] is None else options["expertise"]
+        if entries > 0:
+            self._grow_expertise(figures["big_community"], entries, options["seed"])
+
+    def _grow_expertise(self, big_slug: str, entries: int, seed: int) -> None:
+        """Entries for the members of every community of the batch."""
+        from copse.communities.models import Community
+
+        started = time.perf_counter()
+        prefix = big_slug.removesuffix("-big")
+        figures = grow_expertise(
+            communities=Community.objects.filter(slug__startswith=f"{prefix}-"),
+            entries=entries,
+            seed=seed,
+            progress=lambda message: self.stdout.write(f"  {message}"),
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{figures['expertise']:,} expertise and {figures['experience']:,} experience "
+                f"entries in {time.perf_counter() - started:.1f} s."
+            )
+        )
 
     def _grow_conversations(self, big_slug: str, posts: int, seed: int) -> None:
         """Threads in the batch's big community and 199 others, then the search index."""
