@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 
 from copse.audit.services import record
@@ -301,6 +301,33 @@ def add_version(
         )
         _extract_later(version)
     return version
+
+
+def add_authors(*, actor, item: LibraryItem, people) -> list[ItemAuthor]:
+    """Credit more people on an item, after those already credited (people
+    credited already are left as they are). For work already done in the
+    community, such as a documentation project's sections: a writer who has
+    since left keeps their credit, so no seat is asked of them."""
+    _require(actor, "library_item.edit", item, "Only its authors and facilitators can change it.")
+    with transaction.atomic():
+        credited = set(item.authors.values_list("person_id", flat=True))
+        start = (item.authors.aggregate(last=Max("position"))["last"] or 0) + 1
+        rows = []
+        for person in dict.fromkeys(people):
+            if person.pk in credited:
+                continue
+            organisation = getattr(person, "organisation", None)
+            rows.append(
+                ItemAuthor(
+                    item=item,
+                    person=person,
+                    name=person.display_name or person.email,
+                    organisation=organisation,
+                    organisation_name=organisation.name if organisation else "",
+                    position=start + len(rows),
+                )
+            )
+        return ItemAuthor.objects.bulk_create(rows)
 
 
 def update_details(
