@@ -22,6 +22,7 @@ from copse.core import files, permissions
 from copse.core.errors import UserFacingError
 from copse.core.markdown import render_markdown
 from copse.core.storage import files_removed_on_failure
+from copse.library import search_index
 from copse.library.models import FILE_KINDS, WRITTEN_KINDS, ItemAuthor, ItemVersion, LibraryItem
 
 
@@ -243,6 +244,7 @@ def create_item(
                 change_note=change_note or "First version",
             )
         record(actor=actor, action="library.item_added", community=community, item_id=item.pk)
+        search_index.index_items([item.pk])
         if version is not None:
             _extract_later(version)
     return item
@@ -275,6 +277,9 @@ def add_version(
             item_id=item.pk,
             version=version.number,
         )
+        # A new file's text arrives with extraction; until then the entry
+        # holds the item's details without the old version's text.
+        search_index.index_items([item.pk])
         _extract_later(version)
     return version
 
@@ -301,6 +306,7 @@ def update_details(
     with transaction.atomic():
         item.save(update_fields=["title", "description", "topic_areas", "link_url", "updated_at"])
         item.tags.set(tags)
+        search_index.index_items([item.pk])
     return item
 
 
@@ -313,6 +319,7 @@ def remove_item(*, actor, item: LibraryItem) -> None:
         record(
             actor=actor, action="library.item_removed", community=item.community, item_id=item.pk
         )
+        search_index.unindex_items([item.pk])
     item.removed_at = timezone.now()
 
 

@@ -4,6 +4,10 @@ The permission filter is part of the same SQL statement as the match, so the
 ranking, the page and the count only ever see readable posts: a count cannot
 reveal hidden matches, and a change of membership or a move takes effect at
 the next query.
+
+`search` searches posts; `search_everywhere` asks every registered source
+(`copse.search.sources`: conversations here, the library and whatever else
+registers) and gives one group of results per source.
 """
 
 from __future__ import annotations
@@ -12,18 +16,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connection
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 from copse.conversations.models import Post
 from copse.conversations.search_index import INDEX_TABLE, PG_CONFIG
 from copse.core import permissions
-from copse.search.query import parse, to_fts5, to_websearch
+from copse.search import sources
+from copse.search.query import ParsedQuery, parse, to_fts5, to_websearch
+from copse.search.sources import COUNT_CAP, Found, highlight
 
 PAGE_SIZE = 20
 MAX_PAGES = 25
-COUNT_CAP = 1000
-MARK_START, MARK_END = "\x02", "\x03"
 
 
 @dataclass
@@ -82,10 +84,22 @@ def _filters_sql(filters: SearchFilters) -> tuple[list[str], list]:
     return where, params
 
 
-def _highlight(text: str) -> str:
-    """Escape everything, then turn only our own markers into <mark>."""
-    safe = escape(text or "")
-    return safe.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+def _ranked_posts(viewer, parsed: ParsedQuery, filters: SearchFilters, limit: int, offset: int):
+    """(rows of (post id, score, excerpt), count up to COUNT_CAP + 1)."""
+    readable, readable_params = permissions.readable_sql(viewer, "c", "t")
+    extra, extra_params = _filters_sql(filters)
+    where = " AND ".join(["p.removed_at IS NULL", "t.removed_at IS NULL", readable, *extra])
+    params = readable_params + extra_params
+    if connection.vendor == "postgresql":
+        return _search_postgresql(to_websearch(parsed), where, params, limit, offset)
+    return _search_sqlite(to_fts5(parsed), where, params, limit, offset)
+
+
+def _posts_of(rows) -> dict[int, Post]:
+    related = Post.objects.filter(pk__in=[row[0] for row in rows]).select_related(
+        "thread__community", "community", "author", "author__organisation"
+    )
+    return {post.pk: post for post in related}
 
 
 def search(viewer, text: str, filters: SearchFilters, *, page: int = 1) -> Results:
@@ -93,21 +107,10 @@ def search(viewer, text: str, filters: SearchFilters, *, page: int = 1) -> Resul
     if parsed.is_empty:
         return Results()
     page = max(1, min(page, MAX_PAGES))
-    readable, readable_params = permissions.readable_sql(viewer, "c", "t")
-    extra, extra_params = _filters_sql(filters)
-    where = " AND ".join(["p.removed_at IS NULL", "t.removed_at IS NULL", readable, *extra])
-    if connection.vendor == "postgresql":
-        rows, count = _search_postgresql(
-            to_websearch(parsed), where, readable_params + extra_params, page
-        )
-    else:
-        rows, count = _search_sqlite(to_fts5(parsed), where, readable_params + extra_params, page)
-    related = Post.objects.filter(pk__in=[row[0] for row in rows[:PAGE_SIZE]]).select_related(
-        "thread__community", "community", "author", "author__organisation"
-    )
-    posts = {post.pk: post for post in related}
+    rows, count = _ranked_posts(viewer, parsed, filters, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+    posts = _posts_of(rows[:PAGE_SIZE])
     hits = [
-        Hit(post=posts[post_id], excerpt=mark_safe(_highlight(excerpt)), score=score)  # noqa: S308
+        Hit(post=posts[post_id], excerpt=highlight(excerpt), score=score)
         for post_id, score, excerpt in rows[:PAGE_SIZE]
         if post_id in posts
     ]
@@ -121,6 +124,91 @@ def search(viewer, text: str, filters: SearchFilters, *, page: int = 1) -> Resul
     )
 
 
+def find_posts(viewer, query: ParsedQuery, *, filters: SearchFilters, limit: int, offset: int = 0):
+    """The conversations group of the search page (a `sources.Source`)."""
+    rows, count = _ranked_posts(viewer, query, filters, limit + 1, offset)
+    posts = _posts_of(rows[:limit])
+    hits = []
+    for post_id, score, excerpt in rows[:limit]:
+        post = posts.get(post_id)
+        if post is None:
+            continue
+        author = post.author.name if post.author else (post.imported_author or "A former member")
+        meta = [post.community.name, author]
+        if post.position:
+            meta.append(f"Reply #{post.position}")
+        hits.append(
+            sources.Hit(
+                title=post.thread.title,
+                url=f"{post.thread.get_absolute_url()}?after={post.position - 1}#post-{post.position}",
+                excerpt=highlight(excerpt),
+                meta=meta,
+                when=post.created_at,
+                score=score,
+                obj=post,
+            )
+        )
+    return Found(
+        hits=hits,
+        count=min(count, COUNT_CAP),
+        count_capped=count > COUNT_CAP,
+        has_more=len(rows) > limit,
+    )
+
+
+CONVERSATIONS = sources.Source(
+    key="conversations",
+    label="Conversations",
+    find=find_posts,
+    order=10,
+    filters=frozenset(sources.FILTERS),
+    preview=10,
+)
+
+
+@dataclass
+class Group:
+    source: sources.Source
+    found: Found = field(default_factory=Found)
+    # Filters the person set that this group cannot apply: it was not searched.
+    ignored_filters: list[str] = field(default_factory=list)
+    all_query: str = ""  # the query string that shows this group alone
+
+
+@dataclass
+class Everywhere:
+    groups: list[Group] = field(default_factory=list)
+    only: str = ""
+    page: int = 1
+    has_next: bool = False
+    query_was_empty: bool = True
+
+
+def search_everywhere(
+    viewer, text: str, filters: SearchFilters, *, only: str = "", page: int = 1
+) -> Everywhere:
+    """One group per registered source, in order. With `only` (a source's
+    key), that group alone, a page of PAGE_SIZE at a time; otherwise the
+    first few hits of each, and the page links to each group in full."""
+    parsed = parse(text)
+    chosen = [s for s in sources.sources() if not only or s.key == only]
+    if parsed.is_empty or not chosen:
+        return Everywhere(only=only)
+    page = max(1, min(page, MAX_PAGES)) if only else 1
+    result = Everywhere(only=only, page=page, query_was_empty=False)
+    for source in chosen:
+        group = Group(source=source, ignored_filters=source.ignored_filters(filters))
+        if not group.ignored_filters:
+            limit = PAGE_SIZE if only else source.preview
+            group.found = source.find(
+                viewer, parsed, filters=filters, limit=limit, offset=(page - 1) * limit
+            )
+        result.groups.append(group)
+    if only and result.groups:
+        result.has_next = result.groups[0].found.has_more and page < MAX_PAGES
+    return result
+
+
 FROM_POSTS = (
     "JOIN conversations_post p ON p.id = {key} "
     "JOIN conversations_thread t ON t.id = p.thread_id "
@@ -128,7 +216,7 @@ FROM_POSTS = (
 )
 
 
-def _search_sqlite(match: str, where: str, params: list, page: int):
+def _search_sqlite(match: str, where: str, params: list, limit: int, offset: int):
     joins = FROM_POSTS.format(key=f"{INDEX_TABLE}.rowid")
     # bm25 is lower-is-better; weight titles twice; a fresh post ranks up to twice as high.
     ranked = f"""
@@ -144,14 +232,14 @@ def _search_sqlite(match: str, where: str, params: list, page: int):
         SELECT count(*) FROM (SELECT 1 FROM {INDEX_TABLE} {joins}
         WHERE {INDEX_TABLE} MATCH %s AND {where} LIMIT {COUNT_CAP + 1})"""
     with connection.cursor() as cursor:
-        cursor.execute(ranked, [match, *params, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE])
+        cursor.execute(ranked, [match, *params, limit, offset])
         rows = cursor.fetchall()
         cursor.execute(counted, [match, *params])
         count = cursor.fetchone()[0]
     return rows, count
 
 
-def _search_postgresql(websearch: str, where: str, params: list, page: int):
+def _search_postgresql(websearch: str, where: str, params: list, limit: int, offset: int):
     joins = FROM_POSTS.format(key="s.post_id")
     ranked = f"""
         WITH q AS (SELECT websearch_to_tsquery('{PG_CONFIG}', %s) AS query),
@@ -173,7 +261,7 @@ def _search_postgresql(websearch: str, where: str, params: list, page: int):
         SELECT count(*) FROM (SELECT 1 FROM {INDEX_TABLE} s {joins}, q
         WHERE s.document @@ q.query AND {where} LIMIT {COUNT_CAP + 1}) AS limited"""
     with connection.cursor() as cursor:
-        cursor.execute(ranked, [websearch, *params, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE])
+        cursor.execute(ranked, [websearch, *params, limit, offset])
         rows = cursor.fetchall()
         cursor.execute(counted, [websearch, *params])
         count = cursor.fetchone()[0]

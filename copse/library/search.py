@@ -1,0 +1,167 @@
+"""The library's group on the search page (a `copse.search.sources.Source`).
+
+Items match on their title, description, topic areas, tags, and the text of
+their current version (a page's words, or what was read from its file). The
+"library_item.read" rule (`permissions.readable_items_sql`) is part of the
+same statement as the match, so the hits and the count only ever see items
+the viewer may read: their community's, or shared beyond a community that
+allows it, for the signed in; a removed item never.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import Prefetch
+
+from copse.core import permissions
+from copse.library.models import ItemAuthor, LibraryItem
+from copse.library.search_index import INDEX_TABLE, PG_CONFIG
+from copse.search.query import ParsedQuery, to_fts5, to_websearch
+from copse.search.sources import COUNT_CAP, Found, Hit, Source, highlight
+
+# Only so much of a long file's text is scanned for an excerpt on PostgreSQL.
+HEADLINE_CHARS = 20_000
+
+JOINS = (
+    "JOIN library_libraryitem i ON i.id = {key} "
+    "JOIN communities_community c ON c.id = i.community_id"
+)
+
+
+def _filters_sql(filters) -> tuple[list[str], list]:
+    where, params = [], []
+    if filters.community:
+        where.append("c.slug = %s")
+        params.append(filters.community)
+    if filters.tag:
+        where.append(
+            "i.id IN (SELECT lt.libraryitem_id FROM library_libraryitem_tags lt "
+            "JOIN conversations_tag g ON g.id = lt.tag_id WHERE g.slug = %s)"
+        )
+        params.append(filters.tag)
+    if filters.author:
+        where.append(
+            "i.id IN (SELECT a.item_id FROM library_itemauthor a "
+            "JOIN accounts_user u ON u.id = a.person_id WHERE u.handle = %s)"
+        )
+        params.append(filters.author)
+    if filters.since:
+        where.append("i.updated_at >= %s")
+        params.append(connection.ops.adapt_datetimefield_value(filters.since))
+    if filters.until:
+        where.append("i.updated_at < %s")
+        params.append(connection.ops.adapt_datetimefield_value(filters.until))
+    return where, params
+
+
+def _sqlite(match: str, where: str, params: list, limit: int, offset: int):
+    joins = JOINS.format(key=f"{INDEX_TABLE}.rowid")
+    # bm25 is lower-is-better; a title counts four times the text, the
+    # description and tags twice.
+    ranked = f"""
+        SELECT i.id, -bm25({INDEX_TABLE}, 4.0, 2.0, 1.0) AS score,
+               snippet({INDEX_TABLE}, -1, char(2), char(3), '…', 24) AS excerpt
+        FROM {INDEX_TABLE} {joins}
+        WHERE {INDEX_TABLE} MATCH %s AND {where}
+        ORDER BY score DESC, i.id DESC
+        LIMIT %s OFFSET %s"""
+    counted = f"""
+        SELECT count(*) FROM (SELECT 1 FROM {INDEX_TABLE} {joins}
+        WHERE {INDEX_TABLE} MATCH %s AND {where} LIMIT {COUNT_CAP + 1})"""
+    with connection.cursor() as cursor:
+        cursor.execute(ranked, [match, *params, limit, offset])
+        rows = cursor.fetchall()
+        cursor.execute(counted, [match, *params])
+        count = cursor.fetchone()[0]
+    return rows, count
+
+
+def _postgresql(websearch: str, where: str, params: list, limit: int, offset: int):
+    joins = JOINS.format(key="s.item_id")
+    ranked = f"""
+        WITH q AS (SELECT websearch_to_tsquery('{PG_CONFIG}', %s) AS query),
+        hits AS (
+            SELECT i.id, ts_rank_cd(s.document, q.query) AS score
+            FROM {INDEX_TABLE} s {joins}, q
+            WHERE s.document @@ q.query AND {where}
+            ORDER BY score DESC, i.id DESC
+            LIMIT %s OFFSET %s)
+        SELECT hits.id, hits.score,
+               ts_headline('{PG_CONFIG}',
+                           i.description || ' ' || left(COALESCE(v.body_markdown, '') || ' '
+                                                        || COALESCE(v.extracted_text, ''), {HEADLINE_CHARS}),
+                           q.query,
+                           'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "')
+        FROM hits
+        JOIN library_libraryitem i ON i.id = hits.id
+        LEFT JOIN library_itemversion v ON v.item_id = i.id AND v.number = i.version_count,
+        q
+        ORDER BY hits.score DESC, hits.id DESC"""
+    counted = f"""
+        WITH q AS (SELECT websearch_to_tsquery('{PG_CONFIG}', %s) AS query)
+        SELECT count(*) FROM (SELECT 1 FROM {INDEX_TABLE} s {joins}, q
+        WHERE s.document @@ q.query AND {where} LIMIT {COUNT_CAP + 1}) AS limited"""
+    with connection.cursor() as cursor:
+        cursor.execute(ranked, [websearch, *params, limit, offset])
+        rows = cursor.fetchall()
+        cursor.execute(counted, [websearch, *params])
+        count = cursor.fetchone()[0]
+    return rows, count
+
+
+def find_items(viewer, query: ParsedQuery, *, filters, limit: int, offset: int = 0) -> Found:
+    readable, readable_params = permissions.readable_items_sql(viewer, "i", "c")
+    extra, extra_params = _filters_sql(filters)
+    where = " AND ".join([readable, *extra])
+    params = readable_params + extra_params
+    if connection.vendor == "postgresql":
+        rows, count = _postgresql(to_websearch(query), where, params, limit + 1, offset)
+    else:
+        rows, count = _sqlite(to_fts5(query), where, params, limit + 1, offset)
+    shown = rows[:limit]
+    items = {
+        item.pk: item
+        for item in LibraryItem.objects.filter(pk__in=[row[0] for row in shown])
+        .select_related("community")
+        .prefetch_related(Prefetch("authors", queryset=ItemAuthor.objects.order_by("position")))
+    }
+    hits = []
+    for item_id, score, excerpt in shown:
+        item = items.get(item_id)
+        if item is None:
+            continue
+        meta = []
+        authors = "; ".join(str(author) for author in item.authors.all())
+        if authors:
+            meta.append(f"By {authors}")
+        # A shared item's community is named only to those who may know of it.
+        if permissions.can(viewer, "community.view", item.community):
+            meta.append(item.community.name)
+        hits.append(
+            Hit(
+                title=item.title,
+                url=item.get_absolute_url(),
+                excerpt=highlight(excerpt),
+                meta=meta,
+                when=item.updated_at,
+                badge=item.get_kind_display(),
+                score=score,
+                obj=item,
+            )
+        )
+    return Found(
+        hits=hits,
+        count=min(count, COUNT_CAP),
+        count_capped=count > COUNT_CAP,
+        has_more=len(rows) > limit,
+    )
+
+
+LIBRARY = Source(
+    key="library",
+    label="Library",
+    find=find_items,
+    order=20,
+    filters=frozenset({"community", "tag", "author", "since", "until"}),
+    preview=5,
+)
