@@ -17,7 +17,7 @@ from copse.core import permissions
 from copse.library.models import ItemAuthor, LibraryItem
 from copse.library.search_index import INDEX_TABLE, PG_CONFIG
 from copse.search.query import ParsedQuery, to_fts5, to_websearch
-from copse.search.sources import COUNT_CAP, Found, Hit, Source, highlight
+from copse.search.sources import COUNT_CAP, RANK_WINDOW, Found, Hit, Source, highlight, with_count
 
 # Only so much of a long file's text is scanned for an excerpt on PostgreSQL.
 HEADLINE_CHARS = 20_000
@@ -55,43 +55,57 @@ def _filters_sql(filters) -> tuple[list[str], list]:
 
 
 def _sqlite(match: str, where: str, params: list, limit: int, offset: int):
+    """One statement, as for posts (copse/search/selectors.py): the newest
+    readable matches are counted and ranked; snippets for the page's rows
+    only. bm25 is lower-is-better; a title weighs four times the text, the
+    description and tags twice."""
     joins = JOINS.format(key=f"{INDEX_TABLE}.rowid")
-    # bm25 is lower-is-better; a title counts four times the text, the
-    # description and tags twice.
     ranked = f"""
-        SELECT i.id, -bm25({INDEX_TABLE}, 4.0, 2.0, 1.0) AS score,
-               snippet({INDEX_TABLE}, -1, char(2), char(3), '…', 24) AS excerpt
-        FROM {INDEX_TABLE} {joins}
-        WHERE {INDEX_TABLE} MATCH %s AND {where}
-        ORDER BY score DESC, i.id DESC
-        LIMIT %s OFFSET %s"""
+        WITH recent AS MATERIALIZED (
+            SELECT {INDEX_TABLE}.rowid AS id FROM {INDEX_TABLE} {joins}
+            WHERE {INDEX_TABLE} MATCH %s AND {where}
+            ORDER BY {INDEX_TABLE}.rowid DESC LIMIT {RANK_WINDOW}),
+        top AS (
+            SELECT recent.id AS id, -bm25({INDEX_TABLE}, 4.0, 2.0, 1.0) AS score
+            FROM {INDEX_TABLE} JOIN recent ON recent.id = {INDEX_TABLE}.rowid
+            WHERE {INDEX_TABLE} MATCH %s
+              AND {INDEX_TABLE}.rowid >= (SELECT coalesce(min(id), 0) FROM recent)
+            ORDER BY score DESC, id DESC
+            LIMIT %s OFFSET %s)
+        SELECT top.id, top.score, snippet({INDEX_TABLE}, -1, char(2), char(3), '…', 24),
+               (SELECT count(*) FROM recent)
+        FROM top CROSS JOIN {INDEX_TABLE} ON {INDEX_TABLE}.rowid = top.id
+        WHERE {INDEX_TABLE} MATCH %s
+        ORDER BY top.score DESC, top.id DESC"""
     counted = f"""
         SELECT count(*) FROM (SELECT 1 FROM {INDEX_TABLE} {joins}
-        WHERE {INDEX_TABLE} MATCH %s AND {where} LIMIT {COUNT_CAP + 1})"""
+        WHERE {INDEX_TABLE} MATCH %s AND {where} LIMIT {RANK_WINDOW})"""
     with connection.cursor() as cursor:
-        cursor.execute(ranked, [match, *params, limit, offset])
+        cursor.execute(ranked, [match, *params, match, limit, offset, match])
         rows = cursor.fetchall()
-        cursor.execute(counted, [match, *params])
-        count = cursor.fetchone()[0]
-    return rows, count
+    return with_count(rows, counted, [match, *params])
 
 
 def _postgresql(websearch: str, where: str, params: list, limit: int, offset: int):
     joins = JOINS.format(key="s.item_id")
     ranked = f"""
         WITH q AS (SELECT websearch_to_tsquery('{PG_CONFIG}', %s) AS query),
-        hits AS (
-            SELECT i.id, ts_rank_cd(s.document, q.query) AS score
-            FROM {INDEX_TABLE} s {joins}, q
+        recent AS MATERIALIZED (
+            SELECT i.id FROM {INDEX_TABLE} s {joins}, q
             WHERE s.document @@ q.query AND {where}
-            ORDER BY score DESC, i.id DESC
+            ORDER BY i.id DESC LIMIT {RANK_WINDOW}),
+        hits AS (
+            SELECT recent.id, ts_rank_cd(s.document, q.query) AS score
+            FROM recent JOIN {INDEX_TABLE} s ON s.item_id = recent.id, q
+            ORDER BY score DESC, recent.id DESC
             LIMIT %s OFFSET %s)
         SELECT hits.id, hits.score,
                ts_headline('{PG_CONFIG}',
                            i.description || ' ' || left(COALESCE(v.body_markdown, '') || ' '
                                                         || COALESCE(v.extracted_text, ''), {HEADLINE_CHARS}),
                            q.query,
-                           'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "')
+                           'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "'),
+               (SELECT count(*) FROM recent)
         FROM hits
         JOIN library_libraryitem i ON i.id = hits.id
         LEFT JOIN library_itemversion v ON v.item_id = i.id AND v.number = i.version_count,
@@ -100,13 +114,11 @@ def _postgresql(websearch: str, where: str, params: list, limit: int, offset: in
     counted = f"""
         WITH q AS (SELECT websearch_to_tsquery('{PG_CONFIG}', %s) AS query)
         SELECT count(*) FROM (SELECT 1 FROM {INDEX_TABLE} s {joins}, q
-        WHERE s.document @@ q.query AND {where} LIMIT {COUNT_CAP + 1}) AS limited"""
+        WHERE s.document @@ q.query AND {where} LIMIT {RANK_WINDOW}) AS limited"""
     with connection.cursor() as cursor:
         cursor.execute(ranked, [websearch, *params, limit, offset])
         rows = cursor.fetchall()
-        cursor.execute(counted, [websearch, *params])
-        count = cursor.fetchone()[0]
-    return rows, count
+    return with_count(rows, counted, [websearch, *params])
 
 
 def find_items(viewer, query: ParsedQuery, *, filters, limit: int, offset: int = 0) -> Found:

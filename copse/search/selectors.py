@@ -22,7 +22,7 @@ from copse.conversations.search_index import INDEX_TABLE, PG_CONFIG
 from copse.core import permissions
 from copse.search import sources
 from copse.search.query import ParsedQuery, parse, to_fts5, to_websearch
-from copse.search.sources import COUNT_CAP, Found, highlight
+from copse.search.sources import COUNT_CAP, RANK_WINDOW, Found, highlight, with_count
 
 PAGE_SIZE = 20
 MAX_PAGES = 25
@@ -217,52 +217,69 @@ FROM_POSTS = (
 
 
 def _search_sqlite(match: str, where: str, params: list, limit: int, offset: int):
+    """(rows of (post id, score, excerpt), readable matches up to COUNT_CAP + 1)
+    in one statement. `recent` holds the newest readable matches, found
+    walking the index newest first, which stops early: those are counted and
+    ranked, so a common word does not join and score every post that holds
+    it. Snippets are made for the page's rows only. bm25 is lower-is-better;
+    titles weigh twice; a fresh post ranks up to twice as high."""
     joins = FROM_POSTS.format(key=f"{INDEX_TABLE}.rowid")
-    # bm25 is lower-is-better; weight titles twice; a fresh post ranks up to twice as high.
     ranked = f"""
-        SELECT p.id,
-               -bm25({INDEX_TABLE}, 2.0, 1.0)
-                 * (1.0 + 1.0 / (1.0 + (julianday('now') - julianday(p.created_at)) / 30.0)) AS score,
-               snippet({INDEX_TABLE}, 1, char(2), char(3), '…', 24) AS excerpt
-        FROM {INDEX_TABLE} {joins}
-        WHERE {INDEX_TABLE} MATCH %s AND {where}
-        ORDER BY score DESC, p.id DESC
-        LIMIT %s OFFSET %s"""
+        WITH recent AS MATERIALIZED (
+            SELECT {INDEX_TABLE}.rowid AS id, p.created_at AS created_at
+            FROM {INDEX_TABLE} {joins}
+            WHERE {INDEX_TABLE} MATCH %s AND {where}
+            ORDER BY {INDEX_TABLE}.rowid DESC LIMIT {RANK_WINDOW}),
+        top AS (
+            SELECT recent.id AS id,
+                   -bm25({INDEX_TABLE}, 2.0, 1.0)
+                     * (1.0 + 1.0 / (1.0 + (julianday('now') - julianday(recent.created_at)) / 30.0)) AS score
+            FROM {INDEX_TABLE} JOIN recent ON recent.id = {INDEX_TABLE}.rowid
+            WHERE {INDEX_TABLE} MATCH %s
+              AND {INDEX_TABLE}.rowid >= (SELECT coalesce(min(id), 0) FROM recent)
+            ORDER BY score DESC, id DESC
+            LIMIT %s OFFSET %s)
+        SELECT top.id, top.score, snippet({INDEX_TABLE}, 1, char(2), char(3), '…', 24),
+               (SELECT count(*) FROM recent)
+        FROM top CROSS JOIN {INDEX_TABLE} ON {INDEX_TABLE}.rowid = top.id
+        WHERE {INDEX_TABLE} MATCH %s
+        ORDER BY top.score DESC, top.id DESC"""
     counted = f"""
         SELECT count(*) FROM (SELECT 1 FROM {INDEX_TABLE} {joins}
-        WHERE {INDEX_TABLE} MATCH %s AND {where} LIMIT {COUNT_CAP + 1})"""
+        WHERE {INDEX_TABLE} MATCH %s AND {where} LIMIT {RANK_WINDOW})"""
     with connection.cursor() as cursor:
-        cursor.execute(ranked, [match, *params, limit, offset])
+        cursor.execute(ranked, [match, *params, match, limit, offset, match])
         rows = cursor.fetchall()
-        cursor.execute(counted, [match, *params])
-        count = cursor.fetchone()[0]
-    return rows, count
+    return with_count(rows, counted, [match, *params])
 
 
 def _search_postgresql(websearch: str, where: str, params: list, limit: int, offset: int):
+    """The same on PostgreSQL: count and rank the newest readable matches."""
     joins = FROM_POSTS.format(key="s.post_id")
     ranked = f"""
         WITH q AS (SELECT websearch_to_tsquery('{PG_CONFIG}', %s) AS query),
-        hits AS (
-            SELECT p.id, p.body,
-                   ts_rank_cd(s.document, q.query)
-                     * (1.0 + 1.0 / (1.0 + EXTRACT(EPOCH FROM (now() - p.created_at)) / 86400.0 / 30.0)) AS score
-            FROM {INDEX_TABLE} s {joins}, q
+        recent AS MATERIALIZED (
+            SELECT p.id, p.created_at FROM {INDEX_TABLE} s {joins}, q
             WHERE s.document @@ q.query AND {where}
-            ORDER BY score DESC, p.id DESC
+            ORDER BY p.id DESC LIMIT {RANK_WINDOW}),
+        hits AS (
+            SELECT recent.id,
+                   ts_rank_cd(s.document, q.query)
+                     * (1.0 + 1.0 / (1.0 + EXTRACT(EPOCH FROM (now() - recent.created_at)) / 86400.0 / 30.0)) AS score
+            FROM recent JOIN {INDEX_TABLE} s ON s.post_id = recent.id, q
+            ORDER BY score DESC, recent.id DESC
             LIMIT %s OFFSET %s)
         SELECT hits.id, hits.score,
-               ts_headline('{PG_CONFIG}', hits.body, q.query,
-                           'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "')
-        FROM hits, q
+               ts_headline('{PG_CONFIG}', p.body, q.query,
+                           'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "'),
+               (SELECT count(*) FROM recent)
+        FROM hits JOIN conversations_post p ON p.id = hits.id, q
         ORDER BY hits.score DESC, hits.id DESC"""
     counted = f"""
         WITH q AS (SELECT websearch_to_tsquery('{PG_CONFIG}', %s) AS query)
         SELECT count(*) FROM (SELECT 1 FROM {INDEX_TABLE} s {joins}, q
-        WHERE s.document @@ q.query AND {where} LIMIT {COUNT_CAP + 1}) AS limited"""
+        WHERE s.document @@ q.query AND {where} LIMIT {RANK_WINDOW}) AS limited"""
     with connection.cursor() as cursor:
         cursor.execute(ranked, [websearch, *params, limit, offset])
         rows = cursor.fetchall()
-        cursor.execute(counted, [websearch, *params])
-        count = cursor.fetchone()[0]
-    return rows, count
+    return with_count(rows, counted, [websearch, *params])

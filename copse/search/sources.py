@@ -31,10 +31,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-COUNT_CAP = 1000
+# As many results as a person can page through (25 pages of 20).
+COUNT_CAP = 500
+# The newest RANK_WINDOW readable matches of a query are counted and ranked,
+# and no others (one more than COUNT_CAP, to tell "more than 500"): a common
+# word then costs about what a rare one does. See docs/decisions.md.
+RANK_WINDOW = COUNT_CAP + 1
 MARK_START, MARK_END = "\x02", "\x03"
 # Every filter of the search form, with the name the page gives it; a
 # source honours a subset.
@@ -111,3 +117,14 @@ def highlight(text: str) -> SafeString:
     """Escape everything, then turn only our own markers into <mark>."""
     safe = escape(text or "")
     return mark_safe(safe.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))  # noqa: S308
+
+
+def with_count(rows, counted: str, params: list):
+    """For a source whose ranked statement carries the count as a fourth
+    column: the rows without it, and the count. A page past the last result
+    has no row to carry it; only then is `counted` run with `params`."""
+    if rows:
+        return [row[:3] for row in rows], rows[0][3]
+    with connection.cursor() as cursor:
+        cursor.execute(counted, params)
+        return [], cursor.fetchone()[0]

@@ -28,10 +28,31 @@ def test_bench_data_grows_conversations_with_a_long_thread_and_an_index(db):
     from copse.conversations.models import Post, Thread
     from copse.search.selectors import SearchFilters, search
 
-    call_command("bench_data", scale=1, posts=600, stdout=io.StringIO())
+    call_command("bench_data", scale=1, posts=600, library_items=0, stdout=io.StringIO())
     assert Post.objects.count() >= 600
     longest = Thread.objects.order_by("-reply_count").first()
     assert longest.reply_count == 300
     assert Post.objects.filter(thread=longest).count() == 301
     member = longest.community.memberships.filter(role="member").first().user
     assert search(member, "telecom", SearchFilters()).count > 0
+
+
+def test_bench_data_grows_a_library_with_versions_credit_and_an_index(db):
+    from django.core.management import call_command
+
+    from copse.library.models import ItemAuthor, ItemVersion, LibraryItem
+    from copse.search.selectors import SearchFilters, search_everywhere
+
+    call_command("bench_data", scale=1, posts=0, library_items=300, stdout=io.StringIO())
+    assert LibraryItem.objects.count() == 300
+    links = LibraryItem.objects.filter(kind="link")
+    assert not ItemVersion.objects.filter(item__in=links).exists()
+    for item in LibraryItem.objects.exclude(kind="link")[:50]:
+        assert item.versions.count() == item.version_count >= 1
+        assert ItemAuthor.objects.filter(item=item).exists()
+    assert ItemVersion.objects.filter(text_status="extracted").exclude(extracted_text="").exists()
+    item = LibraryItem.objects.exclude(kind="link").filter(sharing="community").first()
+    member = item.community.memberships.filter(role="member").first().user
+    word = item.title.split()[0]
+    found = search_everywhere(member, word, SearchFilters(), only="library")
+    assert found.groups[0].found.count > 0

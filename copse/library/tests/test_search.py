@@ -280,6 +280,9 @@ def test_counts_are_capped_and_pages_bounded(circle_item):
         people["member"], "salinity", SearchFilters(), only="library", page=2
     )
     assert len(second.groups[0].found.hits) == 11 and not second.has_next
+    # Past the last result there is no row to carry the count; it is still told.
+    past = search_everywhere(people["member"], "salinity", SearchFilters(), only="library", page=3)
+    assert past.groups[0].found.hits == [] and past.groups[0].found.count == 31
     everything = search_everywhere(people["member"], "salinity", SearchFilters())
     library = next(g for g in everything.groups if g.source.key == "library")
     assert len(library.found.hits) == 5 and library.found.has_more
@@ -314,3 +317,23 @@ def test_sources_are_registered_in_order():
     ]
     assert library.ignored_filters(SearchFilters(tag="x", community="y")) == []
     assert parse("salinity").groups == [["salinity"]]
+
+
+def test_counts_stop_at_what_can_be_paged_through(circle_item):
+    from copse.search.sources import COUNT_CAP
+
+    community, people, item = circle_item
+    LibraryItem.objects.bulk_create(
+        LibraryItem(
+            community=community,
+            kind="link",
+            title=f"Salinity link {n}",
+            link_url="https://example.com/",
+            updated_at=timezone.now(),
+        )
+        for n in range(COUNT_CAP + 10)
+    )
+    search_index.rebuild_all()
+    found = search_everywhere(people["member"], "salinity", SearchFilters(), only="library")
+    assert found.groups[0].found.count == COUNT_CAP and found.groups[0].found.count_capped
+    assert found.groups[0].found.hits[0].title.startswith("Salinity")

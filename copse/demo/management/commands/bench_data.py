@@ -2,7 +2,8 @@
 
 Each unit of scale adds 1,000 communities, 10,000 people and 200 organisations,
 with memberships spread so that one community has 1,000 members and the others
-3 to 25. Rows are bulk-inserted (the services would take minutes at this size
+3 to 25; 200,000 conversation posts and 20,000 library items with versions
+go into the big community and 199 others. Rows are bulk-inserted (the services would take minutes at this size
 and send mail); every run adds a new, separately named batch, so the command
 can be run again to grow the database further. Never run it on a real site.
 """
@@ -31,6 +32,13 @@ class Command(BaseCommand):
             help="Conversation posts to add (default 200,000 per unit of scale; 0 for none). "
             "The big community also gets one thread of 10,000 replies.",
         )
+        parser.add_argument(
+            "--library-items",
+            type=int,
+            default=None,
+            help="Library items to add, with versions (default 20,000 per unit of scale; "
+            "0 for none).",
+        )
 
     def handle(self, *args, **options):
         if options["scale"] < 1:
@@ -53,15 +61,21 @@ class Command(BaseCommand):
             )
         )
         posts = 200_000 * scale if options["posts"] is None else options["posts"]
+        items = 20_000 * scale if options["library_items"] is None else options["library_items"]
+        if posts > 0 or items > 0:
+            communities, people = self._active_communities(figures["big_community"])
         if posts > 0:
-            self._grow_conversations(figures["big_community"], posts, options["seed"])
+            self._grow_conversations(
+                figures["big_community"], communities, people, posts, options["seed"]
+            )
+        if items > 0:
+            self._grow_library(communities, people, items, options["seed"])
 
-    def _grow_conversations(self, big_slug: str, posts: int, seed: int) -> None:
-        """Threads in the batch's big community and 199 others, then the search index."""
+    def _active_communities(self, big_slug: str):
+        """The batch's big community and 199 others, with their members."""
         from copse.communities.models import Community
         from copse.memberships.models import Membership
 
-        started = time.perf_counter()
         prefix = big_slug.removesuffix("-big")
         communities = [Community.objects.get(slug=big_slug)]
         communities += list(
@@ -74,10 +88,39 @@ class Command(BaseCommand):
             "user"
         ):
             people.setdefault(membership.community_id, []).append(membership.user)
+        return communities, people
 
+    def _progress(self, noun: str):
         def progress(done, total):
-            self.stdout.write(f"\r  {done:,} / {total:,} posts", ending="")
+            self.stdout.write(f"\r  {done:,} / {total:,} {noun}", ending="")
             self.stdout.flush()
+
+        return progress
+
+    def _grow_library(self, communities, people, items: int, seed: int) -> None:
+        """Items with versions in the same communities, then the library's index."""
+        from copse.demo.bench_library import grow_library
+
+        started = time.perf_counter()
+        figures = grow_library(
+            communities=communities,
+            people_by_community=people,
+            items=items,
+            seed=seed,
+            progress=self._progress("library items"),
+        )
+        self.stdout.write("")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{figures['items']:,} library items with {figures['versions']:,} versions "
+                f"({figures['indexed']:,} indexed) in {time.perf_counter() - started:.1f} s."
+            )
+        )
+
+    def _grow_conversations(self, big_slug: str, communities, people, posts: int, seed: int):
+        """Threads in the active communities, then the search index."""
+        started = time.perf_counter()
+        progress = self._progress("posts")
 
         figures = grow_conversations(
             communities=communities,
