@@ -28,10 +28,11 @@ than show results the filter did not narrow.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -128,3 +129,23 @@ def with_count(rows, counted: str, params: list):
     with connection.cursor() as cursor:
         cursor.execute(counted, params)
         return [], cursor.fetchone()[0]
+
+
+@contextmanager
+def index_over_scan():
+    """A PostgreSQL cursor on which the planner takes a GIN index over reading
+    the whole index table. For a word in most documents it estimates a
+    sequential scan cheaper, but that unpacks every stored tsvector (long
+    ones are compressed apart from the row): 400 ms against 36 ms for 20,000
+    library items. The setting holds for this block only."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)"
+        )
+        previous = cursor.fetchone()[0]
+        yield cursor
+        # A transaction of our own ends here and takes the setting with it;
+        # inside someone else's, put it back. (On an error, the rollback does.)
+        if not outermost:
+            cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])

@@ -81,5 +81,6 @@ def test_query_count_does_not_grow_with_data(client, world, django_assert_max_nu
         assert b"Salinity" in response.content
         counts.append(len(captured))
     assert counts[0] == counts[1], f"{page}: {counts}"
-    with django_assert_max_num_queries(15):
+    # PostgreSQL adds a savepoint and a planner setting around library search.
+    with django_assert_max_num_queries(20):
         client.get(PAGES[page](community, item))

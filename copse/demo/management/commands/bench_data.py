@@ -70,6 +70,13 @@ class Command(BaseCommand):
             )
         if items > 0:
             self._grow_library(communities, people, items, options["seed"])
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            # Bulk loads leave the planner without statistics until autovacuum
+            # comes round; a real site's tables have them.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
 
     def _active_communities(self, big_slug: str):
         """The batch's big community and 199 others, with their members."""
