@@ -774,6 +774,21 @@ def readable_items_q(user, prefix: str = "") -> Q:
     return live & (own_rule | shared)
 
 
+def readable_items_sql(user, item_alias: str, community_alias: str) -> tuple[str, list]:
+    """The "library_item.read" rule as a SQL condition, for raw queries such as
+    full-text search: the same rule as `readable_items_q`, on an items table
+    alias joined to its community's alias."""
+    own_rule, params = readable_sql(user, community_alias)
+    condition = f"{item_alias}.removed_at IS NULL AND ({own_rule}"
+    if _is_signed_in(user):
+        condition += (
+            f" OR ({item_alias}.sharing IN ('site', 'public') AND "
+            f"({community_alias}.visibility = 'open' OR {community_alias}.library_sharing_allowed = %s))"
+        )
+        params = [*params, True]
+    return f"({condition}))", params
+
+
 def visible_meetings_q(user) -> Q:
     """Meetings the user may see (the `meeting.view` rule) as a filter on Meeting:
     those of communities they read, and those they present at as a guest."""

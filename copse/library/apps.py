@@ -6,9 +6,13 @@ class LibraryConfig(AppConfig):
     label = "library"
 
     def ready(self) -> None:
+        from copse.library.search import LIBRARY
         from copse.meetings.signals import summary_published
+        from copse.search.sources import register
 
         summary_published.connect(_file_meeting_record, dispatch_uid="library-meeting-record")
+        # The library's group on the search page (copse/search/sources.py).
+        register(LIBRARY)
 
 
 def _file_meeting_record(sender, meeting, actor, change_note, **kwargs):

@@ -24,6 +24,7 @@ from copse.core import files, permissions
 from copse.core.errors import UserFacingError
 from copse.core.markdown import render_markdown
 from copse.core.storage import files_removed_on_failure
+from copse.library import search_index
 from copse.library.models import (
     FILE_KINDS,
     WRITTEN_KINDS,
@@ -267,6 +268,7 @@ def create_item(
                 change_note=change_note or "First version",
             )
         record(actor=actor, action="library.item_added", community=community, item_id=item.pk)
+        search_index.index_items([item.pk])
         if version is not None:
             _extract_later(version)
     return item
@@ -299,6 +301,9 @@ def add_version(
             item_id=item.pk,
             version=version.number,
         )
+        # A new file's text arrives with extraction; until then the entry
+        # holds the item's details without the old version's text.
+        search_index.index_items([item.pk])
         _extract_later(version)
     return version
 
@@ -359,6 +364,7 @@ def update_details(
             community=item.community,
             item_id=item.pk,
         )
+        search_index.index_items([item.pk])
     return item
 
 
@@ -371,6 +377,7 @@ def remove_item(*, actor, item: LibraryItem) -> None:
         record(
             actor=actor, action="library.item_removed", community=item.community, item_id=item.pk
         )
+        search_index.unindex_items([item.pk])
     item.removed_at = timezone.now()
 
 
@@ -508,6 +515,7 @@ def _create_adaptation(
             item_id=adapted.pk,
             adapted_from=item.pk,
         )
+        search_index.index_items([adapted.pk])
         if version is not None:
             _extract_later(version)
     return adapted
@@ -634,6 +642,7 @@ def file_meeting_record(*, meeting, actor=None, change_note: str = "") -> Librar
                 item_id=item.pk,
                 meeting_id=meeting.pk,
             )
+            search_index.index_items([item.pk])
             return item
         latest = item.versions.order_by("-number").values_list("body_markdown", flat=True).first()
         for name, value in details.items():
@@ -653,6 +662,7 @@ def file_meeting_record(*, meeting, actor=None, change_note: str = "") -> Librar
                 item_id=item.pk,
                 version=item.version_count,
             )
+        search_index.index_items([item.pk])
     return item
 
 
