@@ -1,12 +1,14 @@
-"""Benchmark: conversation pages, search and posting at 200,000 posts.
+"""Benchmark: conversation and library pages, search and posting at
+200,000 posts and 20,000 library items.
 
-    python bench/conversations.py [--posts 200000] [--seconds 3]
+    python bench/conversations.py [--posts 200000] [--library-items 20000] [--seconds 3]
 
 Builds (once) a SQLite database under var/bench-conversations/ with the
-posts and one 10,000-reply thread, then measures in this process, with
-Django's test client, requests per second of each page against a trivial
-Django view, search latency percentiles, and the CPU time of creating a post.
-Nothing here asserts: it prints figures and ratios.
+posts, one 10,000-reply thread and the library items, then measures in this
+process, with Django's test client, requests per second of each page against
+a trivial Django view, search latency percentiles (posts alone, the library
+alone, and the search page's every-group search), and the CPU time of
+creating a post. Nothing here asserts: it prints figures and ratios.
 """
 
 import argparse
@@ -41,8 +43,8 @@ def configure(directory: Path) -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
-def build(posts: int) -> None:
-    """`copse bench-data` once: communities, people, and the posts."""
+def build(posts: int, library_items: int) -> None:
+    """`copse bench-data` once: communities, people, the posts and the library."""
     from django.core.management import call_command
 
     from copse.conversations.models import Post
@@ -50,7 +52,7 @@ def build(posts: int) -> None:
     call_command("migrate", verbosity=0)
     if not Post.objects.exists():
         started = time.perf_counter()
-        call_command("bench_data", scale=1, posts=posts)
+        call_command("bench_data", scale=1, posts=posts, library_items=library_items)
         print(f"  built in {time.perf_counter() - started:.0f} s")
 
 
@@ -67,11 +69,13 @@ def rate(client, url: str, seconds: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--posts", type=int, default=200_000)
+    parser.add_argument("--library-items", type=int, default=20_000)
     parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--searches", type=int, default=200, help="Searches per kind of query.")
     parser.add_argument("--dir", default=str(ROOT / "var" / "bench-conversations"))
     args = parser.parse_args()
     configure(Path(args.dir))
-    build(args.posts)
+    build(args.posts, args.library_items)
 
     from django.db import connection
     from django.test import Client
@@ -80,8 +84,11 @@ def main() -> None:
     from copse.communities.models import Community
     from copse.conversations import services
     from copse.conversations.models import Post, Thread
+    from copse.library.models import LibraryItem
     from copse.memberships.models import Membership
-    from copse.search.selectors import SearchFilters, search
+    from copse.search.query import parse
+    from copse.search.selectors import SearchFilters, search, search_everywhere
+    from copse.search.sources import source
 
     community = Community.objects.filter(slug__endswith="-big").order_by("pk").first()
     member = (
@@ -93,7 +100,16 @@ def main() -> None:
     big = Thread.objects.filter(community=community).order_by("-reply_count").first()
     client = Client()
     client.force_login(member)
-    print(f"\n{Post.objects.count():,} posts; big thread has {big.reply_count:,} replies\n")
+    item = (
+        LibraryItem.objects.filter(community=community, removed_at__isnull=True)
+        .order_by("-version_count", "pk")
+        .first()
+    )
+    print(
+        f"\n{Post.objects.count():,} posts; big thread has {big.reply_count:,} replies; "
+        f"{LibraryItem.objects.count():,} library items "
+        f"({LibraryItem.objects.filter(community=community).count():,} in the big community)\n"
+    )
 
     pages = {
         "trivial view": "/bench/trivial/",
@@ -101,16 +117,23 @@ def main() -> None:
         "thread, first page": big.get_absolute_url(),
         "thread, last page": big.get_absolute_url() + "?page=last",
         "search page": "/search/?q=telecom+renewal",
+        "search page, library": "/search/?q=telecom+renewal&type=library",
     }
+    if item is not None:
+        pages["library list"] = f"/c/{community.slug}/library/"
+        pages["library item"] = item.get_absolute_url()
     results = {}
     for name, url in pages.items():
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
-        results[name] = (rate(client, url, args.seconds), len(queries))
+        # Counted now: the captured list is read from the connection's log,
+        # which every later request clears.
+        count = len(queries)
+        results[name] = (rate(client, url, args.seconds), count)
     trivial = results["trivial view"][0]
-    print(f"{'page':<22}{'req/s':>10}{'ratio':>9}{'queries':>9}")
+    print(f"{'page':<22}{'req/s':>10}{'ms/req':>9}{'ratio':>9}{'queries':>9}")
     for name, (rps, queries) in results.items():
-        print(f"{name:<22}{rps:>10.0f}{rps / trivial:>9.2f}{queries:>9}")
+        print(f"{name:<22}{rps:>10.0f}{1000 / rps:>9.2f}{rps / trivial:>9.3f}{queries:>9}")
 
     rng = random.Random(3)
     from copse.demo.bench_conversations import WORDS, _Text
@@ -123,22 +146,44 @@ def main() -> None:
         "common + rarer word": lambda: f"{rng.choice(WORDS)} {rng.choice(vocabulary[200:3000])}",
         "one rarer word": lambda: rng.choice(vocabulary[200:3000]),
     }
+    library = source("library")
+
+    def posts_only(text):
+        return search(member, text, SearchFilters()).count
+
+    def library_only(text):
+        return library.find(member, parse(text), filters=SearchFilters(), limit=20).count
+
+    def every_group(text):
+        found = search_everywhere(member, text, SearchFilters())
+        return sum(group.found.count for group in found.groups)
+
+    searches = {
+        "posts": posts_only,
+        "library": library_only,
+        "posts + library": every_group,
+    }
+    for what, run in searches.items():
+        print(f"\nsearch of {what}:")
+        for label, make_query in query_sets.items():
+            timings, cpu, matches = [], [], []
+            for _ in range(args.searches):
+                text = make_query()
+                started, cpu_started = time.perf_counter(), time.process_time()
+                matches.append(run(text))
+                timings.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.process_time() - cpu_started) * 1000)
+            timings.sort()
+            cpu.sort()
+            at95 = max(0, int(len(timings) * 0.95) - 1)
+            # CPU time is this process's, so SQLite's included: on a shared
+            # machine it says more than wall time does.
+            print(
+                f"  {label:<20} p50 {statistics.median(timings):6.1f} ms   p95 {timings[at95]:6.1f} ms"
+                f"   CPU p50 {statistics.median(cpu):5.1f} ms  p95 {cpu[at95]:5.1f} ms"
+                f"   (median {statistics.median(matches):,.0f} readable matches, counted up to 500 a group)"
+            )
     print()
-    for label, make_query in query_sets.items():
-        timings, matches = [], []
-        for _ in range(200):
-            text = make_query()
-            started = time.perf_counter()
-            found = search(member, text, SearchFilters())
-            timings.append((time.perf_counter() - started) * 1000)
-            matches.append(found.count)
-        timings.sort()
-        p50 = statistics.median(timings)
-        p95 = timings[int(len(timings) * 0.95) - 1]
-        print(
-            f"search, {label:<20} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   "
-            f"(median {statistics.median(matches):,.0f} readable matches, counted up to 1,000)"
-        )
 
     thread = Thread.objects.filter(community=community).exclude(pk=big.pk).first()
     count = 200

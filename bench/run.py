@@ -1,4 +1,4 @@
-"""Benchmark: the directory and a 1,000-member community against a trivial view.
+"""Benchmark: the directory, a 1,000-member community and its library against a trivial view.
 
     python bench/run.py [--scale 1] [--seconds 2] [--fresh] [--database-url URL]
 
@@ -126,6 +126,14 @@ def main() -> None:
         ("members page (1,000 rows)", as_member, f"/c/{big.slug}/members/"),
         ("manage page, facilitator", as_facilitator, f"/c/{big.slug}/manage/"),
     ]
+    from copse.library.models import LibraryItem
+
+    item = LibraryItem.objects.filter(community=big).order_by("-version_count", "pk").first()
+    if item is not None:
+        pages += [
+            ("library list, member", as_member, f"/c/{big.slug}/library/"),
+            ("library item, member", as_member, item.get_absolute_url()),
+        ]
     results = []
     for name, client, url in pages:
         results.append((name, rate(client, url, args.seconds), queries(client, url)))

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "copse.topics",
     "copse.meetings",
     "copse.library",
+    "copse.projects",
     "copse.calendars",
     "copse.mailing",
     "copse.expertise",

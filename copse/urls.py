@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("copse.topics.urls")),
     path("", include("copse.meetings.urls")),
     path("", include("copse.library.urls")),
+    path("", include("copse.projects.urls")),
     path("", include("copse.calendars.urls")),
     path("", include("copse.mailing.urls")),
     path("", include("copse.expertise.urls")),

@@ -64,6 +64,8 @@ def _pages_of_ones_own(user) -> list[str]:
     """The person's communities, the asks they started and the library items
     they wrote (whose pages alone link to sharing them): with only a few
     pages of each kind kept, the crawl would otherwise meet these by chance."""
+    from django.db.models import F
+
     from copse.conversations.models import Thread
     from copse.library.models import LibraryItem
     from copse.memberships.models import Membership
@@ -72,7 +74,13 @@ def _pages_of_ones_own(user) -> list[str]:
         return []
     slugs = Membership.objects.filter(user=user).values_list("community__slug", flat=True)
     threads = Thread.objects.filter(author=user).select_related("community").order_by("pk")[:2]
-    items = LibraryItem.objects.filter(authors__person=user, removed_at=None).order_by("pk")[:2]
+    # Meeting records are reached from the meetings' records page; the items
+    # a person wrote themselves are the ones whose pages offer sharing.
+    items = (
+        LibraryItem.objects.filter(authors__person=user, removed_at=None)
+        .exclude(kind=LibraryItem.Kind.MEETING_RECORD)
+        .order_by(F("shared_at").desc(nulls_last=True), "pk")[:2]
+    )
     return (
         [reverse("communities:home", args=[slug]) for slug in slugs]
         + [

@@ -272,6 +272,7 @@ COMMUNITY_RULES = {
     "community.view_members": _may_view_members,
     "community.contribute": _may_contribute,
     "library.add": _may_contribute,
+    "project.start": _may_contribute,
     "community.join": _may_join,
     "community.request": _may_request,
     "community.leave": _may_leave,
@@ -715,6 +716,62 @@ LIBRARY_RULES = {
 }
 
 
+# --- Documentation project rules ------------------------------------------------
+# Each takes (user, project or section, standing in the project's community).
+
+
+def _project_of(obj):
+    return getattr(obj, "project", obj)
+
+
+def _may_read_project(user, obj, st: Standing) -> bool:
+    return _may_read(user, obj.community, st)
+
+
+def _may_write_in_project(user, obj, st: Standing) -> bool:
+    """Drafting a section, or commenting on one: members who take part."""
+    return _may_contribute(user, obj.community, st)
+
+
+def _is_named_reviewer(user, project) -> bool:
+    # Reviewers are prefetched on the pages that ask; one query otherwise.
+    return any(person.pk == user.pk for person in project.reviewers.all())
+
+
+def _may_review_project(user, obj, st: Standing) -> bool:
+    """Approving sections: any member who takes part, or, where the project
+    names reviewers, those reviewers and the facilitators."""
+    if not _may_contribute(user, obj.community, st):
+        return False
+    project = _project_of(obj)
+    if st.is_facilitator:
+        return True
+    return not project.reviewers.all() or _is_named_reviewer(user, project)
+
+
+def _may_publish_project(user, obj, st: Standing) -> bool:
+    """Publishing adds to the library in the community's name: its facilitators."""
+    return st.is_facilitator and _may_contribute(user, obj.community, st)
+
+
+def _may_manage_project(user, obj, st: Standing) -> bool:
+    """Sections, owners, reviewers and the goal: the facilitators and whoever
+    started the project, while they take part."""
+    if not _may_contribute(user, obj.community, st):
+        return False
+    return st.is_facilitator or _project_of(obj).started_by_id == user.pk
+
+
+PROJECT_RULES = {
+    "project.read": _may_read_project,
+    "project.edit_section": _may_write_in_project,
+    "project.comment": _may_write_in_project,
+    "project.review": _may_review_project,
+    "project.publish": _may_publish_project,
+    "project.manage": _may_manage_project,
+}
+
+
 def readable_items_q(user, prefix: str = "") -> Q:
     """The "library_item.read" rule as a filter on LibraryItem (or through
     `prefix`): items of communities the user reads, and, for the signed in,
@@ -748,6 +805,21 @@ def linkable_items_q(user, community) -> Q:
         Q(community__visibility="open") | Q(community__library_sharing_allowed=True)
     )
     return readable_items_q(user) & (Q(community=community) | shared)
+
+
+def readable_items_sql(user, item_alias: str, community_alias: str) -> tuple[str, list]:
+    """The "library_item.read" rule as a SQL condition, for raw queries such as
+    full-text search: the same rule as `readable_items_q`, on an items table
+    alias joined to its community's alias."""
+    own_rule, params = readable_sql(user, community_alias)
+    condition = f"{item_alias}.removed_at IS NULL AND ({own_rule}"
+    if _is_signed_in(user):
+        condition += (
+            f" OR ({item_alias}.sharing IN ('site', 'public') AND "
+            f"({community_alias}.visibility = 'open' OR {community_alias}.library_sharing_allowed = %s))"
+        )
+        params = [*params, True]
+    return f"({condition}))", params
 
 
 def visible_meetings_q(user) -> Q:
@@ -891,7 +963,12 @@ def can(user, action: str, obj=None) -> bool:
     rule = COMMUNITY_RULES.get(action)
     if rule is not None:
         return rule(user, community, standing(user, community))
-    rule = CONVERSATION_RULES.get(action) or MEETING_RULES.get(action) or LIBRARY_RULES.get(action)
+    rule = (
+        CONVERSATION_RULES.get(action)
+        or MEETING_RULES.get(action)
+        or LIBRARY_RULES.get(action)
+        or PROJECT_RULES.get(action)
+    )
     if rule is not None:
         return rule(user, obj, standing(user, community))
     return False

@@ -8,6 +8,7 @@ Loading is idempotent: every row is looked up by its natural key (an email, a
 slug, a name, a title) and only what is missing is created, so a second run
 changes nothing. Norms, conversations and community creation go through the
 product's services, so they are versioned, indexed and audited like real use.
+Documentation projects (`projects`) are written through the project services.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from copse.demo.people import (
     UNIVERSITY,
     Person,
 )
+from copse.demo.projects import load_projects
 
 
 def _ago(now, days: float):
@@ -87,6 +89,7 @@ class _Loader:
             load_expertise(self)
             load_library(self)
             load_mail_choices(self)
+            load_projects(self)
         return self.created
 
     # --- Organisations and people ------------------------------------------------

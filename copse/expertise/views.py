@@ -48,6 +48,9 @@ def who_has_used(request):
         "asked": raw,
         "results": selectors.who_has_used(request.user, tag) if tag else [],
         "catalogue": selectors.catalogue_entries(),
+        # The way back to each community's own "Who knows what" page: the
+        # search covers all of them, so it cannot know which one it came from.
+        "communities": _seated_communities(request.user),
     }
     return render(request, "expertise/who_has_used.html", context, status=status)
 
@@ -143,6 +146,19 @@ def remove_expertise(request, entry_id):
     return redirect(reverse("expertise:mine") + f"#community-{entry.community.slug}")
 
 
+def _saved_message(saved, communities) -> str:
+    """Says where the entry is shown, so nobody leaves believing members see
+    an entry they ticked no community for."""
+    names = [c.name for c in communities]
+    if not names:
+        return (
+            f"Your experience with {saved.tag.name} is saved, shown nowhere yet: "
+            "change it and tick a community for its members to see it."
+        )
+    where = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"Your experience with {saved.tag.name} is saved, shown in {where}."
+
+
 def _experience_page(request, experience=None):
     communities = _seated_communities(request.user)
     initial = None
@@ -177,7 +193,7 @@ def _experience_page(request, experience=None):
                 form.add_error(None, error.message)
                 status = error.status
             else:
-                messages.success(request, f"Your experience with {saved.tag.name} is saved.")
+                messages.success(request, _saved_message(saved, form.cleaned_data["communities"]))
                 return redirect(reverse("expertise:mine") + "#experience")
     return render(
         request,

@@ -7,11 +7,15 @@ class LibraryConfig(AppConfig):
 
     def ready(self) -> None:
         from copse.conversations import links
+        from copse.library.search import LIBRARY
         from copse.meetings.signals import summary_published
+        from copse.search.sources import register
 
         summary_published.connect(_file_meeting_record, dispatch_uid="library-meeting-record")
         # Posts link library items through conversations.links, which cannot import us.
         links.register(links.Linker(choices=_link_choices, check=_check_link, keep=_keep_link))
+        # The library's group on the search page (copse/search/sources.py).
+        register(LIBRARY)
 
 
 def _file_meeting_record(sender, meeting, actor, change_note, **kwargs):

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 
 from copse.audit.services import record
@@ -24,6 +24,7 @@ from copse.core import cursors, files, permissions
 from copse.core.errors import UserFacingError
 from copse.core.markdown import render_markdown
 from copse.core.storage import files_removed_on_failure
+from copse.library import search_index
 from copse.library.models import (
     FILE_KINDS,
     WRITTEN_KINDS,
@@ -295,6 +296,7 @@ def create_item(
             item_id=item.pk,
             **detail,
         )
+        search_index.index_items([item.pk])
         if version is not None:
             _extract_later(version)
     return item
@@ -456,8 +458,38 @@ def add_version(
             item_id=item.pk,
             version=version.number,
         )
+        # A new file's text arrives with extraction; until then the entry
+        # holds the item's details without the old version's text.
+        search_index.index_items([item.pk])
         _extract_later(version)
     return version
+
+
+def add_authors(*, actor, item: LibraryItem, people) -> list[ItemAuthor]:
+    """Credit more people on an item, after those already credited (people
+    credited already are left as they are). For work already done in the
+    community, such as a documentation project's sections: a writer who has
+    since left keeps their credit, so no seat is asked of them."""
+    _require(actor, "library_item.edit", item, "Only its authors and facilitators can change it.")
+    with transaction.atomic():
+        credited = set(item.authors.values_list("person_id", flat=True))
+        start = (item.authors.aggregate(last=Max("position"))["last"] or 0) + 1
+        rows = []
+        for person in dict.fromkeys(people):
+            if person.pk in credited:
+                continue
+            organisation = getattr(person, "organisation", None)
+            rows.append(
+                ItemAuthor(
+                    item=item,
+                    person=person,
+                    name=person.display_name or person.email,
+                    organisation=organisation,
+                    organisation_name=organisation.name if organisation else "",
+                    position=start + len(rows),
+                )
+            )
+        return ItemAuthor.objects.bulk_create(rows)
 
 
 def update_details(
@@ -489,6 +521,7 @@ def update_details(
             community=item.community,
             item_id=item.pk,
         )
+        search_index.index_items([item.pk])
     return item
 
 
@@ -501,6 +534,7 @@ def remove_item(*, actor, item: LibraryItem) -> None:
         record(
             actor=actor, action="library.item_removed", community=item.community, item_id=item.pk
         )
+        search_index.unindex_items([item.pk])
     item.removed_at = timezone.now()
 
 
@@ -638,6 +672,7 @@ def _create_adaptation(
             item_id=adapted.pk,
             adapted_from=item.pk,
         )
+        search_index.index_items([adapted.pk])
         if version is not None:
             _extract_later(version)
     return adapted
@@ -764,6 +799,7 @@ def file_meeting_record(*, meeting, actor=None, change_note: str = "") -> Librar
                 item_id=item.pk,
                 meeting_id=meeting.pk,
             )
+            search_index.index_items([item.pk])
             return item
         latest = item.versions.order_by("-number").values_list("body_markdown", flat=True).first()
         for name, value in details.items():
@@ -783,6 +819,7 @@ def file_meeting_record(*, meeting, actor=None, change_note: str = "") -> Librar
                 item_id=item.pk,
                 version=item.version_count,
             )
+        search_index.index_items([item.pk])
     return item
 
 

@@ -1,12 +1,19 @@
 from django import forms
 
 from copse.conversations.models import Thread
+from copse.search import sources
 
 
 class SearchForm(forms.Form):
     q = forms.CharField(label="Search for", max_length=500, required=False)
+    # The groups come from the registry of sources, filled in __init__.
+    type = forms.ChoiceField(label="Show", required=False, choices=[])
     community = forms.SlugField(required=False, label="Community")
-    kind = forms.ChoiceField(choices=[("", "Any kind"), *Thread.Kind.choices], required=False)
+    kind = forms.ChoiceField(
+        label="Kind of conversation",
+        choices=[("", "Any kind"), *Thread.Kind.choices],
+        required=False,
+    )
     author = forms.SlugField(required=False, label="Author's handle")
     tag = forms.SlugField(required=False)
     since = forms.DateField(
@@ -17,6 +24,13 @@ class SearchForm(forms.Form):
     )
     unanswered = forms.BooleanField(required=False, label="Unanswered asks only")
     page = forms.IntegerField(required=False, min_value=1, max_value=1000, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = [
+            ("", "Everything"),
+            *((source.key, source.label) for source in sources.sources()),
+        ]
 
     def clean(self):
         data = super().clean()

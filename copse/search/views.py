@@ -1,4 +1,4 @@
-"""GET /search/: full-text search over what the viewer may read."""
+"""GET /search/: full-text search over what the viewer may read, one group per source."""
 
 from datetime import datetime, time, timedelta
 
@@ -17,7 +17,7 @@ def _day_start(day):
 
 def search(request):
     form = SearchForm(request.GET or None)
-    results = selectors.Results()
+    results = selectors.Everywhere()
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         filters = selectors.SearchFilters(
@@ -29,14 +29,21 @@ def search(request):
             until=_day_start(data["until"] + timedelta(days=1)) if data["until"] else None,
             unanswered=data["unanswered"],
         )
-        results = selectors.search(request.user, data["q"], filters, page=data["page"] or 1)
-    query = {k: v for k, v in request.GET.items() if k != "page" and v}
+        results = selectors.search_everywhere(
+            request.user, data["q"], filters, only=data["type"] or "", page=data["page"] or 1
+        )
+    query = {k: v for k, v in request.GET.items() if k not in ("page", "type") and v}
+    for group in results.groups:
+        group.all_query = urlencode({**query, "type": group.source.key})
+    if results.only:
+        query["type"] = results.only
     context = {
         "form": form,
         "results": results,
         "communities": permissions.readable_communities(request.user)
         .order_by("name")
         .only("name", "slug"),
+        "everything_query": urlencode({k: v for k, v in query.items() if k != "type"}),
         "next_query": urlencode({**query, "page": results.page + 1}),
         "previous_query": urlencode({**query, "page": results.page - 1}),
     }

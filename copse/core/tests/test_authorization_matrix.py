@@ -52,6 +52,7 @@ ROW_MODULES = [
         "mailing",
         "organisations",
         "library",
+        "projects",
         "expertise",
     )
 ]

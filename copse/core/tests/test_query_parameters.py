@@ -55,6 +55,16 @@ LIST_VIEWS = {
     "conversations:catalogue_manage": (None, "site_admin", []),
     "conversations:tag": (lambda ctx: {"slug": "telecom"}, "member", AFTER),
     "topics:backlog": (_slug, "member", ["status", "after", "nominate"]),
+    "projects:list": (_slug, "member", AFTER),
+    "projects:section": (
+        lambda ctx: {
+            "slug": "circle",
+            "project_id": ctx["project_id"],
+            "section_id": ctx["section_id"],
+        },
+        "member",
+        ["revision", "before"],
+    ),
     "meetings:mine": (None, "member", []),
     "meetings:list": (_slug, "member", CURSOR),
     "meetings:records": (_slug, "member", CURSOR),

@@ -28,7 +28,9 @@ def test_bench_data_grows_conversations_with_a_long_thread_and_an_index(db):
     from copse.conversations.models import Post, Thread
     from copse.search.selectors import SearchFilters, search
 
-    call_command("bench_data", scale=1, posts=600, expertise=0, stdout=io.StringIO())
+    call_command(
+        "bench_data", scale=1, posts=600, expertise=0, library_items=0, stdout=io.StringIO()
+    )
     assert Post.objects.count() >= 600
     longest = Thread.objects.order_by("-reply_count").first()
     assert longest.reply_count == 300
@@ -45,7 +47,7 @@ def test_bench_data_grows_expertise_entries_every_member_may_see_in_their_commun
     from copse.memberships.models import Membership
 
     out = io.StringIO()
-    call_command("bench_data", scale=1, posts=0, expertise=2_000, stdout=out)
+    call_command("bench_data", scale=1, posts=0, expertise=2_000, library_items=0, stdout=out)
     assert "1,600 expertise and 400 experience entries" in out.getvalue()
     assert Expertise.objects.count() == 1_600
     assert Experience.objects.count() == ExperienceShown.objects.count() == 400
@@ -57,3 +59,26 @@ def test_bench_data_grows_expertise_entries_every_member_may_see_in_their_commun
         .user
     )
     assert selectors.visible_expertise(neighbour).filter(pk=entry.pk).exists()
+
+
+def test_bench_data_grows_a_library_with_versions_credit_and_an_index(db):
+    from django.core.management import call_command
+
+    from copse.library.models import ItemAuthor, ItemVersion, LibraryItem
+    from copse.search.selectors import SearchFilters, search_everywhere
+
+    call_command(
+        "bench_data", scale=1, posts=0, library_items=300, expertise=0, stdout=io.StringIO()
+    )
+    assert LibraryItem.objects.count() == 300
+    links = LibraryItem.objects.filter(kind="link")
+    assert not ItemVersion.objects.filter(item__in=links).exists()
+    for item in LibraryItem.objects.exclude(kind="link")[:50]:
+        assert item.versions.count() == item.version_count >= 1
+        assert ItemAuthor.objects.filter(item=item).exists()
+    assert ItemVersion.objects.filter(text_status="extracted").exclude(extracted_text="").exists()
+    item = LibraryItem.objects.exclude(kind="link").filter(sharing="community").first()
+    member = item.community.memberships.filter(role="member").first().user
+    word = item.title.split()[0]
+    found = search_everywhere(member, word, SearchFilters(), only="library")
+    assert found.groups[0].found.count > 0

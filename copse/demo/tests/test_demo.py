@@ -31,6 +31,7 @@ def _snapshot() -> dict:
     from copse.norms.models import NormsAcceptance, NormsVersion
     from copse.notifications.models import Notification
     from copse.organisations.models import Organisation
+    from copse.projects.models import Project, Section, SectionComment, SectionRevision
     from copse.topics.models import Topic, TopicVote
 
     models = (
@@ -57,6 +58,10 @@ def _snapshot() -> dict:
         meetings.SummaryComment,
         Topic,
         TopicVote,
+        Project,
+        Section,
+        SectionRevision,
+        SectionComment,
         Notification,
         LibraryItem,
         ItemVersion,

@@ -278,9 +278,10 @@ def test_the_item_page_runs_a_fixed_number_of_queries(
     client.force_login(people["reader"])
     url = item.get_absolute_url()
     client.get(url)
-    # Measured: 11 at both sizes (session, user, three for standings, item,
-    # authors, versions, unread count, the meeting, its materials).
-    with django_assert_max_num_queries(11):
+    # Measured: 14 at both sizes (session, user, three for standings, item,
+    # authors, tags, versions, re-uses, adaptations, unread count, the meeting,
+    # its materials).
+    with django_assert_max_num_queries(14):
         response = client.get(url)
     assert response.content.decode().count("slides-") == slides
 

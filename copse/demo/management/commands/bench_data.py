@@ -2,8 +2,9 @@
 
 Each unit of scale adds 1,000 communities, 10,000 people and 200 organisations,
 with memberships spread so that one community has 1,000 members and the others
-3 to 25, then 200,000 conversation posts and 50,000 expertise and experience
-entries. Rows are bulk-inserted (the services would take minutes at this size
+3 to 25; 200,000 conversation posts and 20,000 library items with versions
+go into the big community and 199 others, and 50,000 expertise and experience
+entries spread over the batch. Rows are bulk-inserted (the services would take minutes at this size
 and send mail); every run adds a new, separately named batch, so the command
 can be run again to grow the database further. Never run it on a real site.
 """
@@ -40,6 +41,13 @@ class Command(BaseCommand):
             help="Expertise and experience entries to add (default 50,000 per unit of scale; "
             "0 for none).",
         )
+        parser.add_argument(
+            "--library-items",
+            type=int,
+            default=None,
+            help="Library items to add, with versions (default 20,000 per unit of scale; "
+            "0 for none).",
+        )
 
     def handle(self, *args, **options):
         if options["scale"] < 1:
@@ -62,11 +70,25 @@ class Command(BaseCommand):
             )
         )
         posts = 200_000 * scale if options["posts"] is None else options["posts"]
+        items = 20_000 * scale if options["library_items"] is None else options["library_items"]
+        if posts > 0 or items > 0:
+            communities, people = self._active_communities(figures["big_community"])
         if posts > 0:
-            self._grow_conversations(figures["big_community"], posts, options["seed"])
+            self._grow_conversations(
+                figures["big_community"], communities, people, posts, options["seed"]
+            )
+        if items > 0:
+            self._grow_library(communities, people, items, options["seed"])
         entries = 50_000 * scale if options["expertise"] is None else options["expertise"]
         if entries > 0:
             self._grow_expertise(figures["big_community"], entries, options["seed"])
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            # Bulk loads leave the planner without statistics until autovacuum
+            # comes round; a real site's tables have them.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
 
     def _grow_expertise(self, big_slug: str, entries: int, seed: int) -> None:
         """Entries for the members of every community of the batch."""
@@ -87,12 +109,11 @@ class Command(BaseCommand):
             )
         )
 
-    def _grow_conversations(self, big_slug: str, posts: int, seed: int) -> None:
-        """Threads in the batch's big community and 199 others, then the search index."""
+    def _active_communities(self, big_slug: str):
+        """The batch's big community and 199 others, with their members."""
         from copse.communities.models import Community
         from copse.memberships.models import Membership
 
-        started = time.perf_counter()
         prefix = big_slug.removesuffix("-big")
         communities = [Community.objects.get(slug=big_slug)]
         communities += list(
@@ -105,10 +126,39 @@ class Command(BaseCommand):
             "user"
         ):
             people.setdefault(membership.community_id, []).append(membership.user)
+        return communities, people
 
+    def _progress(self, noun: str):
         def progress(done, total):
-            self.stdout.write(f"\r  {done:,} / {total:,} posts", ending="")
+            self.stdout.write(f"\r  {done:,} / {total:,} {noun}", ending="")
             self.stdout.flush()
+
+        return progress
+
+    def _grow_library(self, communities, people, items: int, seed: int) -> None:
+        """Items with versions in the same communities, then the library's index."""
+        from copse.demo.bench_library import grow_library
+
+        started = time.perf_counter()
+        figures = grow_library(
+            communities=communities,
+            people_by_community=people,
+            items=items,
+            seed=seed,
+            progress=self._progress("library items"),
+        )
+        self.stdout.write("")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{figures['items']:,} library items with {figures['versions']:,} versions "
+                f"({figures['indexed']:,} indexed) in {time.perf_counter() - started:.1f} s."
+            )
+        )
+
+    def _grow_conversations(self, big_slug: str, communities, people, posts: int, seed: int):
+        """Threads in the active communities, then the search index."""
+        started = time.perf_counter()
+        progress = self._progress("posts")
 
         figures = grow_conversations(
             communities=communities,

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('communities', '0002_library_sharing_allowed'),
         ('conversations', '0007_tags_belong_to_their_community'),
-        ('library', '0003_published_summaries_become_meeting_records'),
+        ('library', '0004_library_search_index'),
         ('meetings', '0002_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -1,0 +1,201 @@
+"""The library's group on the search page (a `copse.search.sources.Source`).
+
+Items match on their title, description, topic areas, tags, and the text of
+their current version (a page's words, or what was read from its file). The
+"library_item.read" rule (`permissions.readable_items_sql`) is part of the
+same statement as the match, so the hits and the count only ever see items
+the viewer may read: their community's, or shared beyond a community that
+allows it, for the signed in; a removed item never.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import Prefetch
+
+from copse.core import permissions
+from copse.library.models import ItemAuthor, LibraryItem
+from copse.library.search_index import INDEX_TABLE, PG_CONFIG
+from copse.search.query import ParsedQuery, to_fts5, to_websearch
+from copse.search.sources import (
+    COUNT_CAP,
+    RANK_WINDOW,
+    Found,
+    Hit,
+    Source,
+    highlight,
+    index_over_scan,
+    with_count,
+)
+
+# Only so much of a long file's text is scanned for an excerpt on PostgreSQL.
+HEADLINE_CHARS = 20_000
+
+JOINS = (
+    "JOIN library_libraryitem i ON i.id = {key} "
+    "JOIN communities_community c ON c.id = i.community_id"
+)
+
+
+def _filters_sql(filters) -> tuple[list[str], list]:
+    where, params = [], []
+    if filters.community:
+        where.append("c.slug = %s")
+        params.append(filters.community)
+    if filters.tag:
+        where.append(
+            "i.id IN (SELECT lt.libraryitem_id FROM library_libraryitem_tags lt "
+            "JOIN conversations_tag g ON g.id = lt.tag_id WHERE g.slug = %s)"
+        )
+        params.append(filters.tag)
+    if filters.author:
+        where.append(
+            "i.id IN (SELECT a.item_id FROM library_itemauthor a "
+            "JOIN accounts_user u ON u.id = a.person_id WHERE u.handle = %s)"
+        )
+        params.append(filters.author)
+    if filters.since:
+        where.append("i.updated_at >= %s")
+        params.append(connection.ops.adapt_datetimefield_value(filters.since))
+    if filters.until:
+        where.append("i.updated_at < %s")
+        params.append(connection.ops.adapt_datetimefield_value(filters.until))
+    return where, params
+
+
+def _sqlite(match: str, where: str, params: list, limit: int, offset: int):
+    """One statement, as for posts (copse/search/selectors.py): the newest
+    readable matches are counted and ranked; snippets for the page's rows
+    only. bm25 is lower-is-better; a title weighs four times the text, the
+    description and tags twice."""
+    joins = JOINS.format(key=f"{INDEX_TABLE}.rowid")
+    ranked = f"""
+        WITH recent AS MATERIALIZED (
+            SELECT {INDEX_TABLE}.rowid AS id FROM {INDEX_TABLE} {joins}
+            WHERE {INDEX_TABLE} MATCH %s AND {where}
+            ORDER BY {INDEX_TABLE}.rowid DESC LIMIT {RANK_WINDOW}),
+        top AS (
+            SELECT recent.id AS id, -bm25({INDEX_TABLE}, 4.0, 2.0, 1.0) AS score
+            FROM {INDEX_TABLE} JOIN recent ON recent.id = {INDEX_TABLE}.rowid
+            WHERE {INDEX_TABLE} MATCH %s
+              AND {INDEX_TABLE}.rowid >= (SELECT coalesce(min(id), 0) FROM recent)
+            ORDER BY score DESC, id DESC
+            LIMIT %s OFFSET %s)
+        SELECT top.id, top.score, snippet({INDEX_TABLE}, -1, char(2), char(3), '…', 24),
+               (SELECT count(*) FROM recent)
+        FROM top CROSS JOIN {INDEX_TABLE} ON {INDEX_TABLE}.rowid = top.id
+        WHERE {INDEX_TABLE} MATCH %s
+        ORDER BY top.score DESC, top.id DESC"""
+    counted = f"""
+        SELECT count(*) FROM (SELECT 1 FROM {INDEX_TABLE} {joins}
+        WHERE {INDEX_TABLE} MATCH %s AND {where} LIMIT {RANK_WINDOW})"""
+    with connection.cursor() as cursor:
+        cursor.execute(ranked, [match, *params, match, limit, offset, match])
+        rows = cursor.fetchall()
+    return with_count(rows, counted, [match, *params])
+
+
+def _postgresql(websearch: str, where: str, params: list, limit: int, offset: int):
+    """As for posts: every match's id from the GIN index first, then the
+    newest readable ones are counted and ranked."""
+    joins = JOINS.format(key="s.item_id")
+    ranked = f"""
+        WITH q AS (SELECT websearch_to_tsquery('{PG_CONFIG}', %s) AS query),
+        matches AS MATERIALIZED (
+            SELECT s.item_id FROM {INDEX_TABLE} s
+            WHERE s.document @@ websearch_to_tsquery('{PG_CONFIG}', %s)),
+        recent AS MATERIALIZED (
+            SELECT i.id
+            FROM (SELECT item_id FROM matches ORDER BY item_id DESC) s {joins}
+            WHERE {where}
+            ORDER BY i.id DESC LIMIT {RANK_WINDOW}),
+        hits AS (
+            SELECT recent.id, ts_rank_cd(s.document, q.query) AS score
+            FROM recent JOIN {INDEX_TABLE} s ON s.item_id = recent.id, q
+            ORDER BY score DESC, recent.id DESC
+            LIMIT %s OFFSET %s)
+        SELECT hits.id, hits.score,
+               ts_headline('{PG_CONFIG}',
+                           i.description || ' ' || left(COALESCE(v.body_markdown, '') || ' '
+                                                        || COALESCE(v.extracted_text, ''), {HEADLINE_CHARS}),
+                           q.query,
+                           'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "'),
+               (SELECT count(*) FROM recent)
+        FROM hits
+        JOIN library_libraryitem i ON i.id = hits.id
+        LEFT JOIN library_itemversion v ON v.item_id = i.id AND v.number = i.version_count,
+        q
+        ORDER BY hits.score DESC, hits.id DESC"""
+    counted = f"""
+        WITH matches AS MATERIALIZED (
+            SELECT s.item_id FROM {INDEX_TABLE} s
+            WHERE s.document @@ websearch_to_tsquery('{PG_CONFIG}', %s))
+        SELECT count(*) FROM (SELECT 1 FROM matches s {joins}
+        WHERE {where} LIMIT {RANK_WINDOW}) AS limited"""
+    # Item documents hold whole files' text, stored compressed apart from the
+    # row: reading them all for a common word costs ten times the GIN index.
+    with index_over_scan() as cursor:
+        cursor.execute(ranked, [websearch, websearch, *params, limit, offset])
+        rows = cursor.fetchall()
+        if not rows:
+            cursor.execute(counted, [websearch, *params])
+            return [], cursor.fetchone()[0]
+    return with_count(rows, counted, [websearch, *params])
+
+
+def find_items(viewer, query: ParsedQuery, *, filters, limit: int, offset: int = 0) -> Found:
+    readable, readable_params = permissions.readable_items_sql(viewer, "i", "c")
+    extra, extra_params = _filters_sql(filters)
+    where = " AND ".join([readable, *extra])
+    params = readable_params + extra_params
+    if connection.vendor == "postgresql":
+        rows, count = _postgresql(to_websearch(query), where, params, limit + 1, offset)
+    else:
+        rows, count = _sqlite(to_fts5(query), where, params, limit + 1, offset)
+    shown = rows[:limit]
+    items = {
+        item.pk: item
+        for item in LibraryItem.objects.filter(pk__in=[row[0] for row in shown])
+        .select_related("community")
+        .prefetch_related(Prefetch("authors", queryset=ItemAuthor.objects.order_by("position")))
+    }
+    hits = []
+    for item_id, score, excerpt in shown:
+        item = items.get(item_id)
+        if item is None:
+            continue
+        meta = []
+        authors = "; ".join(str(author) for author in item.authors.all())
+        if authors:
+            meta.append(f"By {authors}")
+        # A shared item's community is named only to those who may know of it.
+        if permissions.can(viewer, "community.view", item.community):
+            meta.append(item.community.name)
+        hits.append(
+            Hit(
+                title=item.title,
+                url=item.get_absolute_url(),
+                excerpt=highlight(excerpt),
+                meta=meta,
+                when=item.updated_at,
+                badge=item.get_kind_display(),
+                score=score,
+                obj=item,
+            )
+        )
+    return Found(
+        hits=hits,
+        count=min(count, COUNT_CAP),
+        count_capped=count > COUNT_CAP,
+        has_more=len(rows) > limit,
+    )
+
+
+LIBRARY = Source(
+    key="library",
+    label="Library",
+    find=find_items,
+    order=20,
+    filters=frozenset({"community", "tag", "author", "since", "until"}),
+    preview=5,
+)
