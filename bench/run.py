@@ -1,4 +1,5 @@
-"""Benchmark: the directory, a 1,000-member community and its library against a trivial view.
+"""Benchmark: the directory, a 1,000-member community, its library and who knows what,
+against a trivial view.
 
     python bench/run.py [--scale 1] [--seconds 2] [--fresh] [--database-url URL]
 
@@ -134,6 +135,12 @@ def main() -> None:
             ("library list, member", as_member, f"/c/{big.slug}/library/"),
             ("library item, member", as_member, item.get_absolute_url()),
         ]
+    from copse.expertise.models import Experience
+
+    pages.append(("who knows what, member", as_member, f"/c/{big.slug}/who-knows-what/"))
+    used = Experience.objects.select_related("tag").order_by("pk").first()
+    if used is not None:
+        pages.append(("who has used X, member", as_member, f"/who-has-used/?tag={used.tag.slug}"))
     results = []
     for name, client, url in pages:
         results.append((name, rate(client, url, args.seconds), queries(client, url)))
