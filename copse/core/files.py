@@ -56,6 +56,20 @@ class Sniffed(NamedTuple):
     problem: str
 
 
+def content_type_or_refusal(name: str, head: bytes, *, type_refused: str) -> tuple[str, str]:
+    """(content type, "") for a file that may be kept, ("", what to tell the
+    person) otherwise. `type_refused` opens the message for a kind not allowed."""
+    sniffed = sniff(name, head)
+    kind = PurePosixPath(name).suffix.lower().lstrip(".")
+    if sniffed.problem == "type":
+        return "", f"{type_refused} Allowed: {allowed_extensions()}."
+    if sniffed.problem == "magic":
+        return "", f"That file does not look like a {kind} file."
+    if sniffed.problem == "text":
+        return "", "That file does not look like text."
+    return sniffed.content_type, ""
+
+
 def allowed_extensions() -> str:
     return ", ".join(sorted(suffix.lstrip(".") for suffix in FILE_TYPES))
 

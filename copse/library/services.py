@@ -50,18 +50,12 @@ def _require(actor, action: str, obj, message: str) -> None:
 
 def file_type(name: str, head: bytes) -> str:
     """The content type to store and serve, or LibraryError if not allowed."""
-    sniffed = files.sniff(name, head)
-    kind = Path(name).suffix.lower().lstrip(".")
-    if sniffed.problem == "type":
-        raise LibraryError(
-            f"Files of that type cannot be kept in the library. Allowed: "
-            f"{files.allowed_extensions()}."
-        )
-    if sniffed.problem == "magic":
-        raise LibraryError(f"That file does not look like a {kind} file.")
-    if sniffed.problem == "text":
-        raise LibraryError("That file does not look like text.")
-    return sniffed.content_type
+    content_type, refusal = files.content_type_or_refusal(
+        name, head, type_refused="Files of that type cannot be kept in the library."
+    )
+    if refusal:
+        raise LibraryError(refusal)
+    return content_type
 
 
 def _check_upload(uploaded_file) -> str:

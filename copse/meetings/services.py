@@ -675,17 +675,12 @@ def record_attendance(*, actor, meeting: Meeting, user, attended: bool) -> Rsvp 
 
 def material_type(name: str, head: bytes) -> str:
     """The content type to store and serve, or MeetingError if not allowed."""
-    sniffed = files.sniff(name, head)
-    kind = Path(name).suffix.lower().lstrip(".")
-    if sniffed.problem == "type":
-        raise MeetingError(
-            f"Files of that type cannot be shared here. Allowed: {files.allowed_extensions()}."
-        )
-    if sniffed.problem == "magic":
-        raise MeetingError(f"That file does not look like a {kind} file.")
-    if sniffed.problem == "text":
-        raise MeetingError("That file does not look like text.")
-    return sniffed.content_type
+    content_type, refusal = files.content_type_or_refusal(
+        name, head, type_refused="Files of that type cannot be shared here."
+    )
+    if refusal:
+        raise MeetingError(refusal)
+    return content_type
 
 
 def upload_material(*, actor, meeting: Meeting, uploaded_file, agenda_item=None) -> Material:
