@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "copse.calendars",
     "copse.mailing",
     "copse.expertise",
+    "copse.decisions",
     "copse.workers",
     "copse.backups",
     # Imports every app above, and nothing imports it.
@@ -335,6 +336,10 @@ COPSE_MAIL_SENDERS = int(os.environ.get("COPSE_MAIL_SENDERS", 3))
 COPSE_MAIL_KEEP_DAYS = int(os.environ.get("COPSE_MAIL_KEEP_DAYS", 30))
 # Digests go out after this hour in each recipient's time zone.
 COPSE_DIGEST_HOUR = int(os.environ.get("COPSE_DIGEST_HOUR", 7))
+# Decisions: how long a proposal stays open unless its proposer says otherwise,
+# and how long an admission (a join request the members decide) stays open.
+COPSE_PROPOSAL_DAYS = int(os.environ.get("COPSE_PROPOSAL_DAYS", 7))
+COPSE_ADMISSION_DAYS = int(os.environ.get("COPSE_ADMISSION_DAYS", 7))
 COPSE_INBOUND_MAX_BYTES = int(os.environ.get("COPSE_INBOUND_MAX_BYTES", 10_000_000))
 # Limits checked on a message's bytes before Python's email parser reads it
 # (`mailing.inbound.screen`), whose time and memory grow much faster than the

@@ -32,4 +32,5 @@ urlpatterns = [
     path("", include("copse.calendars.urls")),
     path("", include("copse.mailing.urls")),
     path("", include("copse.expertise.urls")),
+    path("", include("copse.decisions.urls")),
 ]

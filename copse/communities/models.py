@@ -33,6 +33,8 @@ class Community(models.Model):
     class JoinPolicy(models.TextChoices):
         OPEN = "open", "Anyone eligible can join"
         REQUEST = "request", "Ask to join; a facilitator decides"
+        # Each request becomes an admission proposal the members answer (decisions).
+        MEMBERS = "members", "Ask to join; the members decide"
         INVITATION = "invitation", "By invitation only"
 
     name = models.CharField(max_length=120)
@@ -74,6 +76,33 @@ class Community(models.Model):
             "Authors may share library items beyond the community: with everyone signed in "
             "to this site, or publicly by link. Open communities always may."
         ),
+    )
+
+    # How the members decide (see copse/decisions).
+    class Proposers(models.TextChoices):
+        CONTRIBUTORS = "contributors", "Any member"
+        FACILITATORS = "facilitators", "Facilitators only"
+
+    who_may_propose = models.CharField(
+        "who may make proposals",
+        max_length=14,
+        choices=Proposers.choices,
+        default=Proposers.CONTRIBUTORS,
+    )
+    facilitators_adopt_amendments = models.BooleanField(
+        "facilitators may adopt norms amendments",
+        default=True,
+        help_text="Otherwise every amendment goes to a norms-change proposal.",
+    )
+    members_nominate_peers = models.BooleanField(
+        "members may nominate peers to invite",
+        default=False,
+        help_text="The facilitators, or a proposal, decide whether to invite them.",
+    )
+    norms_review_months = models.PositiveSmallIntegerField(
+        "review the norms every",
+        choices=[(0, "Never remind us"), (6, "Six months"), (12, "Twelve months")],
+        default=12,
     )
     # The number of the current norms version (0: none yet). Kept here so every
     # permission check compares two integers instead of querying norms.

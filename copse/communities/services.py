@@ -121,6 +121,54 @@ def update_settings(
     return community
 
 
+def apply_decided_settings(
+    *, community: Community, changes: dict, proposer, proposal_id: int
+) -> Community:
+    """Settings the members decided by a proposal that passed (goals and
+    purpose, visibility and listing), inside the transaction that closed it.
+    No facilitator's permission is asked: the members consented, and making
+    the community less private only ever comes this way."""
+    before = {f: getattr(community, f) for f in SETTINGS_FIELDS}
+    for field, value in changes.items():
+        if field not in SETTINGS_FIELDS:
+            raise CommunityError(f"{field} is not a setting.")
+        setattr(community, field, value)
+    changed = {
+        f: [before[f], getattr(community, f)] for f in changes if before[f] != getattr(community, f)
+    }
+    if not changed:
+        return community
+    community.save(update_fields=list(changed))
+    if "visibility" in changed:
+        privacy.after_change(actor=proposer, community=community, before=before["visibility"])
+    entry = record(
+        actor=proposer,
+        action="community.settings_decided",
+        community=community,
+        changes=changed,
+        proposal=proposal_id,
+    )
+    if settings_change_is_announced(changed):
+        announce(entry)
+    return community
+
+
+def promote_elected_facilitator(*, community: Community, user, proposal_id: int) -> Membership:
+    """The members nominated `user` by a proposal that passed, and they accepted."""
+    membership = Membership.objects.get(community=community, user=user)
+    if not membership.is_current:
+        raise CommunityError(f"{user.name} is no longer a member of {community.name}.")
+    promoted = _promote(actor=user, membership=membership)
+    record(
+        actor=user,
+        action="membership.facilitator_elected",
+        community=community,
+        subject=user,
+        proposal=proposal_id,
+    )
+    return promoted
+
+
 def _facilitators(community: Community):
     return Membership.objects.filter(
         community=community, role=Membership.Role.FACILITATOR, status__in=Membership.SEATED

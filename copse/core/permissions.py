@@ -210,7 +210,7 @@ def _may_join(user, community, st: Standing) -> bool:
 def _may_request(user, community, st: Standing) -> bool:
     return (
         _is_signed_in(user)
-        and community.join_policy == "request"
+        and community.join_policy in ("request", "members")
         and not st.is_seated
         and not st.pending_request
         and _may_view(user, community, st)
@@ -266,6 +266,24 @@ def _may_share_expertise(user, community, st: Standing) -> bool:
     return st.is_seated
 
 
+def _may_propose(user, community, st: Standing) -> bool:
+    """Put a proposal to the members: any contributor, or only facilitators
+    where the community's settings say so."""
+    if not _may_contribute(user, community, st):
+        return False
+    return community.who_may_propose != "facilitators" or st.is_facilitator
+
+
+def _may_nominate_peer(user, community, st: Standing) -> bool:
+    return community.members_nominate_peers and _may_contribute(user, community, st)
+
+
+def _may_answer_polls(user, community, st: Standing) -> bool:
+    """Say when one can meet: the active seated, delegates included (they go
+    to meetings in their principal's place)."""
+    return st.is_seated and st.membership.status == "active"
+
+
 COMMUNITY_RULES = {
     "community.view": _may_view,
     "community.read": _may_read,
@@ -308,6 +326,13 @@ COMMUNITY_RULES = {
     # Where a person's expertise and experience may be shown: a community they
     # sit in, so only people who sit there too ever see it.
     "community.show_expertise": _may_share_expertise,
+    # Decisions (copse/decisions): what the members decide, and how.
+    "community.view_decisions": _may_read,
+    "community.propose": _may_propose,
+    "community.propose_dates": _may_contribute,
+    "community.propose_amendment": _may_contribute,
+    "community.nominate_peer": _may_nominate_peer,
+    "community.decide_nominations": _is_facilitator,
 }
 
 # --- Conversation rules -------------------------------------------------------
@@ -772,6 +797,168 @@ PROJECT_RULES = {
 }
 
 
+# --- Decision rules ---------------------------------------------------------------
+# Each takes (user, proposal / poll / amendment / nomination, standing).
+
+
+def _may_read_proposal(user, proposal, st: Standing) -> bool:
+    """An admission names someone who asked to join, with what they wrote:
+    for the seated only, even in an open community."""
+    if proposal.kind == "admission":
+        return st.is_seated
+    return _may_read(user, proposal.community, st)
+
+
+def _may_answer_proposal(user, proposal, st: Standing) -> bool:
+    """Members and facilitators answer while it is open; delegates read but
+    the decision is their principal's."""
+    return proposal.status == "open" and st.is_active_contributor
+
+
+def _is_proposer(user, proposal) -> bool:
+    return proposal.proposed_by_id is not None and proposal.proposed_by_id == user.pk
+
+
+def _may_revise_proposal(user, proposal, st: Standing) -> bool:
+    return proposal.status == "open" and st.is_active_contributor and _is_proposer(user, proposal)
+
+
+def _may_withdraw_proposal(user, proposal, st: Standing) -> bool:
+    if proposal.status != "open" or proposal.kind == "admission":
+        return False
+    return st.is_facilitator or (st.is_active_contributor and _is_proposer(user, proposal))
+
+
+def _may_nudge(user, proposal, st: Standing) -> bool:
+    return proposal.status == "open" and st.is_facilitator
+
+
+def _may_decide_proposal(user, proposal, st: Standing) -> bool:
+    """The facilitator rule: a facilitator decides once everyone was heard."""
+    return proposal.status == "awaiting" and st.is_facilitator
+
+
+def _may_write_outcome(user, proposal, st: Standing) -> bool:
+    if proposal.status not in ("passed", "not_passed"):
+        return False
+    return st.is_facilitator or (st.is_active_contributor and _is_proposer(user, proposal))
+
+
+def _may_answer_nomination(user, proposal, st: Standing) -> bool:
+    return (
+        proposal.kind == "facilitator"
+        and proposal.status == "passed"
+        and proposal.nominee_id == user.pk
+        and proposal.nominee_answered_at is None
+        and st.is_active_contributor
+    )
+
+
+def _may_read_poll(user, poll, st: Standing) -> bool:
+    return _may_read(user, poll.community, st)
+
+
+def _may_answer_poll(user, poll, st: Standing) -> bool:
+    return poll.status == "open" and _may_answer_polls(user, poll.community, st)
+
+
+def _may_decide_poll(user, poll, st: Standing) -> bool:
+    """The proposer picks the time (while they may still propose times), or a facilitator."""
+    if poll.status != "open":
+        return False
+    if st.is_facilitator:
+        return True
+    return (
+        poll.proposed_by_id == user.pk
+        and poll.purpose == "side_meeting"
+        and _may_contribute(user, poll.community, st)
+    )
+
+
+def _may_read_amendment(user, amendment, st: Standing) -> bool:
+    return _may_read(user, amendment.community, st)
+
+
+def _may_comment_amendment(user, amendment, st: Standing) -> bool:
+    return amendment.status == "open" and _may_contribute(user, amendment.community, st)
+
+
+def _may_adopt_amendment(user, amendment, st: Standing) -> bool:
+    return (
+        amendment.status == "open"
+        and st.is_facilitator
+        and amendment.community.facilitators_adopt_amendments
+    )
+
+
+def _may_propose_amendment_change(user, amendment, st: Standing) -> bool:
+    """Put an amendment to a norms-change proposal: its author or a facilitator."""
+    if amendment.status != "open" or not _may_propose(user, amendment.community, st):
+        return False
+    return st.is_facilitator or amendment.proposed_by_id == user.pk
+
+
+def _may_withdraw_amendment(user, amendment, st: Standing) -> bool:
+    return amendment.status == "open" and (amendment.proposed_by_id == user.pk or st.is_facilitator)
+
+
+def _may_read_nomination(user, nomination, st: Standing) -> bool:
+    """A nominee's address and the reasons: the nominator and the facilitators."""
+    if st.is_facilitator:
+        return True
+    return st.is_seated and nomination.nominated_by_id == user.pk
+
+
+def _may_decide_nomination(user, nomination, st: Standing) -> bool:
+    return nomination.status == "pending" and st.is_facilitator
+
+
+DECISION_RULES = {
+    "proposal.read": _may_read_proposal,
+    "proposal.answer": _may_answer_proposal,
+    # Answering someone's position (a block above all): anyone who may answer.
+    "proposal.reply": _may_answer_proposal,
+    "proposal.revise": _may_revise_proposal,
+    "proposal.withdraw": _may_withdraw_proposal,
+    "proposal.nudge": _may_nudge,
+    "proposal.decide": _may_decide_proposal,
+    "proposal.write_outcome": _may_write_outcome,
+    "proposal.answer_nomination": _may_answer_nomination,
+    "poll.read": _may_read_poll,
+    "poll.answer": _may_answer_poll,
+    "poll.decide": _may_decide_poll,
+    "amendment.read": _may_read_amendment,
+    "amendment.comment": _may_comment_amendment,
+    "amendment.adopt": _may_adopt_amendment,
+    "amendment.propose": _may_propose_amendment_change,
+    "amendment.withdraw": _may_withdraw_amendment,
+    "nomination.read": _may_read_nomination,
+    "nomination.decide": _may_decide_nomination,
+}
+
+
+def _may_view_community_proposal(user, proposal) -> bool:
+    """The case for a new community: its proposer and the site admins, who decide."""
+    if not _is_signed_in(user):
+        return False
+    return is_site_admin(user) or proposal.proposed_by_id == user.pk
+
+
+def _may_decide_community_proposal(user, proposal) -> bool:
+    return proposal.status == "pending" and is_site_admin(user)
+
+
+def _may_withdraw_community_proposal(user, proposal) -> bool:
+    return proposal.status == "pending" and proposal.proposed_by_id == getattr(user, "pk", None)
+
+
+COMMUNITY_PROPOSAL_RULES = {
+    "community_proposal.view": _may_view_community_proposal,
+    "community_proposal.decide": _may_decide_community_proposal,
+    "community_proposal.withdraw": _may_withdraw_community_proposal,
+}
+
+
 def readable_items_q(user, prefix: str = "") -> Q:
     """The "library_item.read" rule as a filter on LibraryItem (or through
     `prefix`): items of communities the user reads, and, for the signed in,
@@ -943,6 +1130,8 @@ def viewable_people_ids(user, person_ids) -> set[int]:
 
 SITE_RULES = {
     "programme.manage": is_site_admin,
+    # Anyone signed in may make the case for a new community.
+    "community.propose_new": _is_signed_in,
     "audit.view_all": is_site_admin,
 }
 
@@ -959,6 +1148,8 @@ def can(user, action: str, obj=None) -> bool:
         return PERSON_RULES[action](user, obj)
     if action in ENTRY_RULES:
         return ENTRY_RULES[action](user, obj)
+    if action in COMMUNITY_PROPOSAL_RULES:
+        return COMMUNITY_PROPOSAL_RULES[action](user, obj)
     community = _community_of(obj)
     rule = COMMUNITY_RULES.get(action)
     if rule is not None:
@@ -968,6 +1159,7 @@ def can(user, action: str, obj=None) -> bool:
         or MEETING_RULES.get(action)
         or LIBRARY_RULES.get(action)
         or PROJECT_RULES.get(action)
+        or DECISION_RULES.get(action)
     )
     if rule is not None:
         return rule(user, obj, standing(user, community))

@@ -30,6 +30,8 @@ class Membership(models.Model):
         INVITATION = "invitation", "invitation"
         APPROVAL = "approval", "approved request"
         OPEN_JOIN = "open_join", "open community"
+        # The members admitted them by an admission proposal (copse/decisions).
+        MEMBERS_DECIDED = "members_decided", "the members' decision"
         FIRST_FACILITATOR = "first_facilitator", "first facilitator"
         # A delegate reads through their principal's seat, appointed by a facilitator.
         DELEGATE = "delegate", "delegate"

@@ -352,6 +352,59 @@ def decide_request(
     return locked
 
 
+def admit_by_members(*, join_request: JoinRequest, proposal_id: int) -> str:
+    """The members admitted the requester by an admission proposal that
+    passed (inside the transaction that closed it). Returns why the seat
+    could not be given, or "" (caps still apply: a full community is full)."""
+    locked = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
+    if locked.status != JoinRequest.Status.PENDING:
+        return "The request was withdrawn before the members decided."
+    try:
+        with transaction.atomic():
+            _seat(
+                community=locked.community,
+                user=locked.user,
+                role=Membership.Role.MEMBER,
+                actor=None,
+                how="admitted_by_members",
+                seated_by=None,
+                via=Membership.SeatedVia.MEMBERS_DECIDED,
+            )
+    except UserFacingError as exc:
+        return exc.message
+    locked.status = JoinRequest.Status.APPROVED
+    locked.decided_at = timezone.now()
+    locked.decision_note = "The members decided."
+    locked.save(update_fields=["status", "decided_at", "decision_note"])
+    record(
+        actor=None,
+        action="membership.admitted",
+        community=locked.community,
+        subject=locked.user,
+        proposal=proposal_id,
+    )
+    transaction.on_commit(lambda: tasks.tell_requester_of_decision.enqueue(locked.pk))
+    return ""
+
+
+def decline_by_members(*, join_request: JoinRequest, proposal_id: int) -> None:
+    locked = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
+    if locked.status != JoinRequest.Status.PENDING:
+        return
+    locked.status = JoinRequest.Status.DECLINED
+    locked.decided_at = timezone.now()
+    locked.decision_note = "The members decided not to admit you this time."
+    locked.save(update_fields=["status", "decided_at", "decision_note"])
+    record(
+        actor=None,
+        action="membership.declined",
+        community=locked.community,
+        subject=locked.user,
+        proposal=proposal_id,
+    )
+    transaction.on_commit(lambda: tasks.tell_requester_of_decision.enqueue(locked.pk))
+
+
 # --- Invitations ----------------------------------------------------------------
 
 

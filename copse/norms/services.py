@@ -22,6 +22,31 @@ def publish_norms(*, actor, community: Community, body: str, change_note: str) -
     """
     if not permissions.can(actor, "community.publish_norms", community):
         raise NormsError("Only a facilitator can publish the norms.")
+    version = _publish(actor=actor, community=community, body=body, change_note=change_note)
+    permissions.forget_standings(actor)
+    return version
+
+
+def publish_decided_norms(
+    *, community: Community, body: str, change_note: str, proposer, proposal_id: int
+) -> NormsVersion:
+    """Norms the members decided by a proposal that passed: published in the
+    proposer's name, inside the transaction that closed the proposal. Every
+    member accepts the new version as usual, the proposer included."""
+    version = _publish(
+        actor=proposer, community=community, body=body, change_note=change_note, accept=False
+    )
+    record(
+        actor=proposer,
+        action="norms.decided",
+        community=community,
+        version=version.number,
+        proposal=proposal_id,
+    )
+    return version
+
+
+def _publish(*, actor, community: Community, body: str, change_note: str, accept=True):
     body = body.strip()
     if not body:
         raise NormsError("The norms cannot be empty.")
@@ -48,10 +73,11 @@ def publish_norms(*, actor, community: Community, body: str, change_note: str) -
             version=version.number,
             change_note=version.change_note,
         )
-        membership = Membership.objects.filter(community=locked, user=actor).first()
+        membership = (
+            Membership.objects.filter(community=locked, user=actor).first() if accept else None
+        )
         if membership is not None:
             _accept(membership=membership, version=version)
-    permissions.forget_standings(actor)
     return version
 
 

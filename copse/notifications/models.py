@@ -30,6 +30,14 @@ class Notification(models.Model):
         ANNOUNCEMENT = "announcement", "Who can read changed"
         # To a library item's authors; the target is the item.
         REUSED = "reused", "re-used your work"
+        # Decisions; the target is the proposal, the poll or the community.
+        PROPOSAL = "proposal", "asks for your answer"
+        PROPOSAL_NUDGE = "proposal_nudge", "is waiting for your answer"
+        PROPOSAL_CLOSED = "proposal_closed", "closed: write the outcome"
+        DECIDED = "decided", "decided"
+        NOMINATED = "nominated", "nominated you as facilitator"
+        DATE_POLL = "date_poll", "asks when you can meet"
+        NORMS_REVIEW = "norms_review", "Time to review the norms"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -73,3 +81,11 @@ class Notification(models.Model):
     @property
     def is_about_library_item(self) -> bool:
         return self.target_type.model == "libraryitem"
+
+    @property
+    def is_about_proposal(self) -> bool:
+        return self.target_type.model == "proposal"
+
+    @property
+    def is_about_date_poll(self) -> bool:
+        return self.target_type.model == "datepoll"

@@ -271,3 +271,19 @@ def unschedule(*, topics) -> int:
     was removed, or the meeting cancelled). Call it only for topics that are on
     no other meeting's agenda. No permission check: for the meetings services."""
     return _move(topics, to=Topic.Status.PROPOSED, from_statuses=(Topic.Status.SCHEDULED,))
+
+
+def add_system_topic(*, community, title: str, why: str) -> Topic:
+    """A topic Copse itself puts on the backlog (a decision due for review,
+    the norms due for review), proposed by nobody. Checks nothing: the
+    decisions app calls it from its daily sweep. An identical proposed topic
+    is reused rather than repeated."""
+    title = " ".join(without_control_characters(title).split())[:MAX_TITLE]
+    existing = Topic.objects.filter(
+        community=community, title__iexact=title, status=Topic.Status.PROPOSED
+    ).first()
+    if existing is not None:
+        return existing
+    topic = Topic.objects.create(community=community, title=title, why=why[:MAX_WHY])
+    record(actor=None, action="topic.added_for_review", community=community, topic=topic.pk)
+    return topic

@@ -54,6 +54,7 @@ ROW_MODULES = [
         "library",
         "projects",
         "expertise",
+        "decisions",
     )
 ]
 

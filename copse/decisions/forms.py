@@ -1,0 +1,159 @@
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from copse.decisions.models import Position, Proposal
+
+
+class ProposalForm(forms.Form):
+    """A new proposal. The fields of what it changes show for its kind."""
+
+    kind = forms.ChoiceField(
+        label="What is it about?",
+        choices=[(k, label) for k, label in Proposal.Kind.choices if k != Proposal.Kind.ADMISSION],
+    )
+    title = forms.CharField(
+        max_length=200,
+        help_text='What is to be decided, e.g. "Meet quarterly in person, monthly online".',
+        error_messages={"required": "Give the proposal a title: what is to be decided."},
+    )
+    body = forms.CharField(
+        label="The proposal",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="What you propose and why. Markdown works.",
+        error_messages={"required": "Say what you propose and why."},
+    )
+    rule = forms.ChoiceField(
+        label="How we decide",
+        choices=Proposal.Rule.choices,
+        widget=forms.RadioSelect,
+        initial=Proposal.Rule.CONSENT,
+        help_text="Making the community less private always goes by consent.",
+    )
+    deadline = forms.DateTimeField(
+        label="Answers by",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="In your time zone. At least a day from now.",
+        error_messages={"invalid": "Enter a date and time, like 2026-12-14 17:00."},
+    )
+    quorum = forms.BooleanField(
+        label="Only valid if at least half the members answer", required=False
+    )
+    norms_text = forms.CharField(
+        label="The norms as they would read",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="For a norms change: the whole text, edited. The page shows what changed.",
+    )
+    new_purpose = forms.CharField(
+        label="New purpose", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    new_goals = forms.CharField(
+        label="New goals", required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    new_visibility = forms.ChoiceField(
+        label="Who can see the community",
+        required=False,
+        choices=[
+            ("", "Keep as it is"),
+            ("open", "Open"),
+            ("members", "Members"),
+            ("confidential", "Confidential"),
+        ],
+    )
+    new_listed = forms.ChoiceField(
+        label="Listed in the directory",
+        required=False,
+        choices=[("", "Keep as it is"), ("1", "Listed"), ("0", "Unlisted")],
+    )
+    nominee = forms.ChoiceField(label="Nominate", required=False, choices=[])
+
+    def __init__(self, *args, nominees=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nominee"].choices = [("", "Choose a member")] + [
+            (str(m.user_id), m.user.name) for m in nominees
+        ]
+        self._nominees = {str(m.user_id): m.user for m in nominees}
+        if not self.is_bound:
+            local = timezone.localtime() + dt.timedelta(days=7)
+            self.initial.setdefault("deadline", local.replace(second=0, microsecond=0))
+
+    def change(self) -> dict:
+        data = self.cleaned_data
+        listed = {"1": True, "0": False}.get(data.get("new_listed") or "")
+        return {
+            "norms_text": data.get("norms_text", ""),
+            "new_purpose": data.get("new_purpose", ""),
+            "new_goals": data.get("new_goals", ""),
+            "new_visibility": data.get("new_visibility", ""),
+            "new_listed": listed,
+            "nominee": self._nominees.get(data.get("nominee") or ""),
+        }
+
+
+class PositionForm(forms.Form):
+    stance = forms.ChoiceField(
+        label="Your position",
+        choices=Position.Stance.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose agree, abstain, disagree or block."},
+    )
+    reason = forms.CharField(
+        label="Your reason",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed for a block. Welcome for anything else.",
+    )
+
+
+class ReviseForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    body = forms.CharField(label="The proposal", widget=forms.Textarea(attrs={"rows": 8}))
+    norms_text = forms.CharField(
+        label="The norms as they would read",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+    )
+    note = forms.CharField(
+        label="What you changed",
+        max_length=300,
+        help_text="Those who answered are shown this note.",
+        error_messages={"required": "Say what you changed, so those who answered can look again."},
+    )
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Your answer",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write your answer first."},
+    )
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.CharField(
+        label="What was decided and why",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Every member reads this, in the app and by mail. Markdown works.",
+        error_messages={"required": "Write what was decided and why."},
+    )
+    review_on = forms.DateField(
+        label="Review on",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Optional. On this date the decision comes back to the topics backlog.",
+        error_messages={"invalid": "Enter a date, like 2027-06-01."},
+    )
+
+
+class DecideForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[("pass", "It passes"), ("fail", "It does not pass")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether it passes."},
+    )
+    outcome = OutcomeForm.base_fields["outcome"]

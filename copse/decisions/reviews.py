@@ -1,0 +1,36 @@
+"""Decisions come back: a passed proposal with a review date returns to the
+topics backlog when the date comes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.urls import reverse
+
+from copse.decisions.models import Proposal
+
+
+def bring_back_due(*, today: dt.date) -> int:
+    from copse.topics.services import add_system_topic
+
+    due = Proposal.objects.filter(
+        review_on__lte=today, review_topic__isnull=True, status=Proposal.Status.PASSED
+    ).select_related("community")
+    count = 0
+    for proposal in due:
+        with transaction.atomic():
+            locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+            if locked.review_topic_id is not None:
+                continue
+            url = reverse("decisions:detail", args=[proposal.community.slug, proposal.pk])
+            topic = add_system_topic(
+                community=proposal.community,
+                title=f"Review our decision: {proposal.title}"[:200],
+                why=f"We agreed to look at this again on {proposal.review_on:%-d %B %Y}. "
+                f"The decision and why: {url}",
+            )
+            locked.review_topic = topic
+            locked.save(update_fields=["review_topic"])
+            count += 1
+    return count

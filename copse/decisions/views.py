@@ -1,0 +1,360 @@
+"""Proposal pages: the list, a new proposal, the proposal with everyone's
+positions, and each action on it.
+
+Every form is a plain POST that redirects back with a message; one that
+cannot be saved comes back with what was typed and the reason, at 400
+(403 where the person may read but not act).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from copse.communities.selectors import community_by_slug_for
+from copse.core import permissions
+from copse.core.errors import UserFacingError
+from copse.decisions import selectors, services
+from copse.decisions.effects import opens_up
+from copse.decisions.forms import (
+    DecideForm,
+    OutcomeForm,
+    PositionForm,
+    ProposalForm,
+    ReplyForm,
+    ReviseForm,
+)
+from copse.decisions.models import Position, Proposal
+from copse.norms.selectors import current_norms, diff_lines
+
+
+def proposal_list(request, slug):
+    community = community_by_slug_for(request.user, slug, "community.view_decisions")
+    page = selectors.proposal_list(
+        request.user,
+        community,
+        state=request.GET.get("state", "open"),
+        after=request.GET.get("after", ""),
+    )
+    return render(
+        request,
+        "decisions/list.html",
+        {
+            "community": community,
+            "page": page,
+            "can_propose": permissions.can(request.user, "community.propose", community),
+        },
+    )
+
+
+def _nominees(community):
+    return services.voters(community).exclude(role="facilitator").select_related("user")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_new(request, slug):
+    community = community_by_slug_for(request.user, slug, "community.propose")
+    nominees = _nominees(community)
+    norms = current_norms(community)
+    if request.method == "POST":
+        form = ProposalForm(request.POST, nominees=nominees)
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                proposal = services.create_proposal(
+                    actor=request.user,
+                    community=community,
+                    title=data["title"],
+                    body=data["body"],
+                    kind=data["kind"],
+                    rule=data["rule"],
+                    deadline=data["deadline"],
+                    quorum=data["quorum"],
+                    **form.change(),
+                )
+            except UserFacingError as error:
+                form.add_error(None, error.message)
+                status = error.status
+            else:
+                messages.success(
+                    request, "Your proposal is open. Every member has been asked for their answer."
+                )
+                return redirect(proposal.get_absolute_url())
+    else:
+        kind = request.GET.get("kind", "")
+        initial = {"kind": kind} if kind in Proposal.Kind.values else {}
+        if norms is not None:
+            initial["norms_text"] = norms.body
+        form = ProposalForm(initial=initial, nominees=nominees)
+        status = 200
+    return render(
+        request,
+        "decisions/new.html",
+        {"community": community, "form": form, "norms": norms},
+        status=status,
+    )
+
+
+def _detail_context(request, proposal, **forms):
+    viewer = request.user
+    view = selectors.proposal_view(viewer, proposal)
+    norms_diff = None
+    if proposal.kind == Proposal.Kind.NORMS:
+        base = current_norms(proposal.community)
+        norms_diff = diff_lines(base.body if base else "", proposal.norms_text)
+    return {
+        "community": proposal.community,
+        "proposal": proposal,
+        "view": view,
+        "norms_diff": norms_diff,
+        "opens_up": proposal.kind == Proposal.Kind.VISIBILITY and opens_up(proposal),
+        "can_answer": permissions.can(viewer, "proposal.answer", proposal),
+        "can_reply": permissions.can(viewer, "proposal.reply", proposal),
+        "can_revise": permissions.can(viewer, "proposal.revise", proposal),
+        "can_withdraw": permissions.can(viewer, "proposal.withdraw", proposal),
+        "can_nudge": permissions.can(viewer, "proposal.nudge", proposal),
+        "can_decide": permissions.can(viewer, "proposal.decide", proposal),
+        "can_write_outcome": permissions.can(viewer, "proposal.write_outcome", proposal),
+        "can_answer_nomination": permissions.can(viewer, "proposal.answer_nomination", proposal),
+        "position_form": forms.get("position_form")
+        or PositionForm(
+            initial={"stance": view.mine.stance, "reason": view.mine.reason} if view.mine else None
+        ),
+        "decide_form": forms.get("decide_form") or DecideForm(),
+        "outcome_form": forms.get("outcome_form")
+        or OutcomeForm(initial={"outcome": proposal.outcome, "review_on": proposal.review_on}),
+        "reply_form": forms.get("reply_form"),
+        "reply_to": forms.get("reply_to"),
+    }
+
+
+def proposal_detail(request, slug, proposal_id):
+    community = community_by_slug_for(request.user, slug, "community.view_decisions")
+    proposal = selectors.proposal_for(request.user, community, proposal_id)
+    return render(request, "decisions/detail.html", _detail_context(request, proposal))
+
+
+def _back(proposal, anchor=""):
+    return redirect(proposal.get_absolute_url() + (f"#{anchor}" if anchor else ""))
+
+
+@login_required
+@require_POST
+def position(request, slug, proposal_id):
+    community = community_by_slug_for(request.user, slug, "community.view_decisions")
+    proposal = selectors.proposal_for(request.user, community, proposal_id)
+    form = PositionForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            services.take_position(
+                actor=request.user,
+                proposal=proposal,
+                stance=form.cleaned_data["stance"],
+                reason=form.cleaned_data["reason"],
+            )
+        except UserFacingError as error:
+            form.add_error(None, error.message)
+            status = error.status
+        else:
+            label = Position.Stance(form.cleaned_data["stance"]).label.lower()
+            messages.success(
+                request, f"Your position is saved: {label}. You can change it until the deadline."
+            )
+            return _back(proposal, "your-position")
+    context = _detail_context(request, proposal, position_form=form)
+    return render(request, "decisions/detail.html", context, status=status)
+
+
+def _act(request, proposal, action, done: str, anchor=""):
+    try:
+        action()
+    except UserFacingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return _back(proposal, anchor)
+
+
+@login_required
+@require_POST
+def withdraw_block(request, slug, proposal_id):
+    community = community_by_slug_for(request.user, slug, "community.view_decisions")
+    proposal = selectors.proposal_for(request.user, community, proposal_id)
+    return _act(
+        request,
+        proposal,
+        lambda: services.withdraw_block(actor=request.user, proposal=proposal),
+        "You withdrew your block. Your position is now abstain; change it if you like.",
+        "your-position",
+    )
+
+
+@login_required
+@require_POST
+def reply(request, slug, proposal_id, position_id):
+    community = community_by_slug_for(request.user, slug, "community.view_decisions")
+    proposal = selectors.proposal_for(request.user, community, proposal_id)
+    answered = get_object_or_404(Position, pk=position_id, proposal=proposal)
+    form = ReplyForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            services.reply_to_position(
+                actor=request.user, position=answered, body=form.cleaned_data["body"]
+            )
+        except UserFacingError as error:
+            form.add_error(None, error.message)
+            status = error.status
+        else:
+            messages.success(request, f"Your answer to {answered.user.name} is posted.")
+            return _back(proposal, f"position-{answered.pk}")
+    context = _detail_context(request, proposal, reply_form=form, reply_to=answered.pk)
+    return render(request, "decisions/detail.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def revise(request, slug, proposal_id):
+    community = community_by_slug_for(request.user, slug, "community.view_decisions")
+    proposal = selectors.proposal_for(request.user, community, proposal_id, "proposal.revise")
+    status = 200
+    if request.method == "POST":
+        form = ReviseForm(request.POST)
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.revise_proposal(
+                    actor=request.user,
+                    proposal=proposal,
+                    title=data["title"],
+                    body=data["body"],
+                    note=data["note"],
+                    norms_text=data["norms_text"] if proposal.kind == Proposal.Kind.NORMS else None,
+                )
+            except UserFacingError as error:
+                form.add_error(None, error.message)
+                status = error.status
+            else:
+                messages.success(request, "Your revision is up. Those who answered see your note.")
+                return _back(proposal)
+    else:
+        form = ReviseForm(
+            initial={
+                "title": proposal.title,
+                "body": proposal.body,
+                "norms_text": proposal.norms_text,
+            }
+        )
+    if proposal.kind != Proposal.Kind.NORMS:
+        form.fields.pop("norms_text", None)
+    return render(
+        request,
+        "decisions/revise.html",
+        {"community": community, "proposal": proposal, "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def withdraw(request, slug, proposal_id):
+    community = community_by_slug_for(request.user, slug, "community.view_decisions")
+    proposal = selectors.proposal_for(request.user, community, proposal_id)
+    return _act(
+        request,
+        proposal,
+        lambda: services.withdraw_proposal(actor=request.user, proposal=proposal),
+        "The proposal is withdrawn.",
+    )
+
+
+@login_required
+@require_POST
+def nudge(request, slug, proposal_id):
+    community = community_by_slug_for(request.user, slug, "community.view_decisions")
+    proposal = selectors.proposal_for(request.user, community, proposal_id)
+    return _act(
+        request,
+        proposal,
+        lambda: services.nudge(actor=request.user, proposal=proposal),
+        "Those who have not answered were reminded, in Copse and by mail.",
+        "waiting",
+    )
+
+
+@login_required
+@require_POST
+def decide(request, slug, proposal_id):
+    community = community_by_slug_for(request.user, slug, "community.view_decisions")
+    proposal = selectors.proposal_for(request.user, community, proposal_id)
+    form = DecideForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            services.decide_as_facilitator(
+                actor=request.user,
+                proposal=proposal,
+                passed=form.cleaned_data["decision"] == "pass",
+                outcome=form.cleaned_data["outcome"],
+            )
+        except UserFacingError as error:
+            form.add_error(None, error.message)
+            status = error.status
+        else:
+            messages.success(request, "Your decision is recorded and announced to every member.")
+            return _back(proposal, "outcome")
+    context = _detail_context(request, proposal, decide_form=form)
+    return render(request, "decisions/detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def outcome(request, slug, proposal_id):
+    community = community_by_slug_for(request.user, slug, "community.view_decisions")
+    proposal = selectors.proposal_for(request.user, community, proposal_id)
+    form = OutcomeForm(request.POST)
+    status = 400
+    if form.is_valid():
+        first = proposal.outcome_at is None
+        try:
+            services.write_outcome(
+                actor=request.user,
+                proposal=proposal,
+                outcome=form.cleaned_data["outcome"],
+                review_on=form.cleaned_data["review_on"],
+            )
+        except UserFacingError as error:
+            form.add_error(None, error.message)
+            status = error.status
+        else:
+            messages.success(
+                request,
+                "The outcome is announced to every member."
+                if first
+                else "The outcome is corrected.",
+            )
+            return _back(proposal, "outcome")
+    context = _detail_context(request, proposal, outcome_form=form)
+    return render(request, "decisions/detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def nomination(request, slug, proposal_id):
+    community = community_by_slug_for(request.user, slug, "community.view_decisions")
+    proposal = selectors.proposal_for(request.user, community, proposal_id)
+    accept = request.POST.get("accept") == "1"
+    return _act(
+        request,
+        proposal,
+        lambda: services.answer_nomination(actor=request.user, proposal=proposal, accept=accept),
+        "You are now a facilitator of this community."
+        if accept
+        else "You declined; thank you for answering.",
+    )
