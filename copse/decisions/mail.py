@@ -244,9 +244,6 @@ def register() -> None:
         "decisions.datepoll",
         notices.NoticeMail(template="decisions/mail/date_poll", context=poll_context),
     )
-    # The review reminder points at the community whose norms are due.
     notices.register(
-        "communities.community",
-        notices.NoticeMail(template="decisions/mail/norms_review"),
-        kinds=("norms_review",),
+        "decisions.normsreview", notices.NoticeMail(template="decisions/mail/norms_review")
     )

@@ -18,6 +18,8 @@ READ_ACTIONS = {
     "library.libraryitem": "library_item.read",
     "decisions.proposal": "proposal.read",
     "decisions.datepoll": "poll.read",
+    # The review reminder: whoever reads the community's decisions.
+    "decisions.normsreview": "community.view_decisions",
 }
 
 

@@ -7,6 +7,7 @@ may not answer when the mail goes."""
 
 import datetime as dt
 import zoneinfo
+from urllib.parse import urlsplit
 
 import pytest
 from django.test import override_settings
@@ -198,3 +199,71 @@ def test_the_closing_mail_asks_the_proposer_to_write_the_outcome(
     assert message["Subject"] == f"[CIO CoP] Closed: {SECRET_TITLE}: write the outcome"
     text = message.get_body(("plain",)).get_content()
     assert "did not pass" in text and "0 agree, 0 abstain, 0 disagree, 1 block" in text
+
+
+def _notify(user, kind, target, read_action, captured):
+    from copse.notifications.services import notify
+
+    with WAIT, captured(execute=True):
+        assert notify(user=user, kind=kind, target=target, read_action=read_action)
+
+
+@pytest.mark.parametrize("visibility", ["members", "confidential"])
+def test_a_date_poll_shows_each_time_in_the_readers_zone_across_dst_or_only_a_link(
+    visibility, db, django_capture_on_commit_callbacks
+):
+    from copse.decisions.models import DateOption, DatePoll
+
+    community, maria, priya, _ = _world(visibility)
+    poll = DatePoll.objects.create(
+        community=community, proposed_by=maria, title="SECRET side meeting on vendors"
+    )
+    # 9 March 2025 is the day Los Angeles moves its clocks forward.
+    times = [
+        dt.datetime(2025, 3, 8, 17, 0, tzinfo=dt.UTC),
+        dt.datetime(2025, 3, 10, 17, 0, tzinfo=dt.UTC),
+    ]
+    for starts_at in times:
+        DateOption.objects.create(poll=poll, starts_at=starts_at)
+    _notify(priya, "date_poll", poll, "poll.read", django_capture_on_commit_callbacks)
+    collector, _ = _deliver()
+    ((_, _, raw),) = collector.received
+    (message,) = collector.messages()
+    text = message.get_body(("plain",)).get_content()
+    if visibility == "confidential":
+        assert b"SECRET" not in raw and b"Maria" not in raw
+        assert message["Subject"] == "[CIO CoP] When can you meet?"
+        assert "A date poll in CIO CoP asks when you can meet." in text
+    else:
+        # 09:00 PST before the change, 10:00 PDT after it.
+        assert "Saturday 8 March 2025, 09:00" in text
+        assert "Monday 10 March 2025, 10:00" in text
+        assert "(America/Los_Angeles)" in text
+    assert message["Reply-To"] is None
+
+
+def test_the_norms_review_reminder_is_mailed(members, django_capture_on_commit_callbacks):
+    from copse.decisions.models import NormsReview
+
+    community, maria, priya, _ = members
+    review = NormsReview.objects.create(community=community, norms_version=1)
+    _notify(
+        maria,
+        "norms_review",
+        review,
+        "community.view_decisions",
+        django_capture_on_commit_callbacks,
+    )
+    collector, _ = _deliver()
+    (message,) = collector.messages()
+    assert message["Subject"] == "[CIO CoP] Time to review our norms"
+    text = message.get_body(("plain",)).get_content()
+    assert "review its norms together" in text
+    # The link opens the notification, which leads to the norms.
+    from django.test import Client
+
+    link = next(word for word in text.split() if "/notifications/" in word)
+    client = Client()
+    client.force_login(maria)
+    response = client.get(urlsplit(link).path)
+    assert response.status_code == 302 and response["Location"] == "/c/cio/norms/"

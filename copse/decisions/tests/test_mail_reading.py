@@ -108,3 +108,25 @@ def test_a_reply_above_the_quoted_proposal_is_read_without_the_quote():
     reading = read_answer(trim(written))
     assert reading.stance == "block"
     assert reading.reason == "We promised the auditors a freeze until June."
+
+
+ids = st.integers(min_value=1, max_value=2**32)
+counts = st.integers(min_value=1, max_value=2**16)
+
+
+@given(user=ids, proposal=ids, revision=counts, version=counts, at=st.integers(min_value=0))
+def test_an_answer_token_reads_back_in_any_case_and_not_with_one_character_changed(
+    user, proposal, revision, version, at
+):
+    from copse.mailing import tokens
+
+    token = tokens.answer_token(
+        "decide", user_id=user, object_id=proposal, state=revision, version=version
+    )
+    assert len(f"decide+{token}") <= 64  # RFC 5321's local part
+    expected = tokens.AnswerToken(user, proposal, revision, version)
+    assert tokens.read_answer_token("decide", token.upper()) == expected
+    assert tokens.read_reply_token(token) is None
+    at %= len(token)
+    changed = token[:at] + ("0" if token[at] != "0" else "1") + token[at + 1 :]
+    assert tokens.read_answer_token("decide", changed) is None
