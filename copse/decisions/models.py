@@ -396,6 +396,9 @@ class NormsReview(models.Model):
     def __str__(self) -> str:
         return f"norms review of {self.community_id}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("norms:current", args=[self.community.slug])
+
 
 # --- New communities and new peers ------------------------------------------------
 

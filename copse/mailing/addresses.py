@@ -5,6 +5,9 @@
 <slug>+unsubscribe@domain   stop mail from a community
 reply+<token>@domain        a reply into a thread, as the token's owner
 bounce+<token>@domain       the return path of one outgoing message (VERP)
+<base>+<token>@domain       an answer to something, as the token's owner, for a
+                            base an app registered in `mailing.answers`
+                            (decide+<token>@: a position on a proposal)
 """
 
 from __future__ import annotations
@@ -38,10 +41,10 @@ def bounce_address(message_pk: int) -> str:
 class Recipient:
     """What an incoming envelope recipient asks for."""
 
-    kind: str  # "reply", "bounce", "community", or "unknown"
+    kind: str  # "reply", "bounce", "answer", "community", or "unknown"
     token: str = ""
     slug: str = ""
-    command: str = ""  # for communities: "", "subscribe" or "unsubscribe"
+    command: str = ""  # for communities: "", "subscribe" or "unsubscribe"; for answers, the base
 
 
 def parse_recipient(address: str) -> Recipient:
@@ -54,6 +57,14 @@ def parse_recipient(address: str) -> Recipient:
         return Recipient("reply", token=extension)
     if base == "bounce" and extension:
         return Recipient("bounce", token=extension)
+    if extension not in ("", "subscribe", "unsubscribe") and _is_answer_base(base):
+        return Recipient("answer", token=extension, command=base)
     if extension in ("", "subscribe", "unsubscribe"):
         return Recipient("community", slug=base, command=extension)
     return Recipient("unknown")
+
+
+def _is_answer_base(base: str) -> bool:
+    from copse.mailing.answers import is_answer_base
+
+    return is_answer_base(base)

@@ -193,6 +193,13 @@ def notice_message(*, notification, target, personal: Personal, tz) -> EmailMult
     dates in the recipient's time zone."""
     from django.utils import timezone
 
+    from copse.mailing import notices
+
+    mail = notices.registered(notification)
+    if mail is not None:
+        return _registered_notice(
+            mail, notification=notification, target=target, personal=personal, tz=tz
+        )
     community = notification.community
     thread = getattr(target, "thread", None)  # a post's; meetings have none
     level = content_level(community) if thread is None else thread_content_level(thread)
@@ -231,6 +238,58 @@ def notice_message(*, notification, target, personal: Personal, tz) -> EmailMult
         body=text,
         from_email=personal.bounce,
         to=[personal.to],
+        headers=headers,
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _registered_notice(
+    mail, *, notification, target, personal: Personal, tz
+) -> EmailMultiAlternatives:
+    """A notice an app registered (`notices.NoticeMail`). At link-only the
+    templates get the community, the kind and the links, never the target,
+    so nothing it holds can reach the bytes."""
+    from django.utils import timezone
+
+    community = notification.community
+    level = content_level(community)
+    context = {
+        "notification_kind": notification.kind,
+        "label": notification.get_kind_display(),
+        "community": community,
+        "level": level,
+        "zone": getattr(tz, "key", "UTC"),
+        "url": settings.BASE_URL + reverse("notifications:open", args=[notification.pk]),
+        "preferences_url": settings.BASE_URL + reverse("mailing:preferences"),
+        "unsubscribe_url": personal.unsubscribe,
+        "answer_by_reply": bool(personal.reply_to),
+    }
+    template = mail.template
+    if level == ContentLevel.LINK_ONLY:
+        template += "_link_only"
+    else:
+        context["notification"] = notification
+        context["target"] = target
+        if mail.context is not None:
+            with timezone.override(tz):
+                context.update(mail.context(notification, target, level))
+    with timezone.override(tz):
+        subject = render_to_string(f"{template}_subject.txt", context)
+        text = render_to_string(f"{template}.txt", context)
+        html = render_to_string(f"{template}.html", context)
+    headers = {
+        "From": formataddr((community.name, _noreply_address())),
+        **list_headers(community=community, unsubscribe=personal.unsubscribe),
+    }
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=text,
+        from_email=personal.bounce,
+        to=[personal.to],
+        # A notice that asks for an answer takes it at a personal address;
+        # any other reply goes to the site's address and starts nothing.
+        reply_to=[personal.reply_to] if personal.reply_to else None,
         headers=headers,
     )
     message.attach_alternative(html, "text/html")

@@ -68,7 +68,7 @@ Outcome = InboundMessage.Outcome
 ANSWERS_PER_HOUR = 5
 # A message to several Copse addresses does one thing: a reply address wins
 # over a community address (a "reply all" to list mail reaches both).
-_PRIORITY = {"bounce": 0, "reply": 1, "community": 2, "unknown": 3}
+_PRIORITY = {"bounce": 0, "reply": 1, "answer": 1, "community": 2, "unknown": 3}
 _AUTOMATIC_PRECEDENCE = {"bulk", "junk", "list"}
 _POST_REFERENCE = re.compile(r"<copse\.post\.(\d+)@([^>]+)>")
 
@@ -548,6 +548,8 @@ def _decide(letter: Letter, envelope_from: str, target: addresses.Recipient) -> 
         return Decision(Outcome.AUTO_REPLY, f"automatic: {automatic}")
     if target.kind == "reply":
         return _reply(letter, envelope_from, target)
+    if target.kind == "answer":
+        return _answer(letter, envelope_from, target)
     if target.kind == "community" and target.command == "subscribe":
         return _subscribe(letter, envelope_from, target)
     if target.kind == "community" and target.command == "unsubscribe":
@@ -660,6 +662,36 @@ def _reply(letter: Letter, envelope_from: str, target) -> Decision:
         return _refuse(letter, envelope_from, "nothing written", user)
     post = post_reply(actor=user, thread=thread, body=body)
     return _posted(letter, envelope_from, user, post, kept, refused, "reply")
+
+
+def _answer(letter: Letter, envelope_from: str, target) -> Decision:
+    """An answer to a personal answer address (`mailing.answers`): the same
+    checks as a reply address, then the registered handler decides. Until
+    the token and the From address are the owner's, the answer is the
+    neutral one; after, it may say what to change, since only the owner's
+    own mailbox receives it."""
+    from copse.accounts.models import User
+    from copse.mailing import answers
+
+    handle = answers.handler(target.command)
+    token = tokens.read_answer_token(target.command, target.token)
+    if handle is None or token is None:
+        return _refuse(letter, envelope_from, "forged answer address")
+    user = User.objects.filter(pk=token.user_id).first()
+    if user is None or not user.is_active:
+        return _refuse(letter, envelope_from, "answer address of a removed account")
+    if token.version != _token_version(user):
+        return _refuse(letter, envelope_from, "revoked answer address")
+    if not _is_address_of(user, letter.sender):
+        # A forwarded proposal must not let someone else answer as the member.
+        return _refuse(letter, envelope_from, "From is not the answer address's owner")
+    permissions.forget_standings(user)
+    answer = handle(user=user, object_id=token.object_id, state=token.state, text=letter.trimmed)
+    mail = None
+    if answer.template and _answerable(letter, envelope_from):
+        mail = (letter.sender, answer.template, answer.context)
+    outcome = Outcome.ANSWERED if answer.saved else Outcome.REFUSED
+    return Decision(outcome, f"{target.command}: {answer.reason}", user=user, answer=mail)
 
 
 def _replied_thread(letter: Letter, community):

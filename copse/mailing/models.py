@@ -163,6 +163,8 @@ class InboundMessage(models.Model):
         MALFORMED = "malformed", "Malformed"
         SUBSCRIPTION = "subscription", "Subscription request"
         HELD = "held", "Held until the sender confirms"
+        # An answer by mail (a position on a proposal) was saved.
+        ANSWERED = "answered", "Answer saved"
 
     message_id = models.CharField(max_length=250, unique=True)
     received_at = models.DateTimeField(auto_now_add=True)

@@ -13,6 +13,7 @@ delivered once.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import logging
 import smtplib
@@ -26,7 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from copse.core import permissions
-from copse.mailing import compose
+from copse.mailing import compose, notices
 from copse.mailing.digests import DigestRenderer, digest_message, zone
 from copse.mailing.models import (
     DeliveryMode,
@@ -205,6 +206,11 @@ class Composer:
             version=version,
             outbox_pk=row.pk,
         )
+        mail = notices.registered(notification)
+        if mail is not None and mail.reply_to is not None:
+            # Asked now, at send time: whoever may no longer answer gets no address.
+            reply_to = mail.reply_to(recipient, notification, target, version)
+            personal = dataclasses.replace(personal, reply_to=reply_to or "")
         message = compose.notice_message(
             notification=notification,
             target=target,

@@ -59,6 +59,27 @@ def read_reply_token(token: str) -> ReplyToken | None:
     return ReplyToken(*numbers) if numbers else None
 
 
+@dataclass(frozen=True)
+class AnswerToken:
+    user_id: int
+    object_id: int
+    # What the person was shown, as the registering app counts it (for a
+    # proposal, its revision): an answer to an older state can be told apart.
+    state: int
+    version: int
+
+
+def answer_token(kind: str, *, user_id: int, object_id: int, state: int, version: int) -> str:
+    """For an answer address of `kind` (see `mailing.answers`): its own key, so
+    a reply token never reads as an answer token, nor one kind as another."""
+    return _pack(f"answer.{kind}", user_id, object_id, state, version)
+
+
+def read_answer_token(kind: str, token: str) -> AnswerToken | None:
+    numbers = _unpack(f"answer.{kind}", token, 4)
+    return AnswerToken(*numbers) if numbers else None
+
+
 def bounce_token(message_pk: int) -> str:
     return _pack("bounce", message_pk)
 

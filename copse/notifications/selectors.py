@@ -16,6 +16,10 @@ READ_ACTIONS = {
     # Announcements to facilitators point at the audit entry they are about.
     "audit.auditentry": "community.view_audit",
     "library.libraryitem": "library_item.read",
+    "decisions.proposal": "proposal.read",
+    "decisions.datepoll": "poll.read",
+    # The review reminder: whoever reads the community's decisions.
+    "decisions.normsreview": "community.view_decisions",
 }
 
 

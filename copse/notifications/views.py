@@ -35,14 +35,11 @@ def open_notification(request, notification_id):
         raise Http404
     permissions.require_or_404(request.user, action, target)
     services.mark_read(user=request.user, notification_id=notification.pk)
-    if (
-        notification.is_about_meeting
-        or notification.is_about_community
-        or notification.is_about_library_item
-    ):
-        return redirect(target.get_absolute_url())
     if notification.is_announcement:
         return redirect("audit:community", slug=target.community.slug)
-    return redirect(
-        f"{target.thread.get_absolute_url()}?after={max(-1, target.position - 1)}#post-{target.position}"
-    )
+    if notification.target_type.model == "post":
+        return redirect(
+            f"{target.thread.get_absolute_url()}?after={max(-1, target.position - 1)}#post-{target.position}"
+        )
+    # A meeting, a community, a library item, a proposal, a date poll, a norms review.
+    return redirect(target.get_absolute_url())
