@@ -13,7 +13,13 @@ from copse.memberships.models import Invitation, JoinRequest, Membership
 
 pytestmark = pytest.mark.django_db
 
-SLUGS = {"sv-cio-cop", "sv-ao-cop", "administrators-cop", "instructional-design"}
+SLUGS = {
+    "sv-cio-cop",
+    "sv-ao-cop",
+    "administrators-cop",
+    "instructional-design",
+    "principals-circle",
+}
 
 
 def _load() -> str:
@@ -26,6 +32,7 @@ def _snapshot() -> dict:
     from copse.accounts.models import User
     from copse.audit.models import AuditEntry
     from copse.conversations.models import Post, PostAttachment, Thread
+    from copse.decisions.models import Position, PositionReply, Proposal, ProposalRevision
     from copse.library.models import ItemVersion, LibraryItem, Reuse
     from copse.meetings import models as meetings
     from copse.norms.models import NormsAcceptance, NormsVersion
@@ -66,6 +73,10 @@ def _snapshot() -> dict:
         LibraryItem,
         ItemVersion,
         Reuse,
+        Proposal,
+        Position,
+        PositionReply,
+        ProposalRevision,
     )
     return {
         "counts": {model.__name__: model.objects.count() for model in models},
@@ -89,6 +100,11 @@ def _snapshot() -> dict:
         "communities": list(
             Community.objects.order_by("slug").values_list(
                 "slug", "member_count", "norms_version", "created_at"
+            )
+        ),
+        "proposals": list(
+            Proposal.objects.order_by("pk").values_list(
+                "status", "created_at", "deadline", "closed_at", "outcome_at", "revision"
             )
         ),
         "memberships": list(
