@@ -368,6 +368,27 @@ OTHER_STORIES = (
         ),
     ),
     Story(
+        slug=CIO,
+        title="A year-end lunch in December instead of the half-day and dinner",
+        body=(
+            "December fills up for all of us. Proposal: this year's last meeting is a long "
+            "lunch at Northwind, noon to three, with one member panel and no evening. We go "
+            "back to half-days with dinner in January."
+        ),
+        proposer="maria@northwind.example",
+        opened_days_ago=1,
+        open_days=6,
+        answers=(
+            Answer("grace.kim@fabrikam.example", "agree", "Yes, please."),
+            Answer("marcus.chen@wingtip.example", "agree"),
+            Answer(
+                "james.obrien@wideworldimporters.example",
+                "disagree",
+                "The dinner is where the frank conversations happen. Keep it, even if short.",
+            ),
+        ),
+    ),
+    Story(
         slug=AO,
         rule="majority",
         title="Try a blameless post-incident review together at our next meeting",

@@ -1,5 +1,5 @@
 """The demo's cast: the organisations of the seed stories and the email
-domains they claim, the people, and the six logins of PRODUCT.md."""
+domains they claim, the people, and the six logins of PRODUCT.md and a principal of the circle."""
 
 from dataclasses import dataclass
 
