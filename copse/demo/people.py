@@ -1,5 +1,6 @@
 """The demo's cast: the organisations of the seed stories and the email
-domains they claim, the people, and the six logins of PRODUCT.md and a principal of the circle."""
+domains they claim, the people, and the logins: the six of PRODUCT.md and a
+principal of the Riverbend Principals' Circle."""
 
 from dataclasses import dataclass
 
