@@ -57,7 +57,7 @@ def seeds(user) -> list[str]:
         if method == "get" and kwargs_of is None:
             urls.append(reverse(name) + QUERIES.get(name, query))
     urls += [reverse(name) for name, kwargs in ACCOUNT_PAGES.items() if not kwargs]
-    return urls + _pages_of_ones_own(user) + _links_only_mail_gives(user)
+    return urls + _pages_of_ones_own(user) + _links_only_mail_gives(user) + _decisions_pages(user)
 
 
 def _pages_of_ones_own(user) -> list[str]:
@@ -89,6 +89,31 @@ def _pages_of_ones_own(user) -> list[str]:
         ]
         + [item.get_absolute_url() for item in items]
     )
+
+
+def _decisions_pages(user) -> list[str]:
+    """Each of the person's communities' proposals, the form for a new one,
+    an open proposal and a decided one (with its outcome), and the revision
+    form of an open proposal of their own: seeded so the crawl reaches them
+    whether or not other pages link there yet."""
+    from copse.decisions.models import Proposal
+    from copse.memberships.models import Membership
+
+    if user is None:
+        return []
+    urls = []
+    slugs = Membership.objects.filter(user=user).values_list("community__slug", flat=True)
+    for slug in slugs:
+        urls += [reverse("decisions:list", args=[slug]), reverse("decisions:new", args=[slug])]
+        proposals = Proposal.objects.filter(community__slug=slug).select_related("community")
+        for status in ("open", "passed"):
+            proposal = proposals.filter(status=status).order_by("pk").first()
+            if proposal is not None:
+                urls.append(proposal.get_absolute_url())
+        own = proposals.filter(status="open", proposed_by=user).order_by("pk").first()
+        if own is not None:
+            urls.append(reverse("decisions:revise", args=[slug, own.pk]))
+    return urls
 
 
 def _links_only_mail_gives(user) -> list[str]:

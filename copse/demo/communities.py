@@ -1,4 +1,4 @@
-"""The demo's four communities as data: who sits where, their norms, the
+"""The demo's five communities as data: who sits where, their norms, the
 requests and invitations waiting, and the first conversations. People are
 named by their email (see `copse.demo.people`)."""
 
@@ -115,6 +115,30 @@ DESIGN_NORMS = """\
 4. Share work in progress. It does not need to be polished to be useful.
 5. Be kind about time zones; nobody is expected to attend every session.
 """
+
+# Co-constructed at the circle's first meeting [003]; the second version is
+# the members' own proposal (`copse.demo.decisions`).
+CIRCLE_NORMS = """\
+1. We wrote these norms together, and we change them together.
+2. Everyone speaks before anyone speaks twice.
+3. What a colleague shares about a struggle stays in this circle.
+4. We bring real problems from our schools, not polished success stories.
+5. Facilitation rotates each term. The facilitator keeps time and draws out every voice; nothing more.
+6. Phones away; we start and end on time.
+"""
+
+CIRCLE = "principals-circle"
+# The founding facilitator; the role has rotated since (`copse.demo.decisions`).
+CIRCLE_FOUNDER = "alma.reyes@riverbend.example"
+CIRCLE_MEMBERS = (
+    "daniel.okafor@riverbend.example",
+    "helen.park@riverbend.example",
+    "farah@riverbend.example",
+    "gwen.adler@riverbend.example",
+    "curtis.bell@riverbend.example",
+    "ingrid.sorensen@riverbend.example",
+    "kenji.watanabe@riverbend.example",
+)
 
 CIO_MEMBERS = (
     "dev@contoso.example",
@@ -673,6 +697,70 @@ COMMUNITIES = [
                         "ravi.kumar@adatum.example",
                         "None of them out of the box, in my experience. Test the export with "
                         "a screen reader before you buy.",
+                    ),
+                ),
+            ),
+        ),
+    ),
+    CommunitySpec(
+        slug=CIRCLE,
+        age_days=420,
+        fields={
+            "name": "Riverbend Principals' Circle",
+            "purpose": (
+                "Principals of eight Riverbend schools sharing our practice and, more "
+                "daringly, our struggles with it. Nobody owns this circle: we co-construct "
+                "our norms, keep talking about them, and take turns facilitating."
+            ),
+            "goals": (
+                "- Bring a real problem from our school to every meeting.\n"
+                "- Keep our norms alive: revisit them each term so each voice is heard.\n"
+                "- Grow the trust that lets us be honest with each other.\n"
+                "- Decide together where the circle can act as one, as in hiring."
+            ),
+            "topic_areas": ["Teaching and learning", "Staff", "Families", "Hiring", "Norms"],
+            "kind": "internal",
+            "visibility": "members",
+            "listed": True,
+            "join_policy": "members",
+            "who_may_propose": "contributors",
+            "norms_review_months": 6,
+            "eligibility": "Principals of Riverbend School District schools",
+            "meeting_cadence": "After school on the first Wednesday of the month, at each school in turn",
+        },
+        facilitators=(CIRCLE_FOUNDER,),
+        seats=tuple(Seat(email) for email in CIRCLE_MEMBERS),
+        norms=(Norms(CIRCLE_NORMS, days_ago=410),),
+        conversations=(
+            Conversation(
+                kind="ask",
+                title="A first-year teacher is struggling and knows it. What has worked for you?",
+                days_ago=24,
+                tags=("Staff",),
+                posts=(
+                    Message(
+                        "farah@riverbend.example",
+                        "One of our new teachers is losing her Year 3 class by mid-morning. She "
+                        "asked for help herself, which I want to honour. Coaching, a mentor, "
+                        "co-teaching? What did you try, and what would you not do again?",
+                    ),
+                    Message(
+                        "gwen.adler@riverbend.example",
+                        "Short, frequent visits with one thing to work on each week, never a "
+                        "list. And let her watch a colleague teach the same lesson first.",
+                        helpful=True,
+                    ),
+                    Message(
+                        "kenji.watanabe@riverbend.example",
+                        "What I would not do again: put her on a formal plan in the first term. "
+                        "It told her we had given up.",
+                    ),
+                    Message(
+                        "ingrid.sorensen@riverbend.example",
+                        "We pair new teachers with a mentor from another grade, so the advice is "
+                        "about the class, not the curriculum. Happy to lend you one of ours for "
+                        "a morning.",
+                        helpful=True,
                     ),
                 ),
             ),

@@ -2,7 +2,8 @@
 communities of `communities` with their norms, waiting requests and first
 conversations, a year of meetings with their topics (`meetings`), what each
 community keeps in its library (`library`), who knows what (`expertise`) and
-the members' mail choices (`mail`).
+the members' mail choices (`mail`), and what the members decided together or
+are deciding now (`decisions`).
 
 Loading is idempotent: every row is looked up by its natural key (an email, a
 slug, a name, a title) and only what is missing is created, so a second run
@@ -30,12 +31,14 @@ from copse.demo.communities import (
     Conversation,
     Seat,
 )
+from copse.demo.decisions import load_decisions
 from copse.demo.expertise import load_expertise
 from copse.demo.library import load_library
 from copse.demo.mail import load_mail_choices
 from copse.demo.meetings import load_meetings
 from copse.demo.people import (
     DOMAINS,
+    INSTITUTIONS,
     LOGINS,
     ORGANISATIONS,
     PASSWORD,
@@ -90,6 +93,7 @@ class _Loader:
             load_library(self)
             load_mail_choices(self)
             load_projects(self)
+            load_decisions(self)
         return self.created
 
     # --- Organisations and people ------------------------------------------------
@@ -102,7 +106,9 @@ class _Loader:
                 name=name,
                 defaults={
                     "kind": kind,
-                    "parent_institution": UNIVERSITY if kind == "unit" else "",
+                    "parent_institution": (
+                        INSTITUTIONS.get(name, UNIVERSITY) if kind == "unit" else ""
+                    ),
                 },
             )
             if created:

@@ -1,11 +1,13 @@
 """The demo's cast: the organisations of the seed stories and the email
-domains they claim, the people, and the six logins of PRODUCT.md."""
+domains they claim, the people, and the logins: the six of PRODUCT.md and a
+principal of the Riverbend Principals' Circle."""
 
 from dataclasses import dataclass
 
 PASSWORD = "copse-demo"
 
-# The six logins of PRODUCT.md, in the order the table prints them.
+# The six logins of PRODUCT.md, then a principal of the self-facilitating
+# circle, in the order the table prints them.
 LOGINS = [
     ("admin@copse.example", "Site operator; member of no community"),
     ("maria@northwind.example", "Facilitator of the Silicon Valley CIO CoP"),
@@ -13,11 +15,13 @@ LOGINS = [
     ("ana@fabrikam.example", "Member of the Applications/Operations CoP only"),
     ("sam@vendor.example", "Guest presenter at one CIO CoP meeting"),
     ("lee@university.example", "Member of the Administrators' CoP"),
+    ("farah@riverbend.example", "Principal in the Riverbend Principals' Circle"),
 ]
 
 UNIVERSITY = "State University"
+DISTRICT = "Riverbend School District"
 
-# (name, kind); units of the university carry UNIVERSITY as their institution.
+# (name, kind); units carry their institution from INSTITUTIONS, else UNIVERSITY.
 ORGANISATIONS = [
     ("Northwind Traders", "company"),
     ("Contoso", "company"),
@@ -50,7 +54,19 @@ ORGANISATIONS = [
     ("Department of Chemistry", "unit"),
     ("Human Resources", "unit"),
     ("Centre for Teaching and Learning", "unit"),
+    # The schools of the principals' circle [003]: units of one district.
+    ("Lakeside Elementary School", "unit"),
+    ("Hillcrest Middle School", "unit"),
+    ("Riverbend High School", "unit"),
+    ("Oak Park Elementary School", "unit"),
+    ("Cedar Grove Elementary School", "unit"),
+    ("Northgate Middle School", "unit"),
+    ("Willow Creek Elementary School", "unit"),
+    ("Eastside High School", "unit"),
 ]
+
+SCHOOLS = [name for name, _ in ORGANISATIONS[-8:]]
+INSTITUTIONS = dict.fromkeys(SCHOOLS, DISTRICT)
 
 # The email domains each company claims: its people's confirmed addresses
 # verify their organisation. The university's units share one domain, so a
@@ -83,6 +99,7 @@ DOMAINS = {
 
 PACIFIC = "America/Los_Angeles"
 EASTERN_CANADA = "America/Toronto"
+CENTRAL = "America/Chicago"
 
 
 @dataclass(frozen=True)
@@ -565,5 +582,72 @@ PEOPLE = [
         "Tailspin Toys",
         "America/Denver",
         "New to instructional design after ten years of teaching.",
+    ),
+    # --- The Riverbend Principals' Circle: one principal from each of eight
+    # schools, facilitating in turn [003]. The district's domain is shared, so
+    # a site administrator sets each school (as for the university's units).
+    Person(
+        "alma.reyes@riverbend.example",
+        "Alma Reyes",
+        "Principal",
+        "Lakeside Elementary School",
+        CENTRAL,
+        "Started the circle with two colleagues; facilitated its first term. Early literacy.",
+    ),
+    Person(
+        "daniel.okafor@riverbend.example",
+        "Daniel Okafor",
+        "Principal",
+        "Hillcrest Middle School",
+        CENTRAL,
+        "Middle school is where students decide whether school is for them.",
+    ),
+    Person(
+        "helen.park@riverbend.example",
+        "Helen Park",
+        "Principal",
+        "Riverbend High School",
+        CENTRAL,
+        "Facilitates the circle this term. Scheduling, attendance and 1,900 teenagers.",
+    ),
+    Person(
+        "farah@riverbend.example",
+        "Farah Siddiqui",
+        "Principal",
+        "Oak Park Elementary School",
+        CENTRAL,
+        "Second year as a principal, after twelve as a maths teacher. Asks a lot of questions.",
+    ),
+    Person(
+        "gwen.adler@riverbend.example",
+        "Gwen Adler",
+        "Principal",
+        "Cedar Grove Elementary School",
+        CENTRAL,
+        "Coaching teachers through observation; keeper of the circle's norms drafts.",
+    ),
+    Person(
+        "curtis.bell@riverbend.example",
+        "Curtis Bell",
+        "Principal",
+        "Northgate Middle School",
+        CENTRAL,
+        "Restorative practices and a very old building.",
+    ),
+    Person(
+        "ingrid.sorensen@riverbend.example",
+        "Ingrid Sorensen",
+        "Principal",
+        "Willow Creek Elementary School",
+        CENTRAL,
+        "Newcomer families and the staff who welcome them.",
+    ),
+    Person(
+        "kenji.watanabe@riverbend.example",
+        "Kenji Watanabe",
+        "Principal",
+        "Eastside High School",
+        CENTRAL,
+        "Twenty years in the district; hires more new teachers each year than anyone.",
     ),
 ]

@@ -13,7 +13,13 @@ from copse.memberships.models import Invitation, JoinRequest, Membership
 
 pytestmark = pytest.mark.django_db
 
-SLUGS = {"sv-cio-cop", "sv-ao-cop", "administrators-cop", "instructional-design"}
+SLUGS = {
+    "sv-cio-cop",
+    "sv-ao-cop",
+    "administrators-cop",
+    "instructional-design",
+    "principals-circle",
+}
 
 
 def _load() -> str:
@@ -26,6 +32,7 @@ def _snapshot() -> dict:
     from copse.accounts.models import User
     from copse.audit.models import AuditEntry
     from copse.conversations.models import Post, PostAttachment, Thread
+    from copse.decisions.models import Position, PositionReply, Proposal, ProposalRevision
     from copse.library.models import ItemVersion, LibraryItem, Reuse
     from copse.meetings import models as meetings
     from copse.norms.models import NormsAcceptance, NormsVersion
@@ -66,6 +73,10 @@ def _snapshot() -> dict:
         LibraryItem,
         ItemVersion,
         Reuse,
+        Proposal,
+        Position,
+        PositionReply,
+        ProposalRevision,
     )
     return {
         "counts": {model.__name__: model.objects.count() for model in models},
@@ -89,6 +100,11 @@ def _snapshot() -> dict:
         "communities": list(
             Community.objects.order_by("slug").values_list(
                 "slug", "member_count", "norms_version", "created_at"
+            )
+        ),
+        "proposals": list(
+            Proposal.objects.order_by("pk").values_list(
+                "status", "created_at", "deadline", "closed_at", "outcome_at", "revision"
             )
         ),
         "memberships": list(
@@ -669,3 +685,141 @@ def test_sandras_reply_links_the_minutes_template_from_the_library(client):
         f'Library: <a href="{minutes.get_absolute_url()}"><em>Committee minutes template</em></a>'
         " — Template" in html
     )
+
+
+# --- What the members decided, and what is open ----------------------------------------
+
+
+def _circle_email(name: str) -> str:
+    return "farah@riverbend.example" if name == "farah" else f"{name}@riverbend.example"
+
+
+def test_the_principals_circle_is_eight_principals_of_eight_schools():
+    _load()
+    circle = Community.objects.get(slug="principals-circle")
+    seated = Membership.objects.filter(
+        community=circle, status="active", role__in=["member", "facilitator"]
+    ).select_related("organisation")
+    assert seated.count() == 8
+    schools = {m.organisation for m in seated}
+    assert len(schools) == 8
+    assert {(s.kind, s.parent_institution) for s in schools} == {("unit", people.DISTRICT)}
+    assert circle.join_policy == "members"
+
+
+def test_the_circles_facilitator_rotated_by_nominations_that_passed_and_were_accepted():
+    from django.utils import timezone
+
+    from copse.audit.models import AuditEntry
+    from copse.decisions.models import Proposal
+
+    _load()
+    circle = Community.objects.get(slug="principals-circle")
+    rotations = list(
+        Proposal.objects.filter(community=circle, kind="facilitator").order_by("created_at")
+    )
+    assert [p.nominee.email for p in rotations] == [
+        "daniel.okafor@riverbend.example",
+        "helen.park@riverbend.example",
+    ]
+    for proposal in rotations:
+        assert proposal.status == "passed" and proposal.nominee_accepted is True
+        assert proposal.outcome and proposal.closed_at < timezone.now()
+        assert proposal.positions.filter(stance="agree").count() >= 6
+    roles = dict(Membership.objects.filter(community=circle).values_list("user__email", "role"))
+    assert [e for e, role in roles.items() if role == "facilitator"] == [
+        "helen.park@riverbend.example"
+    ]
+    # Each outgoing facilitator stepped back to member themselves, after the handover.
+    for email in ("alma.reyes@riverbend.example", "daniel.okafor@riverbend.example"):
+        assert roles[email] == "member"
+        stepped = AuditEntry.objects.get(
+            community=circle, action="membership.role_changed", subject__email=email
+        )
+        assert stepped.actor.email == email
+        assert (stepped.detail["old"], stepped.detail["new"]) == ("facilitator", "member")
+        assert stepped.at < timezone.now() - timezone.timedelta(days=30)
+
+
+def test_the_circle_passed_a_norms_change_after_a_block_was_answered_and_withdrawn():
+    from django.utils import timezone
+
+    from copse.audit.models import AuditEntry
+    from copse.decisions.models import Proposal
+    from copse.norms.models import NormsVersion
+
+    _load()
+    circle = Community.objects.get(slug="principals-circle")
+    proposal = Proposal.objects.get(community=circle, kind="norms")
+    assert proposal.status == "passed"
+    assert proposal.outcome and proposal.review_on > timezone.localdate()
+    assert proposal.revision == 2 and proposal.revisions.get().note
+    assert "recorded" in proposal.revisions.get().norms_text
+    kenji = proposal.positions.get(user__email="kenji.watanabe@riverbend.example")
+    assert kenji.stance == "agree" and kenji.revision == 2
+    assert kenji.replies.filter(author=proposal.proposed_by).exists()
+    assert AuditEntry.objects.filter(
+        action="proposal.block_withdrawn", actor=kenji.user, detail__proposal=proposal.pk
+    ).exists()
+    assert not proposal.positions.filter(stance="block").exists()
+    latest = NormsVersion.objects.filter(community=circle).order_by("-number").first()
+    assert latest.number == 2 and latest.body == proposal.norms_text
+    assert latest.published_at < timezone.now() - timezone.timedelta(days=7)
+    seated = Membership.objects.filter(community=circle, status="active")
+    behind = seated.filter(norms_accepted__lt=2)
+    assert 1 <= behind.count() <= 2
+    assert seated.filter(user__email="farah@riverbend.example", norms_accepted=2).exists()
+
+
+def test_the_cio_cop_decided_to_host_in_turn_with_an_outcome():
+    from copse.decisions.models import Proposal
+
+    _load()
+    decided = Proposal.objects.get(community__slug="sv-cio-cop", status="passed")
+    assert "in turn" in decided.title
+    assert decided.outcome_by.email == "maria@northwind.example"
+    assert decided.review_on is not None
+    assert decided.positions.filter(stance="disagree").exclude(reason="").exists()
+
+
+def test_every_community_has_an_open_proposal_waiting_for_its_demo_login(client):
+    from django.utils import timezone
+    from django.utils.html import escape
+
+    from copse.accounts.models import User
+    from copse.decisions.models import Proposal
+    from copse.decisions.services import waiting_for
+
+    _load()
+    soon = timezone.now() + timezone.timedelta(days=2)
+    open_ones = Proposal.objects.filter(status="open", deadline__gt=soon)
+    assert set(open_ones.values_list("community__slug", flat=True)) == SLUGS
+    for proposal in open_ones:
+        assert proposal.positions.exclude(reason="").exists(), proposal.title
+        assert proposal.positions.values("stance").distinct().count() >= 2, proposal.title
+    logins = {
+        "maria@northwind.example": "sv-cio-cop",
+        "dev@contoso.example": "sv-cio-cop",
+        "ana@fabrikam.example": "sv-ao-cop",
+        "lee@university.example": "administrators-cop",
+        "farah@riverbend.example": "principals-circle",
+    }
+    for email, slug in logins.items():
+        waiting = [
+            p
+            for p in open_ones.filter(community__slug=slug)
+            if waiting_for(p).filter(user__email=email).exists() and p.proposed_by.email != email
+        ]
+        assert waiting, email
+        client.force_login(User.objects.get(email=email))
+        page = client.get(reverse("decisions:detail", args=[slug, waiting[0].pk]))
+        assert page.status_code == 200 and escape(waiting[0].title) in page.content.decode()
+        listing = client.get(reverse("decisions:list", args=[slug]))
+        assert escape(waiting[0].title) in listing.content.decode()
+    # The delegate reads the Administrators' proposal; the answer is his principal's.
+    tom = User.objects.get(email="tom.becker@university.example")
+    client.force_login(tom)
+    proposal = open_ones.filter(community__slug="administrators-cop").first()
+    page = client.get(reverse("decisions:detail", args=[proposal.community.slug, proposal.pk]))
+    assert page.status_code == 200
+    assert not waiting_for(proposal).filter(user=tom).exists()
