@@ -67,6 +67,9 @@ def proposal_list(viewer, community, *, state: str = "open", after: str = "") ->
         )
         .order_by("-created_at", "-pk")[: PAGE_SIZE + 1]
     )
+    for row in rows:
+        # Its link needs the slug: the community already loaded, not one query a row.
+        row.community = community
     next_cursor = ""
     if len(rows) > PAGE_SIZE:
         rows = rows[:PAGE_SIZE]
