@@ -25,6 +25,8 @@ PAGES = {
     "proposal, member": ("member", lambda w: w.proposal.get_absolute_url(), 13),
     "proposal, facilitator": ("facilitator", lambda w: w.proposal.get_absolute_url(), 13),
     "proposal, delegate": ("delegate", lambda w: w.proposal.get_absolute_url(), 13),
+    "community home, member": ("member", lambda w: w.community.get_absolute_url(), 13),
+    "community home, delegate": ("delegate", lambda w: w.community.get_absolute_url(), 12),
     "open proposals, member": (
         "member",
         lambda w: reverse("decisions:list", args=[w.community.slug]),
