@@ -30,6 +30,7 @@ from copse.demo.communities import (
     Conversation,
     Seat,
 )
+from copse.demo.decisions import load_proposals
 from copse.demo.expertise import load_expertise
 from copse.demo.library import load_library
 from copse.demo.mail import load_mail_choices
@@ -90,6 +91,7 @@ class _Loader:
             load_library(self)
             load_mail_choices(self)
             load_projects(self)
+            load_proposals(self)
         return self.created
 
     # --- Organisations and people ------------------------------------------------
