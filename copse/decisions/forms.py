@@ -1,4 +1,5 @@
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils import timezone
@@ -34,7 +35,6 @@ class ProposalForm(forms.Form):
     deadline = forms.DateTimeField(
         label="Answers by",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text="In your time zone. At least a day from now.",
         error_messages={"invalid": "Enter a date and time, like 2026-12-14 17:00."},
     )
     quorum = forms.BooleanField(
@@ -69,15 +69,59 @@ class ProposalForm(forms.Form):
     )
     nominee = forms.ChoiceField(label="Nominate", required=False, choices=[])
 
-    def __init__(self, *args, nominees=(), **kwargs):
+    def __init__(self, *args, nominees=(), time_zone="UTC", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["nominee"].choices = [("", "Choose a member")] + [
             (str(m.user_id), m.user.name) for m in nominees
         ]
         self._nominees = {str(m.user_id): m.user for m in nominees}
+        try:
+            self.zone = ZoneInfo(time_zone or "UTC")
+        except (KeyError, ValueError):
+            self.zone = ZoneInfo("UTC")
+        self.fields[
+            "deadline"
+        ].help_text = f"Your time ({str(self.zone).replace('_', ' ')}). At least a day from now."
         if not self.is_bound:
-            local = timezone.localtime() + dt.timedelta(days=7)
-            self.initial.setdefault("deadline", local.replace(second=0, microsecond=0))
+            local = timezone.now().astimezone(self.zone) + dt.timedelta(days=7)
+            # Naive, so the field shows the wall time in the proposer's zone as is.
+            self.initial.setdefault("deadline", local.replace(second=0, microsecond=0, tzinfo=None))
+
+    def clean_deadline(self):
+        # The field read the typed wall time in the server's zone; it was
+        # typed in the proposer's.
+        typed = self.cleaned_data["deadline"]
+        wall = timezone.localtime(typed).replace(tzinfo=None)
+        return wall.replace(tzinfo=self.zone)
+
+    COMMON = ("kind", "title", "body", "rule", "deadline", "quorum")
+    # Each kind's own fields, under a heading, so the form reads whole without
+    # JavaScript; proposal_kind.js hides the parts the chosen kind does not use.
+    PARTS = (
+        ("norms", "For a norms change: the new text", ("norms_text",)),
+        ("goals", "For a change of goals or purpose", ("new_purpose", "new_goals")),
+        (
+            "visibility",
+            "For a change of who can see the community",
+            ("new_visibility", "new_listed"),
+        ),
+        ("facilitator", "For a facilitator nomination", ("nominee",)),
+    )
+
+    @property
+    def common_fields(self):
+        return [self[name] for name in self.COMMON]
+
+    @property
+    def kind_parts(self):
+        return [
+            {"kind": kind, "legend": legend, "fields": [self[name] for name in names]}
+            for kind, legend, names in self.PARTS
+        ]
+
+    @property
+    def has_nominees(self) -> bool:
+        return bool(self._nominees)
 
     def change(self) -> dict:
         data = self.cleaned_data

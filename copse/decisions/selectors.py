@@ -67,6 +67,9 @@ def proposal_list(viewer, community, *, state: str = "open", after: str = "") ->
         )
         .order_by("-created_at", "-pk")[: PAGE_SIZE + 1]
     )
+    for row in rows:
+        # Its link needs the slug: the community already loaded, not one query a row.
+        row.community = community
     next_cursor = ""
     if len(rows) > PAGE_SIZE:
         rows = rows[:PAGE_SIZE]
@@ -102,6 +105,8 @@ class ProposalView:
     mine: Position | None
     revisions: list
     former_ids: set
+    # What the rule would say were it to close now (None: a facilitator decides).
+    as_it_stands: outcomes.Result
 
 
 def proposal_view(viewer, proposal: Proposal) -> ProposalView:
@@ -124,12 +129,14 @@ def proposal_view(viewer, proposal: Proposal) -> ProposalView:
     positions.sort(key=lambda p: (p.stance != "block", p.created_at))
     answered = {p.user_id for p in positions}
     counted = [p.stance for p in positions if p.user_id in voter_ids]
+    counts = outcomes.tally(counted, eligible=len(voter_rows))
     return ProposalView(
         proposal=proposal,
         positions=positions,
         waiting=[m for m in voter_rows if m.user_id not in answered],
-        tally=outcomes.tally(counted, eligible=len(voter_rows)),
+        tally=counts,
         mine=next((p for p in positions if p.user_id == getattr(viewer, "pk", None)), None),
         revisions=list(proposal.revisions.select_related("revised_by")),
         former_ids={p.user_id for p in positions if p.user_id not in voter_ids},
+        as_it_stands=outcomes.decide(proposal.rule, counts, quorum=proposal.quorum),
     )

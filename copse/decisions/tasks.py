@@ -148,6 +148,24 @@ def sweep_decisions() -> dict:
     return {"closed": closed, "reviewed": reviewed}
 
 
+def ensure_sweep_planned() -> bool:
+    """Start the daily sweep unless it is already waiting in the queue.
+    Called when a worker starts, so a fresh install closes overdue proposals
+    without anyone queueing the first sweep by hand."""
+    from django_tasks import default_task_backend
+
+    if not default_task_backend.supports_defer:
+        return False
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = DBTaskResult.objects.filter(
+        task_path=f"{__name__}.sweep_decisions", status__in=["READY", "RUNNING"]
+    ).exists()
+    if not waiting:
+        sweep_decisions.enqueue()
+    return not waiting
+
+
 # Read by copse.workers.recovery when a worker dies mid-task.
 SAFE_TO_REPEAT = {
     "tell_members_of_proposal": "a notification is unique per person, kind and proposal",

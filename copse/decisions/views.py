@@ -45,6 +45,8 @@ def proposal_list(request, slug):
             "community": community,
             "page": page,
             "can_propose": permissions.can(request.user, "community.propose", community),
+            # Who answers proposals here (proposal.answer, for any open one).
+            "can_answer": permissions.standing(request.user, community).is_active_contributor,
         },
     )
 
@@ -60,7 +62,7 @@ def proposal_new(request, slug):
     nominees = _nominees(community)
     norms = current_norms(community)
     if request.method == "POST":
-        form = ProposalForm(request.POST, nominees=nominees)
+        form = ProposalForm(request.POST, nominees=nominees, time_zone=request.user.time_zone)
         status = 400
         if form.is_valid():
             data = form.cleaned_data
@@ -89,7 +91,7 @@ def proposal_new(request, slug):
         initial = {"kind": kind} if kind in Proposal.Kind.values else {}
         if norms is not None:
             initial["norms_text"] = norms.body
-        form = ProposalForm(initial=initial, nominees=nominees)
+        form = ProposalForm(initial=initial, nominees=nominees, time_zone=request.user.time_zone)
         status = 200
     return render(
         request,

@@ -6,6 +6,16 @@ from django.core.management.base import BaseCommand
 from django.utils.crypto import get_random_string
 
 
+def start_recurring_tasks() -> None:
+    """What a starting worker puts in the queue if it is not there yet: the
+    hourly digest planning and the daily sweep of decisions."""
+    from copse.decisions.tasks import ensure_sweep_planned
+    from copse.mailing.tasks import ensure_digest_planning
+
+    ensure_digest_planning()
+    ensure_sweep_planned()
+
+
 class Command(BaseCommand):
     help = "Run a background task worker. Start several for more throughput."
 
@@ -22,7 +32,6 @@ class Command(BaseCommand):
 
         from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS
 
-        from copse.mailing.tasks import ensure_digest_planning
         from copse.workers.loop import CopseWorker
 
         logging.getLogger("django_tasks").setLevel(logging.INFO)
@@ -35,7 +44,7 @@ class Command(BaseCommand):
             max_tasks=options["max_tasks"],
             worker_id=get_random_string(32),
             excluded_queue_names=[],
-            startup=ensure_digest_planning,
+            startup=start_recurring_tasks,
         )
         worker.configure_signals()
         worker.run()
