@@ -89,7 +89,10 @@ def request_to_join(request, slug):
     if standing.is_seated or standing.pending_request:
         return redirect(community.get_absolute_url())
     permissions.require_or_404(request.user, "community.request", community)
-    form = JoinRequestForm(request.POST or None)
+    form = JoinRequestForm(
+        request.POST or None,
+        members_decide=community.join_policy == community.JoinPolicy.MEMBERS,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.request_to_join(
