@@ -111,3 +111,44 @@ def site_environment(var, **extra) -> dict[str, str]:
     )
     env.update({key: str(value) for key, value in extra.items()})
     return env
+
+
+def members_open_up(community: Community, proposer: User, *, visibility: str = "", listed=None):
+    """The members consent to making `community` less private, the only way
+    it becomes so: `proposer`'s visibility proposal closes after its deadline
+    with no block. Returns the proposal; `community` is refreshed."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from copse.core import permissions
+    from copse.decisions import services as decisions
+
+    deadline = timezone.now() + dt.timedelta(days=1, minutes=1)
+    proposal = decisions.create_proposal(
+        actor=proposer,
+        community=community,
+        title=f"Make {community.name} less private",
+        body="So that more people can learn from what we write from now on.",
+        kind="visibility",
+        deadline=deadline,
+        new_visibility=visibility,
+        new_listed=listed,
+    )
+    closed = decisions.close_if_due(proposal.pk, now=deadline + dt.timedelta(seconds=1))
+    assert closed is not None and closed.status == "passed", closed and closed.result
+    community.refresh_from_db()
+    permissions.forget_standings(proposer)
+    return closed
+
+
+def set_visibility(community: Community, facilitator: User, visibility: str) -> None:
+    """More private directly, as the settings page does; less private by the
+    members' consent (`members_open_up`)."""
+    from copse.communities import privacy
+    from copse.communities.services import update_settings
+
+    if privacy.lowers(community.visibility, visibility):
+        members_open_up(community, facilitator, visibility=visibility)
+    else:
+        update_settings(actor=facilitator, community=community, visibility=visibility)

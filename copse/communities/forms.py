@@ -41,8 +41,12 @@ class CommunitySettingsForm(forms.ModelForm):
         help_texts = {
             "meeting_cadence": 'e.g. "Half a day every month, with dinner".',
             "visibility": (
-                "Making the community less private opens only what is written afterwards: "
-                "earlier conversations keep the privacy they were written under."
+                "More private takes effect at once. Less private is for the members to "
+                "consent to, by a proposal."
+            ),
+            "listed": (
+                "Shown in the directory. Unlisting takes effect at once; listing an unlisted "
+                "community is for the members to consent to, by a proposal."
             ),
         }
 
@@ -81,6 +85,15 @@ class PeopleField(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
 
+FACILITATORS_CHOOSE = (
+    "library_sharing_allowed",
+    "who_may_propose",
+    "facilitators_adopt_amendments",
+    "members_nominate_peers",
+    "norms_review_months",
+)
+
+
 class NewCommunityForm(CommunitySettingsForm):
     facilitators = PeopleField(
         queryset=User.objects.filter(is_active=True).select_related("organisation"),
@@ -90,10 +103,12 @@ class NewCommunityForm(CommunitySettingsForm):
     )
 
     class Meta(CommunitySettingsForm.Meta):
-        # Sharing the library beyond the community is its facilitators' choice.
+        # Sharing the library beyond the community, and how its members
+        # decide, are its facilitators' choice; a new community starts from
+        # the defaults (any member proposes).
         fields = [
             "slug",
-            *(f for f in CommunitySettingsForm.Meta.fields if f != "library_sharing_allowed"),
+            *(f for f in CommunitySettingsForm.Meta.fields if f not in FACILITATORS_CHOOSE),
         ]
         help_texts = {"slug": "The community's address: /c/<this>/. Letters, digits and hyphens."}
 

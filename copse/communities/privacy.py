@@ -94,7 +94,7 @@ class Lowering:
 
 
 def after_change(*, actor, community, before: str) -> None:
-    """Inside update_settings' transaction, once `community` was saved with a
+    """Inside the transaction that saved `community` with a
     new visibility: raise its threads' floors, or tell its members."""
     from copse.conversations.models import Thread
 

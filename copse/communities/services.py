@@ -26,6 +26,11 @@ SETTINGS_FIELDS = (
     "size_cap",
     "meeting_cadence",
     "library_sharing_allowed",
+    # How the members decide (copse/decisions).
+    "who_may_propose",
+    "facilitators_adopt_amendments",
+    "members_nominate_peers",
+    "norms_review_months",
 )
 
 
@@ -33,8 +38,10 @@ class CommunityError(UserFacingError):
     title = "The community could not be saved"
 
 
-class LoweringNotConfirmed(CommunityError):
-    title = "Confirm that the community becomes less private"
+class MembersDecide(CommunityError):
+    """Making a community less private is for its members to consent to."""
+
+    title = "The members decide this"
 
 
 def create_community(*, actor, facilitators=(), **fields) -> Community:
@@ -64,34 +71,54 @@ def create_community(*, actor, facilitators=(), **fields) -> Community:
     return community
 
 
-# Easier to join, left to right.
-JOIN_POLICY_ORDER = ("invitation", "request", "open")
+# How easy joining is; asking facilitators and asking the members rank the same.
+JOIN_POLICY_RANK = {"invitation": 0, "request": 1, "members": 1, "open": 2}
 
 
-def _opens_up(community: Community, changes: dict) -> bool:
-    """Whether `changes` make the community less private or easier to join
-    (letting authors share library items beyond it counts)."""
-    if privacy.lowers(community.visibility, changes.get("visibility", community.visibility)):
-        return True
+def _easier_to_join(community: Community, changes: dict) -> bool:
+    """Whether `changes` make the community easier to join (letting authors
+    share library items beyond it counts)."""
     if changes.get("library_sharing_allowed") and not community.library_sharing_allowed:
         return True
-    new = changes.get("join_policy", community.join_policy)
-    old = community.join_policy
-    order = JOIN_POLICY_ORDER
-    return new in order and old in order and order.index(new) > order.index(old)
+    new = JOIN_POLICY_RANK.get(changes.get("join_policy", community.join_policy))
+    old = JOIN_POLICY_RANK.get(community.join_policy)
+    return new is not None and old is not None and new > old
 
 
-def update_settings(
-    *, actor, community: Community, confirm_lowering: bool = False, **changes
-) -> Community:
+def less_private(community: Community, changes: dict) -> bool:
+    """Whether `changes` make the community less private: a lower visibility,
+    or listing an unlisted community. Only a visibility proposal the members
+    consented to does that (`apply_decided_settings`)."""
+    if privacy.lowers(community.visibility, changes.get("visibility", community.visibility)):
+        return True
+    return bool(changes.get("listed")) and not community.listed
+
+
+def update_settings(*, actor, community: Community, **changes) -> Community:
+    """A facilitator (or a site admin) changes the settings directly. Making
+    the community less private is refused: it goes through a visibility
+    proposal, which passes only by the members' consent. Making it more
+    private stays direct: it closes nothing anyone relied on."""
     if not permissions.can(actor, "community.manage", community):
         raise CommunityError("Only a facilitator can change the settings.")
     if has_control_characters(changes.get("name", "")):
         raise CommunityError(HEADER_NAME_MESSAGE)
-    if _opens_up(community, changes) and not permissions.can(actor, "community.open_up", community):
+    if less_private(community, changes):
+        if permissions.can(actor, "community.open_up", community):
+            raise MembersDecide(
+                f"Making {community.name} less private is for its members to consent to: "
+                "propose it, and it changes if no block stands at the deadline."
+            )
+        raise MembersDecide(
+            "A site administrator never makes a community less private: its members decide "
+            "that by a proposal."
+        )
+    if _easier_to_join(community, changes) and not permissions.can(
+        actor, "community.open_up", community
+    ):
         raise CommunityError(
-            "Only the community's facilitators can make it less private or easier to join. "
-            "As a site administrator you can make it more private, not less."
+            "Only the community's facilitators can make it easier to join. "
+            "As a site administrator you can make it harder to join, not easier."
         )
     before = {f: getattr(community, f) for f in SETTINGS_FIELDS}
     for field, value in changes.items():
@@ -103,12 +130,6 @@ def update_settings(
     }
     if not changed:
         return community
-    # Less private: only after the facilitator saw what that opens (privacy.Lowering).
-    lowering = "visibility" in changed and privacy.lowers(*changed["visibility"])
-    if lowering and not confirm_lowering:
-        for field, value in before.items():
-            setattr(community, field, value)
-        raise LoweringNotConfirmed("Confirm first: earlier conversations keep their privacy.")
     with transaction.atomic():
         community.save(update_fields=list(changed))
         if "visibility" in changed:

@@ -1,6 +1,8 @@
 """Community pages: the directory, a community's home, its settings, and the
 programme page where site administrators create communities."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -78,6 +80,12 @@ def home(request, slug):
             context["proposals_waiting"] = list(
                 waiting_for_answer(request.user, [community])[:HOME_PROPOSAL_PREVIEW]
             )
+    if standing.pending_request:
+        from copse.memberships.models import JoinRequest
+
+        context["my_request"] = JoinRequest.objects.filter(
+            community=community, user=request.user, status=JoinRequest.Status.PENDING
+        ).first()
     if permissions.can(request.user, "community.receive_mail", community):
         from copse.mailing.forms import DeliveryForm
         from copse.mailing.selectors import mail_mode_in
@@ -103,6 +111,19 @@ def members(request, slug):
     return render(request, "communities/members.html", context)
 
 
+def _visibility_proposal_query(community, changes: dict) -> str:
+    """The query that opens a visibility proposal prefilled with what the
+    facilitator tried to change (`decisions:new`, linked by URL name only:
+    communities sits below decisions)."""
+    query = {"kind": "visibility"}
+    visibility = changes.get("visibility", community.visibility)
+    if privacy.lowers(community.visibility, visibility):
+        query["new_visibility"] = visibility
+    if changes.get("listed") and not community.listed:
+        query["new_listed"] = "1"
+    return urlencode(query)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def settings_page(request, slug):
@@ -110,35 +131,39 @@ def settings_page(request, slug):
     form = CommunitySettingsForm(
         request.POST or None, instance=Community.objects.get(pk=community.pk)
     )
+    proposal_query = "kind=visibility"
+    members_decide = False
     lowering = None
     if request.method == "POST" and form.is_valid():
-        visibility = form.cleaned_data["visibility"]
-        confirmed = request.POST.get("confirm_lowering") == "1"
-        if (
-            privacy.lowers(community.visibility, visibility)
-            and not confirmed
-            and permissions.can(request.user, "community.open_up", community)
-        ):
-            # Say what stays private and what opens; the form keeps what was typed.
-            lowering = privacy.Lowering.of(community, visibility)
+        changes = {f: form.cleaned_data[f] for f in form.Meta.fields}
+        try:
+            services.update_settings(actor=request.user, community=community, **changes)
+        except services.MembersDecide as error:
+            # The form keeps what was typed; the page links to the proposal.
+            members_decide = True
+            proposal_query = _visibility_proposal_query(community, changes)
+            field = "listed"
+            if privacy.lowers(community.visibility, changes["visibility"]):
+                field = "visibility"
+                lowering = privacy.Lowering.of(community, changes["visibility"])
+            form.add_error(field, error.message)
+        except UserFacingError as error:
+            form.add_error(None, error.message)
         else:
-            try:
-                services.update_settings(
-                    actor=request.user,
-                    community=community,
-                    confirm_lowering=confirmed,
-                    **{f: form.cleaned_data[f] for f in form.Meta.fields},
-                )
-            except UserFacingError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, "Settings saved.")
-                return redirect("communities:settings", slug=community.slug)
+            messages.success(request, "Settings saved.")
+            return redirect("communities:settings", slug=community.slug)
     status = 400 if form.errors else 200
     return render(
         request,
         "communities/settings.html",
-        {"community": community, "form": form, "lowering": lowering},
+        {
+            "community": community,
+            "form": form,
+            "members_decide": members_decide,
+            "lowering": lowering,
+            "proposal_query": proposal_query,
+            "can_propose": permissions.can(request.user, "community.propose", community),
+        },
         status=status,
     )
 

@@ -10,3 +10,7 @@ class DecisionsConfig(AppConfig):
         from copse.decisions import mail
 
         mail.register()
+        # Join requests in a community whose members decide become proposals.
+        from copse.decisions import admissions
+
+        admissions.connect()

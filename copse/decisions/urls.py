@@ -20,3 +20,14 @@ urlpatterns = [
     path(P + "outcome/", views.outcome, name="outcome"),
     path(P + "nomination/", views.nomination, name="nomination"),
 ]
+
+# Wiring (issue 14): a join request's admission proposal, by the request.
+from copse.decisions import admission_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "c/<slug:slug>/decisions/admission/<int:request_id>/",
+        admission_views.admission,
+        name="admission",
+    ),
+]

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from copse.communities.models import Community
 from copse.communities.selectors import community_by_slug_for
 from copse.core import permissions
 from copse.core.errors import UserFacingError
@@ -89,6 +90,7 @@ def proposal_new(request, slug):
     else:
         kind = request.GET.get("kind", "")
         initial = {"kind": kind} if kind in Proposal.Kind.values else {}
+        initial.update(_prefilled_change(request, community, kind))
         if norms is not None:
             initial["norms_text"] = norms.body
         form = ProposalForm(initial=initial, nominees=nominees, time_zone=request.user.time_zone)
@@ -99,6 +101,23 @@ def proposal_new(request, slug):
         {"community": community, "form": form, "norms": norms},
         status=status,
     )
+
+
+def _prefilled_change(request, community, kind: str) -> dict:
+    """What a page that links here asked to change (the settings page sends a
+    visibility or listing the facilitator tried to set); goals start from
+    today's text so the proposer edits rather than retypes."""
+    if kind == Proposal.Kind.VISIBILITY:
+        initial = {}
+        visibility = request.GET.get("new_visibility", "")
+        if visibility in Community.Visibility.values:
+            initial["new_visibility"] = visibility
+        if request.GET.get("new_listed", "") in ("0", "1"):
+            initial["new_listed"] = request.GET["new_listed"]
+        return initial
+    if kind == Proposal.Kind.GOALS:
+        return {"new_purpose": community.purpose, "new_goals": community.goals}
+    return {}
 
 
 def _detail_context(request, proposal, **forms):

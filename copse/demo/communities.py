@@ -420,7 +420,9 @@ COMMUNITIES = [
             "kind": "cross",
             "visibility": "members",
             "listed": True,
-            "join_policy": "request",
+            # Structured like the CIO CoP, whose members "decided who could
+            # participate": each request is an admission proposal they answer.
+            "join_policy": "members",
             "eligibility": "director-level applications or operations leaders",
             "per_organisation_cap": 2,
             "size_cap": 25,

@@ -21,6 +21,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from copse.demo.admissions import load_admissions
 from copse.demo.communities import (
     COMMUNITIES,
     LONG_THREAD_COMMUNITY,
@@ -88,6 +89,8 @@ class _Loader:
             self._load_people()
             for spec in COMMUNITIES:
                 self._load_community(spec)
+            # Before the mail choices, so the member they admitted has one too.
+            load_admissions(self)
             load_meetings(self)
             load_expertise(self)
             load_library(self)
@@ -413,14 +416,19 @@ class _Loader:
             )
             if known:
                 continue
+            asked = _ago(self.now, wish.days_ago)
+            members_decide = community.join_policy == community.JoinPolicy.MEMBERS
             join_request = JoinRequest.objects.create(
-                community=community, user=user, note=wish.note
+                community=community, user=user, note=wish.note, members_decide=members_decide
             )
-            JoinRequest.objects.filter(pk=join_request.pk).update(
-                created_at=_ago(self.now, wish.days_ago)
-            )
+            JoinRequest.objects.filter(pk=join_request.pk).update(created_at=asked)
             record(actor=user, action="membership.requested", community=community, subject=user)
             self._count("join requests")
+            if members_decide:
+                from copse.decisions.admissions import open_admission
+
+                open_admission(join_request=join_request, now=asked)
+                self._count("admission proposals")
 
     def _invite(self, community, spec: CommunitySpec) -> None:
         from copse.audit.services import record

@@ -221,6 +221,14 @@ PEOPLE = [
         "Logistics and customs systems across four continents.",
     ),
     Person(
+        "dana.whitaker@wideworldimporters.example",
+        "Dana Whitaker",
+        "Director of Applications",
+        "Wide World Importers",
+        PACIFIC,
+        "Warehouse and customs applications; admitted to the A/O CoP by its members.",
+    ),
+    Person(
         "yuki.tanaka@treyresearch.example",
         "Yuki Tanaka",
         "Chief Information Officer",

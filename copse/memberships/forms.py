@@ -29,6 +29,16 @@ class JoinRequestForm(forms.Form):
         help_text="Who you are and why you would like to join. Facilitators read this.",
     )
 
+    def __init__(self, *args, members_decide: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if members_decide:
+            note = self.fields["note"]
+            note.label = "A note for the members"
+            note.help_text = (
+                "Who you are and why you would like to join. The members read this when "
+                "they decide together whether to admit you."
+            )
+
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label="Email address")

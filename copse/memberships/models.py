@@ -112,6 +112,11 @@ class JoinRequest(models.Model):
     )
     note = models.TextField(blank=True, max_length=2000)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # Fixed when the request is made, from the community's join policy then:
+    # the members answer it by an admission proposal, and no facilitator
+    # decides it alone. A later change of policy leaves waiting requests as
+    # they were asked.
+    members_decide = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(

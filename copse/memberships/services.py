@@ -31,7 +31,12 @@ from copse.memberships import tasks
 from copse.memberships.announcements import announce
 from copse.memberships.links import INVITATION_SALT
 from copse.memberships.models import Invitation, JoinRequest, Membership
-from copse.memberships.signals import invitation_accepted, membership_ended
+from copse.memberships.signals import (
+    invitation_accepted,
+    join_request_withdrawn,
+    join_requested,
+    membership_ended,
+)
 
 EXPIRED = "This invitation has expired. Ask the facilitator who invited you for a new one."
 # Delegates sit in their principal's seat, so they count towards no cap.
@@ -292,25 +297,44 @@ def join_community(*, actor, community: Community, accepted_norms_version: int) 
 
 
 def request_to_join(*, actor, community: Community, note: str) -> JoinRequest:
+    """Ask to join. Where the members decide, the request becomes an admission
+    proposal they answer (opened by `join_requested`'s receiver in decisions);
+    otherwise the facilitators are told and decide."""
     if not permissions.can(actor, "community.request", community):
         raise NotAllowed("You cannot ask to join this community.")
+    members_decide = community.join_policy == Community.JoinPolicy.MEMBERS
     try:
         with transaction.atomic():
-            join_request = JoinRequest.objects.create(community=community, user=actor, note=note)
+            join_request = JoinRequest.objects.create(
+                community=community, user=actor, note=note, members_decide=members_decide
+            )
             record(actor=actor, action="membership.requested", community=community, subject=actor)
+            join_requested.send(sender=JoinRequest, join_request=join_request)
     except IntegrityError as exc:
-        raise NotAllowed("You have already asked to join; a facilitator will decide.") from exc
+        raise NotAllowed("You have already asked to join; your request is waiting.") from exc
     permissions.forget_standings(actor)
-    transaction.on_commit(lambda: tasks.tell_facilitators_of_request.enqueue(join_request.pk))
+    if not members_decide:
+        transaction.on_commit(lambda: tasks.tell_facilitators_of_request.enqueue(join_request.pk))
     return join_request
 
 
 def withdraw_request(*, actor, join_request: JoinRequest) -> None:
-    if join_request.user_id != actor.pk or join_request.status != JoinRequest.Status.PENDING:
-        raise NotAllowed("There is no waiting request to withdraw.")
-    join_request.status = JoinRequest.Status.WITHDRAWN
-    join_request.decided_at = timezone.now()
-    join_request.save(update_fields=["status", "decided_at"])
+    """The requester withdraws; an admission proposal about it is withdrawn with it."""
+    with transaction.atomic():
+        locked = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
+        if locked.user_id != actor.pk or locked.status != JoinRequest.Status.PENDING:
+            raise NotAllowed("There is no waiting request to withdraw.")
+        locked.status = JoinRequest.Status.WITHDRAWN
+        locked.decided_at = timezone.now()
+        locked.save(update_fields=["status", "decided_at"])
+        record(
+            actor=actor,
+            action="membership.request_withdrawn",
+            community=locked.community,
+            subject=actor,
+        )
+        join_request_withdrawn.send(sender=JoinRequest, join_request=locked)
+    join_request.status, join_request.decided_at = locked.status, locked.decided_at
     permissions.forget_standings(actor)
 
 
@@ -323,6 +347,13 @@ def decide_request(
         raise NotAllowed("Only a facilitator can decide on requests.")
     if join_request.user_id == actor.pk:
         raise NotAllowed("You cannot decide on your own request; a facilitator will.")
+    if join_request.members_decide:
+        # The join policy gave this decision to the members; a facilitator
+        # answers the admission proposal like any of them (a block stops it).
+        raise NotAllowed(
+            "The members decide on this request: answer its admission proposal like everyone "
+            "else. A block with your reason stops it."
+        )
     with transaction.atomic():
         locked = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
         if locked.status != JoinRequest.Status.PENDING:

@@ -9,3 +9,12 @@ invitation_accepted = Signal()
 # Sent inside the transaction that ended a membership (left or removed), with
 # `membership`; also for each delegate whose standing ended with it.
 membership_ended = Signal()
+
+# Sent inside the transaction that created a join request, with
+# `join_request`. Where the members decide (`join_request.members_decide`),
+# decisions opens the admission proposal they answer.
+join_requested = Signal()
+
+# Sent inside the transaction that withdrew a waiting join request, with
+# `join_request`: whatever the members were asked about it ends too.
+join_request_withdrawn = Signal()

@@ -89,7 +89,10 @@ def request_to_join(request, slug):
     if standing.is_seated or standing.pending_request:
         return redirect(community.get_absolute_url())
     permissions.require_or_404(request.user, "community.request", community)
-    form = JoinRequestForm(request.POST or None)
+    form = JoinRequestForm(
+        request.POST or None,
+        members_decide=community.join_policy == community.JoinPolicy.MEMBERS,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.request_to_join(
@@ -98,8 +101,13 @@ def request_to_join(request, slug):
         except UserFacingError as error:
             form.add_error(None, error.message)
         else:
+            deciders = (
+                "the members"
+                if community.join_policy == community.JoinPolicy.MEMBERS
+                else "the facilitators"
+            )
             messages.success(
-                request, "Your request is with the facilitators. You will hear by email either way."
+                request, f"Your request is with {deciders}. You will hear by email either way."
             )
             return redirect(community.get_absolute_url())
     return render(
@@ -185,6 +193,9 @@ def manage(request, slug):
         "invite_form": InvitationForm(),
         "delegate_form": DelegateForm(community=community),
         "band": community.size_band,
+        # Admission proposals are for the seated; a site admin managing the
+        # community sees that the members decide, not what they discuss.
+        "seated": permissions.standing(request.user, community).is_seated,
     }
     return render(request, "memberships/manage.html", context)
 

@@ -27,6 +27,7 @@ def _target_querysets():
     from copse.audit.models import AuditEntry
     from copse.communities.models import Community
     from copse.conversations.models import Post
+    from copse.decisions.models import DatePoll, NormsReview, Proposal
     from copse.library.models import LibraryItem
     from copse.meetings.models import Meeting
 
@@ -36,6 +37,9 @@ def _target_querysets():
         Community.objects.all(),
         AuditEntry.objects.select_related("community", "actor", "subject"),
         LibraryItem.objects.select_related("community"),
+        Proposal.objects.select_related("community"),
+        DatePoll.objects.select_related("community"),
+        NormsReview.objects.select_related("community"),
     ]
 
 

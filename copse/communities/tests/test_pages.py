@@ -59,6 +59,8 @@ def test_site_admin_creates_a_community_and_appoints_its_facilitator(client, db)
         "per_organisation_cap": "",
         "size_cap": "25",
         "meeting_cadence": "Monthly",
+        "who_may_propose": "contributors",
+        "norms_review_months": "12",
         "facilitators": [maria.pk],
     }
     response = client.post(reverse("communities:programme_new"), form)
@@ -97,6 +99,8 @@ def test_facilitator_changes_settings_and_it_is_audited(client, open_community):
         "per_organisation_cap": "5",
         "size_cap": "3",
         "meeting_cadence": "",
+        "who_may_propose": "contributors",
+        "norms_review_months": "12",
     }
     bad = client.post(url, data)
     assert bad.status_code == 400

@@ -253,32 +253,43 @@ def test_site_admin_cannot_make_a_community_less_private(client, circle, field, 
     data[field] = value
     response = client.post(url, data)
     assert response.status_code == 400
-    assert b"Only the community&#x27;s facilitators can make it less private" in response.content
+    refusal = (
+        b"A site administrator never makes a community less private"
+        if field == "visibility"
+        else b"Only the community&#x27;s facilitators can make it easier to join"
+    )
+    assert refusal in response.content
     community.refresh_from_db()
     assert (community.visibility, community.join_policy) == ("confidential", "request")
     assert _has_no_seat(admin, community)
     _no_secret_anywhere(client, community)
 
 
-def test_a_facilitator_may_make_their_community_less_private(circle):
+def test_a_facilitator_makes_their_community_less_private_only_by_the_members_consent(circle):
     community, people = circle
-    services.update_settings(
-        actor=people["facilitator"],
-        community=community,
-        visibility="members",
-        confirm_lowering=True,
-    )
-    community.refresh_from_db()
+    with pytest.raises(services.MembersDecide):
+        services.update_settings(
+            actor=people["facilitator"], community=community, visibility="members"
+        )
+    testing.members_open_up(community, people["facilitator"], visibility="members")
     assert community.visibility == "members"
 
 
-def test_site_admin_makes_it_listed_then_tries_to_join(
+def test_site_admin_cannot_list_a_community(circle):
+    community, people = circle
+    with pytest.raises(services.MembersDecide):
+        services.update_settings(actor=people["site_admin"], community=community, listed=True)
+    community.refresh_from_db()
+    assert not community.listed
+
+
+def test_the_members_list_it_then_a_site_admin_tries_to_join(
     client, circle, django_capture_on_commit_callbacks
 ):
     community, people = circle
     admin = people["site_admin"]
     with django_capture_on_commit_callbacks(execute=True):
-        services.update_settings(actor=admin, community=community, listed=True)
+        testing.members_open_up(community, people["facilitator"], listed=True)
     client.force_login(admin)
     join = client.post(reverse("memberships:join", args=[community.slug]), {"norms_version": 0})
     assert join.status_code == 404
@@ -288,9 +299,9 @@ def test_site_admin_makes_it_listed_then_tries_to_join(
         memberships.decide_request(actor=admin, join_request=join_request, approve=True)
     assert _has_no_seat(admin, community)
     _no_secret_anywhere(client, community)
-    # The listing itself was announced.
-    (told,) = Notification.objects.filter(user=people["facilitator"], kind="announcement")
-    assert told.target.detail["changes"]["listed"] == [False, True]
+    # The listing is on record as the members' decision.
+    decided = AuditEntry.objects.get(action="community.settings_decided")
+    assert decided.detail["changes"]["listed"] == [False, True]
 
 
 # --- Announcements ---------------------------------------------------------------------
@@ -368,12 +379,7 @@ def test_a_visibility_change_by_a_facilitator_is_announced(
     second = testing.make_user("sam@example.com", name="Sam Second")
     testing.seat(community, second, role="facilitator")
     with django_capture_on_commit_callbacks(execute=True):
-        services.update_settings(
-            actor=people["facilitator"],
-            community=community,
-            visibility="members",
-            confirm_lowering=True,
-        )
+        testing.members_open_up(community, people["facilitator"], visibility="members")
     (told,) = Notification.objects.filter(kind="announcement")
     assert told.user == second
     entry = AuditEntry.objects.get(pk=told.target_id)
@@ -398,7 +404,8 @@ def test_a_former_facilitator_no_longer_reads_old_announcements(
     community, people = circle
     admin, fay = people["site_admin"], people["facilitator"]
     with django_capture_on_commit_callbacks(execute=True):
-        services.update_settings(actor=admin, community=community, listed=True)
+        # Making it more private is announced, whoever does it.
+        services.update_settings(actor=admin, community=community, join_policy="invitation")
     (told,) = Notification.objects.filter(user=fay, kind="announcement")
     mona = Membership.objects.get(community=community, user=people["member"])
     memberships.change_role(actor=fay, membership=mona, role="facilitator")

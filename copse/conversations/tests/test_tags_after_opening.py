@@ -10,7 +10,6 @@ import pytest
 from django.urls import reverse
 
 from copse import testing
-from copse.communities import services as community_services
 from copse.conversations import services
 
 HIDDEN = "Project NIGHTJAR-7"
@@ -34,9 +33,7 @@ def opened_then_typed(db):
         body="Secret plan.",
         tag_names=[HIDDEN],
     )
-    community_services.update_settings(
-        actor=facilitator, community=opened, visibility="open", confirm_lowering=True
-    )
+    testing.members_open_up(opened, facilitator, visibility="open")
     public = testing.make_community(slug="public", visibility="open")
     outsider = testing.make_user(name="Otto Outsider")
     testing.seat(public, outsider)

@@ -44,6 +44,8 @@ def _settings_form(community, **changes):
         "per_organisation_cap": community.per_organisation_cap or "",
         "size_cap": community.size_cap or "",
         "meeting_cadence": community.meeting_cadence,
+        "who_may_propose": community.who_may_propose,
+        "norms_review_months": community.norms_review_months,
     }
     if community.listed:
         data["listed"] = "on"
@@ -52,10 +54,8 @@ def _settings_form(community, **changes):
 
 
 def _lower(community, facilitator, to="open"):
-    """Through the service, confirmed, as the settings page does."""
-    return communities.update_settings(
-        actor=facilitator, community=community, confirm_lowering=True, visibility=to
-    )
+    """The only way: a visibility proposal the members consent to."""
+    return testing.members_open_up(community, facilitator, visibility=to)
 
 
 def _forget(people):
@@ -214,7 +214,7 @@ def test_a_moved_thread_keeps_the_stricter_floor_when_its_new_community_opens(tw
 # --- Lowering the visibility --------------------------------------------------------
 
 
-def test_lowering_shows_the_warning_and_changes_nothing_until_confirmed(client, roles):
+def test_lowering_in_the_settings_is_refused_and_points_to_a_proposal(client, roles):
     community, people = roles
     thread = conversations.start_thread(
         actor=people["member"], community=community, kind="discussion", title="T", body="B"
@@ -222,32 +222,35 @@ def test_lowering_shows_the_warning_and_changes_nothing_until_confirmed(client, 
     client.force_login(people["facilitator"])
     url = reverse("communities:settings", args=[community.slug])
     typed = _settings_form(community, visibility="open", purpose="A purpose typed just now")
-    warned = client.post(url, typed)
-    assert warned.status_code == 200
-    page = warned.content.decode()
-    assert "What stays private" in page and "What opens" in page
+    refused = client.post(url, typed)
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "is for the members to decide" in page
+    assert "What stays private" in page and "What would open" in page
     assert "The one conversation written so far keeps the privacy" in page
     assert "only members read it" in page and "mail about it carries only a link" in page
     assert "A purpose typed just now" in page  # what was typed is kept
-    assert 'name="confirm_lowering"' in page
+    proposal_url = reverse("decisions:new", args=[community.slug])
+    assert f"{proposal_url}?kind=visibility&amp;new_visibility=open" in page
+    assert 'name="confirm_lowering"' not in page
     community.refresh_from_db()
     assert community.visibility == "confidential"
     assert community.purpose != "A purpose typed just now"
     assert not AuditEntry.objects.filter(action="community.settings_changed").exists()
     assert not Notification.objects.filter(kind="visibility_lowered").exists()
-    # The service refuses too, whoever calls it without confirming.
-    with pytest.raises(communities.LoweringNotConfirmed):
+    # The service refuses too, whoever calls it.
+    with pytest.raises(communities.MembersDecide):
         communities.update_settings(
             actor=people["facilitator"], community=community, visibility="members"
         )
     community.refresh_from_db()
     assert community.visibility == "confidential"
 
-    confirmed = client.post(url, {**typed, "confirm_lowering": "1"})
-    assert confirmed.status_code == 302
-    community.refresh_from_db()
+    # The proposal the page links to opens with the visibility that was tried.
+    form = client.get(f"{proposal_url}?kind=visibility&new_visibility=open").context["form"]
+    assert (form.initial["kind"], form.initial["new_visibility"]) == ("visibility", "open")
+    _lower(community, people["facilitator"], to="open")
     assert community.visibility == "open"
-    assert community.purpose == "A purpose typed just now"
     thread.refresh_from_db()
     assert thread.visibility_floor == "confidential"
 
@@ -446,9 +449,7 @@ def test_a_non_member_reads_a_thread_only_if_it_was_open_at_every_moment(db, sta
     always_open: dict[int, bool] = {}  # thread -> open at every moment since it began
     for step, value in sequence:
         if step == "visibility":
-            communities.update_settings(
-                actor=facilitator, community=community, confirm_lowering=True, visibility=value
-            )
+            testing.set_visibility(community, facilitator, value)
             for pk in always_open:
                 always_open[pk] = always_open[pk] and value == "open"
         else:

@@ -80,6 +80,8 @@ def _community_form(name, **extra):
         "per_organisation_cap": "",
         "size_cap": "",
         "meeting_cadence": "",
+        "who_may_propose": "contributors",
+        "norms_review_months": "12",
         **extra,
     }
 

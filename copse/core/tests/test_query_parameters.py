@@ -84,6 +84,9 @@ LIST_VIEWS = {
     "healthz": (None, "member", ["scope"]),
     "expertise:community": (_slug, "member", AFTER),
     "expertise:who_has_used": (None, "member", ["tag"]),
+    "decisions:list": (_slug, "member", ["state", "after"]),
+    # The settings page links here with what a facilitator tried to change.
+    "decisions:new": (_slug, "member", ["kind", "new_visibility", "new_listed"]),
 }
 
 # What a link from the product itself sends, where a page needs it.

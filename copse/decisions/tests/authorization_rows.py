@@ -6,7 +6,7 @@ role without `community.read` ever sees one.
 
 import datetime as dt
 
-from copse.core.tests.authorization import READS, SEATED_POST, SECRET
+from copse.core.tests.authorization import READS, READS_REDIRECT, SEATED_POST, SECRET
 
 #                                                    an   nm   rq   iv   mb   dl   gp   fc   fm   sa
 # Members and facilitators propose and answer; a delegate reads, and a form
@@ -76,6 +76,15 @@ ROWS = {
         lambda ctx: {"accept": "1"},
         SEATED_POST,
     ),
+    # Wiring: from the requester's join request to its admission proposal,
+    # which only the seated read (never the requester, never a site admin).
+    "decisions:admission": (
+        lambda ctx: {"slug": "circle", "request_id": ctx["request_id"]},
+        "get",
+        "",
+        None,
+        READS_REDIRECT,
+    ),
 }
 
 
@@ -120,3 +129,9 @@ def build(community, people, ctx):
         awaiting_id=awaiting.pk,
         closed_id=closed.pk,
     )
+    # Wiring: the requester's waiting request, as the members would have it
+    # if the circle's members decided who joins.
+    from copse.decisions.admissions import open_admission
+    from copse.memberships.models import JoinRequest
+
+    open_admission(join_request=JoinRequest.objects.get(pk=ctx["request_id"]))

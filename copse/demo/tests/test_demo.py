@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from copse import testing
 from copse.communities.models import Community
@@ -133,7 +134,7 @@ def test_the_demo_loads_the_four_communities_of_the_seed_stories():
     assert cio.meeting_cadence == "Half a day every month at a member company, with dinner"
     assert cio.member_count >= 15
     ao = communities["sv-ao-cop"]
-    assert (ao.visibility, ao.join_policy, ao.per_organisation_cap) == ("members", "request", 2)
+    assert (ao.visibility, ao.join_policy, ao.per_organisation_cap) == ("members", "members", 2)
     assert ao.eligibility == "director-level applications or operations leaders"
     admins = communities["administrators-cop"]
     assert (admins.kind, admins.visibility, admins.join_policy) == (
@@ -823,3 +824,19 @@ def test_every_community_has_an_open_proposal_waiting_for_its_demo_login(client)
     page = client.get(reverse("decisions:detail", args=[proposal.community.slug, proposal.pk]))
     assert page.status_code == 200
     assert not waiting_for(proposal).filter(user=tom).exists()
+def test_the_ao_members_decide_who_joins():
+    from copse.decisions.models import Proposal
+
+    _load()
+    waiting = JoinRequest.objects.filter(community__slug="sv-ao-cop", status="pending")
+    assert waiting.count() >= 2
+    for join_request in waiting:
+        assert join_request.members_decide
+        assert Proposal.objects.get(join_request=join_request).status == "open"
+    dana = Membership.objects.get(
+        community__slug="sv-ao-cop", user__email="dana.whitaker@wideworldimporters.example"
+    )
+    assert dana.seated_via == "members_decided" and dana.seated_by is None
+    decided = Proposal.objects.get(join_request__user=dana.user)
+    assert decided.status == "passed" and decided.outcome
+    assert decided.closed_at < timezone.now()

@@ -96,6 +96,14 @@ def _seat_of(community, user):
     return Membership.objects.filter(community=community, user=user).first()
 
 
+def _by_proposal(actor, community, change) -> bool:
+    """Less private only by the members' consent: a member who may propose
+    does; anyone else tries the settings and is refused."""
+    return communities.less_private(community, change) and permissions.can(
+        actor, "community.propose", community
+    )
+
+
 def _do(step, community, people):
     kind, *args = step
     who = {name: people[name] for name in PEOPLE}
@@ -146,14 +154,18 @@ def _do(step, community, people):
                 principal=principal,
             )
     elif kind == "visibility":
-        # Confirmed: the facilitator was told what stays private and what opens.
-        communities.update_settings(
-            actor=who[args[0]], community=community, visibility=args[1], confirm_lowering=True
-        )
+        change = {"visibility": args[1]}
+        if _by_proposal(who[args[0]], community, change):
+            testing.members_open_up(community, who[args[0]], visibility=args[1])
+        else:
+            communities.update_settings(actor=who[args[0]], community=community, **change)
     elif kind == "policy":
         communities.update_settings(actor=who[args[0]], community=community, join_policy=args[1])
     elif kind == "listed":
-        communities.update_settings(actor=who[args[0]], community=community, listed=args[1])
+        if _by_proposal(who[args[0]], community, {"listed": args[1]}):
+            testing.members_open_up(community, who[args[0]], listed=args[1])
+        else:
+            communities.update_settings(actor=who[args[0]], community=community, listed=args[1])
     elif kind == "write":
         return conversations.start_thread(
             actor=who[args[0]], community=community, kind="discussion", title="Words", body="x"
