@@ -20,3 +20,16 @@ urlpatterns = [
     path(P + "outcome/", views.outcome, name="outcome"),
     path(P + "nomination/", views.nomination, name="nomination"),
 ]
+
+# Date polls: finding a time, which creates or moves a meeting (decisions.polls).
+from copse.decisions import poll_views  # noqa: E402
+
+D = "c/<slug:slug>/decisions/dates/<int:poll_id>/"
+urlpatterns += [
+    path("c/<slug:slug>/decisions/dates/", poll_views.poll_list, name="polls"),
+    path("c/<slug:slug>/decisions/dates/new/", poll_views.poll_new, name="poll_new"),
+    path(D, poll_views.poll_detail, name="poll"),
+    path(D + "answer/", poll_views.poll_answer, name="poll_answer"),
+    path(D + "choose/", poll_views.poll_choose, name="poll_choose"),
+    path(D + "close/", poll_views.poll_close, name="poll_close"),
+]

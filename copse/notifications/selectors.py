@@ -16,6 +16,7 @@ READ_ACTIONS = {
     # Announcements to facilitators point at the audit entry they are about.
     "audit.auditentry": "community.view_audit",
     "library.libraryitem": "library_item.read",
+    "decisions.datepoll": "poll.read",
 }
 
 
@@ -23,6 +24,7 @@ def _target_querysets():
     from copse.audit.models import AuditEntry
     from copse.communities.models import Community
     from copse.conversations.models import Post
+    from copse.decisions.models import DatePoll
     from copse.library.models import LibraryItem
     from copse.meetings.models import Meeting
 
@@ -32,6 +34,7 @@ def _target_querysets():
         Community.objects.all(),
         AuditEntry.objects.select_related("community", "actor", "subject"),
         LibraryItem.objects.select_related("community"),
+        DatePoll.objects.select_related("community"),
     ]
 
 

@@ -39,6 +39,7 @@ def open_notification(request, notification_id):
         notification.is_about_meeting
         or notification.is_about_community
         or notification.is_about_library_item
+        or notification.is_about_date_poll
     ):
         return redirect(target.get_absolute_url())
     if notification.is_announcement:
