@@ -387,6 +387,11 @@ def choose_time(*, actor, poll: DatePoll, option_id: int) -> Meeting:
             )
             meeting = Meeting.objects.filter(series=series, occurrence_start=starts_at).first()
             if meeting is None:
+                # Further ahead than a series keeps on the calendar: put its
+                # first months there from the time chosen.
+                meetings.generate_meetings(series=series, now=starts_at - dt.timedelta(seconds=1))
+                meeting = Meeting.objects.filter(series=series, occurrence_start=starts_at).first()
+            if meeting is None:
                 # The rule and the chosen date disagree; never leave half a series.
                 raise PollError("That time does not start a series we can repeat. Choose another.")
         else:
