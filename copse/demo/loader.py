@@ -43,6 +43,7 @@ from copse.demo.people import (
     UNIVERSITY,
     Person,
 )
+from copse.demo.polls import load_polls
 from copse.demo.projects import load_projects
 
 
@@ -90,6 +91,7 @@ class _Loader:
             load_library(self)
             load_mail_choices(self)
             load_projects(self)
+            load_polls(self)
         return self.created
 
     # --- Organisations and people ------------------------------------------------
