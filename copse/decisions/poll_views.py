@@ -46,10 +46,12 @@ def poll_list(request, slug):
 
 
 def _int(value) -> int | None:
+    """A row id from a form or a link, or None for anything a database id cannot be."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 0 < number < 2**63 else None
 
 
 @login_required

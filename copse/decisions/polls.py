@@ -575,14 +575,21 @@ def poll_list(viewer, community, *, state: str = "open", after: str = "") -> Pol
     return PollPage(rows=rows, next_cursor=next_cursor, state=state)
 
 
+# How far ahead a poll may move a meeting from: a series keeps six months.
+MOVABLE_AHEAD = dt.timedelta(days=366)
+
+
 def meetings_to_move(viewer, community):
-    """Meetings of the community still to come that a poll may move."""
+    """Meetings of the community still to come (within a year) that a poll
+    may move. Not sliced: the form looks the chosen one up in it."""
+    now = timezone.now()
     return (
         Meeting.objects.filter(
             community=community,
             status=Meeting.Status.SCHEDULED,
-            ends_at__gt=timezone.now(),
+            ends_at__gt=now,
+            starts_at__lt=now + MOVABLE_AHEAD,
         )
         .filter(permissions.visible_meetings_q(viewer))
-        .order_by("starts_at", "pk")[:50]
+        .order_by("starts_at", "pk")
     )

@@ -84,6 +84,9 @@ LIST_VIEWS = {
     "healthz": (None, "member", ["scope"]),
     "expertise:community": (_slug, "member", AFTER),
     "expertise:who_has_used": (None, "member", ["tag"]),
+    "decisions:list": (_slug, "member", ["state", "after"]),
+    "decisions:polls": (_slug, "member", ["state", "after"]),
+    "decisions:poll_new": (_slug, "member", ["purpose", "meeting"]),
 }
 
 # What a link from the product itself sends, where a page needs it.

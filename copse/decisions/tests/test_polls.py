@@ -410,3 +410,47 @@ def test_the_decisions_page_and_the_meetings_page_lead_to_the_polls(circle, clie
     assert "Waiting for your answer" in decisions
     meetings_page = client.get(f"/c/{community.slug}/meetings/").content.decode()
     assert f"/c/{community.slug}/decisions/dates/" in meetings_page
+
+
+def test_a_move_is_proposed_from_the_form_and_mangled_picks_are_refused(circle, client):
+    community, people = circle
+    start = timezone.now() + dt.timedelta(days=4)
+    meeting = meetings.create_meeting(
+        actor=people["fay"],
+        community=community,
+        title="Monthly meeting",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        time_zone=BERLIN,
+    )
+    client.force_login(people["mona"])
+    form = client.get(f"/c/{community.slug}/decisions/dates/new/?meeting={meeting.pk}")
+    assert 'value="New time for Monthly meeting"' in form.content.decode()
+    day1, day2 = _soon(6)[0], _soon(7)[0]
+    response = client.post(
+        f"/c/{community.slug}/decisions/dates/new/",
+        {
+            "title": "New time for Monthly meeting",
+            "purpose": "move",
+            "meeting": str(meeting.pk),
+            "time_zone": BERLIN,
+            "duration_minutes": "120",
+            "format": "online",
+            "date_1": day1.isoformat(),
+            "start_1": "18:00",
+            "date_2": day2.isoformat(),
+            "start_2": "18:00",
+        },
+    )
+    poll = DatePoll.objects.get()
+    assert response.status_code == 302 and poll.meeting == meeting and poll.purpose == "move"
+    client.force_login(people["fay"])
+    for value in ("", "abc", "9" * 40, "-1"):
+        bad = client.post(f"{poll.get_absolute_url()}choose/", {"option": value})
+        assert bad.status_code == 400, value
+        assert "Choose one of" in bad.content.decode()
+    client.force_login(people["max"])
+    refused = client.post(f"{poll.get_absolute_url()}choose/", {"option": "abc"})
+    assert refused.status_code == 403
+    poll.refresh_from_db()
+    assert poll.status == "open"
