@@ -296,7 +296,7 @@ def create_poll(
 def _locked(poll: DatePoll) -> DatePoll:
     """The poll row, locked, with the instance's community kept (its
     standings are cached on the viewer)."""
-    fresh = DatePoll.objects.select_for_update().select_related("meeting").get(pk=poll.pk)
+    fresh = DatePoll.objects.select_for_update().get(pk=poll.pk)
     fresh.community = poll.community
     return fresh
 
