@@ -863,15 +863,35 @@ def _may_answer_poll(user, poll, st: Standing) -> bool:
 
 
 def _may_decide_poll(user, poll, st: Standing) -> bool:
-    """The proposer picks the time (while they may still propose times), or a facilitator."""
+    """Pick the time, which creates or moves a meeting: a facilitator, or the
+    proposer where the meetings app would let them do the same by hand (a
+    side meeting they organise, or moving a side meeting they organise).
+    Anyone may ask when people can meet; a regular meeting, a series or
+    moving a meeting of the community stays the facilitators' to schedule."""
+    if poll.status != "open":
+        return False
+    if st.is_facilitator:
+        return True
+    if poll.proposed_by_id is None or poll.proposed_by_id != getattr(user, "pk", None):
+        return False
+    if not _may_contribute(user, poll.community, st):
+        return False
+    if poll.purpose == "side_meeting":
+        return True
+    meeting = poll.meeting if poll.purpose == "move" else None
+    return meeting is not None and _may_manage_meeting(user, meeting, st)
+
+
+def _may_close_poll(user, poll, st: Standing) -> bool:
+    """Close without a time: the proposer (while a contributor) or a facilitator."""
     if poll.status != "open":
         return False
     if st.is_facilitator:
         return True
     return (
-        poll.proposed_by_id == user.pk
-        and poll.purpose == "side_meeting"
-        and _may_contribute(user, poll.community, st)
+        poll.proposed_by_id is not None
+        and poll.proposed_by_id == getattr(user, "pk", None)
+        and st.is_active_contributor
     )
 
 
@@ -927,6 +947,7 @@ DECISION_RULES = {
     "poll.read": _may_read_poll,
     "poll.answer": _may_answer_poll,
     "poll.decide": _may_decide_poll,
+    "poll.close": _may_close_poll,
     "amendment.read": _may_read_amendment,
     "amendment.comment": _may_comment_amendment,
     "amendment.adopt": _may_adopt_amendment,

@@ -260,6 +260,14 @@ class DatePoll(models.Model):
     details = models.TextField(blank=True, max_length=4000, help_text="Markdown.")
     purpose = models.CharField(max_length=14, choices=Purpose.choices, default=Purpose.MEETING)
     duration_minutes = models.PositiveIntegerField(default=90)
+    # The zone the times were proposed in: the meeting's own zone once chosen
+    # (each reader still sees every time in theirs).
+    time_zone = models.CharField(max_length=64, default="UTC")
+    # The meeting's format once chosen (not for MOVE: a moved meeting keeps its own).
+    format = models.CharField(max_length=20, blank=True)
+    # For SERIES: how often it repeats ("monthly", "bimonthly", "quarterly");
+    # the weekday and week of the month come from the chosen date.
+    cadence = models.CharField(max_length=12, blank=True)
     # For MOVE: the meeting the chosen time moves.
     meeting = models.ForeignKey(
         "meetings.Meeting", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

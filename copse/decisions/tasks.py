@@ -175,3 +175,22 @@ SAFE_TO_REPEAT = {
     "announce_outcome": "a notification is unique per person, kind and proposal",
     "sweep_decisions": "each step does only what is still due",
 }
+
+
+# --- Date polls ---------------------------------------------------------------------
+
+
+@task()
+def tell_members_of_poll(poll_id: int) -> int:
+    """Everyone who may answer a new date poll is asked, members and delegates."""
+    from copse.decisions.models import DatePoll
+    from copse.decisions.polls import poll_voters
+
+    poll = DatePoll.objects.select_related("community", "proposed_by").filter(pk=poll_id).first()
+    if poll is None or poll.status != DatePoll.Status.OPEN:
+        return 0
+    people = [m.user for m in poll_voters(poll.community).select_related("user")]
+    return _notify_all(people, kind="date_poll", target=poll, actor=poll.proposed_by)
+
+
+SAFE_TO_REPEAT["tell_members_of_poll"] = "a notification is unique per person, kind and poll"

@@ -1,11 +1,11 @@
 from django.urls import path
 
-from copse.decisions import views
+from copse.decisions import admission_views, poll_views, views
 
 app_name = "decisions"
 
+# Proposals.
 P = "c/<slug:slug>/decisions/<int:proposal_id>/"
-
 urlpatterns = [
     path("c/<slug:slug>/decisions/", views.proposal_list, name="list"),
     path("c/<slug:slug>/decisions/new/", views.proposal_new, name="new"),
@@ -21,13 +21,22 @@ urlpatterns = [
     path(P + "nomination/", views.nomination, name="nomination"),
 ]
 
-# Wiring (issue 14): a join request's admission proposal, by the request.
-from copse.decisions import admission_views  # noqa: E402
-
+# A join request's admission proposal, found by the request.
 urlpatterns += [
     path(
         "c/<slug:slug>/decisions/admission/<int:request_id>/",
         admission_views.admission,
         name="admission",
     ),
+]
+
+# Date polls: finding a time, which creates or moves a meeting (decisions.polls).
+D = "c/<slug:slug>/decisions/dates/<int:poll_id>/"
+urlpatterns += [
+    path("c/<slug:slug>/decisions/dates/", poll_views.poll_list, name="polls"),
+    path("c/<slug:slug>/decisions/dates/new/", poll_views.poll_new, name="poll_new"),
+    path(D, poll_views.poll_detail, name="poll"),
+    path(D + "answer/", poll_views.poll_answer, name="poll_answer"),
+    path(D + "choose/", poll_views.poll_choose, name="poll_choose"),
+    path(D + "close/", poll_views.poll_close, name="poll_close"),
 ]

@@ -47,6 +47,7 @@ from copse.demo.people import (
     UNIVERSITY,
     Person,
 )
+from copse.demo.polls import load_polls
 from copse.demo.projects import load_projects
 
 
@@ -97,6 +98,7 @@ class _Loader:
             load_mail_choices(self)
             load_projects(self)
             load_decisions(self)
+            load_polls(self)
         return self.created
 
     # --- Organisations and people ------------------------------------------------

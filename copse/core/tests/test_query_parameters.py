@@ -87,6 +87,8 @@ LIST_VIEWS = {
     "decisions:list": (_slug, "member", ["state", "after"]),
     # The settings page links here with what a facilitator tried to change.
     "decisions:new": (_slug, "member", ["kind", "new_visibility", "new_listed"]),
+    "decisions:polls": (_slug, "member", ["state", "after"]),
+    "decisions:poll_new": (_slug, "member", ["purpose", "meeting"]),
 }
 
 # What a link from the product itself sends, where a page needs it.

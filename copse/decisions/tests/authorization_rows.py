@@ -87,6 +87,44 @@ ROWS = {
     ),
 }
 
+# Date polls (decisions.polls): contributors propose times; members,
+# facilitators and delegates answer; a facilitator picks the time of a
+# meeting of the community (the member proposed it, and may close it).
+ROWS.update(
+    {
+        "decisions:polls": (_slug, "get", "", None, READS),
+        "decisions:poll_new": (_slug, "get", "", None, PROPOSES),
+        "decisions:poll": (
+            lambda ctx: {"slug": "circle", "poll_id": ctx["poll_id"]},
+            "get",
+            "",
+            None,
+            READS,
+        ),
+        "decisions:poll_answer": (
+            lambda ctx: {"slug": "circle", "poll_id": ctx["poll_id"]},
+            "post",
+            "",
+            lambda ctx: {f"answer_{ctx['option_id']}": "yes"},
+            SEATED_POST,
+        ),
+        "decisions:poll_choose": (
+            lambda ctx: {"slug": "circle", "poll_id": ctx["poll_id"]},
+            "post",
+            "",
+            lambda ctx: {"option": str(ctx["option_id"])},
+            DECIDES_POST,
+        ),
+        "decisions:poll_close": (
+            lambda ctx: {"slug": "circle", "poll_id": ctx["poll_id"]},
+            "post",
+            "",
+            None,
+            SEATED_POST,
+        ),
+    }
+)
+
 
 def build(community, people, ctx):
     """An open proposal by the member with the facilitator's block; one
@@ -135,3 +173,23 @@ def build(community, people, ctx):
     from copse.memberships.models import JoinRequest
 
     open_admission(join_request=JoinRequest.objects.get(pk=ctx["request_id"]))
+    _build_polls(community, people, ctx)
+
+
+def _build_polls(community, people, ctx):
+    """An open date poll for a meeting, proposed by the member, with two times."""
+    from django.utils import timezone
+
+    from copse.decisions.models import DateAnswer, DateOption, DatePoll
+
+    poll = DatePoll.objects.create(
+        community=community,
+        proposed_by=people["member"],
+        title=f"{SECRET}: when do we meet the carriers?",
+        time_zone="Europe/Berlin",
+        format="online",
+    )
+    first = DateOption.objects.create(poll=poll, starts_at=timezone.now() + dt.timedelta(days=20))
+    DateOption.objects.create(poll=poll, starts_at=timezone.now() + dt.timedelta(days=21))
+    DateAnswer.objects.create(option=first, user=people["facilitator"], answer="yes")
+    ctx.update(poll_id=poll.pk, option_id=first.pk)

@@ -824,6 +824,8 @@ def test_every_community_has_an_open_proposal_waiting_for_its_demo_login(client)
     page = client.get(reverse("decisions:detail", args=[proposal.community.slug, proposal.pk]))
     assert page.status_code == 200
     assert not waiting_for(proposal).filter(user=tom).exists()
+
+
 def test_the_ao_members_decide_who_joins():
     from copse.decisions.models import Proposal
 

@@ -1,0 +1,72 @@
+"""Date poll times for people: each in the reader's own time zone, with the
+wall-clock time it was proposed in beside it when that differs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.utils.html import format_html
+
+from copse.core import permissions
+from copse.decisions import polls
+
+register = template.Library()
+
+
+def reader_zone(viewer, poll) -> str:
+    """The zone a reader sees times in: their own, or (signed out) the poll's."""
+    if getattr(viewer, "is_authenticated", False) and getattr(viewer, "time_zone", ""):
+        return viewer.time_zone
+    return poll.time_zone
+
+
+@register.simple_tag
+def zone_name(viewer, poll) -> str:
+    return reader_zone(viewer, poll).replace("_", " ")
+
+
+@register.simple_tag
+def poll_time(instant, viewer, poll, with_end=True):
+    """ "Thu 5 November 2026, 18:00–19:30 CET" on the reader's clocks, and
+    "(18:00 in Europe/Berlin, as proposed)" when the poll's clocks differ."""
+    zone = reader_zone(viewer, poll)
+    start = polls.in_zone(instant, zone)
+    end = polls.in_zone(instant + dt.timedelta(minutes=poll.duration_minutes), zone)
+    if not with_end:
+        text = f"{start:%a %-d %B %Y}, {start:%H:%M}"
+    elif start.date() == end.date():
+        text = f"{start:%a %-d %B %Y}, {start:%H:%M}–{end:%H:%M}"
+    else:
+        text = f"{start:%a %-d %B %Y}, {start:%H:%M} – {end:%a %-d %B}, {end:%H:%M}"
+    main = format_html('<time datetime="{}">{}</time> {}', start.isoformat(), text, start.tzname())
+    if zone != poll.time_zone:
+        theirs = polls.in_zone(instant, poll.time_zone)
+        if theirs.utcoffset() != start.utcoffset():
+            day = "" if theirs.date() == start.date() else f"{theirs:%a %-d %B} "
+            return format_html(
+                '{} <span class="muted">({}{} in {}, as proposed)</span>',
+                main,
+                day,
+                f"{theirs:%H:%M}",
+                poll.time_zone.replace("_", " "),
+            )
+    return main
+
+
+@register.simple_tag
+def answer_label(value: str) -> str:
+    return polls.ANSWERS(value).label if value in polls.ANSWERS.values else "No answer"
+
+
+@register.inclusion_tag("decisions/polls/_section.html", takes_context=True)
+def date_polls_section(context, community):
+    """The open date polls of `community`, for the decisions list page."""
+    viewer = context["request"].user
+    page = polls.poll_list(viewer, community, state="open")
+    return {
+        "community": community,
+        "viewer": viewer,
+        "page": page,
+        "can_propose_dates": permissions.can(viewer, "community.propose_dates", community),
+    }
