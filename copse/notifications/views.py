@@ -35,6 +35,8 @@ def open_notification(request, notification_id):
         raise Http404
     permissions.require_or_404(request.user, action, target)
     services.mark_read(user=request.user, notification_id=notification.pk)
+    if notification.kind == Notification.Kind.NORMS_REVIEW:
+        return redirect("norms:current", slug=target.slug)
     if (
         notification.is_about_meeting
         or notification.is_about_community
