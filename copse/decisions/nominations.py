@@ -84,10 +84,10 @@ def nomination_list(viewer, community) -> NominationList:
     if not everyone:
         rows = rows.filter(nominated_by_id=getattr(viewer, "pk", None) or 0)
     rows = list(rows.order_by("-created_at", "-id"))
-    _attach_proposals(rows)
-    waiting_statuses = (PeerNomination.Status.PENDING, PeerNomination.Status.PROPOSED)
     for row in rows:
         row.community = community
+    _attach_proposals(rows)
+    waiting_statuses = (PeerNomination.Status.PENDING, PeerNomination.Status.PROPOSED)
     return NominationList(
         waiting=[r for r in rows if r.status in waiting_statuses],
         decided=[r for r in rows if r.status not in waiting_statuses][:DECIDED_SHOWN],
@@ -102,7 +102,9 @@ def _attach_proposals(rows) -> None:
     if not by_id:
         return
     for proposal in Proposal.objects.filter(peer_nomination_id__in=by_id).order_by("created_at"):
-        by_id[proposal.peer_nomination_id].proposal = proposal
+        row = by_id[proposal.peer_nomination_id]
+        proposal.community = row.community
+        row.proposal = proposal
 
 
 def latest_proposal(nomination: PeerNomination) -> Proposal | None:
