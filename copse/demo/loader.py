@@ -34,6 +34,7 @@ from copse.demo.expertise import load_expertise
 from copse.demo.library import load_library
 from copse.demo.mail import load_mail_choices
 from copse.demo.meetings import load_meetings
+from copse.demo.norms_together import load_norms_together
 from copse.demo.people import (
     DOMAINS,
     LOGINS,
@@ -90,6 +91,7 @@ class _Loader:
             load_library(self)
             load_mail_choices(self)
             load_projects(self)
+            load_norms_together(self)
         return self.created
 
     # --- Organisations and people ------------------------------------------------
