@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from copse.communities.selectors import community_by_slug_for
-from copse.core import permissions
+from copse.core import cursors, permissions
 from copse.core.errors import UserFacingError
 from copse.decisions import amendments
 from copse.decisions.amendment_forms import (
@@ -40,9 +40,9 @@ def _form_initial(request, community, sections):
     """A section picked from the norms page, or an older amendment redone."""
     headings = {h for h, _ in sections}
     redo = None
-    redo_id = request.GET.get("redo", "")
-    if redo_id.isdigit():
-        redo = Amendment.objects.filter(pk=int(redo_id), community=community).first()
+    redo_id = cursors.integer(request.GET.get("redo"), minimum=1)
+    if redo_id is not None:
+        redo = Amendment.objects.filter(pk=redo_id, community=community).first()
         if redo is not None and not permissions.can(request.user, "amendment.withdraw", redo):
             redo = None
     if redo is not None:
@@ -76,9 +76,9 @@ def amendment_new(request, slug):
         form = AmendmentForm(request.POST, sections=sections)
         status = 400
         replaces = None
-        redo_id = request.POST.get("redo", "")
-        if redo_id.isdigit():
-            replaces = Amendment.objects.filter(pk=int(redo_id), community=community).first()
+        redo_id = cursors.integer(request.POST.get("redo"), minimum=1)
+        if redo_id is not None:
+            replaces = Amendment.objects.filter(pk=redo_id, community=community).first()
         if form.is_valid():
             try:
                 amendment = amendments.propose_amendment(

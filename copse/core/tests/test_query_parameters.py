@@ -84,6 +84,8 @@ LIST_VIEWS = {
     "healthz": (None, "member", ["scope"]),
     "expertise:community": (_slug, "member", AFTER),
     "expertise:who_has_used": (None, "member", ["tag"]),
+    # The section picked on the norms page, or an older amendment to redo.
+    "decisions:amendment_new": (_slug, "member", ["redo", "section"]),
 }
 
 # What a link from the product itself sends, where a page needs it.
