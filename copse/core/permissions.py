@@ -930,7 +930,9 @@ def _may_read_nomination(user, nomination, st: Standing) -> bool:
 
 
 def _may_decide_nomination(user, nomination, st: Standing) -> bool:
-    return nomination.status == "pending" and st.is_facilitator
+    """Pending, or put to the members: once they answered, a facilitator sends
+    the invitation (or declines) from the nomination (`decisions.nominations`)."""
+    return nomination.status in ("pending", "proposed") and st.is_facilitator
 
 
 DECISION_RULES = {

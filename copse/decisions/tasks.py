@@ -133,6 +133,7 @@ def sweep_decisions() -> dict:
 
     from copse.decisions import reviews
     from copse.decisions.models import Proposal
+    from copse.decisions.norms_reviews import remind_due as remind_norms_reviews
     from copse.decisions.services import close_if_due
 
     now = timezone.now()
@@ -143,9 +144,10 @@ def sweep_decisions() -> dict:
         if close_if_due(pk, now=now) is not None:
             closed += 1
     reviewed = reviews.bring_back_due(today=timezone.localdate())
+    norms_reviews = remind_norms_reviews(now=now)
     if default_task_backend.supports_defer:
         sweep_decisions.using(run_after=now + SWEEP_EVERY).enqueue()
-    return {"closed": closed, "reviewed": reviewed}
+    return {"closed": closed, "reviewed": reviewed, "norms_reviews": norms_reviews}
 
 
 def ensure_sweep_planned() -> bool:
@@ -194,3 +196,30 @@ def tell_members_of_poll(poll_id: int) -> int:
 
 
 SAFE_TO_REPEAT["tell_members_of_poll"] = "a notification is unique per person, kind and poll"
+
+
+@task()
+def tell_of_community_decision(community_proposal_id: int) -> bool:
+    """The person who proposed a community hears the site admins' decision by
+    mail: they may have no community yet where a notice could live."""
+    from copse.core.mail import send_templated
+    from copse.decisions.models import CommunityProposal
+
+    proposal = (
+        CommunityProposal.objects.select_related("proposed_by", "community")
+        .filter(pk=community_proposal_id)
+        .first()
+    )
+    if proposal is None or proposal.status not in ("approved", "declined"):
+        return False
+    if not proposal.proposed_by.is_active:
+        return False
+    send_templated(
+        to=proposal.proposed_by.email,
+        template="decisions/email/community_decided",
+        context={"proposal": proposal},
+    )
+    return True
+
+
+SAFE_TO_REPEAT["tell_of_community_decision"] = "at worst the proposer gets the same mail twice"

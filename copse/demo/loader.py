@@ -37,6 +37,7 @@ from copse.demo.expertise import load_expertise
 from copse.demo.library import load_library
 from copse.demo.mail import load_mail_choices
 from copse.demo.meetings import load_meetings
+from copse.demo.norms_together import load_norms_together
 from copse.demo.people import (
     DOMAINS,
     INSTITUTIONS,
@@ -99,6 +100,7 @@ class _Loader:
             load_projects(self)
             load_decisions(self)
             load_polls(self)
+            load_norms_together(self)
         return self.created
 
     # --- Organisations and people ------------------------------------------------

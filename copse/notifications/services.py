@@ -25,7 +25,7 @@ def notify(
         with transaction.atomic():
             notification = Notification.objects.create(
                 user=user,
-                community_id=target.community_id,
+                community_id=_community_id(target),
                 kind=kind,
                 actor=actor,
                 target_type=ContentType.objects.get_for_model(target),
@@ -46,6 +46,13 @@ def notify(
     if notification is not None:
         transaction.on_commit(lambda: notified.send(sender=Notification, notification=notification))
     return notification
+
+
+def _community_id(target) -> int:
+    # A notice about a community itself (a norms review) has the community as its target.
+    if target._meta.label_lower == "communities.community":
+        return target.pk
+    return target.community_id
 
 
 def mark_all_read(*, user) -> int:

@@ -89,6 +89,8 @@ LIST_VIEWS = {
     "decisions:new": (_slug, "member", ["kind", "new_visibility", "new_listed"]),
     "decisions:polls": (_slug, "member", ["state", "after"]),
     "decisions:poll_new": (_slug, "member", ["purpose", "meeting"]),
+    # The section picked on the norms page, or an older amendment to redo.
+    "decisions:amendment_new": (_slug, "member", ["redo", "section"]),
 }
 
 # What a link from the product itself sends, where a page needs it.

@@ -30,12 +30,13 @@ PAGES = {
     "open proposals, member": (
         "member",
         lambda w: reverse("decisions:list", args=[w.community.slug]),
-        8,
+        # The page's proposals, and the open date polls beside them.
+        9,
     ),
     "decided proposals, facilitator": (
         "facilitator",
         lambda w: reverse("decisions:list", args=[w.community.slug]) + "?state=decided",
-        8,
+        9,
     ),
 }
 

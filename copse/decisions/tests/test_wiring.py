@@ -408,7 +408,7 @@ def test_a_nominee_is_told_accepts_on_the_proposal_page_and_facilitates(
     page = client.get(opened["Location"]).content.decode()
     assert "Do you accept?" in page
     accepted = client.post(
-        reverse("decisions:nomination", args=[community.slug, proposal.pk]), {"accept": "1"}
+        reverse("decisions:answer_nomination", args=[community.slug, proposal.pk]), {"accept": "1"}
     )
     assert accepted.status_code == 302
     _forget(nina)
@@ -424,7 +424,7 @@ def test_a_nominee_who_declines_leaves_things_as_they_were(client, guild):
     _close(proposal)
     client.force_login(nina)
     client.post(
-        reverse("decisions:nomination", args=[community.slug, proposal.pk]), {"accept": "0"}
+        reverse("decisions:answer_nomination", args=[community.slug, proposal.pk]), {"accept": "0"}
     )
     _forget(nina)
     assert permissions.standing(nina, community).role == "member"
@@ -443,7 +443,7 @@ def test_a_nominee_who_left_meanwhile_cannot_accept(client, guild):
     _forget(nina)
     client.force_login(nina)
     response = client.post(
-        reverse("decisions:nomination", args=[community.slug, proposal.pk]), {"accept": "1"}
+        reverse("decisions:answer_nomination", args=[community.slug, proposal.pk]), {"accept": "1"}
     )
     assert response.status_code == 404
     with pytest.raises(services.NotAllowed):
