@@ -111,6 +111,7 @@ def _apply_norms(proposal: Proposal) -> str:
 
     community = proposal.community
     if community.norms_version != (proposal.norms_base_version or 0):
+        _reopen_amendment(proposal)
         return (
             "The norms changed while this proposal was open, so its text was not published: "
             "a facilitator can publish it after merging the two."
@@ -194,15 +195,21 @@ def seat_nominee(proposal: Proposal) -> None:
     )
 
 
+def _reopen_amendment(proposal: Proposal) -> None:
+    """An amendment put to a proposal that did not change the norms is open again."""
+    if proposal.amendment_id:
+        from copse.decisions.models import Amendment
+
+        Amendment.objects.filter(pk=proposal.amendment_id, status="proposed").update(
+            status=Amendment.Status.OPEN
+        )
+
+
 def after_closing(proposal: Proposal) -> None:
     """It did not pass or was withdrawn: an admission declines the request."""
     if proposal.kind == K.ADMISSION and proposal.join_request_id:
         from copse.memberships.services import decline_by_members
 
         decline_by_members(join_request=proposal.join_request, proposal_id=proposal.pk)
-    if proposal.kind == K.NORMS and proposal.amendment_id:
-        from copse.decisions.models import Amendment
-
-        Amendment.objects.filter(pk=proposal.amendment_id, status="proposed").update(
-            status=Amendment.Status.OPEN
-        )
+    if proposal.kind == K.NORMS:
+        _reopen_amendment(proposal)

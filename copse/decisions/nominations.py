@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -80,17 +81,28 @@ def nomination_list(viewer, community) -> NominationList:
     """Facilitators see every nomination; a member sees their own. Two queries
     (the nominations, and the proposals of those put to the members)."""
     everyone = permissions.can(viewer, "community.decide_nominations", community)
-    rows = PeerNomination.objects.filter(community=community).select_related("nominated_by")
+    mine = PeerNomination.objects.filter(community=community)
     if not everyone:
-        rows = rows.filter(nominated_by_id=getattr(viewer, "pk", None) or 0)
-    rows = list(rows.order_by("-created_at", "-id"))
+        mine = mine.filter(nominated_by_id=getattr(viewer, "pk", None) or 0)
+    waiting_statuses = (PeerNomination.Status.PENDING, PeerNomination.Status.PROPOSED)
+    # Everything still waiting, and only the latest decided: the database
+    # never hands over a community's whole history.
+    latest_decided = (
+        mine.exclude(status__in=waiting_statuses)
+        .order_by("-created_at", "-id")
+        .values("pk")[:DECIDED_SHOWN]
+    )
+    rows = list(
+        mine.filter(Q(status__in=waiting_statuses) | Q(pk__in=latest_decided))
+        .select_related("nominated_by")
+        .order_by("-created_at", "-id")
+    )
     for row in rows:
         row.community = community
     _attach_proposals(rows)
-    waiting_statuses = (PeerNomination.Status.PENDING, PeerNomination.Status.PROPOSED)
     return NominationList(
         waiting=[r for r in rows if r.status in waiting_statuses],
-        decided=[r for r in rows if r.status not in waiting_statuses][:DECIDED_SHOWN],
+        decided=[r for r in rows if r.status not in waiting_statuses],
         all_of_them=everyone,
     )
 

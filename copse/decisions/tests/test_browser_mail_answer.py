@@ -99,6 +99,6 @@ def test_a_member_blocks_a_proposal_by_replying_to_its_mail(
     expect(page.get_by_role("heading", level=1)).to_contain_text(TITLE)
     expect(page.locator("#your-position")).to_contain_text("You said block")
     positions = page.get_by_role("region", name="Positions")
-    expect(positions).to_contain_text("Priya Nair: Block")
+    expect(positions).to_contain_text("Priya Nair: Block (by email)")
     expect(positions).to_contain_text(REASON)
     assert page.script_errors == []
