@@ -24,7 +24,7 @@ from django.utils import timezone
 from copse.core import permissions
 from copse.core.errors import UserFacingError
 from copse.decisions.models import Position, Proposal
-from copse.mailing import answers, notices
+from copse.mailing import addresses, answers, notices
 
 ADDRESS = "decide"
 # The same limit as the page's reason field (Position.reason).
@@ -202,7 +202,7 @@ def proposal_reply_to(recipient, notification, proposal, version: int) -> str:
         return ""
     if not permissions.can(recipient, "proposal.answer", proposal):
         return ""
-    return answers.address(
+    return addresses.answer_address(
         ADDRESS, user=recipient, object_id=proposal.pk, state=proposal.revision, version=version
     )
 
@@ -210,7 +210,7 @@ def proposal_reply_to(recipient, notification, proposal, version: int) -> str:
 def proposal_context(notification, proposal, level: str) -> dict:
     """What the full mail shows: the text, the deadline, and for a closed
     proposal how people answered."""
-    from copse.decisions.services import current_tally
+    from copse.decisions.voters import current_tally
 
     context = {
         "proposal": proposal,

@@ -36,10 +36,10 @@ from copse.core.errors import UserFacingError
 from copse.core.markdown import without_control_characters
 from copse.decisions import tasks
 from copse.decisions.models import DateAnswer, DateOption, DatePoll
+from copse.decisions.voters import poll_voters
 from copse.meetings import recurrence
 from copse.meetings import services as meetings
 from copse.meetings.models import Format, Meeting
-from copse.memberships.models import Membership
 
 MAX_TITLE = 200
 MIN_OPTIONS = 2
@@ -162,18 +162,6 @@ def best_option(options: list[tuple[dt.datetime, Counts]]) -> int | None:
 
 
 # --- Who answers --------------------------------------------------------------------
-
-
-def poll_voters(community):
-    """Who may answer a date poll: the active seated of an active account,
-    delegates included (they go to meetings in their principal's place).
-    The same people `poll.answer` lets in."""
-    return Membership.objects.filter(
-        community=community,
-        status=Membership.Status.ACTIVE,
-        role__in=permissions.READING_ROLES,
-        user__is_active=True,
-    )
 
 
 # --- Writes -------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.utils import timezone
 from copse.core import cursors, permissions
 from copse.decisions import outcomes
 from copse.decisions.models import Position, PositionReply, Proposal
-from copse.decisions.services import voters
+from copse.decisions.voters import voters
 from copse.memberships.models import Membership
 
 PAGE_SIZE = 20

@@ -20,9 +20,9 @@ from copse.communities.models import Community
 from copse.core import permissions
 from copse.core.errors import UserFacingError
 from copse.core.markdown import without_control_characters
-from copse.decisions import effects, outcomes, tasks
+from copse.decisions import closing, effects, tasks
 from copse.decisions.models import Nudge, Position, PositionReply, Proposal, ProposalRevision
-from copse.memberships.models import Membership
+from copse.decisions.voters import waiting_for
 
 MAX_TITLE = 200
 # A proposal stays open at least this long, so members on a weekly rhythm see it.
@@ -40,17 +40,6 @@ class ProposalError(UserFacingError):
 class NotAllowed(UserFacingError):
     title = "That is not possible here"
     status = 403
-
-
-def voters(community: Community):
-    """Who may answer a proposal: active members and facilitators of an
-    active account. The same people `proposal.answer` lets in."""
-    return Membership.objects.filter(
-        community=community,
-        status=Membership.Status.ACTIVE,
-        role__in=(Membership.Role.MEMBER, Membership.Role.FACILITATOR),
-        user__is_active=True,
-    )
 
 
 def _clean_title(title: str) -> str:
@@ -275,13 +264,6 @@ def withdraw_proposal(*, actor, proposal: Proposal) -> Proposal:
     return locked
 
 
-def waiting_for(proposal: Proposal):
-    """The voters who have not answered yet."""
-    return voters(proposal.community).exclude(
-        user__in=Position.objects.filter(proposal=proposal).values("user")
-    )
-
-
 def nudge(*, actor, proposal: Proposal) -> int:
     """Remind those who have not answered, in the app and by mail; once a day."""
     if not permissions.can(actor, "proposal.nudge", proposal):
@@ -306,55 +288,14 @@ def nudge(*, actor, proposal: Proposal) -> int:
     return count
 
 
-def positions_that_count(proposal: Proposal):
-    """The positions of people who may still answer: whoever left mid-vote
-    no longer decides."""
-    return Position.objects.filter(
-        proposal=proposal, user__in=voters(proposal.community).values("user")
-    )
-
-
-def current_tally(proposal: Proposal) -> outcomes.Tally:
-    stances = positions_that_count(proposal).values_list("stance", flat=True)
-    return outcomes.tally(stances, eligible=voters(proposal.community).count())
-
-
 def close_if_due(proposal_id: int, *, now: dt.datetime | None = None) -> Proposal | None:
-    """Close an open proposal whose deadline has passed, by its rule. Runs
-    from the background task at the deadline and from the daily sweep; a
-    second run finds it closed and does nothing."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        locked = (
-            Proposal.objects.select_for_update()
-            .select_related("community")
-            .filter(pk=proposal_id)
-            .first()
-        )
-        if locked is None or locked.status != Proposal.Status.OPEN or locked.deadline > now:
-            return None
-        result = outcomes.decide(locked.rule, current_tally(locked), quorum=locked.quorum)
-        locked.closed_at = now
-        locked.result = result.reason
-        if result.passed is None:
-            locked.status = Proposal.Status.AWAITING
-        else:
-            locked.status = Proposal.Status.PASSED if result.passed else Proposal.Status.NOT_PASSED
-        locked.save(update_fields=["status", "closed_at", "result"])
-        record(
-            actor=None,
-            action="proposal.closed",
-            community=locked.community,
-            proposal=locked.pk,
-            status=locked.status,
-        )
-        if locked.status == Proposal.Status.PASSED:
-            effects.apply(locked)
-        elif locked.status == Proposal.Status.NOT_PASSED:
-            effects.after_closing(locked)
-    pk = locked.pk
-    transaction.on_commit(lambda: tasks.tell_of_closing.enqueue(pk))
-    return locked
+    """Close an open proposal whose deadline has passed (`closing.close`), and
+    tell the proposer and the facilitators once it is committed."""
+    closed = closing.close(proposal_id, now=now)
+    if closed is not None:
+        pk = closed.pk
+        transaction.on_commit(lambda: tasks.tell_of_closing.enqueue(pk))
+    return closed
 
 
 def decide_as_facilitator(*, actor, proposal: Proposal, passed: bool, outcome: str) -> Proposal:

@@ -38,7 +38,7 @@ def _notify_all(users, *, kind: str, target, actor=None, again: bool = False) ->
 @task()
 def tell_members_of_proposal(proposal_id: int) -> int:
     """Everyone who may answer is asked, in the app (and by mail, see mailing.notices)."""
-    from copse.decisions.services import voters
+    from copse.decisions.voters import voters
 
     proposal = _proposal(proposal_id)
     if proposal is None or not proposal.is_open:
@@ -60,16 +60,23 @@ def schedule_closing(proposal_id: int, deadline: dt.datetime) -> bool:
 
 @task()
 def close_proposal(proposal_id: int) -> str:
-    from copse.decisions.services import close_if_due
-
-    closed = close_if_due(proposal_id)
+    closed = _close_and_tell(proposal_id, now=timezone.now())
     return closed.status if closed is not None else ""
+
+
+def _close_and_tell(proposal_id: int, *, now):
+    from copse.decisions.closing import close
+
+    closed = close(proposal_id, now=now)
+    if closed is not None:
+        tell_of_closing.enqueue(closed.pk)
+    return closed
 
 
 @task()
 def nudge_waiting(nudge_id: int) -> int:
     from copse.decisions.models import Nudge
-    from copse.decisions.services import waiting_for
+    from copse.decisions.voters import waiting_for
 
     nudge = (
         Nudge.objects.select_related("proposal__community", "sent_by").filter(pk=nudge_id).first()
@@ -134,14 +141,13 @@ def sweep_decisions() -> dict:
     from copse.decisions import reviews
     from copse.decisions.models import Proposal
     from copse.decisions.norms_reviews import remind_due as remind_norms_reviews
-    from copse.decisions.services import close_if_due
 
     now = timezone.now()
     closed = 0
     for pk in Proposal.objects.filter(status="open", deadline__lte=now).values_list(
         "pk", flat=True
     ):
-        if close_if_due(pk, now=now) is not None:
+        if _close_and_tell(pk, now=now) is not None:
             closed += 1
     reviewed = reviews.bring_back_due(today=timezone.localdate())
     norms_reviews = remind_norms_reviews(now=now)
@@ -186,7 +192,7 @@ SAFE_TO_REPEAT = {
 def tell_members_of_poll(poll_id: int) -> int:
     """Everyone who may answer a new date poll is asked, members and delegates."""
     from copse.decisions.models import DatePoll
-    from copse.decisions.polls import poll_voters
+    from copse.decisions.voters import poll_voters
 
     poll = DatePoll.objects.select_related("community", "proposed_by").filter(pk=poll_id).first()
     if poll is None or poll.status != DatePoll.Status.OPEN:

@@ -28,6 +28,7 @@ from copse.decisions.forms import (
     ReviseForm,
 )
 from copse.decisions.models import Position, Proposal
+from copse.decisions.voters import voters
 from copse.norms.selectors import current_norms, diff_lines
 
 
@@ -53,7 +54,7 @@ def proposal_list(request, slug):
 
 
 def _nominees(community):
-    return services.voters(community).exclude(role="facilitator").select_related("user")
+    return voters(community).exclude(role="facilitator").select_related("user")
 
 
 @login_required

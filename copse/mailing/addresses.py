@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from copse.mailing import tokens
+from copse.mailing.answers import is_answer_base
 
 
 def domain() -> str:
@@ -65,6 +66,14 @@ def parse_recipient(address: str) -> Recipient:
 
 
 def _is_answer_base(base: str) -> bool:
-    from copse.mailing.answers import is_answer_base
-
     return is_answer_base(base)
+
+
+def answer_address(base: str, *, user, object_id: int, state: int = 0, version: int) -> str:
+    """The personal address that answers object `object_id` (of the app that
+    registered `base` in `mailing.answers`), as it was shown in `state`, as
+    `user`; raising the person's token version revokes it."""
+    token = tokens.answer_token(
+        base, user_id=user.pk, object_id=object_id, state=state, version=version
+    )
+    return f"{base}+{token}@{domain()}"

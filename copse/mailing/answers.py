@@ -3,7 +3,7 @@
 An app registers, when it starts, the local part of its answer addresses and
 a handler (`register`): `decide` gives `decide+<token>@domain`, a personal
 address that answers one thing as one person. Mailing builds the address
-(`address`), and when mail comes to it, checks everything that is about mail
+(`addresses.answer_address`), and when mail comes to it, checks everything that is about mail
 — the token's signature and version, an active account, a From address that
 is the token owner's — before the handler sees the person's words
 (`mailing.inbound._answer`). The handler checks the rest through the
@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-from copse.mailing import addresses, tokens
 
 
 @dataclass(frozen=True)
@@ -58,12 +56,3 @@ def handler(base: str) -> Handler | None:
 
 def is_answer_base(base: str) -> bool:
     return base in _HANDLERS
-
-
-def address(base: str, *, user, object_id: int, state: int = 0, version: int) -> str:
-    """The personal address that answers object `object_id`, as it was shown
-    in `state`, as `user`; raising the person's token version revokes it."""
-    token = tokens.answer_token(
-        base, user_id=user.pk, object_id=object_id, state=state, version=version
-    )
-    return f"{base}+{token}@{addresses.domain()}"

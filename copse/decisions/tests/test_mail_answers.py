@@ -15,7 +15,7 @@ from django.utils import timezone
 from copse import testing
 from copse.decisions import services
 from copse.decisions.models import Position
-from copse.mailing import addresses, answers, inbound
+from copse.mailing import addresses, inbound
 from copse.mailing import services as mailing_services
 from copse.mailing.models import InboundMessage
 
@@ -47,7 +47,7 @@ def world(db):
 
 
 def decide_to(user, proposal, version=1, state=None):
-    return answers.address(
+    return addresses.answer_address(
         "decide",
         user=user,
         object_id=proposal.pk,

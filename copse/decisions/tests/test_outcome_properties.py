@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from copse import testing
 from copse.core import permissions
-from copse.decisions import outcomes, services
+from copse.decisions import outcomes, services, voters
 from copse.decisions.models import Position
 from copse.memberships import services as memberships
 
@@ -211,8 +211,7 @@ def test_closing_counts_only_the_last_position_of_those_still_there(rule, quorum
     assert rows == {people[p].pk: stance for p, stance in last.items()}
     index = {user.pk: n for n, user in enumerate(people)}
     counting = {
-        index[pk]
-        for pk in services.positions_that_count(proposal).values_list("user_id", flat=True)
+        index[pk] for pk in voters.positions_that_count(proposal).values_list("user_id", flat=True)
     }
     assert counting == {p for p in last if p in present}
 
