@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from copse.communities.selectors import community_by_slug_for
 from copse.core import cursors, permissions
-from copse.core.errors import UserFacingError
+from copse.core.errors import UserFacingError, attempt, submit
 from copse.decisions import amendments
 from copse.decisions.amendment_forms import (
     NEW_SECTION,
@@ -74,27 +74,25 @@ def amendment_new(request, slug):
     status = 200
     if request.method == "POST":
         form = AmendmentForm(request.POST, sections=sections)
-        status = 400
         replaces = None
         redo_id = cursors.integer(request.POST.get("redo"), minimum=1)
         if redo_id is not None:
             replaces = Amendment.objects.filter(pk=redo_id, community=community).first()
-        if form.is_valid():
-            try:
-                amendment = amendments.propose_amendment(
-                    actor=request.user,
-                    community=community,
-                    section=form.heading,
-                    text=form.cleaned_data["text"],
-                    note=form.cleaned_data["note"],
-                    replaces=replaces,
-                )
-            except UserFacingError as error:
-                form.add_error(None, error.message)
-                status = error.status
-            else:
-                messages.success(request, "Your amendment is up for comment.")
-                return redirect(amendment.get_absolute_url())
+        sent = submit(
+            form,
+            lambda data: amendments.propose_amendment(
+                actor=request.user,
+                community=community,
+                section=form.heading,
+                text=data["text"],
+                note=data["note"],
+                replaces=replaces,
+            ),
+        )
+        if sent.saved:
+            messages.success(request, "Your amendment is up for comment.")
+            return redirect(sent.result.get_absolute_url())
+        status = sent.status
         redo = replaces
     else:
         form = AmendmentForm(initial=initial, sections=sections)
@@ -136,48 +134,39 @@ def _detail(request, amendment, *, status=200, **forms):
     return render(request, "decisions/amendments/detail.html", context, status=status)
 
 
-def amendment_detail(request, slug, amendment_id):
+def _amendment(request, slug, amendment_id):
     community = community_by_slug_for(request.user, slug, "community.view_decisions")
-    amendment = amendments.amendment_for(request.user, community, amendment_id)
-    return _detail(request, amendment)
+    return amendments.amendment_for(request.user, community, amendment_id)
+
+
+def amendment_detail(request, slug, amendment_id):
+    return _detail(request, _amendment(request, slug, amendment_id))
 
 
 @login_required
 @require_POST
 def amendment_comment(request, slug, amendment_id):
-    community = community_by_slug_for(request.user, slug, "community.view_decisions")
-    amendment = amendments.amendment_for(request.user, community, amendment_id)
+    amendment = _amendment(request, slug, amendment_id)
     form = CommentForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            amendments.comment(
-                actor=request.user, amendment=amendment, body=form.cleaned_data["body"]
-            )
-        except UserFacingError as error:
-            form.add_error(None, error.message)
-            status = error.status
-        else:
-            messages.success(request, "Your comment is posted.")
-            return redirect(amendment.get_absolute_url() + "#comments")
-    return _detail(request, amendment, status=status, comment_form=form)
+    sent = submit(
+        form,
+        lambda data: amendments.comment(actor=request.user, amendment=amendment, body=data["body"]),
+    )
+    if sent.saved:
+        messages.success(request, "Your comment is posted.")
+        return redirect(amendment.get_absolute_url() + "#comments")
+    return _detail(request, amendment, status=sent.status, comment_form=form)
 
 
 def _act(request, amendment, action, done: str):
-    try:
-        action()
-    except UserFacingError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, done)
+    attempt(request, action, done=done)
     return redirect(amendment.get_absolute_url())
 
 
 @login_required
 @require_POST
 def amendment_adopt(request, slug, amendment_id):
-    community = community_by_slug_for(request.user, slug, "community.view_decisions")
-    amendment = amendments.amendment_for(request.user, community, amendment_id)
+    amendment = _amendment(request, slug, amendment_id)
     try:
         version = amendments.adopt(actor=request.user, amendment=amendment)
     except UserFacingError as error:
@@ -188,44 +177,38 @@ def amendment_adopt(request, slug, amendment_id):
         f"Adopted: version {version.number} of the norms is published. Members accept it "
         "before they contribute again.",
     )
-    return redirect("norms:current", slug=community.slug)
+    return redirect("norms:current", slug=amendment.community.slug)
 
 
 @login_required
 @require_POST
 def amendment_propose(request, slug, amendment_id):
-    community = community_by_slug_for(request.user, slug, "community.view_decisions")
-    amendment = amendments.amendment_for(request.user, community, amendment_id)
+    amendment = _amendment(request, slug, amendment_id)
     form = PutToMembersForm(request.POST)
-    status = 400
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            proposal = amendments.put_to_members(
-                actor=request.user,
-                amendment=amendment,
-                title=data["title"],
-                body=data["body"],
-                rule=data["rule"],
-                deadline=data["deadline"],
-                quorum=data["quorum"],
-            )
-        except UserFacingError as error:
-            form.add_error(None, error.message)
-            status = error.status
-        else:
-            messages.success(
-                request, "The amendment is put to the members. Every member is asked to answer."
-            )
-            return redirect(proposal.get_absolute_url())
-    return _detail(request, amendment, status=status, propose_form=form)
+    sent = submit(
+        form,
+        lambda data: amendments.put_to_members(
+            actor=request.user,
+            amendment=amendment,
+            title=data["title"],
+            body=data["body"],
+            rule=data["rule"],
+            deadline=data["deadline"],
+            quorum=data["quorum"],
+        ),
+    )
+    if sent.saved:
+        messages.success(
+            request, "The amendment is put to the members. Every member is asked to answer."
+        )
+        return redirect(sent.result.get_absolute_url())
+    return _detail(request, amendment, status=sent.status, propose_form=form)
 
 
 @login_required
 @require_POST
 def amendment_withdraw(request, slug, amendment_id):
-    community = community_by_slug_for(request.user, slug, "community.view_decisions")
-    amendment = amendments.amendment_for(request.user, community, amendment_id)
+    amendment = _amendment(request, slug, amendment_id)
     return _act(
         request,
         amendment,

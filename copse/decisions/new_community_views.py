@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from copse.core import permissions
-from copse.core.errors import UserFacingError
+from copse.core.errors import attempt, submit
 from copse.decisions import new_communities
 from copse.decisions.new_community_forms import CommunityProposalForm, DecisionNoteForm
 
@@ -21,19 +21,14 @@ def propose(request):
     status = 200
     if request.method == "POST":
         form = CommunityProposalForm(request.POST)
-        status = 400
-        if form.is_valid():
-            try:
-                proposal = new_communities.propose(actor=request.user, **form.cleaned_data)
-            except UserFacingError as error:
-                form.add_error(None, error.message)
-                status = error.status
-            else:
-                messages.success(
-                    request,
-                    "Your proposal is with the site administrators. You will hear from them by mail.",
-                )
-                return redirect("decisions:community_proposal", proposal.pk)
+        sent = submit(form, lambda data: new_communities.propose(actor=request.user, **data))
+        if sent.saved:
+            messages.success(
+                request,
+                "Your proposal is with the site administrators. You will hear from them by mail.",
+            )
+            return redirect("decisions:community_proposal", sent.result.pk)
+        status = sent.status
     else:
         form = CommunityProposalForm()
     return render(request, "decisions/new_communities/new.html", {"form": form}, status=status)
@@ -73,17 +68,13 @@ def detail(request, proposal_id):
 def _decide(request, proposal_id, decide, done):
     proposal = new_communities.proposal_for(request.user, proposal_id)
     form = DecisionNoteForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            decide(actor=request.user, proposal=proposal, note=form.cleaned_data["note"])
-        except UserFacingError as error:
-            form.add_error(None, error.message)
-            status = error.status
-        else:
-            messages.success(request, done)
-            return redirect("decisions:community_queue")
-    return _detail(request, proposal, status=status, form=form)
+    sent = submit(
+        form, lambda data: decide(actor=request.user, proposal=proposal, note=data["note"])
+    )
+    if sent.saved:
+        messages.success(request, done)
+        return redirect("decisions:community_queue")
+    return _detail(request, proposal, status=sent.status, form=form)
 
 
 @login_required
@@ -112,12 +103,11 @@ def decline(request, proposal_id):
 @require_POST
 def withdraw(request, proposal_id):
     proposal = new_communities.proposal_for(request.user, proposal_id)
-    try:
-        new_communities.withdraw(actor=request.user, proposal=proposal)
-    except UserFacingError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Your proposal is withdrawn.")
+    attempt(
+        request,
+        lambda: new_communities.withdraw(actor=request.user, proposal=proposal),
+        done="Your proposal is withdrawn.",
+    )
     return redirect("decisions:community_proposal", proposal.pk)
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from copse.communities.selectors import community_by_slug_for
 from copse.core import permissions
-from copse.core.errors import UserFacingError
+from copse.core.errors import attempt, submit
 from copse.decisions import nominations
 from copse.decisions.nomination_forms import AskMembersForm, DeclineForm, InviteForm, NominationForm
 
@@ -44,20 +44,13 @@ def nomination_new(request, slug):
     status = 200
     if request.method == "POST":
         form = NominationForm(request.POST)
-        status = 400
-        if form.is_valid():
-            try:
-                nomination = nominations.nominate(
-                    actor=request.user, community=community, **form.cleaned_data
-                )
-            except UserFacingError as error:
-                form.add_error(None, error.message)
-                status = error.status
-            else:
-                messages.success(
-                    request, f"You nominated {nomination.name}. The facilitators decide."
-                )
-                return redirect("decisions:nomination", community.slug, nomination.pk)
+        sent = submit(
+            form, lambda data: nominations.nominate(actor=request.user, community=community, **data)
+        )
+        if sent.saved:
+            messages.success(request, f"You nominated {sent.result.name}. The facilitators decide.")
+            return redirect("decisions:nomination", community.slug, sent.result.pk)
+        status = sent.status
     else:
         form = NominationForm()
     return render(
@@ -92,6 +85,16 @@ def _detail(request, nomination, *, status=200, **forms):
     return render(request, "decisions/nominations/detail.html", context, status=status)
 
 
+def _on_the_page(request, nomination, form, write, *, done: str, **forms):
+    """A facilitator's form on the nomination's page: saved, back to the page
+    with `done`; not saved, the page again with what was typed and why."""
+    sent = submit(form, write)
+    if sent.saved:
+        messages.success(request, done)
+        return redirect("decisions:nomination", nomination.community.slug, nomination.pk)
+    return _detail(request, nomination, status=sent.status, **forms)
+
+
 def _nomination(request, slug, nomination_id):
     community = community_by_slug_for(request.user, slug, "community.view")
     return nominations.nomination_for(request.user, community, nomination_id)
@@ -107,19 +110,16 @@ def nomination_detail(request, slug, nomination_id):
 def nomination_invite(request, slug, nomination_id):
     nomination = _nomination(request, slug, nomination_id)
     form = InviteForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            nominations.invite(
-                actor=request.user, nomination=nomination, message=form.cleaned_data["message"]
-            )
-        except UserFacingError as error:
-            form.add_error(None, error.message)
-            status = error.status
-        else:
-            messages.success(request, f"The invitation is on its way to {nomination.name}.")
-            return redirect("decisions:nomination", nomination.community.slug, nomination.pk)
-    return _detail(request, nomination, status=status, invite_form=form)
+    return _on_the_page(
+        request,
+        nomination,
+        form,
+        lambda data: nominations.invite(
+            actor=request.user, nomination=nomination, message=data["message"]
+        ),
+        done=f"The invitation is on its way to {nomination.name}.",
+        invite_form=form,
+    )
 
 
 @login_required
@@ -127,21 +127,16 @@ def nomination_invite(request, slug, nomination_id):
 def nomination_decline(request, slug, nomination_id):
     nomination = _nomination(request, slug, nomination_id)
     form = DeclineForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            nominations.decline(
-                actor=request.user, nomination=nomination, note=form.cleaned_data["note"]
-            )
-        except UserFacingError as error:
-            form.add_error(None, error.message)
-            status = error.status
-        else:
-            messages.success(
-                request, "The nomination is declined; the member who made it reads your note."
-            )
-            return redirect("decisions:nomination", nomination.community.slug, nomination.pk)
-    return _detail(request, nomination, status=status, decline_form=form)
+    return _on_the_page(
+        request,
+        nomination,
+        form,
+        lambda data: nominations.decline(
+            actor=request.user, nomination=nomination, note=data["note"]
+        ),
+        done="The nomination is declined; the member who made it reads your note.",
+        decline_form=form,
+    )
 
 
 @login_required
@@ -149,32 +144,28 @@ def nomination_decline(request, slug, nomination_id):
 def nomination_propose(request, slug, nomination_id):
     nomination = _nomination(request, slug, nomination_id)
     form = AskMembersForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            proposal = nominations.put_to_members(
-                actor=request.user,
-                nomination=nomination,
-                rule=form.cleaned_data["rule"],
-                deadline=form.cleaned_data["deadline"],
-            )
-        except UserFacingError as error:
-            form.add_error(None, error.message)
-            status = error.status
-        else:
-            messages.success(request, "The members are asked whether to invite them.")
-            return redirect(proposal.get_absolute_url())
-    return _detail(request, nomination, status=status, ask_form=form)
+    sent = submit(
+        form,
+        lambda data: nominations.put_to_members(
+            actor=request.user,
+            nomination=nomination,
+            rule=data["rule"],
+            deadline=data["deadline"],
+        ),
+    )
+    if sent.saved:
+        messages.success(request, "The members are asked whether to invite them.")
+        return redirect(sent.result.get_absolute_url())
+    return _detail(request, nomination, status=sent.status, ask_form=form)
 
 
 @login_required
 @require_POST
 def nomination_withdraw(request, slug, nomination_id):
     nomination = _nomination(request, slug, nomination_id)
-    try:
-        nominations.withdraw(actor=request.user, nomination=nomination)
-    except UserFacingError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Your nomination is withdrawn.")
+    attempt(
+        request,
+        lambda: nominations.withdraw(actor=request.user, nomination=nomination),
+        done="Your nomination is withdrawn.",
+    )
     return redirect("decisions:nomination", nomination.community.slug, nomination.pk)

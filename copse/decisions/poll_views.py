@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from copse.communities.selectors import community_by_slug_for
 from copse.core import permissions
-from copse.core.errors import UserFacingError
+from copse.core.errors import UserFacingError, attempt, submit
 from copse.decisions import polls
 from copse.decisions.models import DatePoll
 from copse.decisions.poll_forms import PollForm
@@ -62,32 +62,28 @@ def poll_new(request, slug):
     status = 200
     if request.method == "POST":
         form = PollForm(request.POST, meetings=movable)
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                poll = polls.create_poll(
-                    actor=request.user,
-                    community=community,
-                    title=data["title"],
-                    details=data["details"],
-                    purpose=data["purpose"],
-                    times=data["times"],
-                    time_zone=data["time_zone"],
-                    duration_minutes=data["duration_minutes"],
-                    format=data["format"],
-                    cadence=data["cadence"],
-                    meeting=data["meeting"],
-                )
-            except UserFacingError as error:
-                form.add_error(None, error.message)
-                status = error.status
-            else:
-                messages.success(
-                    request,
-                    "Your date poll is open. Every member has been asked when they can come.",
-                )
-                return redirect(poll.get_absolute_url())
+        sent = submit(
+            form,
+            lambda data: polls.create_poll(
+                actor=request.user,
+                community=community,
+                title=data["title"],
+                details=data["details"],
+                purpose=data["purpose"],
+                times=data["times"],
+                time_zone=data["time_zone"],
+                duration_minutes=data["duration_minutes"],
+                format=data["format"],
+                cadence=data["cadence"],
+                meeting=data["meeting"],
+            ),
+        )
+        if sent.saved:
+            messages.success(
+                request, "Your date poll is open. Every member has been asked when they can come."
+            )
+            return redirect(sent.result.get_absolute_url())
+        status = sent.status
     else:
         initial = {
             "time_zone": request.user.time_zone or "UTC",
@@ -143,9 +139,13 @@ def _detail(request, poll, *, status=200, answer_error="", choose_error="", type
 
 @require_GET
 def poll_detail(request, slug, poll_id):
-    community = community_by_slug_for(request.user, slug, "community.view_decisions")
-    poll = polls.poll_for(request.user, community, poll_id)
+    poll = _poll(request, slug, poll_id)
     return _detail(request, poll)
+
+
+def _poll(request, slug, poll_id):
+    community = community_by_slug_for(request.user, slug, "community.view_decisions")
+    return polls.poll_for(request.user, community, poll_id)
 
 
 def _back(poll, anchor=""):
@@ -155,8 +155,7 @@ def _back(poll, anchor=""):
 @login_required
 @require_POST
 def poll_answer(request, slug, poll_id):
-    community = community_by_slug_for(request.user, slug, "community.view_decisions")
-    poll = polls.poll_for(request.user, community, poll_id)
+    poll = _poll(request, slug, poll_id)
     option_ids = list(poll.options.values_list("pk", flat=True))
     typed = {pk: request.POST.get(f"answer_{pk}", "") for pk in option_ids}
     try:
@@ -171,8 +170,7 @@ def poll_answer(request, slug, poll_id):
 @login_required
 @require_POST
 def poll_choose(request, slug, poll_id):
-    community = community_by_slug_for(request.user, slug, "community.view_decisions")
-    poll = polls.poll_for(request.user, community, poll_id)
+    poll = _poll(request, slug, poll_id)
     option_id = _int(request.POST.get("option"))
     try:
         if option_id is None:
@@ -195,12 +193,10 @@ def poll_choose(request, slug, poll_id):
 @login_required
 @require_POST
 def poll_close(request, slug, poll_id):
-    community = community_by_slug_for(request.user, slug, "community.view_decisions")
-    poll = polls.poll_for(request.user, community, poll_id)
-    try:
-        polls.close_poll(actor=request.user, poll=poll)
-    except UserFacingError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "The poll is closed without a time.")
+    poll = _poll(request, slug, poll_id)
+    attempt(
+        request,
+        lambda: polls.close_poll(actor=request.user, poll=poll),
+        done="The poll is closed without a time.",
+    )
     return _back(poll)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from copse.communities.models import Community
 from copse.communities.selectors import community_by_slug_for
 from copse.core import permissions
-from copse.core.errors import UserFacingError
+from copse.core.errors import attempt, submit
 from copse.decisions import selectors, services
 from copse.decisions.effects import opens_up
 from copse.decisions.forms import (
@@ -65,29 +65,26 @@ def proposal_new(request, slug):
     norms = current_norms(community)
     if request.method == "POST":
         form = ProposalForm(request.POST, nominees=nominees, time_zone=request.user.time_zone)
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                proposal = services.create_proposal(
-                    actor=request.user,
-                    community=community,
-                    title=data["title"],
-                    body=data["body"],
-                    kind=data["kind"],
-                    rule=data["rule"],
-                    deadline=data["deadline"],
-                    quorum=data["quorum"],
-                    **form.change(),
-                )
-            except UserFacingError as error:
-                form.add_error(None, error.message)
-                status = error.status
-            else:
-                messages.success(
-                    request, "Your proposal is open. Every member has been asked for their answer."
-                )
-                return redirect(proposal.get_absolute_url())
+        sent = submit(
+            form,
+            lambda data: services.create_proposal(
+                actor=request.user,
+                community=community,
+                title=data["title"],
+                body=data["body"],
+                kind=data["kind"],
+                rule=data["rule"],
+                deadline=data["deadline"],
+                quorum=data["quorum"],
+                **form.change(),
+            ),
+        )
+        if sent.saved:
+            messages.success(
+                request, "Your proposal is open. Every member has been asked for their answer."
+            )
+            return redirect(sent.result.get_absolute_url())
+        status = sent.status
     else:
         kind = request.GET.get("kind", "")
         initial = {"kind": kind} if kind in Proposal.Kind.values else {}
@@ -155,8 +152,7 @@ def _detail_context(request, proposal, **forms):
 
 
 def proposal_detail(request, slug, proposal_id):
-    community = community_by_slug_for(request.user, slug, "community.view_decisions")
-    proposal = selectors.proposal_for(request.user, community, proposal_id)
+    proposal = _proposal(request, slug, proposal_id)
     return render(request, "decisions/detail.html", _detail_context(request, proposal))
 
 
@@ -164,49 +160,53 @@ def _back(proposal, anchor=""):
     return redirect(proposal.get_absolute_url() + (f"#{anchor}" if anchor else ""))
 
 
+def _proposal(request, slug, proposal_id, action="proposal.read"):
+    community = community_by_slug_for(request.user, slug, "community.view_decisions")
+    return selectors.proposal_for(request.user, community, proposal_id, action)
+
+
+def _on_the_page(request, proposal, form, write, *, done, anchor: str, **forms):
+    """A form on the proposal's page: saved, back to the page at `anchor`
+    with `done` (words, or words made from what the service returned); not
+    saved, the page again with what was typed and why."""
+    sent = submit(form, write)
+    if sent.saved:
+        messages.success(request, done(sent.result) if callable(done) else done)
+        return _back(proposal, anchor)
+    context = _detail_context(request, proposal, **forms)
+    return render(request, "decisions/detail.html", context, status=sent.status)
+
+
 @login_required
 @require_POST
 def position(request, slug, proposal_id):
-    community = community_by_slug_for(request.user, slug, "community.view_decisions")
-    proposal = selectors.proposal_for(request.user, community, proposal_id)
+    proposal = _proposal(request, slug, proposal_id)
     form = PositionForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            services.take_position(
-                actor=request.user,
-                proposal=proposal,
-                stance=form.cleaned_data["stance"],
-                reason=form.cleaned_data["reason"],
-            )
-        except UserFacingError as error:
-            form.add_error(None, error.message)
-            status = error.status
-        else:
-            label = Position.Stance(form.cleaned_data["stance"]).label.lower()
-            messages.success(
-                request, f"Your position is saved: {label}. You can change it until the deadline."
-            )
-            return _back(proposal, "your-position")
-    context = _detail_context(request, proposal, position_form=form)
-    return render(request, "decisions/detail.html", context, status=status)
+    return _on_the_page(
+        request,
+        proposal,
+        form,
+        lambda data: services.take_position(
+            actor=request.user, proposal=proposal, stance=data["stance"], reason=data["reason"]
+        ),
+        done=lambda saved: (
+            f"Your position is saved: {saved.get_stance_display().lower()}. "
+            "You can change it until the deadline."
+        ),
+        anchor="your-position",
+        position_form=form,
+    )
 
 
 def _act(request, proposal, action, done: str, anchor=""):
-    try:
-        action()
-    except UserFacingError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, done)
+    attempt(request, action, done=done)
     return _back(proposal, anchor)
 
 
 @login_required
 @require_POST
 def withdraw_block(request, slug, proposal_id):
-    community = community_by_slug_for(request.user, slug, "community.view_decisions")
-    proposal = selectors.proposal_for(request.user, community, proposal_id)
+    proposal = _proposal(request, slug, proposal_id)
     return _act(
         request,
         proposal,
@@ -219,52 +219,45 @@ def withdraw_block(request, slug, proposal_id):
 @login_required
 @require_POST
 def reply(request, slug, proposal_id, position_id):
-    community = community_by_slug_for(request.user, slug, "community.view_decisions")
-    proposal = selectors.proposal_for(request.user, community, proposal_id)
+    proposal = _proposal(request, slug, proposal_id)
     answered = get_object_or_404(Position, pk=position_id, proposal=proposal)
     form = ReplyForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            services.reply_to_position(
-                actor=request.user, position=answered, body=form.cleaned_data["body"]
-            )
-        except UserFacingError as error:
-            form.add_error(None, error.message)
-            status = error.status
-        else:
-            messages.success(request, f"Your answer to {answered.user.name} is posted.")
-            return _back(proposal, f"position-{answered.pk}")
-    context = _detail_context(request, proposal, reply_form=form, reply_to=answered.pk)
-    return render(request, "decisions/detail.html", context, status=status)
+    return _on_the_page(
+        request,
+        proposal,
+        form,
+        lambda data: services.reply_to_position(
+            actor=request.user, position=answered, body=data["body"]
+        ),
+        done=f"Your answer to {answered.user.name} is posted.",
+        anchor=f"position-{answered.pk}",
+        reply_form=form,
+        reply_to=answered.pk,
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def revise(request, slug, proposal_id):
-    community = community_by_slug_for(request.user, slug, "community.view_decisions")
-    proposal = selectors.proposal_for(request.user, community, proposal_id, "proposal.revise")
+    proposal = _proposal(request, slug, proposal_id, "proposal.revise")
     status = 200
     if request.method == "POST":
         form = ReviseForm(request.POST)
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.revise_proposal(
-                    actor=request.user,
-                    proposal=proposal,
-                    title=data["title"],
-                    body=data["body"],
-                    note=data["note"],
-                    norms_text=data["norms_text"] if proposal.kind == Proposal.Kind.NORMS else None,
-                )
-            except UserFacingError as error:
-                form.add_error(None, error.message)
-                status = error.status
-            else:
-                messages.success(request, "Your revision is up. Those who answered see your note.")
-                return _back(proposal)
+        sent = submit(
+            form,
+            lambda data: services.revise_proposal(
+                actor=request.user,
+                proposal=proposal,
+                title=data["title"],
+                body=data["body"],
+                note=data["note"],
+                norms_text=data["norms_text"] if proposal.kind == Proposal.Kind.NORMS else None,
+            ),
+        )
+        if sent.saved:
+            messages.success(request, "Your revision is up. Those who answered see your note.")
+            return _back(proposal)
+        status = sent.status
     else:
         form = ReviseForm(
             initial={
@@ -278,7 +271,7 @@ def revise(request, slug, proposal_id):
     return render(
         request,
         "decisions/revise.html",
-        {"community": community, "proposal": proposal, "form": form},
+        {"community": proposal.community, "proposal": proposal, "form": form},
         status=status,
     )
 
@@ -286,8 +279,7 @@ def revise(request, slug, proposal_id):
 @login_required
 @require_POST
 def withdraw(request, slug, proposal_id):
-    community = community_by_slug_for(request.user, slug, "community.view_decisions")
-    proposal = selectors.proposal_for(request.user, community, proposal_id)
+    proposal = _proposal(request, slug, proposal_id)
     return _act(
         request,
         proposal,
@@ -299,8 +291,7 @@ def withdraw(request, slug, proposal_id):
 @login_required
 @require_POST
 def nudge(request, slug, proposal_id):
-    community = community_by_slug_for(request.user, slug, "community.view_decisions")
-    proposal = selectors.proposal_for(request.user, community, proposal_id)
+    proposal = _proposal(request, slug, proposal_id)
     return _act(
         request,
         proposal,
@@ -313,64 +304,50 @@ def nudge(request, slug, proposal_id):
 @login_required
 @require_POST
 def decide(request, slug, proposal_id):
-    community = community_by_slug_for(request.user, slug, "community.view_decisions")
-    proposal = selectors.proposal_for(request.user, community, proposal_id)
+    proposal = _proposal(request, slug, proposal_id)
     form = DecideForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            services.decide_as_facilitator(
-                actor=request.user,
-                proposal=proposal,
-                passed=form.cleaned_data["decision"] == "pass",
-                outcome=form.cleaned_data["outcome"],
-            )
-        except UserFacingError as error:
-            form.add_error(None, error.message)
-            status = error.status
-        else:
-            messages.success(request, "Your decision is recorded and announced to every member.")
-            return _back(proposal, "outcome")
-    context = _detail_context(request, proposal, decide_form=form)
-    return render(request, "decisions/detail.html", context, status=status)
+    return _on_the_page(
+        request,
+        proposal,
+        form,
+        lambda data: services.decide_as_facilitator(
+            actor=request.user,
+            proposal=proposal,
+            passed=data["decision"] == "pass",
+            outcome=data["outcome"],
+        ),
+        done="Your decision is recorded and announced to every member.",
+        anchor="outcome",
+        decide_form=form,
+    )
 
 
 @login_required
 @require_POST
 def outcome(request, slug, proposal_id):
-    community = community_by_slug_for(request.user, slug, "community.view_decisions")
-    proposal = selectors.proposal_for(request.user, community, proposal_id)
+    proposal = _proposal(request, slug, proposal_id)
     form = OutcomeForm(request.POST)
-    status = 400
-    if form.is_valid():
-        first = proposal.outcome_at is None
-        try:
-            services.write_outcome(
-                actor=request.user,
-                proposal=proposal,
-                outcome=form.cleaned_data["outcome"],
-                review_on=form.cleaned_data["review_on"],
-            )
-        except UserFacingError as error:
-            form.add_error(None, error.message)
-            status = error.status
-        else:
-            messages.success(
-                request,
-                "The outcome is announced to every member."
-                if first
-                else "The outcome is corrected.",
-            )
-            return _back(proposal, "outcome")
-    context = _detail_context(request, proposal, outcome_form=form)
-    return render(request, "decisions/detail.html", context, status=status)
+    first = proposal.outcome_at is None
+    return _on_the_page(
+        request,
+        proposal,
+        form,
+        lambda data: services.write_outcome(
+            actor=request.user,
+            proposal=proposal,
+            outcome=data["outcome"],
+            review_on=data["review_on"],
+        ),
+        done="The outcome is announced to every member." if first else "The outcome is corrected.",
+        anchor="outcome",
+        outcome_form=form,
+    )
 
 
 @login_required
 @require_POST
 def nomination(request, slug, proposal_id):
-    community = community_by_slug_for(request.user, slug, "community.view_decisions")
-    proposal = selectors.proposal_for(request.user, community, proposal_id)
+    proposal = _proposal(request, slug, proposal_id)
     accept = request.POST.get("accept") == "1"
     return _act(
         request,
