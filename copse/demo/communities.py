@@ -49,6 +49,9 @@ class JoinRequestSpec:
     email: str
     note: str
     days_ago: int
+    # Where the members decide: who has answered the admission so far
+    # (email, stance, reason).
+    answers: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -494,11 +497,31 @@ COMMUNITIES = [
                 "Director of IT Operations at Alpine Ski House. Luis (our CIO) suggested I "
                 "join; we would be the first from Alpine.",
                 days_ago=2,
+                answers=(
+                    (
+                        "kofi.boateng@woodgrove.example",
+                        "agree",
+                        "Alpine runs the same ERP we moved off last year; she would bring a lot.",
+                    ),
+                    ("peter.lindqvist@proseware.example", "abstain", "I have not met her yet."),
+                ),
             ),
             JoinRequestSpec(
                 "victor.petrov@fabrikam.example",
                 "I run data platforms at Fabrikam and would love to take part.",
                 days_ago=5,
+                answers=(
+                    (
+                        "irene.castillo@woodgrove.example",
+                        "agree",
+                        "Data platforms come up at every side meeting; nobody here runs one.",
+                    ),
+                    (
+                        "claire.dubois@litware.example",
+                        "disagree",
+                        "Fabrikam would then have two of us; I would like to hear from Ana first.",
+                    ),
+                ),
             ),
         ),
     ),

@@ -431,8 +431,15 @@ class _Loader:
             if members_decide:
                 from copse.decisions.admissions import open_admission
 
-                open_admission(join_request=join_request, now=asked)
+                proposal = open_admission(join_request=join_request, now=asked)
                 self._count("admission proposals")
+                self._answer_admission(proposal, wish)
+
+    def _answer_admission(self, proposal, wish) -> None:
+        from copse.decisions.services import take_position
+
+        for email, stance, reason in wish.answers:
+            take_position(actor=self.people[email], proposal=proposal, stance=stance, reason=reason)
 
     def _invite(self, community, spec: CommunitySpec) -> None:
         from copse.audit.services import record

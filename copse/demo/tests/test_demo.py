@@ -809,7 +809,8 @@ def test_every_community_has_an_open_proposal_waiting_for_its_demo_login(client)
         waiting = [
             p
             for p in open_ones.filter(community__slug=slug)
-            if waiting_for(p).filter(user__email=email).exists() and p.proposed_by.email != email
+            if waiting_for(p).filter(user__email=email).exists()
+            and getattr(p.proposed_by, "email", None) != email
         ]
         assert waiting, email
         client.force_login(User.objects.get(email=email))
