@@ -113,6 +113,9 @@ def _decisions_pages(user) -> list[str]:
         own = proposals.filter(status="open", proposed_by=user).order_by("pk").first()
         if own is not None:
             urls.append(reverse("decisions:revise", args=[slug, own.pk]))
+        urls.append(reverse("decisions:nominations", args=[slug]))
+        urls.append(reverse("decisions:nomination_new", args=[slug]))
+        urls.append(reverse("decisions:polls", args=[slug]))
     return urls
 
 

@@ -68,6 +68,12 @@ class CommentForm(forms.Form):
         error_messages={"required": "Write your comment first."},
     )
 
+    def __init__(self, *args, **kwargs):
+        # The amendment's page also holds the form that puts it to the members,
+        # whose text field is called "body" too: ids must differ.
+        kwargs.setdefault("auto_id", "comment_%s")
+        super().__init__(*args, **kwargs)
+
 
 class PutToMembersForm(forms.Form):
     title = ProposalForm.base_fields["title"]

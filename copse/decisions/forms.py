@@ -187,7 +187,7 @@ class OutcomeForm(forms.Form):
     review_on = forms.DateField(
         label="Review on",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Optional. On this date the decision comes back to the topics backlog.",
         error_messages={"invalid": "Enter a date, like 2027-06-01."},
     )

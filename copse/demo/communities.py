@@ -214,6 +214,8 @@ COMMUNITIES = [
             "visibility": "confidential",
             "listed": True,
             "join_policy": "invitation",
+            # Members suggest the peers to invite; the facilitator decides.
+            "members_nominate_peers": True,
             "eligibility": "Chief information officers of member companies",
             "per_organisation_cap": 1,
             "size_cap": 25,

@@ -65,6 +65,36 @@ The Administrators' CoP shows this works at our university; research administrat
 def load_norms_together(loader) -> None:
     _amendment(loader)
     _community_proposal(loader)
+    _peer_nomination(loader)
+
+
+# Dev suggests a peer for the CIO CoP, which is by invitation: Maria decides.
+NOMINEE = ("Rosa Jimenez", "rosa.jimenez@margiestravel.example")
+NOMINATION_REASON = (
+    "Rosa is CIO at Margie's Travel and has just been through the carrier switch we keep "
+    "discussing. No one from Margie's is in the CoP, and she would bring a travel-industry view."
+)
+
+
+def _peer_nomination(loader) -> None:
+    from copse.communities.models import Community
+    from copse.decisions import nominations
+    from copse.decisions.models import PeerNomination
+
+    community = Community.objects.filter(slug=CIO).first()
+    if community is None or PeerNomination.objects.filter(community=community).exists():
+        return
+    nomination = nominations.nominate(
+        actor=_as(loader, "dev@contoso.example"),
+        community=community,
+        name=NOMINEE[0],
+        email=NOMINEE[1],
+        reason=NOMINATION_REASON,
+    )
+    PeerNomination.objects.filter(pk=nomination.pk).update(
+        created_at=loader.now - timedelta(days=3)
+    )
+    loader._count("peer nominations")
 
 
 def _as(loader, email):

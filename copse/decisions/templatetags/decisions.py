@@ -26,4 +26,4 @@ def deadline_for(moment, viewer, style="long"):
         return ""
     local = moment.astimezone(_zone_of(viewer))
     text = f"{local:%a %-d %b %Y, %H:%M}" if style == "short" else f"{local:%A %-d %B %Y, %H:%M}"
-    return format_html('<time datetime="{}">{} {}</time>', moment.isoformat(), text, local.tzname())
+    return format_html('<time datetime="{}">{} {}</time>', moment.isoformat(timespec="seconds"), text, local.tzname())
