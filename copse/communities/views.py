@@ -19,7 +19,6 @@ from copse.norms.selectors import current_norms
 
 HOME_MEMBER_PREVIEW = 24
 HOME_THREAD_PREVIEW = 5
-HOME_PROPOSAL_PREVIEW = 5
 
 
 def recent_threads(viewer, community):
@@ -71,15 +70,6 @@ def home(request, slug):
             request.user, "community.set_mail_content", community
         ),
     }
-    if permissions.can(request.user, "community.view_decisions", community):
-        from copse.decisions.selectors import waiting_for_answer
-
-        context["can_view_decisions"] = True
-        # Only those who may answer are ever waited for: no query for the others.
-        if standing.is_active_contributor:
-            context["proposals_waiting"] = list(
-                waiting_for_answer(request.user, [community])[:HOME_PROPOSAL_PREVIEW]
-            )
     if standing.pending_request:
         from copse.memberships.models import JoinRequest
 

@@ -39,7 +39,12 @@ def poll_time(instant, viewer, poll, with_end=True):
         text = f"{start:%a %-d %B %Y}, {start:%H:%M}–{end:%H:%M}"
     else:
         text = f"{start:%a %-d %B %Y}, {start:%H:%M} – {end:%a %-d %B}, {end:%H:%M}"
-    main = format_html('<time datetime="{}">{}</time> {}', start.isoformat(timespec="seconds"), text, start.tzname())
+    main = format_html(
+        '<time datetime="{}">{}</time> {}',
+        start.isoformat(timespec="seconds"),
+        text,
+        start.tzname(),
+    )
     if zone != poll.time_zone:
         theirs = polls.in_zone(instant, poll.time_zone)
         if theirs.utcoffset() != start.utcoffset():

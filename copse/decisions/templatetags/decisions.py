@@ -1,9 +1,13 @@
-"""Deadlines as each reader lives them: in their own time zone, named."""
+"""Deadlines as each reader lives them (in their own time zone, named), and
+the proposals waiting for the reader's answer on a community's home: the
+home's template loads this, so communities never imports decisions."""
 
 from zoneinfo import ZoneInfo
 
 from django import template
 from django.utils.html import format_html
+
+from copse.core import permissions
 
 register = template.Library()
 
@@ -26,4 +30,25 @@ def deadline_for(moment, viewer, style="long"):
         return ""
     local = moment.astimezone(_zone_of(viewer))
     text = f"{local:%a %-d %b %Y, %H:%M}" if style == "short" else f"{local:%A %-d %B %Y, %H:%M}"
-    return format_html('<time datetime="{}">{} {}</time>', moment.isoformat(timespec="seconds"), text, local.tzname())
+    return format_html(
+        '<time datetime="{}">{} {}</time>',
+        moment.isoformat(timespec="seconds"),
+        text,
+        local.tzname(),
+    )
+
+
+# How many waiting proposals a community's home shows.
+HOME_PREVIEW = 5
+
+
+@register.inclusion_tag("decisions/_waiting.html")
+def proposals_waiting(viewer, community):
+    """The open proposals `viewer` may answer and has not, in `community`.
+    Only those who may answer are ever waited for: no query for the others."""
+    from copse.decisions.selectors import waiting_for_answer
+
+    if not permissions.standing(viewer, community).is_active_contributor:
+        return {"proposals": []}
+    rows = list(waiting_for_answer(viewer, [community])[:HOME_PREVIEW])
+    return {"proposals": rows, "community": community, "viewer": viewer}
