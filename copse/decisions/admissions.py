@@ -16,8 +16,7 @@ from django.utils import timezone
 
 from copse.audit.services import record
 from copse.decisions.models import Proposal
-
-MAX_TITLE = 200
+from copse.decisions.titles import MAX_TITLE
 
 
 def admission_title(join_request) -> str:

@@ -8,6 +8,7 @@ from django import forms
 from copse.accounts.models import time_zone_choices
 from copse.decisions import polls
 from copse.decisions.models import DatePoll
+from copse.decisions.titles import MAX_TITLE
 from copse.meetings import recurrence
 from copse.meetings.models import Format
 
@@ -19,7 +20,7 @@ ISO_DATE = "%Y-%m-%d"
 
 class PollForm(forms.Form):
     title = forms.CharField(
-        max_length=polls.MAX_TITLE,
+        max_length=MAX_TITLE,
         help_text='What the meeting is for, e.g. "Side meeting: contract renewals".',
         error_messages={"required": "Give the poll a title: what the meeting is for."},
     )

@@ -14,11 +14,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from copse.communities.selectors import community_by_slug_for
-from copse.core import permissions
+from copse.core import cursors, permissions
 from copse.core.errors import UserFacingError, attempt, submit
 from copse.decisions import polls
 from copse.decisions.models import DatePoll
 from copse.decisions.poll_forms import PollForm
+from copse.decisions.titles import MAX_TITLE
 from copse.meetings import recurrence
 from copse.meetings.models import Format
 
@@ -43,15 +44,6 @@ def poll_list(request, slug):
             ),
         },
     )
-
-
-def _int(value) -> int | None:
-    """A row id from a form or a link, or None for anything a database id cannot be."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**63 else None
 
 
 @login_required
@@ -93,13 +85,13 @@ def poll_new(request, slug):
         purpose = request.GET.get("purpose", "")
         if purpose in DatePoll.Purpose.values:
             initial["purpose"] = purpose
-        meeting_id = _int(request.GET.get("meeting"))
+        meeting_id = cursors.integer(request.GET.get("meeting"), minimum=1)
         meeting = movable.filter(pk=meeting_id).first() if meeting_id else None
         if meeting is not None:
             initial.update(
                 purpose=DatePoll.Purpose.MOVE,
                 meeting=meeting.pk,
-                title=f"New time for {meeting.title}"[: polls.MAX_TITLE],
+                title=f"New time for {meeting.title}"[:MAX_TITLE],
                 duration_minutes=meeting.length_minutes,
             )
         form = PollForm(initial=initial, meetings=movable)
@@ -171,7 +163,7 @@ def poll_answer(request, slug, poll_id):
 @require_POST
 def poll_choose(request, slug, poll_id):
     poll = _poll(request, slug, poll_id)
-    option_id = _int(request.POST.get("option"))
+    option_id = cursors.integer(request.POST.get("option"), minimum=1)
     try:
         if option_id is None:
             if not permissions.can(request.user, "poll.decide", poll):

@@ -36,12 +36,12 @@ from copse.core.errors import UserFacingError
 from copse.core.markdown import without_control_characters
 from copse.decisions import tasks
 from copse.decisions.models import DateAnswer, DateOption, DatePoll
+from copse.decisions.titles import clean_title
 from copse.decisions.voters import poll_voters
 from copse.meetings import recurrence
 from copse.meetings import services as meetings
 from copse.meetings.models import Format, Meeting
 
-MAX_TITLE = 200
 MIN_OPTIONS = 2
 MAX_OPTIONS = 10
 MIN_MINUTES = 15
@@ -168,12 +168,9 @@ def best_option(options: list[tuple[dt.datetime, Counts]]) -> int | None:
 
 
 def _clean_title(title: str) -> str:
-    title = " ".join(without_control_characters(title or "").split())
-    if not title:
-        raise PollError("Give the poll a title: what the meeting is for.")
-    if len(title) > MAX_TITLE:
-        raise PollError(f"Keep the title under {MAX_TITLE} characters.")
-    return title
+    return clean_title(
+        title, error=PollError, empty="Give the poll a title: what the meeting is for."
+    )
 
 
 def _meeting_to_move(actor, community, meeting) -> Meeting:

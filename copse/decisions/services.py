@@ -19,12 +19,11 @@ from copse.audit.services import record
 from copse.communities.models import Community
 from copse.core import permissions
 from copse.core.errors import UserFacingError
-from copse.core.markdown import without_control_characters
 from copse.decisions import closing, effects, tasks
 from copse.decisions.models import Nudge, Position, PositionReply, Proposal, ProposalRevision
+from copse.decisions.titles import clean_title
 from copse.decisions.voters import waiting_for
 
-MAX_TITLE = 200
 # A proposal stays open at least this long, so members on a weekly rhythm see it.
 MIN_OPEN = dt.timedelta(hours=24)
 MAX_OPEN = dt.timedelta(days=90)
@@ -43,12 +42,9 @@ class NotAllowed(UserFacingError):
 
 
 def _clean_title(title: str) -> str:
-    title = " ".join(without_control_characters(title or "").split())
-    if not title:
-        raise ProposalError("Give the proposal a title: what is to be decided.")
-    if len(title) > MAX_TITLE:
-        raise ProposalError(f"Keep the title under {MAX_TITLE} characters.")
-    return title
+    return clean_title(
+        title, error=ProposalError, empty="Give the proposal a title: what is to be decided."
+    )
 
 
 def _check_deadline(deadline: dt.datetime, now: dt.datetime) -> None:
