@@ -21,7 +21,6 @@ def close(proposal_id: int, *, now: dt.datetime | None = None) -> Proposal | Non
     from the background task at the deadline and from the daily sweep; a
     second run finds it closed and does nothing. The caller tells people
     (`tasks.tell_of_closing`) once it is committed."""
-    now = now or timezone.now()
     with transaction.atomic():
         locked = (
             Proposal.objects.select_for_update()
@@ -29,6 +28,10 @@ def close(proposal_id: int, *, now: dt.datetime | None = None) -> Proposal | Non
             .filter(pk=proposal_id)
             .first()
         )
+        # The clock is read once the row is locked: an answer that held the
+        # lock first was saved before this moment, so no position is ever
+        # newer than the closing.
+        now = now or timezone.now()
         if locked is None or locked.status != Proposal.Status.OPEN or locked.deadline > now:
             return None
         result = outcomes.decide(locked.rule, current_tally(locked), quorum=locked.quorum)
