@@ -38,6 +38,7 @@ def roles(db):
         "facilitator": testing.make_user("facilitator@example.com", name="Fay Facilitator"),
         "former_member": testing.make_user("former@example.com", name="Fred Former"),
         "site_admin": testing.make_site_admin(email="admin@example.com", name="Ada Admin"),
+        "sponsor": testing.make_user("sponsor@example.com", name="Stan Sponsor", is_sponsor=True),
     }
     testing.request_join(community, people["requester"])
     testing.invite_email(community, "invitee@example.com")

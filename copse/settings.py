@@ -109,6 +109,10 @@ INSTALLED_APPS = [
     "copse.mailing",
     "copse.expertise",
     "copse.decisions",
+    "copse.health",
+    "copse.value",
+    "copse.pulses",
+    "copse.sponsors",
     "copse.workers",
     "copse.backups",
     # Imports every app above, and nothing imports it.

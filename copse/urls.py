@@ -33,4 +33,8 @@ urlpatterns = [
     path("", include("copse.mailing.urls")),
     path("", include("copse.expertise.urls")),
     path("", include("copse.decisions.urls")),
+    path("", include("copse.health.urls")),
+    path("", include("copse.value.urls")),
+    path("", include("copse.pulses.urls")),
+    path("", include("copse.sponsors.urls")),
 ]

@@ -85,6 +85,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False,
         help_text="Manages organisations, communities and memberships; reads no private content.",
     )
+    # A site role granted by site administrators (copse/sponsors): the people
+    # who fund a programme see its aggregate report, never its content.
+    is_sponsor = models.BooleanField(
+        "sponsor",
+        default=False,
+        help_text="Sees the programme's aggregate report; reads no community's content.",
+    )
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()

@@ -160,8 +160,9 @@ class Post(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     removal_reason = models.CharField(max_length=300, blank=True)
-    # Marked by the asker of an ask.
+    # Marked by the asker of an ask; when, for the time to a helpful answer.
     helpful = models.BooleanField(default=False)
+    helpful_at = models.DateTimeField(null=True, blank=True)
     # For posts imported from a list archive whose sender is not a member:
     # the name (and address) the archive gave. `author` is then empty.
     imported_author = models.CharField(max_length=200, blank=True)

@@ -439,8 +439,12 @@ def mark_helpful(*, actor, post: Post, helpful: bool = True) -> Post:
     if post.is_opening or post.is_removed:
         raise ConversationError("Mark a reply, not the question.")
     with transaction.atomic():
+        if helpful and not post.helpful:
+            post.helpful_at = timezone.now()
+        elif not helpful:
+            post.helpful_at = None
         post.helpful = helpful
-        post.save(update_fields=["helpful"])
+        post.save(update_fields=["helpful", "helpful_at"])
         has_helpful = thread.posts.filter(helpful=True, removed_at__isnull=True).exists()
         if thread.ask_state != Thread.AskState.CLOSED:
             thread.ask_state = Thread.AskState.ANSWERED if has_helpful else Thread.AskState.OPEN

@@ -110,6 +110,12 @@ def is_site_admin(user) -> bool:
     return _is_signed_in(user) and bool(user.is_staff)
 
 
+def is_sponsor(user) -> bool:
+    """A sponsor funds a programme and sees its aggregate report: figures
+    across communities, never a word of content, never a person."""
+    return _is_signed_in(user) and bool(getattr(user, "is_sponsor", False))
+
+
 def _standings(user) -> dict[int, Standing]:
     """All of the user's standings, cached on the user object for the request.
 
@@ -266,6 +272,12 @@ def _may_share_expertise(user, community, st: Standing) -> bool:
     return st.is_seated
 
 
+def _may_record_value(user, community, st: Standing) -> bool:
+    """Record what taking part gave you: anyone seated and active, delegates
+    included (they take part on their principal's behalf)."""
+    return st.is_seated and st.membership.status == "active"
+
+
 def _may_propose(user, community, st: Standing) -> bool:
     """Put a proposal to the members: any contributor, or only facilitators
     where the community's settings say so."""
@@ -333,6 +345,19 @@ COMMUNITY_RULES = {
     "community.propose_amendment": _may_contribute,
     "community.nominate_peer": _may_nominate_peer,
     "community.decide_nominations": _is_facilitator,
+    # Health (copse/health): per-person figures are for the facilitators who
+    # draw out quieter members, never for the site operator; the seated see
+    # the community's totals ("How we are doing").
+    "community.view_health": _is_facilitator,
+    "community.nudge": _is_facilitator,
+    "community.view_progress": _may_share_expertise,
+    # Value stories (copse/value): what taking part gave a member.
+    "community.record_value": _may_record_value,
+    "community.view_value": _may_share_expertise,
+    # The trust pulse (copse/pulses): anonymous, so only its counts and its
+    # results above the threshold are ever shown, and only to the seated.
+    "community.schedule_pulse": _is_facilitator,
+    "community.view_pulses": _may_share_expertise,
 }
 
 # --- Conversation rules -------------------------------------------------------
@@ -975,6 +1000,61 @@ def _may_withdraw_community_proposal(user, proposal) -> bool:
     return proposal.status == "pending" and proposal.proposed_by_id == getattr(user, "pk", None)
 
 
+# --- Value stories and trust pulses -------------------------------------------
+# Each takes (user, story or pulse, standing) once the community is known.
+
+
+def _may_read_value_story(user, story, st: Standing) -> bool:
+    """A story is its author's: they and the community's facilitators read it
+    at every sharing level; the seated read it when it is shared with the
+    community (or beyond, as anonymised totals). A former member keeps
+    reading their own; nobody else outside the seat does, site admins
+    included."""
+    if story.removed_at is not None:
+        return False
+    if _is_signed_in(user) and story.author_id == user.pk:
+        return True
+    if st.is_facilitator:
+        return True
+    return story.sharing != "private" and st.is_seated
+
+
+def _may_edit_value_story(user, story, st: Standing) -> bool:
+    return (
+        story.removed_at is None
+        and _is_signed_in(user)
+        and story.author_id == user.pk
+        and st.is_seated
+    )
+
+
+def _may_answer_pulse(user, pulse, st: Standing) -> bool:
+    """Whether the person may answer at all; answering once is the service's
+    to enforce (who has answered is stored apart from what they answered)."""
+    return pulse.is_open and st.is_seated and st.membership.status == "active"
+
+
+def _may_view_pulse_results(user, pulse, st: Standing) -> bool:
+    """Results are shown once the pulse has closed, to the seated, and only
+    when enough people answered that no answer points to anyone. Never while
+    it is open: watching the figures move as people answer would tell who
+    said what."""
+    return st.is_seated and pulse.results_shown
+
+
+def _may_manage_pulse(user, pulse, st: Standing) -> bool:
+    return st.is_facilitator
+
+
+VALUE_RULES = {
+    "value_story.read": _may_read_value_story,
+    "value_story.edit": _may_edit_value_story,
+    "pulse.answer": _may_answer_pulse,
+    "pulse.view_results": _may_view_pulse_results,
+    "pulse.manage": _may_manage_pulse,
+}
+
+
 COMMUNITY_PROPOSAL_RULES = {
     "community_proposal.view": _may_view_community_proposal,
     "community_proposal.decide": _may_decide_community_proposal,
@@ -1153,6 +1233,10 @@ def viewable_people_ids(user, person_ids) -> set[int]:
 
 SITE_RULES = {
     "programme.manage": is_site_admin,
+    # The sponsor's report (copse/sponsors): aggregates only. Site admins see
+    # it too: it holds nothing their programme page does not already count.
+    "programme.view_report": lambda user: is_sponsor(user) or is_site_admin(user),
+    "programme.grant_sponsor": is_site_admin,
     # Anyone signed in may make the case for a new community.
     "community.propose_new": _is_signed_in,
     "audit.view_all": is_site_admin,
@@ -1183,6 +1267,7 @@ def can(user, action: str, obj=None) -> bool:
         or LIBRARY_RULES.get(action)
         or PROJECT_RULES.get(action)
         or DECISION_RULES.get(action)
+        or VALUE_RULES.get(action)
     )
     if rule is not None:
         return rule(user, obj, standing(user, community))

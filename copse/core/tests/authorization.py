@@ -17,7 +17,21 @@ ROLES = [
     "facilitator",
     "former_member",
     "site_admin",
+    # Granted by site admins (copse/sponsors), seated nowhere: the report's
+    # reader. Rows give it an eleventh status where it differs from a
+    # non-member's; otherwise it answers as the non-member does.
+    "sponsor",
 ]
+
+
+def expected_for(statuses, role: str):
+    """The status (or flag) a row gives `role`: a row of ten leaves the
+    sponsor to answer as the non-member, who is what a sponsor is to every
+    community."""
+    index = ROLES.index(role)
+    if index >= len(statuses):
+        index = ROLES.index("non_member")
+    return statuses[index]
 
 # Shorthands: one status per role, in ROLES order.
 #                an   nm   rq   iv   mb   dl   gp   fc   fm   sa
@@ -45,5 +59,6 @@ NON_READERS = {
     "guest_presenter",
     "former_member",
     "site_admin",
+    "sponsor",
 }
 SECRET = "Telecom costs are out of control"

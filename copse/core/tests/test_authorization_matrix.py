@@ -36,6 +36,7 @@ from copse.core.tests.authorization import (
     SECRET,
     SEES_MEMBERS,
     SIGNED_IN,
+    expected_for,
 )
 from copse.memberships.links import invitation_token
 from copse.memberships.models import Invitation, JoinRequest, Membership
@@ -368,7 +369,7 @@ def test_url_answers_each_role_as_the_matrix_says(client, world, name, role):
     url = reverse(_url_name(name), kwargs=kwargs_of(ctx) if kwargs_of else None) + query
     _client_for(client, people, role)
     response = getattr(client, method)(url, data_of(ctx) if data_of else {})
-    want = expected[ROLES.index(role)]
+    want = expected_for(expected, role)
     if role == "anonymous" and method == "get" and want == 404 and COMMUNITY_PAGE.match(url):
         # Signed out, a community's page one cannot see sends to sign-in, as a
         # missing one does (SignInFirstMiddleware; test_signed_out_links.py).
@@ -429,7 +430,7 @@ SEAT_CASES = [(action, role) for action in SEAT_RULES for role in ROLES]
 @pytest.mark.parametrize(("action", "role"), SEAT_CASES, ids=[f"{a}-{r}" for a, r in SEAT_CASES])
 def test_seat_rules_answer_each_role_as_the_matrix_says(world, action, role):
     community, people, _ = world
-    want = bool(SEAT_RULES[action][ROLES.index(role)])
+    want = bool(expected_for(SEAT_RULES[action], role))
     assert permissions.can(people[role], action, community) is want
 
 

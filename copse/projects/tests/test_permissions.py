@@ -3,7 +3,7 @@
 import pytest
 
 from copse.core import permissions
-from copse.core.tests.authorization import ROLES
+from copse.core.tests.authorization import ROLES, expected_for
 from copse.projects import services
 from copse.testing import make_user, seat
 
@@ -31,7 +31,7 @@ def project(roles):
 def test_project_rules_answer_each_role(roles, project, action, role):
     community, people = roles
     target = community if action == "project.start" else project
-    want = bool(RULES[action][ROLES.index(role)])
+    want = bool(expected_for(RULES[action], role))
     assert permissions.can(people[role], action, target) is want
 
 
