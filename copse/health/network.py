@@ -131,7 +131,8 @@ class ReplyNetwork:
     many_to_many: float
     reply_count: int
     post_count: int
-    initials: dict[int, str] = field(default_factory=dict)
+    # For initials; only the people drawn need them.
+    emails: dict[int, str] = field(default_factory=dict, repr=False)
 
     @property
     def person_count(self) -> int:
@@ -170,6 +171,18 @@ class ReplyNetwork:
                 chosen, key=lambda p: (-(p.posts + received[p.user_id]), p.name.casefold())
             )[:MOST_DRAWN]
         return sorted(chosen, key=lambda p: (p.name.casefold(), p.user_id))
+
+    @cached_property
+    def initials(self) -> dict[int, str]:
+        """The initials of the people drawn, as their avatars show them."""
+        from copse.accounts.models import User
+
+        return {
+            person.user_id: User(
+                display_name=person.name, email=self.emails.get(person.user_id, "")
+            ).initials
+            for person in self.drawn
+        }
 
     @property
     def undrawn_count(self) -> int:
@@ -254,7 +267,7 @@ def reply_network(community, since: datetime | None) -> ReplyNetwork:
 
     facilitators: set[int] = set()
     people: list[Person] = []
-    initials: dict[int, str] = {}
+    emails: dict[int, str] = {}
     if in_network:
         seated_as_facilitator = Membership.objects.filter(
             community=community,
@@ -262,16 +275,20 @@ def reply_network(community, since: datetime | None) -> ReplyNetwork:
             role=Membership.Role.FACILITATOR,
             status=Membership.Status.ACTIVE,
         )
-        for user in (
+        # Plain rows, not model instances: a community of a thousand people
+        # would spend more on building Users than on the query.
+        for pk, display_name, email, is_facilitator in (
             User.objects.filter(pk__in=in_network)
-            .only("pk", "display_name", "email")
             .annotate(is_facilitator=Exists(seated_as_facilitator))
             .order_by()
+            .values_list("pk", "display_name", "email", "is_facilitator")
         ):
-            if user.is_facilitator:
-                facilitators.add(user.pk)
-            people.append(Person(user.pk, user.name, user.is_facilitator, posts_by_person[user.pk]))
-            initials[user.pk] = user.initials
+            if is_facilitator:
+                facilitators.add(pk)
+            # As User.name: the display name, else the address before the @.
+            name = display_name or email.split("@", 1)[0]
+            people.append(Person(pk, name, is_facilitator, posts_by_person[pk]))
+            emails[pk] = email
     people.sort(key=lambda p: (p.name.casefold(), p.user_id))
     edges = sorted(
         (Edge(source, target, replies) for (source, target), replies in replies_by_pair.items()),
@@ -287,7 +304,7 @@ def reply_network(community, since: datetime | None) -> ReplyNetwork:
         many_to_many=many_to_many(edges, facilitators),
         reply_count=sum(edge.replies for edge in edges),
         post_count=sum(posts_by_person.values()) + authorless,
-        initials=initials,
+        emails=emails,
     )
 
 
