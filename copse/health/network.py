@@ -123,6 +123,10 @@ def many_to_many(edges: Iterable[tuple[int, int, int]], facilitators) -> float:
 
 @dataclass
 class ReplyNetwork:
+    """Who answered whom in a period, and the four measures of it. `people`
+    are everyone who posted or was replied to, by name; `edges` the replies
+    from one person in threads another opened, most first."""
+
     people: list[Person]
     edges: list[Edge]
     density: float
@@ -152,6 +156,8 @@ class ReplyNetwork:
 
     @property
     def centralisation_words(self) -> str:
+        if self.person_count < 3:
+            return "too few people to tell"
         if self.centralisation >= 0.6:
             return "exchanges run through one or two people"
         if self.centralisation >= 0.3:

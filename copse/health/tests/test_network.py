@@ -298,3 +298,16 @@ def test_the_network_runs_two_queries_whatever_the_size(db, members):
         render_to_string("health/_network.html", {"network": network})
     assert len(captured) == 2
     assert network.reply_count == 2 * members
+
+
+def test_two_people_are_too_few_to_tell_a_centre(db):
+    community = testing.make_community()
+    asker, answerer = testing.make_user(name="Ines Iyer"), testing.make_user(name="Kofi Kim")
+    testing.seat(community, asker)
+    testing.seat(community, answerer)
+    reply(answerer, ask(asker, community))
+    network = reply_network(community, a_year_ago())
+    assert (network.density, network.centralisation, network.many_to_many) == (1.0, 0.0, 1.0)
+    html = render_to_string("health/_network_measures.html", {"network": network})
+    assert "too few people to tell" in html
+    assert "100% of the possible pairs among the 2 people" in html
