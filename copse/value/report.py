@@ -24,6 +24,15 @@ def _shared_for_report(community_ids, since):
     return stories
 
 
+def _money(amount) -> Decimal:
+    # Both databases' sums come back with the field's own places.
+    return Decimal(amount or 0).quantize(Decimal("0.01"))
+
+
+def _hours(amount) -> Decimal:
+    return Decimal(amount or 0).quantize(Decimal("0.1"))
+
+
 def totals(community_ids, *, since=None) -> dict:
     """Totals of the stories shared for the report in `community_ids`
     (written since `since`, when given), in three queries whatever their number:
@@ -67,14 +76,14 @@ def totals(community_ids, *, since=None) -> dict:
         "money": [
             {
                 "currency": row["code"],
-                "amount": row["amount"] or Decimal("0"),
+                "amount": _money(row["amount"]),
                 "stories": row["stories"],
                 "storytellers": row["storytellers"],
             }
             for row in money
         ],
         "hours": {
-            "amount": overall["hours"] or Decimal("0"),
+            "amount": _hours(overall["hours"]),
             "stories": overall["hours_stories"],
             "storytellers": overall["hours_storytellers"],
         },
