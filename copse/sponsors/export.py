@@ -15,7 +15,7 @@ from copse.sponsors.suppression import is_suppressed
 HEADER = ("section", "community", "measure", "value")
 # A spreadsheet reads a cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-ALL_NAMED = "All named communities"
+ALL_NAMED = "All communities with figures"
 
 
 def cell(value) -> str:
@@ -42,6 +42,7 @@ def rows(report: Report):
     yield ("period", "", "to", report.until.date().isoformat())
     yield ("programme", "", "communities", report.communities)
     yield ("programme", "", "communities named in this report", report.named_count)
+    yield ("programme", "", "named, with 5 members or more", report.reported_count)
     yield ("programme", "", "members (distinct people)", report.people)
     yield ("programme", "", "organisations", report.organisations)
     yield ("not named", "", "communities (confidential or unlisted)", report.unnamed_communities)

@@ -26,7 +26,7 @@ from copse.memberships.models import Membership
 from copse.pulses import report as pulses_report
 from copse.pulses.statements import STATEMENTS
 from copse.sponsors.figures import MEASURES, Activity, community_figures, percent
-from copse.sponsors.suppression import shown
+from copse.sponsors.suppression import MINIMUM_PEOPLE, shown
 from copse.value import report as value_report
 
 # The periods a report covers, in days; anything else asked for gets the default.
@@ -71,6 +71,7 @@ class Report:
     until: dt.datetime
     communities: int
     rows: list[CommunityRow]
+    reported_count: int  # named communities of five members or more: the activity's source
     totals: dict
     bands: list[tuple[str, int]]
     unnamed_communities: int
@@ -97,8 +98,8 @@ def _seated():
     )
 
 
-def _members(named_ids, unnamed_ids):
-    per_community = {
+def _members_per_community(named_ids) -> dict:
+    return {
         row["community_id"]: row
         for row in _seated()
         .filter(community_id__in=named_ids)
@@ -109,21 +110,25 @@ def _members(named_ids, unnamed_ids):
         )
         .order_by()
     }
-    overall = _seated().aggregate(
+
+
+def _people(reported_ids, unnamed_ids) -> dict:
+    """Distinct people and organisations: across the programme, across the
+    communities with figures, and in the unnamed communities together."""
+    return _seated().aggregate(
         people=Count("user", distinct=True),
         organisations=Count("organisation", distinct=True),
-        named_people=Count("user", distinct=True, filter=Q(community_id__in=named_ids)),
-        named_organisations=Count(
-            "organisation", distinct=True, filter=Q(community_id__in=named_ids)
+        reported_people=Count("user", distinct=True, filter=Q(community_id__in=reported_ids)),
+        reported_organisations=Count(
+            "organisation", distinct=True, filter=Q(community_id__in=reported_ids)
         ),
         unnamed_people=Count("user", distinct=True, filter=Q(community_id__in=unnamed_ids)),
     )
-    return per_community, overall
 
 
-def _meetings(named_ids, since, until):
+def _meetings(community_ids, since, until):
     held = Meeting.objects.filter(
-        community_id__in=named_ids,
+        community_id__in=community_ids,
         starts_at__gte=since,
         starts_at__lt=until,
     ).exclude(status=Meeting.Status.CANCELLED)
@@ -156,14 +161,14 @@ def _meetings(named_ids, since, until):
     return held_per_community, per_community, overall, list(by_quarter)
 
 
-def _asks(named_ids, since):
+def _asks(community_ids, since):
     """One row per ask started in the period: its community, its asker, when,
     its first reply and whether a reply was marked helpful. Medians need the
     single values; the query count stays one."""
     replies = Q(posts__position__gt=0, posts__removed_at__isnull=True)
     return list(
         Thread.objects.filter(
-            community_id__in=named_ids,
+            community_id__in=community_ids,
             kind=Thread.Kind.ASK,
             removed_at__isnull=True,
             created_at__gte=since,
@@ -177,16 +182,18 @@ def _asks(named_ids, since):
     )
 
 
-def _library(named_ids, since):
+def _library(community_ids, since):
     items = {
         row["community_id"]: row
-        for row in LibraryItem.objects.filter(community_id__in=named_ids, removed_at__isnull=True)
+        for row in LibraryItem.objects.filter(
+            community_id__in=community_ids, removed_at__isnull=True
+        )
         .values("community_id")
         .annotate(items=Count("id"), added=Count("id", filter=Q(created_at__gte=since)))
         .order_by()
     }
     reuses = dict(
-        Reuse.objects.filter(item__community_id__in=named_ids, created_at__gte=since)
+        Reuse.objects.filter(item__community_id__in=community_ids, created_at__gte=since)
         .values("item__community_id")
         .annotate(n=Count("id"))
         .order_by()
@@ -252,13 +259,20 @@ def programme_report(viewer, *, days: int = DEFAULT_PERIOD, now=None) -> Report:
         )
     )
     named = [c for c in communities if permissions.named_in_programme_report(c)]
-    named_ids = [c.pk for c in named]
-    unnamed_ids = [c.pk for c in communities if c.pk not in set(named_ids)]
+    named_ids = {c.pk for c in named}
+    unnamed_ids = [c.pk for c in communities if c.pk not in named_ids]
+    members = _members_per_community(list(named_ids))
+    # Activity is counted only where a row may show it: in a named community
+    # of five members or more. A total holding a smaller one's activity
+    # would, less the rows shown, give its figures away.
+    reported_ids = [c.pk for c in named if members.get(c.pk, {}).get("people", 0) >= MINIMUM_PEOPLE]
 
-    members, people = _members(named_ids, unnamed_ids)
-    held, attendance, attendance_overall, attendance_by_quarter = _meetings(named_ids, since, until)
-    asks = _asks(named_ids, since)
-    library_items, reuses = _library(named_ids, since)
+    people = _people(reported_ids, unnamed_ids)
+    held, attendance, attendance_overall, attendance_by_quarter = _meetings(
+        reported_ids, since, until
+    )
+    asks = _asks(reported_ids, since)
+    library_items, reuses = _library(reported_ids, since)
 
     asks_by_community = defaultdict(list)
     for ask in asks:
@@ -266,8 +280,8 @@ def programme_report(viewer, *, days: int = DEFAULT_PERIOD, now=None) -> Report:
 
     rows = []
     total = Activity(
-        members=people["named_people"],
-        organisations=people["named_organisations"],
+        members=people["reported_people"],
+        organisations=people["reported_organisations"],
         places=attendance_overall["places"],
         attended=attendance_overall["attended"],
         attendees=attendance_overall["attendees"],
@@ -311,6 +325,7 @@ def programme_report(viewer, *, days: int = DEFAULT_PERIOD, now=None) -> Report:
         until=until,
         communities=len(communities),
         rows=rows,
+        reported_count=len(reported_ids),
         totals=community_figures(total),
         bands=[tuple(bands[key]) for key in band_order if key in bands],
         unnamed_communities=len(unnamed_ids),
@@ -325,13 +340,13 @@ def programme_report(viewer, *, days: int = DEFAULT_PERIOD, now=None) -> Report:
             )
             for row in attendance_by_quarter
         ],
-        value=_value_figures(value_report.totals(named_ids, since=since)),
+        value=_value_figures(value_report.totals(reported_ids, since=since)),
         pulses=[
             {
                 **row,
                 "means": [shown(mean, people=row["respondents"]) for mean in row["means"]],
             }
-            for row in pulses_report.trends(named_ids, since=timezone.localdate(since))
+            for row in pulses_report.trends(reported_ids, since=timezone.localdate(since))
         ],
     )
 

@@ -70,6 +70,29 @@ def test_confidential_and_unlisted_communities_are_only_counted(sponsor):
     assert report.totals["library_items"] == 0
 
 
+def test_a_small_communitys_activity_is_in_no_total(sponsor):
+    """Otherwise the totals, less the rows shown, would give its figures away."""
+    large = programme.community(name="Registrars", members=6)
+    small = programme.community(name="Four of us", members=4)
+    programme.meeting(large, attended=5)
+    for made in (small, small):
+        programme.meeting(made, attended=4)
+        programme.ask(made, reply_after_hours=1)
+        programme.library_item(made, reuses=1)
+    for author in range(4):
+        programme.story(small, author=author, money="100", currency="USD")
+    report = selectors.programme_report(sponsor)
+    assert report.reported_count == 1
+    assert report.totals["members"] == 6
+    assert report.totals["meetings_held"] == 1
+    assert report.totals["asks"] == 0
+    assert report.totals["library_items"] == 0
+    assert report.value["money"] == []
+    assert sum(quarter.meetings for quarter in report.attendance_by_quarter) == 1
+    # The programme still counts its people.
+    assert report.people == 10
+
+
 def test_unnamed_members_below_five_are_held_back(sponsor):
     programme.community(name="Open Designers", members=6, visibility="open")
     programme.community(name="Pair", members=2, visibility="confidential")
