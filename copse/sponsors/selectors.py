@@ -254,9 +254,7 @@ def programme_report(viewer, *, days: int = DEFAULT_PERIOD, now=None) -> Report:
     since = until - dt.timedelta(days=days)
 
     communities = list(
-        Community.objects.only("id", "name", "visibility", "listed", "member_count").order_by(
-            "name", "id"
-        )
+        Community.objects.only("id", "name", "visibility", "listed").order_by("name", "id")
     )
     named = [c for c in communities if permissions.named_in_programme_report(c)]
     named_ids = {c.pk for c in named}

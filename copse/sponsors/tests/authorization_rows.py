@@ -12,7 +12,6 @@ GRANTS_POST = [302, 404, 404, 404, 404, 404, 404, 404, 404, 302, 404]
 
 ROWS = {
     "sponsors:report": (None, "get", "", None, REPORT),
-    "sponsors:report#ninety_days": (None, "get", "?days=90", None, REPORT),
     "sponsors:report_csv": (None, "get", "", None, REPORT),
     "sponsors:grants": (None, "get", "", None, GRANTS),
     "sponsors:grants#grant": (
