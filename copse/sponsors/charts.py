@@ -7,16 +7,31 @@ from __future__ import annotations
 from copse.core.charts import Chart, bar_chart, line_chart
 from copse.sponsors.suppression import is_suppressed
 
+# Longer labels are cut short in the drawing (rotated, they would squeeze
+# the plot to a sliver); the table beside it gives them whole.
+DRAWN_LABEL_LENGTH = 20
+
 
 def _drawable(values):
     return [None if value is None or is_suppressed(value) else value for value in values]
 
 
+def _short(label: str) -> str:
+    if len(label) <= DRAWN_LABEL_LENGTH:
+        return label
+    return label[: DRAWN_LABEL_LENGTH - 1].rstrip() + "…"
+
+
 def _drawn(kind, title, labels, series, **options) -> Chart:
     """Draw the figures that may be drawn; the table beside the chart gives
-    every figure as the report shows it, held-back ones included."""
-    chart = kind(title, labels, [(name, _drawable(values)) for name, values in series], **options)
-    chart.series = [(name, list(values)) for name, values in series]
+    every figure as the report shows it, held-back ones included. When none
+    may be drawn there is no chart: the page says why instead."""
+    labels = [str(label) for label in labels]
+    drawable = [(name, _drawable(values)) for name, values in series]
+    chart = kind(title, [_short(label) for label in labels], drawable, **options)
+    chart.labels = labels
+    if any(value is not None for _, values in drawable for value in values):
+        chart.series = [(name, list(values)) for name, values in series]
     return chart
 
 

@@ -289,3 +289,31 @@ def test_the_report_runs_the_same_queries_for_two_communities_as_for_eight(
     with django_assert_max_num_queries(QUERIES[url_name]):
         response = client.get(reverse(url_name))
     assert response.status_code == 200
+
+
+def test_charts_draw_what_may_be_shown_and_their_tables_say_what_is_held_back(sponsor):
+    from copse.sponsors import charts
+
+    made = programme.community(name="A community with a long name indeed", members=8)
+    for author in range(5):
+        programme.story(made, author=author, cycle="realised")
+    programme.story(made, author=6, cycle="applied")
+    drawn = charts.report_charts(selectors.programme_report(sponsor))
+    cycles = dict(drawn["cycles"].rows)
+    assert cycles["Realised"] == [5]
+    assert cycles["Applied"] == [FEWER_THAN_FIVE]
+    assert not drawn["cycles"].is_empty
+    # The drawing cuts a long name short; its table gives it whole.
+    assert drawn["members"].labels == ["A community with a long name indeed"]
+    assert "A community with a l" not in drawn["members"].svg
+    assert "A community with a…" in drawn["members"].svg
+    # Nothing that may be drawn: no chart, the page says why.
+    assert drawn["attendance"].is_empty and drawn["pulses"].is_empty
+
+
+def test_a_chart_of_held_back_figures_only_is_not_drawn(sponsor):
+    from copse.sponsors import charts
+
+    made = programme.community(name="Registrars", members=8)
+    programme.story(made, author=1, cycle="realised")
+    assert charts.report_charts(selectors.programme_report(sponsor))["cycles"].is_empty
