@@ -21,7 +21,7 @@ from copse.demo.loader import load as load_demo
 from page_audit.crawl import Crawl, Page, crawl
 
 # Who looks, by demo login (the delegate reads for a member of the
-# Administrators' CoP who stepped back).
+# Administrators' CoP who stepped back; the sponsor holds the site role).
 ROLES = {
     "anonymous": None,
     "guest": "sam@vendor.example",
@@ -29,6 +29,8 @@ ROLES = {
     "delegate": "tom.becker@university.example",
     "facilitator": "maria@northwind.example",
     "site_admin": "admin@copse.example",
+    # Seated nowhere: sees the programme report, and every community as an outsider.
+    "sponsor": "sponsor@copse.example",
 }
 
 # The error page everyone can meet, by the name the summary gives it.

@@ -1509,3 +1509,18 @@ def shared_community_q(user, *, person: str = "person", community: str = "commun
     if not ids:
         return Q(pk__in=[])
     return Q(**{f"{community}_id__in": ids}) & seated_in_q(person=person, community=community)
+
+
+# --- The sponsor's report (copse/sponsors) ---------------------------------------
+
+
+def named_in_programme_report(community) -> bool:
+    """Whether the sponsor's report names `community` and gives its own
+    figures: only a community anyone signed in may know exists (listed, or
+    open) and that is not confidential. Every other community is counted
+    and nothing more: it exists, and its members are counted together with
+    the other unnamed ones'. None of its activity enters any figure, since a
+    total that held it would, less the named rows, give it away."""
+    return community.visibility != "confidential" and (
+        community.listed or community.visibility == "open"
+    )

@@ -91,6 +91,9 @@ LIST_VIEWS = {
     "decisions:poll_new": (_slug, "member", ["purpose", "meeting"]),
     # The section picked on the norms page, or an older amendment to redo.
     "decisions:amendment_new": (_slug, "member", ["redo", "section"]),
+    # The period of the sponsor's report: 90 or 365 days, anything else the default.
+    "sponsors:report": (None, "sponsor", ["days"]),
+    "sponsors:report_csv": (None, "sponsor", ["days"]),
 }
 
 # What a link from the product itself sends, where a page needs it.
