@@ -338,7 +338,11 @@ def programme_report(viewer, *, days: int = DEFAULT_PERIOD, now=None) -> Report:
             )
             for row in attendance_by_quarter
         ],
-        value=_value_figures(value_report.totals(reported_ids, since=since)),
+        # Stories their authors shared for the report count wherever they were
+        # told, confidential communities included: that is the consent the
+        # sharing level asks for, and value is never broken down by community,
+        # so no row can be taken from the total to single one out.
+        value=_value_figures(value_report.totals([c.pk for c in communities], since=since)),
         pulses=[
             {
                 **row,

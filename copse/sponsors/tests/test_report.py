@@ -1,6 +1,8 @@
 """The sponsor's report: what it counts, what it holds back, and that it
 runs the same number of queries for two communities as for eight."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -87,7 +89,11 @@ def test_a_small_communitys_activity_is_in_no_total(sponsor):
     assert report.totals["meetings_held"] == 1
     assert report.totals["asks"] == 0
     assert report.totals["library_items"] == 0
-    assert report.value["money"] == []
+    # Its stories shared for the report count in the programme's value, which
+    # is never split by community; four storytellers are too few to show.
+    assert report.value["money"] == [
+        {"currency": "USD", "amount": FEWER_THAN_FIVE, "stories": FEWER_THAN_FIVE}
+    ]
     assert sum(quarter.meetings for quarter in report.attendance_by_quarter) == 1
     # The programme still counts its people.
     assert report.people == 10
@@ -317,3 +323,22 @@ def test_a_chart_of_held_back_figures_only_is_not_drawn(sponsor):
     made = programme.community(name="Registrars", members=8)
     programme.story(made, author=1, cycle="realised")
     assert charts.report_charts(selectors.programme_report(sponsor))["cycles"].is_empty
+
+
+def test_stories_shared_for_the_report_count_even_from_a_confidential_community(sponsor):
+    """Sharing "for the report" is the author's consent to anonymised totals;
+    the community is still never named, and the story's words never show."""
+    secret = programme.community(name="Telecom Circle", members=6, visibility="confidential")
+    for author in range(5):
+        programme.story(
+            secret, author=author, money="50000", currency="USD", title="Carrier renegotiated"
+        )
+    programme.story(secret, author=5, money="999", currency="USD", sharing="community")
+    report = selectors.programme_report(sponsor)
+    assert report.value["money"] == [
+        {"currency": "USD", "amount": Decimal("250000.00"), "stories": 5}
+    ]
+    assert [row.name for row in report.rows] == []
+    page = str(report.value) + str([row.name for row in report.rows])
+    assert "Telecom Circle" not in page
+    assert "Carrier renegotiated" not in page
