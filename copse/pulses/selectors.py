@@ -31,11 +31,14 @@ def pulses_for(viewer, community) -> list[Pulse]:
     """Every pulse of the community, latest first, each with `answered_by_me`
     (whether the viewer answered it: nobody else's)."""
     permissions.require_or_404(viewer, "community.view_pulses", community)
-    return list(
+    pulses = list(
         Pulse.objects.filter(community=community)
         .annotate(answered_by_me=_answered_by(viewer))
         .order_by("-opens_on", "-pk")
     )
+    for pulse in pulses:
+        pulse.community = community
+    return pulses
 
 
 def pulse_for(viewer, community, pulse_id: int) -> Pulse:
