@@ -6,8 +6,9 @@ answer them, then moved back to when the story says they ran.
   trust is how a self-facilitating group's success shows). A fifth is open
   now with four answers: results would not show even once it closed, until
   a fifth person answers (the demo's principal, Farah, has not yet).
-- The A/O CoP tried one pulse; four people answered, so it shows no
-  results, to keep answers anonymous.
+- The CIO CoP runs one each quarter too: the spring pulse has results; in
+  summer only four answered, so it shows none, to keep answers anonymous;
+  the autumn one is open, waiting for Dev and Maria among others.
 
 Idempotent: a community that already has pulses is left as it is.
 """
@@ -20,15 +21,15 @@ from dataclasses import dataclass
 
 from copse.demo.communities import CIRCLE
 
-AO = "sv-ao-cop"
+CIO = "sv-cio-cop"
 LENGTH = dt.timedelta(days=14)
 # Days before the load that each pulse opened: quarterly, oldest first.
 QUARTER = 91
 OPEN_NOW_DAYS_AGO = 6
 CIRCLE_QUESTION = "What would make this circle more useful or more trusting for you?"
-AO_QUESTION = "What would make it easier to bring a real problem to this group?"
-# Farah is the demo's principal: she has yet to answer the open pulse.
-NOT_YET = "farah@riverbend.example"
+CIO_QUESTION = "What would make it easier to bring a real problem to this group?"
+# The demo's logins there have yet to answer the open pulses.
+NOT_YET = {"farah@riverbend.example", "dev@contoso.example", "maria@northwind.example"}
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,20 @@ CIRCLE_ROUNDS = (
     ),
 )
 OPEN_NOW = Round(OPEN_NOW_DAYS_AGO, 4.3, 4)
-AO_ROUND = Round(75, 3.2, 4, ("Smaller side meetings, where it is easier to speak.",))
+CIO_ROUNDS = (
+    Round(
+        8 + 2 * QUARTER,
+        3.9,
+        12,
+        (
+            "The telecom thread saved us real money; I would not have asked a year ago.",
+            "Vendors at the dinner change what people say. Keep them out.",
+        ),
+    ),
+    # Summer: too few answered for anything to show.
+    Round(8 + QUARTER, 4.0, 4, ("Smaller side meetings, where it is easier to speak.",)),
+    Round(8, 4.1, 3),
+)
 
 
 def _scores(level: float, person: int) -> tuple[int, ...]:
@@ -104,7 +118,7 @@ class _Pulses:
         from django.utils import timezone
 
         self.today = timezone.localdate(loader.now)
-        self.communities = {c.slug: c for c in Community.objects.filter(slug__in=(CIRCLE, AO))}
+        self.communities = {c.slug: c for c in Community.objects.filter(slug__in=(CIRCLE, CIO))}
 
     def run(self) -> None:
         from copse.pulses.models import Pulse
@@ -113,10 +127,11 @@ class _Pulses:
         if circle is not None and not Pulse.objects.filter(community=circle).exists():
             for story in CIRCLE_ROUNDS:
                 self._run(circle, story, CIRCLE_QUESTION, repeat=3)
-            self._run(circle, OPEN_NOW, CIRCLE_QUESTION, repeat=3, not_yet=NOT_YET)
-        ao = self.communities.get(AO)
-        if ao is not None and not Pulse.objects.filter(community=ao).exists():
-            self._run(ao, AO_ROUND, AO_QUESTION, repeat=0)
+            self._run(circle, OPEN_NOW, CIRCLE_QUESTION, repeat=3)
+        cio = self.communities.get(CIO)
+        if cio is not None and not Pulse.objects.filter(community=cio).exists():
+            for story in CIO_ROUNDS:
+                self._run(cio, story, CIO_QUESTION, repeat=3)
 
     def _seated(self, community):
         from copse.core.permissions import forget_standings
@@ -146,7 +161,7 @@ class _Pulses:
         yield
         AuditEntry.objects.filter(pk__gt=last or 0).update(at=when)
 
-    def _run(self, community, story: Round, question: str, *, repeat: int, not_yet: str = ""):
+    def _run(self, community, story: Round, question: str, *, repeat: int):
         from copse.notifications.models import Notification
         from copse.pulses import closing, services, tasks
         from copse.pulses.models import Pulse
@@ -162,7 +177,8 @@ class _Pulses:
                 open_question=question,
                 repeat_every_months=repeat,
             )
-        answering = [person for person in people if person.email != not_yet]
+        still_open = story.days_ago <= LENGTH.days
+        answering = [p for p in people if not (still_open and p.email in NOT_YET)]
         texts = dict(enumerate(story.open_answers))
         for n, person in enumerate(answering[: story.answers]):
             services.answer_pulse(

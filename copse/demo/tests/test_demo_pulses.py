@@ -1,7 +1,7 @@
 """The demo's trust pulses: four quarterly pulses in the Riverbend
 Principals' Circle whose trust rises each time, a fifth open now with four
-answers (Farah has not answered), and one in the A/O CoP that four people
-answered, which shows nothing."""
+answers (Farah has not answered); in the CIO CoP a pulse with results, one
+that four people answered, which shows nothing, and one open now."""
 
 from io import StringIO
 
@@ -58,11 +58,15 @@ def test_the_circle_trusts_more_each_quarter_and_a_pulse_is_open(client):
     )
 
 
-def test_four_answers_in_the_ao_cop_show_nothing(client):
+def test_four_answers_in_the_cio_cop_show_nothing(client):
     call_command("demo", stdout=StringIO())
-    pulse = Pulse.objects.get(community__slug="sv-ao-cop")
-    assert pulse.has_closed and pulse.respondent_count == 4 and not pulse.results_shown
-    client.force_login(User.objects.get(email="ana@fabrikam.example"))
-    page = client.get(pulse.get_absolute_url()).content.decode()
+    spring, summer, autumn = Pulse.objects.filter(community__slug="sv-cio-cop").order_by("opens_on")
+    assert spring.results_shown and spring.respondent_count == 12
+    assert summer.has_closed and summer.respondent_count == 4 and not summer.results_shown
+    assert autumn.is_open and autumn.respondent_count == 3
+    client.force_login(User.objects.get(email="dev@contoso.example"))
+    page = client.get(summer.get_absolute_url()).content.decode()
     assert "Fewer than 5 people answered, so no results are shown" in page
     assert "Smaller side meetings" not in page
+    page = client.get(autumn.get_absolute_url()).content.decode()
+    assert "3 people have answered" in page and 'type="radio"' in page
