@@ -59,7 +59,13 @@ def seeds(user) -> list[str]:
         if method == "get" and kwargs_of is None:
             urls.append(reverse(name) + QUERIES.get(name, query))
     urls += [reverse(name) for name, kwargs in ACCOUNT_PAGES.items() if not kwargs]
-    return urls + _pages_of_ones_own(user) + _links_only_mail_gives(user) + _decisions_pages(user)
+    return (
+        urls
+        + _pages_of_ones_own(user)
+        + _links_only_mail_gives(user)
+        + _decisions_pages(user)
+        + _pulses_pages(user)
+    )
 
 
 def _pages_of_ones_own(user) -> list[str]:
@@ -118,6 +124,24 @@ def _decisions_pages(user) -> list[str]:
         urls.append(reverse("decisions:nominations", args=[slug]))
         urls.append(reverse("decisions:nomination_new", args=[slug]))
         urls.append(reverse("decisions:polls", args=[slug]))
+    return urls
+
+
+def _pulses_pages(user) -> list[str]:
+    """Each of the person's communities' trust pulses, the form to schedule
+    one, and its latest three pulses (open, closed with results, closed with
+    too few answers, as the demo has them)."""
+    from copse.memberships.models import Membership
+    from copse.pulses.models import Pulse
+
+    if user is None:
+        return []
+    urls = []
+    slugs = Membership.objects.filter(user=user).values_list("community__slug", flat=True)
+    for slug in slugs:
+        urls += [reverse("pulses:list", args=[slug]), reverse("pulses:new", args=[slug])]
+        pulses = Pulse.objects.filter(community__slug=slug).select_related("community")
+        urls += [pulse.get_absolute_url() for pulse in pulses.order_by("-opens_on")[:3]]
     return urls
 
 

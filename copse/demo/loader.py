@@ -50,6 +50,7 @@ from copse.demo.people import (
 )
 from copse.demo.polls import load_polls
 from copse.demo.projects import load_projects
+from copse.demo.pulses import load_pulses
 from copse.demo.sponsors import load_sponsors
 
 
@@ -103,6 +104,7 @@ class _Loader:
             load_polls(self)
             load_norms_together(self)
             load_sponsors(self)
+            load_pulses(self)
         return self.created
 
     # --- Organisations and people ------------------------------------------------

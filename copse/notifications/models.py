@@ -38,6 +38,9 @@ class Notification(models.Model):
         NOMINATED = "nominated", "nominated you as facilitator"
         DATE_POLL = "date_poll", "asks when you can meet"
         NORMS_REVIEW = "norms_review", "Time to review the norms"
+        # The trust pulse (copse/pulses); the target is the pulse. Nothing
+        # about answering it is ever a notification.
+        PULSE_OPENED = "pulse_opened", "A trust pulse is open"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

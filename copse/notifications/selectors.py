@@ -20,6 +20,8 @@ READ_ACTIONS = {
     "decisions.datepoll": "poll.read",
     # The review reminder: whoever reads the community's decisions.
     "decisions.normsreview": "community.view_decisions",
+    # A trust pulse that opened: whoever sees the community's pulses.
+    "pulses.pulse": "community.view_pulses",
 }
 
 
@@ -30,6 +32,7 @@ def _target_querysets():
     from copse.decisions.models import DatePoll, NormsReview, Proposal
     from copse.library.models import LibraryItem
     from copse.meetings.models import Meeting
+    from copse.pulses.models import Pulse
 
     return [
         Post.objects.select_related("thread__community", "community", "author"),
@@ -40,6 +43,7 @@ def _target_querysets():
         Proposal.objects.select_related("community"),
         DatePoll.objects.select_related("community"),
         NormsReview.objects.select_related("community"),
+        Pulse.objects.select_related("community"),
     ]
 
 

@@ -57,6 +57,7 @@ ROW_MODULES = [
         "expertise",
         "decisions",
         "sponsors",
+        "pulses",
     )
 ]
 
