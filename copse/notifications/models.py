@@ -38,6 +38,8 @@ class Notification(models.Model):
         NOMINATED = "nominated", "nominated you as facilitator"
         DATE_POLL = "date_poll", "asks when you can meet"
         NORMS_REVIEW = "norms_review", "Time to review the norms"
+        # A facilitator's private note to a quiet member; the target is the nudge.
+        NUDGE = "nudge", "sent you a personal note"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -89,3 +91,7 @@ class Notification(models.Model):
     @property
     def is_about_date_poll(self) -> bool:
         return self.target_type.model == "datepoll"
+
+    @property
+    def is_nudge(self) -> bool:
+        return self.target_type.model == "nudge"

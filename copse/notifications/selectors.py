@@ -20,6 +20,8 @@ READ_ACTIONS = {
     "decisions.datepoll": "poll.read",
     # The review reminder: whoever reads the community's decisions.
     "decisions.normsreview": "community.view_decisions",
+    # A facilitator's private note: its member alone (health).
+    "health.nudge": "nudge.read",
 }
 
 
@@ -28,6 +30,7 @@ def _target_querysets():
     from copse.communities.models import Community
     from copse.conversations.models import Post
     from copse.decisions.models import DatePoll, NormsReview, Proposal
+    from copse.health.models import Nudge
     from copse.library.models import LibraryItem
     from copse.meetings.models import Meeting
 
@@ -40,6 +43,7 @@ def _target_querysets():
         Proposal.objects.select_related("community"),
         DatePoll.objects.select_related("community"),
         NormsReview.objects.select_related("community"),
+        Nudge.objects.select_related("community").defer("body"),
     ]
 
 

@@ -91,6 +91,9 @@ LIST_VIEWS = {
     "decisions:poll_new": (_slug, "member", ["purpose", "meeting"]),
     # The section picked on the norms page, or an older amendment to redo.
     "decisions:amendment_new": (_slug, "member", ["redo", "section"]),
+    # The period looked back over: 30, 90 or 365 days, anything else 90.
+    "health:health": (_slug, "facilitator", ["days"]),
+    "health:progress": (_slug, "member", ["days"]),
 }
 
 # What a link from the product itself sends, where a page needs it.
