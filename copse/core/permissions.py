@@ -1055,6 +1055,25 @@ VALUE_RULES = {
 }
 
 
+# --- Health nudges --------------------------------------------------------------
+# Each takes (user, nudge, standing) once the community is known.
+
+
+def _may_read_nudge(user, nudge, st: Standing) -> bool:
+    """A nudge is a private note to one member: they read it while they sit
+    in the community, and the facilitator who wrote it reads their own while
+    they still facilitate there. Nobody else does: not the community's other
+    facilitators, not a site admin."""
+    if not _is_signed_in(user):
+        return False
+    if nudge.member_id == user.pk:
+        return st.is_seated
+    return nudge.sent_by_id == user.pk and st.is_facilitator
+
+
+HEALTH_RULES = {"nudge.read": _may_read_nudge}
+
+
 COMMUNITY_PROPOSAL_RULES = {
     "community_proposal.view": _may_view_community_proposal,
     "community_proposal.decide": _may_decide_community_proposal,
@@ -1268,6 +1287,7 @@ def can(user, action: str, obj=None) -> bool:
         or PROJECT_RULES.get(action)
         or DECISION_RULES.get(action)
         or VALUE_RULES.get(action)
+        or HEALTH_RULES.get(action)
     )
     if rule is not None:
         return rule(user, obj, standing(user, community))

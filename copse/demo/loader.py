@@ -34,6 +34,7 @@ from copse.demo.communities import (
 )
 from copse.demo.decisions import load_decisions
 from copse.demo.expertise import load_expertise
+from copse.demo.health import load_health
 from copse.demo.library import load_library
 from copse.demo.mail import load_mail_choices
 from copse.demo.meetings import load_meetings
@@ -105,6 +106,7 @@ class _Loader:
             load_norms_together(self)
             load_sponsors(self)
             load_pulses(self)
+            load_health(self)
         return self.created
 
     # --- Organisations and people ------------------------------------------------

@@ -22,6 +22,8 @@ READ_ACTIONS = {
     "decisions.normsreview": "community.view_decisions",
     # A trust pulse that opened: whoever sees the community's pulses.
     "pulses.pulse": "community.view_pulses",
+    # A facilitator's private note: its member alone (health).
+    "health.nudge": "nudge.read",
 }
 
 
@@ -30,6 +32,7 @@ def _target_querysets():
     from copse.communities.models import Community
     from copse.conversations.models import Post
     from copse.decisions.models import DatePoll, NormsReview, Proposal
+    from copse.health.models import Nudge
     from copse.library.models import LibraryItem
     from copse.meetings.models import Meeting
     from copse.pulses.models import Pulse
@@ -44,6 +47,7 @@ def _target_querysets():
         DatePoll.objects.select_related("community"),
         NormsReview.objects.select_related("community"),
         Pulse.objects.select_related("community"),
+        Nudge.objects.select_related("community").defer("body"),
     ]
 
 

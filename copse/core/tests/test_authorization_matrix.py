@@ -58,6 +58,7 @@ ROW_MODULES = [
         "decisions",
         "sponsors",
         "pulses",
+        "health",
     )
 ]
 

@@ -94,6 +94,9 @@ LIST_VIEWS = {
     # The period of the sponsor's report: 90 or 365 days, anything else the default.
     "sponsors:report": (None, "sponsor", ["days"]),
     "sponsors:report_csv": (None, "sponsor", ["days"]),
+    # The period looked back over: 30, 90 or 365 days, anything else 90.
+    "health:health": (_slug, "facilitator", ["days"]),
+    "health:progress": (_slug, "member", ["days"]),
 }
 
 # What a link from the product itself sends, where a page needs it.
