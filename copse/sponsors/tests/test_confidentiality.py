@@ -13,7 +13,7 @@ from copse.core import permissions
 from copse.core.tests.authorization import SECRET
 from copse.core.tests.test_authorization_matrix import world  # noqa: F401 (a fixture)
 from copse.library.models import LibraryItem
-from copse.pulses.models import Pulse, PulseAnswer
+from copse.pulses.models import PulseAnswer
 from copse.sponsors.tests import programme
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def busy_world(world):  # noqa: F811
     Post.objects.filter(community=community).update(helpful=True)
     programme.library_item(extra, title=SECRET, reuses=3)
     pulse = programme.pulse(extra, answers=[(5, 5, 5, 5, 5)] * 6, open_answer=SECRET)
-    assert Pulse.objects.filter(pk=pulse.pk).exists() and PulseAnswer.objects.count() == 6
+    assert PulseAnswer.objects.filter(pulse=pulse).count() == 6
     assert LibraryItem.objects.filter(title=SECRET).exists()
     # A named community beside it, so the report has rows to show.
     programme.community(name="Open Designers", members=6, visibility="open")
