@@ -56,6 +56,7 @@ ROW_MODULES = [
         "projects",
         "expertise",
         "decisions",
+        "value",
     )
 ]
 
