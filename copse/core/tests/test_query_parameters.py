@@ -91,6 +91,10 @@ LIST_VIEWS = {
     "decisions:poll_new": (_slug, "member", ["purpose", "meeting"]),
     # The section picked on the norms page, or an older amendment to redo.
     "decisions:amendment_new": (_slug, "member", ["redo", "section"]),
+    "value:list": (_slug, "member", ["cycle", "after"]),
+    # "Record it" on a prompt names the prompt.
+    "value:new": (_slug, "member", ["prompt"]),
+    "value:time": (_slug, "member", ["days"]),
 }
 
 # What a link from the product itself sends, where a page needs it.
