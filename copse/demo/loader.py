@@ -2,8 +2,8 @@
 communities of `communities` with their norms, waiting requests and first
 conversations, a year of meetings with their topics (`meetings`), what each
 community keeps in its library (`library`), who knows what (`expertise`) and
-the members' mail choices (`mail`), and what the members decided together or
-are deciding now (`decisions`).
+the members' mail choices (`mail`), what the members decided together or
+are deciding now (`decisions`), and what taking part gave them (`value`).
 
 Loading is idempotent: every row is looked up by its natural key (an email, a
 slug, a name, a title) and only what is missing is created, so a second run
@@ -50,6 +50,7 @@ from copse.demo.people import (
 )
 from copse.demo.polls import load_polls
 from copse.demo.projects import load_projects
+from copse.demo.value import load_value
 
 
 def _ago(now, days: float):
@@ -101,6 +102,7 @@ class _Loader:
             load_decisions(self)
             load_polls(self)
             load_norms_together(self)
+            load_value(self)
         return self.created
 
     # --- Organisations and people ------------------------------------------------
