@@ -1,7 +1,9 @@
-"""Benchmark: the directory, a 1,000-member community, its library and who knows what,
-against a trivial view.
+"""Benchmark: the directory, a 1,000-member community, its library, who knows what
+and the pages that show whether it works (health, value, trust pulses, the
+sponsor's report), against a trivial view.
 
     python bench/run.py [--scale 1] [--seconds 2] [--fresh] [--database-url URL]
+                        [--posts N] [--library-items N]
 
 `make bench` runs it. It builds (once) a SQLite database under var/bench/,
 never the development database, with `copse bench-data --scale N`, then
@@ -39,7 +41,7 @@ def configure(directory: Path, database_url: str | None) -> None:
     settings.ROOT_URLCONF = "bench.urls"
 
 
-def build(scale: int) -> None:
+def build(scale: int, posts: int | None = None, library_items: int | None = None) -> None:
     from django.core.management import call_command
 
     from copse.communities.models import Community
@@ -50,7 +52,7 @@ def build(scale: int) -> None:
         print("Using the benchmark data built earlier (--fresh rebuilds it).")
         return
     print(f"Building benchmark data at scale {scale}:")
-    call_command("bench_data", scale=scale)
+    call_command("bench_data", scale=scale, posts=posts, library_items=library_items)
 
 
 def rate(client, url: str, seconds: float) -> float:
@@ -81,6 +83,15 @@ def main() -> None:
     parser.add_argument("--dir", default=str(ROOT / "var" / "bench"))
     parser.add_argument("--fresh", action="store_true", help="Delete and rebuild the data.")
     parser.add_argument(
+        "--posts",
+        type=int,
+        help="Posts to build (default 200,000 per unit of scale); a smaller figure "
+        "checks the benchmark runs, its ratios are not the ones to report.",
+    )
+    parser.add_argument(
+        "--library-items", type=int, help="Library items to build (default 20,000 per unit)."
+    )
+    parser.add_argument(
         "--database-url", help="Measure on this database instead (it is written to!)."
     )
     args = parser.parse_args()
@@ -89,7 +100,7 @@ def main() -> None:
         for path in directory.glob("bench.sqlite3*"):
             path.unlink()
     configure(directory, args.database_url)
-    build(args.scale)
+    build(args.scale, args.posts, args.library_items)
 
     from django.db import connection
     from django.test import Client
@@ -141,14 +152,63 @@ def main() -> None:
     used = Experience.objects.select_related("tag").order_by("pk").first()
     if used is not None:
         pages.append(("who has used X, member", as_member, f"/who-has-used/?tag={used.tag.slug}"))
+    pages += evidence_pages(big, member, facilitator)
     results = []
     for name, client, url in pages:
+        if url is None:
+            results.append((name, None, None))
+            continue
         results.append((name, rate(client, url, args.seconds), queries(client, url)))
     trivial = results[0][1]
-    print(f"{'page':<28}{'req/s':>9}{'ms/req':>9}{'ratio':>8}{'queries':>9}")
+    print(f"{'page':<34}{'req/s':>9}{'ms/req':>9}{'ratio':>8}{'queries':>9}")
     for name, rps, count in results:
-        print(f"{name:<28}{rps:>9.0f}{1000 / rps:>9.2f}{rps / trivial:>8.3f}{count:>9}")
+        if rps is None:
+            print(f"{name:<34}{'not built':>12}")
+            continue
+        print(f"{name:<34}{rps:>9.0f}{1000 / rps:>9.2f}{rps / trivial:>8.3f}{count:>9}")
     print("\nratio: the page's requests per second divided by the trivial view's.")
+
+
+def evidence_pages(big, member, facilitator) -> list:
+    """The pages that show whether a community works: its health (for its
+    facilitators), how it is doing (for its members), its value stories and
+    trust pulses, and the programme's report (for a sponsor). A page whose URL
+    name does not exist yet is listed with no URL, and printed as not built."""
+    from django.test import Client
+    from django.urls import NoReverseMatch, reverse
+
+    from copse.accounts.models import User
+
+    as_member, as_facilitator, as_sponsor = Client(), Client(), Client()
+    as_member.force_login(member)
+    as_facilitator.force_login(facilitator)
+    sponsor = User.objects.filter(is_sponsor=True, memberships__isnull=True).order_by("pk").first()
+    if sponsor is None:
+        # Data built before `bench-data` made one.
+        print("No sponsor in this data: run with --fresh to measure the programme report.\n")
+    else:
+        as_sponsor.force_login(sponsor)
+
+    def url(name, *args, query=""):
+        try:
+            return reverse(name, args=args) + query
+        except NoReverseMatch:
+            return None
+
+    pages = [
+        ("health, facilitator", as_facilitator, url("health:health", big.slug)),
+        (
+            "health, facilitator, 365 days",
+            as_facilitator,
+            url("health:health", big.slug, query="?days=365"),
+        ),
+        ("how we are doing, member", as_member, url("health:progress", big.slug)),
+        ("value stories, member", as_member, url("value:list", big.slug)),
+        ("trust pulses, member", as_member, url("pulses:list", big.slug)),
+    ]
+    if sponsor is not None:
+        pages.append(("programme report, sponsor", as_sponsor, url("sponsors:report")))
+    return pages
 
 
 if __name__ == "__main__":

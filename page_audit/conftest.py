@@ -21,7 +21,7 @@ from copse.demo.loader import load as load_demo
 from page_audit.crawl import Crawl, Page, crawl
 
 # Who looks, by demo login (the delegate reads for a member of the
-# Administrators' CoP who stepped back).
+# Administrators' CoP who stepped back; the sponsor holds the site role).
 ROLES = {
     "anonymous": None,
     "guest": "sam@vendor.example",
@@ -29,6 +29,8 @@ ROLES = {
     "delegate": "tom.becker@university.example",
     "facilitator": "maria@northwind.example",
     "site_admin": "admin@copse.example",
+    # Seated nowhere: sees the programme report, and every community as an outsider.
+    "sponsor": "sponsor@copse.example",
 }
 
 # The error page everyone can meet, by the name the summary gives it.
@@ -62,6 +64,7 @@ def seeds(user) -> list[str]:
         + _pages_of_ones_own(user)
         + _links_only_mail_gives(user)
         + _decisions_pages(user)
+        + _pulses_pages(user)
         + _value_pages(user)
     )
 
@@ -158,6 +161,24 @@ def _value_pages(user) -> list[str]:
             reverse("value:edit", args=[story.community.slug, story.pk]),
             reverse("value:remove", args=[story.community.slug, story.pk]),
         ]
+    return urls
+
+
+def _pulses_pages(user) -> list[str]:
+    """Each of the person's communities' trust pulses, the form to schedule
+    one, and its latest three pulses (open, closed with results, closed with
+    too few answers, as the demo has them)."""
+    from copse.memberships.models import Membership
+    from copse.pulses.models import Pulse
+
+    if user is None:
+        return []
+    urls = []
+    slugs = Membership.objects.filter(user=user).values_list("community__slug", flat=True)
+    for slug in slugs:
+        urls += [reverse("pulses:list", args=[slug]), reverse("pulses:new", args=[slug])]
+        pulses = Pulse.objects.filter(community__slug=slug).select_related("community")
+        urls += [pulse.get_absolute_url() for pulse in pulses.order_by("-opens_on")[:3]]
     return urls
 
 

@@ -55,6 +55,7 @@ FILES = {
     "mailing:export_archive": "a community's archive as an mbox file",
     "mailing:original": "the original of a message that came in by mail",
     "meetings:material": "a meeting's uploaded material",
+    "sponsors:report_csv": "the programme report's figures as CSV",
 }
 # Pages the demo cannot show, with the reason.
 NOT_IN_THE_DEMO = {

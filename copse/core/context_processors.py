@@ -7,5 +7,6 @@ def site(request):
     user = getattr(request, "user", None)
     return {
         "is_site_admin": permissions.is_site_admin(user),
+        "may_view_programme_report": permissions.can(user, "programme.view_report"),
         "base_url": settings.BASE_URL,
     }

@@ -1055,6 +1055,25 @@ VALUE_RULES = {
 }
 
 
+# --- Health nudges --------------------------------------------------------------
+# Each takes (user, nudge, standing) once the community is known.
+
+
+def _may_read_nudge(user, nudge, st: Standing) -> bool:
+    """A nudge is a private note to one member: they read it while they sit
+    in the community, and the facilitator who wrote it reads their own while
+    they still facilitate there. Nobody else does: not the community's other
+    facilitators, not a site admin."""
+    if not _is_signed_in(user):
+        return False
+    if nudge.member_id == user.pk:
+        return st.is_seated
+    return nudge.sent_by_id == user.pk and st.is_facilitator
+
+
+HEALTH_RULES = {"nudge.read": _may_read_nudge}
+
+
 COMMUNITY_PROPOSAL_RULES = {
     "community_proposal.view": _may_view_community_proposal,
     "community_proposal.decide": _may_decide_community_proposal,
@@ -1283,6 +1302,7 @@ def can(user, action: str, obj=None) -> bool:
         or PROJECT_RULES.get(action)
         or DECISION_RULES.get(action)
         or VALUE_RULES.get(action)
+        or HEALTH_RULES.get(action)
     )
     if rule is not None:
         return rule(user, obj, standing(user, community))
@@ -1524,3 +1544,18 @@ def shared_community_q(user, *, person: str = "person", community: str = "commun
     if not ids:
         return Q(pk__in=[])
     return Q(**{f"{community}_id__in": ids}) & seated_in_q(person=person, community=community)
+
+
+# --- The sponsor's report (copse/sponsors) ---------------------------------------
+
+
+def named_in_programme_report(community) -> bool:
+    """Whether the sponsor's report names `community` and gives its own
+    figures: only a community anyone signed in may know exists (listed, or
+    open) and that is not confidential. Every other community is counted
+    and nothing more: it exists, and its members are counted together with
+    the other unnamed ones'. None of its activity enters any figure, since a
+    total that held it would, less the named rows, give it away."""
+    return community.visibility != "confidential" and (
+        community.listed or community.visibility == "open"
+    )

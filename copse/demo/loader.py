@@ -34,6 +34,7 @@ from copse.demo.communities import (
 )
 from copse.demo.decisions import load_decisions
 from copse.demo.expertise import load_expertise
+from copse.demo.health import load_health
 from copse.demo.library import load_library
 from copse.demo.mail import load_mail_choices
 from copse.demo.meetings import load_meetings
@@ -50,6 +51,8 @@ from copse.demo.people import (
 )
 from copse.demo.polls import load_polls
 from copse.demo.projects import load_projects
+from copse.demo.pulses import load_pulses
+from copse.demo.sponsors import load_sponsors
 from copse.demo.value import load_value
 
 
@@ -102,6 +105,10 @@ class _Loader:
             load_decisions(self)
             load_polls(self)
             load_norms_together(self)
+            load_sponsors(self)
+            load_pulses(self)
+            load_health(self)
+            # Last: the questions wait after the last meeting each login attended.
             load_value(self)
         return self.created
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 PASSWORD = "copse-demo"
 
 # The six logins of PRODUCT.md, then a principal of the self-facilitating
-# circle, in the order the table prints them.
+# circle and the programme's sponsor, in the order the table prints them.
 LOGINS = [
     ("admin@copse.example", "Site operator; member of no community"),
     ("maria@northwind.example", "Facilitator of the Silicon Valley CIO CoP"),
@@ -16,6 +16,7 @@ LOGINS = [
     ("sam@vendor.example", "Guest presenter at one CIO CoP meeting"),
     ("lee@university.example", "Member of the Administrators' CoP"),
     ("farah@riverbend.example", "Principal in the Riverbend Principals' Circle"),
+    ("sponsor@copse.example", "Sponsor: chairs the CIO council; sees the programme report only"),
 ]
 
 UNIVERSITY = "State University"
@@ -122,6 +123,16 @@ PEOPLE = [
         "Europe/London",
         "Keeps this Copse running: backups, upgrades and memberships. Reads no private content.",
         site_admin=True,
+    ),
+    # The programme's sponsor (copse/sponsors): seated nowhere; the site
+    # operator grants her the role (copse/demo/sponsors.py).
+    Person(
+        "sponsor@copse.example",
+        "Grace Hopkins",
+        "Chair, CIO council",
+        None,
+        PACIFIC,
+        "Chairs the CIO council that funds the communities of practice. Reads the programme report, not the conversations.",
     ),
     # --- The Silicon Valley CIO CoP: one CIO from each member company [001]
     Person(

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 
 DEFAULT_NUDGE = (
     "Hello {name},\n\n"
@@ -59,3 +60,8 @@ class Nudge(models.Model):
 
     def __str__(self) -> str:
         return f"nudge to {self.member_id} in {self.community_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "health:nudge_message", kwargs={"slug": self.community.slug, "nudge_id": self.pk}
+        )

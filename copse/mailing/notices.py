@@ -5,7 +5,9 @@ of who can read their community, a re-use of an author's library item,
 and what members decide together: a proposal asking for one's answer (and
 the nudge when it still waits), a proposal closed that needs its outcome
 written, the outcome announced, a nomination to accept, a date poll, the
-norms due for review. Replies and helpful marks do not: every-message mail
+norms due for review; a trust pulse that opened (copse/pulses); and a
+facilitator's private nudge to a quiet member (copse/health). Replies and
+helpful marks do not: every-message mail
 and digests carry those conversations already.
 
 An app above mailing says how its notices are written by registering a
@@ -45,6 +47,10 @@ MAILED_KINDS = {
     "nominated",
     "date_poll",
     "norms_review",
+    # A trust pulse opened: it asks for an answer within its dates.
+    "pulse_opened",
+    # A facilitator's private note to a quiet member: read in Copse or by mail.
+    "nudge",
 }
 
 

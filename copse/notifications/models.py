@@ -38,6 +38,11 @@ class Notification(models.Model):
         NOMINATED = "nominated", "nominated you as facilitator"
         DATE_POLL = "date_poll", "asks when you can meet"
         NORMS_REVIEW = "norms_review", "Time to review the norms"
+        # The trust pulse (copse/pulses); the target is the pulse. Nothing
+        # about answering it is ever a notification.
+        PULSE_OPENED = "pulse_opened", "A trust pulse is open"
+        # A facilitator's private note to a quiet member; the target is the nudge.
+        NUDGE = "nudge", "sent you a personal note"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -89,3 +94,7 @@ class Notification(models.Model):
     @property
     def is_about_date_poll(self) -> bool:
         return self.target_type.model == "datepoll"
+
+    @property
+    def is_nudge(self) -> bool:
+        return self.target_type.model == "nudge"

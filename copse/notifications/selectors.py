@@ -20,6 +20,10 @@ READ_ACTIONS = {
     "decisions.datepoll": "poll.read",
     # The review reminder: whoever reads the community's decisions.
     "decisions.normsreview": "community.view_decisions",
+    # A trust pulse that opened: whoever sees the community's pulses.
+    "pulses.pulse": "community.view_pulses",
+    # A facilitator's private note: its member alone (health).
+    "health.nudge": "nudge.read",
 }
 
 
@@ -28,8 +32,10 @@ def _target_querysets():
     from copse.communities.models import Community
     from copse.conversations.models import Post
     from copse.decisions.models import DatePoll, NormsReview, Proposal
+    from copse.health.models import Nudge
     from copse.library.models import LibraryItem
     from copse.meetings.models import Meeting
+    from copse.pulses.models import Pulse
 
     return [
         Post.objects.select_related("thread__community", "community", "author"),
@@ -40,6 +46,8 @@ def _target_querysets():
         Proposal.objects.select_related("community"),
         DatePoll.objects.select_related("community"),
         NormsReview.objects.select_related("community"),
+        Pulse.objects.select_related("community"),
+        Nudge.objects.select_related("community").defer("body"),
     ]
 
 

@@ -1,3 +1,6 @@
+"""The trust pulse: a short anonymous survey whose answers no query can join
+to a person."""
+
 from django.apps import AppConfig
 
 
@@ -5,3 +8,9 @@ class PulsesConfig(AppConfig):
     name = "copse.pulses"
     label = "pulses"
     verbose_name = "Trust pulses"
+
+    def ready(self):
+        # The notice that a pulse opened, by mail.
+        from copse.pulses import mail
+
+        mail.register()

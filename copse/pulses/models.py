@@ -36,6 +36,13 @@ class Pulse(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # When the seated were told it opened (`tasks.tell_members_of_pulse`), so
+    # the daily sweep tells each pulse's members once.
+    opening_announced_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When its answers were written again in a random order, after it closed
+    # (`services.seal_answers`): see "How a trust pulse stays anonymous" in
+    # docs/decisions.md.
+    answers_sealed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-opens_on"]

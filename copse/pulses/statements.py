@@ -22,3 +22,24 @@ DEFAULT_OPEN_QUESTION = "What would make this group more useful or more trusting
 
 # Results never show below this many answers, whatever a community sets.
 MINIMUM_RESPONDENTS = 5
+
+# The statements as a chart's legend and a table's headings name them.
+SHORT_NAMES = (
+    "Bring real problems",
+    "Stays here",
+    "Help when asked",
+    "Say what they think",
+    "Worth the time",
+)
+
+# The longest a pulse may stay open, and how far apart repeats may be.
+LONGEST_OPEN_DAYS = 60
+REPEAT_CHOICES = (
+    (0, "Once"),
+    (1, "Every month"),
+    (2, "Every two months"),
+    (3, "Every three months (quarterly)"),
+    (4, "Every four months"),
+    (6, "Every six months"),
+    (12, "Every year"),
+)

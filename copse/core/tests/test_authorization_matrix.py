@@ -56,6 +56,9 @@ ROW_MODULES = [
         "projects",
         "expertise",
         "decisions",
+        "sponsors",
+        "pulses",
+        "health",
         "value",
     )
 ]

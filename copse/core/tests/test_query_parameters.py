@@ -91,6 +91,12 @@ LIST_VIEWS = {
     "decisions:poll_new": (_slug, "member", ["purpose", "meeting"]),
     # The section picked on the norms page, or an older amendment to redo.
     "decisions:amendment_new": (_slug, "member", ["redo", "section"]),
+    # The period of the sponsor's report: 90 or 365 days, anything else the default.
+    "sponsors:report": (None, "sponsor", ["days"]),
+    "sponsors:report_csv": (None, "sponsor", ["days"]),
+    # The period looked back over: 30, 90 or 365 days, anything else 90.
+    "health:health": (_slug, "facilitator", ["days"]),
+    "health:progress": (_slug, "member", ["days"]),
     "value:list": (_slug, "member", ["cycle", "after"]),
     # "Record it" on a prompt names the prompt.
     "value:new": (_slug, "member", ["prompt"]),

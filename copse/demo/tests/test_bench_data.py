@@ -2,6 +2,9 @@
 
 import io
 
+from django.db.models import F
+from django.utils import timezone
+
 
 def test_bench_data_grows_a_big_community_and_keeps_member_counts_right(db):
     from copse.communities.models import Community
@@ -29,7 +32,13 @@ def test_bench_data_grows_conversations_with_a_long_thread_and_an_index(db):
     from copse.search.selectors import SearchFilters, search
 
     call_command(
-        "bench_data", scale=1, posts=600, expertise=0, library_items=0, stdout=io.StringIO()
+        "bench_data",
+        scale=1,
+        posts=600,
+        expertise=0,
+        library_items=0,
+        activity=False,
+        stdout=io.StringIO(),
     )
     assert Post.objects.count() >= 600
     longest = Thread.objects.order_by("-reply_count").first()
@@ -47,7 +56,15 @@ def test_bench_data_grows_expertise_entries_every_member_may_see_in_their_commun
     from copse.memberships.models import Membership
 
     out = io.StringIO()
-    call_command("bench_data", scale=1, posts=0, expertise=2_000, library_items=0, stdout=out)
+    call_command(
+        "bench_data",
+        scale=1,
+        posts=0,
+        expertise=2_000,
+        library_items=0,
+        activity=False,
+        stdout=out,
+    )
     assert "1,600 expertise and 400 experience entries" in out.getvalue()
     assert Expertise.objects.count() == 1_600
     assert Experience.objects.count() == ExperienceShown.objects.count() == 400
@@ -68,7 +85,13 @@ def test_bench_data_grows_a_library_with_versions_credit_and_an_index(db):
     from copse.search.selectors import SearchFilters, search_everywhere
 
     call_command(
-        "bench_data", scale=1, posts=0, library_items=300, expertise=0, stdout=io.StringIO()
+        "bench_data",
+        scale=1,
+        posts=0,
+        library_items=300,
+        expertise=0,
+        activity=False,
+        stdout=io.StringIO(),
     )
     assert LibraryItem.objects.count() == 300
     links = LibraryItem.objects.filter(kind="link")
@@ -82,3 +105,50 @@ def test_bench_data_grows_a_library_with_versions_credit_and_an_index(db):
     word = item.title.split()[0]
     found = search_everywhere(member, word, SearchFilters(), only="library")
     assert found.groups[0].found.count > 0
+
+
+def test_bench_data_grows_a_year_of_activity_and_pulses_that_stay_anonymous(db):
+    from django.core.management import call_command
+
+    from copse.conversations.models import Post, Thread
+    from copse.meetings.models import Meeting, Rsvp
+    from copse.pulses.models import Pulse, PulseAnswer, Respondent
+    from copse.value.models import ValueStory
+
+    out = io.StringIO()
+    call_command("bench_data", scale=1, posts=2_000, library_items=0, expertise=0, stdout=out)
+    assert "the sponsor is bench1-sponsor@bench.example" in out.getvalue()
+    big = Meeting.objects.values_list("community_id", flat=True).order_by("community_id").first()
+    assert Meeting.objects.filter(community_id=big).count() == 13
+    past = Rsvp.objects.filter(meeting__starts_at__lt=timezone.now())
+    assert past.filter(attended=True).exists() and past.filter(attended=False).exists()
+    assert not Rsvp.objects.filter(meeting__starts_at__gt=timezone.now(), attended__isnull=False)
+    for meeting in Meeting.objects.all()[:30]:
+        assert meeting.going_count == meeting.rsvps.filter(place="going").count()
+    helpful = Post.objects.filter(helpful=True)
+    assert helpful.exists() and not helpful.filter(helpful_at__isnull=True).exists()
+    assert not helpful.filter(helpful_at__lt=F("created_at")).exists()
+    assert Thread.objects.filter(ask_state="answered").count() == helpful.count()
+    assert ValueStory.objects.filter(cycle="realised", money_saved__gt=0, currency="USD").exists()
+    assert ValueStory.objects.filter(sharing="report").exists()
+    pulses = Pulse.objects.all()
+    assert pulses.exists() and all(p.results_shown for p in pulses)
+    for pulse in pulses:
+        assert pulse.respondent_count >= 5
+        assert pulse.respondents.count() == pulse.answers.count() == pulse.respondent_count
+    # An answer names nobody: its only relation is its pulse.
+    assert {f.name for f in PulseAnswer._meta.concrete_fields} == {
+        "id",
+        "pulse",
+        "statement_1",
+        "statement_2",
+        "statement_3",
+        "statement_4",
+        "statement_5",
+        "open_answer",
+    }
+    assert Respondent.objects.count() == PulseAnswer.objects.count()
+    from copse.accounts.models import User
+
+    sponsor = User.objects.get(email="bench1-sponsor@bench.example")
+    assert sponsor.is_sponsor and not sponsor.memberships.exists()

@@ -4,11 +4,15 @@ Each unit of scale adds 1,000 communities, 10,000 people and 200 organisations,
 with memberships spread so that one community has 1,000 members and the others
 3 to 25; 200,000 conversation posts and 20,000 library items with versions
 go into the big community and 199 others, and 50,000 expertise and experience
-entries spread over the batch. Rows are bulk-inserted (the services would take minutes at this size
+entries spread over the batch. Those 200 communities also get a year of
+activity: meetings with answers and attendance, helpful marks on asks, value
+stories, time estimates and quarterly trust pulses; and the batch gets a
+sponsor, `bench<N>-sponsor@bench.example`. Rows are bulk-inserted (the services would take minutes at this size
 and send mail); every run adds a new, separately named batch, so the command
 can be run again to grow the database further. Never run it on a real site.
 """
 
+import argparse
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -49,6 +53,14 @@ class Command(BaseCommand):
             "0 for none).",
         )
 
+        parser.add_argument(
+            "--activity",
+            action=argparse.BooleanOptionalAction,
+            default=True,
+            help="Add a year of meetings, helpful marks, value stories and trust pulses "
+            "in the active communities, and a sponsor (default: yes).",
+        )
+
     def handle(self, *args, **options):
         if options["scale"] < 1:
             raise CommandError("--scale must be 1 or more.")
@@ -71,7 +83,7 @@ class Command(BaseCommand):
         )
         posts = 200_000 * scale if options["posts"] is None else options["posts"]
         items = 20_000 * scale if options["library_items"] is None else options["library_items"]
-        if posts > 0 or items > 0:
+        if posts > 0 or items > 0 or options["activity"]:
             communities, people = self._active_communities(figures["big_community"])
         if posts > 0:
             self._grow_conversations(
@@ -79,6 +91,8 @@ class Command(BaseCommand):
             )
         if items > 0:
             self._grow_library(communities, people, items, options["seed"])
+        if options["activity"]:
+            self._grow_activity(communities, posts > 0, options["seed"])
         entries = 50_000 * scale if options["expertise"] is None else options["expertise"]
         if entries > 0:
             self._grow_expertise(figures["big_community"], entries, options["seed"])
@@ -106,6 +120,26 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"{figures['expertise']:,} expertise and {figures['experience']:,} experience "
                 f"entries in {time.perf_counter() - started:.1f} s."
+            )
+        )
+
+    def _grow_activity(self, communities, with_posts: bool, seed: int) -> None:
+        """Meetings, helpful marks, value stories and pulses in the active communities."""
+        from copse.demo.bench_activity import grow_activity
+
+        started = time.perf_counter()
+        figures = grow_activity(
+            communities=communities,
+            posts=with_posts,
+            seed=seed,
+            progress=lambda message: self.stdout.write(f"  {message}"),
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{figures['meetings']:,} meetings ({figures['rsvps']:,} answers), "
+                f"{figures['helpful']:,} helpful marks, {figures['stories']:,} value stories, "
+                f"{figures['pulses']:,} trust pulses ({figures['pulse_answers']:,} answers) in "
+                f"{time.perf_counter() - started:.1f} s; the sponsor is {figures['sponsor']}."
             )
         )
 

@@ -8,12 +8,14 @@ from django.utils.crypto import get_random_string
 
 def start_recurring_tasks() -> None:
     """What a starting worker puts in the queue if it is not there yet: the
-    hourly digest planning and the daily sweep of decisions."""
+    hourly digest planning and the daily sweeps of decisions and pulses."""
     from copse.decisions.tasks import ensure_sweep_planned
     from copse.mailing.tasks import ensure_digest_planning
+    from copse.pulses.tasks import ensure_pulse_sweep_planned
 
     ensure_digest_planning()
     ensure_sweep_planned()
+    ensure_pulse_sweep_planned()
 
 
 class Command(BaseCommand):
