@@ -65,6 +65,7 @@ def seeds(user) -> list[str]:
         + _links_only_mail_gives(user)
         + _decisions_pages(user)
         + _pulses_pages(user)
+        + _value_pages(user)
     )
 
 
@@ -124,6 +125,42 @@ def _decisions_pages(user) -> list[str]:
         urls.append(reverse("decisions:nominations", args=[slug]))
         urls.append(reverse("decisions:nomination_new", args=[slug]))
         urls.append(reverse("decisions:polls", args=[slug]))
+    return urls
+
+
+def _value_pages(user) -> list[str]:
+    """Each of the person's communities' value stories, the form for a new
+    one and the time page, a story they may read there, and their own
+    story's edit and remove pages: seeded so the crawl reaches them."""
+    from copse.memberships.models import Membership
+    from copse.value.models import ValueStory
+
+    if user is None:
+        return []
+    urls = []
+    slugs = Membership.objects.filter(user=user).values_list("community__slug", flat=True)
+    for slug in slugs:
+        urls += [
+            reverse("value:list", args=[slug]),
+            reverse("value:new", args=[slug]),
+            reverse("value:time", args=[slug]),
+        ]
+        shared = (
+            ValueStory.objects.filter(community__slug=slug, removed_at=None)
+            .exclude(sharing="private")
+            .select_related("community")
+            .order_by("pk")
+            .first()
+        )
+        if shared is not None:
+            urls.append(shared.get_absolute_url())
+    own = ValueStory.objects.filter(author=user, removed_at=None).select_related("community")
+    for story in own.order_by("pk")[:1]:
+        urls += [
+            story.get_absolute_url(),
+            reverse("value:edit", args=[story.community.slug, story.pk]),
+            reverse("value:remove", args=[story.community.slug, story.pk]),
+        ]
     return urls
 
 

@@ -26,7 +26,7 @@ from copse.conversations.models import (
     Thread,
 )
 from copse.conversations.rendering import render_post
-from copse.conversations.signals import post_published
+from copse.conversations.signals import post_published, reply_marked_helpful
 from copse.core import permissions
 from copse.core.errors import UserFacingError
 from copse.core.markdown import without_control_characters
@@ -438,8 +438,9 @@ def mark_helpful(*, actor, post: Post, helpful: bool = True) -> Post:
         raise NotAllowed("Only the person who asked can mark replies helpful.")
     if post.is_opening or post.is_removed:
         raise ConversationError("Mark a reply, not the question.")
+    became_helpful = helpful and not post.helpful
     with transaction.atomic():
-        if helpful and not post.helpful:
+        if became_helpful:
             post.helpful_at = timezone.now()
         elif not helpful:
             post.helpful_at = None
@@ -451,6 +452,10 @@ def mark_helpful(*, actor, post: Post, helpful: bool = True) -> Post:
             thread.save(update_fields=["ask_state"])
     if helpful:
         transaction.on_commit(lambda: tasks.notify_helpful.enqueue(post.pk, actor.pk))
+    if became_helpful:
+        transaction.on_commit(
+            lambda: reply_marked_helpful.send(sender=Post, post=post, actor=actor)
+        )
     return post
 
 

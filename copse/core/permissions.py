@@ -1131,6 +1131,21 @@ def readable_items_sql(user, item_alias: str, community_alias: str) -> tuple[str
     return f"({condition}))", params
 
 
+def readable_value_stories_q(user, community) -> Q:
+    """The "value_story.read" rule as a filter on `community`'s ValueStory
+    rows: all of them for its facilitators, those shared with the community
+    and one's own for the seated, one's own only for anyone else (a former
+    member). Costs no query beyond the user's standings."""
+    live = Q(community=community, removed_at__isnull=True)
+    st = standing(user, community)
+    if st.is_facilitator:
+        return live
+    own = Q(author_id=user.pk) if _is_signed_in(user) else Q(pk__in=[])
+    if st.is_seated:
+        return live & (~Q(sharing="private") | own)
+    return live & own
+
+
 def visible_meetings_q(user) -> Q:
     """Meetings the user may see (the `meeting.view` rule) as a filter on Meeting:
     those of communities they read, and those they present at as a guest."""

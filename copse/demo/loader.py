@@ -2,8 +2,8 @@
 communities of `communities` with their norms, waiting requests and first
 conversations, a year of meetings with their topics (`meetings`), what each
 community keeps in its library (`library`), who knows what (`expertise`) and
-the members' mail choices (`mail`), and what the members decided together or
-are deciding now (`decisions`).
+the members' mail choices (`mail`), what the members decided together or
+are deciding now (`decisions`), and what taking part gave them (`value`).
 
 Loading is idempotent: every row is looked up by its natural key (an email, a
 slug, a name, a title) and only what is missing is created, so a second run
@@ -53,6 +53,7 @@ from copse.demo.polls import load_polls
 from copse.demo.projects import load_projects
 from copse.demo.pulses import load_pulses
 from copse.demo.sponsors import load_sponsors
+from copse.demo.value import load_value
 
 
 def _ago(now, days: float):
@@ -107,6 +108,8 @@ class _Loader:
             load_sponsors(self)
             load_pulses(self)
             load_health(self)
+            # Last: the questions wait after the last meeting each login attended.
+            load_value(self)
         return self.created
 
     # --- Organisations and people ------------------------------------------------

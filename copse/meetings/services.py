@@ -36,7 +36,7 @@ from copse.meetings.models import (
     SummaryComment,
 )
 from copse.meetings.series import add_missing_meetings
-from copse.meetings.signals import summary_published
+from copse.meetings.signals import attendance_recorded, summary_published
 
 # Fields whose change a calendar must pick up (they raise SEQUENCE).
 CALENDAR_FIELDS = {
@@ -665,8 +665,13 @@ def record_attendance(*, actor, meeting: Meeting, user, attended: bool) -> Rsvp 
             if not attended:
                 return None
             row = Rsvp(meeting=meeting, user=user, answer=Rsvp.Answer.YES, place=Rsvp.Place.NONE)
+        newly_present = attended and row.attended is not True
         row.attended = attended
         row.save()
+    if newly_present:
+        transaction.on_commit(
+            lambda: attendance_recorded.send(sender=Meeting, meeting=meeting, user=user)
+        )
     return row
 
 

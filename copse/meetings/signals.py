@@ -7,3 +7,8 @@ from django.dispatch import Signal
 # first publication). The library files the summary as the meeting's record;
 # inside the transaction, so a published summary never lacks its record.
 summary_published = Signal()
+
+# Sent after commit when someone was recorded present at a meeting (they
+# were not before), with `meeting` and `user`. Value asks them once, after
+# the meeting, whether it saved them time or money.
+attendance_recorded = Signal()

@@ -81,7 +81,7 @@ class ValueStory(models.Model):
 
 
 class ValuePrompt(models.Model):
-    """"Did this save you time or money?", asked once: after an asker marks a
+    """ "Did this save you time or money?", asked once: after an asker marks a
     reply helpful, or after a meeting the person attended."""
 
     class Kind(models.TextChoices):

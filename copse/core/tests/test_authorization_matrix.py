@@ -59,6 +59,7 @@ ROW_MODULES = [
         "sponsors",
         "pulses",
         "health",
+        "value",
     )
 ]
 

@@ -97,6 +97,10 @@ LIST_VIEWS = {
     # The period looked back over: 30, 90 or 365 days, anything else 90.
     "health:health": (_slug, "facilitator", ["days"]),
     "health:progress": (_slug, "member", ["days"]),
+    "value:list": (_slug, "member", ["cycle", "after"]),
+    # "Record it" on a prompt names the prompt.
+    "value:new": (_slug, "member", ["prompt"]),
+    "value:time": (_slug, "member", ["days"]),
 }
 
 # What a link from the product itself sends, where a page needs it.
