@@ -33,6 +33,7 @@ def expected_for(statuses, role: str):
         index = ROLES.index("non_member")
     return statuses[index]
 
+
 # Shorthands: one status per role, in ROLES order.
 #                an   nm   rq   iv   mb   dl   gp   fc   fm   sa
 EVERYONE_200 = [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]
