@@ -86,6 +86,7 @@ STORIES = (
             "worth the afternoon on its own. I came back with two names to call."
         ),
         days_ago=45,
+        sharing="report",
         meeting="last attended",
     ),
     Story(
@@ -98,6 +99,8 @@ STORIES = (
             "costs, who owns the workflows, how data leaves. I will use them this spring."
         ),
         days_ago=30,
+        sharing="report",
+        hours="3",
         threads=("Service desk platforms: who has lived with theirs for three years or more?",),
     ),
     Story(
@@ -125,6 +128,7 @@ STORIES = (
             "but every incident reviewed within a week and one change made from each."
         ),
         days_ago=5,
+        sharing="report",
         hours="12",
         threads=("How do you run post-incident reviews without blame?",),
         items=("Blameless post-incident review template",),
@@ -165,6 +169,8 @@ STORIES = (
         "An answer about accessible HTML the same afternoon",
         "Three designers told me which authoring tools export accessible HTML, and how they check it.",
         days_ago=15,
+        sharing="report",
+        hours="4",
         threads=("Which authoring tool exports accessible HTML?",),
     ),
 )

@@ -2,6 +2,7 @@
 by the site operator, sits in no community and reads the programme report,
 which never names the confidential CIO CoP."""
 
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -12,6 +13,7 @@ from copse.accounts.models import User
 from copse.audit.models import AuditEntry
 from copse.demo import people
 from copse.memberships.models import Membership
+from copse.sponsors import selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -36,3 +38,9 @@ def test_the_sponsor_login_holds_the_role_once_and_reads_the_report_only(client)
     assert "Instructional Designers" in body
     assert "Administrators&#x27; Community of Practice" in body
     assert client.get("/c/sv-cio-cop/conversations/").status_code == 404
+    # Six members shared their stories for the report, five of them with
+    # hours saved: enough people for those totals to show, with no names.
+    value = selectors.programme_report(grace).value
+    assert value["storytellers"] == 6
+    assert value["hours"]["amount"] == Decimal("99.0")
+    assert "Renegotiated every telecom contract" not in body
