@@ -25,8 +25,9 @@ PAGES = {
     "proposal, member": ("member", lambda w: w.proposal.get_absolute_url(), 13),
     "proposal, facilitator": ("facilitator", lambda w: w.proposal.get_absolute_url(), 13),
     "proposal, delegate": ("delegate", lambda w: w.proposal.get_absolute_url(), 13),
-    "community home, member": ("member", lambda w: w.community.get_absolute_url(), 13),
-    "community home, delegate": ("delegate", lambda w: w.community.get_absolute_url(), 12),
+    # The home also asks for the viewer's waiting value prompts (one query).
+    "community home, member": ("member", lambda w: w.community.get_absolute_url(), 14),
+    "community home, delegate": ("delegate", lambda w: w.community.get_absolute_url(), 13),
     "open proposals, member": (
         "member",
         lambda w: reverse("decisions:list", args=[w.community.slug]),
