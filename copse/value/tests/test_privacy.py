@@ -52,7 +52,7 @@ def _outsiders(world):
     return {
         "outsider": world.outsider,
         "site admin": testing.make_site_admin(email="root@example.com"),
-        "sponsor": testing.make_user("ceo@example.com", is_sponsor=True),
+        "sponsor": testing.make_user("grace.sponsor@example.com", is_sponsor=True),
         "guest presenter": guest,
         "former member": former,
     }
