@@ -66,3 +66,60 @@ def without_control_characters(text: str) -> str:
     """Drop C0 control characters (but tab and newline) that no one types on
     purpose: they confuse line splitting, mail headers and search highlights."""
     return (text or "").replace("\r\n", "\n").translate(_CONTROL)
+
+
+# Blocks whose end starts a new line in plain text; table cells are kept
+# apart by a space so that two cells never run into one word.
+_BLOCK_ENDS = {
+    "paragraph_close",
+    "heading_close",
+    "list_item_close",
+    "blockquote_close",
+    "tr_close",
+    "hr",
+}
+_CELL_ENDS = {"th_close", "td_close"}
+
+
+def plain_text(source: str, *, one_line: bool = False) -> str:
+    """The words of a Markdown text without its syntax.
+
+    For every place that shows Markdown without rendering it: excerpts,
+    search passages, mail subjects, calendar descriptions, diffs. It parses
+    with the same renderer as `render_markdown`, so what counts as syntax is
+    the same in both; it keeps every word (link text, image alt text, code)
+    and drops only what Markdown put there (`#`, `**`, `[..](..)`, `>`, list
+    markers, fences). Blocks end in a newline, or a space when `one_line`.
+    """
+    source = without_control_characters(source)
+    if not source.strip():
+        return ""
+    parts: list[str] = []
+    for token in _renderer.parse(source):
+        if token.type == "inline":
+            parts.extend(_inline_text(token.children or []))
+        elif token.type in ("fence", "code_block"):
+            parts.append(token.content.rstrip("\n"))
+            parts.append("\n")
+        elif token.type in _BLOCK_ENDS:
+            parts.append("\n")
+        elif token.type in _CELL_ENDS:
+            parts.append(" ")
+    text = "".join(parts)
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    kept = [line for line in lines if line]
+    return (" " if one_line else "\n").join(kept)
+
+
+def _inline_text(children) -> list[str]:
+    out = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            out.append(child.content)
+        elif child.type == "softbreak":
+            out.append(" ")
+        elif child.type == "hardbreak":
+            out.append("\n")
+        elif child.type == "image":
+            out.extend(_inline_text(child.children or []))
+    return out
