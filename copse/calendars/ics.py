@@ -29,6 +29,7 @@ from icalendar import Calendar, Event
 from icalendar.prop import vDuration, vRecur
 
 from copse.core import permissions
+from copse.core.markdown import plain_text
 from copse.meetings import recurrence
 from copse.meetings.models import AgendaItem, Meeting
 
@@ -178,7 +179,8 @@ def _description(meeting: Meeting, viewer, *, whole: bool, logistics: bool) -> s
         if meeting.is_cancelled and meeting.cancel_reason:
             parts.append(f"Cancelled: {meeting.cancel_reason}")
         if meeting.description:
-            parts.append(meeting.description)
+            # Written in Markdown; calendars show text.
+            parts.append(plain_text(meeting.description))
         if items:
             parts.append("\n".join(["Agenda:", *_agenda_lines(items)]))
     else:

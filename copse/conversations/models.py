@@ -12,6 +12,10 @@ from django.urls import reverse
 
 from copse.core.files import human_size, type_name
 
+# Posts on one page of a thread. Pages start at positions 0, 50, 100, ... so
+# that every link to a post names the same page (see Post.get_absolute_url).
+POST_PAGE_SIZE = 50
+
 # The visibilities of communities.Community, least private first.
 VISIBILITY_CHOICES = [
     ("open", "Open"),
@@ -179,6 +183,11 @@ class Post(models.Model):
     def __str__(self) -> str:
         return f"#{self.position} in {self.thread_id}"
 
+    def get_absolute_url(self) -> str:
+        """The page of its thread that holds this post, scrolled to it. The
+        page shows the opening post first whichever page it is."""
+        return thread_page_url(self.thread, self.position) + f"#post-{self.position}"
+
     @property
     def is_opening(self) -> bool:
         return self.position == 0
@@ -335,3 +344,16 @@ class Draft(models.Model):
 
     def __str__(self) -> str:
         return f"Draft by {self.user_id}"
+
+
+def page_cursor(position: int) -> int | None:
+    """The `after` cursor of the page that holds `position`; None for the first."""
+    start = (max(0, position) // POST_PAGE_SIZE) * POST_PAGE_SIZE
+    return start - 1 if start else None
+
+
+def thread_page_url(thread, position: int) -> str:
+    """The thread's page that holds `position`, without an anchor."""
+    after = page_cursor(position)
+    path = thread.get_absolute_url()
+    return path if after is None else f"{path}?after={after}"

@@ -14,6 +14,7 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Valu
 from django.http import Http404
 
 from copse.conversations.models import (
+    POST_PAGE_SIZE,
     Draft,
     Post,
     PostAttachment,
@@ -21,11 +22,11 @@ from copse.conversations.models import (
     Subscription,
     Tag,
     Thread,
+    page_cursor,
 )
 from copse.core import cursors, permissions
 
 THREAD_PAGE_SIZE = 30
-POST_PAGE_SIZE = 50
 
 
 @dataclass
@@ -141,10 +142,12 @@ def thread_for(viewer, community, thread_id: int) -> Thread:
 
 
 def posts_page(viewer, thread: Thread, *, after: int | None = None, last: bool = False) -> Page:
-    """One page of a thread's posts by position.
+    """One page of a thread's posts by position, and the opening post above it.
 
     `after`: posts after that position; `last`: the final page. Cursors are
     positions, so a page of a 10,000-reply thread is one index range scan.
+    A page that does not start with the question still shows it first, in
+    `extra["opening"]`, fetched by the same query.
     """
     posts = (
         Post.objects.filter(thread=thread)
@@ -152,12 +155,19 @@ def posts_page(viewer, thread: Thread, *, after: int | None = None, last: bool =
         .prefetch_related("attachments")
     )
     if last:
-        start = max(0, thread.last_position - POST_PAGE_SIZE + 1)
-        rows = list(posts.filter(position__gte=start).order_by("position")[:POST_PAGE_SIZE])
+        start = page_cursor(thread.last_position)
+        start = 0 if start is None else start + 1
     else:
         start = (after + 1) if after is not None else 0
-        rows = list(posts.filter(position__gte=start).order_by("position")[:POST_PAGE_SIZE])
-    for row in rows:
+    rows = list(
+        posts.filter(Q(position=0) | Q(position__gte=start)).order_by("position")[
+            : POST_PAGE_SIZE + (1 if start > 0 else 0)
+        ]
+    )
+    opening = None
+    if start > 0 and rows and rows[0].position == 0:
+        opening = rows.pop(0)
+    for row in ([opening] if opening else []) + rows:
         # The permission core asks a post (and its files) for its thread and
         # community: known already, so asking costs no query per post.
         row.thread = thread
@@ -169,7 +179,12 @@ def posts_page(viewer, thread: Thread, *, after: int | None = None, last: bool =
     previous_cursor = None
     if rows and rows[0].position > 0:
         previous_cursor = str(max(-1, rows[0].position - POST_PAGE_SIZE - 1))
-    return Page(items=rows, next_cursor=next_cursor, previous_cursor=previous_cursor)
+    return Page(
+        items=rows,
+        next_cursor=next_cursor,
+        previous_cursor=previous_cursor,
+        extra={"opening": opening} if opening else {},
+    )
 
 
 def attachment_for(viewer, slug: str, attachment_id: int) -> PostAttachment:

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from copse.communities.models import Community
 from copse.communities.selectors import community_by_slug_for
@@ -26,10 +27,11 @@ from copse.conversations.forms import (
     SummaryForm,
     ThreadForm,
 )
-from copse.conversations.models import Post, Tag, Thread
+from copse.conversations.models import Post, Tag, Thread, thread_page_url
 from copse.conversations.rendering import quote_of
 from copse.core import cursors, permissions, uploads
 from copse.core.errors import UserFacingError
+from copse.notifications.services import mark_read_about
 
 # A browser sends a chosen file once: when a post is refused, its files must be chosen again.
 CHOOSE_AGAIN = "Nothing was posted and your text is kept: choose the files again."
@@ -183,18 +185,22 @@ def thread_detail(request, slug, thread_id):
         and read_position is not None
         and read_position < thread.last_position
     ):
-        # Start the page just before the first unread post, so it is in view.
-        return redirect(
-            f"{thread.get_absolute_url()}?after={max(-1, read_position - 1)}#post-{read_position + 1}"
-        )
+        # The page that holds the first unread post, scrolled to it.
+        first_unread = read_position + 1
+        return redirect(f"{thread_page_url(thread, first_unread)}#post-{first_unread}")
     page = selectors.posts_page(
         request.user,
         thread,
         after=cursors.integer(after, minimum=-1),
         last=request.GET.get("page") == "last",
     )
-    if page.items and request.user.is_authenticated:
-        services.mark_read(actor=request.user, thread=thread, position=page.items[-1].position)
+    if request.user.is_authenticated:
+        seen = page.items[-1].position if page.items else None
+        if seen is not None and (read_position is None or seen > read_position):
+            # Read positions only move on: a page read before writes nothing.
+            services.mark_read(actor=request.user, thread=thread, position=seen)
+        # Opening the thread answers its notifications: replies, mentions, helpful marks.
+        mark_read_about(user=request.user, targets={Thread: [thread.pk], Post: thread.posts.all()})
     reply_form = None
     can_reply = permissions.can(request.user, "thread.reply", thread)
     if can_reply:
@@ -236,6 +242,10 @@ def _thread_context(request, thread, page, reply_form, can_reply, read_position)
         "kept_private": permissions.thread_visibility(thread) != community.visibility,
         "user_id": getattr(user, "pk", None),
         "may_contribute": permissions.can(user, "community.contribute", community),
+        # The posts on the page, the question first when the page starts later.
+        "shown_posts": ([page.extra["opening"]] if "opening" in page.extra else []) + page.items,
+        # A quote keeps the reader on this page (`after` of its first post).
+        "page_after": page.items[0].position - 1 if page.items and page.items[0].position else None,
     }
     if thread.is_ask:
         context["stats"] = selectors.ask_stats(thread)
@@ -262,8 +272,7 @@ def reply(request, slug, thread_id):
         ),
     )
     if post is not None:
-        after = max(-1, post.position - selectors.POST_PAGE_SIZE)
-        return redirect(f"{thread.get_absolute_url()}?after={after}#post-{post.position}")
+        return _show_post(request, post)
     # Keep what was typed: as a draft for later, and in the form now.
     services.save_draft(
         actor=request.user,
@@ -334,7 +343,7 @@ def edit_post(request, slug, post_id):
             form.add_error(None, error.message)
         else:
             messages.success(request, "Saved. Earlier versions stay in the history.")
-            return redirect(_post_url(post))
+            return _show_post(request, post)
     return render(
         request,
         "conversations/edit_post.html",
@@ -343,9 +352,14 @@ def edit_post(request, slug, post_id):
     )
 
 
-def _post_url(post) -> str:
-    after = max(-1, post.position - 1)
-    return f"{post.thread.get_absolute_url()}?after={after}#post-{post.position}"
+def _show_post(request, post):
+    """After an action on a post: the page of the thread that holds it, with
+    the question first, scrolled to the post. An htmx request is told to load
+    that page whole, so the anchor scrolls as it does without JavaScript."""
+    url = post.get_absolute_url()
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
 
 
 @login_required
@@ -364,7 +378,7 @@ def remove_post(request, slug, post_id):
             messages.success(request, "Removed.")
             if post.is_opening:
                 return redirect("conversations:list", slug=slug)
-            return redirect(_post_url(post))
+            return _show_post(request, post)
     return render(
         request,
         "conversations/remove_post.html",
@@ -399,7 +413,7 @@ def mark_helpful(request, slug, post_id):
     post = _post(request, community, post_id)
     permissions.require_or_404(request.user, "ask.mark_helpful", post.thread)
     services.mark_helpful(actor=request.user, post=post, helpful=request.POST.get("helpful") != "0")
-    return redirect(_post_url(post))
+    return _show_post(request, post)
 
 
 @login_required

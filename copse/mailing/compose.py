@@ -31,6 +31,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from copse.core import permissions
+from copse.core.markdown import plain_text
 from copse.mailing import addresses, tokens
 from copse.mailing.models import CommunityMailPolicy, ContentLevel
 
@@ -53,6 +54,12 @@ def thread_content_level(thread) -> str:
     the confidential one for a thread written while the community was
     confidential (the permission core decides: `mail_content_level`)."""
     return permissions.mail_content_level(thread, content_level(thread.community))
+
+
+def subject_line(rendered: str) -> str:
+    """A rendered subject template as one line of plain text: the titles it
+    names may carry Markdown (`**`, `#`), which no mail client renders."""
+    return plain_text(rendered, one_line=True)
 
 
 def post_message_id(post) -> str:
@@ -176,7 +183,7 @@ def post_message(*, post, personal: Personal) -> EmailMultiAlternatives:
         headers["In-Reply-To"] = opening_id
         headers["References"] = opening_id
     message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
+        subject=subject_line(subject),
         body=text,
         from_email=personal.bounce,
         to=[personal.to],
@@ -234,7 +241,7 @@ def notice_message(*, notification, target, personal: Personal, tz) -> EmailMult
     }
     headers["Auto-Submitted"] = "auto-generated"
     message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
+        subject=subject_line(subject),
         body=text,
         from_email=personal.bounce,
         to=[personal.to],
@@ -283,7 +290,7 @@ def _registered_notice(
         **list_headers(community=community, unsubscribe=personal.unsubscribe),
     }
     message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
+        subject=subject_line(subject),
         body=text,
         from_email=personal.bounce,
         to=[personal.to],
@@ -364,8 +371,8 @@ def _opening_post_pk(thread) -> int:
 
 
 def post_path(post) -> str:
-    thread = post.thread
-    path = thread.get_absolute_url()
+    """The page of the thread that holds `post`, scrolled to it (the opening
+    post: the thread itself)."""
     if post.position:
-        return f"{path}?after={max(-1, post.position - 1)}#post-{post.position}"
-    return path
+        return post.get_absolute_url()
+    return post.thread.get_absolute_url()

@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from copse.core import permissions
+from copse.core.markdown import plain_text
 from copse.mailing import addresses, compose
 from copse.mailing.models import ContentLevel, DeliveryMode, OutgoingMessage
 from copse.mailing.selectors import recipients_with_mode
@@ -215,7 +216,7 @@ class DigestRenderer:
         with timezone.override(tz):
             subject = render_to_string(f"mailing/{template}_subject.txt", context)
             return Rendered(
-                subject=" ".join(subject.split()),
+                subject=compose.subject_line(subject),
                 text=render_to_string(f"mailing/{template}.txt", context),
                 html=render_to_string(f"mailing/{template}.html", context),
                 empty=not posts,
@@ -230,6 +231,9 @@ def _author_name(post) -> str:
 
 
 def _excerpt(body: str) -> tuple[str, bool]:
+    """The post's words as plain text (no Markdown syntax), cut at a word
+    boundary after EXCERPT_CHARS."""
+    body = plain_text(body)
     if len(body) <= EXCERPT_CHARS:
         return body, False
     cut = body[:EXCERPT_CHARS].rsplit(" ", 1)[0]

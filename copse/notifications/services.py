@@ -2,6 +2,7 @@
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from copse.core import permissions
@@ -58,6 +59,27 @@ def _community_id(target) -> int:
 def mark_all_read(*, user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()
+    )
+
+
+def mark_read_about(*, user, targets: dict) -> None:
+    """Mark read `user`'s unread notifications about any of `targets`
+    ({model: ids, or a query of them}), as they open the page that shows
+    them (a thread and its posts). One UPDATE however many there are; done
+    while a page is read, so a refused write only leaves them unread."""
+    if not user.is_authenticated or not targets:
+        return
+    types = ContentType.objects.get_for_models(*targets)
+    about = Q()
+    for model, ids in targets.items():
+        if hasattr(ids, "values_list"):
+            ids = ids.values_list("pk", flat=True)
+        about |= Q(target_type=types[model], target_id__in=ids)
+    write_if_possible(
+        f"notifications read user={user.pk}",
+        lambda: Notification.objects.filter(about, user=user, read_at__isnull=True).update(
+            read_at=timezone.now()
+        ),
     )
 
 

@@ -37,9 +37,6 @@ def open_notification(request, notification_id):
     services.mark_read(user=request.user, notification_id=notification.pk)
     if notification.is_announcement:
         return redirect("audit:community", slug=target.community.slug)
-    if notification.target_type.model == "post":
-        return redirect(
-            f"{target.thread.get_absolute_url()}?after={max(-1, target.position - 1)}#post-{target.position}"
-        )
-    # A meeting, a community, a library item, a proposal, a date poll, a norms review.
+    # A post (the page of its thread that holds it), a meeting, a community,
+    # a library item, a proposal, a date poll, a norms review.
     return redirect(target.get_absolute_url())

@@ -199,7 +199,8 @@ def test_line_breaks_in_text_cannot_add_properties(circle):
         for line in unfolded(body).split(b"\r\n")
     )
     assert str(event["SUMMARY"]) == "Evil ATTENDEE:mailto:x@example.com"
-    assert "Line one\nLine two" in str(event["DESCRIPTION"])
+    # The description is Markdown shown as plain text: one paragraph, one line.
+    assert "Line one Line two" in str(event["DESCRIPTION"])
     assert "\x07" not in str(event["DESCRIPTION"])
 
 
