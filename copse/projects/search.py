@@ -1,10 +1,10 @@
 """Documentation projects as a group of results on the search page
 (`copse.search.sources`), confined by `selectors.search_projects`."""
 
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from copse.core.markdown import render_markdown
+from copse.core.markdown import plain_text
 from copse.projects.selectors import search_projects
 from copse.search.sources import COUNT_CAP, Found, Hit, Source
 
@@ -17,10 +17,6 @@ def _words(query) -> str:
     return " ".join(group[0] for group in query.groups if group)
 
 
-def _plain(markdown: str) -> str:
-    return " ".join(strip_tags(render_markdown(markdown or "")).split())
-
-
 def find_projects(viewer, query, *, filters, limit: int, offset: int = 0) -> Found:
     projects = search_projects(viewer, _words(query), limit=COUNT_CAP + 1)
     if filters.community:
@@ -31,7 +27,7 @@ def find_projects(viewer, query, *, filters, limit: int, offset: int = 0) -> Fou
         Hit(
             title=project.title,
             url=project.get_absolute_url(),
-            excerpt=mark_safe(escape(_plain(project.goal)[:EXCERPT])),  # noqa: S308
+            excerpt=mark_safe(escape(plain_text(project.goal, one_line=True)[:EXCERPT])),  # noqa: S308
             meta=[project.community.name],
             when=project.updated_at,
             badge="Documentation project",

@@ -18,7 +18,7 @@ from django.utils import timezone
 from copse.audit.services import record
 from copse.core import permissions
 from copse.core.errors import UserFacingError
-from copse.core.markdown import render_markdown
+from copse.core.markdown import plain_text, render_markdown
 from copse.library import services as library
 from copse.library.models import LibraryItem
 from copse.projects import merge
@@ -482,7 +482,8 @@ def publish(*, actor, project: Project, change_note: str = "") -> LibraryItem:
                 community=community,
                 kind=project.kind,
                 title=project.title,
-                description=project.goal[:4000],
+                # An item's description is plain text; the goal is Markdown.
+                description=plain_text(project.goal)[:4000],
                 body=compose(sections),
                 change_note=change_note or "Published from the documentation project",
                 authors=seated or None,
