@@ -210,3 +210,16 @@ def test_the_download_names_the_calendar_after_the_meeting(circle):
     calendar = parse(ics.meeting_calendar(meeting, member))
     assert str(calendar["X-WR-CALNAME"]) == "Carrier talks"
     assert str(calendar["METHOD"]) == "PUBLISH"
+
+
+def test_a_markdown_description_is_plain_text_in_the_calendar(circle):
+    community, member = circle
+    meeting = make_meeting(
+        community,
+        description="## What we will cover\n\n- **Audit** the contracts\n- See [the notes](https://x.example/n)",
+    )
+    # Read back by the icalendar parser, as a calendar app would.
+    description = str(_only_event(ics.meeting_calendar(meeting, member))["DESCRIPTION"])
+    assert "What we will cover\nAudit the contracts\nSee the notes" in description
+    for mark in ("##", "**", "](", "- "):
+        assert mark not in description.split("On Copse:")[0]

@@ -28,7 +28,9 @@ def _ask(dev, community, replies: int, peers):
         tag_names=["telecom"],
     )
     for n in range(replies):
-        services.post_reply(actor=peers[n % len(peers)], thread=thread, body=f"Reply number {n + 1}")
+        services.post_reply(
+            actor=peers[n % len(peers)], thread=thread, body=f"Reply number {n + 1}"
+        )
     thread.refresh_from_db()
     return thread
 
@@ -180,9 +182,9 @@ def test_opening_a_thread_reads_its_notifications_in_one_update(client, cio):
         if q["sql"].startswith("UPDATE") and "notifications_notification" in q["sql"]
     ]
     assert len(updates) == 1
-    assert all(
-        Notification.objects.get(pk=n.pk).read_at is not None for n in here
-    ), "every notification about the thread is read"
+    assert all(Notification.objects.get(pk=n.pk).read_at is not None for n in here), (
+        "every notification about the thread is read"
+    )
     assert Notification.objects.get(pk=elsewhere.pk).read_at is None
     assert Notification.objects.get(pk=theirs.pk).read_at is None
     # The header's unread count no longer counts them.

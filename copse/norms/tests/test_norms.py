@@ -105,3 +105,25 @@ def test_facilitator_sees_who_accepted_which_version(client, cio_cop):
     assert AuditEntry.objects.filter(action="norms.published", community=community).count() == 2
     client.force_login(dev)
     assert client.get(reverse("norms:acceptance", args=[community.slug])).status_code == 404
+
+
+def test_the_diff_shows_words_not_markdown(client, cio_cop):
+    community, maria, dev = cio_cop
+    services.publish_norms(
+        actor=maria,
+        community=community,
+        body="## Respect\n\n- **Listen** first.\n- What is said here _stays_ here.",
+        change_note="Listening",
+    )
+    client.force_login(dev)
+    response = client.get(reverse("norms:diff", args=[community.slug]) + "?from=1&to=2")
+    html = response.content.decode()
+    diff = html.split('<ul class="diff">', 1)[1].split("</ul>", 1)[0]
+    assert "Respect" in diff and "Listen first." in diff and "stays here." in diff
+    for mark in (
+        "##",
+        "**",
+        "_stays_",
+        '<li class="added"><span class="visually-hidden-label">Added: </span>- ',
+    ):
+        assert mark not in diff

@@ -374,3 +374,12 @@ def test_every_saved_text_is_current_in_history_or_shown_back(
     for n, text in texts.items():
         assert any(text in k for k in kept) or shown_back.get(n) == text
     assert current == kept[0] if kept else current == ""
+
+
+def test_the_published_item_describes_itself_with_the_goal_as_plain_text(project, admins):
+    """An item's description is shown as text (with line breaks), not rendered."""
+    _, people = admins
+    for position, owner in ((1, "diane"), (2, "amira"), (3, "karen")):
+        _write_and_approve(project, people, position, owner, "joanne", f"Text {position}")
+    item = services.publish(actor=people["joanne"], project=project)
+    assert item.description == "Every faculty books speakers the same way."
