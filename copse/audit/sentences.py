@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.utils import formats, timezone
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from copse.core import permissions
 
@@ -200,12 +200,12 @@ def _default(entry, detail: dict) -> SafeString:
     actor = _person(entry.actor, SYSTEM if entry.actor_id is None else SOMEONE)
     area, _, what = entry.action.partition(".")
     shown = [
-        format_html("{}: {}", _words(key), text(value))
+        (_words(key), text(value))
         for key, value in detail.items()
         if not _hides(key, value) and value not in (None, "", [])
     ]
     about = format_html(" about {}", entry.subject.name) if entry.subject is not None else ""
-    extra = format_html(" ({})", mark_safe("; ".join(shown))) if shown else ""
+    extra = format_html(" ({})", format_html_join("; ", "{}: {}", shown)) if shown else ""
     return format_html(
         "{} — {}: {}{}{}", actor, _words(area), _words(what) or _words(area), about, extra
     )
