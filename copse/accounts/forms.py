@@ -1,3 +1,4 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 
 from copse.accounts.identity import display_name_skeleton
@@ -21,19 +22,44 @@ class ProfileForm(forms.ModelForm):
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
 
     def clean_display_name(self):
-        # Checked before spaces are tidied, which would hide a line break.
-        validate_header_name(self.cleaned_data["display_name"])
-        name = " ".join(self.cleaned_data["display_name"].split())
-        if not name:
-            raise forms.ValidationError("Please give the name your peers know you by.")
-        key = display_name_skeleton(name)
-        clash = User.objects.filter(display_name_key=key).exclude(pk=self.instance.pk).first()
-        if clash is not None:
-            raise forms.ValidationError(
-                "Someone here already has this name or one that looks the same. "
-                "Add a middle initial or your organisation to tell you apart."
-            )
-        return name
+        return clean_display_name(self.cleaned_data["display_name"], person=self.instance)
+
+
+def clean_display_name(value: str, *, person=None) -> str:
+    """The name peers will know someone by: one line, not empty, and not one
+    that looks like another person's."""
+    # Checked before spaces are tidied, which would hide a line break.
+    validate_header_name(value)
+    name = " ".join((value or "").split())
+    if not name:
+        raise forms.ValidationError("Please give the name your peers know you by.")
+    key = display_name_skeleton(name)
+    clash = User.objects.filter(display_name_key=key)
+    if person is not None and person.pk is not None:
+        clash = clash.exclude(pk=person.pk)
+    if clash.exists():
+        raise forms.ValidationError(
+            "Someone here already has this name or one that looks the same. "
+            "Add a middle initial or your organisation to tell you apart."
+        )
+    return name
+
+
+class SignupForm(AllauthSignupForm):
+    """Signing up (through an invitation or not) asks for the name peers will
+    see, so nobody is shown by their address."""
+
+    display_name = forms.CharField(
+        label="Your name",
+        max_length=80,
+        help_text="How peers see you, e.g. Maria Lopez.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": "Please give the name your peers know you by."},
+    )
+    field_order = ["display_name", "email", "password1", "password2"]
+
+    def clean_display_name(self):
+        return clean_display_name(self.cleaned_data["display_name"])
 
 
 class OrganisationRequestForm(forms.Form):

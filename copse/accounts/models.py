@@ -41,6 +41,16 @@ class UserManager(BaseUserManager):
         return self.get(email=normalize_email(email))
 
 
+# What a person is called before they give a name (an account made before
+# sign-up asked for one): never the local part of their address, which they
+# did not choose to show.
+UNNAMED = "Unnamed member"
+
+
+def name_or_fallback(display_name: str) -> str:
+    return display_name or UNNAMED
+
+
 class OrganisationSource(models.TextChoices):
     """How a person's organisation was verified."""
 
@@ -128,7 +138,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().save(*args, **kwargs)
 
     def _free_handle(self) -> str:
-        base = slugify(self.display_name or self.email.split("@", 1)[0])[:34].strip("-") or "member"
+        # Never from the address: its local part is nobody's to show.
+        base = slugify(self.display_name)[:34].strip("-") or "member"
         candidate, n = base, 1
         while User.objects.filter(handle=candidate).exclude(pk=self.pk).exists():
             n += 1
@@ -137,7 +148,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def name(self) -> str:
-        return self.display_name or self.email.split("@", 1)[0]
+        return name_or_fallback(self.display_name)
 
     @property
     def organisation_verified(self) -> bool:
@@ -149,8 +160,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def initials(self) -> str:
-        words = [w for w in self.name.replace(".", " ").split() if w]
-        letters = "".join(w[0] for w in words[:2]) or self.email[:1]
+        words = [w for w in self.display_name.replace(".", " ").split() if w]
+        letters = "".join(w[0] for w in words[:2]) or "?"
         return letters.upper()
 
     @property

@@ -2,6 +2,7 @@
 
 from django.db.models import Q
 
+from copse.audit import sentences
 from copse.audit.models import AuditEntry
 from copse.core import cursors, permissions
 
@@ -19,6 +20,8 @@ def entries(viewer, *, community=None, before: str | None = None):
     free-text reasons of a `members` or `confidential` community are withheld
     from everyone but its facilitators and the person the entry is about (so a
     site admin reading the log sees that a reason was given, not what it says).
+    Each entry's `sentence` says what happened in words, naming only what
+    `viewer` may read (`audit.sentences`).
     """
     qs = AuditEntry.objects.select_related("actor", "subject", "community")
     if community is not None:
@@ -34,6 +37,7 @@ def entries(viewer, *, community=None, before: str | None = None):
         next_cursor = f"{rows[-1].at.isoformat()}|{rows[-1].pk}"
     for row in rows:
         row.shown_detail = shown_detail(viewer, row)
+    sentences.describe(viewer, rows)
     return rows, next_cursor
 
 

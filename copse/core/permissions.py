@@ -89,6 +89,13 @@ class Standing:
         return self.role in READING_ROLES
 
     @property
+    def is_on_leave(self) -> bool:
+        """Seated, but stepped back until they come back (they read, and take
+        no part)."""
+        m = self.membership
+        return m is not None and m.status == "on_leave"
+
+    @property
     def is_facilitator(self) -> bool:
         m = self.membership
         return m is not None and m.status == "active" and m.role == "facilitator"

@@ -35,6 +35,7 @@ from copse.demo.communities import (
 from copse.demo.decisions import load_decisions
 from copse.demo.expertise import load_expertise
 from copse.demo.health import load_health
+from copse.demo.leave import load_leave
 from copse.demo.library import load_library
 from copse.demo.mail import load_mail_choices
 from copse.demo.meetings import load_meetings
@@ -110,6 +111,8 @@ class _Loader:
             load_health(self)
             # Last: the questions wait after the last meeting each login attended.
             load_value(self)
+            # After every story Emma took part in before she went on leave.
+            load_leave(self)
         return self.created
 
     # --- Organisations and people ------------------------------------------------

@@ -242,7 +242,7 @@ class ReplyNetwork:
 def reply_network(community, since: datetime | None) -> ReplyNetwork:
     """Who answered whom in `community` from `since` (everything when None),
     over posts that are not removed, in threads that are not removed."""
-    from copse.accounts.models import User
+    from copse.accounts.models import User, name_or_fallback
     from copse.conversations.models import Post
     from copse.memberships.models import Membership
 
@@ -291,8 +291,8 @@ def reply_network(community, since: datetime | None) -> ReplyNetwork:
         ):
             if is_facilitator:
                 facilitators.add(pk)
-            # As User.name: the display name, else the address before the @.
-            name = display_name or email.split("@", 1)[0]
+            # As User.name.
+            name = name_or_fallback(display_name)
             people.append(Person(pk, name, is_facilitator, posts_by_person[pk]))
             emails[pk] = email
     people.sort(key=lambda p: (p.name.casefold(), p.user_id))

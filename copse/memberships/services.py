@@ -677,19 +677,43 @@ def _hand_over(*, actor, community: Community, successor: Membership) -> None:
 
 
 def set_on_leave(*, actor, community: Community, on_leave: bool) -> Membership:
-    membership = Membership.objects.filter(
-        community=community, user=actor, status__in=Membership.SEATED
-    ).first()
-    if membership is None:
-        raise NotAllowed("You are not a member of this community.")
-    membership.status = Membership.Status.ON_LEAVE if on_leave else Membership.Status.ACTIVE
-    membership.save(update_fields=["status"])
-    record(
-        actor=actor,
-        action="membership.on_leave" if on_leave else "membership.returned",
-        community=community,
-        subject=actor,
-    )
+    """Go on leave (`on_leave`) or come back from it. On leave a member still
+    reads and is still counted, but takes no part until they come back."""
+    if not on_leave:
+        return come_back(actor=actor, community=community)
+    with transaction.atomic():
+        membership = (
+            Membership.objects.select_for_update()
+            .filter(community=community, user=actor, status__in=Membership.SEATED)
+            .first()
+        )
+        if membership is None:
+            raise NotAllowed("You are not a member of this community.")
+        if membership.status == Membership.Status.ON_LEAVE:
+            raise NotAllowed("You are already on leave from this community.")
+        membership.status = Membership.Status.ON_LEAVE
+        membership.save(update_fields=["status"])
+        record(actor=actor, action="membership.on_leave", community=community, subject=actor)
+    permissions.forget_standings(actor)
+    return membership
+
+
+def come_back(*, actor, community: Community) -> Membership:
+    """End one's own leave: the member takes part again as before, with the
+    role they had (a delegate named meanwhile keeps reading for them)."""
+    with transaction.atomic():
+        membership = (
+            Membership.objects.select_for_update()
+            .filter(community=community, user=actor, status__in=Membership.SEATED)
+            .first()
+        )
+        if membership is None:
+            raise NotAllowed("You are not a member of this community.")
+        if membership.status != Membership.Status.ON_LEAVE:
+            raise NotAllowed("You are not on leave from this community.")
+        membership.status = Membership.Status.ACTIVE
+        membership.save(update_fields=["status"])
+        record(actor=actor, action="membership.returned", community=community, subject=actor)
     permissions.forget_standings(actor)
     return membership
 

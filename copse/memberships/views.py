@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from copse.communities.selectors import community_by_slug_for, members_page, pending_requests
 from copse.core import permissions
-from copse.core.errors import UserFacingError
+from copse.core.errors import UserFacingError, attempt
 from copse.memberships import selectors, services
 from copse.memberships.forms import (
     AcceptNormsForm,
@@ -172,8 +172,15 @@ def on_leave(request, slug):
     community = community_by_slug_for(request.user, slug)
     permissions.require_or_404(request.user, "community.leave", community)
     going = request.POST.get("on_leave") == "1"
-    services.set_on_leave(actor=request.user, community=community, on_leave=going)
-    messages.success(request, "You are on leave." if going else "Welcome back.")
+    if going:
+        done = "You are on leave: you still read everything; come back whenever you like."
+    else:
+        done = f"Welcome back to {community.name}."
+    attempt(
+        request,
+        lambda: services.set_on_leave(actor=request.user, community=community, on_leave=going),
+        done=done,
+    )
     return redirect(community.get_absolute_url())
 
 

@@ -57,6 +57,7 @@ def test_newcomer_signs_up_verifies_the_address_and_joins_an_open_community(open
     page = open_page()
 
     page.goto("/accounts/signup/")
+    page.locator("#id_display_name").fill("Nadia Haddad")
     page.locator("#id_email").fill(email)
     page.locator("#id_password1").fill(PASSPHRASE)
     page.locator("#id_password2").fill(PASSPHRASE)
@@ -66,7 +67,7 @@ def test_newcomer_signs_up_verifies_the_address_and_joins_an_open_community(open
     verification = wait_for_mail(email, "confirm")
     page.goto(path_of(link_in(verification, "/accounts/confirm-email/")))
     page.get_by_role("button", name="Confirm").click()
-    signed_in_as(page, email.split("@")[0])
+    signed_in_as(page, "Nadia Haddad")
 
     page.goto(community.get_absolute_url())
     page.get_by_role("link", name="Join Instructional Designers").click()
@@ -131,6 +132,7 @@ def test_invitee_without_an_account_signs_up_through_the_link_and_lands_in_the_c
     expect(page.locator("main")).to_contain_text(f"This invitation was sent to {invitee}")
     page.get_by_role("link", name="Create an account").click()
     expect(page).to_have_url(re.compile(r"/accounts/signup/\?next="))
+    page.locator("#id_display_name").fill("Ines Invitee")
     page.locator("#id_email").fill(invitee)
     page.locator("#id_password1").fill(PASSPHRASE)
     page.locator("#id_password2").fill(PASSPHRASE)

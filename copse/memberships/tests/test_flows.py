@@ -285,6 +285,7 @@ def test_invitee_without_an_account_signs_up_through_the_link_without_a_second_v
     signup = client.post(
         reverse("account_signup") + f"?next={path}",
         {
+            "display_name": "Nina Newcomer",
             "email": "newcomer@example.com",
             "password1": "a-long-passphrase-42",
             "password2": "a-long-passphrase-42",
