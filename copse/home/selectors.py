@@ -156,9 +156,7 @@ def _topics(viewer, contributing: dict[int, Community]):
         return []
     rows = list(
         Topic.objects.filter(community_id__in=list(contributing), status=Topic.Status.PROPOSED)
-        .annotate(
-            viewer_voted=Exists(TopicVote.objects.filter(topic=OuterRef("pk"), user=viewer))
-        )
+        .annotate(viewer_voted=Exists(TopicVote.objects.filter(topic=OuterRef("pk"), user=viewer)))
         .order_by("-vote_count", "created_at", "pk")[:SHOWN]
     )
     _attach(rows, contributing)

@@ -26,7 +26,8 @@ def record_visit(*, actor) -> dt.datetime:
     what = f"home visit user={actor.pk}"
     if visit is None:
         write_if_possible(
-            what, lambda: HomeVisit.objects.get_or_create(user=actor, defaults={"last_visit_at": now})
+            what,
+            lambda: HomeVisit.objects.get_or_create(user=actor, defaults={"last_visit_at": now}),
         )
         return now - FIRST_VISIT_LOOKS_BACK
     away = now - visit.last_visit_at
