@@ -98,11 +98,16 @@ def _attach(rows, communities: dict[int, Community]):
     return rows
 
 
+WAITING_ASK = Q(kind=Thread.Kind.ASK, ask_state=Thread.AskState.OPEN, reply_count=0)
+
+
 def _new_threads(viewer, readable, since):
+    # An ask nobody has answered yet is listed once, with the waiting asks.
     rows = list(
         _threads(viewer, readable)
         .filter(created_at__gt=since)
         .exclude(author=viewer)
+        .exclude(WAITING_ASK)
         .order_by("-created_at", "-pk")[:SHOWN]
     )
     return _attach(rows, readable)
@@ -127,7 +132,7 @@ def _replies_to_mine(viewer, readable, since):
 def _waiting_asks(viewer, readable):
     rows = list(
         _threads(viewer, readable)
-        .filter(kind=Thread.Kind.ASK, ask_state=Thread.AskState.OPEN, reply_count=0)
+        .filter(WAITING_ASK)
         .exclude(author=viewer)
         .order_by("-created_at", "-pk")[:SHOWN]
     )
