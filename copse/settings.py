@@ -115,6 +115,8 @@ INSTALLED_APPS = [
     "copse.sponsors",
     "copse.workers",
     "copse.backups",
+    # Reads the selectors of the apps whose news it gathers; none imports it.
+    "copse.home",
     # Imports every app above, and nothing imports it.
     "copse.demo",
 ]
@@ -237,7 +239,7 @@ ALLAUTH_TRUSTED_PROXY_COUNT = int(
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Copse"
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "communities:directory"
+LOGIN_REDIRECT_URL = "home:index"
 ACCOUNT_LOGOUT_REDIRECT_URL = "communities:directory"
 
 # --- Caches -------------------------------------------------------------------

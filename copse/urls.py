@@ -37,4 +37,5 @@ urlpatterns = [
     path("", include("copse.value.urls")),
     path("", include("copse.pulses.urls")),
     path("", include("copse.sponsors.urls")),
+    path("", include("copse.home.urls")),
 ]

@@ -16,9 +16,12 @@ from copse.core import permissions
 from copse.core.errors import UserFacingError
 from copse.meetings.selectors import upcoming_meetings
 from copse.norms.selectors import current_norms
+from copse.topics.selectors import agenda_candidates
 
 HOME_MEMBER_PREVIEW = 24
 HOME_THREAD_PREVIEW = 5
+# The most wanted topics in the home's side column.
+HOME_TOPIC_PREVIEW = 3
 
 
 def recent_threads(viewer, community):
@@ -61,6 +64,7 @@ def home(request, slug):
         "upcoming_meetings": upcoming_meetings(request.user, community, limit=3)
         if permissions.can(request.user, "community.read", community)
         else [],
+        "top_topics": agenda_candidates(request.user, community, limit=HOME_TOPIC_PREVIEW),
         "needs_norms": standing.is_active_contributor
         and standing.membership.norms_accepted < community.norms_version,
         "waiting": selectors.pending_requests(request.user, community).count()

@@ -14,6 +14,10 @@ log = logging.getLogger("copse")
 
 
 def home(request):
+    # A signed-in person starts from what waits for them; everyone else from
+    # the directory. By URL name: core imports no app.
+    if request.user.is_authenticated:
+        return redirect("home:index")
     return redirect("communities:directory")
 
 

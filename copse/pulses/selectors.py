@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import Http404
+from django.utils import timezone
 
 from copse.core import charts, permissions
 from copse.pulses.models import Pulse, PulseAnswer, Respondent
@@ -39,6 +40,30 @@ def pulses_for(viewer, community) -> list[Pulse]:
     for pulse in pulses:
         pulse.community = community
     return pulses
+
+
+def open_pulses_unanswered(viewer, communities) -> list[Pulse]:
+    """Open pulses of `communities` the viewer may answer and has not, for
+    Home: one query whatever the number of communities, and only whether the
+    viewer themself answered is asked."""
+    if not getattr(viewer, "is_authenticated", False) or not communities:
+        return []
+    today = timezone.localdate()
+    by_id = {community.pk: community for community in communities}
+    pulses = list(
+        Pulse.objects.filter(
+            community_id__in=list(by_id),
+            cancelled_at__isnull=True,
+            opens_on__lte=today,
+            closes_on__gte=today,
+        )
+        .annotate(answered_by_me=_answered_by(viewer))
+        .filter(answered_by_me=False)
+        .order_by("closes_on", "pk")
+    )
+    for pulse in pulses:
+        pulse.community = by_id[pulse.community_id]
+    return [pulse for pulse in pulses if permissions.can(viewer, "pulse.answer", pulse)]
 
 
 def pulse_for(viewer, community, pulse_id: int) -> Pulse:

@@ -252,6 +252,34 @@ def _clean_ids(values) -> list[int]:
 # --- Prompts -------------------------------------------------------------------
 
 
+def waiting_prompt_counts(viewer, communities) -> dict[int, int]:
+    """How many prompts wait for the viewer in each of `communities` where
+    they may record value (the same prompts `pending_prompts` shows), for
+    Home: one grouped query whatever the number of communities."""
+    ids = [c.pk for c in communities if permissions.can(viewer, "community.record_value", c)]
+    if not ids:
+        return {}
+    from copse.meetings.models import Meeting
+
+    about_thread = Q(thread__isnull=False, thread__removed_at__isnull=True)
+    about_meeting = Q(
+        meeting__isnull=False,
+        meeting__ends_at__lte=timezone.now(),
+        meeting__status=Meeting.Status.SCHEDULED,
+    )
+    rows = (
+        ValuePrompt.objects.filter(
+            user=viewer, community_id__in=ids, dismissed_at__isnull=True, story__isnull=True
+        )
+        .filter(about_thread | about_meeting)
+        .values("community_id")
+        .annotate(waiting=Count("pk"))
+        .values_list("community_id", "waiting")
+        .order_by()
+    )
+    return dict(rows)
+
+
 def pending_prompts(viewer, community, *, thread=None, limit: int = PROMPTS_SHOWN) -> list:
     """The viewer's unanswered "did this save you time or money?" in
     `community`, newest first: not dismissed, no story yet, about a thread

@@ -27,9 +27,10 @@ PAGES = {
     "directory, anonymous": ("anonymous", lambda c: reverse("communities:directory"), 3),
     "directory, member": ("member", lambda c: reverse("communities:directory"), 10),
     "directory, site admin": ("site_admin", lambda c: reverse("communities:directory"), 10),
-    # The home asks once for the viewer's pending value prompts (value_prompts).
-    "home, member": ("member", lambda c: c.get_absolute_url(), 14),
-    "home, facilitator": ("facilitator", lambda c: c.get_absolute_url(), 15),
+    # The home asks once for the viewer's pending value prompts (value_prompts),
+    # and once for the top topics of its side column.
+    "home, member": ("member", lambda c: c.get_absolute_url(), 15),
+    "home, facilitator": ("facilitator", lambda c: c.get_absolute_url(), 16),
     "members, member": ("member", lambda c: reverse("communities:members", args=[c.slug]), 10),
     "members, facilitator": (
         "facilitator",

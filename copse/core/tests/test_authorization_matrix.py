@@ -60,6 +60,7 @@ ROW_MODULES = [
         "pulses",
         "health",
         "value",
+        "home",
     )
 ]
 

@@ -25,9 +25,10 @@ PAGES = {
     "proposal, member": ("member", lambda w: w.proposal.get_absolute_url(), 13),
     "proposal, facilitator": ("facilitator", lambda w: w.proposal.get_absolute_url(), 13),
     "proposal, delegate": ("delegate", lambda w: w.proposal.get_absolute_url(), 13),
-    # The home also asks for the viewer's waiting value prompts (one query).
-    "community home, member": ("member", lambda w: w.community.get_absolute_url(), 14),
-    "community home, delegate": ("delegate", lambda w: w.community.get_absolute_url(), 13),
+    # The home also asks for the viewer's waiting value prompts (one query),
+    # and for the top topics of its side column (one query).
+    "community home, member": ("member", lambda w: w.community.get_absolute_url(), 15),
+    "community home, delegate": ("delegate", lambda w: w.community.get_absolute_url(), 14),
     "open proposals, member": (
         "member",
         lambda w: reverse("decisions:list", args=[w.community.slug]),
