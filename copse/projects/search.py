@@ -1,24 +1,15 @@
 """Documentation projects as a group of results on the search page
 (`copse.search.sources`), confined by `selectors.search_projects`."""
 
-from django.utils.html import escape, strip_tags
-from django.utils.safestring import mark_safe
-
-from copse.core.markdown import render_markdown
 from copse.projects.selectors import search_projects
+from copse.search.index import passage
 from copse.search.sources import COUNT_CAP, Found, Hit, Source
-
-EXCERPT = 240
 
 
 def _words(query) -> str:
     # Each group's terms are alternatives; the projects' match asks for every
     # word, so each group contributes its first term.
     return " ".join(group[0] for group in query.groups if group)
-
-
-def _plain(markdown: str) -> str:
-    return " ".join(strip_tags(render_markdown(markdown or "")).split())
 
 
 def find_projects(viewer, query, *, filters, limit: int, offset: int = 0) -> Found:
@@ -31,7 +22,7 @@ def find_projects(viewer, query, *, filters, limit: int, offset: int = 0) -> Fou
         Hit(
             title=project.title,
             url=project.get_absolute_url(),
-            excerpt=mark_safe(escape(_plain(project.goal)[:EXCERPT])),  # noqa: S308
+            excerpt=passage([project.goal], query),
             meta=[project.community.name],
             when=project.updated_at,
             badge="Documentation project",
