@@ -250,12 +250,12 @@ CANDIDATE_COLUMNS = (
 
 def _search_sqlite(match: str, where: str, params: list, limit: int, offset: int):
     """(rows of (best post id, score), readable threads matched, up to
-    COUNT_CAP + 1) in one statement. The candidates are the newest
-    RANK_WINDOW readable matching posts, found walking the index newest
-    first (which stops early), and the newest RANK_WINDOW readable matching
-    opening posts, so a thread whose title or question matches is ranked
-    however many newer replies match. Each thread is ranked by its best post
-    and shown once. bm25 is lower-is-better; a title weighs four times a body."""
+    COUNT_CAP + 1) in one statement. The newest RANK_WINDOW readable
+    matching posts, found walking the index newest first (which stops
+    early), are scored; each thread is ranked by its best post and shown
+    once, so twenty matching replies of one thread make one result. Only
+    the page's rows get a passage. bm25 is lower-is-better; a title weighs
+    four times a body."""
     joins = FROM_POSTS.format(key=f"{INDEX_TABLE}.rowid")
     ranked = f"""
         WITH recent AS MATERIALIZED (
@@ -263,43 +263,32 @@ def _search_sqlite(match: str, where: str, params: list, limit: int, offset: int
             FROM {INDEX_TABLE} {joins}
             WHERE {INDEX_TABLE} MATCH %s AND {where}
             ORDER BY {INDEX_TABLE}.rowid DESC LIMIT {RANK_WINDOW}),
-        openings AS MATERIALIZED (
-            SELECT {CANDIDATE_COLUMNS}
-            FROM {INDEX_TABLE} {joins}
-            WHERE {INDEX_TABLE} MATCH %s AND p.position = 0 AND {where}
-            ORDER BY {INDEX_TABLE}.rowid DESC LIMIT {RANK_WINDOW}),
-        candidates AS MATERIALIZED (SELECT * FROM recent UNION SELECT * FROM openings),
         scored AS (
-            SELECT cand.id AS id, cand.thread_id AS thread_id,
-                   -bm25({INDEX_TABLE}, 4.0, 1.0) * {BOOSTS.format(c="cand")}
-                     * (1.0 + 1.0 / (1.0 + (julianday('now') - julianday(cand.created_at)) / 30.0)) AS score
-            FROM {INDEX_TABLE} JOIN candidates cand ON cand.id = {INDEX_TABLE}.rowid
+            SELECT recent.id AS id, recent.thread_id AS thread_id,
+                   -bm25({INDEX_TABLE}, 4.0, 1.0) * {BOOSTS.format(c="recent")}
+                     * (1.0 + 1.0 / (1.0 + (julianday('now') - julianday(recent.created_at)) / 30.0)) AS score
+            FROM {INDEX_TABLE} JOIN recent ON recent.id = {INDEX_TABLE}.rowid
             WHERE {INDEX_TABLE} MATCH %s
-              AND {INDEX_TABLE}.rowid >= (SELECT coalesce(min(id), 0) FROM candidates)),
+              AND {INDEX_TABLE}.rowid >= (SELECT coalesce(min(id), 0) FROM recent)),
         best AS (
             SELECT id, score,
                    row_number() OVER (PARTITION BY thread_id ORDER BY score DESC, id DESC) AS n
             FROM scored)
-        SELECT id, score, (SELECT count(DISTINCT thread_id) FROM candidates)
+        SELECT id, score, (SELECT count(DISTINCT thread_id) FROM recent)
         FROM best WHERE n = 1
         ORDER BY score DESC, id DESC
         LIMIT %s OFFSET %s"""
     counted = f"""
-        WITH recent AS MATERIALIZED (
+        SELECT count(DISTINCT thread_id) FROM (
             SELECT p.thread_id FROM {INDEX_TABLE} {joins}
             WHERE {INDEX_TABLE} MATCH %s AND {where}
-            ORDER BY {INDEX_TABLE}.rowid DESC LIMIT {RANK_WINDOW}),
-        openings AS MATERIALIZED (
-            SELECT p.thread_id FROM {INDEX_TABLE} {joins}
-            WHERE {INDEX_TABLE} MATCH %s AND p.position = 0 AND {where}
-            ORDER BY {INDEX_TABLE}.rowid DESC LIMIT {RANK_WINDOW})
-        SELECT count(DISTINCT thread_id) FROM (SELECT * FROM recent UNION ALL SELECT * FROM openings)"""
+            ORDER BY {INDEX_TABLE}.rowid DESC LIMIT {RANK_WINDOW})"""
     with connection.cursor() as cursor:
-        cursor.execute(ranked, [match, *params, match, *params, match, limit, offset])
+        cursor.execute(ranked, [match, *params, match, limit, offset])
         rows = cursor.fetchall()
         if rows:
             return [row[:2] for row in rows], rows[0][2]
-        cursor.execute(counted, [match, *params, match, *params])
+        cursor.execute(counted, [match, *params])
         return [], cursor.fetchone()[0]
 
 
@@ -309,7 +298,7 @@ def _search_postgresql(websearch: str, where: str, params: list, limit: int, off
     every post newest first and test each against the query, which costs a
     rare word hundreds of ms. Title matches weigh most (weight A)."""
     joins = FROM_POSTS.format(key="s.post_id")
-    candidates = f"""
+    recent = f"""
         matches AS MATERIALIZED (
             SELECT s.post_id FROM {INDEX_TABLE} s
             WHERE s.document @@ websearch_to_tsquery('{PG_CONFIG}', %s)),
@@ -317,34 +306,28 @@ def _search_postgresql(websearch: str, where: str, params: list, limit: int, off
             SELECT {CANDIDATE_COLUMNS}
             FROM (SELECT post_id FROM matches ORDER BY post_id DESC) s {joins}
             WHERE {where}
-            ORDER BY p.id DESC LIMIT {RANK_WINDOW}),
-        openings AS MATERIALIZED (
-            SELECT {CANDIDATE_COLUMNS}
-            FROM (SELECT post_id FROM matches ORDER BY post_id DESC) s {joins}
-            WHERE p.position = 0 AND {where}
-            ORDER BY p.id DESC LIMIT {RANK_WINDOW}),
-        candidates AS MATERIALIZED (SELECT * FROM recent UNION SELECT * FROM openings)"""
+            ORDER BY p.id DESC LIMIT {RANK_WINDOW})"""
     ranked = f"""
         WITH q AS (SELECT websearch_to_tsquery('{PG_CONFIG}', %s) AS query),
-        {candidates},
+        {recent},
         scored AS (
-            SELECT cand.id, cand.thread_id,
-                   ts_rank_cd('{{0.1, 0.2, 0.4, 1.0}}', s.document, q.query) * {BOOSTS.format(c="cand")}
-                     * (1.0 + 1.0 / (1.0 + EXTRACT(EPOCH FROM (now() - cand.created_at)) / 86400.0 / 30.0)) AS score
-            FROM candidates cand JOIN {INDEX_TABLE} s ON s.post_id = cand.id, q),
+            SELECT recent.id, recent.thread_id,
+                   ts_rank_cd(s.document, q.query) * {BOOSTS.format(c="recent")}
+                     * (1.0 + 1.0 / (1.0 + EXTRACT(EPOCH FROM (now() - recent.created_at)) / 86400.0 / 30.0)) AS score
+            FROM recent JOIN {INDEX_TABLE} s ON s.post_id = recent.id, q),
         best AS (
             SELECT id, score,
                    row_number() OVER (PARTITION BY thread_id ORDER BY score DESC, id DESC) AS n
             FROM scored)
-        SELECT id, score, (SELECT count(DISTINCT thread_id) FROM candidates)
+        SELECT id, score, (SELECT count(DISTINCT thread_id) FROM recent)
         FROM best WHERE n = 1
         ORDER BY score DESC, id DESC
         LIMIT %s OFFSET %s"""
-    counted = f"WITH {candidates} SELECT count(DISTINCT thread_id) FROM candidates"
+    counted = f"WITH {recent} SELECT count(DISTINCT thread_id) FROM recent"
     with connection.cursor() as cursor:
-        cursor.execute(ranked, [websearch, websearch, *params, *params, limit, offset])
+        cursor.execute(ranked, [websearch, websearch, *params, limit, offset])
         rows = cursor.fetchall()
         if rows:
             return [row[:2] for row in rows], rows[0][2]
-        cursor.execute(counted, [websearch, *params, *params])
+        cursor.execute(counted, [websearch, *params])
         return [], cursor.fetchone()[0]
