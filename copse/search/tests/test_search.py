@@ -143,3 +143,32 @@ def test_query_parsing():
     assert to_fts5(parsed) == '"telecom" AND ("switched carriers" OR "vendors") NOT "att"'
     assert to_websearch(parsed) == 'telecom "switched carriers" OR vendors -att'
     assert parse("-only").is_empty
+
+
+def test_results_are_threads_and_the_answered_ask_ranks_above_alike_replies(two_communities):
+    cio, ao, dev, ana, ask = two_communities
+    peer = testing.make_user()
+    testing.seat(cio, peer)
+    reply = ask.posts.get(position=1)
+    services.mark_helpful(actor=dev, post=reply)
+    weekly = services.start_thread(
+        actor=peer, community=cio, kind="discussion", title="One thing a week", body="Go."
+    )
+    for week in range(20):
+        services.post_reply(actor=peer, thread=weekly, body=f"Week {week}: telecom audit done.")
+    results = search(peer, "telecom", SearchFilters())
+    assert [hit.post.thread_id for hit in results.hits] == [ask.pk, weekly.pk]
+    assert results.count == 2
+    # The passage is the best post's, in plain text, with the word marked.
+    assert "<mark>telecom</mark>" in results.hits[1].excerpt
+
+
+def test_passages_never_show_markdown(two_communities):
+    cio, ao, dev, ana, ask = two_communities
+    services.post_reply(
+        actor=dev,
+        thread=ask,
+        body="## What we learned\n- **Audit** the [telecom](https://x.example) bill",
+    )
+    excerpt = search(dev, "audit", SearchFilters()).hits[0].excerpt
+    assert excerpt == "What we learned <mark>Audit</mark> the telecom bill"
