@@ -65,6 +65,11 @@ def grow_activity(*, communities, posts: bool = True, seed: int = 1, progress=No
     with transaction.atomic():
         figures.update(_meetings(communities, seats, facilitators, rng))
         say(f"{figures['meetings']:,} meetings, {figures['rsvps']:,} answers to them")
+        figures.update(grow_meeting_records(communities, rng))
+        say(
+            f"{figures['records']:,} published meeting records with agendas, action items and "
+            f"materials, {figures['topics']:,} topics; search indexes rebuilt"
+        )
         if posts:
             figures["helpful"] = _helpful_marks(communities, rng)
             say(f"{figures['helpful']:,} replies marked helpful")
@@ -139,6 +144,73 @@ def _meetings(communities, seats, facilitators, rng) -> dict:
         meeting.going_count = going[meeting.pk]
     Meeting.objects.bulk_update(meetings, ["going_count"], batch_size=BATCH)
     return {"meetings": len(meetings), "rsvps": made}
+
+
+def grow_meeting_records(communities, rng) -> dict:
+    """What search reads of meetings: each past meeting's published summary
+    (Markdown, with words of the posts' vocabulary), two agenda items with
+    notes, an action item and a file; five topics a community. Then the
+    meeting, material, topic and norms indexes are rebuilt, as after any
+    bulk load. Also run on data built before meetings had records."""
+    from copse.demo.bench_conversations import _Text
+    from copse.meetings import search as meeting_search
+    from copse.meetings.models import ActionItem, AgendaItem, Material, Meeting
+    from copse.norms import search as norms_search
+    from copse.topics import search as topic_search
+    from copse.topics.models import Topic
+
+    text = _Text(rng)
+    now = timezone.now()
+    past = Meeting.objects.filter(community__in=communities, starts_at__lt=now)
+    records, agenda, actions, files = [], [], [], []
+    for meeting in past.only("pk", "community_id"):
+        meeting.summary_markdown = (
+            f"## What we learned\n\n- **{text.sentence(4)}** {text.sentence(14)}\n"
+            f"- {text.sentence(12)}\n\n## Next\n\n{text.sentence(10)}"
+        )
+        meeting.summary_html = "<p>Record</p>"
+        meeting.summary_published_at = now
+        records.append(meeting)
+        for position in (1, 2):
+            agenda.append(
+                AgendaItem(
+                    meeting_id=meeting.pk,
+                    position=position,
+                    title=text.sentence(4)[:200],
+                    notes=text.sentence(16),
+                )
+            )
+        actions.append(ActionItem(meeting_id=meeting.pk, text=text.sentence(6)[:300]))
+        name = "-".join(text.sentence(3).rstrip(".").lower().split()) + ".pdf"
+        files.append(
+            Material(
+                meeting_id=meeting.pk,
+                file=f"materials/bench/{name}",
+                original_name=name[:200],
+                content_type="application/pdf",
+                size=1000,
+            )
+        )
+    Meeting.objects.bulk_update(
+        records, ["summary_markdown", "summary_html", "summary_published_at"], batch_size=BATCH
+    )
+    AgendaItem.objects.bulk_create(agenda, batch_size=BATCH)
+    ActionItem.objects.bulk_create(actions, batch_size=BATCH)
+    Material.objects.bulk_create(files, batch_size=BATCH)
+    topics = [
+        Topic(
+            community=community,
+            title=text.sentence(5)[:200],
+            why=f"**{text.sentence(3)}** {text.sentence(12)}",
+        )
+        for community in communities
+        for _ in range(5)
+    ]
+    Topic.objects.bulk_create(topics, batch_size=BATCH)
+    meeting_search.rebuild_all()
+    topic_search.rebuild_all()
+    norms_search.rebuild_all()
+    return {"records": len(records), "topics": len(topics)}
 
 
 def _helpful_marks(communities, rng) -> int:

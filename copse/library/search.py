@@ -11,11 +11,13 @@ allows it, for the signed in; a removed item never.
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 
 from copse.core import permissions
-from copse.library.models import ItemAuthor, LibraryItem
+from copse.core.markdown import plain_text
+from copse.library.models import ItemAuthor, ItemVersion, LibraryItem
 from copse.library.search_index import INDEX_TABLE, PG_CONFIG
+from copse.search.index import passage
 from copse.search.query import ParsedQuery, to_fts5, to_websearch
 from copse.search.sources import (
     COUNT_CAP,
@@ -23,13 +25,12 @@ from copse.search.sources import (
     Found,
     Hit,
     Source,
-    highlight,
     index_over_scan,
     with_count,
 )
 
-# Only so much of a long file's text is scanned for an excerpt on PostgreSQL.
-HEADLINE_CHARS = 20_000
+# Only so much of a long file's text is scanned for a passage.
+PASSAGE_CHARS = 50_000
 
 JOINS = (
     "JOIN library_libraryitem i ON i.id = {key} "
@@ -65,8 +66,8 @@ def _filters_sql(filters) -> tuple[list[str], list]:
 
 def _sqlite(match: str, where: str, params: list, limit: int, offset: int):
     """One statement, as for posts (copse/search/selectors.py): the newest
-    readable matches are counted and ranked; snippets for the page's rows
-    only. bm25 is lower-is-better; a title weighs four times the text, the
+    readable matches are counted and ranked; passages are cut in Python for
+    the page's rows only. bm25 is lower-is-better; a title weighs four times the text, the
     description and tags twice."""
     joins = JOINS.format(key=f"{INDEX_TABLE}.rowid")
     ranked = f"""
@@ -81,16 +82,13 @@ def _sqlite(match: str, where: str, params: list, limit: int, offset: int):
               AND {INDEX_TABLE}.rowid >= (SELECT coalesce(min(id), 0) FROM recent)
             ORDER BY score DESC, id DESC
             LIMIT %s OFFSET %s)
-        SELECT top.id, top.score, snippet({INDEX_TABLE}, -1, char(2), char(3), '…', 24),
-               (SELECT count(*) FROM recent)
-        FROM top CROSS JOIN {INDEX_TABLE} ON {INDEX_TABLE}.rowid = top.id
-        WHERE {INDEX_TABLE} MATCH %s
-        ORDER BY top.score DESC, top.id DESC"""
+        SELECT top.id, top.score, NULL, (SELECT count(*) FROM recent)
+        FROM top ORDER BY top.score DESC, top.id DESC"""
     counted = f"""
         SELECT count(*) FROM (SELECT 1 FROM {INDEX_TABLE} {joins}
         WHERE {INDEX_TABLE} MATCH %s AND {where} LIMIT {RANK_WINDOW})"""
     with connection.cursor() as cursor:
-        cursor.execute(ranked, [match, *params, match, limit, offset, match])
+        cursor.execute(ranked, [match, *params, match, limit, offset])
         rows = cursor.fetchall()
     return with_count(rows, counted, [match, *params])
 
@@ -114,18 +112,8 @@ def _postgresql(websearch: str, where: str, params: list, limit: int, offset: in
             FROM recent JOIN {INDEX_TABLE} s ON s.item_id = recent.id, q
             ORDER BY score DESC, recent.id DESC
             LIMIT %s OFFSET %s)
-        SELECT hits.id, hits.score,
-               ts_headline('{PG_CONFIG}',
-                           i.description || ' ' || left(COALESCE(v.body_markdown, '') || ' '
-                                                        || COALESCE(v.extracted_text, ''), {HEADLINE_CHARS}),
-                           q.query,
-                           'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "'),
-               (SELECT count(*) FROM recent)
-        FROM hits
-        JOIN library_libraryitem i ON i.id = hits.id
-        LEFT JOIN library_itemversion v ON v.item_id = i.id AND v.number = i.version_count,
-        q
-        ORDER BY hits.score DESC, hits.id DESC"""
+        SELECT hits.id, hits.score, NULL, (SELECT count(*) FROM recent)
+        FROM hits ORDER BY hits.score DESC, hits.id DESC"""
     counted = f"""
         WITH matches AS MATERIALIZED (
             SELECT s.item_id FROM {INDEX_TABLE} s
@@ -141,6 +129,15 @@ def _postgresql(websearch: str, where: str, params: list, limit: int, offset: in
             cursor.execute(counted, [websearch, *params])
             return [], cursor.fetchone()[0]
     return with_count(rows, counted, [websearch, *params])
+
+
+def _passage(item, version, query):
+    """From the description, the page's words or the file's text, as plain text."""
+    texts = [plain_text(item.description, one_line=True)]
+    if version is not None:
+        texts.append(plain_text(version.body_markdown, one_line=True))
+        texts.append((version.extracted_text or "")[:PASSAGE_CHARS])
+    return passage(texts, query, markdown=False)
 
 
 def find_items(viewer, query: ParsedQuery, *, filters, limit: int, offset: int = 0) -> Found:
@@ -159,8 +156,12 @@ def find_items(viewer, query: ParsedQuery, *, filters, limit: int, offset: int =
         .select_related("community")
         .prefetch_related(Prefetch("authors", queryset=ItemAuthor.objects.order_by("position")))
     }
+    current = ItemVersion.objects.filter(
+        item_id__in=list(items), number=F("item__version_count")
+    ).only("item_id", "body_markdown", "extracted_text")
+    texts = {v.item_id: v for v in current}
     hits = []
-    for item_id, score, excerpt in shown:
+    for item_id, score, _ in shown:
         item = items.get(item_id)
         if item is None:
             continue
@@ -175,7 +176,7 @@ def find_items(viewer, query: ParsedQuery, *, filters, limit: int, offset: int =
             Hit(
                 title=item.title,
                 url=item.get_absolute_url(),
-                excerpt=highlight(excerpt),
+                excerpt=_passage(item, texts.get(item_id), query),
                 meta=meta,
                 when=item.updated_at,
                 badge=item.get_kind_display(),

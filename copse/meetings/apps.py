@@ -10,6 +10,13 @@ class MeetingsConfig(AppConfig):
 
         invitation_accepted.connect(_link_presenter, dispatch_uid="meetings-link-presenter")
 
+        from copse.meetings import search
+        from copse.search.sources import register
+
+        search.connect()
+        register(search.MEETINGS_SOURCE)
+        register(search.MATERIALS_SOURCE)
+
 
 def _link_presenter(sender, invitation, membership, **kwargs):
     """An invited guest presenter accepted: give them the items that wait for them."""

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class NormsConfig(AppConfig):
     name = "copse.norms"
     label = "norms"
+
+    def ready(self) -> None:
+        from copse.norms import search
+        from copse.search.sources import register
+
+        search.connect()
+        register(search.NORMS_SOURCE)

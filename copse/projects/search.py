@@ -1,14 +1,9 @@
 """Documentation projects as a group of results on the search page
 (`copse.search.sources`), confined by `selectors.search_projects`."""
 
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
-
-from copse.core.markdown import plain_text
 from copse.projects.selectors import search_projects
+from copse.search.index import passage
 from copse.search.sources import COUNT_CAP, Found, Hit, Source
-
-EXCERPT = 240
 
 
 def _words(query) -> str:
@@ -27,7 +22,7 @@ def find_projects(viewer, query, *, filters, limit: int, offset: int = 0) -> Fou
         Hit(
             title=project.title,
             url=project.get_absolute_url(),
-            excerpt=mark_safe(escape(plain_text(project.goal, one_line=True)[:EXCERPT])),  # noqa: S308
+            excerpt=passage([project.goal], query),
             meta=[project.community.name],
             when=project.updated_at,
             badge="Documentation project",

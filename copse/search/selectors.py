@@ -21,14 +21,9 @@ from copse.conversations.models import Post
 from copse.conversations.search_index import INDEX_TABLE, PG_CONFIG
 from copse.core import permissions
 from copse.search import sources
+from copse.search.index import passage
 from copse.search.query import ParsedQuery, parse, to_fts5, to_websearch
-from copse.search.sources import (
-    COUNT_CAP,
-    RANK_WINDOW,
-    Found,
-    highlight,
-    with_count,
-)
+from copse.search.sources import COUNT_CAP, RANK_WINDOW, Found
 
 PAGE_SIZE = 20
 MAX_PAGES = 25
@@ -91,7 +86,8 @@ def _filters_sql(filters: SearchFilters) -> tuple[list[str], list]:
 
 
 def _ranked_posts(viewer, parsed: ParsedQuery, filters: SearchFilters, limit: int, offset: int):
-    """(rows of (post id, score, excerpt), count up to COUNT_CAP + 1)."""
+    """(rows of (best post id, score), one a thread, and the number of
+    readable threads matched, up to COUNT_CAP + 1)."""
     readable, readable_params = permissions.readable_sql(viewer, "c", "t")
     extra, extra_params = _filters_sql(filters)
     where = " AND ".join(["p.removed_at IS NULL", "t.removed_at IS NULL", readable, *extra])
@@ -109,6 +105,8 @@ def _posts_of(rows) -> dict[int, Post]:
 
 
 def search(viewer, text: str, filters: SearchFilters, *, page: int = 1) -> Results:
+    """Threads that match, best first, each once: its best-matching post and
+    that post's passage. `count` counts threads."""
     parsed = parse(text)
     if parsed.is_empty:
         return Results()
@@ -116,8 +114,8 @@ def search(viewer, text: str, filters: SearchFilters, *, page: int = 1) -> Resul
     rows, count = _ranked_posts(viewer, parsed, filters, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
     posts = _posts_of(rows[:PAGE_SIZE])
     hits = [
-        Hit(post=posts[post_id], excerpt=highlight(excerpt), score=score)
-        for post_id, score, excerpt in rows[:PAGE_SIZE]
+        Hit(post=posts[post_id], excerpt=passage([posts[post_id].body], parsed), score=score)
+        for post_id, score in rows[:PAGE_SIZE]
         if post_id in posts
     ]
     return Results(
@@ -130,26 +128,41 @@ def search(viewer, text: str, filters: SearchFilters, *, page: int = 1) -> Resul
     )
 
 
+def _badge(thread) -> str:
+    if thread.kind == "ask":
+        return "Ask, answered" if thread.ask_state == "answered" else "Ask"
+    return thread.get_kind_display()
+
+
 def find_posts(viewer, query: ParsedQuery, *, filters: SearchFilters, limit: int, offset: int = 0):
-    """The conversations group of the search page (a `sources.Source`)."""
+    """The conversations group of the search page (a `sources.Source`): one
+    hit per thread, with the passage of its best-matching post."""
     rows, count = _ranked_posts(viewer, query, filters, limit + 1, offset)
     posts = _posts_of(rows[:limit])
     hits = []
-    for post_id, score, excerpt in rows[:limit]:
+    for post_id, score in rows[:limit]:
         post = posts.get(post_id)
         if post is None:
             continue
+        thread = post.thread
         author = post.author.name if post.author else (post.imported_author or "A former member")
-        meta = [post.community.name, author]
+        meta = [post.community.name]
         if post.position:
-            meta.append(f"Reply #{post.position}")
+            meta.append(f"Best match: reply #{post.position}, by {author}")
+            url = f"{thread.get_absolute_url()}?after={post.position - 1}#post-{post.position}"
+        else:
+            meta.append(f"Asked by {author}" if thread.kind == "ask" else f"Started by {author}")
+            url = thread.get_absolute_url()
+        if thread.reply_count:
+            meta.append(f"{thread.reply_count} repl{'y' if thread.reply_count == 1 else 'ies'}")
         hits.append(
             sources.Hit(
-                title=post.thread.title,
-                url=f"{post.thread.get_absolute_url()}?after={post.position - 1}#post-{post.position}",
-                excerpt=highlight(excerpt),
+                title=thread.title,
+                url=url,
+                excerpt=passage([post.body], query),
                 meta=meta,
                 when=post.created_at,
+                badge=_badge(thread),
                 score=score,
                 obj=post,
             )
@@ -221,80 +234,100 @@ FROM_POSTS = (
     "JOIN communities_community c ON c.id = p.community_id"
 )
 
+# A match's weight by where it is: the opening post (the question, with the
+# title) above a reply; an ask someone found a helpful answer to, and a reply
+# marked helpful, above the rest. Then a fresh post ranks up to twice as high.
+BOOSTS = (
+    "(CASE WHEN {c}.position = 0 THEN 3.0 ELSE 1.0 END)"
+    " * (CASE WHEN {c}.kind = 'ask' AND {c}.ask_state = 'answered' THEN 2.0 ELSE 1.0 END)"
+    " * (CASE WHEN {c}.helpful THEN 1.5 ELSE 1.0 END)"
+)
+CANDIDATE_COLUMNS = (
+    "p.id AS id, p.thread_id AS thread_id, p.created_at AS created_at, p.position AS position, "
+    "p.helpful AS helpful, t.kind AS kind, t.ask_state AS ask_state"
+)
+
 
 def _search_sqlite(match: str, where: str, params: list, limit: int, offset: int):
-    """(rows of (post id, score, excerpt), readable matches up to COUNT_CAP + 1)
-    in one statement. `recent` holds the newest readable matches, found
-    walking the index newest first, which stops early: those are counted and
-    ranked, so a common word does not join and score every post that holds
-    it. Snippets are made for the page's rows only. bm25 is lower-is-better;
-    titles weigh twice; a fresh post ranks up to twice as high."""
+    """(rows of (best post id, score), readable threads matched, up to
+    COUNT_CAP + 1) in one statement. The newest RANK_WINDOW readable
+    matching posts, found walking the index newest first (which stops
+    early), are scored; each thread is ranked by its best post and shown
+    once, so twenty matching replies of one thread make one result. Only
+    the page's rows get a passage. bm25 is lower-is-better; a title weighs
+    four times a body."""
     joins = FROM_POSTS.format(key=f"{INDEX_TABLE}.rowid")
     ranked = f"""
         WITH recent AS MATERIALIZED (
-            SELECT {INDEX_TABLE}.rowid AS id, p.created_at AS created_at
+            SELECT {CANDIDATE_COLUMNS}
             FROM {INDEX_TABLE} {joins}
             WHERE {INDEX_TABLE} MATCH %s AND {where}
             ORDER BY {INDEX_TABLE}.rowid DESC LIMIT {RANK_WINDOW}),
-        top AS (
-            SELECT recent.id AS id,
-                   -bm25({INDEX_TABLE}, 2.0, 1.0)
+        scored AS (
+            SELECT recent.id AS id, recent.thread_id AS thread_id,
+                   -bm25({INDEX_TABLE}, 4.0, 1.0) * {BOOSTS.format(c="recent")}
                      * (1.0 + 1.0 / (1.0 + (julianday('now') - julianday(recent.created_at)) / 30.0)) AS score
             FROM {INDEX_TABLE} JOIN recent ON recent.id = {INDEX_TABLE}.rowid
             WHERE {INDEX_TABLE} MATCH %s
-              AND {INDEX_TABLE}.rowid >= (SELECT coalesce(min(id), 0) FROM recent)
-            ORDER BY score DESC, id DESC
-            LIMIT %s OFFSET %s)
-        SELECT top.id, top.score, snippet({INDEX_TABLE}, 1, char(2), char(3), '…', 24),
-               (SELECT count(*) FROM recent)
-        FROM top CROSS JOIN {INDEX_TABLE} ON {INDEX_TABLE}.rowid = top.id
-        WHERE {INDEX_TABLE} MATCH %s
-        ORDER BY top.score DESC, top.id DESC"""
+              AND {INDEX_TABLE}.rowid >= (SELECT coalesce(min(id), 0) FROM recent)),
+        best AS (
+            SELECT id, score,
+                   row_number() OVER (PARTITION BY thread_id ORDER BY score DESC, id DESC) AS n
+            FROM scored)
+        SELECT id, score, (SELECT count(DISTINCT thread_id) FROM recent)
+        FROM best WHERE n = 1
+        ORDER BY score DESC, id DESC
+        LIMIT %s OFFSET %s"""
     counted = f"""
-        SELECT count(*) FROM (SELECT 1 FROM {INDEX_TABLE} {joins}
-        WHERE {INDEX_TABLE} MATCH %s AND {where} LIMIT {RANK_WINDOW})"""
+        SELECT count(DISTINCT thread_id) FROM (
+            SELECT p.thread_id FROM {INDEX_TABLE} {joins}
+            WHERE {INDEX_TABLE} MATCH %s AND {where}
+            ORDER BY {INDEX_TABLE}.rowid DESC LIMIT {RANK_WINDOW})"""
     with connection.cursor() as cursor:
-        cursor.execute(ranked, [match, *params, match, limit, offset, match])
+        cursor.execute(ranked, [match, *params, match, limit, offset])
         rows = cursor.fetchall()
-    return with_count(rows, counted, [match, *params])
+        if rows:
+            return [row[:2] for row in rows], rows[0][2]
+        cursor.execute(counted, [match, *params])
+        return [], cursor.fetchone()[0]
 
 
 def _search_postgresql(websearch: str, where: str, params: list, limit: int, offset: int):
-    """The same on PostgreSQL: count and rank the newest readable matches.
-    The matches come first, all of them, from the GIN index (only their ids);
-    left to itself the planner may instead walk every post newest first and
-    test each against the query, which costs a rare word hundreds of ms."""
+    """The same on PostgreSQL. The matches come first, all of them, from the
+    GIN index (only their ids); left to itself the planner may instead walk
+    every post newest first and test each against the query, which costs a
+    rare word hundreds of ms. Title matches weigh most (weight A)."""
     joins = FROM_POSTS.format(key="s.post_id")
-    ranked = f"""
-        WITH q AS (SELECT websearch_to_tsquery('{PG_CONFIG}', %s) AS query),
+    recent = f"""
         matches AS MATERIALIZED (
             SELECT s.post_id FROM {INDEX_TABLE} s
             WHERE s.document @@ websearch_to_tsquery('{PG_CONFIG}', %s)),
         recent AS MATERIALIZED (
-            SELECT p.id, p.created_at
+            SELECT {CANDIDATE_COLUMNS}
             FROM (SELECT post_id FROM matches ORDER BY post_id DESC) s {joins}
             WHERE {where}
-            ORDER BY p.id DESC LIMIT {RANK_WINDOW}),
-        hits AS (
-            SELECT recent.id,
-                   ts_rank_cd(s.document, q.query)
+            ORDER BY p.id DESC LIMIT {RANK_WINDOW})"""
+    ranked = f"""
+        WITH q AS (SELECT websearch_to_tsquery('{PG_CONFIG}', %s) AS query),
+        {recent},
+        scored AS (
+            SELECT recent.id, recent.thread_id,
+                   ts_rank_cd(s.document, q.query) * {BOOSTS.format(c="recent")}
                      * (1.0 + 1.0 / (1.0 + EXTRACT(EPOCH FROM (now() - recent.created_at)) / 86400.0 / 30.0)) AS score
-            FROM recent JOIN {INDEX_TABLE} s ON s.post_id = recent.id, q
-            ORDER BY score DESC, recent.id DESC
-            LIMIT %s OFFSET %s)
-        SELECT hits.id, hits.score,
-               ts_headline('{PG_CONFIG}', p.body, q.query,
-                           'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "'),
-               (SELECT count(*) FROM recent)
-        FROM hits JOIN conversations_post p ON p.id = hits.id, q
-        ORDER BY hits.score DESC, hits.id DESC"""
-    counted = f"""
-        WITH matches AS MATERIALIZED (
-            SELECT s.post_id FROM {INDEX_TABLE} s
-            WHERE s.document @@ websearch_to_tsquery('{PG_CONFIG}', %s))
-        SELECT count(*) FROM (SELECT 1 FROM matches s {joins}
-        WHERE {where} LIMIT {RANK_WINDOW}) AS limited"""
+            FROM recent JOIN {INDEX_TABLE} s ON s.post_id = recent.id, q),
+        best AS (
+            SELECT id, score,
+                   row_number() OVER (PARTITION BY thread_id ORDER BY score DESC, id DESC) AS n
+            FROM scored)
+        SELECT id, score, (SELECT count(DISTINCT thread_id) FROM recent)
+        FROM best WHERE n = 1
+        ORDER BY score DESC, id DESC
+        LIMIT %s OFFSET %s"""
+    counted = f"WITH {recent} SELECT count(DISTINCT thread_id) FROM recent"
     with connection.cursor() as cursor:
         cursor.execute(ranked, [websearch, websearch, *params, limit, offset])
         rows = cursor.fetchall()
-    return with_count(rows, counted, [websearch, *params])
+        if rows:
+            return [row[:2] for row in rows], rows[0][2]
+        cursor.execute(counted, [websearch, *params])
+        return [], cursor.fetchone()[0]

@@ -10,6 +10,12 @@ class TopicsConfig(AppConfig):
 
         membership_ended.connect(_forget_votes, dispatch_uid="topics-forget-votes")
 
+        from copse.search.sources import register
+        from copse.topics import search
+
+        search.connect()
+        register(search.TOPICS_SOURCE)
+
 
 def _forget_votes(sender, membership, **kwargs):
     from copse.topics.services import forget_votes_of

@@ -1,0 +1,252 @@
+"""Full-text indexes of plain documents, and the ranked, permission-confined
+search over one: what a source needs when its rows are short texts
+(meetings, materials, topics, norms), so each app writes only its joins and
+its permission rule.
+
+An `Index` is an FTS5 table on SQLite and a `tsvector` table with a GIN
+index on PostgreSQL, one row per object, keyed by the object's id, holding
+up to four weighted columns of plain text (Markdown goes through
+`copse.core.markdown.plain_text` before it is stored, so a link's address or
+a `**` never matches). A delete trigger drops an entry with its row. No
+permission is stored: `ranked` puts the caller's rule in the statement that
+matches, so the hits and the count see only what the viewer may read.
+
+This module imports no app, so any app may keep an index here, as it may
+register a source in `copse.search.sources`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from copse.core.markdown import plain_text
+from copse.search.query import ParsedQuery, to_fts5, to_websearch
+from copse.search.sources import RANK_WINDOW, index_over_scan, with_count
+
+PG_CONFIG = "english"
+PG_WEIGHTS = "ABCD"
+
+
+@dataclass(frozen=True)
+class Index:
+    table: str  # the index table, e.g. "meetings_meeting_search"
+    source_table: str  # the indexed model's table, whose deletes remove entries
+    columns: tuple[str, ...]  # the documents' columns, most important first (at most 4)
+    weights: tuple[float, ...]  # bm25 weights of the columns on SQLite
+
+    def create_statements(self, vendor: str) -> list[str]:
+        trigger = f"{self.table}_delete"
+        if vendor == "postgresql":
+            return [
+                f"CREATE TABLE {self.table} (object_id bigint PRIMARY KEY, document tsvector NOT NULL)",
+                f"CREATE INDEX {self.table}_document ON {self.table} USING GIN (document)",
+                f"CREATE FUNCTION {trigger}() RETURNS trigger LANGUAGE plpgsql AS $$"
+                f" BEGIN DELETE FROM {self.table} WHERE object_id = OLD.id; RETURN OLD; END $$",
+                f"CREATE TRIGGER {trigger} AFTER DELETE ON {self.source_table}"
+                f" FOR EACH ROW EXECUTE FUNCTION {trigger}()",
+            ]
+        return [
+            f"CREATE VIRTUAL TABLE {self.table} USING fts5("
+            f"{', '.join(self.columns)}, tokenize = 'porter unicode61 remove_diacritics 2')",
+            f"CREATE TRIGGER {trigger} AFTER DELETE ON {self.source_table} "
+            f"BEGIN DELETE FROM {self.table} WHERE rowid = old.id; END",
+        ]
+
+    def drop_statements(self, vendor: str) -> list[str]:
+        trigger = f"{self.table}_delete"
+        if vendor == "postgresql":
+            return [
+                f"DROP TRIGGER IF EXISTS {trigger} ON {self.source_table}",
+                f"DROP FUNCTION IF EXISTS {trigger}()",
+                f"DROP TABLE IF EXISTS {self.table}",
+            ]
+        return [f"DROP TRIGGER IF EXISTS {trigger}", f"DROP TABLE IF EXISTS {self.table}"]
+
+    @property
+    def key(self) -> str:
+        """The column that holds the object's id, in a query's FROM as `s`."""
+        return "s.object_id" if connection.vendor == "postgresql" else f"{self.table}.rowid"
+
+    def put(self, documents: dict[int, tuple[str, ...]]) -> None:
+        """(Re)index objects: {id: one plain text per column}."""
+        if not documents:
+            return
+        self.remove(list(documents))
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                vector = " || ".join(
+                    f"setweight(to_tsvector('{PG_CONFIG}', %s), '{PG_WEIGHTS[n]}')"
+                    for n in range(len(self.columns))
+                )
+                cursor.executemany(
+                    f"INSERT INTO {self.table} (object_id, document) VALUES (%s, {vector})",
+                    [[pk, *texts] for pk, texts in documents.items()],
+                )
+            else:
+                marks = ", ".join(["%s"] * (len(self.columns) + 1))
+                cursor.executemany(
+                    f"INSERT INTO {self.table} (rowid, {', '.join(self.columns)}) VALUES ({marks})",
+                    [[pk, *texts] for pk, texts in documents.items()],
+                )
+
+    def remove(self, ids) -> None:
+        ids = list(ids)
+        if not ids:
+            return
+        key = "object_id" if connection.vendor == "postgresql" else "rowid"
+        marks = ", ".join(["%s"] * len(ids))
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {self.table} WHERE {key} IN ({marks})", ids)
+
+    def clear(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {self.table}")
+
+
+def ranked(
+    index: Index,
+    query: ParsedQuery,
+    *,
+    joins: str,
+    where: str,
+    params: list,
+    limit: int,
+    offset: int,
+):
+    """(rows of (object id, score), readable matches up to RANK_WINDOW) in one
+    statement, with the count in the same statement as the page. `joins`
+    reaches the objects and their communities from the index's key (written
+    `{key}`); `where` holds the viewer's permission rule and the filters.
+    As for posts, only the newest RANK_WINDOW readable matches are counted
+    and ranked, so a common word costs about what a rare one does."""
+    joins = joins.format(key=index.key)
+    if connection.vendor == "postgresql":
+        websearch = to_websearch(query)
+        statement = f"""
+            WITH q AS (SELECT websearch_to_tsquery('{PG_CONFIG}', %s) AS query),
+            matches AS MATERIALIZED (
+                SELECT s.object_id FROM {index.table} s
+                WHERE s.document @@ websearch_to_tsquery('{PG_CONFIG}', %s)),
+            recent AS MATERIALIZED (
+                SELECT s.object_id AS id
+                FROM (SELECT object_id FROM matches ORDER BY object_id DESC) s {joins}
+                WHERE {where}
+                ORDER BY s.object_id DESC LIMIT {RANK_WINDOW}),
+            hits AS (
+                SELECT recent.id, ts_rank_cd(s.document, q.query) AS score
+                FROM recent JOIN {index.table} s ON s.object_id = recent.id, q
+                ORDER BY score DESC, recent.id DESC
+                LIMIT %s OFFSET %s)
+            SELECT hits.id, hits.score, (SELECT count(*) FROM recent)
+            FROM hits ORDER BY hits.score DESC, hits.id DESC"""
+        counted = f"""
+            WITH matches AS MATERIALIZED (
+                SELECT s.object_id FROM {index.table} s
+                WHERE s.document @@ websearch_to_tsquery('{PG_CONFIG}', %s))
+            SELECT count(*) FROM (SELECT 1 FROM matches s {joins}
+            WHERE {where} LIMIT {RANK_WINDOW}) AS limited"""
+        with index_over_scan() as cursor:
+            cursor.execute(statement, [websearch, websearch, *params, limit, offset])
+            rows = cursor.fetchall()
+            if not rows:
+                cursor.execute(counted, [websearch, *params])
+                return [], cursor.fetchone()[0]
+        return [(row[0], row[1]) for row in rows], rows[0][2]
+    match = to_fts5(query)
+    table = index.table
+    weights = ", ".join(str(w) for w in index.weights)
+    statement = f"""
+        WITH recent AS MATERIALIZED (
+            SELECT {table}.rowid AS id FROM {table} {joins}
+            WHERE {table} MATCH %s AND {where}
+            ORDER BY {table}.rowid DESC LIMIT {RANK_WINDOW})
+        SELECT recent.id, -bm25({table}, {weights}) AS score, (SELECT count(*) FROM recent)
+        FROM {table} JOIN recent ON recent.id = {table}.rowid
+        WHERE {table} MATCH %s
+          AND {table}.rowid >= (SELECT coalesce(min(id), 0) FROM recent)
+        ORDER BY score DESC, recent.id DESC
+        LIMIT %s OFFSET %s"""
+    counted = f"""
+        SELECT count(*) FROM (SELECT 1 FROM {table} {joins}
+        WHERE {table} MATCH %s AND {where} LIMIT {RANK_WINDOW})"""
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [match, *params, match, limit, offset])
+        rows = cursor.fetchall()
+    rows, count = with_count([(*row[:2], None, row[2]) for row in rows], counted, [match, *params])
+    return [(row[0], row[1]) for row in rows], count
+
+
+# --- Passages -----------------------------------------------------------------
+
+_SUFFIXES = ("ings", "ing", "ies", "ied", "es", "ed", "ly", "s")
+
+
+def _stem(word: str) -> str:
+    """Roughly what the databases' English stemmers keep of a word, so that
+    "renewals" marks "renewal" and "switching" marks "switched"."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _pattern(query: ParsedQuery) -> re.Pattern | None:
+    stems = {_stem(word) for group in query.groups for phrase in group for word in phrase.split()}
+    stems.discard("")
+    if not stems:
+        return None
+    alternatives = "|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})\w*", re.IGNORECASE)
+
+
+def passage(texts, query: ParsedQuery, *, markdown: bool = True, length: int = 220) -> SafeString:
+    """The best-matching passage of the first text that holds a query word
+    (or the start of the first non-empty one), as plain text, escaped, with
+    the query's words in <mark>. For the page's rows only: it runs in Python,
+    the same on both databases."""
+    pattern = _pattern(query)
+    plain = [
+        plain_text(t, one_line=True) if markdown else " ".join((t or "").split()) for t in texts
+    ]
+    plain = [t for t in plain if t]
+    if not plain:
+        return mark_safe("")
+    chosen, best = plain[0], None
+    if pattern is not None:
+        for text in plain:
+            found = list(pattern.finditer(text))
+            if found:
+                # The window that starts at the match followed by the most others.
+                starts = [m.start() for m in found]
+                best = max(starts, key=lambda s: sum(1 for o in starts if s <= o < s + length))
+                chosen = text
+                break
+    start = 0
+    if best is not None and len(chosen) > length:
+        start = max(0, best - length // 4)
+        # Begin at a word's start.
+        space = chosen.rfind(" ", 0, start)
+        start = 0 if space < 0 else space + 1
+    end = min(len(chosen), start + length)
+    if end < len(chosen):
+        space = chosen.rfind(" ", start, end)
+        end = space if space > start else end
+    cut = chosen[start:end]
+    parts, last = [], 0
+    if pattern is not None:
+        for match in pattern.finditer(cut):
+            parts.append(escape(cut[last : match.start()]))
+            parts.append(f"<mark>{escape(match.group(0))}</mark>")
+            last = match.end()
+    parts.append(escape(cut[last:]))
+    text = "".join(parts)
+    if start > 0:
+        text = "…" + text
+    if end < len(chosen):
+        text += "…"
+    return mark_safe(text)  # noqa: S308 - every piece of it is escaped above

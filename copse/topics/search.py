@@ -1,0 +1,112 @@
+"""Topics as a group of results on the search page (`copse.search.sources`),
+with their full-text index (`copse.search.index`): a topic's title, why it
+matters and its topic area. Found only in communities the viewer reads
+(`permissions.readable_sql`, the `topic.read` rule), in the statement that
+matches; signals keep the index in step with every save."""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_save
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from copse.core import permissions
+from copse.core.markdown import plain_text
+from copse.search.index import Index, passage, ranked
+from copse.search.sources import COUNT_CAP, Found, Hit, Source
+from copse.topics.models import Topic
+
+TOPICS = Index(
+    table="topics_topic_search",
+    source_table="topics_topic",
+    columns=("title", "about"),
+    weights=(4.0, 1.0),
+)
+
+
+def _document(topic) -> tuple[str, str]:
+    return topic.title, f"{plain_text(topic.why)}\n{topic.area}"
+
+
+def index_topics(topics) -> None:
+    TOPICS.put({topic.pk: _document(topic) for topic in topics})
+
+
+def rebuild_all() -> None:
+    TOPICS.clear()
+    topics = Topic.objects.only("pk", "title", "why", "area").order_by("pk")
+    for start in range(0, topics.count(), 2000):
+        index_topics(topics[start : start + 2000])
+
+
+def _topic_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        index_topics([instance])
+
+
+def connect() -> None:
+    post_save.connect(_topic_saved, sender=Topic, dispatch_uid="topics-search-topic")
+
+
+def find_topics(viewer, query, *, filters, limit: int, offset: int = 0) -> Found:
+    readable, params = permissions.readable_sql(viewer, "c")
+    where = [readable]
+    if filters.community:
+        where.append("c.slug = %s")
+        params = [*params, filters.community]
+    rows, count = ranked(
+        TOPICS,
+        query,
+        joins=(
+            "JOIN topics_topic tp ON tp.id = {key} "
+            "JOIN communities_community c ON c.id = tp.community_id"
+        ),
+        where=" AND ".join(where),
+        params=params,
+        limit=limit + 1,
+        offset=offset,
+    )
+    shown = rows[:limit]
+    topics = {
+        t.pk: t
+        for t in Topic.objects.filter(pk__in=[row[0] for row in shown]).select_related("community")
+    }
+    hits = []
+    for topic_id, score in shown:
+        topic = topics.get(topic_id)
+        if topic is None:
+            continue
+        url = reverse("topics:backlog", args=[topic.community.slug])
+        meta = [topic.community.name]
+        if topic.area:
+            meta.append(topic.area)
+        if topic.vote_count:
+            meta.append(f"{topic.vote_count} vote{'' if topic.vote_count == 1 else 's'}")
+        hits.append(
+            Hit(
+                title=topic.title,
+                url=f"{url}?{urlencode({'status': topic.status})}#topic-{topic.pk}",
+                excerpt=passage([topic.why], query),
+                meta=meta,
+                when=topic.created_at,
+                badge=f"Topic, {topic.get_status_display().lower()}",
+                score=score,
+                obj=topic,
+            )
+        )
+    return Found(
+        hits=hits,
+        count=min(count, COUNT_CAP),
+        count_capped=count > COUNT_CAP,
+        has_more=len(rows) > limit,
+    )
+
+
+TOPICS_SOURCE = Source(
+    key="topics",
+    label="Topics",
+    find=find_topics,
+    order=35,
+    filters=frozenset({"community"}),
+    preview=5,
+)
