@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 
 from copse.audit.services import record
@@ -263,7 +263,8 @@ def set_host_offer(*, actor, community, organisation, willing: bool, note: str =
 
 def host_rotation(community) -> list[dict]:
     """Willing organisations in the order they should host next: never-hosted
-    first (by name), then the one that hosted least recently.
+    first (by name), then the one that hosted least recently, and last those
+    already down to host a meeting still to come (soonest first).
 
     Two queries whatever the number of meetings.
     """
@@ -272,30 +273,41 @@ def host_rotation(community) -> list[dict]:
         .select_related("organisation")
         .order_by("organisation__name")
     )
-    last_hosted = dict(
-        Meeting.objects.filter(
+    now = timezone.now()
+    # A meeting still to come is not a hosting yet: it is the next one.
+    hostings = {
+        row["host_organisation_id"]: row
+        for row in Meeting.objects.filter(
             community=community,
             status=Meeting.Status.SCHEDULED,
             host_organisation_id__in=[o.organisation_id for o in offers],
         )
         .values("host_organisation_id")
-        .annotate(last=Max("starts_at"))
-        .values_list("host_organisation_id", "last")
-    )
+        .annotate(
+            last=Max("starts_at", filter=Q(starts_at__lt=now)),
+            next=Min("starts_at", filter=Q(starts_at__gte=now)),
+        )
+    }
     rows = [
         {
             "organisation": o.organisation,
             "note": o.note,
-            "last_hosted": last_hosted.get(o.organisation_id),
+            "last_hosted": hostings.get(o.organisation_id, {}).get("last"),
+            "next_hosting": hostings.get(o.organisation_id, {}).get("next"),
         }
         for o in offers
     ]
-    never = [r for r in rows if r["last_hosted"] is None]
+    booked = sorted(
+        (r for r in rows if r["next_hosting"] is not None),
+        key=lambda r: (r["next_hosting"], r["organisation"].name),
+    )
+    free = [r for r in rows if r["next_hosting"] is None]
+    never = [r for r in free if r["last_hosted"] is None]
     hosted = sorted(
-        (r for r in rows if r["last_hosted"] is not None),
+        (r for r in free if r["last_hosted"] is not None),
         key=lambda r: (r["last_hosted"], r["organisation"].name),
     )
-    return never + hosted
+    return never + hosted + booked
 
 
 def suggested_host(community):
@@ -790,6 +802,13 @@ def publish_summary(*, actor, meeting: Meeting) -> Meeting:
         raise MeetingError("Write the summary before publishing it.")
     if meeting.summary_is_published:
         return meeting
+    if meeting.starts_at > timezone.now():
+        # A record of what was said cannot come before the meeting: it would
+        # also mark the agenda's topics covered before anyone covered them.
+        raise MeetingError(
+            "The meeting has not started yet: save the summary as a draft, and publish it "
+            "as the meeting record once the meeting has started."
+        )
     from copse.topics.services import mark_covered
 
     with transaction.atomic():

@@ -7,6 +7,7 @@ re-renders with what was typed and status 400.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,12 +23,21 @@ from copse.meetings.recurrence import describe_rrule
 
 
 def _community_organisations(community):
-    """Organisations of the community's members (host candidates)."""
+    """Host candidates: organisations of the community's members, and those
+    that offered to host (the rotation's suggestion is always among them)."""
+    from copse.meetings.models import HostOffer
     from copse.organisations.models import Organisation
 
     return Organisation.objects.filter(
-        pk__in=community.memberships.filter(status__in=("active", "on_leave")).values(
-            "organisation_id"
+        Q(
+            pk__in=community.memberships.filter(status__in=("active", "on_leave")).values(
+                "organisation_id"
+            )
+        )
+        | Q(
+            pk__in=HostOffer.objects.filter(community=community, willing=True).values(
+                "organisation_id"
+            )
         )
     ).order_by("name")
 
@@ -121,6 +131,7 @@ def meeting_new(request, slug):
         organisations=organisations,
         members=_seated_users(community),
         may_schedule=may_schedule,
+        suggestion=suggestion,
         initial={
             "time_zone": request.user.time_zone,
             "host_organisation": suggestion.pk if suggestion else None,
@@ -154,12 +165,15 @@ def meeting_new(request, slug):
 def meeting_edit(request, slug, meeting_id):
     meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.manage")
     community = meeting.community
+    may_schedule = permissions.can(request.user, "community.schedule_meetings", community)
+    suggestion = services.suggested_host(community) if may_schedule else None
     form = forms.MeetingForm(
         request.POST or None,
         initial=forms.MeetingForm.initial_for(meeting),
         organisations=_community_organisations(community),
         members=_seated_users(community),
-        may_schedule=permissions.can(request.user, "community.schedule_meetings", community),
+        may_schedule=may_schedule,
+        suggestion=suggestion,
     )
     form.fields.pop("kind")
     status = 200
@@ -183,7 +197,7 @@ def meeting_edit(request, slug, meeting_id):
         "community": community,
         "meeting": meeting,
         "form": form,
-        "suggestion": services.suggested_host(community),
+        "suggestion": suggestion,
     }
     return render(request, "meetings/meeting_form.html", context, status=status)
 

@@ -301,9 +301,8 @@ def _topic(circle, title="Zero trust", votes=0):
     )
 
 
-def test_a_topic_on_the_agenda_is_scheduled_and_covered_when_the_summary_is_published(
-    circle, meeting
-):
+def test_a_topic_on_the_agenda_is_scheduled_and_covered_when_the_summary_is_published(circle):
+    meeting = make_meeting(circle, days_ahead=0)  # under way
     topic = _topic(circle)
     item = services.add_agenda_item(
         actor=circle["facilitator"], meeting=meeting, title="", minutes=45, topic=topic
@@ -499,7 +498,8 @@ def test_members_who_do_not_present_cannot_upload(circle, meeting):
 # --- Summary, comments, action items, feedback ----------------------------------------------------
 
 
-def test_members_comment_on_the_draft_until_it_is_published(circle, meeting):
+def test_members_comment_on_the_draft_until_it_is_published(circle):
+    meeting = make_meeting(circle, days_ahead=0)  # under way
     member = circle["members"][0]
     with pytest.raises(services.NotAllowed):  # no draft yet
         services.comment_on_summary(actor=member, meeting=meeting, body="Hm")
@@ -628,3 +628,30 @@ def test_a_series_tops_itself_up_every_month(circle):
         services.end_series(actor=circle["facilitator"], series=series)
         series.refresh_from_db()
         assert tasks.extend_series.call(series.pk) == 0
+
+
+def test_an_organisation_down_to_host_a_coming_meeting_is_next_hosting_not_last_hosted(circle):
+    community = circle["community"]
+    contoso, fabrikam, northwind = circle["orgs"]
+    for org in (contoso, fabrikam, northwind):
+        services.set_host_offer(
+            actor=circle["facilitator"], community=community, organisation=org, willing=True
+        )
+    held = make_meeting(circle, days_ahead=-30, host_organisation=contoso)
+    make_meeting(circle, days_ahead=-60, host_organisation=fabrikam)
+    coming = make_meeting(circle, days_ahead=20, host_organisation=contoso)
+    rows = {row["organisation"].name: row for row in services.host_rotation(community)}
+    assert rows["Contoso"]["last_hosted"] == held.starts_at
+    assert rows["Contoso"]["next_hosting"] == coming.starts_at
+    assert rows["Fabrikam"]["next_hosting"] is None
+    # Northwind never hosted, Fabrikam hosted longest ago, Contoso is already booked.
+    order = [row["organisation"].name for row in services.host_rotation(community)]
+    assert order == ["Northwind", "Fabrikam", "Contoso"]
+
+
+def test_a_summary_is_published_only_once_the_meeting_has_started(circle, meeting):
+    services.save_summary_draft(actor=circle["facilitator"], meeting=meeting, markdown="Notes")
+    with pytest.raises(services.MeetingError, match="has not started yet"):
+        services.publish_summary(actor=circle["facilitator"], meeting=meeting)
+    meeting.refresh_from_db()
+    assert not meeting.summary_is_published and meeting.summary_markdown == "Notes"

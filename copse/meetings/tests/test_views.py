@@ -362,3 +362,95 @@ def test_meeting_list_runs_a_fixed_number_of_queries(
     client.get(url)
     with django_assert_max_num_queries(10):
         assert client.get(url).status_code == 200
+
+
+# --- The hosts page, the host of a new meeting, the summary's Publish button -------------------
+
+
+def _offer(circle, *orgs):
+    for org in orgs:
+        services.set_host_offer(
+            actor=circle["facilitator"],
+            community=circle["community"],
+            organisation=org,
+            willing=True,
+        )
+
+
+def test_the_hosts_page_labels_a_coming_meeting_next_hosting(client, circle):
+    contoso, fabrikam, _ = circle["orgs"]
+    _offer(circle, contoso, fabrikam)
+    held = make_meeting(circle, days_ahead=-40, host_organisation=fabrikam)
+    coming = make_meeting(circle, days_ahead=25, host_organisation=contoso)
+    client.force_login(circle["members"][0])
+    page = client.get(reverse("meetings:hosts", args=["cio"])).content.decode()
+    coming_day = timezone.localtime(coming.starts_at).strftime("%-d %B %Y")
+    held_day = timezone.localtime(held.starts_at).strftime("%-d %B %Y")
+    assert f"Next hosting {coming_day}" in page
+    assert f"Last hosted {coming_day}" not in page
+    assert f"Last hosted {held_day}" in page
+
+
+def test_a_new_meeting_shows_the_rotations_host_chosen_and_named(client, circle):
+    contoso, fabrikam, _ = circle["orgs"]
+    outsider = testing.make_organisation("Litware")  # offered to host, no member there
+    _offer(circle, contoso, fabrikam, outsider)
+    make_meeting(circle, days_ahead=-40, host_organisation=fabrikam)
+    make_meeting(circle, days_ahead=-80, host_organisation=contoso)
+    client.force_login(circle["facilitator"])
+    response = client.get(reverse("meetings:new", args=["cio"]))
+    page = response.content.decode()
+    # Litware never hosted: pre-selected, and the option and the help say it is the suggestion.
+    assert f'<option value="{outsider.pk}" selected>Litware (suggested next)</option>' in page
+    assert "The rotation suggests Litware" in page
+    assert f'<option value="{contoso.pk}">Contoso</option>' in page
+    assert "— no host yet —" in page
+
+
+def test_the_host_suggestion_can_be_changed_or_left_empty(client, circle):
+    contoso, fabrikam, _ = circle["orgs"]
+    _offer(circle, contoso, fabrikam)
+    client.force_login(circle["facilitator"])
+    fields = {
+        "title": "Spring meeting",
+        "kind": "regular",
+        "date": "2027-07-08",
+        "start_time": "13:00",
+        "end_time": "17:00",
+        "time_zone": "America/Los_Angeles",
+        "format": "half_day_dinner",
+    }
+    client.post(reverse("meetings:new", args=["cio"]), {**fields, "host_organisation": ""})
+    client.post(
+        reverse("meetings:new", args=["cio"]),
+        {**fields, "title": "Summer meeting", "host_organisation": fabrikam.pk},
+    )
+    hosts = dict(Meeting.objects.values_list("title", "host_organisation"))
+    # Nothing filled in behind the facilitator's back: empty stays empty.
+    assert hosts == {"Spring meeting": None, "Summer meeting": fabrikam.pk}
+
+
+def test_the_publish_button_is_there_for_a_draft_and_says_when_it_opens(client, circle):
+    coming = make_meeting(circle, days_ahead=3)
+    held = make_meeting(circle, days_ahead=-1)
+    for meeting in (coming, held):
+        services.save_summary_draft(actor=circle["facilitator"], meeting=meeting, markdown="Notes")
+    client.force_login(circle["facilitator"])
+    page = client.get(_detail(coming)).content.decode()
+    assert (
+        '<button type="submit" name="publish" value="1" disabled aria-describedby="publish-wait">'
+        in page
+    )
+    assert "once the meeting has started" in page
+    page = client.get(_detail(held)).content.decode()
+    assert '<button type="submit" name="publish" value="1">Publish as the meeting record' in page
+    assert "once the meeting has started" not in page
+    # Publishing early anyway is refused with the reason, and the text typed stays.
+    response = client.post(
+        reverse("meetings:summary", args=["cio", coming.pk]),
+        {"summary": "Notes, revised", "publish": "1"},
+    )
+    assert response.status_code == 400
+    assert b"has not started yet" in response.content and b"Notes, revised" in response.content
+    coming.refresh_from_db()
+    assert not coming.summary_is_published
