@@ -525,6 +525,13 @@ def _may_view_logistics(user, obj, st: Standing) -> bool:
     return st.is_seated or _is_guest_presenter_of(user, meeting, st)
 
 
+def _may_attend(user, obj, st: Standing) -> bool:
+    """Who may be marked present at the door: the seated, and the meeting's
+    own guest presenters (they come to present)."""
+    meeting = _meeting_of(obj)
+    return st.is_seated or _is_guest_presenter_of(user, meeting, st)
+
+
 def _may_view_attendees(user, obj, st: Standing) -> bool:
     return st.is_seated
 
@@ -645,6 +652,7 @@ MEETING_RULES = {
     "meeting.manage": _may_manage_meeting,
     "meeting.view_dietary": _may_view_dietary,
     "meeting.take_attendance": _may_manage_meeting,
+    "meeting.attend": _may_attend,
     "meeting.upload_material": _may_upload_material,
     "material.download": _may_download_material,
     "material.remove": _may_remove_material,

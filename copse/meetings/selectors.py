@@ -228,24 +228,46 @@ def series_of(viewer, community):
 
 
 def attendance_sheet(meeting: Meeting):
-    """Everyone who may be at the door: seated members, those with a place first."""
+    """Everyone who may be at the door: seated members and the meeting's guest
+    presenters; those with a place and the presenters first. Two queries."""
+    from copse.meetings.models import AgendaItem
     from copse.memberships.models import Membership
 
     rsvps = {r.user_id: r for r in Rsvp.objects.filter(meeting=meeting)}
+    presenting = AgendaItem.objects.filter(meeting=meeting, presenter__isnull=False).values(
+        "presenter_id"
+    )
     members = list(
-        Membership.objects.filter(
-            community_id=meeting.community_id,
-            status__in=("active", "on_leave"),
-            role__in=permissions.READING_ROLES,
+        Membership.objects.filter(community_id=meeting.community_id)
+        .filter(
+            Q(status__in=permissions.SEATED_STATUSES, role__in=permissions.READING_ROLES)
+            | Q(status="active", role="guest_presenter", user_id__in=presenting)
         )
         .select_related("user__organisation")
         .order_by("user__display_name", "user_id")
     )
-    rows = [(m.user, rsvps.get(m.user_id)) for m in members]
+    rows = [
+        AttendanceRow(m.user, rsvps.get(m.user_id), m.role == "guest_presenter") for m in members
+    ]
 
     def order(row):
-        rsvp = row[1]
-        rank = 0 if rsvp and rsvp.place == Rsvp.Place.GOING else 1 if rsvp else 2
-        return (rank, row[0].display_name.lower())
+        rsvp = row.rsvp
+        expected = row.presenting or (rsvp and rsvp.place == Rsvp.Place.GOING)
+        rank = 0 if expected else 1 if rsvp else 2
+        return (rank, row.person.display_name.lower())
 
     return sorted(rows, key=order)
+
+
+@dataclass
+class AttendanceRow:
+    """One name on the door list."""
+
+    person: object
+    rsvp: Rsvp | None
+    presenting: bool = False
+
+
+def present_count(meeting: Meeting) -> int:
+    """How many are marked present: the figure the door list shows."""
+    return Rsvp.objects.filter(meeting=meeting, attended=True).count()

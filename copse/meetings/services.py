@@ -668,9 +668,10 @@ def record_attendance(*, actor, meeting: Meeting, user, attended: bool) -> Rsvp 
     _require(
         actor, "meeting.take_attendance", meeting, "Only the meeting's organisers can do that."
     )
-    st = permissions.standing(user, meeting.community)
-    if not st.is_seated:
-        raise MeetingError("Only members of the community can be marked present.")
+    if not permissions.can(user, "meeting.attend", meeting):
+        raise MeetingError(
+            "Only members of the community and the meeting's presenters can be marked present."
+        )
     with transaction.atomic():
         row = Rsvp.objects.filter(meeting=meeting, user=user).first()
         if row is None:

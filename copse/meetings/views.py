@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -585,21 +586,30 @@ def attendance(request, slug, meeting_id):
             messages.error(request, error.message)
         else:
             if request.htmx:
-                return render(
-                    request,
-                    "meetings/attendance.html#attendance-row",
-                    {"meeting": meeting, "person": person, "row": row},
+                # The tapped name in place, and the count beside it (out of band).
+                context = {
+                    "meeting": meeting,
+                    "person": person,
+                    "row": row,
+                    "presenting": not permissions.standing(person, meeting.community).is_seated,
+                    "present": selectors.present_count(meeting),
+                }
+                return HttpResponse(
+                    render_to_string(
+                        "meetings/attendance.html#attendance-row", context, request=request
+                    )
+                    + render_to_string(
+                        "meetings/attendance.html#present-count-swap", context, request=request
+                    )
                 )
         return redirect(
             reverse("meetings:attendance", args=[slug, meeting_id]) + f"#person-{person.pk}"
         )
-    rows = selectors.attendance_sheet(meeting)
-    present = sum(1 for _, row in rows if row and row.attended)
     context = {
         "community": meeting.community,
         "meeting": meeting,
-        "rows": rows,
-        "present": present,
+        "rows": selectors.attendance_sheet(meeting),
+        "present": selectors.present_count(meeting),
     }
     return render(request, "meetings/attendance.html", context)
 

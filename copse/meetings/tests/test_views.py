@@ -454,3 +454,57 @@ def test_the_publish_button_is_there_for_a_draft_and_says_when_it_opens(client, 
     assert b"has not started yet" in response.content and b"Notes, revised" in response.content
     coming.refresh_from_db()
     assert not coming.summary_is_published
+
+
+# --- Attendance at the door ---------------------------------------------------------------
+
+
+def test_a_tap_swaps_the_name_and_the_present_count(client, circle, meeting):
+    a, b = circle["members"][:2]
+    services.rsvp(actor=a, meeting=meeting, answer="yes")
+    client.force_login(circle["facilitator"])
+    url = reverse("meetings:attendance", args=["cio", meeting.pk])
+    assert '<span id="present-count" role="status">0 present</span>' in (
+        client.get(url).content.decode()
+    )
+    response = client.post(url, {"user": a.pk, "attended": "1"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert f'id="person-{a.pk}"' in body and 'aria-pressed="true"' in body
+    assert '<span id="present-count" data-hx-swap-oob="innerHTML">1 present</span>' in body
+    response = client.post(url, {"user": b.pk, "attended": "1"}, HTTP_HX_REQUEST="true")
+    assert "2 present</span>" in response.content.decode()
+    # Without JavaScript: the submit comes back to the list, counted again.
+    response = client.post(url, {"user": a.pk, "attended": "0"})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert '<span id="present-count" role="status">1 present</span>' in page
+
+
+def test_the_meetings_guest_presenters_are_on_the_door_list(client, circle, meeting):
+    community, facilitator = circle["community"], circle["facilitator"]
+    sam = testing.make_user("sam@vendor.example", name="Sam Vendor")
+    other_guest = testing.make_user("olga@vendor.example", name="Olga Elsewhere")
+    for guest in (sam, other_guest):
+        testing.seat(community, guest, role="guest_presenter")
+    item = services.add_agenda_item(
+        actor=facilitator, meeting=meeting, title="SD-WAN in practice", minutes=40
+    )
+    AgendaItem.objects.filter(pk=item.pk).update(presenter=sam)
+    elsewhere = make_meeting(circle, days_ahead=40)
+    other = services.add_agenda_item(actor=facilitator, meeting=elsewhere, title="Other", minutes=9)
+    AgendaItem.objects.filter(pk=other.pk).update(presenter=other_guest)
+    meeting = Meeting.objects.get(pk=meeting.pk)
+
+    client.force_login(facilitator)
+    url = reverse("meetings:attendance", args=["cio", meeting.pk])
+    page = client.get(url).content.decode()
+    assert "Sam Vendor" in page and "guest presenter" in page
+    # The presenter comes first, with those who have a place; a guest of another meeting is not here.
+    assert page.index("Sam Vendor") < page.index("Member 0")
+    assert "Olga Elsewhere" not in page
+    response = client.post(url, {"user": sam.pk, "attended": "1"}, HTTP_HX_REQUEST="true")
+    assert "1 present</span>" in response.content.decode()
+    assert Rsvp.objects.get(meeting=meeting, user=sam).attended is True
+    # Someone who may not be there is refused, and nothing is recorded.
+    response = client.post(url, {"user": other_guest.pk, "attended": "1"})
+    assert not Rsvp.objects.filter(user=other_guest).exists()
