@@ -547,6 +547,19 @@ def _may_rsvp(user, obj, st: Standing) -> bool:
     )
 
 
+def _may_send_delegate(user, obj, st: Standing) -> bool:
+    """Send one's delegate in one's place: the seated, on leave too (a principal
+    on leave answers through their delegate, not in person)."""
+    meeting = _meeting_of(obj)
+    m = st.membership
+    return (
+        m is not None
+        and m.status in SEATED_STATUSES
+        and m.role in READING_ROLES
+        and not meeting.is_cancelled
+    )
+
+
 def _may_manage_meeting(user, obj, st: Standing) -> bool:
     meeting = _meeting_of(obj)
     if st.is_facilitator:
@@ -649,6 +662,7 @@ MEETING_RULES = {
     "meeting.view_logistics": _may_view_logistics,
     "meeting.view_attendees": _may_view_attendees,
     "meeting.rsvp": _may_rsvp,
+    "meeting.send_delegate": _may_send_delegate,
     "meeting.manage": _may_manage_meeting,
     "meeting.view_dietary": _may_view_dietary,
     "meeting.take_attendance": _may_manage_meeting,

@@ -134,6 +134,7 @@ class MeetingPage:
     feedback: list = field(default_factory=list)
     my_feedback: dict = field(default_factory=dict)
     delegates: list = field(default_factory=list)
+    sent_delegates: list = field(default_factory=list)
 
 
 def meeting_page(viewer, meeting: Meeting) -> MeetingPage:
@@ -146,6 +147,7 @@ def meeting_page(viewer, meeting: Meeting) -> MeetingPage:
             "view_logistics",
             "view_attendees",
             "rsvp",
+            "send_delegate",
             "manage",
             "view_dietary",
             "upload_material",
@@ -190,6 +192,10 @@ def meeting_page(viewer, meeting: Meeting) -> MeetingPage:
         if not meeting.summary_is_published:
             page.comments = list(meeting.summary_comments.select_related("author"))
         page.delegates = _my_delegates(viewer, meeting)
+        if page.delegates:
+            page.sent_delegates = [
+                r for r in page.attendees + page.waitlist if r.delegated_from_id == viewer.pk
+            ]
     if may["give_feedback"]:
         page.my_feedback = {
             f.agenda_item_id: f

@@ -605,32 +605,53 @@ def delegates_of(user, community):
 
 
 def send_delegate(*, actor, meeting: Meeting, delegate) -> Rsvp:
-    """Hand the member's place (or waitlist place) to their delegate."""
-    _require(actor, "meeting.rsvp", meeting, "Only members of the community can answer.")
+    """Send the member's delegate in their place: the delegate takes the place
+    (or waitlist place) the member holds, or, when the member holds none (a
+    member on leave does not answer in person), asks for one in the member's
+    name as a yes would."""
+    _require(actor, "meeting.send_delegate", meeting, "Only members of the community can answer.")
     if delegate not in delegates_of(actor, meeting.community):
         raise MeetingError("That person is not your delegate in this community.")
-    if meeting.ends_at <= timezone.now():
+    now = timezone.now()
+    if meeting.ends_at <= now:
         raise MeetingError("This meeting is over.")
     with transaction.atomic():
         locked = _locked(meeting)
         mine = Rsvp.objects.filter(meeting=locked, user=actor).first()
-        if mine is None or mine.place == Rsvp.Place.NONE:
-            raise MeetingError("Answer yes first: your delegate takes the place you hold.")
         theirs = Rsvp.objects.filter(meeting=locked, user=delegate).first() or Rsvp(
             meeting=locked, user=delegate
         )
-        freed = theirs.place == Rsvp.Place.GOING  # they already had a place of their own
-        theirs.answer = Rsvp.Answer.YES
-        theirs.place = mine.place
-        theirs.waitlisted_at = mine.waitlisted_at
-        theirs.delegated_from = actor
-        theirs.dinner = mine.dinner
-        theirs.save()
-        mine.answer = Rsvp.Answer.NO
-        mine.place = Rsvp.Place.NONE
-        mine.waitlisted_at = None
-        mine.dinner = False
-        mine.save()
+        if mine is not None and mine.place != Rsvp.Place.NONE:
+            freed = theirs.place == Rsvp.Place.GOING  # they already had a place of their own
+            theirs.answer = Rsvp.Answer.YES
+            theirs.place = mine.place
+            theirs.waitlisted_at = mine.waitlisted_at
+            theirs.delegated_from = actor
+            theirs.dinner = mine.dinner
+            theirs.save()
+            mine.answer = Rsvp.Answer.NO
+            mine.place = Rsvp.Place.NONE
+            mine.waitlisted_at = None
+            mine.dinner = False
+            mine.save()
+        else:
+            if theirs.place != Rsvp.Place.NONE:
+                raise MeetingError(f"{delegate.name} already has a place at this meeting.")
+            if locked.rsvp_deadline is not None and now > locked.rsvp_deadline:
+                raise MeetingError(
+                    "Answers closed on "
+                    f"{timezone.localtime(locked.rsvp_deadline):%d %B at %H:%M}. "
+                    "Ask a facilitator if your delegate can still come."
+                )
+            freed = False
+            theirs.answer = Rsvp.Answer.YES
+            theirs.delegated_from = actor
+            if locked.capacity is None or locked.going_count < locked.capacity:
+                theirs.place = Rsvp.Place.GOING
+            else:
+                theirs.place = Rsvp.Place.WAITLISTED
+                theirs.waitlisted_at = now
+            theirs.save()
         _recount_places(locked)
         if freed:
             _promote_from_waitlist(locked)
@@ -641,6 +662,7 @@ def send_delegate(*, actor, meeting: Meeting, delegate) -> Rsvp:
             subject=delegate,
             meeting_id=locked.pk,
         )
+    meeting.going_count, meeting.waitlist_count = locked.going_count, locked.waitlist_count
     transaction.on_commit(lambda: tasks.tell_delegate.enqueue(meeting.pk, delegate.pk, actor.pk))
     return theirs
 

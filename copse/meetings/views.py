@@ -551,17 +551,23 @@ def _rsvp_message(row) -> str:
 @login_required
 @require_POST
 def send_delegate(request, slug, meeting_id):
-    meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.rsvp")
+    meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.send_delegate")
     delegate = User.objects.filter(
         pk=cursors.integer(request.POST.get("delegate"), minimum=1) or 0
     ).first()
     try:
-        services.send_delegate(actor=request.user, meeting=meeting, delegate=delegate)
+        row = services.send_delegate(actor=request.user, meeting=meeting, delegate=delegate)
     except UserFacingError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"{delegate.name} takes your place and was told.")
+        messages.success(request, _delegate_message(delegate, row))
     return _back(meeting, "rsvp")
+
+
+def _delegate_message(delegate, row) -> str:
+    if row.place == "waitlisted":
+        return f"{delegate.name} is on the waitlist in your place and was told."
+    return f"{delegate.name} goes in your place and was told."
 
 
 @login_required

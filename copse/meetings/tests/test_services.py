@@ -655,3 +655,43 @@ def test_a_summary_is_published_only_once_the_meeting_has_started(circle, meetin
         services.publish_summary(actor=circle["facilitator"], meeting=meeting)
     meeting.refresh_from_db()
     assert not meeting.summary_is_published and meeting.summary_markdown == "Notes"
+
+
+def test_a_principal_on_leave_sends_their_delegate_without_answering_in_person(
+    circle, django_capture_on_commit_callbacks
+):
+    meeting = make_meeting(circle, capacity=1)
+    principal = circle["members"][0]
+    testing.seat(circle["community"], principal, status="on_leave")
+    with pytest.raises(services.NotAllowed):
+        services.rsvp(actor=principal, meeting=meeting, answer="yes")
+    with django_capture_on_commit_callbacks(execute=True):
+        theirs = services.send_delegate(
+            actor=principal, meeting=meeting, delegate=circle["delegate"]
+        )
+    assert theirs.place == "going" and theirs.delegated_from == principal
+    assert not Rsvp.objects.filter(meeting=meeting, user=principal).exists()
+    meeting.refresh_from_db()
+    assert meeting.going_count == 1
+    assert Notification.objects.filter(user=circle["delegate"], kind="delegated").exists()
+    # Sending them again finds their place taken by them already.
+    with pytest.raises(services.MeetingError, match="already has a place"):
+        services.send_delegate(actor=principal, meeting=meeting, delegate=circle["delegate"])
+
+
+def test_a_delegate_sent_to_a_full_meeting_waits_on_the_waitlist(circle):
+    meeting = make_meeting(circle, capacity=1)
+    services.rsvp(actor=circle["members"][1], meeting=meeting, answer="yes")
+    theirs = services.send_delegate(
+        actor=circle["members"][0], meeting=meeting, delegate=circle["delegate"]
+    )
+    assert theirs.place == "waitlisted"
+
+
+@pytest.mark.parametrize("status", ["left", "removed"])
+def test_a_former_member_sends_no_delegate(circle, meeting, status):
+    principal = circle["members"][0]
+    testing.seat(circle["community"], principal, status=status)
+    with pytest.raises(services.NotAllowed):
+        services.send_delegate(actor=principal, meeting=meeting, delegate=circle["delegate"])
+    assert not Rsvp.objects.filter(meeting=meeting).exists()

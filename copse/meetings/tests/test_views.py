@@ -508,3 +508,31 @@ def test_the_meetings_guest_presenters_are_on_the_door_list(client, circle, meet
     # Someone who may not be there is refused, and nothing is recorded.
     response = client.post(url, {"user": other_guest.pk, "attended": "1"})
     assert not Rsvp.objects.filter(user=other_guest).exists()
+
+
+# --- A principal on leave -------------------------------------------------------------------
+
+
+def test_a_principal_on_leave_sees_the_answer_section_with_send_my_delegate(client, circle):
+    meeting = make_meeting(circle)
+    principal = circle["members"][0]
+    testing.seat(circle["community"], principal, status="on_leave")
+    client.force_login(principal)
+    page = client.get(_detail(meeting)).content.decode()
+    assert "Are you coming?" in page and "You are on leave from CIO Circle" in page
+    assert "Send my answer" not in page  # they do not answer in person
+    assert '<option value="{}">Dee Delegate</option>'.format(circle["delegate"].pk) in page
+    response = client.post(
+        reverse("meetings:delegate", args=["cio", meeting.pk]),
+        {"delegate": circle["delegate"].pk},
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Dee Delegate goes in your place and was told." in page
+    assert "<strong>Dee Delegate</strong> goes in your place." in page
+    # Another member on leave without a delegate is told how to get one.
+    other = circle["members"][1]
+    testing.seat(circle["community"], other, status="on_leave")
+    client.force_login(other)
+    page = client.get(_detail(meeting)).content.decode()
+    assert "a facilitator can appoint one" in page and 'name="delegate"' not in page
