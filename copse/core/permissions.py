@@ -635,6 +635,17 @@ def _may_facilitate(user, obj, st: Standing) -> bool:
     return st.is_facilitator
 
 
+def _may_read_shared_feedback(user, item, st: Standing) -> bool:
+    """Asked with an AgendaItem: its presenter, once the facilitators shared
+    the feedback on it, while they are still seated or present at the meeting
+    as its guest. Nobody else's presentation, and not before it is shared."""
+    if item.feedback_shared_at is None or item.presenter_id is None:
+        return False
+    if item.presenter_id != getattr(user, "pk", None):
+        return False
+    return st.is_seated or _is_guest_presenter_of(user, item.meeting, st)
+
+
 def _may_read_topic(user, topic, st: Standing) -> bool:
     return _may_read(user, topic.community, st)
 
@@ -672,6 +683,8 @@ MEETING_RULES = {
     "material.remove": _may_remove_material,
     "meeting.give_feedback": _may_give_feedback,
     "meeting.view_feedback": _may_facilitate,
+    "meeting.share_feedback": _may_facilitate,
+    "agenda_item.read_shared_feedback": _may_read_shared_feedback,
     "meeting.comment_summary": _may_comment_summary,
     "topic.read": _may_read_topic,
     "topic.vote": _may_vote,

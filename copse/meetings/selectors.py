@@ -132,7 +132,10 @@ class MeetingPage:
     action_items: list = field(default_factory=list)
     comments: list = field(default_factory=list)
     feedback: list = field(default_factory=list)
+    feedback_by_item: dict = field(default_factory=dict)
     my_feedback: dict = field(default_factory=dict)
+    # Feedback shared with the viewer on their own presentations, by agenda item.
+    shared_with_me: dict = field(default_factory=dict)
     delegates: list = field(default_factory=list)
     sent_delegates: list = field(default_factory=list)
 
@@ -209,6 +212,23 @@ def meeting_page(viewer, meeting: Meeting) -> MeetingPage:
             .select_related("author", "agenda_item")
             .order_by("agenda_item__position", "-created_at")
         )
+        for one in page.feedback:
+            page.feedback_by_item.setdefault(one.agenda_item_id, []).append(one)
+    shared = [
+        item.pk
+        for item in items
+        if item.presenter_id == viewer.pk
+        and permissions.can(viewer, "agenda_item.read_shared_feedback", item)
+    ]
+    if shared:
+        # Only what the presenter may read: no author is loaded, so no name
+        # can reach the page.
+        for one in (
+            PresentationFeedback.objects.filter(agenda_item_id__in=shared)
+            .only("agenda_item_id", "usefulness", "comment")
+            .order_by("-usefulness", "created_at")
+        ):
+            page.shared_with_me.setdefault(one.agenda_item_id, []).append(one)
     return page
 
 

@@ -922,3 +922,31 @@ def give_feedback(
         defaults={"usefulness": usefulness, "comment": comment.strip()[:2000]},
     )
     return feedback
+
+
+def share_feedback(*, actor, item: AgendaItem, shared: bool) -> AgendaItem:
+    """Share the feedback on a presentation with its presenter, or stop
+    sharing it. The presenter sees how useful people found it and what they
+    wrote, never who wrote it."""
+    _require(
+        actor,
+        "meeting.share_feedback",
+        item.meeting,
+        "Only the community's facilitators can share feedback.",
+    )
+    if item.presenter_id is None:
+        raise MeetingError("This agenda item has no presenter to share the feedback with.")
+    if bool(item.feedback_shared_at) == shared:
+        return item
+    item.feedback_shared_at = timezone.now() if shared else None
+    with transaction.atomic():
+        item.save(update_fields=["feedback_shared_at"])
+        record(
+            actor=actor,
+            action="meeting.feedback_shared" if shared else "meeting.feedback_unshared",
+            community=item.meeting.community,
+            subject=item.presenter,
+            meeting_id=item.meeting_id,
+            agenda_item_id=item.pk,
+        )
+    return item

@@ -802,3 +802,23 @@ def feedback(request, slug, meeting_id, item_id):
         done="Thank you: the facilitators will read it.",
         feedback_item=item.pk,
     )
+
+
+@login_required
+@require_POST
+def feedback_share(request, slug, meeting_id, item_id):
+    meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.share_feedback")
+    item = _item(meeting, item_id)
+    shared = request.POST.get("shared") == "1"
+    try:
+        services.share_feedback(actor=request.user, item=item, shared=shared)
+    except UserFacingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"{item.presenter.name} now sees the feedback on “{item.title}”, without names."
+            if shared
+            else f"The feedback on “{item.title}” is for the facilitators only again.",
+        )
+    return _back(meeting, f"feedback-{item.pk}")

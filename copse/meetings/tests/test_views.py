@@ -536,3 +536,111 @@ def test_a_principal_on_leave_sees_the_answer_section_with_send_my_delegate(clie
     client.force_login(other)
     page = client.get(_detail(meeting)).content.decode()
     assert "a facilitator can appoint one" in page and 'name="delegate"' not in page
+
+
+# --- Feedback shared with presenters ----------------------------------------------------------
+
+
+def _presentations(circle, *, feedback_per_item=2):
+    """A meeting under way: a guest presenter's talk and a member's, each with
+    feedback from other members."""
+    from copse.meetings.models import PresentationFeedback
+
+    community, facilitator = circle["community"], circle["facilitator"]
+    guest = testing.make_user("sam@vendor.example", name="Sam Vendor")
+    testing.seat(community, guest, role="guest_presenter")
+    meeting = make_meeting(circle, days_ahead=-1)
+    talk = services.add_agenda_item(
+        actor=facilitator, meeting=meeting, title="SIP trunks", minutes=40
+    )
+    panel = services.add_agenda_item(actor=facilitator, meeting=meeting, title="Panel", minutes=30)
+    AgendaItem.objects.filter(pk=talk.pk).update(presenter=guest)
+    AgendaItem.objects.filter(pk=panel.pk).update(presenter=circle["members"][3])
+    givers = circle["members"][:3]
+    for n in range(feedback_per_item):
+        giver = givers[n % 3] if n < 3 else testing.make_user(organisation=circle["orgs"][0])
+        if n >= 3:
+            testing.seat(community, giver)
+        PresentationFeedback.objects.create(
+            agenda_item_id=talk.pk, author=giver, usefulness=4, comment=f"Clear tariffs {n}"
+        )
+        PresentationFeedback.objects.create(
+            agenda_item_id=panel.pk, author=giver, usefulness=2, comment=f"Panel ran long {n}"
+        )
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    return meeting, AgendaItem.objects.get(pk=talk.pk), AgendaItem.objects.get(pk=panel.pk), guest
+
+
+def _share(client, circle, item, shared="1"):
+    client.force_login(circle["facilitator"])
+    return client.post(
+        reverse("meetings:feedback_share", args=["cio", item.meeting_id, item.pk]),
+        {"shared": shared},
+    )
+
+
+def test_a_guest_presenter_sees_the_feedback_on_their_talk_once_it_is_shared(client, circle):
+    meeting, talk, panel, guest = _presentations(circle)
+    client.force_login(guest)
+    page = client.get(_detail(meeting)).content.decode()
+    assert "Clear tariffs" not in page and "Feedback on your presentation" not in page
+
+    response = _share(client, circle, talk)
+    assert response.status_code == 302
+    _share(client, circle, panel)  # shared with the panel's presenter, not with the guest
+    client.force_login(guest)
+    page = client.get(_detail(meeting)).content.decode()
+    assert "Feedback on your presentation" in page
+    assert "Clear tariffs 0" in page and "Clear tariffs 1" in page
+    # Nobody else's presentation, and never who gave it.
+    assert "Panel ran long" not in page
+    assert "Member 0" not in page and "Member 1" not in page
+
+    _share(client, circle, talk, shared="0")
+    client.force_login(guest)
+    assert "Clear tariffs" not in client.get(_detail(meeting)).content.decode()
+
+
+def test_shared_feedback_reaches_its_presenter_only(client, circle):
+    meeting, talk, panel, guest = _presentations(circle)
+    _share(client, circle, talk)
+    _share(client, circle, panel)
+    # The member who presented the panel reads theirs, not the guest's.
+    client.force_login(circle["members"][3])
+    page = client.get(_detail(meeting)).content.decode()
+    assert "Panel ran long 0" in page and "Clear tariffs" not in page
+    # Another member reads neither.
+    client.force_login(circle["members"][2])
+    page = client.get(_detail(meeting)).content.decode()
+    assert "Panel ran long" not in page and "Clear tariffs" not in page
+    # A guest who left the community reads nothing of the meeting any more.
+    testing.seat(circle["community"], guest, role="guest_presenter", status="left")
+    client.force_login(guest)
+    assert client.get(_detail(meeting)).status_code == 404
+
+
+def test_only_a_facilitator_shares_feedback(client, circle):
+    meeting, talk, _, guest = _presentations(circle)
+    url = reverse("meetings:feedback_share", args=["cio", meeting.pk, talk.pk])
+    for person in (circle["members"][0], guest, circle["delegate"]):
+        client.force_login(person)
+        assert client.post(url, {"shared": "1"}).status_code == 404
+    talk.refresh_from_db()
+    assert talk.feedback_shared_at is None
+    with pytest.raises(services.NotAllowed):
+        services.share_feedback(actor=circle["members"][0], item=talk, shared=True)
+
+
+@pytest.mark.parametrize("feedback_per_item", [2, 30], ids=["small", "large"])
+def test_the_guest_presenters_meeting_page_runs_a_fixed_number_of_queries(
+    client, circle, django_assert_max_num_queries, feedback_per_item
+):
+    meeting, talk, _, guest = _presentations(circle, feedback_per_item=feedback_per_item)
+    _share(client, circle, talk)
+    client.force_login(guest)
+    url = _detail(meeting)
+    client.get(url)
+    # Measured: 12 at both sizes.
+    with django_assert_max_num_queries(12):
+        response = client.get(url)
+    assert f"Clear tariffs {feedback_per_item - 1}".encode() in response.content
