@@ -342,6 +342,26 @@ def test_attendance_at_the_door_on_a_phone_by_tapping_names(open_page):
     assert_clean(page)
 
 
+def test_attendance_at_the_door_counts_each_submit_without_javascript(open_page):
+    community, people = circle()
+    fay, mona = people["fay"], people["mona"]
+    meeting = meeting_in(community, fay, hours_ahead=0.25)
+    services.rsvp(actor=mona, meeting=meeting, answer="yes")
+
+    page = open_page(javascript=False, user=fay, viewport=PHONE)
+    page.goto(f"{meeting.get_absolute_url()}attendance/")
+    assert page.evaluate("typeof window.htmx") == "undefined", "scripts ran"
+    expect(page.locator("#present-count")).to_have_text("0 present")
+    button(page, "Mona Member", ": mark present").click()
+    expect(page).to_have_url(re.compile(rf"#person-{mona.pk}$"))
+    expect(page.locator("#present-count")).to_have_text("1 present")
+    button(page, "Olu Member", ": mark present").click()
+    expect(page.locator("#present-count")).to_have_text("2 present")
+    button(page, "✓ Mona Member", "is present; tap to undo").click()
+    expect(page.locator("#present-count")).to_have_text("1 present")
+    assert page.csp_violations == []
+
+
 def test_the_agenda_is_reordered_with_move_up_buttons_without_javascript(open_page):
     community, people = circle()
     fay = people["fay"]
