@@ -532,6 +532,13 @@ def _may_view_logistics(user, obj, st: Standing) -> bool:
     return st.is_seated or _is_guest_presenter_of(user, meeting, st)
 
 
+def _may_attend(user, obj, st: Standing) -> bool:
+    """Who may be marked present at the door: the seated, and the meeting's
+    own guest presenters (they come to present)."""
+    meeting = _meeting_of(obj)
+    return st.is_seated or _is_guest_presenter_of(user, meeting, st)
+
+
 def _may_view_attendees(user, obj, st: Standing) -> bool:
     return st.is_seated
 
@@ -542,6 +549,19 @@ def _may_rsvp(user, obj, st: Standing) -> bool:
     return (
         m is not None
         and m.status == "active"
+        and m.role in READING_ROLES
+        and not meeting.is_cancelled
+    )
+
+
+def _may_send_delegate(user, obj, st: Standing) -> bool:
+    """Send one's delegate in one's place: the seated, on leave too (a principal
+    on leave answers through their delegate, not in person)."""
+    meeting = _meeting_of(obj)
+    m = st.membership
+    return (
+        m is not None
+        and m.status in SEATED_STATUSES
         and m.role in READING_ROLES
         and not meeting.is_cancelled
     )
@@ -622,6 +642,17 @@ def _may_facilitate(user, obj, st: Standing) -> bool:
     return st.is_facilitator
 
 
+def _may_read_shared_feedback(user, item, st: Standing) -> bool:
+    """Asked with an AgendaItem: its presenter, once the facilitators shared
+    the feedback on it, while they are still seated or present at the meeting
+    as its guest. Nobody else's presentation, and not before it is shared."""
+    if item.feedback_shared_at is None or item.presenter_id is None:
+        return False
+    if item.presenter_id != getattr(user, "pk", None):
+        return False
+    return st.is_seated or _is_guest_presenter_of(user, item.meeting, st)
+
+
 def _may_read_topic(user, topic, st: Standing) -> bool:
     return _may_read(user, topic.community, st)
 
@@ -649,14 +680,18 @@ MEETING_RULES = {
     "meeting.view_logistics": _may_view_logistics,
     "meeting.view_attendees": _may_view_attendees,
     "meeting.rsvp": _may_rsvp,
+    "meeting.send_delegate": _may_send_delegate,
     "meeting.manage": _may_manage_meeting,
     "meeting.view_dietary": _may_view_dietary,
     "meeting.take_attendance": _may_manage_meeting,
+    "meeting.attend": _may_attend,
     "meeting.upload_material": _may_upload_material,
     "material.download": _may_download_material,
     "material.remove": _may_remove_material,
     "meeting.give_feedback": _may_give_feedback,
     "meeting.view_feedback": _may_facilitate,
+    "meeting.share_feedback": _may_facilitate,
+    "agenda_item.read_shared_feedback": _may_read_shared_feedback,
     "meeting.comment_summary": _may_comment_summary,
     "topic.read": _may_read_topic,
     "topic.vote": _may_vote,

@@ -1049,6 +1049,19 @@ SITE_VISIT = Session(
 
 SIDE_MEETING_TITLE = "Side meeting: the role of IT in mergers and acquisitions"
 
+# The last lunch's summary is still a draft: two members comment on it.
+ADMIN_DRAFT_COMMENTS = (
+    (
+        "lee@university.example",
+        "Could we add the date the big halls open for booking? It was **1 September** this year.",
+    ),
+    (
+        "karen.liu@university.example",
+        "Worth saying that the receptions calendar is shared with the deans' assistants too, "
+        "so they stop booking the same caterer.",
+    ),
+)
+
 FEEDBACK = (
     (5, "Practical: I will use this next quarter."),
     (4, "Good examples; I would have liked more time for questions."),
@@ -1395,6 +1408,62 @@ class _Meetings:
         )
         self.count("meeting records")
 
+    def _draft(self, meeting, facilitator, summary: str, comments) -> None:
+        """The summary written as a draft, and members' comments on it."""
+        from copse.meetings import services
+        from copse.meetings.models import SummaryComment
+
+        services.save_summary_draft(actor=facilitator, meeting=meeting, markdown=summary)
+        for n, (email, body) in enumerate(comments):
+            comment = services.comment_on_summary(
+                actor=self.people[email], meeting=meeting, body=body
+            )
+            SummaryComment.objects.filter(pk=comment.pk).update(
+                created_at=min(meeting.ends_at + dt.timedelta(days=2, hours=3 * n), self.now)
+            )
+            self.count("summary comments")
+
+    def _share_feedback_with_guests(self, meetings, facilitator) -> None:
+        """After the latest meeting a guest presented at, the facilitator shares
+        the feedback on their talk with them."""
+        from copse.meetings import services
+        from copse.meetings.models import AgendaItem
+
+        for meeting in reversed(meetings):
+            item = (
+                AgendaItem.objects.filter(
+                    meeting=meeting,
+                    presenter__memberships__community=meeting.community,
+                    presenter__memberships__role="guest_presenter",
+                    feedback__isnull=False,
+                )
+                .select_related("meeting__community", "presenter")
+                .distinct()
+                .first()
+            )
+            if item is None:
+                continue
+            if item.feedback_shared_at is None:
+                services.share_feedback(actor=facilitator, item=item, shared=True)
+                AgendaItem.objects.filter(pk=item.pk).update(
+                    feedback_shared_at=min(meeting.ends_at + dt.timedelta(days=4), self.now)
+                )
+                self.count("feedback shared with presenters")
+            return
+
+    def _send_delegate(self, meeting, principal: str, delegate: str) -> None:
+        """A member on leave sends their delegate to the meeting in their place."""
+        from copse.meetings import services
+        from copse.meetings.models import Rsvp
+
+        delegate_user = self.people[delegate]
+        if Rsvp.objects.filter(meeting=meeting, user=delegate_user).exists():
+            return
+        services.send_delegate(
+            actor=self.people[principal], meeting=meeting, delegate=delegate_user
+        )
+        self.count("RSVPs")
+
     def _actions(self, meeting, facilitator, actions) -> None:
         from copse.meetings import services
         from copse.meetings.models import ActionItem
@@ -1427,9 +1496,11 @@ class _Meetings:
             )
             self.count("RSVPs")
 
-    def _hold(self, meeting, facilitator, session: Session, members, n: int, *, topics=()):
+    def _hold(
+        self, meeting, facilitator, session: Session, members, n: int, *, topics=(), publish=True
+    ):
         """A meeting that took place: agenda, slides, attendance, feedback, the
-        published record and its action items."""
+        published record (or, with `publish` false, its draft) and its action items."""
         if session.description:
             from copse.meetings import services
 
@@ -1442,8 +1513,10 @@ class _Meetings:
         self._attendance(meeting, facilitator, members, skip=n * 3, absent=3, keep=there)
         self._slides(meeting, facilitator, items, session.talks)
         self._feedback(meeting, items, n)
-        if session.summary:
+        if session.summary and publish:
             self._publish(meeting, facilitator, session.summary)
+        elif session.summary:
+            self._draft(meeting, facilitator, session.summary, ADMIN_DRAFT_COMMENTS)
         self._actions(meeting, facilitator, session.actions)
         self._backdate_meeting(meeting)
 
@@ -1533,6 +1606,7 @@ class _Meetings:
             # Every half day opens with the round table, then the two presenters.
             session = replace(session, talks=(CIO_NEXT.talks[0], *session.talks))
             self._hold(meeting, maria, session, members, n)
+        self._share_feedback_with_guests(held, maria)
         topics = self._nominate(community, CIO_TOPICS, days_ago=24)
         if coming and not coming[0].agenda_items.exists():
             self._next_cio(coming[0], maria)
@@ -1669,7 +1743,15 @@ class _Meetings:
                 services.update_meeting(actor=joanne, meeting=meeting, address=ADMIN_ROOM)
         for n, (meeting, session) in enumerate(zip(held, ADMIN_LUNCHES[-len(held) :], strict=True)):
             if not meeting.agenda_items.exists():
-                self._hold(meeting, joanne, session, members, n)
+                # The latest lunch's summary is still a draft that members comment on.
+                last = n == len(held) - 1
+                self._hold(meeting, joanne, session, members, n, publish=not last)
+        coming = [m for m in meetings if m.starts_at > self.now]
+        if coming:
+            # Margaret is on leave: Tom, her delegate, goes to the next lunch for her.
+            self._send_delegate(
+                coming[0], "margaret.osei@university.example", "tom.becker@university.example"
+            )
 
         engineering = self.organisations["Faculty of Engineering"]
         if not Meeting.objects.filter(community=community, title=WORKSHOP_TITLE).exists():

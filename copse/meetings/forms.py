@@ -50,7 +50,10 @@ class MeetingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     host_organisation = forms.ModelChoiceField(
-        queryset=None, required=False, help_text="The suggestion is who hosted least recently."
+        queryset=None,
+        required=False,
+        label="Host organisation",
+        empty_label="— no host yet —",
     )
     host_contact = forms.ModelChoiceField(
         queryset=None,
@@ -83,7 +86,15 @@ class MeetingForm(forms.Form):
         help_text="New yeses close at the end of this day; anyone can still say no.",
     )
 
-    def __init__(self, *args, organisations=None, members=None, may_schedule=True, **kwargs):
+    def __init__(
+        self,
+        *args,
+        organisations=None,
+        members=None,
+        may_schedule=True,
+        suggestion=None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         from copse.accounts.models import User
         from copse.organisations.models import Organisation
@@ -91,9 +102,20 @@ class MeetingForm(forms.Form):
         self.fields["host_contact"].queryset = (
             members if members is not None else User.objects.none()
         )
-        self.fields["host_organisation"].queryset = (
-            organisations if organisations is not None else Organisation.objects.none()
-        )
+        host = self.fields["host_organisation"]
+        host.queryset = organisations if organisations is not None else Organisation.objects.none()
+        if suggestion is not None:
+            # The rotation's suggestion is named in its option and in the help,
+            # so a pre-selected host is never a silent choice.
+            host.label_from_instance = lambda organisation: (
+                f"{organisation.name} (suggested next)"
+                if organisation.pk == suggestion.pk
+                else organisation.name
+            )
+            host.help_text = (
+                f"The rotation suggests {suggestion.name}: it never hosted, or hosted least "
+                "recently. Choose another organisation, or no host yet."
+            )
         if not may_schedule:
             # Members organise side meetings only.
             self.fields["kind"].choices = [(Meeting.Kind.SIDE, Meeting.Kind.SIDE.label)]

@@ -182,6 +182,9 @@ class AgendaItem(PartOfMeeting, models.Model):
     presenter_email = models.EmailField(blank=True)
     minutes = models.PositiveIntegerField(default=30)
     notes = models.TextField(max_length=4000, blank=True)
+    # Feedback on a presentation is the facilitators' until they share it with
+    # its presenter (without the names of who gave it).
+    feedback_shared_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["position", "id"]

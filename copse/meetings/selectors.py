@@ -132,8 +132,12 @@ class MeetingPage:
     action_items: list = field(default_factory=list)
     comments: list = field(default_factory=list)
     feedback: list = field(default_factory=list)
+    feedback_by_item: dict = field(default_factory=dict)
     my_feedback: dict = field(default_factory=dict)
+    # Feedback shared with the viewer on their own presentations, by agenda item.
+    shared_with_me: dict = field(default_factory=dict)
     delegates: list = field(default_factory=list)
+    sent_delegates: list = field(default_factory=list)
 
 
 def meeting_page(viewer, meeting: Meeting) -> MeetingPage:
@@ -146,6 +150,7 @@ def meeting_page(viewer, meeting: Meeting) -> MeetingPage:
             "view_logistics",
             "view_attendees",
             "rsvp",
+            "send_delegate",
             "manage",
             "view_dietary",
             "upload_material",
@@ -190,6 +195,10 @@ def meeting_page(viewer, meeting: Meeting) -> MeetingPage:
         if not meeting.summary_is_published:
             page.comments = list(meeting.summary_comments.select_related("author"))
         page.delegates = _my_delegates(viewer, meeting)
+        if page.delegates:
+            page.sent_delegates = [
+                r for r in page.attendees + page.waitlist if r.delegated_from_id == viewer.pk
+            ]
     if may["give_feedback"]:
         page.my_feedback = {
             f.agenda_item_id: f
@@ -203,6 +212,23 @@ def meeting_page(viewer, meeting: Meeting) -> MeetingPage:
             .select_related("author", "agenda_item")
             .order_by("agenda_item__position", "-created_at")
         )
+        for one in page.feedback:
+            page.feedback_by_item.setdefault(one.agenda_item_id, []).append(one)
+    shared = [
+        item.pk
+        for item in items
+        if item.presenter_id == viewer.pk
+        and permissions.can(viewer, "agenda_item.read_shared_feedback", item)
+    ]
+    if shared:
+        # Only what the presenter may read: no author is loaded, so no name
+        # can reach the page.
+        for one in (
+            PresentationFeedback.objects.filter(agenda_item_id__in=shared)
+            .only("agenda_item_id", "usefulness", "comment")
+            .order_by("-usefulness", "created_at")
+        ):
+            page.shared_with_me.setdefault(one.agenda_item_id, []).append(one)
     return page
 
 
@@ -228,24 +254,46 @@ def series_of(viewer, community):
 
 
 def attendance_sheet(meeting: Meeting):
-    """Everyone who may be at the door: seated members, those with a place first."""
+    """Everyone who may be at the door: seated members and the meeting's guest
+    presenters; those with a place and the presenters first. Two queries."""
+    from copse.meetings.models import AgendaItem
     from copse.memberships.models import Membership
 
     rsvps = {r.user_id: r for r in Rsvp.objects.filter(meeting=meeting)}
+    presenting = AgendaItem.objects.filter(meeting=meeting, presenter__isnull=False).values(
+        "presenter_id"
+    )
     members = list(
-        Membership.objects.filter(
-            community_id=meeting.community_id,
-            status__in=("active", "on_leave"),
-            role__in=permissions.READING_ROLES,
+        Membership.objects.filter(community_id=meeting.community_id)
+        .filter(
+            Q(status__in=permissions.SEATED_STATUSES, role__in=permissions.READING_ROLES)
+            | Q(status="active", role="guest_presenter", user_id__in=presenting)
         )
         .select_related("user__organisation")
         .order_by("user__display_name", "user_id")
     )
-    rows = [(m.user, rsvps.get(m.user_id)) for m in members]
+    rows = [
+        AttendanceRow(m.user, rsvps.get(m.user_id), m.role == "guest_presenter") for m in members
+    ]
 
     def order(row):
-        rsvp = row[1]
-        rank = 0 if rsvp and rsvp.place == Rsvp.Place.GOING else 1 if rsvp else 2
-        return (rank, row[0].display_name.lower())
+        rsvp = row.rsvp
+        expected = row.presenting or (rsvp and rsvp.place == Rsvp.Place.GOING)
+        rank = 0 if expected else 1 if rsvp else 2
+        return (rank, row.person.display_name.lower())
 
     return sorted(rows, key=order)
+
+
+@dataclass
+class AttendanceRow:
+    """One name on the door list."""
+
+    person: object
+    rsvp: Rsvp | None
+    presenting: bool = False
+
+
+def present_count(meeting: Meeting) -> int:
+    """How many are marked present: the figure the door list shows."""
+    return Rsvp.objects.filter(meeting=meeting, attended=True).count()

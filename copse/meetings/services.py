@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 
 from copse.audit.services import record
@@ -263,7 +263,8 @@ def set_host_offer(*, actor, community, organisation, willing: bool, note: str =
 
 def host_rotation(community) -> list[dict]:
     """Willing organisations in the order they should host next: never-hosted
-    first (by name), then the one that hosted least recently.
+    first (by name), then the one that hosted least recently, and last those
+    already down to host a meeting still to come (soonest first).
 
     Two queries whatever the number of meetings.
     """
@@ -272,30 +273,41 @@ def host_rotation(community) -> list[dict]:
         .select_related("organisation")
         .order_by("organisation__name")
     )
-    last_hosted = dict(
-        Meeting.objects.filter(
+    now = timezone.now()
+    # A meeting still to come is not a hosting yet: it is the next one.
+    hostings = {
+        row["host_organisation_id"]: row
+        for row in Meeting.objects.filter(
             community=community,
             status=Meeting.Status.SCHEDULED,
             host_organisation_id__in=[o.organisation_id for o in offers],
         )
         .values("host_organisation_id")
-        .annotate(last=Max("starts_at"))
-        .values_list("host_organisation_id", "last")
-    )
+        .annotate(
+            last=Max("starts_at", filter=Q(starts_at__lt=now)),
+            next=Min("starts_at", filter=Q(starts_at__gte=now)),
+        )
+    }
     rows = [
         {
             "organisation": o.organisation,
             "note": o.note,
-            "last_hosted": last_hosted.get(o.organisation_id),
+            "last_hosted": hostings.get(o.organisation_id, {}).get("last"),
+            "next_hosting": hostings.get(o.organisation_id, {}).get("next"),
         }
         for o in offers
     ]
-    never = [r for r in rows if r["last_hosted"] is None]
+    booked = sorted(
+        (r for r in rows if r["next_hosting"] is not None),
+        key=lambda r: (r["next_hosting"], r["organisation"].name),
+    )
+    free = [r for r in rows if r["next_hosting"] is None]
+    never = [r for r in free if r["last_hosted"] is None]
     hosted = sorted(
-        (r for r in rows if r["last_hosted"] is not None),
+        (r for r in free if r["last_hosted"] is not None),
         key=lambda r: (r["last_hosted"], r["organisation"].name),
     )
-    return never + hosted
+    return never + hosted + booked
 
 
 def suggested_host(community):
@@ -593,32 +605,53 @@ def delegates_of(user, community):
 
 
 def send_delegate(*, actor, meeting: Meeting, delegate) -> Rsvp:
-    """Hand the member's place (or waitlist place) to their delegate."""
-    _require(actor, "meeting.rsvp", meeting, "Only members of the community can answer.")
+    """Send the member's delegate in their place: the delegate takes the place
+    (or waitlist place) the member holds, or, when the member holds none (a
+    member on leave does not answer in person), asks for one in the member's
+    name as a yes would."""
+    _require(actor, "meeting.send_delegate", meeting, "Only members of the community can answer.")
     if delegate not in delegates_of(actor, meeting.community):
         raise MeetingError("That person is not your delegate in this community.")
-    if meeting.ends_at <= timezone.now():
+    now = timezone.now()
+    if meeting.ends_at <= now:
         raise MeetingError("This meeting is over.")
     with transaction.atomic():
         locked = _locked(meeting)
         mine = Rsvp.objects.filter(meeting=locked, user=actor).first()
-        if mine is None or mine.place == Rsvp.Place.NONE:
-            raise MeetingError("Answer yes first: your delegate takes the place you hold.")
         theirs = Rsvp.objects.filter(meeting=locked, user=delegate).first() or Rsvp(
             meeting=locked, user=delegate
         )
-        freed = theirs.place == Rsvp.Place.GOING  # they already had a place of their own
-        theirs.answer = Rsvp.Answer.YES
-        theirs.place = mine.place
-        theirs.waitlisted_at = mine.waitlisted_at
-        theirs.delegated_from = actor
-        theirs.dinner = mine.dinner
-        theirs.save()
-        mine.answer = Rsvp.Answer.NO
-        mine.place = Rsvp.Place.NONE
-        mine.waitlisted_at = None
-        mine.dinner = False
-        mine.save()
+        if mine is not None and mine.place != Rsvp.Place.NONE:
+            freed = theirs.place == Rsvp.Place.GOING  # they already had a place of their own
+            theirs.answer = Rsvp.Answer.YES
+            theirs.place = mine.place
+            theirs.waitlisted_at = mine.waitlisted_at
+            theirs.delegated_from = actor
+            theirs.dinner = mine.dinner
+            theirs.save()
+            mine.answer = Rsvp.Answer.NO
+            mine.place = Rsvp.Place.NONE
+            mine.waitlisted_at = None
+            mine.dinner = False
+            mine.save()
+        else:
+            if theirs.place != Rsvp.Place.NONE:
+                raise MeetingError(f"{delegate.name} already has a place at this meeting.")
+            if locked.rsvp_deadline is not None and now > locked.rsvp_deadline:
+                raise MeetingError(
+                    "Answers closed on "
+                    f"{timezone.localtime(locked.rsvp_deadline):%d %B at %H:%M}. "
+                    "Ask a facilitator if your delegate can still come."
+                )
+            freed = False
+            theirs.answer = Rsvp.Answer.YES
+            theirs.delegated_from = actor
+            if locked.capacity is None or locked.going_count < locked.capacity:
+                theirs.place = Rsvp.Place.GOING
+            else:
+                theirs.place = Rsvp.Place.WAITLISTED
+                theirs.waitlisted_at = now
+            theirs.save()
         _recount_places(locked)
         if freed:
             _promote_from_waitlist(locked)
@@ -629,6 +662,7 @@ def send_delegate(*, actor, meeting: Meeting, delegate) -> Rsvp:
             subject=delegate,
             meeting_id=locked.pk,
         )
+    meeting.going_count, meeting.waitlist_count = locked.going_count, locked.waitlist_count
     transaction.on_commit(lambda: tasks.tell_delegate.enqueue(meeting.pk, delegate.pk, actor.pk))
     return theirs
 
@@ -656,9 +690,10 @@ def record_attendance(*, actor, meeting: Meeting, user, attended: bool) -> Rsvp 
     _require(
         actor, "meeting.take_attendance", meeting, "Only the meeting's organisers can do that."
     )
-    st = permissions.standing(user, meeting.community)
-    if not st.is_seated:
-        raise MeetingError("Only members of the community can be marked present.")
+    if not permissions.can(user, "meeting.attend", meeting):
+        raise MeetingError(
+            "Only members of the community and the meeting's presenters can be marked present."
+        )
     with transaction.atomic():
         row = Rsvp.objects.filter(meeting=meeting, user=user).first()
         if row is None:
@@ -790,6 +825,13 @@ def publish_summary(*, actor, meeting: Meeting) -> Meeting:
         raise MeetingError("Write the summary before publishing it.")
     if meeting.summary_is_published:
         return meeting
+    if meeting.starts_at > timezone.now():
+        # A record of what was said cannot come before the meeting: it would
+        # also mark the agenda's topics covered before anyone covered them.
+        raise MeetingError(
+            "The meeting has not started yet: save the summary as a draft, and publish it "
+            "as the meeting record once the meeting has started."
+        )
     from copse.topics.services import mark_covered
 
     with transaction.atomic():
@@ -880,3 +922,31 @@ def give_feedback(
         defaults={"usefulness": usefulness, "comment": comment.strip()[:2000]},
     )
     return feedback
+
+
+def share_feedback(*, actor, item: AgendaItem, shared: bool) -> AgendaItem:
+    """Share the feedback on a presentation with its presenter, or stop
+    sharing it. The presenter sees how useful people found it and what they
+    wrote, never who wrote it."""
+    _require(
+        actor,
+        "meeting.share_feedback",
+        item.meeting,
+        "Only the community's facilitators can share feedback.",
+    )
+    if item.presenter_id is None:
+        raise MeetingError("This agenda item has no presenter to share the feedback with.")
+    if bool(item.feedback_shared_at) == shared:
+        return item
+    item.feedback_shared_at = timezone.now() if shared else None
+    with transaction.atomic():
+        item.save(update_fields=["feedback_shared_at"])
+        record(
+            actor=actor,
+            action="meeting.feedback_shared" if shared else "meeting.feedback_unshared",
+            community=item.meeting.community,
+            subject=item.presenter,
+            meeting_id=item.meeting_id,
+            agenda_item_id=item.pk,
+        )
+    return item

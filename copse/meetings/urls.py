@@ -27,6 +27,7 @@ urlpatterns = [
     path(M + "agenda/<int:item_id>/move/", views.agenda_item_move, name="agenda_move"),
     path(M + "agenda/<int:item_id>/presenter/", views.presenter_invite, name="presenter"),
     path(M + "agenda/<int:item_id>/feedback/", views.feedback, name="feedback"),
+    path(M + "agenda/<int:item_id>/feedback/share/", views.feedback_share, name="feedback_share"),
     path(M + "rsvp/", views.rsvp, name="rsvp"),
     path(M + "delegate/", views.send_delegate, name="delegate"),
     path(M + "attendance/", views.attendance, name="attendance"),

@@ -7,8 +7,10 @@ re-renders with what was typed and status 400.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,12 +24,21 @@ from copse.meetings.recurrence import describe_rrule
 
 
 def _community_organisations(community):
-    """Organisations of the community's members (host candidates)."""
+    """Host candidates: organisations of the community's members, and those
+    that offered to host (the rotation's suggestion is always among them)."""
+    from copse.meetings.models import HostOffer
     from copse.organisations.models import Organisation
 
     return Organisation.objects.filter(
-        pk__in=community.memberships.filter(status__in=("active", "on_leave")).values(
-            "organisation_id"
+        Q(
+            pk__in=community.memberships.filter(status__in=("active", "on_leave")).values(
+                "organisation_id"
+            )
+        )
+        | Q(
+            pk__in=HostOffer.objects.filter(community=community, willing=True).values(
+                "organisation_id"
+            )
         )
     ).order_by("name")
 
@@ -121,6 +132,7 @@ def meeting_new(request, slug):
         organisations=organisations,
         members=_seated_users(community),
         may_schedule=may_schedule,
+        suggestion=suggestion,
         initial={
             "time_zone": request.user.time_zone,
             "host_organisation": suggestion.pk if suggestion else None,
@@ -154,12 +166,15 @@ def meeting_new(request, slug):
 def meeting_edit(request, slug, meeting_id):
     meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.manage")
     community = meeting.community
+    may_schedule = permissions.can(request.user, "community.schedule_meetings", community)
+    suggestion = services.suggested_host(community) if may_schedule else None
     form = forms.MeetingForm(
         request.POST or None,
         initial=forms.MeetingForm.initial_for(meeting),
         organisations=_community_organisations(community),
         members=_seated_users(community),
-        may_schedule=permissions.can(request.user, "community.schedule_meetings", community),
+        may_schedule=may_schedule,
+        suggestion=suggestion,
     )
     form.fields.pop("kind")
     status = 200
@@ -183,7 +198,7 @@ def meeting_edit(request, slug, meeting_id):
         "community": community,
         "meeting": meeting,
         "form": form,
-        "suggestion": services.suggested_host(community),
+        "suggestion": suggestion,
     }
     return render(request, "meetings/meeting_form.html", context, status=status)
 
@@ -536,17 +551,23 @@ def _rsvp_message(row) -> str:
 @login_required
 @require_POST
 def send_delegate(request, slug, meeting_id):
-    meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.rsvp")
+    meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.send_delegate")
     delegate = User.objects.filter(
         pk=cursors.integer(request.POST.get("delegate"), minimum=1) or 0
     ).first()
     try:
-        services.send_delegate(actor=request.user, meeting=meeting, delegate=delegate)
+        row = services.send_delegate(actor=request.user, meeting=meeting, delegate=delegate)
     except UserFacingError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"{delegate.name} takes your place and was told.")
+        messages.success(request, _delegate_message(delegate, row))
     return _back(meeting, "rsvp")
+
+
+def _delegate_message(delegate, row) -> str:
+    if row.place == "waitlisted":
+        return f"{delegate.name} is on the waitlist in your place and was told."
+    return f"{delegate.name} goes in your place and was told."
 
 
 @login_required
@@ -571,21 +592,30 @@ def attendance(request, slug, meeting_id):
             messages.error(request, error.message)
         else:
             if request.htmx:
-                return render(
-                    request,
-                    "meetings/attendance.html#attendance-row",
-                    {"meeting": meeting, "person": person, "row": row},
+                # The tapped name in place, and the count beside it (out of band).
+                context = {
+                    "meeting": meeting,
+                    "person": person,
+                    "row": row,
+                    "presenting": not permissions.standing(person, meeting.community).is_seated,
+                    "present": selectors.present_count(meeting),
+                }
+                return HttpResponse(
+                    render_to_string(
+                        "meetings/attendance.html#attendance-row", context, request=request
+                    )
+                    + render_to_string(
+                        "meetings/attendance.html#present-count-swap", context, request=request
+                    )
                 )
         return redirect(
             reverse("meetings:attendance", args=[slug, meeting_id]) + f"#person-{person.pk}"
         )
-    rows = selectors.attendance_sheet(meeting)
-    present = sum(1 for _, row in rows if row and row.attended)
     context = {
         "community": meeting.community,
         "meeting": meeting,
-        "rows": rows,
-        "present": present,
+        "rows": selectors.attendance_sheet(meeting),
+        "present": selectors.present_count(meeting),
     }
     return render(request, "meetings/attendance.html", context)
 
@@ -772,3 +802,23 @@ def feedback(request, slug, meeting_id, item_id):
         done="Thank you: the facilitators will read it.",
         feedback_item=item.pk,
     )
+
+
+@login_required
+@require_POST
+def feedback_share(request, slug, meeting_id, item_id):
+    meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.share_feedback")
+    item = _item(meeting, item_id)
+    shared = request.POST.get("shared") == "1"
+    try:
+        services.share_feedback(actor=request.user, item=item, shared=shared)
+    except UserFacingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"{item.presenter.name} now sees the feedback on “{item.title}”, without names."
+            if shared
+            else f"The feedback on “{item.title}” is for the facilitators only again.",
+        )
+    return _back(meeting, f"feedback-{item.pk}")

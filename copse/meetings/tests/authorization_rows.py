@@ -103,6 +103,7 @@ ROWS = {
         lambda ctx: {f"feedback-{ctx['past_item_id']}-usefulness": "5"},
         SEATED_POST,
     ),
+    "meetings:feedback_share": (_item, "post", "", lambda ctx: {"shared": "1"}, MODERATES_POST),
     "meetings:rsvp": (_meeting, "post", "", lambda ctx: {"answer": "yes"}, SEATED_POST),
     "meetings:delegate": (
         _meeting,
@@ -142,7 +143,7 @@ ROWS = {
 
 def build(community, people, ctx):
     from copse.meetings import services
-    from copse.meetings.models import AgendaItem, Meeting
+    from copse.meetings.models import AgendaItem, Meeting, PresentationFeedback
 
     facilitator, guest = people["facilitator"], people["guest_presenter"]
     start = (timezone.now() + dt.timedelta(days=30)).replace(microsecond=0)
@@ -165,6 +166,17 @@ def build(community, people, ctx):
     )
     guest_item = AgendaItem.objects.create(
         meeting=meeting, position=2, title="Carrier negotiation", presenter=guest
+    )
+    # Feedback shared with each presenter: the guest reads the feedback on
+    # their own item, never the SECRET one given on the facilitator's.
+    PresentationFeedback.objects.create(
+        agenda_item=secret_item, author=people["member"], usefulness=5, comment=SECRET
+    )
+    PresentationFeedback.objects.create(
+        agenda_item=guest_item, author=people["member"], usefulness=4, comment="Clear tariffs"
+    )
+    AgendaItem.objects.filter(pk__in=[secret_item.pk, guest_item.pk]).update(
+        feedback_shared_at=timezone.now()
     )
     meeting = Meeting.objects.get(pk=meeting.pk)
     material = services.upload_material(

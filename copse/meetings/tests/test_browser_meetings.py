@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from copse import testing
 from copse.calendars.ics import meeting_uid
 from copse.meetings import services
-from copse.meetings.models import MeetingSeries, Rsvp
+from copse.meetings.models import AgendaItem, MeetingSeries, Rsvp
 from copse.notifications.models import Notification
 from copse.topics import services as topics
 from copse.topics.models import Topic
@@ -284,6 +284,11 @@ def test_attendance_at_the_door_on_a_phone_by_tapping_names(open_page):
     meeting = meeting_in(community, fay, hours_ahead=0.25)
     services.rsvp(actor=mona, meeting=meeting, answer="yes")
     services.rsvp(actor=max_, meeting=meeting, answer="yes")
+    # A guest presenter comes to present, and is on the list too.
+    sam = testing.make_user("sam@litware.example", name="Sam Presenter")
+    testing.seat(community, sam, role="guest_presenter")
+    talk = services.add_agenda_item(actor=fay, meeting=meeting, title="SIP trunking", minutes=45)
+    AgendaItem.objects.filter(pk=talk.pk).update(presenter=sam)
 
     page = open_page(viewport=PHONE, user=fay)
     page.goto(meeting.get_absolute_url())
@@ -293,7 +298,8 @@ def test_attendance_at_the_door_on_a_phone_by_tapping_names(open_page):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the door list scrolls sideways: {width}px wide"
     buttons = page.locator(".attendance__button")
-    assert buttons.count() == 4
+    assert buttons.count() == 5
+    count = page.locator("#present-count")
     for n in range(buttons.count()):
         box = buttons.nth(n).bounding_box()
         assert box["height"] >= 44 and box["x"] + box["width"] <= PHONE["width"], box
@@ -303,13 +309,23 @@ def test_attendance_at_the_door_on_a_phone_by_tapping_names(open_page):
     tap(page, mona_button)
     present = button(page, "✓ Mona Member", "is present; tap to undo")
     expect(present).to_have_attribute("aria-pressed", "true")
+    # The count follows each tap, without a page load.
+    expect(count).to_have_text("1 present")
+    expect(page.locator(".lede")).to_contain_text("1 present · 2 had a place.")
     # A member who did not answer walks in.
     tap(page, button(page, "Olu Member", ": mark present"))
     expect(button(page, "✓ Olu Member", "is present; tap to undo")).to_be_visible()
+    expect(count).to_have_text("2 present")
+    # The guest presenter arrives.
+    tap(page, button(page, "Sam Presenter", ": mark present"))
+    expect(button(page, "✓ Sam Presenter", "is present; tap to undo")).to_be_visible()
+    expect(count).to_have_text("3 present")
     # A wrong tap is undone with another.
     tap(page, button(page, "Max Member", ": mark present"))
+    expect(count).to_have_text("4 present")
     tap(page, button(page, "✓ Max Member", "is present; tap to undo"))
     expect(button(page, "Max Member", ": mark present")).to_have_attribute("aria-pressed", "false")
+    expect(count).to_have_text("3 present")
 
     assert "#person-" not in page.url  # rows swapped in place, no page loads
 
@@ -318,11 +334,32 @@ def test_attendance_at_the_door_on_a_phone_by_tapping_names(open_page):
     # A walk-in is present without taking a place from anyone on the waitlist.
     assert rows[olu.pk].attended is True and rows[olu.pk].place == Rsvp.Place.NONE
     assert rows[max_.pk].attended is False
+    assert rows[sam.pk].attended is True
     assert fay.pk not in rows
     page.reload()
-    expect(page.locator(".lede")).to_contain_text("2 present")
+    expect(page.locator(".lede")).to_contain_text("3 present")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert_clean(page)
+
+
+def test_attendance_at_the_door_counts_each_submit_without_javascript(open_page):
+    community, people = circle()
+    fay, mona = people["fay"], people["mona"]
+    meeting = meeting_in(community, fay, hours_ahead=0.25)
+    services.rsvp(actor=mona, meeting=meeting, answer="yes")
+
+    page = open_page(javascript=False, user=fay, viewport=PHONE)
+    page.goto(f"{meeting.get_absolute_url()}attendance/")
+    assert page.evaluate("typeof window.htmx") == "undefined", "scripts ran"
+    expect(page.locator("#present-count")).to_have_text("0 present")
+    button(page, "Mona Member", ": mark present").click()
+    expect(page).to_have_url(re.compile(rf"#person-{mona.pk}$"))
+    expect(page.locator("#present-count")).to_have_text("1 present")
+    button(page, "Olu Member", ": mark present").click()
+    expect(page.locator("#present-count")).to_have_text("2 present")
+    button(page, "✓ Mona Member", "is present; tap to undo").click()
+    expect(page.locator("#present-count")).to_have_text("1 present")
+    assert page.csp_violations == []
 
 
 def test_the_agenda_is_reordered_with_move_up_buttons_without_javascript(open_page):

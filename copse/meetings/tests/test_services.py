@@ -301,9 +301,8 @@ def _topic(circle, title="Zero trust", votes=0):
     )
 
 
-def test_a_topic_on_the_agenda_is_scheduled_and_covered_when_the_summary_is_published(
-    circle, meeting
-):
+def test_a_topic_on_the_agenda_is_scheduled_and_covered_when_the_summary_is_published(circle):
+    meeting = make_meeting(circle, days_ahead=0)  # under way
     topic = _topic(circle)
     item = services.add_agenda_item(
         actor=circle["facilitator"], meeting=meeting, title="", minutes=45, topic=topic
@@ -499,7 +498,8 @@ def test_members_who_do_not_present_cannot_upload(circle, meeting):
 # --- Summary, comments, action items, feedback ----------------------------------------------------
 
 
-def test_members_comment_on_the_draft_until_it_is_published(circle, meeting):
+def test_members_comment_on_the_draft_until_it_is_published(circle):
+    meeting = make_meeting(circle, days_ahead=0)  # under way
     member = circle["members"][0]
     with pytest.raises(services.NotAllowed):  # no draft yet
         services.comment_on_summary(actor=member, meeting=meeting, body="Hm")
@@ -628,3 +628,70 @@ def test_a_series_tops_itself_up_every_month(circle):
         services.end_series(actor=circle["facilitator"], series=series)
         series.refresh_from_db()
         assert tasks.extend_series.call(series.pk) == 0
+
+
+def test_an_organisation_down_to_host_a_coming_meeting_is_next_hosting_not_last_hosted(circle):
+    community = circle["community"]
+    contoso, fabrikam, northwind = circle["orgs"]
+    for org in (contoso, fabrikam, northwind):
+        services.set_host_offer(
+            actor=circle["facilitator"], community=community, organisation=org, willing=True
+        )
+    held = make_meeting(circle, days_ahead=-30, host_organisation=contoso)
+    make_meeting(circle, days_ahead=-60, host_organisation=fabrikam)
+    coming = make_meeting(circle, days_ahead=20, host_organisation=contoso)
+    rows = {row["organisation"].name: row for row in services.host_rotation(community)}
+    assert rows["Contoso"]["last_hosted"] == held.starts_at
+    assert rows["Contoso"]["next_hosting"] == coming.starts_at
+    assert rows["Fabrikam"]["next_hosting"] is None
+    # Northwind never hosted, Fabrikam hosted longest ago, Contoso is already booked.
+    order = [row["organisation"].name for row in services.host_rotation(community)]
+    assert order == ["Northwind", "Fabrikam", "Contoso"]
+
+
+def test_a_summary_is_published_only_once_the_meeting_has_started(circle, meeting):
+    services.save_summary_draft(actor=circle["facilitator"], meeting=meeting, markdown="Notes")
+    with pytest.raises(services.MeetingError, match="has not started yet"):
+        services.publish_summary(actor=circle["facilitator"], meeting=meeting)
+    meeting.refresh_from_db()
+    assert not meeting.summary_is_published and meeting.summary_markdown == "Notes"
+
+
+def test_a_principal_on_leave_sends_their_delegate_without_answering_in_person(
+    circle, django_capture_on_commit_callbacks
+):
+    meeting = make_meeting(circle, capacity=1)
+    principal = circle["members"][0]
+    testing.seat(circle["community"], principal, status="on_leave")
+    with pytest.raises(services.NotAllowed):
+        services.rsvp(actor=principal, meeting=meeting, answer="yes")
+    with django_capture_on_commit_callbacks(execute=True):
+        theirs = services.send_delegate(
+            actor=principal, meeting=meeting, delegate=circle["delegate"]
+        )
+    assert theirs.place == "going" and theirs.delegated_from == principal
+    assert not Rsvp.objects.filter(meeting=meeting, user=principal).exists()
+    meeting.refresh_from_db()
+    assert meeting.going_count == 1
+    assert Notification.objects.filter(user=circle["delegate"], kind="delegated").exists()
+    # Sending them again finds their place taken by them already.
+    with pytest.raises(services.MeetingError, match="already has a place"):
+        services.send_delegate(actor=principal, meeting=meeting, delegate=circle["delegate"])
+
+
+def test_a_delegate_sent_to_a_full_meeting_waits_on_the_waitlist(circle):
+    meeting = make_meeting(circle, capacity=1)
+    services.rsvp(actor=circle["members"][1], meeting=meeting, answer="yes")
+    theirs = services.send_delegate(
+        actor=circle["members"][0], meeting=meeting, delegate=circle["delegate"]
+    )
+    assert theirs.place == "waitlisted"
+
+
+@pytest.mark.parametrize("status", ["left", "removed"])
+def test_a_former_member_sends_no_delegate(circle, meeting, status):
+    principal = circle["members"][0]
+    testing.seat(circle["community"], principal, status=status)
+    with pytest.raises(services.NotAllowed):
+        services.send_delegate(actor=principal, meeting=meeting, delegate=circle["delegate"])
+    assert not Rsvp.objects.filter(meeting=meeting).exists()

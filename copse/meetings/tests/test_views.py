@@ -362,3 +362,285 @@ def test_meeting_list_runs_a_fixed_number_of_queries(
     client.get(url)
     with django_assert_max_num_queries(10):
         assert client.get(url).status_code == 200
+
+
+# --- The hosts page, the host of a new meeting, the summary's Publish button -------------------
+
+
+def _offer(circle, *orgs):
+    for org in orgs:
+        services.set_host_offer(
+            actor=circle["facilitator"],
+            community=circle["community"],
+            organisation=org,
+            willing=True,
+        )
+
+
+def test_the_hosts_page_labels_a_coming_meeting_next_hosting(client, circle):
+    contoso, fabrikam, _ = circle["orgs"]
+    _offer(circle, contoso, fabrikam)
+    held = make_meeting(circle, days_ahead=-40, host_organisation=fabrikam)
+    coming = make_meeting(circle, days_ahead=25, host_organisation=contoso)
+    client.force_login(circle["members"][0])
+    page = client.get(reverse("meetings:hosts", args=["cio"])).content.decode()
+    coming_day = timezone.localtime(coming.starts_at).strftime("%-d %B %Y")
+    held_day = timezone.localtime(held.starts_at).strftime("%-d %B %Y")
+    assert f"Next hosting {coming_day}" in page
+    assert f"Last hosted {coming_day}" not in page
+    assert f"Last hosted {held_day}" in page
+
+
+def test_a_new_meeting_shows_the_rotations_host_chosen_and_named(client, circle):
+    contoso, fabrikam, _ = circle["orgs"]
+    outsider = testing.make_organisation("Litware")  # offered to host, no member there
+    _offer(circle, contoso, fabrikam, outsider)
+    make_meeting(circle, days_ahead=-40, host_organisation=fabrikam)
+    make_meeting(circle, days_ahead=-80, host_organisation=contoso)
+    client.force_login(circle["facilitator"])
+    response = client.get(reverse("meetings:new", args=["cio"]))
+    page = response.content.decode()
+    # Litware never hosted: pre-selected, and the option and the help say it is the suggestion.
+    assert f'<option value="{outsider.pk}" selected>Litware (suggested next)</option>' in page
+    assert "The rotation suggests Litware" in page
+    assert f'<option value="{contoso.pk}">Contoso</option>' in page
+    assert "— no host yet —" in page
+
+
+def test_the_host_suggestion_can_be_changed_or_left_empty(client, circle):
+    contoso, fabrikam, _ = circle["orgs"]
+    _offer(circle, contoso, fabrikam)
+    client.force_login(circle["facilitator"])
+    fields = {
+        "title": "Spring meeting",
+        "kind": "regular",
+        "date": "2027-07-08",
+        "start_time": "13:00",
+        "end_time": "17:00",
+        "time_zone": "America/Los_Angeles",
+        "format": "half_day_dinner",
+    }
+    client.post(reverse("meetings:new", args=["cio"]), {**fields, "host_organisation": ""})
+    client.post(
+        reverse("meetings:new", args=["cio"]),
+        {**fields, "title": "Summer meeting", "host_organisation": fabrikam.pk},
+    )
+    hosts = dict(Meeting.objects.values_list("title", "host_organisation"))
+    # Nothing filled in behind the facilitator's back: empty stays empty.
+    assert hosts == {"Spring meeting": None, "Summer meeting": fabrikam.pk}
+
+
+def test_the_publish_button_is_there_for_a_draft_and_says_when_it_opens(client, circle):
+    coming = make_meeting(circle, days_ahead=3)
+    held = make_meeting(circle, days_ahead=-1)
+    for meeting in (coming, held):
+        services.save_summary_draft(actor=circle["facilitator"], meeting=meeting, markdown="Notes")
+    client.force_login(circle["facilitator"])
+    page = client.get(_detail(coming)).content.decode()
+    assert (
+        '<button type="submit" name="publish" value="1" disabled aria-describedby="publish-wait">'
+        in page
+    )
+    assert "once the meeting has started" in page
+    page = client.get(_detail(held)).content.decode()
+    assert '<button type="submit" name="publish" value="1">Publish as the meeting record' in page
+    assert "once the meeting has started" not in page
+    # Publishing early anyway is refused with the reason, and the text typed stays.
+    response = client.post(
+        reverse("meetings:summary", args=["cio", coming.pk]),
+        {"summary": "Notes, revised", "publish": "1"},
+    )
+    assert response.status_code == 400
+    assert b"has not started yet" in response.content and b"Notes, revised" in response.content
+    coming.refresh_from_db()
+    assert not coming.summary_is_published
+
+
+# --- Attendance at the door ---------------------------------------------------------------
+
+
+def test_a_tap_swaps_the_name_and_the_present_count(client, circle, meeting):
+    a, b = circle["members"][:2]
+    services.rsvp(actor=a, meeting=meeting, answer="yes")
+    client.force_login(circle["facilitator"])
+    url = reverse("meetings:attendance", args=["cio", meeting.pk])
+    assert '<span id="present-count" role="status">0 present</span>' in (
+        client.get(url).content.decode()
+    )
+    response = client.post(url, {"user": a.pk, "attended": "1"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert f'id="person-{a.pk}"' in body and 'aria-pressed="true"' in body
+    assert '<span id="present-count" data-hx-swap-oob="innerHTML">1 present</span>' in body
+    response = client.post(url, {"user": b.pk, "attended": "1"}, HTTP_HX_REQUEST="true")
+    assert "2 present</span>" in response.content.decode()
+    # Without JavaScript: the submit comes back to the list, counted again.
+    response = client.post(url, {"user": a.pk, "attended": "0"})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert '<span id="present-count" role="status">1 present</span>' in page
+
+
+def test_the_meetings_guest_presenters_are_on_the_door_list(client, circle, meeting):
+    community, facilitator = circle["community"], circle["facilitator"]
+    sam = testing.make_user("sam@vendor.example", name="Sam Vendor")
+    other_guest = testing.make_user("olga@vendor.example", name="Olga Elsewhere")
+    for guest in (sam, other_guest):
+        testing.seat(community, guest, role="guest_presenter")
+    item = services.add_agenda_item(
+        actor=facilitator, meeting=meeting, title="SD-WAN in practice", minutes=40
+    )
+    AgendaItem.objects.filter(pk=item.pk).update(presenter=sam)
+    elsewhere = make_meeting(circle, days_ahead=40)
+    other = services.add_agenda_item(actor=facilitator, meeting=elsewhere, title="Other", minutes=9)
+    AgendaItem.objects.filter(pk=other.pk).update(presenter=other_guest)
+    meeting = Meeting.objects.get(pk=meeting.pk)
+
+    client.force_login(facilitator)
+    url = reverse("meetings:attendance", args=["cio", meeting.pk])
+    page = client.get(url).content.decode()
+    assert "Sam Vendor" in page and "guest presenter" in page
+    # The presenter comes first, with those who have a place; a guest of another meeting is not here.
+    assert page.index("Sam Vendor") < page.index("Member 0")
+    assert "Olga Elsewhere" not in page
+    response = client.post(url, {"user": sam.pk, "attended": "1"}, HTTP_HX_REQUEST="true")
+    assert "1 present</span>" in response.content.decode()
+    assert Rsvp.objects.get(meeting=meeting, user=sam).attended is True
+    # Someone who may not be there is refused, and nothing is recorded.
+    response = client.post(url, {"user": other_guest.pk, "attended": "1"})
+    assert not Rsvp.objects.filter(user=other_guest).exists()
+
+
+# --- A principal on leave -------------------------------------------------------------------
+
+
+def test_a_principal_on_leave_sees_the_answer_section_with_send_my_delegate(client, circle):
+    meeting = make_meeting(circle)
+    principal = circle["members"][0]
+    testing.seat(circle["community"], principal, status="on_leave")
+    client.force_login(principal)
+    page = client.get(_detail(meeting)).content.decode()
+    assert "Are you coming?" in page and "You are on leave from CIO Circle" in page
+    assert "Send my answer" not in page  # they do not answer in person
+    assert '<option value="{}">Dee Delegate</option>'.format(circle["delegate"].pk) in page
+    response = client.post(
+        reverse("meetings:delegate", args=["cio", meeting.pk]),
+        {"delegate": circle["delegate"].pk},
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Dee Delegate goes in your place and was told." in page
+    assert "<strong>Dee Delegate</strong> goes in your place." in page
+    # Another member on leave without a delegate is told how to get one.
+    other = circle["members"][1]
+    testing.seat(circle["community"], other, status="on_leave")
+    client.force_login(other)
+    page = client.get(_detail(meeting)).content.decode()
+    assert "a facilitator can appoint one" in page and 'name="delegate"' not in page
+
+
+# --- Feedback shared with presenters ----------------------------------------------------------
+
+
+def _presentations(circle, *, feedback_per_item=2):
+    """A meeting under way: a guest presenter's talk and a member's, each with
+    feedback from other members."""
+    from copse.meetings.models import PresentationFeedback
+
+    community, facilitator = circle["community"], circle["facilitator"]
+    guest = testing.make_user("sam@vendor.example", name="Sam Vendor")
+    testing.seat(community, guest, role="guest_presenter")
+    meeting = make_meeting(circle, days_ahead=-1)
+    talk = services.add_agenda_item(
+        actor=facilitator, meeting=meeting, title="SIP trunks", minutes=40
+    )
+    panel = services.add_agenda_item(actor=facilitator, meeting=meeting, title="Panel", minutes=30)
+    AgendaItem.objects.filter(pk=talk.pk).update(presenter=guest)
+    AgendaItem.objects.filter(pk=panel.pk).update(presenter=circle["members"][3])
+    givers = circle["members"][:3]
+    for n in range(feedback_per_item):
+        giver = givers[n % 3] if n < 3 else testing.make_user(organisation=circle["orgs"][0])
+        if n >= 3:
+            testing.seat(community, giver)
+        PresentationFeedback.objects.create(
+            agenda_item_id=talk.pk, author=giver, usefulness=4, comment=f"Clear tariffs {n}"
+        )
+        PresentationFeedback.objects.create(
+            agenda_item_id=panel.pk, author=giver, usefulness=2, comment=f"Panel ran long {n}"
+        )
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    return meeting, AgendaItem.objects.get(pk=talk.pk), AgendaItem.objects.get(pk=panel.pk), guest
+
+
+def _share(client, circle, item, shared="1"):
+    client.force_login(circle["facilitator"])
+    return client.post(
+        reverse("meetings:feedback_share", args=["cio", item.meeting_id, item.pk]),
+        {"shared": shared},
+    )
+
+
+def test_a_guest_presenter_sees_the_feedback_on_their_talk_once_it_is_shared(client, circle):
+    meeting, talk, panel, guest = _presentations(circle)
+    client.force_login(guest)
+    page = client.get(_detail(meeting)).content.decode()
+    assert "Clear tariffs" not in page and "Feedback on your presentation" not in page
+
+    response = _share(client, circle, talk)
+    assert response.status_code == 302
+    _share(client, circle, panel)  # shared with the panel's presenter, not with the guest
+    client.force_login(guest)
+    page = client.get(_detail(meeting)).content.decode()
+    assert "Feedback on your presentation" in page
+    assert "Clear tariffs 0" in page and "Clear tariffs 1" in page
+    # Nobody else's presentation, and never who gave it.
+    assert "Panel ran long" not in page
+    assert "Member 0" not in page and "Member 1" not in page
+
+    _share(client, circle, talk, shared="0")
+    client.force_login(guest)
+    assert "Clear tariffs" not in client.get(_detail(meeting)).content.decode()
+
+
+def test_shared_feedback_reaches_its_presenter_only(client, circle):
+    meeting, talk, panel, guest = _presentations(circle)
+    _share(client, circle, talk)
+    _share(client, circle, panel)
+    # The member who presented the panel reads theirs, not the guest's.
+    client.force_login(circle["members"][3])
+    page = client.get(_detail(meeting)).content.decode()
+    assert "Panel ran long 0" in page and "Clear tariffs" not in page
+    # Another member reads neither.
+    client.force_login(circle["members"][2])
+    page = client.get(_detail(meeting)).content.decode()
+    assert "Panel ran long" not in page and "Clear tariffs" not in page
+    # A guest who left the community reads nothing of the meeting any more.
+    testing.seat(circle["community"], guest, role="guest_presenter", status="left")
+    client.force_login(guest)
+    assert client.get(_detail(meeting)).status_code == 404
+
+
+def test_only_a_facilitator_shares_feedback(client, circle):
+    meeting, talk, _, guest = _presentations(circle)
+    url = reverse("meetings:feedback_share", args=["cio", meeting.pk, talk.pk])
+    for person in (circle["members"][0], guest, circle["delegate"]):
+        client.force_login(person)
+        assert client.post(url, {"shared": "1"}).status_code == 404
+    talk.refresh_from_db()
+    assert talk.feedback_shared_at is None
+    with pytest.raises(services.NotAllowed):
+        services.share_feedback(actor=circle["members"][0], item=talk, shared=True)
+
+
+@pytest.mark.parametrize("feedback_per_item", [2, 30], ids=["small", "large"])
+def test_the_guest_presenters_meeting_page_runs_a_fixed_number_of_queries(
+    client, circle, django_assert_max_num_queries, feedback_per_item
+):
+    meeting, talk, _, guest = _presentations(circle, feedback_per_item=feedback_per_item)
+    _share(client, circle, talk)
+    client.force_login(guest)
+    url = _detail(meeting)
+    client.get(url)
+    # Measured: 12 at both sizes.
+    with django_assert_max_num_queries(12):
+        response = client.get(url)
+    assert f"Clear tariffs {feedback_per_item - 1}".encode() in response.content
