@@ -53,3 +53,13 @@ register(
 register("meeting.material_removed", "{actor} removed a file from {meeting}", meeting=MEETING)
 register("meeting.summary_published", "{actor} published the summary of {meeting}", meeting=MEETING)
 register("meeting.summary_revised", "{actor} corrected the summary of {meeting}", meeting=MEETING)
+register(
+    "meeting.feedback_shared",
+    "{actor} shared the feedback on {subject}'s presentation at {meeting} with them",
+    meeting=MEETING,
+)
+register(
+    "meeting.feedback_unshared",
+    "{actor} stopped sharing the feedback on {subject}'s presentation at {meeting}",
+    meeting=MEETING,
+)

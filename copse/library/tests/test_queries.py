@@ -81,6 +81,9 @@ def test_query_count_does_not_grow_with_data(client, world, django_assert_max_nu
         assert b"Salinity" in response.content
         counts.append(len(captured))
     assert counts[0] == counts[1], f"{page}: {counts}"
-    # PostgreSQL adds a savepoint and a planner setting around library search.
-    with django_assert_max_num_queries(20):
+    # PostgreSQL adds a savepoint and a planner setting around library search;
+    # the search page runs each of its eight groups (conversations, meetings,
+    # materials, topics, norms, library, projects, who knows what) at a fixed
+    # cost, 24 queries in all on SQLite.
+    with django_assert_max_num_queries(28 if page.startswith("search") else 20):
         client.get(PAGES[page](community, item))
