@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import re
 
-from django.db import connection
 from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 
-from copse.core import permissions
 from copse.core.markdown import plain_text
 from copse.meetings.models import ActionItem, AgendaItem, Material, Meeting
-from copse.search.index import Index, passage, ranked
-from copse.search.sources import COUNT_CAP, Found, Hit, Source
+from copse.search.index import Index, find_readable, passage
+from copse.search.sources import Found, Hit, Source
 
 MEETINGS = Index(
     table="meetings_meeting_search",
@@ -74,20 +72,21 @@ def index_meetings(meeting_ids) -> None:
     MEETINGS.put(_meeting_documents(list(meetings)))
 
 
+def _material_document(material) -> tuple[str]:
+    return (file_name_words(material.original_name),)
+
+
 def index_materials(materials) -> None:
-    MATERIALS.put({m.pk: (file_name_words(m.original_name),) for m in materials})
+    MATERIALS.put({m.pk: _material_document(m) for m in materials})
 
 
 def rebuild_all() -> None:
     """Every meeting and material again (after bulk loads, and by the migration)."""
     MEETINGS.clear()
-    MATERIALS.clear()
     ids = list(Meeting.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), 500):
         index_meetings(ids[start : start + 500])
-    materials = Material.objects.only("pk", "original_name").order_by("pk")
-    for start in range(0, materials.count(), 2000):
-        index_materials(materials[start : start + 2000])
+    MATERIALS.rebuild(Material.objects.only("pk", "original_name"), _material_document)
 
 
 def _meeting_saved(sender, instance, raw=False, **kwargs):
@@ -118,120 +117,81 @@ def connect() -> None:
 # --- Finding ---------------------------------------------------------------------
 
 
-def _dates_sql(column: str, filters) -> tuple[list[str], list]:
-    where, params = [], []
-    if filters.community:
-        where.append("c.slug = %s")
-        params.append(filters.community)
-    if filters.since:
-        where.append(f"{column} >= %s")
-        params.append(connection.ops.adapt_datetimefield_value(filters.since))
-    if filters.until:
-        where.append(f"{column} < %s")
-        params.append(connection.ops.adapt_datetimefield_value(filters.until))
-    return where, params
-
-
 def find_meetings(viewer, query, *, filters, limit: int, offset: int = 0) -> Found:
-    readable, params = permissions.readable_sql(viewer, "c")
-    extra, extra_params = _dates_sql("m.starts_at", filters)
-    rows, count = ranked(
+    def load(ids):
+        meetings = list(Meeting.objects.filter(pk__in=ids).select_related("community"))
+        documents = _meeting_documents(meetings)
+        return {m.pk: (m, documents[m.pk]) for m in meetings}
+
+    def to_hit(found, score) -> Hit:
+        meeting, (_title, agenda_text, record_text) = found
+        return Hit(
+            title=meeting.title,
+            url=meeting.get_absolute_url(),
+            excerpt=passage([record_text, agenda_text], query, markdown=False),
+            meta=[meeting.community.name],
+            when=meeting.starts_at,
+            badge="Meeting record" if meeting.summary_published_at else "Meeting",
+            score=score,
+            obj=meeting,
+        )
+
+    return find_readable(
         MEETINGS,
+        viewer,
         query,
         joins=(
             "JOIN meetings_meeting m ON m.id = {key} "
             "JOIN communities_community c ON c.id = m.community_id"
         ),
-        where=" AND ".join([readable, *extra]),
-        params=params + extra_params,
-        limit=limit + 1,
+        filters=filters,
+        dated="m.starts_at",
+        limit=limit,
         offset=offset,
-    )
-    shown = rows[:limit]
-    meetings = list(
-        Meeting.objects.filter(pk__in=[row[0] for row in shown]).select_related("community")
-    )
-    documents = {m.pk: m for m in meetings}
-    agenda = _meeting_documents(meetings) if meetings else {}
-    hits = []
-    for meeting_id, score in shown:
-        meeting = documents.get(meeting_id)
-        if meeting is None:
-            continue
-        _title, agenda_text, record_text = agenda.get(meeting_id, ("", "", ""))
-        hits.append(
-            Hit(
-                title=meeting.title,
-                url=meeting.get_absolute_url(),
-                excerpt=passage([record_text, agenda_text], query, markdown=False),
-                meta=[meeting.community.name],
-                when=meeting.starts_at,
-                badge="Meeting record" if meeting.summary_published_at else "Meeting",
-                score=score,
-                obj=meeting,
-            )
-        )
-    return Found(
-        hits=hits,
-        count=min(count, COUNT_CAP),
-        count_capped=count > COUNT_CAP,
-        has_more=len(rows) > limit,
+        load=load,
+        to_hit=to_hit,
     )
 
 
 def find_materials(viewer, query, *, filters, limit: int, offset: int = 0) -> Found:
-    readable, params = permissions.readable_sql(viewer, "c")
-    extra, extra_params = _dates_sql("f.created_at", filters)
-    rows, count = ranked(
+    def load(ids):
+        return Material.objects.select_related("meeting__community").in_bulk(ids)
+
+    def to_hit(material, score) -> Hit:
+        meeting = material.meeting
+        return Hit(
+            title=material.original_name,
+            url=reverse(
+                "meetings:material",
+                kwargs={
+                    "slug": meeting.community.slug,
+                    "meeting_id": meeting.pk,
+                    "material_id": material.pk,
+                },
+            ),
+            excerpt=passage([material.original_name], query, markdown=False),
+            meta=[f"From {meeting.title}", meeting.community.name],
+            when=material.created_at,
+            badge="File",
+            score=score,
+            obj=material,
+        )
+
+    return find_readable(
         MATERIALS,
+        viewer,
         query,
         joins=(
             "JOIN meetings_material f ON f.id = {key} "
             "JOIN meetings_meeting m ON m.id = f.meeting_id "
             "JOIN communities_community c ON c.id = m.community_id"
         ),
-        where=" AND ".join([readable, *extra]),
-        params=params + extra_params,
-        limit=limit + 1,
+        filters=filters,
+        dated="f.created_at",
+        limit=limit,
         offset=offset,
-    )
-    shown = rows[:limit]
-    materials = {
-        m.pk: m
-        for m in Material.objects.filter(pk__in=[row[0] for row in shown]).select_related(
-            "meeting__community"
-        )
-    }
-    hits = []
-    for material_id, score in shown:
-        material = materials.get(material_id)
-        if material is None:
-            continue
-        meeting = material.meeting
-        hits.append(
-            Hit(
-                title=material.original_name,
-                url=reverse(
-                    "meetings:material",
-                    kwargs={
-                        "slug": meeting.community.slug,
-                        "meeting_id": meeting.pk,
-                        "material_id": material.pk,
-                    },
-                ),
-                excerpt=passage([material.original_name], query, markdown=False),
-                meta=[f"From {meeting.title}", meeting.community.name],
-                when=material.created_at,
-                badge="File",
-                score=score,
-                obj=material,
-            )
-        )
-    return Found(
-        hits=hits,
-        count=min(count, COUNT_CAP),
-        count_capped=count > COUNT_CAP,
-        has_more=len(rows) > limit,
+        load=load,
+        to_hit=to_hit,
     )
 
 

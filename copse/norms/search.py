@@ -16,11 +16,10 @@ from __future__ import annotations
 from django.db.models.signals import post_save
 from django.urls import reverse
 
-from copse.core import permissions
 from copse.core.markdown import plain_text
 from copse.norms.models import NormsVersion
-from copse.search.index import Index, passage, ranked
-from copse.search.sources import COUNT_CAP, Found, Hit, Source
+from copse.search.index import Index, find_readable, passage
+from copse.search.sources import Found, Hit, Source
 
 NORMS = Index(
     table="norms_normsversion_search",
@@ -30,15 +29,16 @@ NORMS = Index(
 )
 
 
+def _document(version) -> tuple[str, ...]:
+    return (f"{plain_text(version.body)}\n{version.change_note}",)
+
+
 def index_versions(versions) -> None:
-    NORMS.put({v.pk: (f"{plain_text(v.body)}\n{v.change_note}",) for v in versions})
+    NORMS.put({v.pk: _document(v) for v in versions})
 
 
 def rebuild_all() -> None:
-    NORMS.clear()
-    versions = NormsVersion.objects.only("pk", "body", "change_note").order_by("pk")
-    for start in range(0, versions.count(), 2000):
-        index_versions(versions[start : start + 2000])
+    NORMS.rebuild(NormsVersion.objects.only("pk", "body", "change_note"), _document)
 
 
 def _version_saved(sender, instance, raw=False, **kwargs):
@@ -51,54 +51,36 @@ def connect() -> None:
 
 
 def find_norms(viewer, query, *, filters, limit: int, offset: int = 0) -> Found:
-    readable, params = permissions.readable_sql(viewer, "c")
-    where = [readable]
-    if filters.community:
-        where.append("c.slug = %s")
-        params = [*params, filters.community]
-    rows, count = ranked(
+    def load(ids):
+        return NormsVersion.objects.select_related("community").in_bulk(ids)
+
+    def to_hit(version, score) -> Hit:
+        community = version.community
+        return Hit(
+            title=f"Norms of {community.name}",
+            url=reverse("norms:current", args=[community.slug]),
+            excerpt=passage([version.body, version.change_note], query),
+            meta=[f"Version {version.number}"],
+            when=version.published_at,
+            badge="Norms",
+            score=score,
+            obj=version,
+        )
+
+    return find_readable(
         NORMS,
+        viewer,
         query,
         joins=(
             "JOIN norms_normsversion nv ON nv.id = {key} "
             "JOIN communities_community c ON c.id = nv.community_id "
             "AND c.norms_version = nv.number"
         ),
-        where=" AND ".join(where),
-        params=params,
-        limit=limit + 1,
+        filters=filters,
+        limit=limit,
         offset=offset,
-    )
-    shown = rows[:limit]
-    versions = {
-        v.pk: v
-        for v in NormsVersion.objects.filter(pk__in=[row[0] for row in shown]).select_related(
-            "community"
-        )
-    }
-    hits = []
-    for version_id, score in shown:
-        version = versions.get(version_id)
-        if version is None:
-            continue
-        community = version.community
-        hits.append(
-            Hit(
-                title=f"Norms of {community.name}",
-                url=reverse("norms:current", args=[community.slug]),
-                excerpt=passage([version.body, version.change_note], query),
-                meta=[f"Version {version.number}"],
-                when=version.published_at,
-                badge="Norms",
-                score=score,
-                obj=version,
-            )
-        )
-    return Found(
-        hits=hits,
-        count=min(count, COUNT_CAP),
-        count_capped=count > COUNT_CAP,
-        has_more=len(rows) > limit,
+        load=load,
+        to_hit=to_hit,
     )
 
 

@@ -18,15 +18,24 @@ register a source in `copse.search.sources`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from copse.core import permissions
 from copse.core.markdown import plain_text
 from copse.search.query import ParsedQuery, to_fts5, to_websearch
-from copse.search.sources import RANK_WINDOW, index_over_scan, with_count
+from copse.search.sources import (
+    COUNT_CAP,
+    RANK_WINDOW,
+    Found,
+    Hit,
+    index_over_scan,
+    with_count,
+)
 
 PG_CONFIG = "english"
 PG_WEIGHTS = "ABCD"
@@ -106,6 +115,63 @@ class Index:
     def clear(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {self.table}")
+
+    def rebuild(self, objects, document: Callable[[object], tuple[str, ...]], batch=2000) -> None:
+        """Index every object of a queryset again, `batch` at a time (after
+        bulk loads, and by the migration that creates the index)."""
+        self.clear()
+        objects = objects.order_by("pk")
+        for start in range(0, objects.count(), batch):
+            self.put({obj.pk: document(obj) for obj in objects[start : start + batch]})
+
+
+def find_readable(
+    index: Index,
+    viewer,
+    query: ParsedQuery,
+    *,
+    joins: str,
+    filters,
+    limit: int,
+    offset: int,
+    load: Callable[[list[int]], dict],
+    to_hit: Callable[[object, float], Hit],
+    dated: str | None = None,
+) -> Found:
+    """The group of results of an index whose objects belong to a community
+    (`joins` reaches it as `c`): confined to the communities the viewer reads
+    (`permissions.readable_sql`), narrowed by the page's community filter and,
+    where `dated` names the column, by its dates. `load(ids)` fetches the
+    page's objects in one query ({id: object}); `to_hit` shows one."""
+    readable, params = permissions.readable_sql(viewer, "c")
+    where = [readable]
+    if filters.community:
+        where.append("c.slug = %s")
+        params = [*params, filters.community]
+    if dated and filters.since:
+        where.append(f"{dated} >= %s")
+        params = [*params, connection.ops.adapt_datetimefield_value(filters.since)]
+    if dated and filters.until:
+        where.append(f"{dated} < %s")
+        params = [*params, connection.ops.adapt_datetimefield_value(filters.until)]
+    rows, count = ranked(
+        index,
+        query,
+        joins=joins,
+        where=" AND ".join(where),
+        params=params,
+        limit=limit + 1,
+        offset=offset,
+    )
+    shown = rows[:limit]
+    objects = load([row[0] for row in shown]) if shown else {}
+    hits = [to_hit(objects[pk], score) for pk, score in shown if pk in objects]
+    return Found(
+        hits=hits,
+        count=min(count, COUNT_CAP),
+        count_capped=count > COUNT_CAP,
+        has_more=len(rows) > limit,
+    )
 
 
 def ranked(
@@ -250,3 +316,30 @@ def passage(texts, query: ParsedQuery, *, markdown: bool = True, length: int = 2
     if end < len(chosen):
         text += "…"
     return mark_safe(text)  # noqa: S308 - every piece of it is escaped above
+
+
+def create_in_migration(module: str, *names: str):
+    """The `RunPython` that creates an app's indexes and fills them from what
+    already exists (`module`'s `rebuild_all`), or drops them when reversed.
+    The module is imported when the migration runs, not when it is loaded."""
+    from importlib import import_module
+
+    from django.db import migrations
+
+    def indexes():
+        found = import_module(module)
+        return found, [getattr(found, name) for name in names]
+
+    def create(apps, schema_editor):
+        found, wanted = indexes()
+        for index in wanted:
+            for statement in index.create_statements(schema_editor.connection.vendor):
+                schema_editor.execute(statement)
+        found.rebuild_all()
+
+    def drop(apps, schema_editor):
+        for index in indexes()[1]:
+            for statement in index.drop_statements(schema_editor.connection.vendor):
+                schema_editor.execute(statement)
+
+    return migrations.RunPython(create, drop)

@@ -10,10 +10,9 @@ from django.db.models.signals import post_save
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from copse.core import permissions
 from copse.core.markdown import plain_text
-from copse.search.index import Index, passage, ranked
-from copse.search.sources import COUNT_CAP, Found, Hit, Source
+from copse.search.index import Index, find_readable, passage
+from copse.search.sources import Found, Hit, Source
 from copse.topics.models import Topic
 
 TOPICS = Index(
@@ -33,10 +32,7 @@ def index_topics(topics) -> None:
 
 
 def rebuild_all() -> None:
-    TOPICS.clear()
-    topics = Topic.objects.only("pk", "title", "why", "area").order_by("pk")
-    for start in range(0, topics.count(), 2000):
-        index_topics(topics[start : start + 2000])
+    TOPICS.rebuild(Topic.objects.only("pk", "title", "why", "area"), _document)
 
 
 def _topic_saved(sender, instance, raw=False, **kwargs):
@@ -49,56 +45,40 @@ def connect() -> None:
 
 
 def find_topics(viewer, query, *, filters, limit: int, offset: int = 0) -> Found:
-    readable, params = permissions.readable_sql(viewer, "c")
-    where = [readable]
-    if filters.community:
-        where.append("c.slug = %s")
-        params = [*params, filters.community]
-    rows, count = ranked(
-        TOPICS,
-        query,
-        joins=(
-            "JOIN topics_topic tp ON tp.id = {key} "
-            "JOIN communities_community c ON c.id = tp.community_id"
-        ),
-        where=" AND ".join(where),
-        params=params,
-        limit=limit + 1,
-        offset=offset,
-    )
-    shown = rows[:limit]
-    topics = {
-        t.pk: t
-        for t in Topic.objects.filter(pk__in=[row[0] for row in shown]).select_related("community")
-    }
-    hits = []
-    for topic_id, score in shown:
-        topic = topics.get(topic_id)
-        if topic is None:
-            continue
+    def load(ids):
+        return Topic.objects.select_related("community").in_bulk(ids)
+
+    def to_hit(topic, score) -> Hit:
         url = reverse("topics:backlog", args=[topic.community.slug])
         meta = [topic.community.name]
         if topic.area:
             meta.append(topic.area)
         if topic.vote_count:
             meta.append(f"{topic.vote_count} vote{'' if topic.vote_count == 1 else 's'}")
-        hits.append(
-            Hit(
-                title=topic.title,
-                url=f"{url}?{urlencode({'status': topic.status})}#topic-{topic.pk}",
-                excerpt=passage([topic.why], query),
-                meta=meta,
-                when=topic.created_at,
-                badge=f"Topic, {topic.get_status_display().lower()}",
-                score=score,
-                obj=topic,
-            )
+        return Hit(
+            title=topic.title,
+            url=f"{url}?{urlencode({'status': topic.status})}#topic-{topic.pk}",
+            excerpt=passage([topic.why], query),
+            meta=meta,
+            when=topic.created_at,
+            badge=f"Topic, {topic.get_status_display().lower()}",
+            score=score,
+            obj=topic,
         )
-    return Found(
-        hits=hits,
-        count=min(count, COUNT_CAP),
-        count_capped=count > COUNT_CAP,
-        has_more=len(rows) > limit,
+
+    return find_readable(
+        TOPICS,
+        viewer,
+        query,
+        joins=(
+            "JOIN topics_topic tp ON tp.id = {key} "
+            "JOIN communities_community c ON c.id = tp.community_id"
+        ),
+        filters=filters,
+        limit=limit,
+        offset=offset,
+        load=load,
+        to_hit=to_hit,
     )
 
 

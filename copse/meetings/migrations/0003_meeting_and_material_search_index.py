@@ -8,28 +8,9 @@ exists is indexed here."""
 
 from django.db import migrations
 
-
-def _indexes():
-    from copse.meetings import search
-
-    return [search.MEETINGS, search.MATERIALS]
-
-
-def create(apps, schema_editor):
-    from copse.meetings import search
-
-    for index in _indexes():
-        for statement in index.create_statements(schema_editor.connection.vendor):
-            schema_editor.execute(statement)
-    search.rebuild_all()
-
-
-def drop(apps, schema_editor):
-    for index in _indexes():
-        for statement in index.drop_statements(schema_editor.connection.vendor):
-            schema_editor.execute(statement)
+from copse.search.index import create_in_migration
 
 
 class Migration(migrations.Migration):
     dependencies = [("meetings", "0002_initial")]
-    operations = [migrations.RunPython(create, drop)]
+    operations = [create_in_migration("copse.meetings.search", "MEETINGS", "MATERIALS")]

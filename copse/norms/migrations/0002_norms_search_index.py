@@ -7,28 +7,9 @@ exists is indexed here."""
 
 from django.db import migrations
 
-
-def _indexes():
-    from copse.norms import search
-
-    return [search.NORMS]
-
-
-def create(apps, schema_editor):
-    from copse.norms import search
-
-    for index in _indexes():
-        for statement in index.create_statements(schema_editor.connection.vendor):
-            schema_editor.execute(statement)
-    search.rebuild_all()
-
-
-def drop(apps, schema_editor):
-    for index in _indexes():
-        for statement in index.drop_statements(schema_editor.connection.vendor):
-            schema_editor.execute(statement)
+from copse.search.index import create_in_migration
 
 
 class Migration(migrations.Migration):
     dependencies = [("norms", "0001_initial")]
-    operations = [migrations.RunPython(create, drop)]
+    operations = [create_in_migration("copse.norms.search", "NORMS")]
