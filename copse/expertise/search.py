@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from copse.expertise.selectors import search_expertise
+from copse.expertise.selectors import count_expertise, search_expertise
 from copse.search.sources import COUNT_CAP, Found, Hit, Source
 
 
@@ -15,11 +15,13 @@ def _text(query) -> str:
 
 
 def find_expertise(viewer, query, *, filters, limit: int, offset: int = 0) -> Found:
-    hits = search_expertise(viewer, _text(query), limit=COUNT_CAP + 1)
-    if filters.community:
-        hits = [hit for hit in hits if any(c.slug == filters.community for c in hit.communities)]
-    count = len(hits)
-    page = hits[offset : offset + limit]
+    text = _text(query)
+    hits = search_expertise(
+        viewer, text, limit, offset=offset, community_slug=filters.community or None
+    )
+    count = count_expertise(
+        viewer, text, cap=COUNT_CAP + 1, community_slug=filters.community or None
+    )
     return Found(
         hits=[
             Hit(
@@ -30,7 +32,7 @@ def find_expertise(viewer, query, *, filters, limit: int, offset: int = 0) -> Fo
                 badge="Experience" if hit.kind == "experience" else "Expertise",
                 obj=hit.entry,
             )
-            for hit in page
+            for hit in hits
         ],
         count=min(count, COUNT_CAP),
         count_capped=count > COUNT_CAP,

@@ -606,35 +606,63 @@ class ExpertiseHit:
     entry: object
 
 
-def search_expertise(viewer, text: str, limit: int = 20) -> list[ExpertiseHit]:
+def _matching(viewer, text: str, community_slug: str | None):
+    """The viewer's visible expertise and experience entries that match
+    `text`, in the community `community_slug` only when one is given."""
+    expertise = visible_expertise(viewer).filter(
+        Q(area__icontains=text) | Q(tag__icontains=text) | Q(person__display_name__icontains=text)
+    )
+    experience = visible_experience(viewer).filter(
+        Q(tag__name__icontains=text)
+        | Q(person__display_name__icontains=text)
+        | Q(purpose__icontains=text)
+    )
+    if community_slug:
+        expertise = expertise.filter(community__slug=community_slug)
+        experience = experience.filter(
+            Exists(
+                _shown_to(viewer).filter(experience=OuterRef("pk"), community__slug=community_slug)
+            )
+        )
+    return expertise, experience
+
+
+def _search_text(text) -> str:
+    return (cursors.text(" ".join((text or "").split())) or "")[:SEARCH_TEXT_MAX]
+
+
+def count_expertise(viewer, text: str, *, cap: int, community_slug: str | None = None) -> int:
+    """How many entries `search_expertise` would find, counted up to `cap`
+    in each kind (two queries)."""
+    text = _search_text(text)
+    if not text:
+        return 0
+    expertise, experience = _matching(viewer, text, community_slug)
+    return expertise[:cap].count() + experience[:cap].count()
+
+
+def search_expertise(
+    viewer, text: str, limit: int = 20, *, offset: int = 0, community_slug: str | None = None
+) -> list[ExpertiseHit]:
     """Expertise and experience entries the viewer may see whose subject,
     person or purpose contains `text`: people and their area, tag or catalogue
-    entry. Confined by `permissions.shared_community_q`, so the count of hits
-    reveals nothing hidden. Three queries."""
-    text = (cursors.text(" ".join((text or "").split())) or "")[:SEARCH_TEXT_MAX]
+    entry, expertise first. Confined by `permissions.shared_community_q`, so
+    the count of hits reveals nothing hidden. Only the rows of the page asked
+    for (`offset`, `limit`) are read: three queries."""
+    text = _search_text(text)
     if not text or limit <= 0:
         return []
+    wanted = offset + limit
+    expertise_rows, experience_rows = _matching(viewer, text, community_slug)
     expertise = list(
-        visible_expertise(viewer)
-        .filter(
-            Q(area__icontains=text)
-            | Q(tag__icontains=text)
-            | Q(person__display_name__icontains=text)
-        )
-        .select_related("person", "person__organisation", "community")
-        .order_by(_level_rank(), "person__display_name", "pk")[:limit]
+        expertise_rows.select_related("person", "person__organisation", "community").order_by(
+            _level_rank(), "person__display_name", "pk"
+        )[:wanted]
     )
     experience = list(
         _with_shared_communities(
-            viewer,
-            visible_experience(viewer)
-            .filter(
-                Q(tag__name__icontains=text)
-                | Q(person__display_name__icontains=text)
-                | Q(purpose__icontains=text)
-            )
-            .select_related("person", "person__organisation", "tag"),
-        ).order_by("tag__name", "person__display_name", "pk")[:limit]
+            viewer, experience_rows.select_related("person", "person__organisation", "tag")
+        ).order_by("tag__name", "person__display_name", "pk")[: max(wanted - len(expertise), 0)]
     )
     hits = [
         ExpertiseHit(
@@ -657,4 +685,4 @@ def search_expertise(viewer, text: str, limit: int = 20) -> list[ExpertiseHit]:
         )
         for entry in experience
     ]
-    return hits[:limit]
+    return hits[offset:wanted]

@@ -173,3 +173,29 @@ def test_search_finds_people_by_area_tag_vendor_and_name(world):
     assert len(selectors.search_expertise(viewer, "e", 1)) == 1
     for nothing in ("", "   ", "\x00", None):
         assert selectors.search_expertise(viewer, nothing, 10) == []
+
+
+def test_search_pages_and_narrows_to_a_community_in_the_database(world):
+    """The search page's community filter and its later pages are worked out
+    by the database, and the count agrees with what the pages hold."""
+    expert = world["expert"]
+    services.declare_expertise(actor=expert, community=world["cio"], area="Metrics", level="expert")
+    services.declare_expertise(
+        actor=expert, community=world["ops"], area="Metrics", level="learning"
+    )
+    experience(world["replier"], world["vendor"], [world["cio"]])
+    viewer = expert  # seated in both communities
+    everywhere = selectors.search_expertise(viewer, "e", 10)
+    assert selectors.count_expertise(viewer, "e", cap=100) == len(everywhere) >= 3
+    paged = [
+        hit.entry
+        for offset in range(len(everywhere))
+        for hit in selectors.search_expertise(viewer, "e", 1, offset=offset)
+    ]
+    assert paged == [hit.entry for hit in everywhere]
+    in_ops = selectors.search_expertise(viewer, "metrics", 10, community_slug="ops")
+    assert [(h.kind, [c.slug for c in h.communities]) for h in in_ops] == [("expertise", ["ops"])]
+    assert selectors.count_expertise(viewer, "vendor", cap=100, community_slug="ops") == 0
+    assert selectors.count_expertise(viewer, "vendor", cap=100, community_slug="cio") == 1
+    # Another community's slug never widens what the viewer may see.
+    assert selectors.search_expertise(world["asker"], "metrics", 10, community_slug="ops") == []
