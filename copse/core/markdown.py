@@ -88,15 +88,28 @@ def plain_text(source: str, *, one_line: bool = False) -> str:
     search passages, mail subjects, calendar descriptions, diffs. It parses
     with the same renderer as `render_markdown`, so what counts as syntax is
     the same in both; it keeps every word (link text, image alt text, code)
-    and drops only what Markdown put there (`#`, `**`, `[..](..)`, `>`, list
-    markers, fences). Blocks end in a newline, or a space when `one_line`.
+    and drops only what Markdown put there (`#`, `**`, `[..](..)`, `>`,
+    bullets, fences). An ordered list keeps its numbers, as a reader of the
+    rendered page sees them ("2. Start on time."): norms are referred to by
+    them. Blocks end in a newline, or a space when `one_line`.
     """
     source = without_control_characters(source)
     if not source.strip():
         return ""
     parts: list[str] = []
+    # For each open list, the next item's number (None for a bullet list).
+    lists: list[int | None] = []
     for token in _renderer.parse(source):
-        if token.type == "inline":
+        if token.type == "ordered_list_open":
+            lists.append(int(token.attrGet("start") or 1))
+        elif token.type == "bullet_list_open":
+            lists.append(None)
+        elif token.type in ("ordered_list_close", "bullet_list_close"):
+            lists.pop()
+        elif token.type == "list_item_open" and lists and lists[-1] is not None:
+            parts.append(f"{lists[-1]}. ")
+            lists[-1] += 1
+        elif token.type == "inline":
             parts.extend(_inline_text(token.children or []))
         elif token.type in ("fence", "code_block"):
             parts.append(token.content.rstrip("\n"))

@@ -62,7 +62,9 @@ block_styles = st.sampled_from(
 )
 blocks = st.lists(st.tuples(words, inline_styles, block_styles), min_size=1, max_size=6)
 
-_SYNTAX = re.compile(r"[#*_~`\[\]()>|!=]|^\s*-|^\s*\d+\.|https?://")
+_SYNTAX = re.compile(r"[#*_~`\[\]()>|!=]|^\s*-|https?://")
+# An ordered list's number is what a reader of the rendered list sees.
+_NUMBER = re.compile(r"^\d+\. ")
 
 
 def _source(parts) -> str:
@@ -76,9 +78,11 @@ def test_no_syntax_survives_and_no_word_is_dropped(parts):
     text = plain_text(source)
     for line in text.split("\n"):
         assert not _SYNTAX.search(line), (source, text)
+    numbered = sum(block == "ordered" for _, _, block in parts)
+    assert sum(bool(_NUMBER.match(line)) for line in text.split("\n")) == numbered, (source, text)
     expected = [w for ws, _, block in parts for w in ws]
     # Table headers repeat the first word; the order of everything typed holds.
-    found = text.split()
+    found = [w for w in text.split() if not re.fullmatch(r"\d+\.", w)]
     position = 0
     for word in expected:
         assert word in found[position:], (word, source, text)
@@ -110,6 +114,12 @@ def test_empty_and_blank():
     assert plain_text("") == ""
     assert plain_text("   \n\n ") == ""
     assert plain_text(None) == ""
+
+
+def test_an_ordered_list_keeps_the_numbers_its_readers_see():
+    assert plain_text("1. Stays here.\n2. Start on time.") == "1. Stays here.\n2. Start on time."
+    assert plain_text("3. Ask early.") == "3. Ask early."
+    assert plain_text("- one\n- two") == "one\ntwo"
 
 
 def test_literal_punctuation_the_writer_typed_is_kept():

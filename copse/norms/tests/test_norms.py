@@ -75,10 +75,10 @@ def test_diff_shows_added_and_removed_lines(client, cio_cop):
     response = client.get(reverse("norms:diff", args=[community.slug]) + "?from=1&to=2")
     assert response.status_code == 200
     assert (
-        b'<li class="added"><span class="visually-hidden-label">Added: </span>Start on time.</li>'
+        b'<li class="added"><span class="visually-hidden-label">Added: </span>2. Start on time.</li>'
         in response.content
     )
-    assert b'<li class="same">What is said here stays here.</li>' in response.content
+    assert b'<li class="same">1. What is said here stays here.</li>' in response.content
     bad = client.get(reverse("norms:diff", args=[community.slug]) + "?from=x&to=2")
     assert bad.status_code == 404
 
