@@ -193,6 +193,10 @@ class AgendaItem(PartOfMeeting, models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        """Where its presenter reads the feedback shared with them."""
+        return f"{self.meeting.get_absolute_url()}#shared-{self.pk}-h"
+
 
 class Rsvp(PartOfMeeting, models.Model):
     class Answer(models.TextChoices):

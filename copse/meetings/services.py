@@ -949,4 +949,11 @@ def share_feedback(*, actor, item: AgendaItem, shared: bool) -> AgendaItem:
             meeting_id=item.meeting_id,
             agenda_item_id=item.pk,
         )
+        if shared:
+            item_id, actor_id = item.pk, actor.pk
+            transaction.on_commit(lambda: tasks.tell_presenter.enqueue(item_id, actor_id))
+        else:
+            from copse.notifications.services import withdraw
+
+            withdraw(kind="feedback_shared", target=item)
     return item

@@ -77,6 +77,33 @@ def tell_delegate(meeting_id: int, delegate_id: int, principal_id: int) -> bool:
 
 
 @task()
+def tell_presenter(item_id: int, actor_id: int) -> bool:
+    """Tell a presenter that the feedback on their presentation is shared
+    with them; `notify` re-checks, so feedback unshared meanwhile says nothing."""
+    from copse.accounts.models import User
+    from copse.meetings.models import AgendaItem
+    from copse.notifications.services import notify
+
+    item = (
+        AgendaItem.objects.select_related("meeting__community", "presenter")
+        .filter(pk=item_id)
+        .first()
+    )
+    if item is None or item.presenter is None:
+        return False
+    return bool(
+        notify(
+            user=item.presenter,
+            kind="feedback_shared",
+            target=item,
+            actor=User.objects.filter(pk=actor_id).first(),
+            read_action="agenda_item.read_shared_feedback",
+            again=True,
+        )
+    )
+
+
+@task()
 def tell_attendees_of_change(meeting_id: int) -> int:
     """A moved or cancelled meeting: tell everyone who answered yes or maybe."""
     from copse.meetings.models import Rsvp

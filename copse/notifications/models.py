@@ -43,6 +43,8 @@ class Notification(models.Model):
         PULSE_OPENED = "pulse_opened", "A trust pulse is open"
         # A facilitator's private note to a quiet member; the target is the nudge.
         NUDGE = "nudge", "sent you a personal note"
+        # To a presenter; the target is their agenda item.
+        FEEDBACK_SHARED = "feedback_shared", "shared the feedback on your presentation"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

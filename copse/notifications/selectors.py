@@ -24,7 +24,17 @@ READ_ACTIONS = {
     "pulses.pulse": "community.view_pulses",
     # A facilitator's private note: its member alone (health).
     "health.nudge": "nudge.read",
+    # Feedback shared with a presenter: that presenter, while it stays shared.
+    "meetings.agendaitem": "agenda_item.read_shared_feedback",
 }
+
+
+def visible_q(user) -> Q:
+    """The database's first cut of the notices a person may see: those in
+    communities they read, and those about their own presentation (a guest
+    presenter does not read the community). Each target's own rule is
+    checked again on every row shown (`may_still_read`)."""
+    return permissions.readable_q(user) | Q(kind=Notification.Kind.FEEDBACK_SHARED)
 
 
 def _target_querysets():
@@ -34,7 +44,7 @@ def _target_querysets():
     from copse.decisions.models import DatePoll, NormsReview, Proposal
     from copse.health.models import Nudge
     from copse.library.models import LibraryItem
-    from copse.meetings.models import Meeting
+    from copse.meetings.models import AgendaItem, Meeting
     from copse.pulses.models import Pulse
 
     return [
@@ -48,6 +58,7 @@ def _target_querysets():
         NormsReview.objects.select_related("community"),
         Pulse.objects.select_related("community"),
         Nudge.objects.select_related("community").defer("body"),
+        AgendaItem.objects.select_related("meeting__community"),
     ]
 
 
@@ -59,7 +70,7 @@ def inbox(user, *, before: str | None = None):
     """
     rows = (
         Notification.objects.filter(user=user)
-        .filter(permissions.readable_q(user))
+        .filter(visible_q(user))
         .select_related("actor", "community", "target_type")
         .prefetch_related(GenericPrefetch("target", _target_querysets()))
         .order_by("-created_at", "-id")
@@ -92,7 +103,5 @@ def unread_count(user) -> int:
     if not user.is_authenticated:
         return 0
     return (
-        Notification.objects.filter(user=user, read_at__isnull=True)
-        .filter(permissions.readable_q(user))
-        .count()
+        Notification.objects.filter(user=user, read_at__isnull=True).filter(visible_q(user)).count()
     )

@@ -56,6 +56,16 @@ def _community_id(target) -> int:
     return target.community_id
 
 
+def withdraw(*, kind: str, target) -> int:
+    """Take back the notices of `kind` about `target` (what they told is no
+    longer so, as feedback no longer shared), so no count still holds them."""
+    content_type = ContentType.objects.get_for_model(target)
+    deleted, _ = Notification.objects.filter(
+        kind=kind, target_type=content_type, target_id=target.pk
+    ).delete()
+    return deleted
+
+
 def mark_all_read(*, user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()

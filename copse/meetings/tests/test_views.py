@@ -644,3 +644,34 @@ def test_the_guest_presenters_meeting_page_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         response = client.get(url)
     assert f"Clear tariffs {feedback_per_item - 1}".encode() in response.content
+
+
+def test_the_presenter_is_told_when_feedback_is_shared_and_only_while_it_is(
+    client, circle, django_capture_on_commit_callbacks
+):
+    from copse.notifications.models import Notification
+
+    meeting, talk, panel, guest = _presentations(circle)
+    with django_capture_on_commit_callbacks(execute=True):
+        _share(client, circle, talk)
+    notice = Notification.objects.get(user=guest, kind="feedback_shared")
+    assert notice.target == talk and notice.actor == circle["facilitator"]
+    # Nobody else hears of it: not the panel's presenter, not other members.
+    assert Notification.objects.filter(kind="feedback_shared").count() == 1
+
+    client.force_login(guest)
+    inbox = client.get(reverse("notifications:inbox")).content.decode()
+    assert "shared the feedback on your presentation" in inbox and talk.title in inbox
+    opened = client.get(reverse("notifications:open", args=[notice.pk]))
+    assert opened.status_code == 302
+    assert opened["Location"] == f"{_detail(meeting)}#shared-{talk.pk}-h"
+    assert "Clear tariffs 0" in client.get(opened["Location"]).content.decode()
+
+    # Unshared: the notice leads nowhere and leaves the inbox.
+    with django_capture_on_commit_callbacks(execute=True):
+        _share(client, circle, talk, shared="0")
+    assert not Notification.objects.filter(kind="feedback_shared").exists()
+    client.force_login(guest)
+    inbox = client.get(reverse("notifications:inbox")).content.decode()
+    assert "shared the feedback on your presentation" not in inbox
+    assert client.get(reverse("notifications:open", args=[notice.pk])).status_code == 404
