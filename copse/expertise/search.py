@@ -1,12 +1,12 @@
 """Who knows what as a group of results on the search page
-(`copse.search.sources`), confined by `selectors.search_expertise`: an entry
+(`copse.search.sources`), confined by `selectors.search_expertise_page`: an entry
 is found only where its person chose to show it and the viewer sits too."""
 
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from copse.expertise.selectors import count_expertise, search_expertise
+from copse.expertise.selectors import search_expertise_page
 from copse.search.sources import COUNT_CAP, Found, Hit, Source
 
 
@@ -15,12 +15,13 @@ def _text(query) -> str:
 
 
 def find_expertise(viewer, query, *, filters, limit: int, offset: int = 0) -> Found:
-    text = _text(query)
-    hits = search_expertise(
-        viewer, text, limit, offset=offset, community_slug=filters.community or None
-    )
-    count = count_expertise(
-        viewer, text, cap=COUNT_CAP + 1, community_slug=filters.community or None
+    hits, count = search_expertise_page(
+        viewer,
+        _text(query),
+        limit=limit,
+        offset=offset,
+        cap=COUNT_CAP + 1,
+        community_slug=filters.community or None,
     )
     return Found(
         hits=[

@@ -631,58 +631,85 @@ def _search_text(text) -> str:
     return (cursors.text(" ".join((text or "").split())) or "")[:SEARCH_TEXT_MAX]
 
 
-def count_expertise(viewer, text: str, *, cap: int, community_slug: str | None = None) -> int:
-    """How many entries `search_expertise` would find, counted up to `cap`
-    in each kind (two queries)."""
-    text = _search_text(text)
-    if not text:
-        return 0
-    expertise, experience = _matching(viewer, text, community_slug)
-    return expertise[:cap].count() + experience[:cap].count()
-
-
 def search_expertise(
     viewer, text: str, limit: int = 20, *, offset: int = 0, community_slug: str | None = None
 ) -> list[ExpertiseHit]:
     """Expertise and experience entries the viewer may see whose subject,
     person or purpose contains `text`: people and their area, tag or catalogue
-    entry, expertise first. Confined by `permissions.shared_community_q`, so
-    the count of hits reveals nothing hidden. Only the rows of the page asked
-    for (`offset`, `limit`) are read: three queries."""
+    entry, expertise first. Confined by `permissions.shared_community_q`."""
+    hits, _ = search_expertise_page(
+        viewer, text, limit=limit, offset=offset, cap=offset + limit, community_slug=community_slug
+    )
+    return hits
+
+
+def search_expertise_page(
+    viewer, text: str, *, limit: int, offset: int, cap: int, community_slug: str | None = None
+) -> tuple[list[ExpertiseHit], int]:
+    """One page of `search_expertise` and how many entries match, counted up
+    to `cap` in each kind. The matching is done once per kind, reading ids
+    only (the count, the order and the page come from the same rows), then
+    the page's entries are fetched by id: five queries at most, and the hits
+    and the count see only what the viewer may see."""
     text = _search_text(text)
     if not text or limit <= 0:
-        return []
-    wanted = offset + limit
+        return [], 0
     expertise_rows, experience_rows = _matching(viewer, text, community_slug)
-    expertise = list(
-        expertise_rows.select_related("person", "person__organisation", "community").order_by(
-            _level_rank(), "person__display_name", "pk"
-        )[:wanted]
+    expertise_ids = list(
+        expertise_rows.order_by(_level_rank(), "person__display_name", "pk").values_list(
+            "pk", flat=True
+        )[:cap]
     )
-    experience = list(
-        _with_shared_communities(
-            viewer, experience_rows.select_related("person", "person__organisation", "tag")
-        ).order_by("tag__name", "person__display_name", "pk")[: max(wanted - len(expertise), 0)]
+    experience_ids = list(
+        experience_rows.order_by("tag__name", "person__display_name", "pk").values_list(
+            "pk", flat=True
+        )[:cap]
     )
-    hits = [
-        ExpertiseHit(
-            person=entry.person,
-            kind="expertise",
-            subject=entry.subject,
-            detail=entry.get_level_display(),
-            communities=[entry.community],
-            entry=entry,
-        )
-        for entry in expertise
-    ] + [
-        ExpertiseHit(
-            person=entry.person,
-            kind="experience",
-            subject=entry.tag.name,
-            detail=f"{entry.get_duration_display()}; recommends: {entry.get_recommend_display().lower()}",
-            communities=[shown.community for shown in entry.shared_shown],
-            entry=entry,
-        )
-        for entry in experience
+    count = len(expertise_ids) + len(experience_ids)
+    page = [("expertise", pk) for pk in expertise_ids] + [
+        ("experience", pk) for pk in experience_ids
     ]
-    return hits[offset:wanted]
+    page = page[offset : offset + limit]
+    wanted = {kind: [pk for k, pk in page if k == kind] for kind in ("expertise", "experience")}
+    expertise = (
+        Expertise.objects.select_related("person", "person__organisation", "community").in_bulk(
+            wanted["expertise"]
+        )
+        if wanted["expertise"]
+        else {}
+    )
+    experience = (
+        _with_shared_communities(
+            viewer,
+            Experience.objects.select_related("person", "person__organisation", "tag"),
+        ).in_bulk(wanted["experience"])
+        if wanted["experience"]
+        else {}
+    )
+    hits = []
+    for kind, pk in page:
+        if kind == "expertise":
+            entry = expertise[pk]
+            hits.append(
+                ExpertiseHit(
+                    person=entry.person,
+                    kind="expertise",
+                    subject=entry.subject,
+                    detail=entry.get_level_display(),
+                    communities=[entry.community],
+                    entry=entry,
+                )
+            )
+        else:
+            entry = experience[pk]
+            hits.append(
+                ExpertiseHit(
+                    person=entry.person,
+                    kind="experience",
+                    subject=entry.tag.name,
+                    detail=f"{entry.get_duration_display()}; recommends: {entry.get_recommend_display().lower()}",
+                    communities=[shown.community for shown in entry.shared_shown],
+                    entry=entry,
+                )
+            )
+    return hits, count
