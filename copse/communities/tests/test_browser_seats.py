@@ -62,7 +62,9 @@ def test_site_admin_seats_a_first_facilitator_but_never_themselves(open_page):
     expect(announcement).to_be_visible()
     announcement.click()
     expect(page).to_have_url(re.compile(r"/c/board-circle/audit/$"))
-    expect(page.locator("main")).to_contain_text("Ada Admin seated Fay Facilitator as facilitator of")
+    expect(page.locator("main")).to_contain_text(
+        "Ada Admin seated Fay Facilitator as facilitator of"
+    )
 
     # The member list says who seated her.
     page.goto("/c/board-circle/members/")
