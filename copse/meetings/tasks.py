@@ -192,6 +192,7 @@ SAFE_TO_REPEAT = {
     "send_meeting_reminder": "a reminder is unique per person, kind and meeting",
     "tell_promoted": "a repeat only brings the same notification back to the top",
     "tell_delegate": "a repeat only brings the same notification back to the top",
+    "tell_presenter": "a repeat only brings the same notification back to the top",
     "tell_attendees_of_change": "a repeat only brings the same notification back to the top",
     "extend_series": "it generates only the meetings still missing",
 }
