@@ -2,6 +2,7 @@
 200,000 posts and 20,000 library items.
 
     python bench/conversations.py [--posts 200000] [--library-items 20000] [--seconds 3]
+                                   [--database-url URL]
 
 Builds (once) a SQLite database under var/bench-conversations/ with the
 posts, one 10,000-reply thread and the library items, then measures in this
