@@ -20,6 +20,8 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from copse.core import signals  # noqa: F401  (connects security logging)
+        from copse.core import permissions, signals, viewer  # noqa: F401  (signals: security logging)
+
+        viewer.register(permissions.standing_hints)
 
         post_migrate.connect(create_cache_table, dispatch_uid="copse-create-cache-table")

@@ -136,15 +136,24 @@ def _standings(user) -> dict[int, Standing]:
     Membership = apps.get_model("memberships", "Membership")
 
     memberships = {m.community_id: m for m in Membership.objects.filter(user=user)}
-    requested = set(
-        JoinRequest.objects.filter(user=user, status="pending").values_list(
-            "community_id", flat=True
+    # The request's load of the user says whether there is any pending
+    # request or usable invitation at all (`standing_hints`); most people
+    # have neither, and their standings then cost this one query.
+    requested = set()
+    if getattr(user, "copse_may_have_request", True):
+        requested = set(
+            JoinRequest.objects.filter(user=user, status="pending").values_list(
+                "community_id", flat=True
+            )
         )
-    )
     # Used, withdrawn and expired invitations count for nothing.
-    invited = set(
-        Invitation.objects.usable().filter(email=user.email).values_list("community_id", flat=True)
-    )
+    invited = set()
+    if getattr(user, "copse_may_have_invitation", True):
+        invited = set(
+            Invitation.objects.usable()
+            .filter(email=user.email)
+            .values_list("community_id", flat=True)
+        )
     cache = {
         community_id: Standing(
             membership=memberships.get(community_id),
@@ -159,8 +168,35 @@ def _standings(user) -> dict[int, Standing]:
 
 def forget_standings(user) -> None:
     """Call after a service changed the user's memberships within a request."""
-    if hasattr(user, "_copse_standings"):
-        del user._copse_standings
+    for name in ("_copse_standings", "copse_may_have_request", "copse_may_have_invitation"):
+        if hasattr(user, name):
+            delattr(user, name)
+
+
+def standing_hints(users: QuerySet) -> QuerySet:
+    """Annotate a query of users with whether each has a pending join request
+    or a usable invitation anywhere, so `_standings` can skip looking for
+    them. Applied to the request's load of the user (`copse.core.viewer`)."""
+    Invitation = apps.get_model("memberships", "Invitation")
+    JoinRequest = apps.get_model("memberships", "JoinRequest")
+    return users.annotate(
+        copse_may_have_request=Exists(
+            JoinRequest.objects.filter(user=OuterRef("pk"), status="pending")
+        ),
+        copse_may_have_invitation=Exists(
+            Invitation.objects.usable().filter(email=OuterRef("email"))
+        ),
+    )
+
+
+def seated_community_ids_of(user_ref) -> QuerySet:
+    """The communities `user_ref` (a user, or an OuterRef to one) is seated
+    in, as a subquery: `_seated_community_ids` for use inside a statement
+    that has not loaded the user's standings."""
+    Membership = apps.get_model("memberships", "Membership")
+    return Membership.objects.filter(
+        user=user_ref, status__in=SEATED_STATUSES, role__in=READING_ROLES
+    ).values("community_id")
 
 
 def standing(user, community) -> Standing:

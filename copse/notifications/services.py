@@ -8,6 +8,7 @@ from django.utils import timezone
 from copse.core import permissions
 from copse.core.storage import write_if_possible
 from copse.notifications.models import Notification
+from copse.notifications.selectors import forget_unread
 from copse.notifications.signals import notified
 
 
@@ -79,6 +80,8 @@ def mark_read_about(*, user, targets: dict) -> None:
     while a page is read, so a refused write only leaves them unread."""
     if not user.is_authenticated or not targets:
         return
+    if getattr(user, "copse_has_unread_notices", None) is False:
+        return  # nothing unread at all: no write on this read
     types = ContentType.objects.get_for_models(*targets)
     about = Q()
     for model, ids in targets.items():
@@ -91,6 +94,7 @@ def mark_read_about(*, user, targets: dict) -> None:
             read_at=timezone.now()
         ),
     )
+    forget_unread(user)
 
 
 def mark_read(*, user, notification_id: int) -> None:
@@ -102,3 +106,4 @@ def mark_read(*, user, notification_id: int) -> None:
             user=user, pk=notification_id, read_at__isnull=True
         ).update(read_at=timezone.now()),
     )
+    forget_unread(user)
