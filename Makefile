@@ -81,8 +81,11 @@ demo: install
 	$(BIN)/copse migrate --noinput
 	$(BIN)/copse demo
 
+# Every benchmark (bench/README.md), then one table of their figures with the
+# load average at the start and the end. BENCH_ARGS=--quick: small data, a
+# smoke run of minutes whose figures are not to report.
 bench: install-dev
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/all.py $(BENCH_ARGS)
 
 lock: $(BIN)/python
 	$(BIN)/pip install --quiet pip-tools

@@ -1,17 +1,19 @@
 """Benchmark: importing and exporting a list archive.
 
-    python bench/archives.py [--messages 10000]
+    python bench/archives.py [--messages 10000] [--dir var/bench-archives]
 
 Writes a Mailman-style mbox of `--messages` messages (threads of 1 to 12
 messages, half of the replies with threading headers and half only a
 "Re:" subject, a quarter of the senders members) with the standard `mailbox`
 module, imports it with `copse import-mbox` into a fresh SQLite database under
-var/bench-archives/, imports it again (everything a duplicate), and exports
-the community as mbox. Prints messages per second for each; asserts nothing.
+var/bench-archives/ (or `--dir`, emptied first), imports it again (everything
+a duplicate), and exports the community as mbox. Prints messages per second
+for each, and one `BENCH {json}` line each for bench/all.py; asserts nothing.
 """
 
 import argparse
 import datetime as dt
+import json
 import mailbox
 import os
 import random
@@ -49,6 +51,19 @@ def configure(directory: Path) -> None:
     call_command("migrate", verbosity=0)
 
 
+def emit(name: str, messages: int, seconds: float) -> None:
+    """One machine-readable line a figure, for bench/all.py's summary."""
+    figure = {
+        "bench": "archives",
+        "kind": "throughput",
+        "name": name,
+        "messages": messages,
+        "seconds": round(seconds, 2),
+        "rate": round(messages / seconds, 1),
+    }
+    print("BENCH " + json.dumps(figure))
+
+
 def write_archive(path: Path, count: int, senders: list[str]) -> None:
     rng = random.Random(6)
     box = mailbox.mbox(path)
@@ -80,8 +95,11 @@ def write_archive(path: Path, count: int, senders: list[str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=10_000)
+    parser.add_argument(
+        "--dir", default=str(ROOT / "var" / "bench-archives"), help="Emptied before each run."
+    )
     options = parser.parse_args()
-    directory = ROOT / "var" / "bench-archives"
+    directory = Path(options.dir)
     configure(directory)
 
     from copse import testing
@@ -115,6 +133,7 @@ def main() -> None:
         f"{report.threads_created:,} threads, {report.replies_added:,} replies, "
         f"{report.posts_by_members:,} posts by members"
     )
+    emit("import", report.messages_read, seconds)
     started = time.perf_counter()
     again = archives.import_mbox(community=community, path=path)
     seconds = time.perf_counter() - started
@@ -122,11 +141,13 @@ def main() -> None:
         f"import again: {again.duplicates:,} duplicates in {seconds:.1f} s = "
         f"{again.messages_read / seconds:,.0f} msgs/s"
     )
+    emit("import again (duplicates)", again.messages_read, seconds)
     started = time.perf_counter()
     with (directory / "export.mbox").open("wb") as stream:
         exported = archives.export_mbox(community, stream)
     seconds = time.perf_counter() - started
     print(f"export: {exported:,} messages in {seconds:.1f} s = {exported / seconds:,.0f} msgs/s")
+    emit("export", exported, seconds)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ Goal: the digest run for 50,000 members within 60 seconds on SQLite.
 
 import argparse
 import datetime as dt
+import json
 import os
 import shutil
 import socket
@@ -144,11 +145,23 @@ def fixed_messages(count: int, connections: int) -> float:
     return time.perf_counter() - started
 
 
-def report(label: str, count: int, ours: float, fixed: float) -> None:
+def report(label: str, count: int, ours: float, fixed: float, goal: bool | None = None) -> None:
     print(
         f"{label:<34} {count:>7} msgs {ours:>7.1f} s {count / ours:>8.0f} msg/s"
         f"   fixed {count / fixed:>6.0f} msg/s   ratio {fixed / ours:.2f}"
     )
+    # The same, machine-readable, for bench/all.py's summary.
+    figure = {
+        "bench": "mail",
+        "kind": "mail",
+        "name": label,
+        "messages": count,
+        "seconds": round(ours, 2),
+        "rate": round(count / ours, 1),
+        "ratio": round(fixed / ours, 3),
+        "goal": goal,
+    }
+    print("BENCH " + json.dumps(figure))
 
 
 def bench_fan_out(subscribers: int, connections: int) -> None:
@@ -250,8 +263,9 @@ def bench_digests(members: int, connections: int) -> None:
         pstats.Stats(profile).sort_stats(os.environ["BENCH_PROFILE"]).print_stats(45)
     fixed = fixed_messages(sent, connections)
     print(f"  digests: {queued} queued in {planned:.2f} s (20 communities, 5 zones)")
-    report("daily digest run", sent, ours, fixed)
-    goal = "met" if ours <= 60 and sent >= members * 0.99 else "NOT met"
+    met = ours <= 60 and sent >= members * 0.99
+    report("daily digest run", sent, ours, fixed, goal=met if members >= 50_000 else None)
+    goal = "met" if met else "NOT met"
     print(f"  goal (50,000 members within 60 s on SQLite): {goal} at {members} members")
 
 

@@ -5,14 +5,17 @@ sponsor's report), against a trivial view.
     python bench/run.py [--scale 1] [--seconds 2] [--fresh] [--database-url URL]
                         [--posts N] [--library-items N]
 
-`make bench` runs it. It builds (once) a SQLite database under var/bench/,
-never the development database, with `copse bench-data --scale N`, then
-measures in this process, with Django's test client, the requests per second
-of each page, its ratio to a trivial Django view and its number of SQL
-queries. It prints figures; it asserts nothing. See bench/README.md.
+`make bench` runs it among the others (bench/all.py). It builds (once) a
+SQLite database under var/bench/, never the development database, with
+`copse bench-data --scale N`, then measures in this process, with Django's
+test client, the requests per second of each page, its ratio to a trivial
+Django view and its number of SQL queries. It prints figures, and one
+`BENCH {json}` line a page for bench/all.py; it asserts nothing. See
+bench/README.md.
 """
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -167,6 +170,12 @@ def main() -> None:
             continue
         print(f"{name:<34}{rps:>9.0f}{1000 / rps:>9.2f}{rps / trivial:>8.3f}{count:>9}")
     print("\nratio: the page's requests per second divided by the trivial view's.")
+    # One machine-readable line a page, for bench/all.py's summary.
+    for name, rps, count in results:
+        figure = {"bench": "run", "kind": "page", "name": name, "queries": count}
+        if rps is not None:
+            figure.update(rps=round(rps, 1), ms=round(1000 / rps, 2), ratio=round(rps / trivial, 4))
+        print("BENCH " + json.dumps(figure))
 
 
 def evidence_pages(big, member, facilitator) -> list:
