@@ -107,7 +107,15 @@ class ShownPage:
     def _key(self, *parts) -> str:
         thread = self.thread
         return "thread-posts:" + ":".join(
-            str(part) for part in (thread.pk, thread.version, self.start, *parts)
+            # created_at: a database restored or rebuilt may reuse an id and a version.
+            str(part)
+            for part in (
+                thread.pk,
+                thread.created_at.timestamp(),
+                thread.version,
+                self.start,
+                *parts,
+            )
         )
 
     def page(self):
