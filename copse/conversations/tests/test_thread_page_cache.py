@@ -122,3 +122,17 @@ def test_new_marks_follow_reading_without_a_stale_rendering(client, world):
     latest = client.get(thread.get_absolute_url()).content
     assert b"And Fabrikam for roaming." in latest
     assert latest.count(b'<span class="badge">New</span>') == 1
+
+
+def test_the_quick_select_writes_what_django_select_writes():
+    import re as _re
+
+    from django import forms
+
+    from copse.conversations.forms import QuickSelect
+
+    choices = [("", "None"), ("In <Ops>", [(1, 'Runbook "A" — Page'), (2, "B & C — Link")])]
+    for value in (None, 2):
+        quick = QuickSelect(choices=choices).render("library_item", value, {"id": "id_x"})
+        plain = forms.Select(choices=choices).render("library_item", value, {"id": "id_x"})
+        assert _re.sub(r"\s+", "", quick) == _re.sub(r"\s+", "", plain)
