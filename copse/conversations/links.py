@@ -25,6 +25,10 @@ class Linker:
     check: Callable
     # (*, actor, post, item) -> None, inside the post's transaction.
     keep: Callable
+    # (user, post ids, {attachment id: community id}) -> what the library shows
+    # under those posts and beside those files to that person, with a
+    # `fingerprint()` of it for the thread page's cache key.
+    on_page: Callable | None = None
 
 
 _linker: Linker | None = None

@@ -98,6 +98,11 @@ class Thread(models.Model):
     # Position of the newest post; replies are numbered 1..last_position.
     last_position = models.PositiveIntegerField(default=0)
     reply_count = models.PositiveIntegerField(default=0)
+    # Bumped by every write that changes what a page of its posts shows (a
+    # reply, an edit, a removal, a helpful mark, a move, its tags): the thread
+    # page's cached rendering of its posts is keyed by it (see
+    # "Thread pages from a cache" in docs/decisions.md).
+    version = models.PositiveIntegerField(default=0)
     pinned = models.BooleanField(default=False)
     locked = models.BooleanField(default=False)
     removed_at = models.DateTimeField(null=True, blank=True)

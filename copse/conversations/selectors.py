@@ -25,6 +25,7 @@ from copse.conversations.models import (
     page_cursor,
 )
 from copse.core import cursors, permissions
+from copse.notifications.services import unread_about
 
 THREAD_PAGE_SIZE = 30
 
@@ -139,6 +140,38 @@ def thread_for(viewer, community, thread_id: int) -> Thread:
         raise Http404
     permissions.require_or_404(viewer, "thread.read", thread)
     return thread
+
+
+def thread_with_viewer(viewer, thread_id: int) -> Thread | None:
+    """The thread for its page, with its community, in one statement that
+    also reads what the page shows of the viewer: `viewer_read_position`,
+    `viewer_subscription`, `viewer_draft` (the text of their draft reply) and
+    `viewer_unread_notices` (whether anything about it is unread; absent when
+    the viewer has nothing unread at all).
+    None when there is no such thread; the caller checks the community (a
+    moved thread) and the permission."""
+    threads = Thread.objects.select_related("community", "author", "author__organisation")
+    if viewer.is_authenticated:
+        mine = {"user": viewer, "thread": OuterRef("pk")}
+        threads = threads.annotate(
+            viewer_read_position=_read_position(viewer),
+            viewer_subscription=Subquery(Subscription.objects.filter(**mine).values("level")[:1]),
+            viewer_draft=Subquery(
+                Draft.objects.filter(**mine, community=OuterRef("community"))
+                .order_by("pk")
+                .values("body")[:1]
+            ),
+        )
+        if getattr(viewer, "copse_has_unread_notices", None) is not False:
+            threads = threads.annotate(
+                viewer_unread_notices=unread_about(
+                    viewer,
+                    thread_model=Thread,
+                    thread_ref=OuterRef("pk"),
+                    posts=Post.objects.filter(thread=OuterRef(OuterRef("pk"))).values("pk"),
+                )
+            )
+    return threads.filter(pk=thread_id).first()
 
 
 def posts_page(viewer, thread: Thread, *, after: int | None = None, last: bool = False) -> Page:

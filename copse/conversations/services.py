@@ -228,6 +228,12 @@ def start_thread(
     return thread
 
 
+def touch_thread(thread_id: int) -> None:
+    """Say that what the thread's pages of posts show has changed: the thread
+    page renders them again instead of using its cached rendering."""
+    Thread.objects.filter(pk=thread_id).update(version=F("version") + 1)
+
+
 def post_reply(
     *, actor, thread: Thread, body: str, files=(), library_item: int | None = None
 ) -> Post:
@@ -259,6 +265,7 @@ def post_reply(
             last_position=position,
             reply_count=F("reply_count") + 1,
             last_activity_at=post.created_at,
+            version=F("version") + 1,
         )
         post.thread = locked
         search_index.index_post(post)
@@ -292,6 +299,7 @@ def edit_post(*, actor, post: Post, body: str, title: str | None = None) -> Post
         if new_title != thread.title:
             thread.title = new_title
             thread.save(update_fields=["title"])
+        touch_thread(post.thread_id)
         search_index.index_post(post)
     return post
 
@@ -312,6 +320,7 @@ def remove_post(*, actor, post: Post, reason: str = "") -> Post:
         post.removed_by = actor
         post.removal_reason = "" if by_author else reason
         post.save(update_fields=["removed_at", "removed_by", "removal_reason"])
+        touch_thread(post.thread_id)
         search_index.unindex_posts([post.pk])
         if not by_author:
             record(
@@ -408,7 +417,10 @@ def move_thread(*, actor, thread: Thread, to_community: Community) -> Thread:
     floor = permissions.stricter_visibility(thread.visibility_floor, to_community.visibility)
     with transaction.atomic():
         Thread.objects.filter(pk=thread.pk).update(
-            community=to_community, pinned=False, visibility_floor=floor
+            community=to_community,
+            pinned=False,
+            visibility_floor=floor,
+            version=F("version") + 1,
         )
         thread.visibility_floor = floor
         Post.objects.filter(thread=thread).update(community=to_community)
@@ -446,6 +458,7 @@ def mark_helpful(*, actor, post: Post, helpful: bool = True) -> Post:
             post.helpful_at = None
         post.helpful = helpful
         post.save(update_fields=["helpful", "helpful_at"])
+        touch_thread(post.thread_id)
         has_helpful = thread.posts.filter(helpful=True, removed_at__isnull=True).exists()
         if thread.ask_state != Thread.AskState.CLOSED:
             thread.ask_state = Thread.AskState.ANSWERED if has_helpful else Thread.AskState.OPEN

@@ -16,7 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from copse.communities.models import Community
 from copse.communities.selectors import community_by_slug_for
-from copse.conversations import links, selectors, services
+from copse.conversations import links, selectors, services, thread_posts
 from copse.conversations.attachments import AttachmentError
 from copse.conversations.forms import (
     CatalogueEntryForm,
@@ -172,14 +172,16 @@ def _cannot_contribute(request, community):
 
 
 def thread_detail(request, slug, thread_id):
-    moved = Thread.objects.filter(pk=thread_id).exclude(community__slug=slug).exists()
-    if moved:
+    thread = selectors.thread_with_viewer(request.user, thread_id)
+    if thread is None:
+        raise Http404
+    if thread.community.slug != slug:
         # An old link to a thread that was moved: follow it if the reader may.
         return jump_to_thread(request, thread_id)
-    community = _community(request, slug, "community.view")
-    thread = selectors.thread_for(request.user, community, thread_id)
-    read_position = selectors.read_position(request.user, thread)
-    after = request.GET.get("after", "")
+    community = thread.community
+    permissions.require_or_404(request.user, "community.view", community)
+    permissions.require_or_404(request.user, "thread.read", thread)
+    read_position = getattr(thread, "viewer_read_position", None)
     if (
         request.GET.get("unread") == "1"
         and read_position is not None
@@ -188,24 +190,25 @@ def thread_detail(request, slug, thread_id):
         # The page that holds the first unread post, scrolled to it.
         first_unread = read_position + 1
         return redirect(f"{thread_page_url(thread, first_unread)}#post-{first_unread}")
-    page = selectors.posts_page(
-        request.user,
+    shown = thread_posts.ShownPage(
         thread,
-        after=cursors.integer(after, minimum=-1),
+        after=cursors.integer(request.GET.get("after", ""), minimum=-1),
         last=request.GET.get("page") == "last",
     )
     if request.user.is_authenticated:
-        seen = page.items[-1].position if page.items else None
+        seen = shown.seen
         if seen is not None and (read_position is None or seen > read_position):
             # Read positions only move on: a page read before writes nothing.
             services.mark_read(actor=request.user, thread=thread, position=seen)
-        # Opening the thread answers its notifications: replies, mentions, helpful marks.
-        mark_read_about(user=request.user, targets={Thread: [thread.pk], Post: thread.posts.all()})
+        if getattr(thread, "viewer_unread_notices", False):
+            # Opening the thread answers its notifications: replies, mentions, helpful marks.
+            mark_read_about(
+                user=request.user, targets={Thread: [thread.pk], Post: thread.posts.all()}
+            )
     reply_form = None
     can_reply = permissions.can(request.user, "thread.reply", thread)
     if can_reply:
-        draft = selectors.draft_for(request.user, community, thread)
-        body = draft.body if draft else ""
+        body = getattr(thread, "viewer_draft", None) or ""
         quote_id = cursors.integer(request.GET.get("quote"), minimum=1)
         if quote_id is not None:
             quoted = (
@@ -218,37 +221,31 @@ def thread_detail(request, slug, thread_id):
         reply_form = ReplyForm(
             initial={"body": body}, library_choices=_library_choices(request, community)
         )
-    return render(
-        request,
-        "conversations/thread.html",
-        _thread_context(request, thread, page, reply_form, can_reply, read_position),
-    )
+    context = _thread_context(request, thread, shown, reply_form, can_reply, read_position)
+    context["subscription"] = getattr(thread, "viewer_subscription", None)
+    return render(request, "conversations/thread.html", context)
 
 
-def _thread_context(request, thread, page, reply_form, can_reply, read_position):
+def _thread_context(request, thread, shown, reply_form, can_reply, read_position):
     user = request.user
     community = thread.community
     context = {
         "community": community,
         "thread": thread,
-        "page": page,
         "reply_form": reply_form,
         "can_reply": can_reply,
         "read_position": read_position,
-        "subscription": selectors.subscription_level(user, thread),
         "can_moderate": permissions.can(user, "thread.moderate", thread),
         "is_asker": permissions.can(user, "ask.mark_helpful", thread),
         # Written while the community was more private: it stays so.
         "kept_private": permissions.thread_visibility(thread) != community.visibility,
         "user_id": getattr(user, "pk", None),
         "may_contribute": permissions.can(user, "community.contribute", community),
-        # The posts on the page, the question first when the page starts later.
-        "shown_posts": ([page.extra["opening"]] if "opening" in page.extra else []) + page.items,
-        # A quote keeps the reader on this page (`after` of its first post).
-        "page_after": page.items[0].position - 1 if page.items and page.items[0].position else None,
+        "tags": shown.tags,
     }
     if thread.is_ask:
-        context["stats"] = selectors.ask_stats(thread)
+        context["stats"] = shown.ask_stats
+    context["posts_html"] = shown.render(request, context)
     return context
 
 
@@ -281,20 +278,16 @@ def reply(request, slug, thread_id):
         title="",
         body=request.POST.get("body", ""),
     )
-    page = selectors.posts_page(request.user, thread, last=True)
-    return render(
+    context = _thread_context(
         request,
-        "conversations/thread.html",
-        _thread_context(
-            request,
-            thread,
-            page,
-            form,
-            permissions.can(request.user, "thread.reply", thread),
-            selectors.read_position(request.user, thread),
-        ),
-        status=status,
+        thread,
+        thread_posts.ShownPage(thread, last=True),
+        form,
+        permissions.can(request.user, "thread.reply", thread),
+        selectors.read_position(request.user, thread),
     )
+    context["subscription"] = selectors.subscription_level(request.user, thread)
+    return render(request, "conversations/thread.html", context, status=status)
 
 
 @login_required

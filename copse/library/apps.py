@@ -13,7 +13,14 @@ class LibraryConfig(AppConfig):
 
         summary_published.connect(_file_meeting_record, dispatch_uid="library-meeting-record")
         # Posts link library items through conversations.links, which cannot import us.
-        links.register(links.Linker(choices=_link_choices, check=_check_link, keep=_keep_link))
+        links.register(
+            links.Linker(
+                choices=_link_choices,
+                check=_check_link,
+                keep=_keep_link,
+                on_page=_on_page,
+            )
+        )
         # The library's group on the search page (copse/search/sources.py).
         register(LIBRARY)
 
@@ -29,6 +36,12 @@ def _link_choices(user, community, also=None):
     from copse.library.selectors import link_choices
 
     return link_choices(user, community, also=also)
+
+
+def _on_page(user, post_ids, files):
+    from copse.library.selectors import library_for_page
+
+    return library_for_page(user, post_ids, files)
 
 
 def _check_link(*, actor, community, item_id):

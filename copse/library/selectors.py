@@ -520,6 +520,18 @@ class PostsLibrary:
     def saved_from(self, attachment):
         return self.saved.get(attachment.pk)
 
+    def fingerprint(self) -> tuple:
+        """Everything of the items this shows, for a cache key: which items,
+        where, and what of each the page prints."""
+        return (
+            tuple(
+                (post_id, item.pk, item.title, item.kind)
+                for post_id, items in sorted(self.links.items())
+                for item in items
+            ),
+            tuple((file_id, item.pk, item.title) for file_id, item in sorted(self.saved.items())),
+        )
+
 
 def library_for_posts(viewer, posts) -> PostsLibrary:
     """The library items a page of posts shows to `viewer`: only those they
@@ -527,22 +539,30 @@ def library_for_posts(viewer, posts) -> PostsLibrary:
     whatever the page holds, none when it has no posts or no files; the
     posts' files must be prefetched."""
     shown = [post for post in posts if post.removed_at is None]
+    files = {a.pk: post.community_id for post in shown for a in post.attachments.all()}
+    return library_for_page(viewer, [post.pk for post in shown], files)
+
+
+def library_for_page(viewer, post_ids, files: dict) -> PostsLibrary:
+    """As `library_for_posts`, from what a page of posts holds: the ids of its
+    shown (not removed) posts, and its files as {attachment id: community id
+    of its post}. The thread page asks this on every view, its posts being
+    rendered from a cache (conversations.links)."""
     library = PostsLibrary()
-    if not shown:
+    if not post_ids:
         return library
     readable = permissions.readable_items_q(viewer, "item")
     for link in (
-        PostLibraryLink.objects.filter(readable, post_id__in=[post.pk for post in shown])
+        PostLibraryLink.objects.filter(readable, post_id__in=list(post_ids))
         .select_related("item")
         .order_by("id")
     ):
         library.links.setdefault(link.post_id, []).append(link.item)
-    files = {a.pk: post for post in shown for a in post.attachments.all()}
     if files:
         for item in LibraryItem.objects.filter(
             permissions.readable_items_q(viewer), source_attachment_id__in=list(files)
         ).order_by("id"):
-            if item.community_id == files[item.source_attachment_id].community_id:
+            if item.community_id == files[item.source_attachment_id]:
                 library.saved[item.source_attachment_id] = item
     return library
 

@@ -764,6 +764,8 @@ def _write(community, target: _PlannedThread, authors: dict[str, int]) -> list[P
                 last_position=last_position,
                 reply_count=F("reply_count") + len(posts),
                 last_activity_at=max(thread.last_activity_at, target.last_date),
+                # The thread page's cached pages of posts are kept by this.
+                version=F("version") + 1,
             )
         thread.last_position = last_position
         for post in posts:

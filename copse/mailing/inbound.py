@@ -355,6 +355,15 @@ def read_whole(raw: bytes) -> Letter:
     return letter
 
 
+def _original_kept(row) -> None:
+    """The thread page shows its author "Original email" under a post once
+    this row names it: its cached rendering of the posts must be redone."""
+    if row.post_id is not None:
+        from copse.conversations.services import touch_thread
+
+        touch_thread(row.post.thread_id)
+
+
 def _is_automatic(letter: Letter, envelope_from: str) -> str:
     """Why the message looks machine-made (RFC 3834 and common practice), or ""."""
     if not envelope_from:
@@ -477,6 +486,7 @@ def _receive_one(letter: Letter, envelope_from: str, to: str) -> InboundMessage:
         if decision.keep_raw:
             row.raw = _raw_text(letter.raw)
         row.save()
+        _original_kept(row)
         if decision.hold is not None:
             decision.hold.inbound = row
             decision.hold.save()
@@ -916,6 +926,7 @@ def confirm_held(*, viewer, held: HeldMessage):
         if decision.keep_raw:
             row.raw = _raw_text(letter.raw)
         row.save(update_fields=["outcome", "reason", "post", "raw"])
+        _original_kept(row)
         locked.delete()
     log.info("inbound %s confirmed outcome=%s post=%s", row.pk, row.outcome, row.post_id)
     if decision.outcome != Outcome.POSTED:

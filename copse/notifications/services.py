@@ -2,7 +2,7 @@
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils import timezone
 
 from copse.core import permissions
@@ -70,6 +70,20 @@ def withdraw(*, kind: str, target) -> int:
 def mark_all_read(*, user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()
+    )
+
+
+def unread_about(user, *, thread_model, thread_ref, posts) -> Exists:
+    """Whether `user` has an unread notification about a thread (`thread_ref`,
+    an OuterRef to its id) or any of `posts` (a query of its posts' ids), as
+    a subquery: the thread page reads it with the thread, and marks read
+    (`mark_read_about`) only when it is true."""
+    types = ContentType.objects.get_for_models(thread_model, posts.model)
+    return Exists(
+        Notification.objects.filter(user=user, read_at__isnull=True).filter(
+            Q(target_type=types[thread_model], target_id=thread_ref)
+            | Q(target_type=types[posts.model], target_id__in=posts)
+        )
     )
 
 

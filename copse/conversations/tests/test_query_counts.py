@@ -84,6 +84,9 @@ PAGES = {
 }
 
 
+EIGHT_AT_MOST = {"list", "thread-first", "thread-last"}
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_query_count_does_not_grow_with_data(
     client, member_world, django_assert_max_num_queries, page
@@ -116,6 +119,12 @@ def test_query_count_does_not_grow_with_data(
     # sets the planner around its statement, inside a savepoint in a test's
     # transaction (see copse/search/tests/test_sources.py).
     limit = 25
+    if page in EIGHT_AT_MOST:
+        # Issue 17: session, user, thread (with the viewer's read state,
+        # subscription, draft and unread notices), standings, and on the
+        # thread page the library's choices and links and the value prompt;
+        # its posts come from the cache (conversations.thread_posts).
+        limit = 8
     if page == "search" and connection.vendor == "postgresql":
         limit = 48
     with django_assert_max_num_queries(limit):
