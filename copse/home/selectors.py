@@ -12,25 +12,24 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
     DateField,
     Exists,
-    F,
     IntegerField,
     OuterRef,
-    Q,
     Subquery,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from copse.accounts.models import User
 from copse.communities.models import Community
-from copse.conversations.models import Post, Thread
+from copse.conversations.models import Thread
 from copse.conversations.selectors import unread_threads_count
 from copse.core import permissions
 from copse.decisions.selectors import waiting_for_answer
@@ -179,78 +178,74 @@ def _attach(rows, communities: dict[int, Community]):
     return rows
 
 
-WAITING_ASK = Q(kind=Thread.Kind.ASK, ask_state=Thread.AskState.OPEN, reply_count=0)
 MINE, WAITING, NEW = "mine", "waiting", "new"
-# What the lists show of a thread: carried through the window, so no more.
-NEWS_FIELDS = (
-    "community_id",
-    "kind",
-    "title",
-    "author__display_name",
-    "imported_author",
-    "created_at",
-    "last_activity_at",
+
+# The three lists of "New since your last visit" in one statement, written
+# out: the ORM took twenty times longer to build it than the database to run
+# it. Sections: the viewer's threads with replies since `since` (latest
+# activity first), others' asks nobody has answered yet (newest first; listed
+# once, there, even when new) and others' other threads started since
+# `since` (newest first). They are disjoint, so one window numbers each
+# section's rows apart and keeps `SHOWN` of each. `{readable}` is the
+# permission core's "thread.read" rule (`permissions.readable_sql`).
+NEWS_SQL = """
+WITH candidates AS (
+    SELECT t.id, t.community_id, t.kind, t.title, t.author_id, t.imported_author,
+           t.created_at, t.last_activity_at,
+           CASE WHEN t.author_id = %(viewer)s THEN 'mine'
+                WHEN t.kind = 'ask' AND t.ask_state = 'open' AND t.reply_count = 0
+                THEN 'waiting'
+                ELSE 'new' END AS section,
+           CASE WHEN t.author_id = %(viewer)s THEN t.last_activity_at
+                ELSE t.created_at END AS latest,
+           CASE WHEN t.author_id = %(viewer)s THEN (
+               SELECT COUNT(*) FROM conversations_post p
+               WHERE p.thread_id = t.id AND p.created_at > %(since)s
+                 AND p.removed_at IS NULL AND p.position > 0
+                 AND (p.author_id IS NULL OR p.author_id <> %(viewer)s)
+           ) END AS new_replies
+    FROM conversations_thread t
+    JOIN communities_community c ON c.id = t.community_id
+    WHERE {readable} AND t.community_id IN ({communities}) AND t.removed_at IS NULL
+      AND (
+          (t.author_id = %(viewer)s AND t.last_activity_at > %(since)s)
+          OR ((t.author_id IS NULL OR t.author_id <> %(viewer)s)
+              AND ((t.kind = 'ask' AND t.ask_state = 'open' AND t.reply_count = 0)
+                   OR t.created_at > %(since)s))
+      )
+), ranked AS (
+    SELECT candidates.*,
+           ROW_NUMBER() OVER (PARTITION BY section ORDER BY latest DESC, id DESC) AS rank
+    FROM candidates
+    WHERE section <> 'mine' OR new_replies > 0
 )
+SELECT ranked.*, u.display_name AS author_display_name
+FROM ranked LEFT JOIN accounts_user u ON u.id = ranked.author_id
+WHERE rank <= %(shown)s
+ORDER BY latest DESC, id DESC
+"""
 
 
 def _news(viewer, readable: dict[int, Community], since) -> dict[str, list]:
-    """The three lists of "New since your last visit" in one statement: the
-    viewer's threads with replies since `since` (`new_replies`, latest
-    activity first), others' asks nobody has answered yet (newest first;
-    listed once, here, even when new) and others' other threads started
-    since `since` (newest first), at most `SHOWN` of each. The lists are
-    disjoint, so one window numbers each list's rows apart."""
-    mine = Q(author=viewer)
-    new_replies = Subquery(
-        Post.objects.filter(
-            thread=OuterRef("pk"),
-            created_at__gt=since,
-            removed_at__isnull=True,
-            position__gt=0,
-        )
-        .exclude(author=viewer)
-        .order_by()
-        .values("thread")
-        .annotate(n=Count("pk"))
-        .values("n")
+    """The three lists of "New since your last visit" (see `NEWS_SQL`), each
+    thread with its `community`, its author and, for the viewer's own,
+    `new_replies`."""
+    readable_condition, readable_params = permissions.readable_sql(viewer, "c", "t")
+    params = {f"r{n}": value for n, value in enumerate(readable_params)}
+    params.update({f"c{n}": pk for n, pk in enumerate(readable)})
+    condition = readable_condition % tuple(f"%(r{n})s" for n in range(len(readable_params)))
+    communities = ", ".join(f"%(c{n})s" for n in range(len(readable)))
+    params.update(
+        viewer=viewer.pk,
+        since=connection.ops.adapt_datetimefield_value(since),
+        shown=SHOWN,
     )
-    section = Case(
-        When(mine, then=Value(MINE)),
-        When(WAITING_ASK, then=Value(WAITING)),
-        default=Value(NEW),
-    )
-    latest = Case(When(mine, then=F("last_activity_at")), default=F("created_at"))
-    rows = (
-        Thread.objects.filter(
-            permissions.readable_threads_q(viewer),
-            community_id__in=list(readable),
-            removed_at__isnull=True,
-        )
-        .filter(
-            (mine & Q(last_activity_at__gt=since))
-            | (~mine & WAITING_ASK)
-            | (~mine & Q(created_at__gt=since))
-        )
-        .select_related("author")
-        .only(*NEWS_FIELDS)
-        .annotate(
-            section=section,
-            new_replies=Case(When(mine, then=new_replies), default=None),
-        )
-        .filter(~mine | Q(new_replies__gt=0))
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[section],
-                order_by=[latest.desc(), F("pk").desc()],
-            )
-        )
-        .filter(rank__lte=SHOWN)
-        .order_by(latest.desc(), "-pk")
-    )
+    sql = NEWS_SQL.format(readable=condition, communities=communities)
     news = {MINE: [], WAITING: [], NEW: []}
-    for thread in rows:
+    for thread in Thread.objects.raw(sql, params):
         thread.community = readable[thread.community_id]
+        if thread.author_id is not None:
+            thread.author = User(pk=thread.author_id, display_name=thread.author_display_name)
         news[thread.section].append(thread)
     return news
 
