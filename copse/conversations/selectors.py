@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from copse.conversations.models import (
@@ -432,6 +433,26 @@ def unread_by_community(viewer, communities) -> dict[int, int]:
         .values_list("community_id", "unread")
     )
     return dict(rows)
+
+
+def unread_threads_count(viewer) -> Coalesce:
+    """Threads with posts the viewer has not read in the community of the
+    outer statement's row, as a scalar subquery: Home reads it with each
+    community row. The caller shows it only where the viewer may read."""
+    unread = (
+        Thread.objects.filter(
+            permissions.readable_threads_q(viewer),
+            community=OuterRef("pk"),
+            removed_at__isnull=True,
+        )
+        .annotate(read_position=_read_position(viewer))
+        .filter(Q(read_position__isnull=True) | Q(read_position__lt=F("last_position")))
+        .order_by()
+        .values("community")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(unread), 0)
 
 
 def new_since_last_visit(viewer, community, since: datetime | None) -> int:

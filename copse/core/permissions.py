@@ -1487,6 +1487,15 @@ def seated_community_ids(user) -> list[int]:
     return _seated_community_ids(user)
 
 
+def seated_standings(user) -> dict[int, Standing]:
+    """The user's standing in each community where they are seated, by
+    community id (none when signed out): for a page that must know, before
+    it asks the database, where the viewer facilitates or is active."""
+    if not _is_signed_in(user):
+        return {}
+    return {cid: st for cid, st in _standings(user).items() if st.is_seated}
+
+
 def visible_communities(user) -> QuerySet:
     """Communities whose existence the user may know (the `community.view` rule)."""
     Community = apps.get_model("communities", "Community")

@@ -12,23 +12,40 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
+from copse.accounts.models import User
 from copse.communities.models import Community
 from copse.conversations.models import Thread
-from copse.conversations.selectors import unread_by_community
+from copse.conversations.selectors import unread_threads_count
 from copse.core import permissions
 from copse.decisions.selectors import waiting_for_answer
-from copse.meetings.models import Rsvp
+from copse.home.models import HomeVisit
 from copse.meetings.selectors import my_upcoming_meetings
 from copse.memberships.models import Invitation, JoinRequest
-from copse.pulses.selectors import open_pulses_unanswered
+from copse.pulses.models import Pulse
+from copse.pulses.selectors import open_pulse_unanswered
 from copse.topics.models import Topic, TopicVote
-from copse.value.selectors import waiting_prompt_counts
+from copse.value.selectors import waiting_prompts_count
 
 # How many of each kind Home lists; each list links to the rest.
 SHOWN = 8
 MEETINGS_SHOWN = 5
+# Long texts Home never shows: not read with the community rows.
+HEAVY_COMMUNITY_FIELDS = ("purpose", "goals", "topic_areas")
 
 
 @dataclass
@@ -66,29 +83,92 @@ class HomePage:
         return bool(self.proposals or self.pulses or self.value_prompts)
 
 
-def _my_communities(viewer) -> list[Community]:
-    """The communities the viewer is seated in, each with `standing`, its
-    `unread_threads` and `on_leave`."""
-    communities = list(
-        Community.objects.filter(pk__in=permissions.seated_community_ids(viewer)).order_by(
-            "name", "pk"
-        )
+# What no community row carries: the viewer's own marker of visits to Home,
+# read in the same statement as their communities (see `my_communities`).
+VISIT_NOT_READ = object()
+
+
+def _visit_of(viewer, field: str) -> Subquery:
+    return Subquery(HomeVisit.objects.filter(user=viewer).values(field)[:1])
+
+
+def _count_of(queryset) -> Coalesce:
+    counted = queryset.order_by().values("community").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
+def _only_in(ids, expression, default, output_field):
+    # The figure is asked only where the viewer may see it: elsewhere the
+    # database does not even count.
+    otherwise = Value(default, output_field=output_field)
+    if not ids:
+        return otherwise
+    return Case(When(pk__in=ids, then=expression), default=otherwise, output_field=output_field)
+
+
+def my_communities(viewer) -> tuple[list[Community], HomeVisit | object | None]:
+    """The communities the viewer is seated in, each with its `standing`,
+    `on_leave`, `unread_threads`, `waiting_prompts`, `open_pulse` (the
+    unanswered one, or None), `pending_requests` and `usable_invitations`,
+    all in one statement that also reads the viewer's `HomeVisit` (None when
+    they never came; `VISIT_NOT_READ` when they sit nowhere and nothing was
+    read). Each figure is computed only where a rule of the permission core
+    lets the viewer see it; the rules are asked again before showing."""
+    standings = permissions.seated_standings(viewer)
+    if not standings:
+        return [], VISIT_NOT_READ
+    seated = list(standings)
+    active = [cid for cid, st in standings.items() if st.membership.status == "active"]
+    facilitated = [cid for cid, st in standings.items() if st.is_facilitator]
+    today = timezone.localdate()
+    invitations = Invitation.objects.usable().filter(community=OuterRef("pk"))
+    requests = JoinRequest.objects.filter(
+        community=OuterRef("pk"), status=JoinRequest.Status.PENDING, members_decide=False
     )
-    unread = unread_by_community(viewer, communities)
+    rows = (
+        Community.objects.filter(pk__in=seated)
+        .defer(*HEAVY_COMMUNITY_FIELDS)
+        .annotate(
+            unread_threads=unread_threads_count(viewer),
+            waiting_prompts=_only_in(active, waiting_prompts_count(viewer), 0, IntegerField()),
+            open_pulse_id=_only_in(
+                active, open_pulse_unanswered(viewer, "pk"), None, IntegerField()
+            ),
+            open_pulse_closes_on=_only_in(
+                active, open_pulse_unanswered(viewer, "closes_on"), None, DateField()
+            ),
+            pending_requests=_only_in(facilitated, _count_of(requests), 0, IntegerField()),
+            usable_invitations=_only_in(facilitated, _count_of(invitations), 0, IntegerField()),
+            visit_last_at=_visit_of(viewer, "last_visit_at"),
+            visit_previous_at=_visit_of(viewer, "previous_visit_at"),
+        )
+        .order_by("name", "pk")
+    )
+    communities = list(rows)
+    visit = None
     for community in communities:
-        standing = permissions.standing(viewer, community)
+        standing = standings[community.pk]
         community.standing = standing
         community.on_leave = standing.membership.status == "on_leave"
-        community.unread_threads = unread.get(community.pk, 0)
-    return communities
-
-
-def _threads(viewer, readable: dict[int, Community]):
-    return Thread.objects.filter(
-        permissions.readable_threads_q(viewer),
-        community_id__in=list(readable),
-        removed_at__isnull=True,
-    ).select_related("author")
+        if not permissions.can(viewer, "community.read", community):
+            community.unread_threads = 0
+        community.open_pulse = None
+        if community.open_pulse_id is not None:
+            pulse = Pulse(
+                pk=community.open_pulse_id,
+                community=community,
+                opens_on=today,
+                closes_on=community.open_pulse_closes_on,
+            )
+            if permissions.can(viewer, "pulse.answer", pulse):
+                community.open_pulse = pulse
+        if community.visit_last_at is not None:
+            visit = HomeVisit(
+                user=viewer,
+                last_visit_at=community.visit_last_at,
+                previous_visit_at=community.visit_previous_at,
+            )
+    return communities, visit
 
 
 def _attach(rows, communities: dict[int, Community]):
@@ -98,59 +178,83 @@ def _attach(rows, communities: dict[int, Community]):
     return rows
 
 
-WAITING_ASK = Q(kind=Thread.Kind.ASK, ask_state=Thread.AskState.OPEN, reply_count=0)
+MINE, WAITING, NEW = "mine", "waiting", "new"
+
+# The three lists of "New since your last visit" in one statement, written
+# out: the ORM took twenty times longer to build it than the database to run
+# it. Sections: the viewer's threads with replies since `since` (latest
+# activity first), others' asks nobody has answered yet (newest first; listed
+# once, there, even when new) and others' other threads started since
+# `since` (newest first). They are disjoint, so one window numbers each
+# section's rows apart and keeps `SHOWN` of each. `{readable}` is the
+# permission core's "thread.read" rule (`permissions.readable_sql`).
+NEWS_SQL = """
+WITH candidates AS (
+    SELECT t.id, t.community_id, t.kind, t.title, t.author_id, t.imported_author,
+           t.created_at, t.last_activity_at,
+           CASE WHEN t.author_id = %(viewer)s THEN 'mine'
+                WHEN t.kind = 'ask' AND t.ask_state = 'open' AND t.reply_count = 0
+                THEN 'waiting'
+                ELSE 'new' END AS section,
+           CASE WHEN t.author_id = %(viewer)s THEN t.last_activity_at
+                ELSE t.created_at END AS latest,
+           CASE WHEN t.author_id = %(viewer)s THEN (
+               SELECT COUNT(*) FROM conversations_post p
+               WHERE p.thread_id = t.id AND p.created_at > %(since)s
+                 AND p.removed_at IS NULL AND p.position > 0
+                 AND (p.author_id IS NULL OR p.author_id <> %(viewer)s)
+           ) END AS new_replies
+    FROM conversations_thread t
+    JOIN communities_community c ON c.id = t.community_id
+    WHERE {readable} AND t.community_id IN ({communities}) AND t.removed_at IS NULL
+      AND (
+          (t.author_id = %(viewer)s AND t.last_activity_at > %(since)s)
+          OR ((t.author_id IS NULL OR t.author_id <> %(viewer)s)
+              AND ((t.kind = 'ask' AND t.ask_state = 'open' AND t.reply_count = 0)
+                   OR t.created_at > %(since)s))
+      )
+), ranked AS (
+    SELECT candidates.*,
+           ROW_NUMBER() OVER (PARTITION BY section ORDER BY latest DESC, id DESC) AS rank
+    FROM candidates
+    WHERE section <> 'mine' OR new_replies > 0
+)
+SELECT ranked.*, u.display_name AS author_display_name
+FROM ranked LEFT JOIN accounts_user u ON u.id = ranked.author_id
+WHERE rank <= %(shown)s
+ORDER BY latest DESC, id DESC
+"""
 
 
-def _new_threads(viewer, readable, since):
-    # An ask nobody has answered yet is listed once, with the waiting asks.
-    rows = list(
-        _threads(viewer, readable)
-        .filter(created_at__gt=since)
-        .exclude(author=viewer)
-        .exclude(WAITING_ASK)
-        .order_by("-created_at", "-pk")[:SHOWN]
+def _news(viewer, readable: dict[int, Community], since) -> dict[str, list]:
+    """The three lists of "New since your last visit" (see `NEWS_SQL`), each
+    thread with its `community`, its author and, for the viewer's own,
+    `new_replies`."""
+    readable_condition, readable_params = permissions.readable_sql(viewer, "c", "t")
+    params = {f"r{n}": value for n, value in enumerate(readable_params)}
+    params.update({f"c{n}": pk for n, pk in enumerate(readable)})
+    condition = readable_condition % tuple(f"%(r{n})s" for n in range(len(readable_params)))
+    communities = ", ".join(f"%(c{n})s" for n in range(len(readable)))
+    params.update(
+        viewer=viewer.pk,
+        since=connection.ops.adapt_datetimefield_value(since),
+        shown=SHOWN,
     )
-    return _attach(rows, readable)
-
-
-def _replies_to_mine(viewer, readable, since):
-    new_replies = Count(
-        "posts",
-        filter=Q(posts__created_at__gt=since, posts__removed_at__isnull=True, posts__position__gt=0)
-        & ~Q(posts__author=viewer),
-    )
-    rows = list(
-        _threads(viewer, readable)
-        .filter(author=viewer, last_activity_at__gt=since)
-        .annotate(new_replies=new_replies)
-        .filter(new_replies__gt=0)
-        .order_by("-last_activity_at", "-pk")[:SHOWN]
-    )
-    return _attach(rows, readable)
-
-
-def _waiting_asks(viewer, readable):
-    rows = list(
-        _threads(viewer, readable)
-        .filter(WAITING_ASK)
-        .exclude(author=viewer)
-        .order_by("-created_at", "-pk")[:SHOWN]
-    )
-    return _attach(rows, readable)
+    sql = NEWS_SQL.format(readable=condition, communities=communities)
+    news = {MINE: [], WAITING: [], NEW: []}
+    for thread in Thread.objects.raw(sql, params):
+        thread.community = readable[thread.community_id]
+        if thread.author_id is not None:
+            thread.author = User(pk=thread.author_id, display_name=thread.author_display_name)
+        news[thread.section].append(thread)
+    return news
 
 
 def _meetings(viewer):
     """The next meetings with the viewer's answer (`my_rsvp`) and whether
     they may answer (`may_answer`)."""
-    meetings = my_upcoming_meetings(viewer, limit=MEETINGS_SHOWN)
-    if not meetings:
-        return []
-    answers = {
-        rsvp.meeting_id: rsvp
-        for rsvp in Rsvp.objects.filter(user=viewer, meeting__in=[m.pk for m in meetings])
-    }
+    meetings = my_upcoming_meetings(viewer, limit=MEETINGS_SHOWN, with_my_answer=True)
     for meeting in meetings:
-        meeting.my_rsvp = answers.get(meeting.pk)
         meeting.may_answer = permissions.can(viewer, "meeting.rsvp", meeting)
     return meetings
 
@@ -170,53 +274,30 @@ def _topics(viewer, contributing: dict[int, Community]):
 
 def _facilitator_queues(viewer, communities) -> list[FacilitatorQueue]:
     """Join requests waiting for a facilitator's decision and invitations not
-    yet taken up, per community the viewer facilitates."""
-    facilitated = {
-        c.pk: c
+    yet taken up, per community the viewer facilitates (counted with the
+    community rows)."""
+    return [
+        FacilitatorQueue(community=c, requests=c.pending_requests, invitations=c.usable_invitations)
         for c in communities
-        if c.standing.is_facilitator and permissions.can(viewer, "community.manage", c)
-    }
-    if not facilitated:
-        return []
-    queues = {pk: FacilitatorQueue(community=c) for pk, c in facilitated.items()}
-    requests = (
-        JoinRequest.objects.filter(
-            community_id__in=list(facilitated),
-            status=JoinRequest.Status.PENDING,
-            members_decide=False,
-        )
-        .values("community_id")
-        .annotate(n=Count("pk"))
-        .values_list("community_id", "n")
-        .order_by()
-    )
-    for community_id, n in requests:
-        queues[community_id].requests = n
-    invitations = (
-        Invitation.objects.usable()
-        .filter(community_id__in=list(facilitated))
-        .values("community_id")
-        .annotate(n=Count("pk"))
-        .values_list("community_id", "n")
-        .order_by()
-    )
-    for community_id, n in invitations:
-        queues[community_id].invitations = n
-    return [q for q in queues.values() if q.requests or q.invitations]
+        if c.standing.is_facilitator
+        and permissions.can(viewer, "community.manage", c)
+        and (c.pending_requests or c.usable_invitations)
+    ]
 
 
-def home_for(viewer, *, since: dt.datetime) -> HomePage:
-    """Everything Home shows `viewer`, counting "new" from `since`."""
-    communities = _my_communities(viewer)
+def home_for(viewer, *, since: dt.datetime, communities: list[Community]) -> HomePage:
+    """Everything Home shows `viewer` from their communities (`my_communities`),
+    counting "new" from `since`."""
     page = HomePage(since=since, communities=communities)
     readable = {c.pk: c for c in communities if permissions.can(viewer, "community.read", c)}
     contributing = {
         c.pk: c for c in communities if permissions.can(viewer, "community.contribute", c)
     }
     if readable:
-        page.new_threads = _new_threads(viewer, readable, since)
-        page.replies_to_mine = _replies_to_mine(viewer, readable, since)
-        page.waiting_asks = _waiting_asks(viewer, readable)
+        news = _news(viewer, readable, since)
+        page.replies_to_mine = news[MINE]
+        page.new_threads = news[NEW]
+        page.waiting_asks = news[WAITING]
     page.meetings = _meetings(viewer)
     page.topics = _topics(viewer, contributing)
     page.norms_to_accept = [
@@ -229,8 +310,14 @@ def home_for(viewer, *, since: dt.datetime) -> HomePage:
         # Its own rule of who may answer (active members and facilitators).
         page.proposals = list(waiting_for_answer(viewer, communities)[:SHOWN])
         _attach(page.proposals, {c.pk: c for c in communities})
-    page.pulses = open_pulses_unanswered(viewer, communities)
-    prompt_counts = waiting_prompt_counts(viewer, communities)
-    page.value_prompts = [(c, prompt_counts[c.pk]) for c in communities if c.pk in prompt_counts]
+    page.pulses = sorted(
+        (c.open_pulse for c in communities if c.open_pulse is not None),
+        key=lambda pulse: (pulse.closes_on, pulse.pk),
+    )
+    page.value_prompts = [
+        (c, c.waiting_prompts)
+        for c in communities
+        if c.waiting_prompts and permissions.can(viewer, "community.record_value", c)
+    ]
     page.facilitator_queues = _facilitator_queues(viewer, communities)
     return page

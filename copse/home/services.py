@@ -17,12 +17,17 @@ WRITE_AT_MOST_EVERY = dt.timedelta(minutes=5)
 FIRST_VISIT_LOOKS_BACK = dt.timedelta(days=14)
 
 
-def record_visit(*, actor) -> dt.datetime:
+_READ_IT = object()
+
+
+def record_visit(*, actor, visit=_READ_IT) -> dt.datetime:
     """The moment Home counts "new" from for `actor`, moving their marker
     forward. Done while Home is read: a full or read-only database only
-    loses the marker, never the page."""
+    loses the marker, never the page. `visit` is their `HomeVisit` (None when
+    they have none) when the caller already read it."""
     now = timezone.now()
-    visit = HomeVisit.objects.filter(user=actor).first()
+    if visit is _READ_IT:
+        visit = HomeVisit.objects.filter(user=actor).first()
     what = f"home visit user={actor.pk}"
     if visit is None:
         write_if_possible(
@@ -37,7 +42,7 @@ def record_visit(*, actor) -> dt.datetime:
     if away > WRITE_AT_MOST_EVERY:
         write_if_possible(
             what,
-            lambda: HomeVisit.objects.filter(pk=visit.pk).update(
+            lambda: HomeVisit.objects.filter(user=actor).update(
                 previous_visit_at=previous, last_visit_at=now
             ),
         )

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import F, FilteredRelation, Q
+from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -81,12 +81,14 @@ def _parse_cursor(value: str | None):
     return cursors.parse(value, cursors.MOMENT, cursors.INT)
 
 
-def my_upcoming_meetings(viewer, *, limit: int = 50):
+def my_upcoming_meetings(viewer, *, limit: int = 50, with_my_answer: bool = False):
     """Across communities: meetings the viewer may see, soonest first. This is
-    where guest presenters find the meetings they present at."""
+    where guest presenters find the meetings they present at. With
+    `with_my_answer`, each carries the viewer's RSVP as `my_rsvp` (None when
+    they have not answered), read in the same statement."""
     if not viewer.is_authenticated:
         return []
-    return list(
+    meetings = (
         Meeting.objects.filter(ends_at__gte=timezone.now())
         .filter(permissions.visible_meetings_q(viewer))
         .filter(
@@ -95,8 +97,23 @@ def my_upcoming_meetings(viewer, *, limit: int = 50):
         )
         .select_related("community", "host_organisation")
         .distinct()
-        .order_by("starts_at", "id")[:limit]
+        .order_by("starts_at", "id")
     )
+    if not with_my_answer:
+        return list(meetings[:limit])
+    mine = Rsvp.objects.filter(meeting=OuterRef("pk"), user=viewer)
+    meetings = meetings.annotate(
+        my_answer=Subquery(mine.values("answer")[:1]),
+        my_place=Subquery(mine.values("place")[:1]),
+    )
+    rows = list(meetings[:limit])
+    for meeting in rows:
+        meeting.my_rsvp = (
+            Rsvp(meeting=meeting, user=viewer, answer=meeting.my_answer, place=meeting.my_place)
+            if meeting.my_answer is not None
+            else None
+        )
+    return rows
 
 
 def reminder_audience(meeting: Meeting):

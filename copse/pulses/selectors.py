@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -42,28 +42,26 @@ def pulses_for(viewer, community) -> list[Pulse]:
     return pulses
 
 
-def open_pulses_unanswered(viewer, communities) -> list[Pulse]:
-    """Open pulses of `communities` the viewer may answer and has not, for
-    Home: one query whatever the number of communities, and only whether the
-    viewer themself answered is asked."""
-    if not getattr(viewer, "is_authenticated", False) or not communities:
-        return []
+def open_pulse_unanswered(viewer, field: str) -> Subquery:
+    """`field` of the open pulse the viewer has not answered in the community
+    of the outer statement's row, as a scalar subquery (None when there is
+    none), for Home to read with each community row. There is one open pulse per community at a time
+    (`services.schedule_pulse` locks the community to keep it so). Only
+    whether the viewer themself answered is asked; the caller checks that
+    they may answer (`pulse.answer`)."""
     today = timezone.localdate()
-    by_id = {community.pk: community for community in communities}
-    pulses = list(
+    pulses = (
         Pulse.objects.filter(
-            community_id__in=list(by_id),
+            community=OuterRef("pk"),
             cancelled_at__isnull=True,
             opens_on__lte=today,
             closes_on__gte=today,
         )
-        .annotate(answered_by_me=_answered_by(viewer))
-        .filter(answered_by_me=False)
+        .exclude(_answered_by(viewer))
         .order_by("closes_on", "pk")
+        .values(field)[:1]
     )
-    for pulse in pulses:
-        pulse.community = by_id[pulse.community_id]
-    return [pulse for pulse in pulses if permissions.can(viewer, "pulse.answer", pulse)]
+    return Subquery(pulses)
 
 
 def pulse_for(viewer, community, pulse_id: int) -> Pulse:

@@ -7,7 +7,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models import Count, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -252,13 +253,11 @@ def _clean_ids(values) -> list[int]:
 # --- Prompts -------------------------------------------------------------------
 
 
-def waiting_prompt_counts(viewer, communities) -> dict[int, int]:
-    """How many prompts wait for the viewer in each of `communities` where
-    they may record value (the same prompts `pending_prompts` shows), for
-    Home: one grouped query whatever the number of communities."""
-    ids = [c.pk for c in communities if permissions.can(viewer, "community.record_value", c)]
-    if not ids:
-        return {}
+def waiting_prompts_count(viewer) -> Coalesce:
+    """How many prompts wait for the viewer in the community of the outer
+    statement's row (the same prompts `pending_prompts` shows), as a scalar
+    subquery: Home reads it with each community row. The caller asks first
+    whether the viewer may record value there (`community.record_value`)."""
     from copse.meetings.models import Meeting
 
     about_thread = Q(thread__isnull=False, thread__removed_at__isnull=True)
@@ -267,17 +266,17 @@ def waiting_prompt_counts(viewer, communities) -> dict[int, int]:
         meeting__ends_at__lte=timezone.now(),
         meeting__status=Meeting.Status.SCHEDULED,
     )
-    rows = (
+    waiting = (
         ValuePrompt.objects.filter(
-            user=viewer, community_id__in=ids, dismissed_at__isnull=True, story__isnull=True
+            user=viewer, community=OuterRef("pk"), dismissed_at__isnull=True, story__isnull=True
         )
         .filter(about_thread | about_meeting)
-        .values("community_id")
-        .annotate(waiting=Count("pk"))
-        .values_list("community_id", "waiting")
         .order_by()
+        .values("community")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
-    return dict(rows)
+    return Coalesce(Subquery(waiting), 0)
 
 
 def pending_prompts(viewer, community, *, thread=None, limit: int = PROMPTS_SHOWN) -> list:
