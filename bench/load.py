@@ -297,7 +297,8 @@ class Client:
 
     def run(self, deadline: float, phase: Phase) -> None:
         while time.perf_counter() < deadline:
-            if self.token and self.rng.randrange(self.reply_every) == 0:
+            replying = self.token and self.plan.reply_threads
+            if replying and self.rng.randrange(self.reply_every) == 0:
                 self.reply(phase)
             else:
                 page = self.rng.choices(self.names, self.weights)[0]
@@ -394,7 +395,9 @@ def drive(port: int, plan: Plan, clients: int, seconds: float, reply_every: int,
     ]
     started = time.perf_counter()
     deadline = started + seconds
-    threads = [threading.Thread(target=c.run, args=(deadline, phase)) for c in people]
+    # Daemons: after Ctrl-C the server is stopped and the process exits
+    # without waiting for clients that would only meet a closed port.
+    threads = [threading.Thread(target=c.run, args=(deadline, phase), daemon=True) for c in people]
     for thread in threads:
         thread.start()
     for thread in threads:
