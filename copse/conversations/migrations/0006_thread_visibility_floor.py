@@ -1,6 +1,8 @@
 from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
 
+from copse.core.db import analyze_after_migration
+
 
 def floor_from_community(apps, schema_editor):
     """Existing threads start from their community's visibility now: what
@@ -37,4 +39,6 @@ class Migration(migrations.Migration):
             preserve_default=False,
         ),
         migrations.RunPython(floor_from_community, migrations.RunPython.noop),
+        # Every thread was rewritten: fresh statistics for PostgreSQL's planner.
+        analyze_after_migration("conversations.Thread"),
     ]

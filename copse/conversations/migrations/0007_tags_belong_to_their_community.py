@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from copse.core.db import analyze_after_migration
+
 
 def give_topics_to_their_communities(apps, schema_editor):
     """Topic tags were shared by every community, so one community's spelling
@@ -79,4 +81,7 @@ class Migration(migrations.Migration):
                 name="conversations_tag_one_slug_in_catalogue",
             ),
         ),
+        # Topic tags and their links to threads were rewritten: fresh statistics
+        # for PostgreSQL's planner.
+        analyze_after_migration("conversations.Tag", "conversations.Thread"),
     ]

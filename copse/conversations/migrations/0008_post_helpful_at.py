@@ -1,5 +1,7 @@
 from django.db import migrations, models
 
+from copse.core.db import analyze_after_migration
+
 
 def helpful_since_written(apps, schema_editor):
     # Marks made before the time was kept: the reply's own time is the
@@ -22,4 +24,6 @@ class Migration(migrations.Migration):
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.RunPython(helpful_since_written, migrations.RunPython.noop),
+        # Every helpful reply was rewritten: fresh statistics for PostgreSQL's planner.
+        analyze_after_migration("conversations.Post"),
     ]

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 from django.db import DEFAULT_DB_ALIAS, migrations
 from django.db.models import F, OuterRef, Subquery
 
+from copse.core.db import analyze_after_migration
+
 BATCH = 500
 # permissions.READING_ROLES and SEATED_STATUSES when this was written.
 READING_ROLES = ("member", "facilitator", "delegate")
@@ -179,4 +181,9 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(file_published_summaries, migrations.RunPython.noop),
+        # A record for each published summary was added: fresh statistics for
+        # PostgreSQL's planner.
+        analyze_after_migration(
+            "library.LibraryItem", "library.ItemVersion", "library.ItemAuthor"
+        ),
     ]

@@ -237,6 +237,33 @@ def test_mailman_archive_becomes_threads_by_their_headers(cop, mailman_archive):
     assert "kept as imported authors:   2 (4 posts)" in output
 
 
+def test_the_import_leaves_postgresql_fresh_statistics_of_what_it_wrote(cop, mailman_archive):
+    """Without them the planner plans the archive's pages from the tables'
+    old sizes until autovacuum comes round (core.db.analyze)."""
+    from django.db import connection
+
+    community, _, _ = cop
+    run_import(community, mailman_archive)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # pg_class is transactional: this sees the ANALYZE of this test's transaction.
+            cursor.execute(
+                "SELECT relname, reltuples FROM pg_class WHERE relname IN "
+                "('conversations_post', 'conversations_thread', 'mailing_importedmessage',"
+                " 'conversations_post_search')"
+            )
+            assert dict(cursor.fetchall()) == {
+                "conversations_post": Post.objects.count(),
+                "conversations_thread": Thread.objects.count(),
+                "mailing_importedmessage": ImportedMessage.objects.count(),
+                "conversations_post_search": Post.objects.count(),
+            }
+        else:
+            # SQLite plans by its fixed rules: no statistics are gathered.
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            assert cursor.fetchone()[0] == 0
+
+
 def test_imported_posts_show_the_name_with_an_imported_marker(client, cop, mailman_archive):
     community, member, _ = cop
     run_import(community, mailman_archive)

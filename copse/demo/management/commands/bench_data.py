@@ -17,6 +17,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from copse.core.db import analyze
 from copse.demo.bench_communities import grow
 from copse.demo.bench_conversations import grow_conversations
 from copse.demo.bench_expertise import grow_expertise
@@ -96,13 +97,9 @@ class Command(BaseCommand):
         entries = 50_000 * scale if options["expertise"] is None else options["expertise"]
         if entries > 0:
             self._grow_expertise(figures["big_community"], entries, options["seed"])
-        from django.db import connection
-
-        if connection.vendor == "postgresql":
-            # Bulk loads leave the planner without statistics until autovacuum
-            # comes round; a real site's tables have them.
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        # Bulk loads leave PostgreSQL's planner without statistics until
+        # autovacuum comes round; a real site's tables have them.
+        analyze()
 
     def _grow_expertise(self, big_slug: str, entries: int, seed: int) -> None:
         """Entries for the members of every community of the batch."""

@@ -8,7 +8,11 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from copse.communities.models import Community
+from copse.conversations import search_index
+from copse.conversations.models import Post, Thread
+from copse.core.db import analyze, analyze_models
 from copse.mailing import archives
+from copse.mailing.models import ImportedMessage
 
 
 class ProgressBar:
@@ -72,6 +76,11 @@ class Command(BaseCommand):
             raise CommandError(error.message) from error
         finally:
             bar.close()
+        if report.imported:
+            # Thousands of posts at once: PostgreSQL's planner would otherwise
+            # plan the archive's pages and searches from the tables' old sizes.
+            analyze_models(Thread, Post, ImportedMessage)
+            analyze([search_index.INDEX_TABLE])
         self.print_report(report, target, time.monotonic() - started)
 
     def print_report(self, report, community, seconds: float) -> None:

@@ -1,4 +1,5 @@
-"""`copse serve`: the web server, and with --with-worker a task worker beside it.
+"""`copse serve`: the web server (gunicorn, by default 2 processes of 8 threads:
+docs/decisions.md, "Serving"), and with --with-worker a task worker beside it.
 
 The worker is supervised: when it exits (it should not; see copse.workers.loop)
 it is started again after a pause that doubles up to a minute, and the site
@@ -16,6 +17,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+# Chosen by measurement on a 2-core machine with bench/load.py (docs/decisions.md,
+# "Serving: gunicorn's workers and threads").
+WORKERS = 2
+WORKER_CLASS = "gthread"
+THREADS = 8
+
 
 class Command(BaseCommand):
     help = "Serve Copse over HTTP (gunicorn), optionally with a background task worker."
@@ -24,7 +31,18 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
         parser.add_argument(
-            "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 2))
+            "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", WORKERS))
+        )
+        parser.add_argument(
+            "--worker-class",
+            default=os.environ.get("COPSE_WEB_WORKER_CLASS", WORKER_CLASS),
+            help="gunicorn's worker class: gthread (threads in each process) or sync.",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("COPSE_WEB_THREADS", THREADS)),
+            help="Threads in each worker process (gthread).",
         )
         parser.add_argument("--with-worker", action="store_true", help="Also run `copse worker`.")
         parser.add_argument(
@@ -53,6 +71,10 @@ class Command(BaseCommand):
                 bind,
                 "--workers",
                 str(options["workers"]),
+                "--worker-class",
+                options["worker_class"],
+                "--threads",
+                str(options["threads"]),
                 "--access-logfile",
                 "-",
                 "--graceful-timeout",
