@@ -72,7 +72,9 @@ class Compiled:
         for name, value in values.items():
             if isinstance(value, dt.datetime):
                 values[name] = ops.adapt_datetimefield_value(value)
-        params = tuple(p if slot is None else values[slot] for p, slot in zip(params, slots))
+        params = tuple(
+            p if slot is None else values[slot] for p, slot in zip(params, slots, strict=True)
+        )
         rows = list(model._default_manager.db_manager(alias).raw(sql, params))
         for row in rows:
             for name in booleans:
