@@ -3,15 +3,19 @@ carries the figures every page needs (`copse.core.viewer`)."""
 
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 
-from copse.core.viewer import with_page_figures
+from copse.core.viewer import load_signed_in
 
 
 class CopseAuthenticationBackend(AuthenticationBackend):
     def get_user(self, user_id):
         User = get_user_model()
         try:
-            user = with_page_figures(User._default_manager.all()).get(pk=user_id)
-        except User.DoesNotExist:
+            user_id = User._meta.pk.to_python(user_id)
+        except ValidationError:
+            return None
+        user = load_signed_in(User, user_id)
+        if user is None:
             return None
         return user if self.user_can_authenticate(user) else None

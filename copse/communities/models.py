@@ -109,6 +109,11 @@ class Community(models.Model):
     norms_version = models.PositiveIntegerField(default=0, editable=False)
     # Denormalised so the directory never counts memberships row by row.
     member_count = models.PositiveIntegerField(default=0, editable=False)
+    # Raised whenever something the community's home keeps between requests
+    # changes (its members and their roles, meetings and who is going,
+    # topics and their votes, norms): the cached parts of the home are keyed
+    # by it, and the row is read on every page anyway (`copse.communities.home`).
+    home_version = models.PositiveBigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

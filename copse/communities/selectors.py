@@ -1,11 +1,14 @@
 """Reading communities as a given viewer sees them."""
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Case, Q, Value, When
+from django.utils import timezone
 
 from copse.communities.models import Community
 from copse.core import cursors, permissions
+from copse.core.statements import Compiled
 from copse.memberships.models import JoinRequest, Membership
 
 DIRECTORY_PAGE_SIZE = 50
@@ -131,3 +134,75 @@ def programme_rows():
         (community, facilitators.get(community.pk, []), waiting.get(community.pk, 0))
         for community in Community.objects.order_by("name")
     ]
+
+
+def _home_rows(*, slug, viewer_id, now):
+    from django.db.models import Exists, OuterRef, Subquery
+
+    from copse.decisions.models import Position, Proposal
+    from copse.mailing.models import CommunityDelivery, MailSettings
+    from copse.value.models import ValuePrompt
+
+    # `decisions.selectors.waiting_for_answer`, for one community, by id.
+    contributing = Membership.objects.filter(
+        user_id=viewer_id, status="active", role__in=("member", "facilitator")
+    ).values("community_id")
+    waiting = Proposal.objects.filter(
+        community=OuterRef("pk"),
+        status=Proposal.Status.OPEN,
+        community_id__in=contributing,
+        deadline__gt=now,
+    ).exclude(Exists(Position.objects.filter(proposal=OuterRef("pk"), user_id=viewer_id)))
+    return Community.objects.filter(slug=slug).annotate(
+        viewer_mail_chosen=Subquery(
+            CommunityDelivery.objects.filter(user_id=viewer_id, community=OuterRef("pk")).values(
+                "mode"
+            )[:1]
+        ),
+        viewer_mail_default=Subquery(
+            MailSettings.objects.filter(user_id=viewer_id).values("default_mode")[:1]
+        ),
+        viewer_may_have_proposals=Exists(waiting),
+        # A hint: the prompts shown are chosen by `pending_prompts`.
+        viewer_may_have_prompts=Exists(
+            ValuePrompt.objects.filter(
+                user_id=viewer_id,
+                community=OuterRef("pk"),
+                dismissed_at__isnull=True,
+                story__isnull=True,
+            )
+        ),
+    )[:1]
+
+
+_home_statement = Compiled(_home_rows, slug=str, viewer_id=int, now=dt.datetime)
+
+
+def home_community_for(viewer, slug: str) -> Community:
+    """`community_by_slug_for` for the community's home, with the viewer's own
+    figures in the same statement (compiled once, `copse.core.statements`):
+    their mail mode there and whether any proposal or value prompt may wait
+    for them (the home looks for those only when one may). Layers above this
+    one are imported inside the function, as the home's view does."""
+    if not viewer.is_authenticated:
+        return community_by_slug_for(viewer, slug)
+    rows = _home_statement.run(
+        Community.objects.db, slug=slug, viewer_id=viewer.pk, now=timezone.now()
+    )
+    if not rows:
+        from django.http import Http404
+
+        raise Http404
+    community = rows[0]
+    permissions.require_or_404(viewer, "community.view", community)
+    return community
+
+
+def mail_mode_of(community) -> tuple[str, bool]:
+    """`mailing.selectors.mail_mode_in` from `home_community_for`'s figures:
+    the mode and whether it is the viewer's default rather than a choice."""
+    from copse.mailing.selectors import DEFAULT_MODE
+
+    chosen = community.viewer_mail_chosen
+    default = community.viewer_mail_default or DEFAULT_MODE
+    return (chosen or default), chosen is None

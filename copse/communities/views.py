@@ -1,17 +1,20 @@
 """Community pages: the directory, a community's home, its settings, and the
 programme page where site administrators create communities."""
 
+import time
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods
 
 from copse.communities import privacy, selectors, services
 from copse.communities.forms import AppointFacilitatorForm, CommunitySettingsForm, NewCommunityForm
 from copse.communities.models import Community
-from copse.conversations.selectors import ThreadFilters, threads_for, unread_by_community
+from copse.communities.selectors import mail_mode_of
+from copse.conversations.selectors import recent_threads_for, unread_by_community
 from copse.core import permissions
 from copse.core.errors import UserFacingError
 from copse.meetings.selectors import upcoming_meetings
@@ -25,9 +28,13 @@ HOME_TOPIC_PREVIEW = 3
 
 
 def recent_threads(viewer, community):
-    if not permissions.can(viewer, "community.read", community):
-        return []
-    return threads_for(viewer, community, ThreadFilters()).items[:HOME_THREAD_PREVIEW]
+    return recent_threads_for(viewer, community, HOME_THREAD_PREVIEW)
+
+
+def _once(compute):
+    """A list computed when a template first uses it: the home's cached
+    parts query nothing while their fragment is in the cache."""
+    return SimpleLazyObject(compute)
 
 
 def directory(request):
@@ -45,26 +52,36 @@ def directory(request):
 
 
 def home(request, slug):
-    community = selectors.community_by_slug_for(request.user, slug)
-    standing = permissions.standing(request.user, community)
-    members = list(selectors.members_of(request.user, community, limit=HOME_MEMBER_PREVIEW))
+    viewer = request.user
+    community = selectors.home_community_for(viewer, slug)
+    standing = permissions.standing(viewer, community)
+    can_read = permissions.can(viewer, "community.read", community)
     context = {
         "community": community,
         "standing": standing,
-        "norms": current_norms(community),
-        "members": members,
+        # The parts below are kept between requests in fragments keyed by
+        # `community.home_version` (communities/home.py); they query only
+        # when their fragment is rendered again.
+        "norms": _once(lambda: current_norms(community)),
+        "members": _once(
+            lambda: list(selectors.members_of(viewer, community, limit=HOME_MEMBER_PREVIEW))
+        ),
+        "upcoming_meetings": _once(
+            lambda: upcoming_meetings(viewer, community, limit=3) if can_read else []
+        ),
+        "top_topics": _once(
+            lambda: agenda_candidates(viewer, community, limit=HOME_TOPIC_PREVIEW)
+        ),
+        # Changes minute by minute: a meeting that ended leaves the list.
+        "minute": int(time.time() // 60),
         "can_see_members": permissions.can(request.user, "community.view_members", community),
         "can_manage": permissions.can(request.user, "community.manage", community),
         "can_contribute": permissions.can(request.user, "community.contribute", community),
-        "can_read": permissions.can(request.user, "community.read", community),
+        "can_read": can_read,
         "can_view_knowledge_map": permissions.can(
             request.user, "community.view_knowledge_map", community
         ),
         "recent_threads": recent_threads(request.user, community),
-        "upcoming_meetings": upcoming_meetings(request.user, community, limit=3)
-        if permissions.can(request.user, "community.read", community)
-        else [],
-        "top_topics": agenda_candidates(request.user, community, limit=HOME_TOPIC_PREVIEW),
         "needs_norms": standing.is_active_contributor
         and standing.membership.norms_accepted < community.norms_version,
         "waiting": selectors.pending_requests(request.user, community).count()
@@ -82,11 +99,7 @@ def home(request, slug):
         ).first()
     if permissions.can(request.user, "community.receive_mail", community):
         from copse.mailing.forms import DeliveryForm
-        from copse.mailing.selectors import mail_mode_in
-
-        context["mail_mode"], context["mail_mode_is_default"] = mail_mode_in(
-            request.user, community
-        )
+        context["mail_mode"], context["mail_mode_is_default"] = mail_mode_of(community)
         context["mail_modes"] = DeliveryForm.base_fields["mode"].choices
     return render(request, "communities/home.html", context)
 

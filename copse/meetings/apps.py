@@ -14,6 +14,11 @@ class MeetingsConfig(AppConfig):
         from copse.search.sources import register
 
         search.connect()
+
+        from copse.communities import home
+        from copse.meetings.models import Meeting
+
+        home.follow(Meeting)
         register(search.MEETINGS_SOURCE)
         register(search.MATERIALS_SOURCE)
 

@@ -19,6 +19,7 @@ from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 
 from copse.audit.services import record
+from copse.communities import home
 from copse.core import files, permissions
 from copse.core.errors import UserFacingError
 from copse.core.markdown import render_markdown
@@ -507,6 +508,8 @@ def _recount_places(meeting: Meeting) -> None:
     going = Rsvp.objects.filter(meeting=meeting, place=Rsvp.Place.GOING).count()
     waiting = Rsvp.objects.filter(meeting=meeting, place=Rsvp.Place.WAITLISTED).count()
     Meeting.objects.filter(pk=meeting.pk).update(going_count=going, waitlist_count=waiting)
+    # The home's meetings show who is going.
+    home.changed(meeting.community_id)
     meeting.going_count, meeting.waitlist_count = going, waiting
 
 

@@ -10,4 +10,9 @@ class NormsConfig(AppConfig):
         from copse.search.sources import register
 
         search.connect()
+
+        from copse.communities import home
+        from copse.norms.models import NormsVersion
+
+        home.follow(NormsVersion)
         register(search.NORMS_SOURCE)

@@ -14,6 +14,11 @@ class TopicsConfig(AppConfig):
         from copse.topics import search
 
         search.connect()
+
+        from copse.communities import home
+        from copse.topics.models import Topic
+
+        home.follow(Topic)
         register(search.TOPICS_SOURCE)
 
 

@@ -21,6 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from copse.audit.services import record
+from copse.communities import home
 from copse.core import permissions
 from copse.core.errors import UserFacingError
 from copse.core.markdown import without_control_characters
@@ -161,6 +162,7 @@ def vote(*, actor, topic: Topic) -> bool:
             added = False  # voted already (a double click, two tabs): nothing to do
         else:
             Topic.objects.filter(pk=topic.pk).update(vote_count=F("vote_count") + 1)
+            home.changed(topic.community_id)
             added = True
     topic.refresh_from_db(fields=["vote_count"])
     return added
@@ -173,6 +175,7 @@ def withdraw_vote(*, actor, topic: Topic) -> bool:
         deleted, _ = TopicVote.objects.filter(topic=topic, user=actor).delete()
         if deleted:
             Topic.objects.filter(pk=topic.pk).update(vote_count=F("vote_count") - deleted)
+            home.changed(topic.community_id)
     topic.refresh_from_db(fields=["vote_count"])
     return bool(deleted)
 
@@ -190,6 +193,8 @@ def forget_votes_of(*, user, community) -> int:
         )
         TopicVote.objects.filter(user=user, topic_id__in=topic_ids).delete()
         Topic.objects.filter(pk__in=topic_ids).update(vote_count=F("vote_count") - 1)
+        if topic_ids:
+            home.changed(community.pk)
     return len(topic_ids)
 
 
@@ -208,6 +213,7 @@ def set_status(*, actor, topic: Topic, status: str) -> Topic:
             return topic
         now = timezone.now()
         Topic.objects.filter(pk=topic.pk).update(status=status, status_changed_at=now)
+        home.changed(topic.community_id)
         record(
             actor=actor,
             action="topic.status_changed",
@@ -236,6 +242,7 @@ def _move(topics: Iterable, *, to: str, from_statuses) -> int:
         )
         if changed:
             Topic.objects.filter(pk__in=changed).update(status=to, status_changed_at=now)
+            home.changed_where(Topic.objects.filter(pk__in=changed).values("community_id"))
     for topic in topics:
         if isinstance(topic, Topic) and topic.pk in changed:
             topic.status, topic.status_changed_at = to, now

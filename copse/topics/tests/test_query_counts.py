@@ -9,10 +9,10 @@ from django.urls import reverse
 from copse import testing
 from copse.topics.models import Topic, TopicVote
 
-# Measured at both sizes: session, user, the viewer's standings (3), the
+# Measured at both sizes: session, user, the viewer's standings, the
 # community, the tab counts, the page, the viewer's votes on it, the
 # notification badge.
-BUDGET = 10
+BUDGET = 8
 # Session, user, topic, standings (3), savepoint, delete, update, release,
 # the new count, the viewer's vote.
 VOTE_BUDGET = 12
