@@ -69,9 +69,7 @@ def home(request, slug):
         "upcoming_meetings": _once(
             lambda: upcoming_meetings(viewer, community, limit=3) if can_read else []
         ),
-        "top_topics": _once(
-            lambda: agenda_candidates(viewer, community, limit=HOME_TOPIC_PREVIEW)
-        ),
+        "top_topics": _once(lambda: agenda_candidates(viewer, community, limit=HOME_TOPIC_PREVIEW)),
         # Changes minute by minute: a meeting that ended leaves the list.
         "minute": int(time.time() // 60),
         "can_see_members": permissions.can(request.user, "community.view_members", community),
@@ -99,6 +97,7 @@ def home(request, slug):
         ).first()
     if permissions.can(request.user, "community.receive_mail", community):
         from copse.mailing.forms import DeliveryForm
+
         context["mail_mode"], context["mail_mode_is_default"] = mail_mode_of(community)
         context["mail_modes"] = DeliveryForm.base_fields["mode"].choices
     return render(request, "communities/home.html", context)
