@@ -8,11 +8,13 @@ Builds (once) a SQLite database under var/bench-conversations/ with the
 posts, one 10,000-reply thread and the library items, then measures in this
 process, with Django's test client, requests per second of each page against
 a trivial Django view, search latency percentiles (posts alone, the library
-alone, and the search page's every-group search), and the CPU time of
+alone, and the search page's every-group search, each unconfined and
+confined to the big community), and the CPU time of
 creating a post. Nothing here asserts: it prints figures and ratios.
 """
 
 import argparse
+import itertools
 import os
 import random
 import statistics
@@ -163,6 +165,7 @@ def main() -> None:
         "thread, first page": big.get_absolute_url(),
         "thread, last page": big.get_absolute_url() + "?page=last",
         "search page": "/search/?q=telecom+renewal",
+        "search page, confined": f"/search/?q=telecom+renewal&community={community.slug}",
         "search page, library": "/search/?q=telecom+renewal&type=library",
         "search page, meetings": "/search/?q=telecom+renewal&type=meetings",
     }
@@ -197,15 +200,22 @@ def main() -> None:
         "one rarer word": lambda: rng.choice(rarer),
     }
     library = source("library")
+    # Unconfined, and confined to the big community (the search form's
+    # community filter): a confined plan must still start from the matches,
+    # not walk the community's posts.
+    scopes = {
+        "unconfined": SearchFilters(),
+        "confined": SearchFilters(community=community.slug),
+    }
 
-    def posts_only(text):
-        return search(member, text, SearchFilters()).count
+    def posts_only(text, filters):
+        return search(member, text, filters).count
 
-    def library_only(text):
-        return library.find(member, parse(text), filters=SearchFilters(), limit=20).count
+    def library_only(text, filters):
+        return library.find(member, parse(text), filters=filters, limit=20).count
 
-    def every_group(text):
-        found = search_everywhere(member, text, SearchFilters())
+    def every_group(text, filters):
+        found = search_everywhere(member, text, filters)
         return sum(group.found.count for group in found.groups)
 
     searches = {
@@ -213,14 +223,14 @@ def main() -> None:
         "library": library_only,
         "every group": every_group,
     }
-    for what, run in searches.items():
-        print(f"\nsearch of {what}:")
+    for (what, run), (scope, filters) in itertools.product(searches.items(), scopes.items()):
+        print(f"\nsearch of {what}, {scope}:")
         for label, make_query in query_sets.items():
             timings, cpu, matches = [], [], []
             for _ in range(args.searches):
                 text = make_query()
                 started, cpu_started = time.perf_counter(), time.process_time()
-                matches.append(run(text))
+                matches.append(run(text, filters))
                 timings.append((time.perf_counter() - started) * 1000)
                 cpu.append((time.process_time() - cpu_started) * 1000)
             timings.sort()
