@@ -227,14 +227,16 @@ def search_everywhere(
         return Everywhere(only=only)
     page = max(1, min(page, MAX_PAGES)) if only else 1
     result = Everywhere(only=only, page=page, query_was_empty=False)
-    for source in chosen:
-        group = Group(source=source, ignored_filters=source.ignored_filters(filters))
-        if not group.ignored_filters:
-            limit = PAGE_SIZE if only else source.preview
-            group.found = source.find(
-                viewer, parsed, filters=filters, limit=limit, offset=(page - 1) * limit
-            )
-        result.groups.append(group)
+    # The planner is set once for the page, not once a group (PostgreSQL).
+    with sources.index_over_scan():
+        for source in chosen:
+            group = Group(source=source, ignored_filters=source.ignored_filters(filters))
+            if not group.ignored_filters:
+                limit = PAGE_SIZE if only else source.preview
+                group.found = source.find(
+                    viewer, parsed, filters=filters, limit=limit, offset=(page - 1) * limit
+                )
+            result.groups.append(group)
     if only and result.groups:
         result.has_next = result.groups[0].found.has_more and page < MAX_PAGES
     return result
