@@ -35,5 +35,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("conversations", "0008_post_helpful_at")]
+    dependencies = [("conversations", "0009_thread_version")]
     operations = [migrations.RunPython(forwards, backwards)]
