@@ -11,12 +11,14 @@ then measures in this process, with Django's test client, signed in as a
 member of the big community, requests per second of each page against the
 trivial Django view requested anonymously, and each page's queries, counted
 in a request of their own; then search latency percentiles (posts alone, the
-library alone, and the search page's every-group search) and the CPU time of
+library alone, and the search page's every-group search, each unconfined and
+confined to the big community) and the CPU time of
 creating a post. Nothing here asserts: it prints figures and ratios, and one
 `BENCH {json}` line a figure for bench/all.py.
 """
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -269,6 +271,12 @@ def issue_pages(community, big, member, anonymous):
         ("topic backlog", member, url("topics:backlog", slug), True),
         ("Home", member, url("home:index"), True),
         ("search page", member, "/search/?q=telecom+renewal", False),
+        (
+            "search page, confined",
+            member,
+            f"/search/?q=telecom+renewal&community={community.slug}",
+            False,
+        ),
         ("search page, library", member, "/search/?q=telecom+renewal&type=library", False),
         ("search page, meetings", member, "/search/?q=telecom+renewal&type=meetings", False),
     ]
@@ -428,15 +436,22 @@ def measure() -> None:
         "one rarer word": lambda: rng.choice(rarer),
     }
     library = source("library")
+    # Unconfined, and confined to the big community (the search form's
+    # community filter): a confined plan must still start from the matches,
+    # not walk the community's posts.
+    scopes = {
+        "unconfined": SearchFilters(),
+        "confined": SearchFilters(community=community.slug),
+    }
 
-    def posts_only(text):
-        return search(member, text, SearchFilters()).count
+    def posts_only(text, filters):
+        return search(member, text, filters).count
 
-    def library_only(text):
-        return library.find(member, parse(text), filters=SearchFilters(), limit=20).count
+    def library_only(text, filters):
+        return library.find(member, parse(text), filters=filters, limit=20).count
 
-    def every_group(text):
-        found = search_everywhere(member, text, SearchFilters())
+    def every_group(text, filters):
+        found = search_everywhere(member, text, filters)
         return sum(group.found.count for group in found.groups)
 
     searches = {
@@ -444,14 +459,14 @@ def measure() -> None:
         "library": library_only,
         "every group": every_group,
     }
-    for what, run in searches.items():
-        print(f"\nsearch of {what}:")
+    for (what, run), (scope, filters) in itertools.product(searches.items(), scopes.items()):
+        print(f"\nsearch of {what}, {scope}:")
         for label, make_query in query_sets.items():
             timings, cpu, matches = [], [], []
             for _ in range(args.searches):
                 text = make_query()
                 started, cpu_started = time.perf_counter(), time.process_time()
-                matches.append(run(text))
+                matches.append(run(text, filters))
                 timings.append((time.perf_counter() - started) * 1000)
                 cpu.append((time.process_time() - cpu_started) * 1000)
             timings.sort()

@@ -424,6 +424,7 @@ def move_thread(*, actor, thread: Thread, to_community: Community) -> Thread:
         )
         thread.visibility_floor = floor
         Post.objects.filter(thread=thread).update(community=to_community)
+        search_index.move_thread(thread.pk, to_community.pk)
         Draft.objects.filter(thread=thread).delete()
         thread.tags.set(_tags_for_move(list(thread.tags.all()), to_community))
         thread.community = to_community

@@ -612,7 +612,11 @@ def _matching(viewer, text: str, community_slug: str | None):
     expertise = visible_expertise(viewer).filter(
         Q(area__icontains=text) | Q(tag__icontains=text) | Q(person__display_name__icontains=text)
     )
-    experience = visible_experience(viewer).filter(
+    # The same rule as `visible_experience`, written as IN rather than
+    # EXISTS: the plan then starts from the entries shown in the viewer's
+    # communities (index experience_shown_in) instead of reading every entry
+    # and testing each.
+    experience = Experience.objects.filter(pk__in=_shown_to(viewer).values("experience")).filter(
         Q(tag__name__icontains=text)
         | Q(person__display_name__icontains=text)
         | Q(purpose__icontains=text)

@@ -94,7 +94,19 @@ def _ranked_posts(viewer, parsed: ParsedQuery, filters: SearchFilters, limit: in
     params = readable_params + extra_params
     if connection.vendor == "postgresql":
         return _search_postgresql(to_websearch(parsed), where, params, limit, offset)
-    return _search_sqlite(to_fts5(parsed), where, params, limit, offset)
+    return _search_sqlite(*_fts5_match(parsed, filters), where, params, limit, offset)
+
+
+def _fts5_match(parsed: ParsedQuery, filters: SearchFilters) -> tuple[str, list]:
+    """The MATCH argument as SQL, and its parameters: the person's words in
+    titles and bodies, and, when confined to a community, that community's
+    word (`search_index.community_token`), so the index intersects the two.
+    An unknown community is 0, which no post holds."""
+    words = "{title body} : (" + to_fts5(parsed) + ")"
+    if not filters.community:
+        return "%s", [words]
+    community = "coalesce((SELECT id FROM communities_community WHERE slug = %s), 0)"
+    return f"(%s || ' AND community : c' || {community})", [words, filters.community]
 
 
 def _posts_of(rows) -> dict[int, Post]:
@@ -215,14 +227,16 @@ def search_everywhere(
         return Everywhere(only=only)
     page = max(1, min(page, MAX_PAGES)) if only else 1
     result = Everywhere(only=only, page=page, query_was_empty=False)
-    for source in chosen:
-        group = Group(source=source, ignored_filters=source.ignored_filters(filters))
-        if not group.ignored_filters:
-            limit = PAGE_SIZE if only else source.preview
-            group.found = source.find(
-                viewer, parsed, filters=filters, limit=limit, offset=(page - 1) * limit
-            )
-        result.groups.append(group)
+    # The planner is set once for the page, not once a group (PostgreSQL).
+    with sources.index_over_scan():
+        for source in chosen:
+            group = Group(source=source, ignored_filters=source.ignored_filters(filters))
+            if not group.ignored_filters:
+                limit = PAGE_SIZE if only else source.preview
+                group.found = source.find(
+                    viewer, parsed, filters=filters, limit=limit, offset=(page - 1) * limit
+                )
+            result.groups.append(group)
     if only and result.groups:
         result.has_next = result.groups[0].found.has_more and page < MAX_PAGES
     return result
@@ -248,27 +262,29 @@ CANDIDATE_COLUMNS = (
 )
 
 
-def _search_sqlite(match: str, where: str, params: list, limit: int, offset: int):
+def _search_sqlite(
+    match: str, match_params: list, where: str, params: list, limit: int, offset: int
+):
     """(rows of (best post id, score), readable threads matched, up to
     COUNT_CAP + 1) in one statement. The newest RANK_WINDOW readable
     matching posts, found walking the index newest first (which stops
     early), are scored; each thread is ranked by its best post and shown
     once, so twenty matching replies of one thread make one result. Only
     the page's rows get a passage. bm25 is lower-is-better; a title weighs
-    four times a body."""
+    four times a body; the community word weighs nothing."""
     joins = FROM_POSTS.format(key=f"{INDEX_TABLE}.rowid")
     ranked = f"""
         WITH recent AS MATERIALIZED (
             SELECT {CANDIDATE_COLUMNS}
             FROM {INDEX_TABLE} {joins}
-            WHERE {INDEX_TABLE} MATCH %s AND {where}
+            WHERE {INDEX_TABLE} MATCH {match} AND {where}
             ORDER BY {INDEX_TABLE}.rowid DESC LIMIT {RANK_WINDOW}),
         scored AS (
             SELECT recent.id AS id, recent.thread_id AS thread_id,
-                   -bm25({INDEX_TABLE}, 4.0, 1.0) * {BOOSTS.format(c="recent")}
+                   -bm25({INDEX_TABLE}, 4.0, 1.0, 0.0) * {BOOSTS.format(c="recent")}
                      * (1.0 + 1.0 / (1.0 + (julianday('now') - julianday(recent.created_at)) / 30.0)) AS score
             FROM {INDEX_TABLE} JOIN recent ON recent.id = {INDEX_TABLE}.rowid
-            WHERE {INDEX_TABLE} MATCH %s
+            WHERE {INDEX_TABLE} MATCH {match}
               AND {INDEX_TABLE}.rowid >= (SELECT coalesce(min(id), 0) FROM recent)),
         best AS (
             SELECT id, score,
@@ -281,14 +297,14 @@ def _search_sqlite(match: str, where: str, params: list, limit: int, offset: int
     counted = f"""
         SELECT count(DISTINCT thread_id) FROM (
             SELECT p.thread_id FROM {INDEX_TABLE} {joins}
-            WHERE {INDEX_TABLE} MATCH %s AND {where}
+            WHERE {INDEX_TABLE} MATCH {match} AND {where}
             ORDER BY {INDEX_TABLE}.rowid DESC LIMIT {RANK_WINDOW})"""
     with connection.cursor() as cursor:
-        cursor.execute(ranked, [match, *params, match, limit, offset])
+        cursor.execute(ranked, [*match_params, *params, *match_params, limit, offset])
         rows = cursor.fetchall()
         if rows:
             return [row[:2] for row in rows], rows[0][2]
-        cursor.execute(counted, [match, *params])
+        cursor.execute(counted, [*match_params, *params])
         return [], cursor.fetchone()[0]
 
 

@@ -172,3 +172,26 @@ def test_passages_never_show_markdown(two_communities):
     )
     excerpt = search(dev, "audit", SearchFilters()).hits[0].excerpt
     assert excerpt == "What we learned <mark>Audit</mark> the telecom bill"
+
+
+def test_a_confined_search_follows_a_moved_thread(two_communities):
+    """The SQLite index holds each post's community to confine a search: a
+    move must carry its posts' word along, or the thread would be found in
+    neither community."""
+    cio, ao, dev, ana, ask = two_communities
+    ao.visibility = "confidential"
+    ao.save(update_fields=["visibility"])
+    testing.seat(ao, dev)
+    facilitator = testing.make_user()
+    testing.seat(cio, facilitator, role="facilitator")
+    testing.seat(ao, facilitator, role="facilitator")
+    assert search(dev, "carriers", SearchFilters(community=cio.slug)).count == 1
+    assert search(dev, "carriers", SearchFilters(community=ao.slug)).count == 0
+    services.move_thread(actor=facilitator, thread=ask, to_community=ao)
+    permissions.forget_standings(dev)
+    assert search(dev, "carriers", SearchFilters(community=cio.slug)).count == 0
+    assert search(dev, "carriers", SearchFilters(community=ao.slug)).count == 1
+    # A community that does not exist confines to nothing, and a query that
+    # spells a community's word finds nothing either.
+    assert search(dev, "carriers", SearchFilters(community="no-such-place")).count == 0
+    assert search(dev, f"c{ao.pk}", SearchFilters()).count == 0
