@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import secrets
 from dataclasses import dataclass, field
 
 from django.core.cache import caches
@@ -42,7 +43,9 @@ from copse.core import permissions
 # no version tracks (a renamed author, a newly verified organisation) shows
 # soon after.
 KEEP_SECONDS = 600
-CSRF_STAND_IN = "copse-csrf-stand-in"
+# Random for each process (the cache is the process's own): text a member
+# types cannot spell it, so no post can have a viewer's token put into it.
+CSRF_STAND_IN = f"csrf-stand-in-{secrets.token_hex(16)}"
 
 
 NEW_MARK = re.compile(r"<!--copse-new:(\d+)-->")

@@ -136,3 +136,17 @@ def test_the_quick_select_writes_what_django_select_writes():
         quick = QuickSelect(choices=choices).render("library_item", value, {"id": "id_x"})
         plain = forms.Select(choices=choices).render("library_item", value, {"id": "id_x"})
         assert _re.sub(r"\s+", "", quick) == _re.sub(r"\s+", "", plain)
+
+
+def test_no_text_a_member_types_is_filled_with_a_viewer_s_token_or_badge(client, world):
+    """The cached rendering's stand-ins are filled on every view; a post that
+    spells one must be shown as typed."""
+    _, thread, _, asker, member, _, _ = world
+    typed = "copse-csrf-stand-in csrf-stand-in- <!--copse-new:1-->"
+    services.post_reply(actor=member, thread=thread, body=typed)
+    content = _page(client, asker, thread).content.decode()
+    token = client.cookies["csrftoken"].value if "csrftoken" in client.cookies else None
+    assert "copse-csrf-stand-in csrf-stand-in- &lt;!--copse-new:1--&gt;" in content
+    if token:
+        body = content.split("copse-csrf-stand-in", 1)[1].split("</p>", 1)[0]
+        assert token not in body
