@@ -14,6 +14,8 @@ from collections.abc import Callable
 
 from django.db.models import QuerySet
 
+from copse.core.statements import Compiled
+
 Annotator = Callable[[QuerySet], QuerySet]
 _annotators: list[Annotator] = []
 
@@ -21,7 +23,7 @@ _annotators: list[Annotator] = []
 def register(annotator: Annotator) -> None:
     if annotator not in _annotators:
         _annotators.append(annotator)
-        _compiled.clear()
+        forget_compiled()
 
 
 def with_page_figures(users: QuerySet) -> QuerySet:
@@ -32,50 +34,34 @@ def with_page_figures(users: QuerySet) -> QuerySet:
 
 # Building and compiling the annotated statement costs about ten times what
 # running it does (some 10 ms against 1 ms on SQLite), on every signed-in
-# request. So it is compiled once per database and run as raw SQL with the
-# user's id put in. It is compiled again every minute: an annotator's
-# parameters that follow the clock (an invitation's expiry) are then at most
-# a minute old, which an annotator must tolerate (the standing hints do: an
-# older cutoff only makes a hint say "look" more often, and the look itself
-# is exact).
+# request. So it is compiled once per database (`core.statements`) and run
+# with the user's id put in. It is compiled again every minute: an
+# annotator's parameters that follow the clock (an invitation's expiry) are
+# then at most a minute old, which an annotator must tolerate (the standing
+# hints do: an older cutoff only makes a hint say "look" more often, and the
+# look itself is exact).
 RECOMPILE_SECONDS = 60
-# An id no user has, to find where the user's id goes among the parameters.
-_PLACEHOLDER_ID = -7_070_707
-_compiled: dict[str, tuple[float, str, tuple, tuple[str, ...]]] = {}
+_statement: Compiled | None = None
+_compiled_at = 0.0
 
 
-def _compile(model, using: str):
-    users = with_page_figures(model._default_manager.using(using).all())
-    users = users.filter(pk=_PLACEHOLDER_ID)
-    sql, params = users.query.sql_with_params()
-    booleans = tuple(
-        name
-        for name, annotation in users.query.annotations.items()
-        if annotation.output_field.get_internal_type() == "BooleanField"
-    )
-    return sql, tuple(params), booleans
+def _signed_in_user(model):
+    return lambda user_id: with_page_figures(model._default_manager.filter(pk=user_id))
 
 
 def load_signed_in(model, user_id, using: str | None = None):
     """The user with every registered figure, or None: the statement of
     `with_page_figures(...).get(pk=user_id)`, compiled at most once a minute."""
-    using = using or model._default_manager.db
+    global _statement, _compiled_at
     now = time.time()
-    compiled = _compiled.get(using)
     # Again when the clock went back too (a test's frozen time).
-    if compiled is None or not 0 <= now - compiled[0] < RECOMPILE_SECONDS:
-        compiled = (now, *_compile(model, using))
-        _compiled[using] = compiled
-    _, sql, params, booleans = compiled
-    params = tuple(user_id if p == _PLACEHOLDER_ID else p for p in params)
-    user = next(iter(model._default_manager.db_manager(using).raw(sql, params)), None)
-    if user is not None:
-        # SQLite answers EXISTS with 0 or 1; callers test `is False`.
-        for name in booleans:
-            setattr(user, name, bool(getattr(user, name)))
-    return user
+    if _statement is None or not 0 <= now - _compiled_at < RECOMPILE_SECONDS:
+        _statement, _compiled_at = Compiled(_signed_in_user(model), user_id=int), now
+    rows = _statement.run(using or model._default_manager.db, user_id=int(user_id))
+    return rows[0] if rows else None
 
 
 def forget_compiled() -> None:
     """Compile again on the next load (after an annotator was registered)."""
-    _compiled.clear()
+    global _statement
+    _statement = None
