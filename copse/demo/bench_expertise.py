@@ -14,6 +14,7 @@ from django.db import transaction
 
 from copse.communities.models import DEFAULT_TOPIC_AREAS
 from copse.demo.bench_communities import BATCH, SUBJECTS
+from copse.expertise import search_index
 from copse.expertise.models import subject_slug
 
 VENDORS = [f"Bench vendor {n:02d}" for n in range(1, 21)]
@@ -117,4 +118,6 @@ def grow_expertise(*, communities, entries: int, seed: int = 1, progress=None) -
             )
             experience += len(created)
         say(f"{experience:,} experience entries")
+        # Bulk inserts send no signals.
+        search_index.rebuild_all()
     return {"expertise": expertise, "experience": experience}

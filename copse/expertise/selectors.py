@@ -39,6 +39,7 @@ from copse.expertise.models import (
     Level,
     subject_slug,
 )
+from copse.expertise.search_index import EXPERIENCE_INDEX, EXPERTISE_INDEX
 from copse.meetings.models import AgendaItem, Meeting
 from copse.memberships.models import Membership
 
@@ -608,19 +609,16 @@ class ExpertiseHit:
 
 def _matching(viewer, text: str, community_slug: str | None):
     """The viewer's visible expertise and experience entries that match
-    `text`, in the community `community_slug` only when one is given."""
-    expertise = visible_expertise(viewer).filter(
-        Q(area__icontains=text) | Q(tag__icontains=text) | Q(person__display_name__icontains=text)
-    )
-    # The same rule as `visible_experience`, written as IN rather than
-    # EXISTS: the plan then starts from the entries shown in the viewer's
-    # communities (index experience_shown_in) instead of reading every entry
-    # and testing each.
-    experience = Experience.objects.filter(pk__in=_shown_to(viewer).values("experience")).filter(
-        Q(tag__name__icontains=text)
-        | Q(person__display_name__icontains=text)
-        | Q(purpose__icontains=text)
-    )
+    `text`, in the community `community_slug` only when one is given.
+
+    An entry matches when its subject, its person's name or (experience)
+    what it was used for holds `text`, ignoring case: the substring indexes
+    of `search_index` find those entries, and the same statement keeps the
+    ones the viewer may see, so the plan starts from the matches rather than
+    from every entry of the viewer's communities."""
+    expertise = visible_expertise(viewer).filter(pk__in=EXPERTISE_INDEX.matching(text))
+    # `visible_experience`'s EXISTS, tested on each match only.
+    experience = visible_experience(viewer).filter(pk__in=EXPERIENCE_INDEX.matching(text))
     if community_slug:
         expertise = expertise.filter(community__slug=community_slug)
         experience = experience.filter(

@@ -64,21 +64,34 @@ def _filters_sql(filters) -> tuple[list[str], list]:
     return where, params
 
 
-def _sqlite(match: str, where: str, params: list, limit: int, offset: int):
+def _fts5_match(query: ParsedQuery, filters) -> tuple[str, list]:
+    """The MATCH argument as SQL and its parameters: the person's words in
+    the title, about and body columns and, when confined to a community, that
+    community's word (`search_index.community_token`), so the index
+    intersects the two, as for posts. An unknown community is c0, which no
+    item holds."""
+    words = "{title about body} : (" + to_fts5(query) + ")"
+    if not filters.community:
+        return "%s", [words]
+    community = "coalesce((SELECT id FROM communities_community WHERE slug = %s), 0)"
+    return f"(%s || ' AND community : c' || {community})", [words, filters.community]
+
+
+def _sqlite(match: str, match_params: list, where: str, params: list, limit: int, offset: int):
     """One statement, as for posts (copse/search/selectors.py): the newest
     readable matches are counted and ranked; passages are cut in Python for
     the page's rows only. bm25 is lower-is-better; a title weighs four times the text, the
-    description and tags twice."""
+    description and tags twice; the community word weighs nothing."""
     joins = JOINS.format(key=f"{INDEX_TABLE}.rowid")
     ranked = f"""
         WITH recent AS MATERIALIZED (
             SELECT {INDEX_TABLE}.rowid AS id FROM {INDEX_TABLE} {joins}
-            WHERE {INDEX_TABLE} MATCH %s AND {where}
+            WHERE {INDEX_TABLE} MATCH {match} AND {where}
             ORDER BY {INDEX_TABLE}.rowid DESC LIMIT {RANK_WINDOW}),
         top AS (
-            SELECT recent.id AS id, -bm25({INDEX_TABLE}, 4.0, 2.0, 1.0) AS score
+            SELECT recent.id AS id, -bm25({INDEX_TABLE}, 4.0, 2.0, 1.0, 0.0) AS score
             FROM {INDEX_TABLE} JOIN recent ON recent.id = {INDEX_TABLE}.rowid
-            WHERE {INDEX_TABLE} MATCH %s
+            WHERE {INDEX_TABLE} MATCH {match}
               AND {INDEX_TABLE}.rowid >= (SELECT coalesce(min(id), 0) FROM recent)
             ORDER BY score DESC, id DESC
             LIMIT %s OFFSET %s)
@@ -86,11 +99,11 @@ def _sqlite(match: str, where: str, params: list, limit: int, offset: int):
         FROM top ORDER BY top.score DESC, top.id DESC"""
     counted = f"""
         SELECT count(*) FROM (SELECT 1 FROM {INDEX_TABLE} {joins}
-        WHERE {INDEX_TABLE} MATCH %s AND {where} LIMIT {RANK_WINDOW})"""
+        WHERE {INDEX_TABLE} MATCH {match} AND {where} LIMIT {RANK_WINDOW})"""
     with connection.cursor() as cursor:
-        cursor.execute(ranked, [match, *params, match, limit, offset])
+        cursor.execute(ranked, [*match_params, *params, *match_params, limit, offset])
         rows = cursor.fetchall()
-    return with_count(rows, counted, [match, *params])
+    return with_count(rows, counted, [*match_params, *params])
 
 
 def _postgresql(websearch: str, where: str, params: list, limit: int, offset: int):
@@ -148,7 +161,7 @@ def find_items(viewer, query: ParsedQuery, *, filters, limit: int, offset: int =
     if connection.vendor == "postgresql":
         rows, count = _postgresql(to_websearch(query), where, params, limit + 1, offset)
     else:
-        rows, count = _sqlite(to_fts5(query), where, params, limit + 1, offset)
+        rows, count = _sqlite(*_fts5_match(query, filters), where, params, limit + 1, offset)
     shown = rows[:limit]
     items = {
         item.pk: item

@@ -2,7 +2,11 @@
 
 One document per item that is not removed: its title; its description,
 topic areas, tags and link; and the text of its current version (a page's
-Markdown, or the text read from its file). Permission is never stored here;
+Markdown, or the text read from its file); on SQLite also the item's
+community as one word (`community_token`, as for posts), so a search
+confined to a community intersects the two inside the index. The word only
+narrows: the search still joins the community and applies the permission
+rule. Permission is never stored here;
 search joins the index with items and communities and applies the
 permission core's rule in the same statement, so sharing, withdrawing and
 membership changes take effect at the next query.
@@ -46,8 +50,13 @@ def _insert_sql(where: str) -> str:
                    || setweight(to_tsvector('{PG_CONFIG}', {_BODY}), 'C')
             {_FROM} {where}"""
     about = f"i.description || ' ' || i.topic_areas || ' ' || i.link_url || ' ' || {_TAGS_SQLITE}"
-    return f"""INSERT INTO {INDEX_TABLE} (rowid, title, about, body)
-        SELECT i.id, i.title, {about}, {_BODY} {_FROM} {where}"""
+    return f"""INSERT INTO {INDEX_TABLE} (rowid, title, about, body, community)
+        SELECT i.id, i.title, {about}, {_BODY}, 'c' || i.community_id {_FROM} {where}"""
+
+
+def community_token(community_id) -> str:
+    """The word the SQLite index holds for an item's community."""
+    return f"c{community_id}"
 
 
 def _key() -> str:

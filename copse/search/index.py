@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -123,6 +124,110 @@ class Index:
         objects = objects.order_by("pk")
         for start in range(0, objects.count(), batch):
             self.put({obj.pk: document(obj) for obj in objects[start : start + batch]})
+
+
+@dataclass(frozen=True)
+class SubstringIndex:
+    """An index of short texts searched for a substring, as `icontains`
+    would be, without reading every row: names and subjects, where a part of
+    a word ("metr", "Eve") must still find them. One document a row, keyed
+    by the object's id; its fields are joined by newlines, which a search's
+    text (its spaces collapsed) never holds, so a match never spans two.
+
+    On SQLite an FTS5 table with the trigram tokenizer, whose index serves
+    `LIKE '%text%'` (SQLite still checks each candidate with LIKE, so the
+    rows are exactly those `icontains` gives; a text of one or two letters
+    reads the whole table, as `icontains` did). On PostgreSQL a plain table
+    with a pg_trgm GIN index, which serves `ILIKE`. A delete trigger drops
+    an entry with its row. `matching` gives the ids' subquery, for the
+    caller to put in its own statement beside its permission rule."""
+
+    table: str
+    source_table: str
+
+    def create_statements(self, vendor: str) -> list[str]:
+        trigger = f"{self.table}_delete"
+        if vendor == "postgresql":
+            return [
+                "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+                f"CREATE TABLE {self.table} (object_id bigint PRIMARY KEY, document text NOT NULL)",
+                f"CREATE INDEX {self.table}_document ON {self.table} USING GIN (document gin_trgm_ops)",
+                f"CREATE FUNCTION {trigger}() RETURNS trigger LANGUAGE plpgsql AS $$"
+                f" BEGIN DELETE FROM {self.table} WHERE object_id = OLD.id; RETURN OLD; END $$",
+                f"CREATE TRIGGER {trigger} AFTER DELETE ON {self.source_table}"
+                f" FOR EACH ROW EXECUTE FUNCTION {trigger}()",
+            ]
+        return [
+            f"CREATE VIRTUAL TABLE {self.table} USING fts5(document, tokenize = 'trigram')",
+            f"CREATE TRIGGER {trigger} AFTER DELETE ON {self.source_table} "
+            f"BEGIN DELETE FROM {self.table} WHERE rowid = old.id; END",
+        ]
+
+    def drop_statements(self, vendor: str) -> list[str]:
+        # The extension stays: other tables may use it.
+        return Index(self.table, self.source_table, (), ()).drop_statements(vendor)
+
+    @property
+    def _key(self) -> str:
+        return "object_id" if connection.vendor == "postgresql" else "rowid"
+
+    def put(self, documents: dict[int, tuple[str, ...]]) -> None:
+        """(Re)index objects: {id: their fields}."""
+        if not documents:
+            return
+        self.remove(list(documents))
+        rows = [
+            [pk, "\n".join(field or "" for field in fields)] for pk, fields in documents.items()
+        ]
+        column = "object_id" if connection.vendor == "postgresql" else "rowid"
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {self.table} ({column}, document) VALUES (%s, %s)", rows
+            )
+
+    def remove(self, ids) -> None:
+        ids = list(ids)
+        if not ids:
+            return
+        marks = ", ".join(["%s"] * len(ids))
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {self.table} WHERE {self._key} IN ({marks})", ids)
+
+    def clear(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {self.table}")
+
+    def rebuild(self, objects, document: Callable[[object], tuple[str, ...]], batch=2000) -> None:
+        self.clear()
+        objects = objects.order_by("pk")
+        for start in range(0, objects.count(), batch):
+            self.put({obj.pk: document(obj) for obj in objects[start : start + batch]})
+
+    def matching(self, text: str) -> RawSQL:
+        """The ids whose document holds `text`, ignoring case: a subquery
+        for `pk__in`, so the caller's permission rule is in the same
+        statement."""
+        pattern = f"%{connection.ops.prep_for_like_query(text)}%"
+        if connection.vendor == "postgresql":
+            sql, params = f"SELECT object_id FROM {self.table} WHERE document ILIKE %s", [pattern]
+        elif len(text) < 3:
+            # Too short for a trigram: LIKE reads the table.
+            sql, params = (
+                f"SELECT rowid FROM {self.table} WHERE document LIKE %s ESCAPE '\\'",
+                [pattern],
+            )
+        else:
+            # SQLite hands FTS5 no LIKE that has an ESCAPE, so the index
+            # finds the candidates as a phrase of trigrams (the substring,
+            # any case) and LIKE keeps exactly what `icontains` would.
+            phrase = '"' + text.replace('"', '""') + '"'
+            sql = (
+                f"SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s"
+                f" AND document LIKE %s ESCAPE '\\'"
+            )
+            params = [phrase, pattern]
+        # The SQL is this index's own; the person's text is a parameter.
+        return RawSQL(sql, params)  # noqa: S611
 
 
 def find_readable(

@@ -340,7 +340,9 @@ def _search_postgresql(websearch: str, where: str, params: list, limit: int, off
         ORDER BY score DESC, id DESC
         LIMIT %s OFFSET %s"""
     counted = f"WITH {recent} SELECT count(DISTINCT thread_id) FROM recent"
-    with connection.cursor() as cursor:
+    # The GIN index rather than a scan of every stored tsvector, as on the
+    # search page (a block inside the page's own sets nothing again).
+    with sources.index_over_scan() as cursor:
         cursor.execute(ranked, [websearch, websearch, *params, limit, offset])
         rows = cursor.fetchall()
         if rows:

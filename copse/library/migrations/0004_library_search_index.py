@@ -34,13 +34,31 @@ POSTGRES_DROP = [
 ]
 
 
+# The SQLite fill as this table's columns stand here (0006 adds one and
+# refills it with the current code).
+SQLITE_FILL = """
+    INSERT INTO library_item_search (rowid, title, about, body)
+    SELECT i.id, i.title,
+           i.description || ' ' || i.topic_areas || ' ' || i.link_url || ' ' ||
+           COALESCE((SELECT group_concat(g.name, ' ') FROM library_libraryitem_tags lt
+                     JOIN conversations_tag g ON g.id = lt.tag_id
+                     WHERE lt.libraryitem_id = i.id), ''),
+           COALESCE(v.body_markdown, '') || ' ' || COALESCE(v.extracted_text, '')
+    FROM library_libraryitem i LEFT JOIN library_itemversion v
+      ON v.item_id = i.id AND v.number = i.version_count
+    WHERE i.removed_at IS NULL"""
+
+
 def create(apps, schema_editor):
     from copse.library import search_index
 
     postgres = schema_editor.connection.vendor == "postgresql"
     for statement in POSTGRES_CREATE if postgres else SQLITE_CREATE:
         schema_editor.execute(statement)
-    search_index.rebuild_all()
+    if postgres:
+        search_index.rebuild_all()
+    else:
+        schema_editor.execute(SQLITE_FILL)
 
 
 def drop(apps, schema_editor):

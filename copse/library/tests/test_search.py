@@ -242,6 +242,10 @@ def test_library_filters_narrow_results(circle_item):
     )
     assert library_count(member, "salinity") == 2
     assert library_titles(member, "salinity", community="other-cop") == ["Elsewhere"]
+    assert library_titles(member, "salinity", community=community.slug) == [item.title]
+    assert library_count(member, "salinity", community="no-such-place") == 0
+    # The index's community word is never one of the person's words.
+    assert library_count(member, f"c{other.pk}") == 0
     assert library_count(member, "salinity", author=member.handle) == 2
     assert library_count(member, "salinity", author=facilitator.handle) == 0
     tomorrow = timezone.now() + timezone.timedelta(days=1)
