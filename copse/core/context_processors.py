@@ -27,7 +27,7 @@ LAYOUT_STATIC = {"favicon": "copse/favicon.svg", "stylesheet": "copse/copse.css"
 _layout_cache: dict[tuple, dict[str, str]] = {}
 
 
-def _layout_links() -> dict[str, str]:
+def layout_links() -> dict[str, str]:
     key = (
         get_script_prefix(),
         get_urlconf() or settings.ROOT_URLCONF,
@@ -48,5 +48,5 @@ def site(request):
         "is_site_admin": permissions.is_site_admin(user),
         "may_view_programme_report": permissions.can(user, "programme.view_report"),
         "base_url": settings.BASE_URL,
-        "layout": _layout_links(),
+        "layout": layout_links(),
     }

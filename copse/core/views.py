@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
 from copse.core import storage
+from copse.core.context_processors import layout_links
 
 log = logging.getLogger("copse")
 
@@ -145,6 +146,7 @@ def could_not_save(request):
         # is shown as to a visitor, from the template alone.
         if not storage.failure_of(error):
             raise
+        context["layout"] = layout_links()  # the context processors' links, which read nothing
         response = HttpResponse(render_to_string("core/could_not_save.html", context), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
