@@ -111,11 +111,35 @@ class Outline:
         )
 
 
+@dataclass(frozen=True)
+class Index:
+    """The little of the outline that every view needs, kept apart so that a
+    view whose rendering is cached does not unpickle the whole outline."""
+
+    description_html: str
+    presenter_ids: frozenset
+    persons: frozenset
+
+
 def outline(meeting: Meeting) -> Outline:
     key = _key(meeting, "outline")
     found = _cache().get(key)
     if found is None:
         found = _read_outline(meeting)
+        _cache().set(key, found, KEEP_SECONDS)
+    return found
+
+
+def index(meeting: Meeting) -> Index:
+    key = _key(meeting, "index")
+    found = _cache().get(key)
+    if found is None:
+        whole = outline(meeting)
+        found = Index(
+            description_html=whole.description_html,
+            presenter_ids=frozenset(whole.presenter_ids),
+            persons=frozenset(whole.persons),
+        )
         _cache().set(key, found, KEEP_SECONDS)
     return found
 
@@ -148,11 +172,13 @@ class MeetingPage:
     """Everything the meeting page shows, decided for one viewer."""
 
     meeting: Meeting
-    outline: Outline
-    agenda: list
-    agenda_minutes: int
+    index: Index
     may: dict
     my_rsvp: Rsvp | None = None
+    # The parts below are filled by `load_parts`, only when they are rendered.
+    outline: Outline | None = None
+    agenda: list = field(default_factory=list)
+    agenda_minutes: int = 0
     people: selectors.People | None = None
     materials: list = field(default_factory=list)
     action_items: list = field(default_factory=list)
@@ -175,28 +201,38 @@ class MeetingPage:
 
 def meeting_page(viewer, meeting: Meeting) -> MeetingPage:
     """The page for `viewer`, who may view `meeting` (checked by the caller
-    after `know_presenters`). Queries only on a cache miss, and for the
-    viewer's delegates when they have one and the meeting is to come."""
-    found = outline(meeting)
+    after `know_presenters`). No query when the meeting's index is cached,
+    but for the viewer's delegates when they have one and the meeting is to
+    come; `load_parts` adds the parts (from the cache too)."""
+    found = index(meeting)
     know_presenters(meeting, found)
     may = {action: permissions.can(viewer, f"meeting.{action}", meeting) for action in ACTIONS}
     now = timezone.now()
+    page = MeetingPage(
+        meeting=meeting,
+        index=found,
+        may=may,
+        my_rsvp=getattr(meeting, "my_rsvp", None),
+        over=meeting.ends_at <= now,
+        started=meeting.starts_at <= now,
+    )
+    if may["view_whole"] and page.asks_rsvp and getattr(meeting, "viewer_has_delegate", True):
+        _delegates(viewer, page)
+    return page
+
+
+def load_parts(viewer, page: MeetingPage) -> MeetingPage:
+    """What the cached parts show, for `viewer`."""
+    meeting, may = page.meeting, page.may
+    found = page.outline = outline(meeting)
     items = found.agenda
     if not may["view_whole"]:
         # A guest presenter sees only what they present.
         items = [item for item in items if item.presenter_id == viewer.pk]
     for item in items:
         item.meeting = meeting
-    page = MeetingPage(
-        meeting=meeting,
-        outline=found,
-        agenda=items,
-        agenda_minutes=sum(item.minutes for item in items),
-        may=may,
-        my_rsvp=getattr(meeting, "my_rsvp", None),
-        over=meeting.ends_at <= now,
-        started=meeting.starts_at <= now,
-    )
+    page.agenda = items
+    page.agenda_minutes = sum(item.minutes for item in items)
     if may["view_attendees"]:
         page.people = found.people
     if may["view_whole"]:
@@ -212,12 +248,10 @@ def meeting_page(viewer, meeting: Meeting) -> MeetingPage:
         for one in found.feedback:
             page.feedback_by_item.setdefault(one.agenda_item_id, []).append(one)
     _shared_with(viewer, page)
-    if may["view_whole"] and page.asks_rsvp and getattr(meeting, "viewer_has_delegate", True):
-        _delegates(viewer, page)
     return page
 
 
-def know_presenters(meeting: Meeting, found: Outline) -> None:
+def know_presenters(meeting: Meeting, found: Index) -> None:
     """Tell the permission core who presents (a guest presenter's view
     depends on it) from the outline, sparing its own query."""
     permissions.know_presenters(meeting, found.presenter_ids)
@@ -279,7 +313,7 @@ def _viewer_key(user, page: MeetingPage) -> str:
     standing = permissions.standing(user, meeting.community)
     membership = standing.membership
     user_id = getattr(user, "pk", None)
-    own = not page.may["view_whole"] or user_id in page.outline.persons
+    own = not page.may["view_whole"] or user_id in page.index.persons
     parts = (
         tuple(page.may[action] for action in ACTIONS),
         getattr(user, "is_superuser", False),
@@ -316,6 +350,7 @@ def parts_html(request, page: MeetingPage, forms_in_error: dict | None = None) -
 
 
 def _render(user, page: MeetingPage, forms_in_error: dict) -> str:
+    load_parts(user, page)
     context = {
         "community": page.meeting.community,
         "meeting": page.meeting,

@@ -18,6 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from copse.core import cursors, permissions
+from copse.core.statements import Compiled
 from copse.meetings.models import Meeting, MeetingSeries, Rsvp
 
 
@@ -40,48 +41,80 @@ def meeting_for(viewer, slug: str, meeting_id: int, action: str = "meeting.view"
     return meeting
 
 
-def meeting_with_viewer(viewer, slug: str, meeting_id: int) -> Meeting:
-    """The meeting page's meeting, with its community, and in the same
-    statement what the page shows of the viewer: their answer (`my_rsvp`, None
-    when they have not answered) and whether they have an active delegate in
-    its community (`viewer_has_delegate`). 404 when missing; the caller
-    checks the permission (it needs the presenters first, meetings/page.py)."""
-    rows = Meeting.objects.select_related("community", "host_organisation", "organiser").filter(
-        pk=meeting_id, community__slug=slug
-    )
-    signed_in = viewer.is_authenticated
-    if signed_in:
-        from copse.memberships.models import Membership
+def _page_rows(*, meeting_id, viewer_id):
+    from copse.memberships.models import Membership
 
-        mine = Rsvp.objects.filter(meeting=OuterRef("pk"), user=viewer.pk)
-        rows = rows.annotate(
-            **{
-                f"my_{name}": Subquery(mine.values(name)[:1])
-                for name in (
-                    "pk",
-                    "answer",
-                    "place",
-                    "dinner",
-                    "dinner_note",
-                    "dietary_needs",
-                    "delegated_from_id",
-                )
-            },
-            my_delegated_from_name=Subquery(mine.values("delegated_from__display_name")[:1]),
-            viewer_has_delegate=Exists(
-                Membership.objects.filter(
-                    community_id=OuterRef("community_id"),
-                    role="delegate",
-                    status="active",
-                    principal__user=viewer.pk,
-                )
-            ),
-        )
-    meeting = rows.first()
-    if meeting is None:
+    mine = Rsvp.objects.filter(meeting=OuterRef("pk"), user_id=viewer_id)
+    return Meeting.objects.filter(pk=meeting_id).annotate(
+        community_slug=F("community__slug"),
+        host_organisation_name=F("host_organisation__name"),
+        organiser_display_name=F("organiser__display_name"),
+        **{
+            f"my_{name}": Subquery(mine.values(name)[:1])
+            for name in (
+                "pk",
+                "answer",
+                "place",
+                "dinner",
+                "dinner_note",
+                "dietary_needs",
+                "delegated_from_id",
+            )
+        },
+        my_delegated_from_name=Subquery(mine.values("delegated_from__display_name")[:1]),
+        viewer_has_delegate=Exists(
+            Membership.objects.filter(
+                community_id=OuterRef("community_id"),
+                role="delegate",
+                status="active",
+                principal__user_id=viewer_id,
+            )
+        ),
+    )
+
+
+def _community_rows(*, community_id):
+    from copse.communities.models import Community
+
+    return Community.objects.filter(pk=community_id)
+
+
+# Compiled once (copse.core.statements): building these with the ORM cost
+# more than the rest of a cached meeting page.
+_page_statement = Compiled(_page_rows, meeting_id=int, viewer_id=int)
+_community_statement = Compiled(_community_rows, community_id=int)
+
+
+def meeting_with_viewer(viewer, slug: str, meeting_id: int) -> Meeting:
+    """The meeting page's meeting, with its community, host and organiser,
+    and what the page shows of the viewer, read in the same statement: their
+    answer (`my_rsvp`, None when they have not answered) and whether they
+    have an active delegate in its community (`viewer_has_delegate`). Two
+    statements; 404 when missing. The caller checks the permission (it needs
+    the presenters first, meetings/page.py)."""
+    from copse.accounts.models import User
+    from copse.organisations.models import Organisation
+
+    alias = Meeting.objects.db
+    viewer_id = viewer.pk if viewer.is_authenticated else 0  # 0: nobody's id
+    rows = _page_statement.run(alias, meeting_id=meeting_id, viewer_id=viewer_id)
+    meeting = rows[0] if rows else None
+    if meeting is None or meeting.community_slug != slug:
         raise Http404
-    meeting.my_rsvp = _my_rsvp(viewer, meeting) if signed_in else None
-    meeting.viewer_has_delegate = signed_in and bool(meeting.viewer_has_delegate)
+    meeting.community = _community_statement.run(alias, community_id=meeting.community_id)[0]
+    if meeting.host_organisation_id:
+        meeting.host_organisation = Organisation(
+            pk=meeting.host_organisation_id, name=meeting.host_organisation_name
+        )
+    else:
+        meeting.host_organisation = None
+    if meeting.organiser_id:
+        meeting.organiser = User(
+            pk=meeting.organiser_id, display_name=meeting.organiser_display_name
+        )
+    else:
+        meeting.organiser = None
+    meeting.my_rsvp = _my_rsvp(viewer, meeting) if viewer.is_authenticated else None
     return meeting
 
 

@@ -324,7 +324,7 @@ def _detail_context(request, meeting, **forms_in_error):
         "rsvp_form": rsvp_form,
         "over": page.over,
         "started": page.started,
-        "description_html": mark_safe(page.outline.description_html),  # noqa: S308
+        "description_html": mark_safe(page.index.description_html),  # noqa: S308
         "parts": page_parts.parts_html(request, page, forms_in_error),
     }
 
@@ -353,7 +353,7 @@ def _now():
 def meeting_detail(request, slug, meeting_id):
     meeting = selectors.meeting_with_viewer(request.user, slug, meeting_id)
     # Who presents comes with the page's outline; a guest presenter's view depends on it.
-    page_parts.know_presenters(meeting, page_parts.outline(meeting))
+    page_parts.know_presenters(meeting, page_parts.index(meeting))
     permissions.require_or_404(request.user, "meeting.view", meeting)
     return render(request, "meetings/detail.html", _detail_context(request, meeting))
 
@@ -616,7 +616,8 @@ def attendance(request, slug, meeting_id):
 @require_POST
 def material_upload(request, slug, meeting_id):
     meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.upload_material")
-    page_items = page_parts.meeting_page(request.user, meeting).agenda
+    page = page_parts.meeting_page(request.user, meeting)
+    page_items = page_parts.load_parts(request.user, page).agenda
     form = forms.MaterialForm(request.POST, request.FILES, items=page_items)
     refused = uploads.refusal(request)
     if refused:
