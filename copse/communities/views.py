@@ -43,12 +43,114 @@ def directory(request):
     )
     mine = [c for c in page.communities if c.viewer_standing.is_seated]
     unread = unread_by_community(request.user, mine)
+    links = _DirectoryLinks()
     for community in page.communities:
         community.unread_threads = unread.get(community.pk, 0)
-    context = {"page": page, "query": request.GET.get("q", "")}
+        _shown_in_directory(request.user, community, links)
+    context = {
+        "page": page,
+        "query": request.GET.get("q", ""),
+        "directory_rows": _directory_rows(page.communities),
+    }
     if request.htmx:
         return render(request, "communities/directory.html#directory-list", context)
     return render(request, "communities/directory.html", context)
+
+
+class _DirectoryLinks:
+    """Each community's links, made from URLs reversed once with a stand-in
+    slug: fifty rows of `{% url %}` and includes were most of the directory's
+    time. A slug is letters, digits, "-" and "_", which reverse() leaves as
+    they are, so the result is the same."""
+
+    STAND_IN = "copse-slug-stand-in"
+
+    def __init__(self):
+        from django.urls import reverse
+
+        self.home = reverse("communities:home", args=[self.STAND_IN])
+        self.threads = reverse("conversations:list", args=[self.STAND_IN])
+        self.join = reverse("memberships:join", args=[self.STAND_IN])
+        self.request = reverse("memberships:request", args=[self.STAND_IN])
+        self.login = reverse("account_login")
+
+    def of(self, url: str, slug: str) -> str:
+        return url.replace(self.STAND_IN, slug)
+
+
+def _shown_in_directory(viewer, community, links: _DirectoryLinks) -> None:
+    """What a directory row shows, decided here rather than in the template:
+    its links, its purpose cut to 45 words (as `truncatewords`), and the
+    join button of `communities/_join_button.html` as (kind, link)."""
+    from urllib.parse import quote
+
+    from django.utils.text import Truncator
+
+    community.url = links.of(links.home, community.slug)
+    community.threads_url = links.of(links.threads, community.slug)
+    # Cut only when the rows are rendered.
+    community.excerpt = lambda: Truncator(community.purpose).words(45, truncate=" …")
+    standing = community.viewer_standing
+    if standing.is_seated:
+        community.join_button = ("member", "")
+    elif standing.pending_request:
+        community.join_button = ("waiting", "")
+    elif not viewer.is_authenticated:
+        # As the `urlencode` filter quotes it.
+        community.join_button = ("sign_in", f"{links.login}?next={quote(community.url, safe='/')}")
+    elif permissions.can(viewer, "community.join", community):
+        community.join_button = ("join", links.of(links.join, community.slug))
+    elif permissions.can(viewer, "community.request", community):
+        community.join_button = ("request", links.of(links.request, community.slug))
+    elif community.join_policy == "invitation":
+        community.join_button = ("invitation", "")
+    else:
+        community.join_button = ("", "")
+
+
+# The fields of a community that its directory row shows, with what the view
+# decided for the viewer (`_shown_in_directory`, and the unread count).
+_ROW_FIELDS = (
+    "pk",
+    "url",
+    "threads_url",
+    "name",
+    "visibility",
+    "member_count",
+    "unread_threads",
+    "meeting_cadence",
+    "eligibility",
+    "purpose",
+    "join_button",
+)
+DIRECTORY_KEEP_SECONDS = 600
+
+
+def _directory_rows(communities) -> str:
+    """The directory's rows as HTML, kept in the per-process fragment cache
+    keyed by every value they show, so the same values always give the same
+    rows, whoever asks: nothing of one viewer can reach another whose rows
+    differ, and any change of a community or of the viewer's standing (a
+    seat, a request, what they may join) changes the key at once."""
+    import hashlib
+
+    from django.core.cache import caches
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    if not communities:
+        return ""
+    shown = repr([tuple(getattr(c, name) for name in _ROW_FIELDS) for c in communities])
+    key = "directory-rows:" + hashlib.blake2b(shown.encode(), digest_size=20).hexdigest()
+    cache = caches["template_fragments"]
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "communities/directory.html#directory-rows", {"page": {"communities": communities}}
+        )
+        cache.set(key, html, DIRECTORY_KEEP_SECONDS)
+    # Rendered by the template engine, which escaped it.
+    return mark_safe(html)  # noqa: S308
 
 
 def home(request, slug):

@@ -19,6 +19,10 @@ class MeetingsConfig(AppConfig):
         from copse.meetings.models import Meeting
 
         home.follow(Meeting)
+
+        from copse.meetings import versions
+
+        versions.follow()
         register(search.MEETINGS_SOURCE)
         register(search.MATERIALS_SOURCE)
 

@@ -119,6 +119,12 @@ class Meeting(models.Model):
     waitlist_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised by every write to what the meeting page shows of its parts (the
+    # agenda, answers, files, action items, comments, feedback), in the
+    # writing transaction: the page's cached parts are keyed by it and by
+    # `updated_at`, which every save of the meeting itself moves
+    # (meetings/versions.py).
+    version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         indexes = [

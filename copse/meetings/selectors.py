@@ -2,12 +2,24 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    Window,
+)
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
 
 from copse.core import cursors, permissions
-from copse.meetings.models import Meeting, MeetingSeries, PresentationFeedback, Rsvp
+from copse.core.statements import Compiled
+from copse.meetings.models import Meeting, MeetingSeries, Rsvp
 
 
 def meeting_for(viewer, slug: str, meeting_id: int, action: str = "meeting.view") -> Meeting:
@@ -27,6 +39,201 @@ def meeting_for(viewer, slug: str, meeting_id: int, action: str = "meeting.view"
         raise Http404
     permissions.require_or_404(viewer, action, meeting)
     return meeting
+
+
+def _page_rows(*, meeting_id, viewer_id):
+    from copse.memberships.models import Membership
+
+    mine = Rsvp.objects.filter(meeting=OuterRef("pk"), user_id=viewer_id)
+    return Meeting.objects.filter(pk=meeting_id).annotate(
+        community_slug=F("community__slug"),
+        host_organisation_name=F("host_organisation__name"),
+        organiser_display_name=F("organiser__display_name"),
+        **{
+            f"my_{name}": Subquery(mine.values(name)[:1])
+            for name in (
+                "pk",
+                "answer",
+                "place",
+                "dinner",
+                "dinner_note",
+                "dietary_needs",
+                "delegated_from_id",
+            )
+        },
+        my_delegated_from_name=Subquery(mine.values("delegated_from__display_name")[:1]),
+        viewer_has_delegate=Exists(
+            Membership.objects.filter(
+                community_id=OuterRef("community_id"),
+                role="delegate",
+                status="active",
+                principal__user_id=viewer_id,
+            )
+        ),
+    )
+
+
+def _community_rows(*, community_id):
+    from copse.communities.models import Community
+
+    return Community.objects.filter(pk=community_id)
+
+
+# Compiled once (copse.core.statements): building these with the ORM cost
+# more than the rest of a cached meeting page.
+_page_statement = Compiled(_page_rows, meeting_id=int, viewer_id=int)
+_community_statement = Compiled(_community_rows, community_id=int)
+
+
+def meeting_with_viewer(viewer, slug: str, meeting_id: int) -> Meeting:
+    """The meeting page's meeting, with its community, host and organiser,
+    and what the page shows of the viewer, read in the same statement: their
+    answer (`my_rsvp`, None when they have not answered) and whether they
+    have an active delegate in its community (`viewer_has_delegate`). Two
+    statements; 404 when missing. The caller checks the permission (it needs
+    the presenters first, meetings/page.py)."""
+    from copse.accounts.models import User
+    from copse.organisations.models import Organisation
+
+    alias = Meeting.objects.db
+    viewer_id = viewer.pk if viewer.is_authenticated else 0  # 0: nobody's id
+    rows = _page_statement.run(alias, meeting_id=meeting_id, viewer_id=viewer_id)
+    meeting = rows[0] if rows else None
+    if meeting is None or meeting.community_slug != slug:
+        raise Http404
+    meeting.community = _community_statement.run(alias, community_id=meeting.community_id)[0]
+    if meeting.host_organisation_id:
+        meeting.host_organisation = Organisation(
+            pk=meeting.host_organisation_id, name=meeting.host_organisation_name
+        )
+    else:
+        meeting.host_organisation = None
+    if meeting.organiser_id:
+        meeting.organiser = User(
+            pk=meeting.organiser_id, display_name=meeting.organiser_display_name
+        )
+    else:
+        meeting.organiser = None
+    meeting.my_rsvp = _my_rsvp(viewer, meeting) if viewer.is_authenticated else None
+    return meeting
+
+
+def _my_rsvp(viewer, meeting) -> Rsvp | None:
+    if meeting.my_pk is None:
+        return None
+    from copse.accounts.models import User
+
+    delegated_from = (
+        User(pk=meeting.my_delegated_from_id, display_name=meeting.my_delegated_from_name or "")
+        if meeting.my_delegated_from_id
+        else None
+    )
+    return Rsvp(
+        pk=meeting.my_pk,
+        meeting=meeting,
+        user=viewer,
+        answer=meeting.my_answer,
+        place=meeting.my_place,
+        dinner=bool(meeting.my_dinner),
+        dinner_note=meeting.my_dinner_note,
+        dietary_needs=meeting.my_dietary_needs,
+        delegated_from=delegated_from,
+    )
+
+
+# How many names of each kind (going, waitlisted, maybe) the meeting page
+# lists; the whole list is a page of its own (`meeting_people`).
+PEOPLE_SHOWN = 24
+
+
+@dataclass
+class People:
+    """Who answered, by kind: the first names of each and how many in all."""
+
+    going: list = field(default_factory=list)
+    waitlist: list = field(default_factory=list)
+    maybes: list = field(default_factory=list)
+    going_count: int = 0
+    waitlist_count: int = 0
+    maybe_count: int = 0
+
+    @property
+    def more_going(self) -> int:
+        return self.going_count - len(self.going)
+
+    @property
+    def more_waitlisted(self) -> int:
+        return self.waitlist_count - len(self.waitlist)
+
+    @property
+    def more_maybes(self) -> int:
+        return self.maybe_count - len(self.maybes)
+
+    @property
+    def cut(self) -> bool:
+        return bool(self.more_going or self.more_waitlisted or self.more_maybes)
+
+
+_PEOPLE_ORDER = ("waitlisted_at", "answered_at", "id")
+
+
+def _people_rows(meeting: Meeting):
+    """Answers the page lists, each with its kind: going, waitlisted, maybe."""
+    from django.db.models import Case, CharField, When
+
+    kind = Case(
+        When(place=Rsvp.Place.GOING, then=Value("going")),
+        When(place=Rsvp.Place.WAITLISTED, then=Value("waitlisted")),
+        When(answer=Rsvp.Answer.MAYBE, then=Value("maybe")),
+        default=Value(""),
+        output_field=CharField(),
+    )
+    return (
+        Rsvp.objects.filter(meeting=meeting)
+        .filter(Q(place__in=(Rsvp.Place.GOING, Rsvp.Place.WAITLISTED)) | Q(answer="maybe"))
+        .annotate(kind=kind)
+        .select_related("user__organisation", "delegated_from")
+    )
+
+
+def _sorted_people(rows, people: People) -> People:
+    for row in rows:
+        {"going": people.going, "waitlisted": people.waitlist, "maybe": people.maybes}[
+            row.kind
+        ].append(row)
+    return people
+
+
+def people_preview(meeting: Meeting, *, shown: int = PEOPLE_SHOWN) -> People:
+    """The first `shown` of each kind and each kind's count, in one statement
+    (a window numbers and counts each kind)."""
+    by_kind = {"partition_by": [F("kind")]}
+    rows = (
+        _people_rows(meeting)
+        .annotate(
+            nth=Window(RowNumber(), order_by=[F(name).asc() for name in _PEOPLE_ORDER], **by_kind),
+            of_kind=Window(Count("id"), **by_kind),
+        )
+        .filter(nth__lte=shown)
+        .order_by(*_PEOPLE_ORDER)
+    )
+    people = _sorted_people(rows, People())
+    for kind, count_name in (
+        (people.going, "going_count"),
+        (people.waitlist, "waitlist_count"),
+        (people.maybes, "maybe_count"),
+    ):
+        setattr(people, count_name, kind[0].of_kind if kind else 0)
+    return people
+
+
+def meeting_people(meeting: Meeting) -> People:
+    """Everyone who answered yes or maybe, for the page of the whole list."""
+    people = _sorted_people(_people_rows(meeting).order_by(*_PEOPLE_ORDER), People())
+    people.going_count = len(people.going)
+    people.waitlist_count = len(people.waitlist)
+    people.maybe_count = len(people.maybes)
+    return people
 
 
 PAGE_SIZE = 20
@@ -133,136 +340,24 @@ def reminder_audience(meeting: Meeting):
     )
 
 
-@dataclass
-class MeetingPage:
-    """Everything the meeting page shows, decided for one viewer."""
+def seated_users(community):
+    from copse.accounts.models import User
 
-    meeting: Meeting
-    agenda: list
-    agenda_minutes: int
-    may: dict
-    my_rsvp: Rsvp | None = None
-    attendees: list = field(default_factory=list)
-    waitlist: list = field(default_factory=list)
-    maybes: list = field(default_factory=list)
-    materials: list = field(default_factory=list)
-    action_items: list = field(default_factory=list)
-    comments: list = field(default_factory=list)
-    feedback: list = field(default_factory=list)
-    feedback_by_item: dict = field(default_factory=dict)
-    my_feedback: dict = field(default_factory=dict)
-    # Feedback shared with the viewer on their own presentations, by agenda item.
-    shared_with_me: dict = field(default_factory=dict)
-    delegates: list = field(default_factory=list)
-    sent_delegates: list = field(default_factory=list)
+    return User.objects.filter(
+        memberships__community=community,
+        memberships__status="active",
+        memberships__role__in=permissions.READING_ROLES,
+    ).order_by("display_name", "pk")
 
 
-def meeting_page(viewer, meeting: Meeting) -> MeetingPage:
-    """A fixed number of queries whatever the size of the agenda, the RSVPs,
-    the materials or the comments."""
-    may = {
-        action: permissions.can(viewer, f"meeting.{action}", meeting)
-        for action in (
-            "view_whole",
-            "view_logistics",
-            "view_attendees",
-            "rsvp",
-            "send_delegate",
-            "manage",
-            "view_dietary",
-            "upload_material",
-            "give_feedback",
-            "view_feedback",
-            "comment_summary",
-        )
-    }
-    items = list(
-        meeting.agenda_items.select_related("presenter__organisation", "topic").order_by(
-            "position", "id"
-        )
-    )
-    if not may["view_whole"]:
-        # A guest presenter sees only what they present.
-        items = [item for item in items if item.presenter_id == viewer.pk]
-    page = MeetingPage(
-        meeting=meeting,
-        agenda=items,
-        agenda_minutes=sum(item.minutes for item in items),
-        may=may,
-    )
-    if viewer.is_authenticated:
-        page.my_rsvp = Rsvp.objects.filter(meeting=meeting, user=viewer).first()
-    if may["view_attendees"]:
-        rows = list(
-            Rsvp.objects.filter(meeting=meeting)
-            .exclude(answer=Rsvp.Answer.NO, attended__isnull=True)
-            .select_related("user__organisation", "delegated_from")
-            .order_by("waitlisted_at", "answered_at", "id")
-        )
-        page.attendees = [r for r in rows if r.place == Rsvp.Place.GOING]
-        page.waitlist = [r for r in rows if r.place == Rsvp.Place.WAITLISTED]
-        page.maybes = [r for r in rows if r.answer == Rsvp.Answer.MAYBE]
-    materials = meeting.materials.select_related("uploaded_by", "agenda_item")
-    if may["view_whole"]:
-        page.materials = list(materials)
-    elif viewer.is_authenticated:
-        page.materials = list(materials.filter(uploaded_by=viewer))
-    if may["view_whole"]:
-        page.action_items = list(meeting.action_items.select_related("owner"))
-        if not meeting.summary_is_published:
-            page.comments = list(meeting.summary_comments.select_related("author"))
-        page.delegates = _my_delegates(viewer, meeting)
-        if page.delegates:
-            page.sent_delegates = [
-                r for r in page.attendees + page.waitlist if r.delegated_from_id == viewer.pk
-            ]
-    if may["give_feedback"]:
-        page.my_feedback = {
-            f.agenda_item_id: f
-            for f in PresentationFeedback.objects.filter(
-                agenda_item__meeting=meeting, author=viewer
-            )
-        }
-    if may["view_feedback"]:
-        page.feedback = list(
-            PresentationFeedback.objects.filter(agenda_item__meeting=meeting)
-            .select_related("author", "agenda_item")
-            .order_by("agenda_item__position", "-created_at")
-        )
-        for one in page.feedback:
-            page.feedback_by_item.setdefault(one.agenda_item_id, []).append(one)
-    shared = [
-        item.pk
-        for item in items
-        if item.presenter_id == viewer.pk
-        and permissions.can(viewer, "agenda_item.read_shared_feedback", item)
-    ]
-    if shared:
-        # Only what the presenter may read: no author is loaded, so no name
-        # can reach the page.
-        for one in (
-            PresentationFeedback.objects.filter(agenda_item_id__in=shared)
-            .only("agenda_item_id", "usefulness", "comment")
-            .order_by("-usefulness", "created_at")
-        ):
-            page.shared_with_me.setdefault(one.agenda_item_id, []).append(one)
-    return page
+def presenter_candidates(community):
+    from copse.accounts.models import User
 
-
-def _my_delegates(viewer, meeting):
-    if not viewer.is_authenticated:
-        return []
-    from copse.memberships.models import Membership
-
-    return [
-        m.user
-        for m in Membership.objects.filter(
-            community_id=meeting.community_id,
-            role="delegate",
-            status="active",
-            principal__user=viewer,
-        ).select_related("user")
-    ]
+    return User.objects.filter(
+        memberships__community=community,
+        memberships__status="active",
+        memberships__role__in=("member", "facilitator", "guest_presenter"),
+    ).order_by("display_name", "pk")
 
 
 def series_of(viewer, community):

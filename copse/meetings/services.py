@@ -24,7 +24,7 @@ from copse.core import files, permissions
 from copse.core.errors import UserFacingError
 from copse.core.markdown import render_markdown
 from copse.core.storage import files_removed_on_failure
-from copse.meetings import recurrence, tasks
+from copse.meetings import recurrence, tasks, versions
 from copse.meetings.models import (
     ActionItem,
     AgendaItem,
@@ -375,7 +375,7 @@ def _is_presenter_candidate(meeting: Meeting, user) -> bool:
 def _touch(meeting: Meeting) -> None:
     """Raise SEQUENCE: the agenda is part of the calendar entry's description."""
     Meeting.objects.filter(pk=meeting.pk).update(
-        sequence=F("sequence") + 1, updated_at=timezone.now()
+        sequence=F("sequence") + 1, updated_at=timezone.now(), version=F("version") + 1
     )
     meeting.refresh_from_db(fields=["sequence", "updated_at"])
 
@@ -492,9 +492,12 @@ def link_invited_presenter(*, user, community) -> int:
     the items that were waiting for their address."""
     from copse.accounts.identity import normalize_email
 
-    return AgendaItem.objects.filter(
+    waiting = AgendaItem.objects.filter(
         meeting__community=community, presenter_email=normalize_email(user.email)
-    ).update(presenter=user, presenter_email="")
+    )
+    # The meeting pages name the presenter from now on.
+    versions.changed_where(waiting.values("meeting_id"))
+    return waiting.update(presenter=user, presenter_email="")
 
 
 # --- RSVPs --------------------------------------------------------------------------
@@ -507,7 +510,9 @@ def _locked(meeting: Meeting) -> Meeting:
 def _recount_places(meeting: Meeting) -> None:
     going = Rsvp.objects.filter(meeting=meeting, place=Rsvp.Place.GOING).count()
     waiting = Rsvp.objects.filter(meeting=meeting, place=Rsvp.Place.WAITLISTED).count()
-    Meeting.objects.filter(pk=meeting.pk).update(going_count=going, waitlist_count=waiting)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        going_count=going, waitlist_count=waiting, version=F("version") + 1
+    )
     # The home's meetings show who is going.
     home.changed(meeting.community_id)
     meeting.going_count, meeting.waitlist_count = going, waiting

@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("c/<slug:slug>/meetings/hosts/", views.hosts, name="hosts"),
     path(M, views.meeting_detail, name="detail"),
+    path(M + "people/", views.meeting_people, name="people"),
     path(M + "edit/", views.meeting_edit, name="edit"),
     path(M + "cancel/", views.meeting_cancel, name="cancel"),
     path(M + "agenda/", views.agenda_add, name="agenda_add"),

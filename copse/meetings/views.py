@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from copse.accounts.models import User
@@ -19,6 +20,7 @@ from copse.communities.selectors import community_by_slug_for
 from copse.core import cursors, permissions, uploads
 from copse.core.errors import UserFacingError
 from copse.meetings import forms, selectors, services
+from copse.meetings import page as page_parts
 from copse.meetings.models import ActionItem, AgendaItem, Material, MeetingSeries
 from copse.meetings.recurrence import describe_rrule
 
@@ -41,22 +43,6 @@ def _community_organisations(community):
             )
         )
     ).order_by("name")
-
-
-def _seated_users(community):
-    return User.objects.filter(
-        memberships__community=community,
-        memberships__status="active",
-        memberships__role__in=permissions.READING_ROLES,
-    ).order_by("display_name", "pk")
-
-
-def _presenter_candidates(community):
-    return User.objects.filter(
-        memberships__community=community,
-        memberships__status="active",
-        memberships__role__in=("member", "facilitator", "guest_presenter"),
-    ).order_by("display_name", "pk")
 
 
 def _back(meeting, anchor=""):
@@ -130,7 +116,7 @@ def meeting_new(request, slug):
     form = forms.MeetingForm(
         request.POST or None,
         organisations=organisations,
-        members=_seated_users(community),
+        members=selectors.seated_users(community),
         may_schedule=may_schedule,
         suggestion=suggestion,
         initial={
@@ -172,7 +158,7 @@ def meeting_edit(request, slug, meeting_id):
         request.POST or None,
         initial=forms.MeetingForm.initial_for(meeting),
         organisations=_community_organisations(community),
-        members=_seated_users(community),
+        members=selectors.seated_users(community),
         may_schedule=may_schedule,
         suggestion=suggestion,
     )
@@ -317,58 +303,44 @@ def hosts(request, slug):
 
 
 def _agenda_form(request, meeting, data=None):
-    from copse.topics.selectors import proposed_topics
-
-    topics = proposed_topics(request.user, meeting.community)
-    return forms.AgendaItemForm(
-        data, topics=topics, presenters=_presenter_candidates(meeting.community)
-    )
+    return page_parts.agenda_form(request.user, meeting, data)
 
 
 def _detail_context(request, meeting, **forms_in_error):
-    page = selectors.meeting_page(request.user, meeting)
-    rsvp_form = forms.RsvpForm(
-        initial={
-            "answer": page.my_rsvp.answer if page.my_rsvp else None,
-            "dinner": page.my_rsvp.dinner if page.my_rsvp else False,
-            "dinner_note": page.my_rsvp.dinner_note if page.my_rsvp else "",
-            "dietary_needs": page.my_rsvp.dietary_needs if page.my_rsvp else "",
-        }
-    )
-    if not meeting.has_dinner:
-        del rsvp_form.fields["dinner"], rsvp_form.fields["dinner_note"]
-    context = {
+    """The page for the viewer. The parts below "Are you coming?" come from
+    the cache (meetings/page.py) unless a form there is shown with errors."""
+    if not hasattr(meeting, "my_rsvp"):
+        # After a failed form: the viewer's answer was not read with the meeting.
+        meeting = selectors.meeting_with_viewer(request.user, meeting.community.slug, meeting.pk)
+    rsvp_form = forms_in_error.pop("rsvp_form", None)
+    page = page_parts.meeting_page(request.user, meeting)
+    if rsvp_form is None and page.asks_rsvp and page.may["rsvp"]:
+        rsvp_form = _rsvp_form(meeting, page.my_rsvp)
+    return {
         "community": meeting.community,
         "meeting": meeting,
         "page": page,
         "may": page.may,
         "rsvp_form": rsvp_form,
-        "over": meeting.ends_at <= _now(),
-        "started": meeting.starts_at <= _now(),
+        "over": page.over,
+        "started": page.started,
+        "description_html": mark_safe(page.index.description_html),  # noqa: S308
+        "parts": page_parts.parts_html(request, page, forms_in_error),
     }
-    if page.may["manage"]:
-        context["agenda_form"] = _agenda_form(request, meeting)
-        context["action_form"] = forms.ActionItemForm(members=_seated_users(meeting.community))
-        summary_form = (
-            forms.SummaryRevisionForm if meeting.summary_is_published else forms.SummaryForm
-        )
-        context["summary_form"] = summary_form(initial={"summary": meeting.summary_markdown})
-    if page.may["upload_material"]:
-        context["material_form"] = forms.MaterialForm(items=page.agenda)
-    if page.may["comment_summary"]:
-        context["comment_form"] = forms.CommentForm()
-    if page.may["give_feedback"]:
-        # One form per presentation, prefixed so that field ids stay unique.
-        context["feedback_forms"] = {
-            item.pk: forms.FeedbackForm(prefix=f"feedback-{item.pk}")
-            for item in page.agenda
-            if item.presenter_id and item.presenter_id != request.user.pk
+
+
+def _rsvp_form(meeting, mine):
+    form = forms.RsvpForm(
+        initial={
+            "answer": mine.answer if mine else None,
+            "dinner": mine.dinner if mine else False,
+            "dinner_note": mine.dinner_note if mine else "",
+            "dietary_needs": mine.dietary_needs if mine else "",
         }
-    feedback_form = forms_in_error.pop("feedback_form", None)
-    if feedback_form is not None:
-        context["feedback_forms"][forms_in_error.pop("feedback_item")] = feedback_form
-    context.update(forms_in_error)
-    return context
+    )
+    if not meeting.has_dinner:
+        del form.fields["dinner"], form.fields["dinner_note"]
+    return form
 
 
 def _now():
@@ -379,8 +351,25 @@ def _now():
 
 @require_GET
 def meeting_detail(request, slug, meeting_id):
-    meeting = selectors.meeting_for(request.user, slug, meeting_id)
+    meeting = selectors.meeting_with_viewer(request.user, slug, meeting_id)
+    # Who presents comes with the page's outline; a guest presenter's view depends on it.
+    page_parts.know_presenters(meeting, page_parts.index(meeting))
+    permissions.require_or_404(request.user, "meeting.view", meeting)
     return render(request, "meetings/detail.html", _detail_context(request, meeting))
+
+
+@require_GET
+def meeting_people(request, slug, meeting_id):
+    """Everyone who answered, when the meeting page lists only the first."""
+    meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.view_attendees")
+    context = {
+        "community": meeting.community,
+        "meeting": meeting,
+        "people": selectors.meeting_people(meeting),
+        "may_view_dietary": permissions.can(request.user, "meeting.view_dietary", meeting),
+        "over": meeting.ends_at <= _now(),
+    }
+    return render(request, "meetings/people.html", context)
 
 
 def _detail_with_error(request, meeting, status=400, **forms_in_error):
@@ -627,7 +616,8 @@ def attendance(request, slug, meeting_id):
 @require_POST
 def material_upload(request, slug, meeting_id):
     meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.upload_material")
-    page_items = selectors.meeting_page(request.user, meeting).agenda
+    page = page_parts.meeting_page(request.user, meeting)
+    page_items = page_parts.load_parts(request.user, page).agenda
     form = forms.MaterialForm(request.POST, request.FILES, items=page_items)
     refused = uploads.refusal(request)
     if refused:
@@ -763,7 +753,7 @@ def action_add(request, slug, meeting_id):
     return _submit(
         request,
         meeting,
-        forms.ActionItemForm(request.POST, members=_seated_users(meeting.community)),
+        forms.ActionItemForm(request.POST, members=selectors.seated_users(meeting.community)),
         lambda data: services.add_action_item(actor=request.user, meeting=meeting, **data),
         anchor="actions",
         form_name="action_form",

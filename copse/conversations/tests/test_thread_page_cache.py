@@ -150,3 +150,28 @@ def test_no_text_a_member_types_is_filled_with_a_viewer_s_token_or_badge(client,
     if token:
         body = content.split("copse-csrf-stand-in", 1)[1].split("</p>", 1)[0]
         assert token not in body
+
+
+def test_a_tag_change_shows_at_once_in_the_thread_list(client, world):
+    from django.urls import reverse
+
+    community, thread, _reply, _asker, member, _f, _o = world
+
+    def rows():
+        client.force_login(member)
+        return client.get(reverse("conversations:list", args=[community.slug])).content.decode()
+
+    assert "Telecom" not in rows()
+    [tag] = services.tags_from_names(["Telecom"], community=community)
+    thread.tags.add(tag)
+    assert ">Telecom</a>" in rows()
+    tag.name = "Telecoms"
+    tag.save()
+    assert ">Telecoms</a>" in rows()
+    thread.tags.remove(tag)
+    assert "Telecoms" not in rows()
+    thread.tags.add(tag)
+    tag.threads.clear()
+    assert "Telecoms" not in rows()
+    # The thread page's outline shows the tags too.
+    assert "Telecoms" not in _page(client, member, thread).content.decode()
