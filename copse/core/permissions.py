@@ -36,6 +36,8 @@ from django.apps import apps
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from copse.core.statements import Compiled
+
 security_log = logging.getLogger("copse.security")
 
 READING_ROLES = ("member", "facilitator", "delegate")
@@ -123,6 +125,15 @@ def is_sponsor(user) -> bool:
     return _is_signed_in(user) and bool(getattr(user, "is_sponsor", False))
 
 
+def _memberships_of(user_id):
+    return apps.get_model("memberships", "Membership").objects.filter(user_id=user_id)
+
+
+# Read on every signed-in page: compiled once (`core.statements`), as building
+# the query cost ten times what running it does.
+_memberships_statement = Compiled(_memberships_of, user_id=int)
+
+
 def _standings(user) -> dict[int, Standing]:
     """All of the user's standings, cached on the user object for the request.
 
@@ -133,9 +144,8 @@ def _standings(user) -> dict[int, Standing]:
         return cache
     Invitation = apps.get_model("memberships", "Invitation")
     JoinRequest = apps.get_model("memberships", "JoinRequest")
-    Membership = apps.get_model("memberships", "Membership")
 
-    memberships = {m.community_id: m for m in Membership.objects.filter(user=user)}
+    memberships = {m.community_id: m for m in _memberships_statement.run(user_id=user.pk)}
     # The request's load of the user says whether there is any pending
     # request or usable invitation at all (`standing_hints`); most people
     # have neither, and their standings then cost this one query.
