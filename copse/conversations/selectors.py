@@ -87,6 +87,9 @@ def _decode(cursor: str | None):
     return cursors.parse(cursor, cursors.BOOL, cursors.MOMENT, cursors.INT)
 
 
+_AUTHOR_UNSHOWN = ("password", "bio", "job_title", "last_login", "display_name_key", "date_joined")
+
+
 def threads_for(viewer, community, filters: ThreadFilters, *, after: str | None = None) -> Page:
     """A community's threads, pinned first, then by last activity, newest first."""
     permissions.require_or_404(viewer, "community.read", community)
@@ -111,11 +114,15 @@ def threads_for(viewer, community, filters: ThreadFilters, *, after: str | None 
         )
     threads = (
         _with_reading(threads, viewer)
-        .select_related("author", "community")
+        .select_related("author")
+        # What a row shows: not the summary, nor the author's account details.
+        .defer("summary", *(f"author__{name}" for name in _AUTHOR_UNSHOWN))
         .prefetch_related("tags")
         .order_by("-pinned", "-last_activity_at", "-pk")
     )
     rows = list(threads[: THREAD_PAGE_SIZE + 1])
+    for thread in rows:
+        thread.community = community  # all of them: no join for it
     next_cursor = None
     if len(rows) > THREAD_PAGE_SIZE:
         rows = rows[:THREAD_PAGE_SIZE]
