@@ -83,6 +83,7 @@ class Plan:
 
 
 def plan(sessions_wanted: int) -> Plan:
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.utils.module_loading import import_string
 
@@ -129,7 +130,8 @@ def plan(sessions_wanted: int) -> Plan:
         .order_by("pk")[:sessions_wanted]
     )
     engine = import_string(f"{_session_engine()}.SessionStore")
-    backend = "allauth.account.auth_backends.AuthenticationBackend"
+    # The backend sign-in records: a session naming any other is signed out.
+    backend = settings.AUTHENTICATION_BACKENDS[0]
     keys = []
     for index in range(sessions_wanted):
         user = members[index % len(members)].user
@@ -525,6 +527,18 @@ def main() -> None:
             if classes["errors"]:
                 failed = True
                 print(f"  first request without an answer: {phase.first_error}")
+            # Every page read is one a member may read: a redirect means the
+            # clients were signed out, and the figures would be a visitor's.
+            redirected = sorted(
+                {
+                    s.page
+                    for s in phase.samples
+                    if s.page != "reply (POST)" and 300 <= s.status < 400
+                }
+            )
+            if redirected:
+                failed = True
+                print(f"  signed out: these reads were redirected: {', '.join(redirected)}")
         if failed:
             print(f"\nThe server's last lines:\n{server.tail()}")
     finally:
