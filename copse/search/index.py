@@ -42,8 +42,36 @@ PG_CONFIG = "english"
 PG_WEIGHTS = "ABCD"
 
 
+class _IndexTable:
+    """What every index table does with its rows, keyed by the object's id
+    (`object_id` on PostgreSQL, the rowid on SQLite); `put` is each kind's."""
+
+    table: str
+
+    def remove(self, ids) -> None:
+        ids = list(ids)
+        if not ids:
+            return
+        key = "object_id" if connection.vendor == "postgresql" else "rowid"
+        marks = ", ".join(["%s"] * len(ids))
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {self.table} WHERE {key} IN ({marks})", ids)
+
+    def clear(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {self.table}")
+
+    def rebuild(self, objects, document: Callable[[object], tuple[str, ...]], batch=2000) -> None:
+        """Index every object of a queryset again, `batch` at a time (after
+        bulk loads, and by the migration that creates the index)."""
+        self.clear()
+        objects = objects.order_by("pk")
+        for start in range(0, objects.count(), batch):
+            self.put({obj.pk: document(obj) for obj in objects[start : start + batch]})
+
+
 @dataclass(frozen=True)
-class Index:
+class Index(_IndexTable):
     table: str  # the index table, e.g. "meetings_meeting_search"
     source_table: str  # the indexed model's table, whose deletes remove entries
     columns: tuple[str, ...]  # the documents' columns, most important first (at most 4)
@@ -104,30 +132,9 @@ class Index:
                     [[pk, *texts] for pk, texts in documents.items()],
                 )
 
-    def remove(self, ids) -> None:
-        ids = list(ids)
-        if not ids:
-            return
-        key = "object_id" if connection.vendor == "postgresql" else "rowid"
-        marks = ", ".join(["%s"] * len(ids))
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {self.table} WHERE {key} IN ({marks})", ids)
-
-    def clear(self) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {self.table}")
-
-    def rebuild(self, objects, document: Callable[[object], tuple[str, ...]], batch=2000) -> None:
-        """Index every object of a queryset again, `batch` at a time (after
-        bulk loads, and by the migration that creates the index)."""
-        self.clear()
-        objects = objects.order_by("pk")
-        for start in range(0, objects.count(), batch):
-            self.put({obj.pk: document(obj) for obj in objects[start : start + batch]})
-
 
 @dataclass(frozen=True)
-class SubstringIndex:
+class SubstringIndex(_IndexTable):
     """An index of short texts searched for a substring, as `icontains`
     would be, without reading every row: names and subjects, where a part of
     a word ("metr", "Eve") must still find them. One document a row, keyed
@@ -167,10 +174,6 @@ class SubstringIndex:
         # The extension stays: other tables may use it.
         return Index(self.table, self.source_table, (), ()).drop_statements(vendor)
 
-    @property
-    def _key(self) -> str:
-        return "object_id" if connection.vendor == "postgresql" else "rowid"
-
     def put(self, documents: dict[int, tuple[str, ...]]) -> None:
         """(Re)index objects: {id: their fields}."""
         if not documents:
@@ -184,24 +187,6 @@ class SubstringIndex:
             cursor.executemany(
                 f"INSERT INTO {self.table} ({column}, document) VALUES (%s, %s)", rows
             )
-
-    def remove(self, ids) -> None:
-        ids = list(ids)
-        if not ids:
-            return
-        marks = ", ".join(["%s"] * len(ids))
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {self.table} WHERE {self._key} IN ({marks})", ids)
-
-    def clear(self) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {self.table}")
-
-    def rebuild(self, objects, document: Callable[[object], tuple[str, ...]], batch=2000) -> None:
-        self.clear()
-        objects = objects.order_by("pk")
-        for start in range(0, objects.count(), batch):
-            self.put({obj.pk: document(obj) for obj in objects[start : start + batch]})
 
     def matching(self, text: str) -> RawSQL:
         """The ids whose document holds `text`, ignoring case: a subquery
