@@ -130,11 +130,3 @@ def with_unread_counts(users):
         ),
         copse_has_unread_notices=Exists(unread),
     )
-
-
-def forget_unread(user) -> None:
-    """Call after marking notices read within a request: the navigation
-    counts them again."""
-    for name in ("copse_unread_notices", "copse_has_unread_notices"):
-        if hasattr(user, name):
-            delattr(user, name)

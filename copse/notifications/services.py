@@ -8,7 +8,6 @@ from django.utils import timezone
 from copse.core import permissions
 from copse.core.storage import write_if_possible
 from copse.notifications.models import Notification
-from copse.notifications.selectors import forget_unread
 from copse.notifications.signals import notified
 
 
@@ -121,3 +120,11 @@ def mark_read(*, user, notification_id: int) -> None:
         ).update(read_at=timezone.now()),
     )
     forget_unread(user)
+
+
+def forget_unread(user) -> None:
+    """Call after marking notices read within a request: the navigation
+    counts them again."""
+    for name in ("copse_unread_notices", "copse_has_unread_notices"):
+        if hasattr(user, name):
+            delattr(user, name)
