@@ -481,7 +481,7 @@ def measure() -> None:
             )
             emit(
                 kind="search",
-                name=f"{what}: {label}",
+                name=f"{what}, {scope}: {label}",
                 p50=round(statistics.median(timings), 2),
                 p95=round(timings[at95], 2),
                 cpu_p50=round(statistics.median(cpu), 2),
