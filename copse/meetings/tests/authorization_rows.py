@@ -70,6 +70,8 @@ ROWS = {
     ),
     "meetings:hosts": (_community, "get", "", None, READS_SIGNED_IN),
     "meetings:detail": (_meeting, "get", "", None, PRESENTER_TOO),
+    # Everyone who answered: the seated, as the page's own list (not a guest presenter).
+    "meetings:people": (_meeting, "get", "", None, READS),
     "meetings:edit": (_meeting, "get", "", None, MODERATES),
     "meetings:cancel": (_meeting, "get", "", None, MODERATES),
     "meetings:agenda_add": (
