@@ -91,6 +91,7 @@ lock: $(BIN)/python
 	$(BIN)/pip install --quiet pip-tools
 	$(BIN)/pip-compile --quiet --strip-extras -o requirements.lock pyproject.toml
 	$(BIN)/pip-compile --quiet --strip-extras --extra dev -o requirements-dev.lock pyproject.toml
+	$(BIN)/python scripts/tidy_lock.py
 
 clean:
 	rm -rf $(VENV) var/staticfiles
