@@ -6,30 +6,42 @@ pins, and the development one adds to requirements.lock rather than repeat it.
 """
 
 import re
+from pathlib import Path
+
+RUNTIME = Path("requirements.lock")
+DEVELOPMENT = Path("requirements-dev.lock")
+
+# pip-compile drops environment markers; this pin is only for older Pythons.
+MARKED = {"async-timeout": 'async-timeout==5.0.1; python_full_version < "3.11.3"'}
 
 
 def pins(path):
-    out = {}
-    for line in open(path):
-        s = line.strip()
-        if not s or s.startswith("#") or s.startswith("-"):
+    found = {}
+    for line in path.read_text().splitlines():
+        pin = line.strip()
+        if not pin or pin.startswith(("#", "-")):
             continue
-        name = re.split(r"[=;<> ]", s, 1)[0].lower().replace("_", "-")
-        out[name] = s
-    return out
+        name = re.split(r"[=;<> ]", pin, maxsplit=1)[0].lower().replace("_", "-")
+        found[name] = pin
+    return found
 
 
-run = pins("requirements.lock")
-dev = pins("requirements-dev.lock")
-run["async-timeout"] = 'async-timeout==5.0.1; python_full_version < "3.11.3"'
-with open("requirements.lock", "w") as f:
-    f.write("# Runtime dependencies, pinned. Regenerate with: make lock\n")
-    for k in sorted(run):
-        f.write(run[k] + "\n")
-with open("requirements-dev.lock", "w") as f:
-    f.write(
-        "# Development and test dependencies, pinned (on top of requirements.lock). Regenerate with: make lock\n-r requirements.lock\n"
+def main():
+    runtime = pins(RUNTIME)
+    development = pins(DEVELOPMENT)
+    for name, pin in MARKED.items():
+        if name in runtime:
+            runtime[name] = pin
+    RUNTIME.write_text(
+        "# Runtime dependencies, pinned. Regenerate with: make lock\n"
+        + "".join(runtime[name] + "\n" for name in sorted(runtime))
     )
-    for k in sorted(dev):
-        if k not in run:
-            f.write(dev[k] + "\n")
+    DEVELOPMENT.write_text(
+        "# Development and test dependencies, pinned (on top of requirements.lock)."
+        " Regenerate with: make lock\n-r requirements.lock\n"
+        + "".join(development[name] + "\n" for name in sorted(development) if name not in runtime)
+    )
+
+
+if __name__ == "__main__":
+    main()
