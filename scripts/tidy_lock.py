@@ -11,7 +11,8 @@ from pathlib import Path
 RUNTIME = Path("requirements.lock")
 DEVELOPMENT = Path("requirements-dev.lock")
 
-# pip-compile drops environment markers; this pin is only for older Pythons.
+# Pins that only older Pythons need: pip-compile, run on a newer one, leaves
+# them out, and the marker keeps them from installing anywhere else.
 MARKED = {"async-timeout": 'async-timeout==5.0.1; python_full_version < "3.11.3"'}
 
 
@@ -29,9 +30,7 @@ def pins(path):
 def main():
     runtime = pins(RUNTIME)
     development = pins(DEVELOPMENT)
-    for name, pin in MARKED.items():
-        if name in runtime:
-            runtime[name] = pin
+    runtime.update(MARKED)
     RUNTIME.write_text(
         "# Runtime dependencies, pinned. Regenerate with: make lock\n"
         + "".join(runtime[name] + "\n" for name in sorted(runtime))
