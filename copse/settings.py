@@ -117,6 +117,9 @@ INSTALLED_APPS = [
     "copse.backups",
     # Reads the selectors of the apps whose news it gathers; none imports it.
     "copse.home",
+    # The REST API: reads each app's selectors and writes through its services.
+    "ninja",
+    "copse.api",
     # Imports every app above, and nothing imports it.
     "copse.demo",
 ]
@@ -268,6 +271,14 @@ CACHES = {
         "LOCATION": "copse-fragments",
     },
 }
+
+# --- API ---------------------------------------------------------------------
+# Calls a minute per token (or per signed-in session), counted in the default
+# cache, which several web processes share when COPSE_REDIS_URL is set.
+COPSE_API_RATE_PER_MINUTE = int(os.environ.get("COPSE_API_RATE_PER_MINUTE", 120))
+# ninja's own paging is not used (lists page by keyset cursors); its docs
+# page loads its scripts from our static files, never a CDN.
+NINJA_PAGINATION_MAX_LIMIT = 100
 
 # --- Sessions and cookies --------------------------------------------------
 # Django's database sessions, except that a page is still shown when only the

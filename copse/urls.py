@@ -3,6 +3,7 @@
 
 from django.urls import include, path
 
+from copse.api.main import api
 from copse.core import views as core_views
 from copse.workers import views as worker_views
 
@@ -38,4 +39,6 @@ urlpatterns = [
     path("", include("copse.pulses.urls")),
     path("", include("copse.sponsors.urls")),
     path("", include("copse.home.urls")),
+    path("", include("copse.api.urls")),
+    path("api/", api.urls),
 ]

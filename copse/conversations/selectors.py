@@ -150,6 +150,33 @@ def thread_for(viewer, community, thread_id: int) -> Thread:
     return thread
 
 
+def thread_by_id_for(viewer, thread_id: int) -> Thread | None:
+    """The thread wherever it lives, with its community, author and tags, or
+    None when it is missing, removed or not readable by `viewer` (the API
+    addresses threads by id alone)."""
+    thread = (
+        Thread.objects.select_related("community", "author")
+        .prefetch_related("tags")
+        .filter(pk=thread_id, removed_at__isnull=True)
+        .first()
+    )
+    if thread is None or not permissions.can(viewer, "thread.read", thread):
+        return None
+    return thread
+
+
+def post_by_id_for(viewer, post_id: int) -> Post | None:
+    """The post with its thread and community, or None unless `viewer` may read it."""
+    post = (
+        Post.objects.select_related("thread", "thread__community", "community", "author")
+        .filter(pk=post_id, thread__removed_at__isnull=True)
+        .first()
+    )
+    if post is None or not permissions.can(viewer, "post.read", post):
+        return None
+    return post
+
+
 def thread_with_viewer(viewer, thread_id: int) -> Thread | None:
     """The thread for its page, with its community, in one statement that
     also reads what the page shows of the viewer: `viewer_read_position`,

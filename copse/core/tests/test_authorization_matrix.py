@@ -61,6 +61,7 @@ ROW_MODULES = [
         "health",
         "value",
         "home",
+        "api",
     )
 ]
 
@@ -294,7 +295,12 @@ def _all_url_names(patterns, namespace=""):
 
 
 def test_every_url_is_in_the_matrix():
-    names = set(_all_url_names(get_resolver().url_patterns))
+    # The API's operations answer to tokens and scopes as well as roles: their
+    # matrix is copse/api/tests/test_authorization.py, which fails for any
+    # operation without a row.
+    names = {
+        name for name in _all_url_names(get_resolver().url_patterns) if not name.startswith("api:")
+    }
     rows = {_url_name(name) for name in MATRIX}
     missing = names - rows - set(ACCOUNT_PAGES)
     stale = (rows | set(ACCOUNT_PAGES)) - names
