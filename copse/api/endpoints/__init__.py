@@ -4,10 +4,11 @@ An area added here appears in the OpenAPI document, so the fuzzing and the
 authorization tests reach it without further wiring.
 """
 
-from copse.api.endpoints import communities, conversations, me
+from copse.api.endpoints import admin, communities, conversations, me
 
 ROUTERS = [
     ("/me", me.router),
     ("/communities", communities.router),
     ("/", conversations.router),
+    ("/admin", admin.router),
 ]

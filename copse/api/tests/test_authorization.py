@@ -6,7 +6,8 @@ SECRET in a thread title. For each operation and role:
 - a token with the scope the method needs answers as the row says, and a
   role that may not read the community never sees the SECRET;
 - a token without that scope gets 403 before anything is looked up, so it
-  learns nothing either;
+  learns nothing either (the site administration operations need `admin`,
+  which only a site admin's token can hold);
 - no token at all gets 401.
 
 An operation in the OpenAPI document without a row here fails
@@ -33,6 +34,9 @@ from copse.core.tests.test_authorization_matrix import world  # noqa: F401  (a f
 # One status per role, in ROLES order (anonymous first: always 401 here).
 #            an   nm   rq   iv   mb   dl   gp   fc   fm   sa
 SIGNED_IN = [401, 200, 200, 200, 200, 200, 200, 200, 200, 200]
+# Nobody but a site admin can hold the `admin` scope: everyone else's token
+# (or session) lacks it, 403.
+ADMIN_ONLY = [401, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403]
 
 
 def _api(statuses):
@@ -88,6 +92,15 @@ ROWS = {
         {"body": "Edited"},
         [401, 404, 404, 404, 200, 403, 404, 403, 404, 404],
     ),
+    # Site administration: a site admin's `admin` token, nobody else's.
+    ("GET", "/api/admin/organisations"): (None, "", None, ADMIN_ONLY),
+    ("POST", "/api/admin/organisations"): (
+        None,
+        "",
+        {"name": "Fabrikam", "kind": "company", "domains": ["fabrikam.example"]},
+        [401, 403, 403, 403, 403, 403, 403, 403, 403, 201, 403],
+    ),
+    ("GET", "/api/admin/communities"): (None, "", None, ADMIN_ONLY),
     # Only the asker marks a reply helpful.
     ("POST", "/api/posts/{post_id}/helpful"): (
         _reply,
@@ -132,22 +145,26 @@ def test_operation_answers_each_role_as_the_row_says(client, world, method, path
     community, people, ctx = world
     params_of, query, body, statuses = ROWS[(method, path)]
     params = params_of(ctx) if params_of else None
-    needed = "read" if method == "GET" else "write"
+    admin = path.startswith("/api/admin/")
+    needed = "admin" if admin else ("read" if method == "GET" else "write")
     user = people[role]
     if user is None:
         response = _call(client, method, path, params, query, body, {})
         assert response.status_code == 401
         return
 
-    wrong = "write" if needed == "read" else "read"
+    wrong = {"read": ["write"], "write": ["read"], "admin": ["read", "write"]}[needed]
     refused = _call(
-        client, method, path, params, query, body, bearer(token_for(user, scopes=[wrong]))
+        client, method, path, params, query, body, bearer(token_for(user, scopes=wrong))
     )
     assert refused.status_code == 403, f"{method} {path} with a {wrong} token as {role}"
     assert SECRET.encode() not in refused.content
 
+    # Only a site admin can hold `admin`: the others keep trying with all
+    # they may hold.
+    right = [needed] if needed != "admin" or role == "site_admin" else ["read", "write"]
     response = _call(
-        client, method, path, params, query, body, bearer(token_for(user, scopes=[needed]))
+        client, method, path, params, query, body, bearer(token_for(user, scopes=right))
     )
     want = expected_for(statuses, role)
     assert response.status_code == want, f"{method} {path} as {role}: {response.content[:300]}"
