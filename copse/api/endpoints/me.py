@@ -12,7 +12,7 @@ from copse.core.errors import UserFacingError
 router = Router(tags=["me"])
 
 
-class OrganisationOut(Schema):
+class ProfileOrganisationOut(Schema):
     id: int
     name: str
 
@@ -25,7 +25,7 @@ class ProfileOut(Schema):
     job_title: str
     time_zone: str
     bio: str
-    organisation: OrganisationOut | None
+    organisation: ProfileOrganisationOut | None
     is_site_admin: bool
 
 

@@ -216,3 +216,30 @@ def test_the_openapi_document_and_docs_are_served(client):
     assert docs.status_code == 200
     # Served from our own static files: the CSP allows no other origin.
     assert "cdn." not in docs.content.decode()
+
+
+def test_no_two_api_shapes_share_a_name():
+    """The OpenAPI document names each shape once: two classes of one name in
+    different areas would silently describe one with the other's fields."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from ninja import Schema
+
+    from copse.api import endpoints, schemas
+
+    modules = [schemas] + [
+        importlib.import_module(f"copse.api.endpoints.{info.name}")
+        for info in pkgutil.iter_modules(endpoints.__path__)
+    ]
+    seen = {}
+    for module in modules:
+        for name, value in vars(module).items():
+            if (
+                inspect.isclass(value)
+                and issubclass(value, Schema)
+                and value.__module__ == module.__name__
+            ):
+                assert name not in seen, f"{name} is in {seen.get(name)} and {module.__name__}"
+                seen[name] = module.__name__
