@@ -196,3 +196,83 @@ def test_a_nominated_facilitator_must_accept(roles):
     services.answer_nomination(actor=other, proposal=closed, accept=True)
     permissions.forget_standings(other)
     assert permissions.standing(other, community).is_facilitator
+
+
+def test_where_only_facilitators_propose_a_member_is_told_why_and_still_answers(client, roles):
+    community, people = roles
+    community.who_may_propose = "facilitators"
+    community.save(update_fields=["who_may_propose"])
+    with pytest.raises(services.NotAllowed, match="only facilitators make proposals"):
+        _open(people["member"], community)
+    proposal = _open(people["facilitator"], community)
+    services.take_position(actor=people["member"], proposal=proposal, stance="agree")
+
+    client.force_login(people["member"])
+    listing = client.get(f"/c/{community.slug}/decisions/").content.decode()
+    assert "Make a proposal" not in listing and proposal.title in listing
+    assert client.get(f"/c/{community.slug}/decisions/new/").status_code == 404
+    client.force_login(people["facilitator"])
+    assert "Make a proposal" in client.get(f"/c/{community.slug}/decisions/").content.decode()
+    assert client.get(f"/c/{community.slug}/decisions/new/").status_code == 200
+
+
+def test_a_passed_goals_change_rewrites_the_purpose_and_goals(roles):
+    from copse.audit.models import AuditEntry
+
+    community, people = roles
+    proposal = _open(
+        people["member"],
+        community,
+        kind="goals",
+        title="Say what we are for now",
+        new_purpose="Peers who run IT in mid-sized companies, learning from each other's projects.",
+        new_goals="- one shared contract position a year\n- a site visit each quarter",
+    )
+    services.take_position(actor=people["facilitator"], proposal=proposal, stance="agree")
+    closed = _close(proposal)
+    community.refresh_from_db()
+    assert closed.status == "passed" and closed.applied_at is not None
+    assert community.purpose.startswith("Peers who run IT in mid-sized companies")
+    assert community.goals.endswith("a site visit each quarter")
+    entry = AuditEntry.objects.get(action="community.settings_decided")
+    assert entry.detail["proposal"] == proposal.pk
+    assert set(entry.detail["changes"]) == {"purpose", "goals"}
+
+
+def test_a_goals_change_that_did_not_pass_leaves_them_as_they_were(roles):
+    community, people = roles
+    purpose, goals = community.purpose, community.goals
+    proposal = _open(
+        people["member"], community, kind="goals", new_purpose="Something else entirely."
+    )
+    services.take_position(
+        actor=people["facilitator"], proposal=proposal, stance="block", reason="Too narrow."
+    )
+    assert _close(proposal).status == "not_passed"
+    community.refresh_from_db()
+    assert (community.purpose, community.goals) == (purpose, goals)
+
+
+def test_a_free_decision_is_recorded_and_changes_nothing_in_copse(roles):
+    from copse.audit.models import AuditEntry
+    from copse.communities.services import SETTINGS_FIELDS
+    from copse.memberships.models import Membership
+
+    community, people = roles
+
+    def state():
+        community.refresh_from_db()
+        seats = sorted(Membership.objects.values_list("user_id", "role", "status"))
+        return {f: getattr(community, f) for f in SETTINGS_FIELDS}, community.norms_version, seats
+
+    before = state()
+    proposal = _open(people["member"], community)
+    assert proposal.kind == "free"
+    services.take_position(actor=people["facilitator"], proposal=proposal, stance="agree")
+    closed = _close(proposal)
+    assert closed.status == "passed"
+    assert closed.applied_at is None and closed.apply_problem == ""
+    assert state() == before
+    assert AuditEntry.objects.filter(
+        action="proposal.closed", detail__proposal=proposal.pk, detail__status="passed"
+    ).exists()
