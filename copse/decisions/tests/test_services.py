@@ -139,7 +139,7 @@ def test_the_outcome_is_written_by_the_proposer_or_a_facilitator_and_announced(
     assert told == {"facilitator@example.com", "delegate@example.com"}
 
 
-def test_a_review_date_brings_the_decision_back_to_the_backlog(roles):
+def test_a_review_date_brings_the_decision_back_to_the_backlog(client, roles):
     community, people = roles
     proposal = _close(_open(people["member"], community))
     services.write_outcome(
@@ -155,6 +155,10 @@ def test_a_review_date_brings_the_decision_back_to_the_backlog(roles):
     proposal.refresh_from_db()
     assert proposal.review_topic.title.startswith("Review our decision: ")
     assert bring_back_due(today=timezone.localdate() + dt.timedelta(days=31)) == 0
+    client.force_login(people["member"])
+    backlog = client.get(f"/c/{community.slug}/topics/").content.decode()
+    assert "Review our decision: Meet quarterly in person" in backlog
+    assert f'<a href="{proposal.get_absolute_url()}">Read the decision and why</a>' in backlog
 
 
 def test_a_facilitator_decides_under_the_facilitator_rule(roles):
