@@ -280,3 +280,40 @@ def test_a_free_decision_is_recorded_and_changes_nothing_in_copse(roles):
     assert AuditEntry.objects.filter(
         action="proposal.closed", detail__proposal=proposal.pk, detail__status="passed"
     ).exists()
+
+
+@pytest.mark.parametrize("rule", ["majority", "facilitator"])
+def test_a_change_that_became_less_private_while_open_needs_consent(client, db, rule):
+    """Made more private by a count or a facilitator's word, which is allowed;
+    but the community was made more private still while it was open, so
+    applying it now would make the community less private without consent."""
+    from copse.communities.services import update_settings
+
+    community = testing.make_community(visibility="open")
+    fay, mona = testing.make_user(name="Fay"), testing.make_user(name="Mona")
+    testing.seat(community, fay, role="facilitator")
+    testing.seat(community, mona)
+    proposal = _open(
+        mona,
+        community,
+        kind="visibility",
+        rule=rule,
+        title="Members only from now on",
+        new_visibility="members",
+    )
+    assert proposal.rule == rule  # more private: any rule may decide it
+    update_settings(actor=fay, community=community, visibility="confidential")
+    client.force_login(mona)
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "was made more private after this was proposed" in page
+    services.take_position(actor=fay, proposal=proposal, stance="agree")
+    services.take_position(actor=mona, proposal=proposal, stance="agree")
+    closed = _close(proposal)
+    if rule == "facilitator":
+        closed = services.decide_as_facilitator(
+            actor=fay, proposal=closed, passed=True, outcome="Heard everyone: members only."
+        )
+    community.refresh_from_db()
+    assert closed.status == "passed"
+    assert community.visibility == "confidential"
+    assert closed.applied_at is None and "consent" in closed.apply_problem
