@@ -317,3 +317,40 @@ def test_a_change_that_became_less_private_while_open_needs_consent(client, db, 
     assert closed.status == "passed"
     assert community.visibility == "confidential"
     assert closed.applied_at is None and "consent" in closed.apply_problem
+
+
+def test_a_facilitators_nudge_reaches_only_those_who_have_not_answered_once_a_day(
+    client, roles, django_capture_on_commit_callbacks
+):
+    from copse.notifications.models import Notification
+
+    community, people = roles
+    quiet, answered = testing.make_user(name="Quinn Quiet"), testing.make_user(name="Ann Answered")
+    testing.seat(community, quiet)
+    testing.seat(community, answered)
+    proposal = _open(people["member"], community)
+    services.take_position(actor=answered, proposal=proposal, stance="agree")
+    services.take_position(actor=people["member"], proposal=proposal, stance="agree")
+
+    client.force_login(people["facilitator"])
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "Not answered yet (2)" in page and "Quinn Quiet" in page
+    assert "Remind them" in page
+    url = f"/c/{community.slug}/decisions/{proposal.pk}/nudge/"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, follow=True)
+    assert "Those who have not answered were reminded" in response.content.decode()
+    nudged = set(
+        Notification.objects.filter(kind="proposal_nudge", target_id=proposal.pk).values_list(
+            "user__email", flat=True
+        )
+    )
+    # The facilitator who nudged is not reminded by herself; whoever answered is not reminded.
+    assert nudged == {quiet.email}
+    again = client.post(url, follow=True).content.decode()
+    assert "reminded less than a day ago" in again
+    assert proposal.nudges.count() == 1
+    # Members see who has not answered, but no button.
+    client.force_login(people["member"])
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "Quinn Quiet" in page and "Remind them" not in page
