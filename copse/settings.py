@@ -117,6 +117,8 @@ INSTALLED_APPS = [
     "copse.backups",
     # Reads the selectors of the apps whose news it gathers; none imports it.
     "copse.home",
+    # Erases or anonymises a deleted account's rows in the apps above; none imports it.
+    "copse.departures",
     # Imports every app above, and nothing imports it.
     "copse.demo",
 ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("healthz", worker_views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("copse.accounts.urls")),
+    path("accounts/", include("copse.departures.urls")),
     path("", include("copse.communities.urls")),
     path("", include("copse.memberships.urls")),
     path("", include("copse.norms.urls")),
