@@ -5,6 +5,12 @@ from copse.audit.sentences import register
 
 register(
     "account.deleted",
-    "{actor} deleted their account ({content}; left {communities_left} communities)",
-    words={"content": {"remove": "what they wrote removed", "keep": "what they wrote kept"}},
+    "The account of {actor} was deleted {via} ({content}; left {communities_left} communities)",
+    words={
+        "content": {"remove": "what they wrote removed", "keep": "what they wrote kept"},
+        "via": {
+            "page": "by its person",
+            "command": "by the site's operator at its person's request",
+        },
+    },
 )

@@ -79,11 +79,23 @@ def _check_successors(user, successors: dict[int, Membership]) -> None:
         )
 
 
-def delete_account(*, actor, content: str, successors: dict[int, Membership] | None = None) -> dict:
+class Via(models.TextChoices):
+    PAGE = "page", "by themselves"
+    COMMAND = "command", "by the site's operator, at the person's request"
+
+
+def delete_account(
+    *,
+    actor,
+    content: str,
+    successors: dict[int, Membership] | None = None,
+    via: str = Via.PAGE,
+) -> dict:
     """Delete `actor`'s own account. `successors` maps a community's id to
     the membership of the member who takes over where `actor` is the last
-    facilitator. Only the person themselves deletes their account: no one
-    else can call this for them. Returns what was done, in counts."""
+    facilitator. On the web only the person themselves deletes their
+    account; `copse delete-account` (`via` command) is the operator's way
+    for someone who can no longer sign in. Returns what was done, in counts."""
     successors = successors or {}
     if content not in Content.values:
         raise NotAllowed("Choose whether to remove what you wrote or to keep it.")
@@ -142,6 +154,7 @@ def delete_account(*, actor, content: str, successors: dict[int, Membership] | N
             actor=user,
             action="account.deleted",
             content=content,
+            via=via,
             communities_left=left,
         )
         account_deleted.send(sender=User, user=user)

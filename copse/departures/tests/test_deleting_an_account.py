@@ -332,6 +332,10 @@ def test_search_finds_nothing_she_wrote_after_removal(client, world):
 
 def test_keeping_what_one_wrote_under_former_member(client, world):
     mona = world["mona"]
+    client.force_login(world["dev"])
+    # The page's posts are now kept rendered; the deletion must not be
+    # hidden behind them.
+    assert MONA_NAME in client.get(world["answered"].get_absolute_url()).content.decode()
     services.delete_account(actor=mona, content="keep")
     reply = Post.objects.get(pk=world["mona_reply"].pk)
     assert reply.body == f"Thanks. {MONA_WORDS}." and reply.removed_at is None
@@ -339,7 +343,6 @@ def test_keeping_what_one_wrote_under_former_member(client, world):
     assert ItemAuthor.objects.get(item=world["own_item"]).name == "Former member"
     assert ValueStory.objects.get(pk=world["story"].pk).removed_at is None
 
-    client.force_login(world["dev"])
     page = client.get(world["answered"].get_absolute_url()).content.decode()
     assert MONA_WORDS in page and "Former member" in page
     assert MONA_NAME not in page and "Contoso" not in page
@@ -397,7 +400,7 @@ def test_the_deletion_is_audited_without_personal_data(world):
     services.delete_account(actor=world["mona"], content="remove")
     entry = AuditEntry.objects.get(action="account.deleted")
     assert entry.actor_id == world["mona"].pk and entry.community is None
-    assert entry.detail == {"content": "remove", "communities_left": 1}
+    assert entry.detail == {"content": "remove", "via": "page", "communities_left": 1}
     assert AuditEntry.objects.filter(action="membership.left", subject=world["mona"]).count() == 1
 
 
@@ -432,3 +435,94 @@ def test_answers_to_meetings_to_come_free_the_place(world):
     assert Rsvp.objects.get(meeting=meeting, user=world["dev"]).place == "going"
     hers = Rsvp.objects.get(meeting=meeting, user=world["mona"])
     assert hers.answer == "no" and hers.place == "" and hers.dietary_needs == ""
+
+
+def test_removing_reasons_comments_and_why_but_keeping_decisions(world):
+    from copse.decisions import services as decisions
+    from copse.decisions.models import Position, PositionReply, Proposal
+    from copse.topics import services as topics
+
+    mona, fay = world["mona"], world["fay"]
+    proposal = decisions.create_proposal(
+        actor=fay,
+        community=world["community"],
+        title="Meet quarterly",
+        body="Monthly is too often.",
+        deadline=timezone.now() + dt.timedelta(days=7),
+    )
+    position = decisions.take_position(
+        actor=mona, proposal=proposal, stance="block", reason=f"Block: {MONA_WORDS}"
+    )
+    decisions.reply_to_position(actor=mona, position=position, body=f"Also, {MONA_WORDS}")
+    fays_answer = decisions.reply_to_position(actor=fay, position=position, body="Noted.")
+    topic = topics.nominate(
+        actor=mona,
+        community=world["community"],
+        title="Telecom contracts",
+        why=f"Because {MONA_WORDS}",
+        area=world["community"].topic_areas[0],
+    )
+    services.delete_account(actor=mona, content="remove")
+    position.refresh_from_db()
+    assert position.stance == "block" and position.reason == ""
+    assert PositionReply.objects.get(pk=fays_answer.pk).body == "Noted."
+    assert Proposal.objects.get(pk=proposal.pk).body == "Monthly is too often."
+    topic.refresh_from_db()
+    assert topic.title == "Telecom contracts" and topic.why == ""
+    assert Position.objects.filter(user=mona).count() == 1
+    assert _traces_of(MONA_WORDS) == []
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("delegate", "active"), ("guest_presenter", "active"), ("member", "on_leave")],
+)
+def test_every_kind_of_seat_ends(world, role, status):
+    other = testing.make_community(slug="other-cop", name="Other CoP")
+    principal = None
+    if role == "delegate":
+        principal = testing.seat(other, world["dev"])
+    testing.seat(other, world["mona"], role=role, status=status, principal=principal)
+    services.delete_account(actor=world["mona"], content="keep")
+    seat = Membership.objects.get(community=other, user=world["mona"])
+    assert seat.status == "left"
+
+
+def test_names_and_addresses_copied_into_the_audit_log_are_replaced(world):
+    from copse.memberships import services as memberships
+
+    other = testing.make_community(slug="other-cop", name="Other CoP")
+    testing.seat(other, world["fay"], role="facilitator")
+    memberships.invite(actor=world["fay"], community=other, email=MONA_EMAIL)
+    entry = AuditEntry.objects.get(action="invitation.sent", community=other)
+    assert entry.detail["email"] == MONA_EMAIL
+    services.delete_account(actor=world["mona"], content="keep")
+    entry.refresh_from_db()
+    assert entry.detail["email"] == "Former member" and entry.detail["role"] == "member"
+
+
+def test_the_operators_command_for_someone_who_cannot_sign_in(world):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    dev_seat = Membership.objects.get(community=world["community"], user=world["dev"])
+    with pytest.raises(CommandError, match="last facilitator of CIO CoP"):
+        call_command("delete_account", "fay@northwind.example", "--keep")
+    out = StringIO()
+    call_command(
+        "delete_account",
+        "FAY@northwind.example",
+        "--remove",
+        "--successor",
+        f"cio-cop={world['dev'].email}",
+        stdout=out,
+    )
+    assert "Deleted. They left 1 communities" in out.getvalue()
+    assert not User.objects.get(pk=world["fay"].pk).is_active
+    dev_seat.refresh_from_db()
+    assert dev_seat.role == "facilitator"
+    entry = AuditEntry.objects.get(action="account.deleted")
+    assert entry.detail["via"] == "command"
+    with pytest.raises(CommandError, match="No active account"):
+        call_command("delete_account", "fay@northwind.example", "--keep")
