@@ -117,6 +117,8 @@ INSTALLED_APPS = [
     "copse.backups",
     # Reads the selectors of the apps whose news it gathers; none imports it.
     "copse.home",
+    # Invites many people from a CSV list through memberships; none imports it.
+    "copse.member_imports",
     # Erases or anonymises a deleted account's rows in the apps above; none imports it.
     "copse.departures",
     # Imports every app above, and nothing imports it.

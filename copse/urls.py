@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("copse.departures.urls")),
     path("", include("copse.communities.urls")),
     path("", include("copse.memberships.urls")),
+    path("", include("copse.member_imports.urls")),
     path("", include("copse.norms.urls")),
     path("", include("copse.audit.urls")),
     path("", include("copse.organisations.urls")),

@@ -62,6 +62,7 @@ ROW_MODULES = [
         "value",
         "home",
         "departures",
+        "member_imports",
     )
 ]
 
