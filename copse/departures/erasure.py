@@ -18,6 +18,7 @@ that keep rendered pages are raised where a change must show at once.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -131,7 +132,10 @@ def forget_mail(former: Former) -> int:
     HeldMessage.objects.filter(user=user).delete()
     # The whole message each post by mail came from (its headers name the
     # sender) is kept for its author alone: there is no author any more.
-    InboundMessage.objects.filter(user=user).update(sender="", raw="")
+    from_them = Q(user=user)
+    for address in former.addresses:
+        from_them |= Q(sender__iexact=address)
+    InboundMessage.objects.filter(from_them).update(sender="", raw="")
     return cancelled
 
 
@@ -190,20 +194,28 @@ def remove_meetings(former: Former) -> None:
 def forget_library_credit(former: Former) -> None:
     """Credit is copied text ("by Maria Lopez, Northwind"), so it is
     rewritten: the item credits a former member, without organisation, and
-    so does the credit an adaptation carries."""
+    so does the credit an adaptation carries ("…, who adapted work by Maria
+    Lopez, Northwind"), where each credited person is one whole part."""
     from copse.accounts.models import FORMER_MEMBER
     from copse.library.models import ItemAuthor, LibraryItem
 
-    ItemAuthor.objects.filter(person=former.user).update(
-        name=FORMER_MEMBER, organisation=None, organisation_name=""
+    credited = ItemAuthor.objects.filter(person=former.user)
+    parts = {str(author) for author in credited} | ({former.name} if former.name else set())
+    credited.update(name=FORMER_MEMBER, organisation=None, organisation_name="")
+    if not former.name:
+        return
+    # A part starts the credit or follows " and " or "work by ", and ends it
+    # or comes before " and " or ", who adapted": "Al" never matches "Alice".
+    alternatives = "|".join(re.escape(part) for part in sorted(parts, key=len, reverse=True))
+    pattern = re.compile(
+        rf"(?:^|(?<= and )|(?<=work by ))(?:{alternatives})(?=$| and |, who adapted)"
     )
-    if former.name:
-        for item in LibraryItem.objects.filter(adapted_credit__contains=former.name).only(
-            "pk", "adapted_credit"
-        ):
-            LibraryItem.objects.filter(pk=item.pk).update(
-                adapted_credit=item.adapted_credit.replace(former.name, FORMER_MEMBER)
-            )
+    for item in LibraryItem.objects.filter(adapted_credit__contains=former.name).only(
+        "pk", "adapted_credit"
+    ):
+        credit = pattern.sub(FORMER_MEMBER, item.adapted_credit)
+        if credit != item.adapted_credit:
+            LibraryItem.objects.filter(pk=item.pk).update(adapted_credit=credit)
 
 
 def remove_library(former: Former) -> None:
@@ -318,11 +330,13 @@ def remove_projects(former: Former) -> None:
 
 def forget_profile(former: Former) -> None:
     """What they said about themselves (expertise, experience), what was
-    addressed to them alone (notifications, nudges), their visits, and the
-    organisation requests only site administrators read."""
+    addressed to them alone (notifications, nudges), their visits, the
+    organisation requests only site administrators read, and the lists of
+    people to invite they uploaded."""
     from copse.expertise.models import Experience, Expertise
     from copse.health.models import Nudge
     from copse.home.models import HomeVisit
+    from copse.member_imports.models import MemberImport
     from copse.notifications.models import Notification
     from copse.organisations.models import OrganisationRequest
 
@@ -333,6 +347,8 @@ def forget_profile(former: Former) -> None:
     Nudge.objects.filter(member=user).delete()
     HomeVisit.objects.filter(user=user).delete()
     OrganisationRequest.objects.filter(user=user).delete()
+    # Lists of others' addresses they uploaded to invite, not sent yet.
+    MemberImport.objects.filter(uploaded_by=user).delete()
 
 
 def forget_calendar(former: Former) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import dateformat, timezone
@@ -134,11 +134,13 @@ def assess(member_import: MemberImport, *, viewer) -> Assessment:
             "organisation"
         )
     }
-    names = {row.organisation.casefold() for row in rows if row.organisation}
+    typed = {row.organisation for row in rows if row.organisation}
+    # The name as typed, or in other letter case (SQLite lowers ASCII only,
+    # so a name with accents is found when typed as the site writes it).
     named = {
-        organisation.lowered: organisation
+        organisation.name.casefold(): organisation
         for organisation in Organisation.objects.annotate(lowered=Lower("name")).filter(
-            lowered__in={name.lower() for name in names}
+            Q(name__in=typed) | Q(lowered__in={name.lower() for name in typed})
         )
     }
     cap = community.per_organisation_cap

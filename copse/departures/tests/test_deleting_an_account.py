@@ -526,3 +526,60 @@ def test_the_operators_command_for_someone_who_cannot_sign_in(world):
     assert entry.detail["via"] == "command"
     with pytest.raises(CommandError, match="No active account"):
         call_command("delete_account", "fay@northwind.example", "--keep")
+
+
+def test_the_credit_an_adaptation_carries_names_a_former_member(world):
+    from copse.library import services as library
+
+    other = testing.make_community(slug="other-cop", name="Other CoP")
+    al = testing.make_user("al@example.com", name="Mona Quistgaard")
+    for community in (other, world["community"]):
+        testing.seat(community, al)
+    testing.seat(other, world["mona"])
+    adapted = library.adapt_item(
+        actor=al, item=world["own_item"], community=other, title="Our checklist"
+    )
+    assert adapted.adapted_credit == "Mona Quist, Contoso"
+    again = library.adapt_item(
+        actor=world["mona"], item=adapted, community=world["community"], title="Back home"
+    )
+    assert again.adapted_credit == "Mona Quistgaard, who adapted work by Mona Quist, Contoso"
+    services.delete_account(actor=world["mona"], content="keep")
+    adapted.refresh_from_db()
+    again.refresh_from_db()
+    assert adapted.adapted_credit == "Former member"
+    assert again.adapted_credit == "Mona Quistgaard, who adapted work by Former member"
+
+
+def test_the_signal_is_sent_inside_the_deletion(world):
+    """An app holding other ways in (the API's tokens) connects a receiver;
+    if it fails, nothing of the deletion stays."""
+    from django.db import connection
+
+    from copse.accounts.signals import account_deleted
+
+    heard = []
+
+    def receiver(sender, user, **kwargs):
+        heard.append((user.pk, connection.in_atomic_block, user.is_active))
+
+    account_deleted.connect(receiver, dispatch_uid="test-heard")
+    try:
+        services.delete_account(actor=world["mona"], content="keep")
+    finally:
+        account_deleted.disconnect(dispatch_uid="test-heard")
+    assert heard == [(world["mona"].pk, True, False)]
+
+    def failing(sender, user, **kwargs):
+        raise RuntimeError("the token store is down")
+
+    account_deleted.connect(failing, dispatch_uid="test-failing")
+    try:
+        with pytest.raises(RuntimeError):
+            services.delete_account(actor=world["dev"], content="remove")
+    finally:
+        account_deleted.disconnect(dispatch_uid="test-failing")
+    dev = User.objects.get(pk=world["dev"].pk)
+    assert dev.is_active and dev.email == "dev@fabrikam.example"
+    assert Membership.objects.get(user=dev).status == "active"
+    assert Post.objects.get(pk=world["dev_reply"].pk).removed_at is None
