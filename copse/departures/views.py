@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from copse.core import permissions
 from copse.core.errors import UserFacingError
 from copse.departures import services
 from copse.departures.forms import DeleteAccountForm
@@ -76,7 +75,6 @@ def delete_account(request):
                 if not form.fields[form.successor_field(seat)].queryset.exists()
             ],
             "last_site_admin": services.is_last_site_admin(user),
-            "site_admin": permissions.is_site_admin(user),
         },
         status=status,
     )
