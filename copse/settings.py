@@ -120,6 +120,10 @@ INSTALLED_APPS = [
     # The REST API: reads each app's selectors and writes through its services.
     "ninja",
     "copse.api",
+    # Invites many people from a CSV list through memberships; none imports it.
+    "copse.member_imports",
+    # Erases or anonymises a deleted account's rows in the apps above; none imports it.
+    "copse.departures",
     # Imports every app above, and nothing imports it.
     "copse.demo",
 ]

@@ -46,6 +46,10 @@ class UserManager(BaseUserManager):
 # did not choose to show.
 UNNAMED = "Unnamed member"
 
+# The name a closed account goes by (`accounts.services.anonymise_account`):
+# what it wrote, if kept, reads as a former member's.
+FORMER_MEMBER = "Former member"
+
 
 def name_or_fallback(display_name: str) -> str:
     return display_name or UNNAMED

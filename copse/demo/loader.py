@@ -39,6 +39,7 @@ from copse.demo.leave import load_leave
 from copse.demo.library import load_library
 from copse.demo.mail import load_mail_choices
 from copse.demo.meetings import load_meetings
+from copse.demo.member_imports import load_member_imports
 from copse.demo.norms_together import load_norms_together
 from copse.demo.people import (
     DOMAINS,
@@ -107,6 +108,7 @@ class _Loader:
             load_polls(self)
             load_norms_together(self)
             load_sponsors(self)
+            load_member_imports(self)
             load_pulses(self)
             load_health(self)
             # Last: the questions wait after the last meeting each login attended.

@@ -243,3 +243,14 @@ def test_no_two_api_shapes_share_a_name():
             ):
                 assert name not in seen, f"{name} is in {seen.get(name)} and {module.__name__}"
                 seen[name] = module.__name__
+
+
+def test_a_deleted_accounts_tokens_stop_with_it(client):
+    from copse.departures.services import delete_account
+
+    person = testing.make_user()
+    secret = token_for(person)
+    assert client.get("/api/me", **bearer(secret)).status_code == 200
+    delete_account(actor=person, content="keep")
+    assert client.get("/api/me", **bearer(secret)).status_code == 401
+    assert PersonalAccessToken.objects.get().revoked_at is not None

@@ -62,6 +62,8 @@ ROW_MODULES = [
         "value",
         "home",
         "api",
+        "departures",
+        "member_imports",
     )
 ]
 
