@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from copse.sso.configuration import sign_in_providers
+from copse.sso.configuration import sign_in_origins, sign_in_providers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("COPSE_VAR_DIR", BASE_DIR / "var"))
@@ -339,7 +339,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
-        "form-action": [SELF],
+        # Signing in through a provider is a form whose answer redirects to it.
+        "form-action": [SELF, *sign_in_origins(SOCIALACCOUNT_PROVIDERS)],
         "frame-ancestors": [NONE],
         "base-uri": [NONE],
         "object-src": [NONE],

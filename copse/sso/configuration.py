@@ -230,6 +230,30 @@ def saml_apps(environ: Mapping[str, str], seen: set[str]) -> list[dict]:
     return apps
 
 
+def _origin(url) -> str | None:
+    if not isinstance(url, str):
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def sign_in_origins(providers: dict) -> list[str]:
+    """Where a sign-in form sends the browser: the Content-Security-Policy's
+    form-action must allow these, or the browser stops at the redirect that
+    follows the POST. For OpenID Connect, the issuer's origin (where every
+    common provider keeps its authorize page); for SAML, that of the
+    identity provider's sign-in address when it is given."""
+    origins: set[str] = set()
+    for app in providers.get("openid_connect", {}).get("APPS", []):
+        origins.add(_origin(app["settings"]["server_url"]))
+    for app in providers.get("saml", {}).get("APPS", []):
+        idp = app["settings"]["idp"]
+        origins.update({_origin(idp.get("sso_url")), _origin(idp.get("metadata_url"))})
+    return sorted(o for o in origins if o)
+
+
 def sign_in_providers(environ: Mapping[str, str]) -> dict:
     """`SOCIALACCOUNT_PROVIDERS` for allauth: an empty dict when none is set."""
     seen: set[str] = set()
