@@ -215,6 +215,18 @@ def test_a_person_with_a_password_connects_their_institution_then_signs_in_throu
     assert vic.has_usable_password()
 
 
+def test_signing_in_through_a_provider_still_asks_for_the_second_factor(client, sso, alpha):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    Journey(client, sso).sign_in("alpha", "ada")
+    ada = _signed_in_user(client)
+    TOTP.activate(ada, generate_totp_secret())
+    client.logout()
+    answer = Journey(client, sso).sign_in("alpha", "ada")
+    assert answer["Location"] == reverse("mfa_authenticate")
+    assert _signed_in_user(client) is None
+
+
 # --- Attacks ------------------------------------------------------------------------
 
 
