@@ -134,6 +134,9 @@ def test_disconnecting_the_provider_takes_its_organisation_away(client, db, prov
     ada.refresh_from_db()
     assert ada.organisation is None
     assert AuditEntry.objects.filter(action="organisation.provider_lost", subject=ada).exists()
+    assert AuditEntry.objects.filter(
+        action="sign_in.provider_disconnected", actor=ada, detail__provider="alpha"
+    ).exists()
 
 
 def test_a_provider_tied_elsewhere_cannot_be_tied_again(client, db, providers):

@@ -203,6 +203,8 @@ def test_a_person_with_a_password_connects_their_institution_then_signs_in_throu
     connected = Journey(client, sso).through_provider(started, "vic")
     assert connected["Location"] == reverse("socialaccount_connections")
     assert SocialAccount.objects.get(user=vic).provider == "alpha"
+    entry = AuditEntry.objects.get(action="sign_in.provider_connected")
+    assert (entry.actor, entry.subject, entry.detail) == (vic, vic, {"provider": "alpha"})
     vic.refresh_from_db()
     assert (vic.organisation, vic.organisation_source) == (alpha, "provider")
     page = client.get(reverse("socialaccount_connections")).content.decode()
