@@ -3,6 +3,7 @@ test provider, both on 127.0.0.1, a client following every redirect as a
 browser would; then once in Chromium, without JavaScript."""
 
 import re
+from pathlib import Path
 
 import pytest
 import requests
@@ -12,6 +13,13 @@ from copse import testing
 from copse.accounts.models import User
 from copse.organisations.models import OrganisationProvider
 from copse.sso.tests.conftest import PASSWORD, form_with_button
+
+# The page audit's axe-core: the demo configures no provider, so its crawl
+# never sees these pages.
+AXE = Path(__file__).resolve().parents[3] / "page_audit" / "vendor" / "axe.min.js"
+SERIOUS = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+  .filter((v) => ['serious', 'critical'].includes(v.impact))
+  .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)"""
 
 
 def _copse(live_server) -> str:
@@ -65,6 +73,13 @@ def test_a_person_signs_in_with_their_institution_in_a_browser_without_javascrip
     from playwright.sync_api import expect
 
     copse = _copse(live_server)
+    for viewport in ({"width": 1280, "height": 900}, {"width": 375, "height": 812}):
+        audited = open_page(viewport=viewport)
+        audited.context.add_init_script(path=str(AXE))
+        for path in ("/accounts/login/", "/accounts/oidc/alpha/login/?process=login"):
+            audited.goto(f"{copse}{path}")
+            assert audited.evaluate(SERIOUS) == [], (path, viewport)
+
     page = open_page(javascript=False)
     page.goto(f"{copse}/accounts/login/")
     section = page.get_by_role("region", name="Or sign in through your institution")
@@ -78,7 +93,14 @@ def test_a_person_signs_in_with_their_institution_in_a_browser_without_javascrip
     expect(page.locator("#organisation")).to_contain_text(
         "Alpha University, verified by your sign-in through its identity provider"
     )
-    expect(page.get_by_role("navigation", name="Your account")).to_contain_text(
-        "Institution sign-in"
+    page.get_by_role("navigation", name="Your account").get_by_role(
+        "link", name="Institution sign-in"
+    ).click()
+    expect(page.get_by_role("group", name="Connected")).to_contain_text(
+        "Alpha University as ada@alpha.example"
     )
     assert not page.csp_violations and not page.script_errors
+    signed_in = open_page(user=User.objects.get(email="ada@alpha.example"))
+    signed_in.context.add_init_script(path=str(AXE))
+    signed_in.goto(f"{live_server.url}/accounts/3rdparty/")
+    assert signed_in.evaluate(SERIOUS) == []
