@@ -28,11 +28,21 @@ def signed_up(sender, request=None, user=None, **kwargs):
         verify_from_address(email_address=address)
 
 
+def _account_is_being_deleted(origin) -> bool:
+    """Deleting an account deletes its addresses and connections first: there
+    is nothing to reassess, and nothing may be written about the account."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    return isinstance(origin, User) or getattr(origin, "model", None) is User
+
+
 @receiver(post_delete, sender=EmailAddress, dispatch_uid="copse.organisations.address_removed")
-def address_removed(sender, instance, **kwargs):
+def address_removed(sender, instance, origin=None, **kwargs):
     from copse.organisations.services import reassess_domain
 
-    reassess_domain(user_id=instance.user_id)
+    if not _account_is_being_deleted(origin):
+        reassess_domain(user_id=instance.user_id)
 
 
 @receiver(user_logged_in, dispatch_uid="copse.organisations.signed_in_through_provider")
@@ -54,7 +64,8 @@ def provider_connected(sender, request=None, sociallogin=None, **kwargs):
 
 
 @receiver(post_delete, sender=SocialAccount, dispatch_uid="copse.organisations.provider_removed")
-def provider_removed(sender, instance, **kwargs):
+def provider_removed(sender, instance, origin=None, **kwargs):
     from copse.organisations.services import reassess_provider
 
-    reassess_provider(user_id=instance.user_id)
+    if not _account_is_being_deleted(origin):
+        reassess_provider(user_id=instance.user_id)

@@ -215,3 +215,20 @@ def test_the_organisation_list_runs_a_fixed_number_of_queries(
     add(20)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(reverse("organisations:list")).status_code == 200
+
+
+def test_deleting_an_account_reassesses_nothing_about_it(db, providers):
+    """Its connections and addresses go first; no organisation is given to,
+    and nothing is audited about, an account on its way out."""
+    alpha = testing.make_organisation("Alpha University")
+    other = testing.make_organisation("Other")
+    OrganisationProvider.objects.create(organisation=alpha, provider_id="alpha")
+    OrganisationDomain.objects.create(organisation=other, domain="other.example")
+    leaving = testing.make_user("leaving@other.example")
+    services.verify_from_address(email_address=EmailAddress.objects.get(user=leaving))
+    leaving.refresh_from_db()
+    assert (leaving.organisation, leaving.organisation_source) == (other, "domain")
+    _connected(leaving, "alpha")
+    AuditEntry.objects.all().delete()
+    leaving.delete()
+    assert not AuditEntry.objects.exists()
