@@ -14,6 +14,7 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Valu
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from copse.accounts.models import OrganisationSource
 from copse.conversations.models import (
     POST_PAGE_SIZE,
     Draft,
@@ -305,8 +306,8 @@ class AskStats:
 def ask_stats(thread: Thread) -> AskStats:
     """How many peers (other than the asker) answered, from how many organisations.
 
-    Organisations are verified ones (a domain or a site administrator set them;
-    nobody picks their own), so the count cannot be inflated from a profile."""
+    Organisations are verified ones (a domain, a sign-in provider or a site
+    administrator set them; nobody picks their own), so the count cannot be inflated from a profile."""
     replies = Post.objects.filter(thread=thread, position__gt=0, removed_at__isnull=True).exclude(
         author_id=thread.author_id
     )
@@ -315,7 +316,7 @@ def ask_stats(thread: Thread) -> AskStats:
         organisations=Count(
             "author__organisation",
             distinct=True,
-            filter=Q(author__organisation_source__in=["admin", "domain"]),
+            filter=Q(author__organisation_source__in=OrganisationSource.values),
         ),
         helpful=Count("pk", filter=Q(helpful=True)),
     )
