@@ -4,11 +4,22 @@ An area added here appears in the OpenAPI document, so the fuzzing and the
 authorization tests reach it without further wiring.
 """
 
-from copse.api.endpoints import admin, communities, conversations, me
+from copse.api.endpoints import (
+    admin,
+    communities,
+    conversations,
+    decisions,
+    library,
+    me,
+    notifications,
+)
 
 ROUTERS = [
     ("/me", me.router),
     ("/communities", communities.router),
     ("/", conversations.router),
     ("/admin", admin.router),
+    ("/", library.router),
+    ("/", decisions.router),
+    ("/notifications", notifications.router),
 ]

@@ -111,6 +111,47 @@ ROWS = {
 }
 
 
+# The library, proposals and notifications: the items and proposals are those
+# the library's and decisions' rows build in the matrix community; the
+# notification is the member's mention in the matrix's thread.
+def _item(ctx):
+    return {"item_id": ctx["library_item_id"]}
+
+
+def _proposal(ctx):
+    return {"proposal_id": ctx["proposal_id"]}
+
+
+def _notification(ctx):
+    return {"notification_id": ctx["notification_id"]}
+
+
+ROWS.update(
+    {
+        ("GET", "/api/communities/{slug}/library"): (_slug, "", None, _api(READS)),
+        ("GET", "/api/library/{item_id}"): (_item, "", None, _api(READS)),
+        ("GET", "/api/communities/{slug}/proposals"): (_slug, "", None, _api(READS)),
+        ("GET", "/api/proposals/{proposal_id}"): (_proposal, "", None, _api(READS)),
+        # Members and facilitators answer; a delegate reads and is refused (403).
+        ("PUT", "/api/proposals/{proposal_id}/position"): (
+            _proposal,
+            "",
+            {"stance": "agree", "reason": "Fine by me."},
+            [401, 404, 404, 404, 200, 403, 404, 200, 404, 404],
+        ),
+        # Each caller's own inbox; the mention is the member's alone.
+        ("GET", "/api/notifications"): (None, "", None, SIGNED_IN),
+        ("POST", "/api/notifications/read"): (None, "", None, SIGNED_IN),
+        ("POST", "/api/notifications/{notification_id}/read"): (
+            _notification,
+            "",
+            None,
+            [401, 404, 404, 404, 200, 404, 404, 404, 404, 404],
+        ),
+    }
+)
+
+
 def _operations():
     document = api.get_openapi_schema()
     return {

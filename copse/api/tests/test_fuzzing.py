@@ -7,7 +7,8 @@ Whatever is generated, the API must:
 - never answer 500;
 - answer only statuses and bodies its document declares, and refuse
   requests that break it (422);
-- never return a word of what the CIO CoP keeps (its threads and posts).
+- never return a word of what the CIO CoP keeps (its threads and posts,
+  its proposals, the library items it keeps to itself).
 
 One check is left out: that every request the document allows is accepted.
 The document cannot say every rule (a time zone's name, a reply to a locked
@@ -21,12 +22,16 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from copse.accounts.models import User
 from copse.api.tests.helpers import token_for
 from copse.conversations.models import Post, Thread
+from copse.core import permissions
+from copse.decisions.models import Proposal
+from copse.library.models import LibraryItem
 
 pytestmark = pytest.mark.django_db
 
@@ -35,13 +40,26 @@ OUTSIDER = "ana@fabrikam.example"
 EXAMPLES_PER_OPERATION = 25
 
 
-def _secrets() -> list[str]:
+def _secrets(outsider) -> list[str]:
     """Sentences only the CIO CoP's seated may read: its thread titles and
-    the opening lines of its posts."""
+    the opening lines of its posts, its proposals' titles, and the titles of
+    its library items but those its authors shared beyond it (which anyone
+    signed in reads)."""
     titles = Thread.objects.filter(community__slug=CONFIDENTIAL).values_list("title", flat=True)
     bodies = Post.objects.filter(community__slug=CONFIDENTIAL).values_list("body", flat=True)
     lines = [title for title in titles if len(title) >= 15]
     lines += [body.strip().splitlines()[0][:60] for body in bodies if len(body.strip()) >= 30]
+    lines += [
+        title
+        for title in Proposal.objects.filter(community__slug=CONFIDENTIAL).values_list(
+            "title", flat=True
+        )
+        if len(title) >= 15
+    ]
+    unshared = LibraryItem.objects.filter(community__slug=CONFIDENTIAL).exclude(
+        permissions.readable_items_q(outsider)
+    )
+    lines += [title for title in unshared.values_list("title", flat=True) if len(title) >= 15]
     return lines
 
 
@@ -69,8 +87,12 @@ def test_fuzzing_the_api_finds_no_fault_and_no_leak(demo, wsgi_in_the_test_trans
     outsider = User.objects.get(email=OUTSIDER)
     assert not outsider.memberships.filter(community__slug=CONFIDENTIAL).exists()
     headers = {"Authorization": f"Bearer {token_for(outsider, scopes=['read', 'write'])}"}
-    secrets = _secrets()
+    secrets = _secrets(outsider)
     assert len(secrets) > 10, "the demo's confidential community should hold conversations"
+    kept = Proposal.objects.filter(community__slug=CONFIDENTIAL).values_list("title", flat=True)
+    assert set(kept) & set(secrets), "and proposals"
+    kept = LibraryItem.objects.filter(community__slug=CONFIDENTIAL).values_list("title", flat=True)
+    assert set(kept) & set(secrets), "and a library of its own"
 
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", wsgi_in_the_test_transaction)
     operations = [result.ok() for result in schema.get_all_operations()]
@@ -101,3 +123,30 @@ def test_fuzzing_the_api_finds_no_fault_and_no_leak(demo, wsgi_in_the_test_trans
 
     # The fuzzing reached real answers, not only refusals.
     assert 200 in seen and 404 in seen
+
+    # And by design, not chance: every library item and proposal of the CIO
+    # CoP asked for by its id, and its lists. Only what its authors shared
+    # beyond it answers, and nothing kept answers with a word of it.
+    items = LibraryItem.objects.filter(community__slug=CONFIDENTIAL)
+    shared = set(items.filter(permissions.readable_items_q(outsider)).values_list("pk", flat=True))
+    assert shared, "the demo shares one of the CIO CoP's items beyond it"
+    asked = {
+        f"/api/library/{pk}": 200 if pk in shared else 404
+        for pk in items.values_list("pk", flat=True)
+    }
+    asked.update(
+        {
+            f"/api/proposals/{pk}": 404
+            for pk in Proposal.objects.filter(community__slug=CONFIDENTIAL).values_list(
+                "pk", flat=True
+            )
+        }
+    )
+    for area in ("library", "proposals"):
+        asked[f"/api/communities/{CONFIDENTIAL}/{area}"] = 404
+    caller = Client(HTTP_AUTHORIZATION=headers["Authorization"])
+    for url, status in asked.items():
+        response = caller.get(url)
+        assert response.status_code == status, url
+        for secret in secrets:
+            assert secret not in response.content.decode(), f"{url} leaked {secret!r}"
