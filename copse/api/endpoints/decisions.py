@@ -1,6 +1,7 @@
 """Proposals the members decide together, and the caller's position on one."""
 
 import datetime as dt
+from typing import Literal
 
 from django.http import Http404
 from ninja import Router, Schema
@@ -204,7 +205,9 @@ def _readable_proposal(viewer, proposal_id: int) -> Proposal:
     response={200: ProposalPage, **COMMON_ERRORS},
     summary="A community's proposals, open or decided, the newest first",
 )
-def list_proposals(request, slug: str, state: str = "open", after: str | None = None):
+def list_proposals(
+    request, slug: str, state: Literal["open", "decided"] = "open", after: str | None = None
+):
     viewer = request.auth
     community = community_by_slug_for(viewer, slug, "community.view_decisions")
     page = selectors.proposal_list(viewer, community, state=state, after=after or "")
