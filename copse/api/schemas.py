@@ -34,6 +34,13 @@ class PersonOut(Schema):
     handle: str | None
 
 
+class CommunityRef(Schema):
+    """A community named where an answer is about something else in it."""
+
+    slug: str
+    name: str
+
+
 def person(user) -> dict | None:
     if user is None:
         return None

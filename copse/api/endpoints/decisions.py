@@ -43,7 +43,7 @@ class ProposalPage(Schema):
     next: str | None
 
 
-class ReplyOut(Schema):
+class PositionReplyOut(Schema):
     author: PersonOut | None
     body: str
     created_at: dt.datetime
@@ -62,10 +62,10 @@ class PositionOut(Schema):
     counted: bool
     created_at: dt.datetime
     updated_at: dt.datetime
-    replies: list[ReplyOut]
+    replies: list[PositionReplyOut]
 
 
-class TallyOut(Schema):
+class ProposalTallyOut(Schema):
     agree: int
     abstain: int
     disagree: int
@@ -75,7 +75,7 @@ class TallyOut(Schema):
     eligible: int
 
 
-class ChangeOut(Schema):
+class ProposalChangeOut(Schema):
     """What the proposal changes in Copse if it passes, by its kind."""
 
     norms_text: str | None
@@ -86,7 +86,7 @@ class ChangeOut(Schema):
     nominee: PersonOut | None
 
 
-class RevisionOut(Schema):
+class ProposalRevisionOut(Schema):
     number: int
     title: str
     note: str
@@ -94,7 +94,7 @@ class RevisionOut(Schema):
     revised_at: dt.datetime
 
 
-class OutcomeOut(Schema):
+class ProposalOutcomeOut(Schema):
     result: str
     problem: str | None
     text: str
@@ -108,9 +108,9 @@ class ProposalDetailOut(ProposalOut):
     body: str
     html: str
     revision: int
-    change: ChangeOut
-    revisions: list[RevisionOut]
-    tally: TallyOut
+    change: ProposalChangeOut
+    revisions: list[ProposalRevisionOut]
+    tally: ProposalTallyOut
     # While open: whether it would pass were it to close now (None: a
     # facilitator decides), and why not.
     would_pass: bool | None
@@ -119,7 +119,7 @@ class ProposalDetailOut(ProposalOut):
     waiting: list[PersonOut]
     mine: PositionOut | None
     may_answer: bool
-    outcome: OutcomeOut | None
+    outcome: ProposalOutcomeOut | None
 
 
 class PositionIn(Input):

@@ -10,7 +10,7 @@ import datetime as dt
 
 from ninja import Router, Schema
 
-from copse.api.schemas import COMMON_ERRORS
+from copse.api.schemas import COMMON_ERRORS, CommunityRef
 from copse.communities.selectors import community_by_slug_for
 from copse.library import selectors
 from copse.library.models import LibraryItem
@@ -18,7 +18,7 @@ from copse.library.models import LibraryItem
 router = Router(tags=["library"])
 
 
-class AuthorOut(Schema):
+class ItemAuthorOut(Schema):
     """Credit as it stood when the item was written."""
 
     name: str
@@ -32,7 +32,7 @@ class ItemOut(Schema):
     description: str
     topic_areas: list[str]
     tags: list[str]
-    authors: list[AuthorOut]
+    authors: list[ItemAuthorOut]
     created_at: dt.datetime
     updated_at: dt.datetime
     is_adaptation: bool
@@ -47,42 +47,37 @@ class ItemPage(Schema):
     next: str | None
 
 
-class CommunityRef(Schema):
-    slug: str
-    name: str
-
-
-class FileOut(Schema):
+class VersionFileOut(Schema):
     name: str
     size: int
     content_type: str
 
 
-class VersionOut(Schema):
+class ItemVersionOut(Schema):
     number: int
     change_note: str
     created_at: dt.datetime
     text: str
     html: str
-    file: FileOut | None
+    file: VersionFileOut | None
 
 
-class ItemRef(Schema):
+class OriginalItemOut(Schema):
     id: int
     title: str
-    authors: list[AuthorOut]
+    authors: list[ItemAuthorOut]
     community: CommunityRef | None
     url: str
 
 
-class MeetingRef(Schema):
+class SourceMeetingOut(Schema):
     id: int
     title: str
     starts_at: dt.datetime
     url: str
 
 
-class ThreadRef(Schema):
+class SourceThreadOut(Schema):
     id: int
     title: str
     url: str
@@ -92,11 +87,11 @@ class ItemDetailOut(ItemOut):
     community: CommunityRef | None
     reads_community: bool
     link_url: str
-    current_version: VersionOut | None
-    adapted_from: ItemRef | None
+    current_version: ItemVersionOut | None
+    adapted_from: OriginalItemOut | None
     adapted_credit: str | None
-    meeting: MeetingRef | None
-    source_thread: ThreadRef | None
+    meeting: SourceMeetingOut | None
+    source_thread: SourceThreadOut | None
 
 
 def _authors(item: LibraryItem) -> list[dict]:

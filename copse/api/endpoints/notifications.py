@@ -11,19 +11,14 @@ from django.http import Http404
 from django.urls import reverse
 from ninja import Router, Schema
 
-from copse.api.schemas import COMMON_ERRORS, WRITE_ERRORS, PersonOut, person
+from copse.api.schemas import COMMON_ERRORS, WRITE_ERRORS, CommunityRef, PersonOut, person
 from copse.notifications import selectors, services
 from copse.notifications.models import Notification
 
 router = Router(tags=["notifications"])
 
 
-class CommunityRef(Schema):
-    slug: str
-    name: str
-
-
-class TargetOut(Schema):
+class NotificationTargetOut(Schema):
     """What the notification is about: a post, a meeting, a library item, a
     proposal... `title` is what the inbox names it by, where it names one."""
 
@@ -39,7 +34,7 @@ class NotificationOut(Schema):
     label: str
     community: CommunityRef
     actor: PersonOut | None
-    target: TargetOut
+    target: NotificationTargetOut
     created_at: dt.datetime
     read_at: dt.datetime | None
 
@@ -49,7 +44,7 @@ class NotificationPage(Schema):
     next: str | None
 
 
-class Marked(Schema):
+class MarkedRead(Schema):
     marked: int
 
 
@@ -109,7 +104,7 @@ def list_notifications(request, after: str | None = None, unread: bool = False):
 
 @router.post(
     "read",
-    response={200: Marked, **WRITE_ERRORS},
+    response={200: MarkedRead, **WRITE_ERRORS},
     summary="Mark all your notifications read",
 )
 def mark_all_read(request):
