@@ -133,8 +133,14 @@ def _pulses(community, people):
 
 
 def _decisions(community, people):
-    from copse.decisions.models import DateAnswer, DateOption, DatePoll, PeerNomination, Position
-    from copse.decisions.models import Proposal
+    from copse.decisions.models import (
+        DateAnswer,
+        DateOption,
+        DatePoll,
+        PeerNomination,
+        Position,
+        Proposal,
+    )
 
     proposal = Proposal.objects.create(
         community=community,
