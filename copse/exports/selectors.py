@@ -38,7 +38,7 @@ def community_export_under_way(community) -> Export | None:
         Export.objects.filter(
             kind=Export.Kind.COMMUNITY, community=community, status__in=Export.UNDER_WAY
         )
-        .select_related("requested_by")
+        .select_related("requested_by", "community")
         .first()
     )
 
