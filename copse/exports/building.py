@@ -31,6 +31,10 @@ log = logging.getLogger("copse.exports")
 PARTIAL_PREFIX = ".partial-"
 # The status page's figure moves at most this often while a step runs.
 PROGRESS_EVERY_SECONDS = 1.0
+STORAGE_FAILURE = (
+    "The server could not store the archive: its disk may be full. Tell your site "
+    "administrator, then ask for a new one."
+)
 GENERIC_FAILURE = (
     "Something went wrong while the archive was being made. Ask for a new one; "
     "if that fails too, tell your site administrator."
@@ -195,40 +199,39 @@ def build(export_id: int) -> str:
         return "refused"
     plan = _plan_of(export)
     steps = plan.STEPS
-    folder = export_dir()
     name = f"{secrets.token_hex(16)}.zip"
-    partial = folder / f"{PARTIAL_PREFIX}{name}"
     progress = _Progress(export.pk, len(steps) + 1)
+    partial = None
+    doing = "Starting"
     try:
+        folder = export_dir()
+        partial = folder / f"{PARTIAL_PREFIX}{name}"
         with ArchiveWriter(partial) as writer:
             build_ = Build(export=export, reader=export.requested_by, writer=writer)
             build_.report = progress.within
             writer.write_chunks("README.txt", [plan.README.encode()])
             for index, step in enumerate(steps):
+                doing = step.label
                 progress.start(index, step.label)
                 step.run(build_)
-            progress.start(len(steps), "Writing the manifest")
+            doing = "Writing the manifest"
+            progress.start(len(steps), doing)
             writer.finish(_manifest(build_))
         digest, size = _digest(partial)
         os.replace(partial, folder / name)
-    except Exception as error:
-        partial.unlink(missing_ok=True)
+    except Exception as error:  # every failure is told to the requester, none is a crash
+        if partial is not None:
+            partial.unlink(missing_ok=True)
         why = failure_of(error)
         # The class and the step, never the message: it may quote content.
         log.error(
             "export %s failed at %r: %s%s",
             export.pk,
-            progress.index,
+            doing,
             type(error).__name__,
             f" ({why})" if why else "",
         )
-        _fail(
-            export,
-            "There was no room on the server to write the archive. Tell your site "
-            "administrator, then ask for a new one."
-            if why
-            else GENERIC_FAILURE,
-        )
+        _fail(export, STORAGE_FAILURE if why else GENERIC_FAILURE)
         return "failed"
     now = timezone.now()
     Export.objects.filter(pk=export.pk).update(

@@ -1,6 +1,7 @@
 """Removing archives once they expire, and files no export names any more
 (a worker that died while writing one; an export deleted with its account or
-its community). Used by `tasks.remove_expired_exports`."""
+its community); and letting go of exports whose making was lost. Used by
+`tasks.remove_expired_exports`."""
 
 from __future__ import annotations
 
@@ -15,6 +16,11 @@ log = logging.getLogger("copse.exports")
 # A file no export names is removed only once it has not changed for this
 # long: an archive being written changes all the time.
 STRAY_AFTER = dt.timedelta(days=1)
+# An export still waiting or being made this long after it was asked for
+# was lost (its task failed for good): it is marked failed, so that it no
+# longer keeps another export of its community from starting.
+LOST_AFTER = dt.timedelta(days=1)
+LOST = "It took too long and was stopped. Ask for a new one."
 
 
 def remove_expired(now: dt.datetime) -> int:
@@ -31,6 +37,15 @@ def remove_expired(now: dt.datetime) -> int:
     if removed:
         log.info("removed %s expired exports", removed)
     return removed
+
+
+def fail_lost(now: dt.datetime) -> int:
+    lost = Export.objects.filter(
+        status__in=Export.UNDER_WAY, requested_at__lte=now - LOST_AFTER
+    ).update(status=Export.Status.FAILED, finished_at=now, failure=LOST, step="")
+    if lost:
+        log.warning("marked %s exports failed that were under way for a day", lost)
+    return lost
 
 
 def remove_strays(now: dt.datetime) -> int:

@@ -25,17 +25,20 @@ def build_export(export_id: int) -> str:
 
 @task()
 def remove_expired_exports() -> dict:
-    """Delete the files of expired exports and mark them expired; remove
-    files left by a worker that died mid-way; and come back in an hour."""
+    """Delete the files of expired exports and mark them expired; mark
+    failed what was lost on the way; remove files left by a worker that died
+    mid-way; and come back in an hour."""
     from django_tasks import default_task_backend
 
     from copse.exports import cleanup
 
-    removed = cleanup.remove_expired(timezone.now())
-    strays = cleanup.remove_strays(timezone.now())
+    now = timezone.now()
+    removed = cleanup.remove_expired(now)
+    lost = cleanup.fail_lost(now)
+    strays = cleanup.remove_strays(now)
     if default_task_backend.supports_defer:
-        remove_expired_exports.using(run_after=timezone.now() + SWEEP_EVERY).enqueue()
-    return {"expired": removed, "strays": strays}
+        remove_expired_exports.using(run_after=now + SWEEP_EVERY).enqueue()
+    return {"expired": removed, "lost": lost, "strays": strays}
 
 
 def ensure_export_sweep_planned() -> bool:
@@ -61,5 +64,8 @@ SAFE_TO_REPEAT = {
         "a finished export is left alone, and one left half-made is made again from the "
         "start into a new file"
     ),
-    "remove_expired_exports": "it removes only what has expired or belongs to no export",
+    "remove_expired_exports": (
+        "it removes only what has expired or belongs to no export, and fails only what "
+        "is still under way a day on"
+    ),
 }

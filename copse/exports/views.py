@@ -6,7 +6,6 @@ that moment."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import redirect, render
@@ -24,12 +23,13 @@ def _community(request, slug):
     return community_by_slug_for(request.user, slug, "community.export_all")
 
 
-def _community_page(request, community, *, status: int = 200):
+def _community_page(request, community, *, refusal: str = "", status: int = 200):
     return render(
         request,
         "exports/community.html",
         {
             "community": community,
+            "refusal": refusal,
             "exports": selectors.community_exports(request.user, community),
             "under_way": selectors.community_export_under_way(community),
             "days": settings.COPSE_EXPORT_DAYS,
@@ -51,9 +51,7 @@ def community_new(request, slug):
     try:
         export = services.request_community_export(actor=request.user, community=community)
     except UserFacingError as refusal:
-        messages.error(request, refusal.message)
-        return _community_page(request, community, status=refusal.status)
-    messages.success(request, "Your export is on its way. This page follows its progress.")
+        return _community_page(request, community, refusal=refusal.message, status=refusal.status)
     return redirect(export.get_absolute_url())
 
 
@@ -93,11 +91,17 @@ def personal_exports(request):
     return _personal_page(request)
 
 
-def _personal_page(request, *, status: int = 200):
+def _personal_page(request, *, refusal: str = "", status: int = 200):
+    exports = selectors.personal_exports(request.user)
     return render(
         request,
         "exports/personal.html",
-        {"exports": selectors.personal_exports(request.user), "days": settings.COPSE_EXPORT_DAYS},
+        {
+            "exports": exports,
+            "under_way": next((e for e in exports if e.is_under_way), None),
+            "days": settings.COPSE_EXPORT_DAYS,
+            "refusal": refusal,
+        },
         status=status,
     )
 
@@ -108,9 +112,7 @@ def personal_new(request):
     try:
         export = services.request_personal_export(actor=request.user)
     except UserFacingError as refusal:
-        messages.error(request, refusal.message)
-        return _personal_page(request, status=refusal.status)
-    messages.success(request, "Your copy is on its way. This page follows its progress.")
+        return _personal_page(request, refusal=refusal.message, status=refusal.status)
     return redirect(export.get_absolute_url())
 
 
