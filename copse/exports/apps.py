@@ -8,3 +8,13 @@ class ExportsConfig(AppConfig):
     name = "copse.exports"
     label = "exports"
     verbose_name = "Exports"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete
+
+        from copse.exports.models import Export
+        from copse.exports.receivers import remove_file_of_deleted_export
+
+        post_delete.connect(
+            remove_file_of_deleted_export, sender=Export, dispatch_uid="exports-remove-file"
+        )

@@ -212,3 +212,15 @@ def test_a_download_while_it_is_being_made_leads_to_its_status(client, world):
     response = client.get(export.get_download_url())
     assert response.status_code == 302
     assert response["Location"] == export.get_absolute_url()
+
+
+def test_an_account_deleted_takes_its_archives_with_it(world, django_capture_on_commit_callbacks):
+    dev = world.people["member"]
+    own = services.request_personal_export(actor=dev)
+    assert building.build(own.pk) == "ready"
+    path = building.path_of(Export.objects.get(pk=own.pk))
+    assert path.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        dev.delete()
+    assert not Export.objects.filter(pk=own.pk).exists()
+    assert not path.exists()
