@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -108,6 +109,8 @@ class ArchiveWriter:
     target: object  # a path or a binary file
     members: list[Member] = field(default_factory=list)
     _zip: zipfile.ZipFile | None = None
+    # Every member is dated when the archive was begun (UTC).
+    _when: tuple = field(default_factory=lambda: time.gmtime()[:6])
 
     def __enter__(self) -> ArchiveWriter:
         self._zip = zipfile.ZipFile(
@@ -144,7 +147,7 @@ class ArchiveWriter:
         self, path: str, chunks: Iterable[bytes], *, compress: bool = True, large: bool = False
     ) -> Member:
         path = self._check_path(path)
-        info = zipfile.ZipInfo(path)
+        info = zipfile.ZipInfo(path, date_time=self._when)
         info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
         info.external_attr = 0o644 << 16
         digest, size = hashlib.sha256(), 0
@@ -182,7 +185,7 @@ class ArchiveWriter:
             "files": [{"path": m.path, "bytes": m.bytes, "sha256": m.sha256} for m in self.members],
         }
         body = json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
-        info = zipfile.ZipInfo(MANIFEST)
+        info = zipfile.ZipInfo(MANIFEST, date_time=self._when)
         info.compress_type = zipfile.ZIP_DEFLATED
         info.external_attr = 0o644 << 16
         self._zip.writestr(info, body)
