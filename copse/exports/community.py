@@ -188,80 +188,90 @@ def _grouped(rows, key: str) -> dict[int, list]:
     return grouped
 
 
+def _post_row(post, revisions, attachments) -> dict:
+    return {
+        "id": post.pk,
+        "position": post.position,
+        "author": person(post.author),
+        "imported_author": post.imported_author or None,
+        "created_at": post.created_at,
+        "edited_at": post.edited_at,
+        "helpful": post.helpful,
+        "body": post.body,
+        "earlier_versions": [
+            {
+                "title": r.title,
+                "body": r.body,
+                "replaced_at": r.replaced_at,
+                "editor": person(r.editor),
+            }
+            for r in revisions.get(post.pk, [])
+        ],
+        "attachments": attachments.get(post.pk, []),
+    }
+
+
 def conversations(build: Build) -> None:
+    """Threads with their posts, streamed: threads in id order beside the
+    posts in thread order, so a thread's posts are written as they are read
+    and never a whole community's posts at once."""
     community, reader = build.community, build.reader
-    threads = {
-        t.pk: t
-        for t in Thread.objects.filter(
+    threads = (
+        Thread.objects.filter(
             permissions.readable_threads_q(reader),
             community=community,
             removed_at__isnull=True,
         )
         .select_related("author")
         .prefetch_related("tags")
-        .order_by("created_at", "id")
-    }
+        .order_by("id")
+    )
     # The posts the mail archive carries (mailing.archives): readable, none removed.
     posts = archives.exported_posts(community, reader)
     post_ids = posts.values("pk")
+    # Files first: the archive writes one member at a time.
+    attachments: dict[int, list] = defaultdict(list)
+    for attachment in PostAttachment.objects.filter(post_id__in=post_ids).order_by("id"):
+        path = build.add_file(
+            f"attachments/{attachment.pk}",
+            attachment.file,
+            attachment.original_name,
+            attachment.content_type,
+            attachment.size,
+        )
+        attachments[attachment.post_id].append(
+            {
+                "name": attachment.original_name,
+                "content_type": attachment.content_type,
+                "bytes": attachment.size,
+                "path": path,
+            }
+        )
     revisions = _grouped(
         PostRevision.objects.filter(post_id__in=post_ids)
         .select_related("editor")
         .order_by("post_id", "replaced_at", "id"),
         "post_id",
     )
-    files = _grouped(
-        PostAttachment.objects.filter(post_id__in=post_ids).order_by("post_id", "id"), "post_id"
-    )
-    total = max(1, len(threads))
-    by_thread: dict[int, list] = defaultdict(list)
-    for post in posts.iterator(chunk_size=500):
-        if post.thread_id not in threads:
-            continue
-        attachments = []
-        for attachment in files.get(post.pk, []):
-            path = build.add_file(
-                f"attachments/{attachment.pk}",
-                attachment.file,
-                attachment.original_name,
-                attachment.content_type,
-                attachment.size,
-            )
-            attachments.append(
-                {
-                    "name": attachment.original_name,
-                    "content_type": attachment.content_type,
-                    "bytes": attachment.size,
-                    "path": path,
-                }
-            )
-        by_thread[post.thread_id].append(
-            {
-                "id": post.pk,
-                "position": post.position,
-                "author": person(post.author),
-                "imported_author": post.imported_author or None,
-                "created_at": post.created_at,
-                "edited_at": post.edited_at,
-                "helpful": post.helpful,
-                "body": post.body,
-                "earlier_versions": [
-                    {
-                        "title": r.title,
-                        "body": r.body,
-                        "replaced_at": r.replaced_at,
-                        "editor": person(r.editor),
-                    }
-                    for r in revisions.get(post.pk, [])
-                ],
-                "attachments": attachments,
-            }
-        )
-        build.count("posts")
-        build.report(len(by_thread) / total)
+    total = max(1, threads.count())
+    exported = build.exported.setdefault("threads", set())
+    build.count("threads", 0)
+    build.count("posts", 0)
 
     def thread_rows():
-        for thread in threads.values():
+        remaining = posts.iterator(chunk_size=500)
+        post = next(remaining, None)
+        for thread in threads.iterator(chunk_size=200):
+            while post is not None and post.thread_id < thread.pk:
+                post = next(remaining, None)
+            rows = []
+            while post is not None and post.thread_id == thread.pk:
+                rows.append(_post_row(post, revisions, attachments))
+                post = next(remaining, None)
+            exported.add(thread.pk)
+            build.count("threads")
+            build.count("posts", len(rows))
+            build.report(len(exported) / total)
             yield {
                 "id": thread.pk,
                 "kind": thread.kind,
@@ -275,12 +285,10 @@ def conversations(build: Build) -> None:
                 "tags": [tag.name for tag in thread.tags.all()],
                 "ask_state": thread.ask_state or None,
                 "what_the_asker_learned": thread.summary or None,
-                "posts": by_thread.get(thread.pk, []),
+                "posts": rows,
             }
 
     build.writer.write_json("threads.json", {"threads": StreamedList(thread_rows())})
-    build.exported["threads"] = set(threads)
-    build.count("threads", len(threads))
     build.writer.write_chunks("conversations.mbox", archives.iter_mbox(community, reader=reader))
 
 

@@ -202,3 +202,38 @@ def test_the_audit_log_page_says_it_in_words(client, archive, world):
     response = client.get(reverse("audit:community", args=["cio"]))
     assert b"Maria Lopez asked for an export of everything in CIO CoP" in response.content
     assert b"Maria Lopez downloaded an export of CIO CoP" in response.content
+
+
+def test_each_thread_carries_its_own_posts_however_they_interleave(
+    client, world, django_capture_on_commit_callbacks
+):
+    from copse.conversations import services as conversations
+    from copse.conversations.models import Post
+
+    maria, dev = world.people["facilitator"], world.people["member"]
+    first = conversations.start_thread(
+        actor=dev, community=world.community, kind="discussion", title="First", body="One"
+    )
+    second = conversations.start_thread(
+        actor=maria, community=world.community, kind="discussion", title="Second", body="Two"
+    )
+    gone = conversations.start_thread(
+        actor=dev, community=world.community, kind="discussion", title="Gone", body="Three"
+    )
+    for n in range(3):
+        conversations.post_reply(actor=maria, thread=first, body=f"first {n}")
+        conversations.post_reply(actor=dev, thread=second, body=f"second {n}")
+        conversations.post_reply(actor=dev, thread=gone, body=f"gone {n}")
+    conversations.remove_thread(actor=maria, thread=gone, reason="Off topic.")
+    _, found = export_as(client, world, "facilitator", django_capture_on_commit_callbacks)
+    threads = {t["id"]: t for t in found.json("threads.json")["threads"]}
+    assert gone.pk not in threads
+    for thread in (world.thread, first, second):
+        expected = list(
+            Post.objects.filter(thread=thread, removed_at__isnull=True)
+            .order_by("position")
+            .values_list("pk", flat=True)
+        )
+        assert [p["id"] for p in threads[thread.pk]["posts"]] == expected
+    assert found.json("manifest.json")["counts"]["threads"] == 3
+    assert b"gone 1" not in found.raw
