@@ -121,6 +121,8 @@ INSTALLED_APPS = [
     "copse.backups",
     # allauth's social accounts made to fit Copse: nothing imports it.
     "copse.sso",
+    # Reads what every app holds to export it; none imports it.
+    "copse.exports",
     # Reads the selectors of the apps whose news it gathers; none imports it.
     "copse.home",
     # The REST API: reads each app's selectors and writes through its services.
@@ -436,6 +438,14 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+
+# --- Exports ------------------------------------------------------------------
+# Archives of a community or of a person's own data (copse.exports), made by a
+# worker and downloaded through a permission check: never served by URL, kept
+# apart from the uploads (a backup does not need copies that expire), and
+# removed COPSE_EXPORT_DAYS after they are ready.
+COPSE_EXPORT_DIR = Path(os.environ.get("COPSE_EXPORT_DIR", VAR_DIR / "exports"))
+COPSE_EXPORT_DAYS = int(os.environ.get("COPSE_EXPORT_DAYS", 7))
 
 # --- Background tasks -------------------------------------------------------
 TASKS = {

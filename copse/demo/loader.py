@@ -3,7 +3,8 @@ communities of `communities` with their norms, waiting requests and first
 conversations, a year of meetings with their topics (`meetings`), what each
 community keeps in its library (`library`), who knows what (`expertise`) and
 the members' mail choices (`mail`), what the members decided together or
-are deciding now (`decisions`), and what taking part gave them (`value`).
+are deciding now (`decisions`), what taking part gave them (`value`), and
+the archives a facilitator and a member asked for (`exports`).
 
 Loading is idempotent: every row is looked up by its natural key (an email, a
 slug, a name, a title) and only what is missing is created, so a second run
@@ -34,6 +35,7 @@ from copse.demo.communities import (
 )
 from copse.demo.decisions import load_decisions
 from copse.demo.expertise import load_expertise
+from copse.demo.exports import load_exports
 from copse.demo.health import load_health
 from copse.demo.leave import load_leave
 from copse.demo.library import load_library
@@ -115,6 +117,8 @@ class _Loader:
             load_value(self)
             # After every story Emma took part in before she went on leave.
             load_leave(self)
+            # Last: an archive holds everything above.
+            load_exports(self)
         return self.created
 
     # --- Organisations and people ------------------------------------------------

@@ -65,6 +65,7 @@ ROW_MODULES = [
         "api",
         "departures",
         "member_imports",
+        "exports",
     )
 ]
 
