@@ -49,6 +49,7 @@ def _page_rows(*, meeting_id, viewer_id):
         community_slug=F("community__slug"),
         host_organisation_name=F("host_organisation__name"),
         organiser_display_name=F("organiser__display_name"),
+        organiser_handle=F("organiser__handle"),
         **{
             f"my_{name}": Subquery(mine.values(name)[:1])
             for name in (
@@ -62,6 +63,7 @@ def _page_rows(*, meeting_id, viewer_id):
             )
         },
         my_delegated_from_name=Subquery(mine.values("delegated_from__display_name")[:1]),
+        my_delegated_from_handle=Subquery(mine.values("delegated_from__handle")[:1]),
         viewer_has_delegate=Exists(
             Membership.objects.filter(
                 community_id=OuterRef("community_id"),
@@ -92,15 +94,36 @@ def meeting_with_viewer(viewer, slug: str, meeting_id: int) -> Meeting:
     have an active delegate in its community (`viewer_has_delegate`). Two
     statements; 404 when missing. The caller checks the permission (it needs
     the presenters first, meetings/page.py)."""
+    meeting = _read_with_viewer(viewer, meeting_id, slug)
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def meeting_by_id_for(viewer, meeting_id: int) -> Meeting | None:
+    """The meeting wherever it lives, read as `meeting_with_viewer` reads it
+    (with `my_rsvp` and `viewer_has_delegate`), or None when it is missing
+    or `viewer` may not view it (the API addresses meetings by id alone).
+    A guest presenter's check reads who presents, unless told (one query)."""
+    meeting = _read_with_viewer(viewer, meeting_id)
+    if meeting is None or not permissions.can(viewer, "meeting.view", meeting):
+        return None
+    return meeting
+
+
+def _read_with_viewer(viewer, meeting_id: int, slug: str | None = None) -> Meeting | None:
     from copse.accounts.models import User
     from copse.organisations.models import Organisation
 
+    if not 0 < meeting_id <= cursors.INT_MAX:
+        # The raw statement takes no number a column cannot hold.
+        return None
     alias = Meeting.objects.db
     viewer_id = viewer.pk if viewer.is_authenticated else 0  # 0: nobody's id
     rows = _page_statement.run(alias, meeting_id=meeting_id, viewer_id=viewer_id)
     meeting = rows[0] if rows else None
-    if meeting is None or meeting.community_slug != slug:
-        raise Http404
+    if meeting is None or (slug is not None and meeting.community_slug != slug):
+        return None
     meeting.community = _community_statement.run(alias, community_id=meeting.community_id)[0]
     if meeting.host_organisation_id:
         meeting.host_organisation = Organisation(
@@ -110,7 +133,9 @@ def meeting_with_viewer(viewer, slug: str, meeting_id: int) -> Meeting:
         meeting.host_organisation = None
     if meeting.organiser_id:
         meeting.organiser = User(
-            pk=meeting.organiser_id, display_name=meeting.organiser_display_name
+            pk=meeting.organiser_id,
+            display_name=meeting.organiser_display_name,
+            handle=meeting.organiser_handle,
         )
     else:
         meeting.organiser = None
@@ -124,7 +149,11 @@ def _my_rsvp(viewer, meeting) -> Rsvp | None:
     from copse.accounts.models import User
 
     delegated_from = (
-        User(pk=meeting.my_delegated_from_id, display_name=meeting.my_delegated_from_name or "")
+        User(
+            pk=meeting.my_delegated_from_id,
+            display_name=meeting.my_delegated_from_name or "",
+            handle=meeting.my_delegated_from_handle,
+        )
         if meeting.my_delegated_from_id
         else None
     )
@@ -236,6 +265,42 @@ def meeting_people(meeting: Meeting) -> People:
     return people
 
 
+PEOPLE_PAGE_SIZE = 50
+
+
+def people_page(meeting: Meeting, *, after: str | None = None):
+    """Everyone who answered yes or maybe, by keyset: those with a place,
+    then the waitlist in its order, then the maybes; within each, first
+    answered first. `after` = "<kind>|<iso moment>|<id>" of the last one had.
+    Each row has its `kind` ("going", "waitlisted" or "maybe")."""
+    from django.db.models import Case, DateTimeField, IntegerField, When
+
+    rank = Case(
+        When(place=Rsvp.Place.GOING, then=Value(0)),
+        When(place=Rsvp.Place.WAITLISTED, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    queued = Case(
+        When(place=Rsvp.Place.WAITLISTED, waitlisted_at__isnull=False, then=F("waitlisted_at")),
+        default=F("answered_at"),
+        output_field=DateTimeField(),
+    )
+    rows = _people_rows(meeting).annotate(rank=rank, queued=queued)
+    cursor = cursors.parse(after, cursors.INT, cursors.MOMENT, cursors.INT)
+    if cursor:
+        kind, at, pk = cursor
+        rows = rows.filter(
+            Q(rank__gt=kind) | Q(rank=kind, queued__gt=at) | Q(rank=kind, queued=at, pk__gt=pk)
+        )
+    page = list(rows.order_by("rank", "queued", "id")[: PEOPLE_PAGE_SIZE + 1])
+    if len(page) <= PEOPLE_PAGE_SIZE:
+        return page, None
+    page = page[:PEOPLE_PAGE_SIZE]
+    last = page[-1]
+    return page, f"{last.rank}|{last.queued.isoformat()}|{last.pk}"
+
+
 PAGE_SIZE = 20
 
 
@@ -248,6 +313,36 @@ def upcoming_meetings(viewer, community, *, limit: int = PAGE_SIZE):
         .select_related("host_organisation", "community")
         .order_by("starts_at", "id")[:limit]
     )
+
+
+def upcoming_page(viewer, community, *, after: str | None = None):
+    """The meetings to come, soonest first (cancelled ones too), by keyset
+    (`after` = "<iso start>|<id>" of the last one had): the meetings page's
+    "Coming up", page by page."""
+    rows = (
+        Meeting.objects.filter(community=community, ends_at__gte=timezone.now())
+        .filter(permissions.visible_meetings_q(viewer))
+        .select_related("host_organisation", "community")
+        .order_by("starts_at", "id")
+    )
+    return _page_forward(rows, after)
+
+
+def _page_forward(rows, after: str | None):
+    """A page of `rows` (ordered by start, then id) after the cursor `after`."""
+    cursor = _parse_cursor(after)
+    if cursor:
+        at, pk = cursor
+        rows = rows.filter(Q(starts_at__gt=at) | Q(starts_at=at, pk__gt=pk))
+    return _cut(list(rows[: PAGE_SIZE + 1]))
+
+
+def _cut(page: list):
+    """The page and the cursor of its last meeting, when more follow."""
+    if len(page) <= PAGE_SIZE:
+        return page, None
+    page = page[:PAGE_SIZE]
+    return page, f"{page[-1].starts_at.isoformat()}|{page[-1].pk}"
 
 
 def past_meetings(viewer, community, *, before: str | None = None, records_only: bool = False):
@@ -276,12 +371,7 @@ def past_meetings(viewer, community, *, before: str | None = None, records_only:
     if cursor:
         at, pk = cursor
         rows = rows.filter(Q(starts_at__lt=at) | Q(starts_at=at, pk__lt=pk))
-    page = list(rows[: PAGE_SIZE + 1])
-    next_cursor = None
-    if len(page) > PAGE_SIZE:
-        page = page[:PAGE_SIZE]
-        next_cursor = f"{page[-1].starts_at.isoformat()}|{page[-1].pk}"
-    return page, next_cursor
+    return _cut(list(rows[: PAGE_SIZE + 1]))
 
 
 def _parse_cursor(value: str | None):
@@ -295,7 +385,24 @@ def my_upcoming_meetings(viewer, *, limit: int = 50, with_my_answer: bool = Fals
     they have not answered), read in the same statement."""
     if not viewer.is_authenticated:
         return []
-    meetings = (
+    meetings = _mine(viewer)
+    if not with_my_answer:
+        return list(meetings[:limit])
+    rows = list(_with_my_answer(viewer, meetings)[:limit])
+    _my_answers(viewer, rows)
+    return rows
+
+
+def my_upcoming_page(viewer, *, after: str | None = None):
+    """`my_upcoming_meetings` with the viewer's answers, by keyset (`after` as
+    for `upcoming_page`)."""
+    rows, next_cursor = _page_forward(_with_my_answer(viewer, _mine(viewer)), after)
+    _my_answers(viewer, rows)
+    return rows, next_cursor
+
+
+def _mine(viewer):
+    return (
         Meeting.objects.filter(ends_at__gte=timezone.now())
         .filter(permissions.visible_meetings_q(viewer))
         .filter(
@@ -306,21 +413,23 @@ def my_upcoming_meetings(viewer, *, limit: int = 50, with_my_answer: bool = Fals
         .distinct()
         .order_by("starts_at", "id")
     )
-    if not with_my_answer:
-        return list(meetings[:limit])
+
+
+def _with_my_answer(viewer, meetings):
     mine = Rsvp.objects.filter(meeting=OuterRef("pk"), user=viewer)
-    meetings = meetings.annotate(
+    return meetings.annotate(
         my_answer=Subquery(mine.values("answer")[:1]),
         my_place=Subquery(mine.values("place")[:1]),
     )
-    rows = list(meetings[:limit])
+
+
+def _my_answers(viewer, rows) -> None:
     for meeting in rows:
         meeting.my_rsvp = (
             Rsvp(meeting=meeting, user=viewer, answer=meeting.my_answer, place=meeting.my_place)
             if meeting.my_answer is not None
             else None
         )
-    return rows
 
 
 def reminder_audience(meeting: Meeting):

@@ -129,3 +129,13 @@ def topic_for(viewer, slug: str, topic_id: int) -> Topic:
         raise Http404
     permissions.require_or_404(viewer, "topic.read", topic)
     return topic
+
+
+def topic_by_id_for(viewer, topic_id: int) -> Topic | None:
+    """The topic wherever it lives, with its community and proposer, and what
+    the viewer did and may do with it (`with_viewer_state`), or None when it
+    is missing or not readable (the API addresses topics by id alone)."""
+    topic = Topic.objects.select_related("community", "proposed_by").filter(pk=topic_id).first()
+    if topic is None or not permissions.can(viewer, "topic.read", topic):
+        return None
+    return with_viewer_state(viewer, topic.community, [topic])[0]

@@ -11,7 +11,9 @@ from copse.api.endpoints import (
     decisions,
     library,
     me,
+    meetings,
     notifications,
+    topics,
 )
 
 ROUTERS = [
@@ -22,4 +24,6 @@ ROUTERS = [
     ("/", library.router),
     ("/", decisions.router),
     ("/notifications", notifications.router),
+    ("/", meetings.router),
+    ("/", topics.router),
 ]

@@ -30,6 +30,7 @@ from copse.core.tests.authorization import (
     expected_for,
 )
 from copse.core.tests.test_authorization_matrix import world  # noqa: F401  (a fixture)
+from copse.meetings.tests.authorization_rows import PRESENTER_TOO
 
 # One status per role, in ROLES order (anonymous first: always 401 here).
 #            an   nm   rq   iv   mb   dl   gp   fc   fm   sa
@@ -60,7 +61,15 @@ def _reply(ctx):
     return {"post_id": ctx["reply_post_id"]}
 
 
-# (method, path) -> (path parameters, query, JSON body or None, statuses)
+def _meeting(ctx):
+    return {"meeting_id": ctx["meeting_id"]}
+
+
+def _topic(ctx):
+    return {"topic_id": ctx["topic_id"]}
+
+
+# (method, path) -> (path parameters, query, JSON body (or a function of ctx) or None, statuses)
 ROWS = {
     ("GET", "/api/me"): (None, "", None, SIGNED_IN),
     ("PATCH", "/api/me"): (None, "", {"bio": "Hello"}, SIGNED_IN),
@@ -107,6 +116,54 @@ ROWS = {
         "",
         {"helpful": True},
         [401, 404, 404, 404, 200, 403, 404, 403, 404, 404],
+    ),
+    # Meetings: a guest presenter reads the meeting they present at (their
+    # own agenda item only), and their answer to it, which they may not give.
+    ("GET", "/api/communities/{slug}/meetings"): (_slug, "", None, _api(READS)),
+    ("GET", "/api/meetings"): (None, "", None, SIGNED_IN),
+    ("GET", "/api/meetings/{meeting_id}"): (_meeting, "", None, _api(PRESENTER_TOO)),
+    ("GET", "/api/meetings/{meeting_id}/rsvp"): (_meeting, "", None, _api(PRESENTER_TOO)),
+    ("PUT", "/api/meetings/{meeting_id}/rsvp"): (
+        _meeting,
+        "",
+        {"answer": "yes", "dinner": True},
+        [401, 404, 404, 404, 200, 200, 403, 200, 404, 404],
+    ),
+    # The member's delegate is the matrix's delegate; nobody else has one.
+    ("POST", "/api/meetings/{meeting_id}/delegate"): (
+        _meeting,
+        "",
+        lambda ctx: {"delegate": ctx["delegate_id"]},
+        [401, 404, 404, 404, 200, 400, 403, 400, 404, 404],
+    ),
+    ("GET", "/api/meetings/{meeting_id}/people"): (_meeting, "", None, _api(READS)),
+    # Topics: delegates follow the backlog; the member they stand in for takes part.
+    ("GET", "/api/communities/{slug}/topics"): (_slug, "", None, _api(READS)),
+    ("POST", "/api/communities/{slug}/topics"): (
+        _slug,
+        "",
+        {"title": "Vendor risk reviews", "why": "Audits are coming.", "area": "Technology"},
+        [401, 404, 404, 404, 201, 403, 404, 201, 404, 404],
+    ),
+    ("GET", "/api/topics/{topic_id}"): (_topic, "", None, _api(READS)),
+    # The member nominated it; facilitators edit any topic.
+    ("PATCH", "/api/topics/{topic_id}"): (
+        _topic,
+        "",
+        {"why": "Contracts end in March."},
+        [401, 404, 404, 404, 200, 403, 404, 200, 404, 404],
+    ),
+    ("POST", "/api/topics/{topic_id}/vote"): (
+        _topic,
+        "",
+        None,
+        [401, 404, 404, 404, 200, 403, 404, 200, 404, 404],
+    ),
+    ("DELETE", "/api/topics/{topic_id}/vote"): (
+        _topic,
+        "",
+        None,
+        [401, 404, 404, 404, 200, 403, 404, 200, 404, 404],
     ),
 }
 
@@ -186,6 +243,7 @@ def test_operation_answers_each_role_as_the_row_says(client, world, method, path
     community, people, ctx = world
     params_of, query, body, statuses = ROWS[(method, path)]
     params = params_of(ctx) if params_of else None
+    body = body(ctx) if callable(body) else body
     admin = path.startswith("/api/admin/")
     needed = "admin" if admin else ("read" if method == "GET" else "write")
     user = people[role]
