@@ -8,7 +8,8 @@ Whatever is generated, the API must:
 - answer only statuses and bodies its document declares, and refuse
   requests that break it (422);
 - never return a word of what the CIO CoP keeps (its threads and posts,
-  its proposals, the library items it keeps to itself).
+  its proposals, the library items it keeps to itself, its meetings'
+  agendas, descriptions and addresses, its topics).
 
 One check is left out: that every request the document allows is accepted.
 The document cannot say every rule (a time zone's name, a reply to a locked
@@ -32,6 +33,8 @@ from copse.conversations.models import Post, Thread
 from copse.core import permissions
 from copse.decisions.models import Proposal
 from copse.library.models import LibraryItem
+from copse.meetings.models import AgendaItem, Meeting
+from copse.topics.models import Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +47,8 @@ def _secrets(outsider) -> list[str]:
     """Sentences only the CIO CoP's seated may read: its thread titles and
     the opening lines of its posts, its proposals' titles, and the titles of
     its library items but those its authors shared beyond it (which anyone
-    signed in reads)."""
+    signed in reads); its agenda items, the descriptions and addresses of its
+    meetings, and its topics, where no other community has the same words."""
     titles = Thread.objects.filter(community__slug=CONFIDENTIAL).values_list("title", flat=True)
     bodies = Post.objects.filter(community__slug=CONFIDENTIAL).values_list("body", flat=True)
     lines = [title for title in titles if len(title) >= 15]
@@ -60,7 +64,22 @@ def _secrets(outsider) -> list[str]:
         permissions.readable_items_q(outsider)
     )
     lines += [title for title in unshared.values_list("title", flat=True) if len(title) >= 15]
+    lines += _only_here(AgendaItem.objects, "meeting__community__slug", "title")
+    lines += _only_here(Meeting.objects, "community__slug", "description")
+    lines += _only_here(Meeting.objects, "community__slug", "address")
+    lines += _only_here(Topic.objects, "community__slug", "title")
     return lines
+
+
+def _only_here(rows, community_slug: str, field: str) -> list[str]:
+    """The lines of `field` in the CIO CoP's rows found in no other community's."""
+
+    def lines_of(texts):
+        return {line.strip() for text in texts for line in text.splitlines()}
+
+    here = rows.filter(**{community_slug: CONFIDENTIAL}).values_list(field, flat=True)
+    elsewhere = rows.exclude(**{community_slug: CONFIDENTIAL}).values_list(field, flat=True)
+    return sorted(line[:60] for line in lines_of(here) - lines_of(elsewhere) if len(line) >= 15)
 
 
 @pytest.fixture
@@ -93,6 +112,8 @@ def test_fuzzing_the_api_finds_no_fault_and_no_leak(demo, wsgi_in_the_test_trans
     assert set(kept) & set(secrets), "and proposals"
     kept = LibraryItem.objects.filter(community__slug=CONFIDENTIAL).values_list("title", flat=True)
     assert set(kept) & set(secrets), "and a library of its own"
+    kept = Topic.objects.filter(community__slug=CONFIDENTIAL).values_list("title", flat=True)
+    assert set(kept) & set(secrets), "and topics"
 
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", wsgi_in_the_test_transaction)
     operations = [result.ok() for result in schema.get_all_operations()]
@@ -142,7 +163,12 @@ def test_fuzzing_the_api_finds_no_fault_and_no_leak(demo, wsgi_in_the_test_trans
             )
         }
     )
-    for area in ("library", "proposals"):
+    for pk in Topic.objects.filter(community__slug=CONFIDENTIAL).values_list("pk", flat=True):
+        asked[f"/api/topics/{pk}"] = 404
+    for pk in Meeting.objects.filter(community__slug=CONFIDENTIAL).values_list("pk", flat=True):
+        for part in ("", "/rsvp", "/people"):
+            asked[f"/api/meetings/{pk}{part}"] = 404
+    for area in ("library", "proposals", "meetings", "topics"):
         asked[f"/api/communities/{CONFIDENTIAL}/{area}"] = 404
     caller = Client(HTTP_AUTHORIZATION=headers["Authorization"])
     for url, status in asked.items():
