@@ -540,6 +540,21 @@ def _promote_from_waitlist(meeting: Meeting) -> list[Rsvp]:
     return promoted
 
 
+def _require_answering(actor, action: str, meeting: Meeting) -> None:
+    """Refuse an answer with the reason, to someone who may see the meeting."""
+    if permissions.can(actor, action, meeting):
+        return
+    if permissions.can(actor, "meeting.view", meeting):
+        if meeting.is_cancelled:
+            raise NotAllowed("This meeting was cancelled.")
+        if permissions.standing(actor, meeting.community).is_on_leave:
+            raise NotAllowed(
+                "You are on leave from this community: send your delegate in your place, "
+                "or come back from leave to answer."
+            )
+    raise NotAllowed("Only members of the community can answer.")
+
+
 def rsvp(
     *,
     actor,
@@ -551,7 +566,7 @@ def rsvp(
 ) -> Rsvp:
     """Answer yes, maybe or no. A yes takes a place while there is one, else a
     waitlist place; giving up a place promotes the first on the waitlist."""
-    _require(actor, "meeting.rsvp", meeting, "Only members of the community can answer.")
+    _require_answering(actor, "meeting.rsvp", meeting)
     if answer not in Rsvp.Answer.values:
         raise MeetingError("Answer yes, maybe or no.")
     now = timezone.now()
@@ -617,7 +632,7 @@ def send_delegate(*, actor, meeting: Meeting, delegate) -> Rsvp:
     (or waitlist place) the member holds, or, when the member holds none (a
     member on leave does not answer in person), asks for one in the member's
     name as a yes would."""
-    _require(actor, "meeting.send_delegate", meeting, "Only members of the community can answer.")
+    _require_answering(actor, "meeting.send_delegate", meeting)
     if delegate not in delegates_of(actor, meeting.community):
         raise MeetingError("That person is not your delegate in this community.")
     now = timezone.now()

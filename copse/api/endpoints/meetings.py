@@ -61,13 +61,13 @@ class YourMeetingPage(Schema):
     next: str | None
 
 
-class LogisticsOut(Schema):
+class MeetingLogisticsOut(Schema):
     address: str
     web_link: str
     dinner_venue: str
 
 
-class FeedbackOut(Schema):
+class SharedFeedbackOut(Schema):
     usefulness: int = Field(description="5 (very useful) to 1 (not at all).")
     comment: str
 
@@ -84,12 +84,12 @@ class AgendaItemOut(Schema):
         description="An invited presenter without an account yet: for the meeting's organisers."
     )
     topic: int | None = Field(description="The backlog topic it came from.")
-    feedback_shared_with_you: list[FeedbackOut] = Field(
+    feedback_shared_with_you: list[SharedFeedbackOut] = Field(
         description="On your own presentation, once the facilitators shared it; without names."
     )
 
 
-class MaterialOut(Schema):
+class MeetingMaterialOut(Schema):
     id: int
     name: str
     content_type: str
@@ -107,7 +107,7 @@ class ActionItemOut(Schema):
     done: bool
 
 
-class SummaryOut(Schema):
+class MeetingSummaryOut(Schema):
     html: str
     published_at: dt.datetime | None = Field(description="Null while it is a draft.")
 
@@ -123,7 +123,7 @@ class RsvpOut(Schema):
     may_send_delegate: bool
 
 
-class MayOut(Schema):
+class MeetingPermissionsOut(Schema):
     view_whole: bool
     view_attendees: bool
     rsvp: bool
@@ -140,14 +140,14 @@ class MeetingDetailOut(MeetingOut):
     has_dinner: bool
     description: str | None
     description_html: str | None
-    logistics: LogisticsOut | None
+    logistics: MeetingLogisticsOut | None
     agenda: list[AgendaItemOut]
     agenda_minutes: int
-    materials: list[MaterialOut]
+    materials: list[MeetingMaterialOut]
     action_items: list[ActionItemOut]
-    summary: SummaryOut | None
+    summary: MeetingSummaryOut | None
     your_rsvp: RsvpOut
-    may: MayOut
+    may: MeetingPermissionsOut
 
 
 class RsvpChange(Input):
@@ -170,7 +170,7 @@ class DelegateOut(Schema):
     place: str = Field(description="going or waitlisted, in your place.")
 
 
-class AnswerOut(Schema):
+class MeetingAnswerOut(Schema):
     person: PersonOut
     organisation: str | None
     kind: str = Field(description="going, waitlisted or maybe.")
@@ -181,8 +181,8 @@ class AnswerOut(Schema):
     attended: bool | None
 
 
-class AnswerPage(Schema):
-    items: list[AnswerOut]
+class MeetingAnswerPage(Schema):
+    items: list[MeetingAnswerOut]
     next: str | None
 
 
@@ -314,7 +314,7 @@ def _detail(viewer, meeting: Meeting) -> dict:
         ],
         "summary": _summary(meeting) if whole else None,
         "your_rsvp": _rsvp(meeting, page.my_rsvp, may),
-        "may": {name: may[name] for name in MayOut.model_fields},
+        "may": {name: may[name] for name in MeetingPermissionsOut.model_fields},
     }
 
 
@@ -420,7 +420,7 @@ def send_delegate(request, meeting_id: int, choice: DelegateChoice):
 
 @router.get(
     "meetings/{meeting_id}/people",
-    response={200: AnswerPage, **COMMON_ERRORS},
+    response={200: MeetingAnswerPage, **COMMON_ERRORS},
     summary="Who answered yes or maybe: with a place, then the waitlist in order, then maybe",
 )
 def list_people(request, meeting_id: int, after: str | None = None):

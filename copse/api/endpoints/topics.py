@@ -24,7 +24,11 @@ class TopicOut(Schema):
     area: str
     status: str
     vote_count: int
-    proposed_by: PersonOut | None = Field(description="Null for a topic Copse put there itself.")
+    proposed_by: PersonOut | None = Field(
+        description="Null for a topic Copse put back for review, or a former member's."
+    )
+    link: str | None = Field(description="What a topic Copse put back for review is about.")
+    link_text: str | None
     created_at: dt.datetime
     status_changed_at: dt.datetime | None
     voted: bool = Field(description="You voted for it.")
@@ -65,6 +69,8 @@ def _topic(viewer, topic: Topic) -> dict:
         "status": topic.status,
         "vote_count": topic.vote_count,
         "proposed_by": person(topic.proposed_by),
+        "link": topic.link or None,
+        "link_text": (topic.link_text or "What it is about") if topic.link else None,
         "created_at": topic.created_at,
         "status_changed_at": topic.status_changed_at,
         "voted": topic.viewer_voted,

@@ -290,6 +290,7 @@ def test_answers_close_when_the_meeting_is_over_or_cancelled(client, cop):
     services.cancel_meeting(actor=cop["facilitator"], meeting=meeting, reason="Venue flooded")
     cancelled = _answer(client, member, meeting, {"answer": "yes"})
     assert cancelled.status_code == 403
+    assert cancelled.json()["detail"] == "This meeting was cancelled."
     assert not Rsvp.objects.filter(user=member).exists()
     detail = _get(client, member, f"/api/meetings/{meeting.pk}").json()
     assert (detail["status"], detail["cancel_reason"]) == ("cancelled", "Venue flooded")
@@ -316,6 +317,25 @@ def test_a_member_sends_their_delegate_in_their_place(client, cop):
     assert theirs["delegated_from"]["id"] == principal.pk
     assert theirs["delegated_from"]["handle"] == principal.handle
     assert _get(client, principal, f"/api/meetings/{meeting.pk}/rsvp").json()["place"] is None
+
+
+def test_a_member_on_leave_sends_their_delegate_instead_of_answering(client, cop):
+    meeting, principal = cop["meeting"], cop["members"][0]
+    testing.seat(cop["community"], principal, status="on_leave")
+    mine = _get(client, principal, f"/api/meetings/{meeting.pk}/rsvp").json()
+    assert (mine["may_answer"], mine["may_send_delegate"]) == (False, True)
+    refused = _answer(client, principal, meeting, {"answer": "yes"})
+    assert refused.status_code == 403
+    assert "on leave" in refused.json()["detail"]
+    sent = _send(
+        client,
+        principal,
+        "post",
+        f"/api/meetings/{meeting.pk}/delegate",
+        {"delegate": cop["delegate"].pk},
+    )
+    assert sent.status_code == 200
+    assert Rsvp.objects.get(user=cop["delegate"]).delegated_from == principal
 
 
 def test_nobody_sends_someone_elses_delegate(client, cop):

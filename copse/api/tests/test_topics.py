@@ -87,6 +87,24 @@ def test_a_member_nominates_a_topic_in_one_of_the_communitys_areas(client, cop):
     assert Topic.objects.filter(pk=body["id"], proposed_by=member).exists()
 
 
+def test_a_topic_copse_put_back_for_review_carries_its_link(client, cop):
+    topic = services.add_system_topic(
+        community=cop["community"],
+        title="Review our norms",
+        why="A year has passed.",
+        link="/c/ciso/norms/",
+        link_text="Our norms",
+    )
+    body = _get(client, cop["members"][1], f"/api/topics/{topic.pk}").json()
+    assert (body["proposed_by"], body["link"], body["link_text"]) == (
+        None,
+        "/c/ciso/norms/",
+        "Our norms",
+    )
+    nominated = _get(client, cop["members"][1], f"/api/topics/{cop['topic'].pk}").json()
+    assert (nominated["link"], nominated["link_text"]) == (None, None)
+
+
 @pytest.mark.parametrize(
     ("body", "status", "says"),
     [
