@@ -37,5 +37,6 @@ urlpatterns = [
     path("", include("copse.value.urls")),
     path("", include("copse.pulses.urls")),
     path("", include("copse.sponsors.urls")),
+    path("", include("copse.webhooks.urls")),
     path("", include("copse.home.urls")),
 ]
