@@ -5,19 +5,38 @@ from __future__ import annotations
 
 from copse.webhooks.services import record_event
 
+# When a post's event happened, from the post itself: post_published is sent
+# after the commit, which may come well after the post was written.
+POST_MOMENTS = {
+    "post.published": "created_at",
+    "post.edited": "edited_at",
+    "post.removed": "removed_at",
+}
+
 
 def _post(event):
     def receive(sender, post, **kwargs):
-        record_event(event, object_id=post.pk, community_id=post.community_id)
+        at = getattr(post, POST_MOMENTS[event])
+        record_event(event, object_id=post.pk, community_id=post.community_id, occurred_at=at)
         if event == "post.published" and post.position == 0:
-            record_event("thread.created", object_id=post.thread_id, community_id=post.community_id)
+            record_event(
+                "thread.created",
+                object_id=post.thread_id,
+                community_id=post.community_id,
+                occurred_at=at,
+            )
 
     return receive
 
 
 def _thread(event):
     def receive(sender, thread, **kwargs):
-        record_event(event, object_id=thread.pk, community_id=thread.community_id)
+        record_event(
+            event,
+            object_id=thread.pk,
+            community_id=thread.community_id,
+            occurred_at=thread.removed_at,
+        )
 
     return receive
 

@@ -226,11 +226,14 @@ def redeliver(*, actor, delivery: WebhookDelivery) -> WebhookDelivery:
 # --- Events ----------------------------------------------------------------------------
 
 
-def record_event(event: str, *, object_id: int, community_id: int) -> None:
-    """An event happened now: once the transaction it happened in commits,
-    one delivery for each active webhook that wants it and may be told.
-    Webhooks made after this moment are not sent it."""
-    occurred_at = timezone.now()
+def record_event(
+    event: str, *, object_id: int, community_id: int, occurred_at: dt.datetime | None = None
+) -> None:
+    """An event happened (now, unless `occurred_at` says when): once the
+    transaction it happened in commits, one delivery for each active webhook
+    that wants it and may be told. Webhooks made after it happened are not
+    sent it."""
+    occurred_at = occurred_at or timezone.now()
     transaction.on_commit(
         lambda: _fan_out(
             event, object_id=object_id, community_id=community_id, occurred_at=occurred_at

@@ -76,10 +76,10 @@ def _kind_of_refused(address) -> str:
         return "a link-local"
     if address.is_multicast:
         return "a multicast"
-    if address.is_private:
-        return "a private"
     if address.is_reserved:
         return "a reserved"
+    if address.is_private:
+        return "a private"
     if not address.is_global:
         return "a non-public"
     return ""
@@ -91,7 +91,8 @@ def refusal(address: str) -> str:
         parsed = ipaddress.ip_address(address)
     except ValueError:
         return f"{address} is not an IP address."
-    for candidate in (parsed, *_embedded(parsed)):
+    # What it leads to first, so the reason names where that is.
+    for candidate in (*_embedded(parsed), parsed):
         kind = _kind_of_refused(candidate)
         if kind:
             inside = "" if candidate == parsed else f", as it leads to {candidate}"

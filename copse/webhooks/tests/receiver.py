@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import http.server
 import json
+import socket
 import ssl
 import threading
 import time
@@ -99,7 +100,14 @@ class Receiver:
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
-        self.server = http.server.ThreadingHTTPServer((host, 0), Handler)
+        server_class = http.server.ThreadingHTTPServer
+        if ":" in host:
+
+            class SixServer(http.server.ThreadingHTTPServer):
+                address_family = socket.AF_INET6
+
+            server_class = SixServer
+        self.server = server_class((host, 0), Handler)
         self.server.daemon_threads = True
         if tls_context is not None:
 
