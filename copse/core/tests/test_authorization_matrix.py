@@ -61,6 +61,7 @@ ROW_MODULES = [
         "health",
         "value",
         "home",
+        "webhooks",
     )
 ]
 
