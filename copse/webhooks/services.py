@@ -495,5 +495,5 @@ def forget_old(*, now: dt.datetime | None = None) -> int:
     """Deliveries finished more than COPSE_WEBHOOKS_KEEP_DAYS ago leave the log."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=settings.COPSE_WEBHOOKS_KEEP_DAYS)
-    deleted, _ = WebhookDelivery.objects.filter(finished_at__lt=cutoff).delete()
-    return deleted
+    _, by_model = WebhookDelivery.objects.filter(finished_at__lt=cutoff).delete()
+    return by_model.get(WebhookDelivery._meta.label, 0)
