@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 import dj_database_url
 from csp.constants import NONE, SELF
 
+from copse.sso.configuration import sign_in_origins, sign_in_providers
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("COPSE_VAR_DIR", BASE_DIR / "var"))
 
@@ -90,6 +92,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "copse.core",
     "copse.accounts",
     "copse.organisations",
@@ -118,8 +122,19 @@ INSTALLED_APPS = [
     # Listens to the signals of conversations, meetings, memberships and
     # decisions; none of them imports it.
     "copse.webhooks",
+    # allauth's social accounts made to fit Copse: nothing imports it.
+    "copse.sso",
+    # Reads what every app holds to export it; none imports it.
+    "copse.exports",
     # Reads the selectors of the apps whose news it gathers; none imports it.
     "copse.home",
+    # The REST API: reads each app's selectors and writes through its services.
+    "ninja",
+    "copse.api",
+    # Invites many people from a CSV list through memberships; none imports it.
+    "copse.member_imports",
+    # Erases or anonymises a deleted account's rows in the apps above; none imports it.
+    "copse.departures",
     # Imports every app above, and nothing imports it.
     "copse.demo",
 ]
@@ -245,6 +260,35 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home:index"
 ACCOUNT_LOGOUT_REDIRECT_URL = "communities:directory"
 
+# --- Single sign-on (allauth's social accounts) ----------------------------
+# Institutions' identity providers, from COPSE_OIDC_PROVIDERS and
+# COPSE_SAML_PROVIDERS (copse/sso/configuration.py, docs/single-sign-on.md).
+# None set: no sign-in buttons, and sign-in is by address and password only.
+SOCIALACCOUNT_PROVIDERS = sign_in_providers(os.environ)
+if "saml" in SOCIALACCOUNT_PROVIDERS:
+    INSTALLED_APPS.insert(
+        INSTALLED_APPS.index("allauth.socialaccount.providers.openid_connect") + 1,
+        "allauth.socialaccount.providers.saml",
+    )
+SOCIALACCOUNT_ADAPTER = "copse.sso.adapter.CopseSocialAccountAdapter"
+SOCIALACCOUNT_FORMS = {"signup": "copse.sso.forms.SignupForm"}
+# A provider's word that someone holds an address never signs them in to the
+# existing account with that address: they sign in to it as before and
+# connect the provider there (docs/single-sign-on.md, "Safety choices").
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+# An address the provider does not say it verified is confirmed by mail first.
+SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_QUERY_EMAIL = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+# Starting a sign-in is a POST with the CSRF token: a link on another site
+# cannot start one.
+SOCIALACCOUNT_LOGIN_ON_GET = False
+# Copse calls no provider's API on anyone's behalf: it keeps no tokens.
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = int(os.environ.get("COPSE_SSO_TIMEOUT", 10))
+
 # --- Caches -------------------------------------------------------------------
 # "default" holds what every process must agree on: allauth's sign-in rate
 # limits (a per-process cache let each gunicorn worker count on its own). It is
@@ -271,6 +315,14 @@ CACHES = {
         "LOCATION": "copse-fragments",
     },
 }
+
+# --- API ---------------------------------------------------------------------
+# Calls a minute per token (or per signed-in session), counted in the default
+# cache, which several web processes share when COPSE_REDIS_URL is set.
+COPSE_API_RATE_PER_MINUTE = int(os.environ.get("COPSE_API_RATE_PER_MINUTE", 120))
+# ninja's own paging is not used (lists page by keyset cursors); its docs
+# page loads its scripts from our static files, never a CDN.
+NINJA_PAGINATION_MAX_LIMIT = 100
 
 # --- Sessions and cookies --------------------------------------------------
 # Django's database sessions, except that a page is still shown when only the
@@ -307,7 +359,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
-        "form-action": [SELF],
+        # Signing in through a provider is a form whose answer redirects to it.
+        "form-action": [SELF, *sign_in_origins(SOCIALACCOUNT_PROVIDERS)],
         "frame-ancestors": [NONE],
         "base-uri": [NONE],
         "object-src": [NONE],
@@ -388,6 +441,14 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+
+# --- Exports ------------------------------------------------------------------
+# Archives of a community or of a person's own data (copse.exports), made by a
+# worker and downloaded through a permission check: never served by URL, kept
+# apart from the uploads (a backup does not need copies that expire), and
+# removed COPSE_EXPORT_DAYS after they are ready.
+COPSE_EXPORT_DIR = Path(os.environ.get("COPSE_EXPORT_DIR", VAR_DIR / "exports"))
+COPSE_EXPORT_DAYS = int(os.environ.get("COPSE_EXPORT_DAYS", 7))
 
 # --- Background tasks -------------------------------------------------------
 TASKS = {

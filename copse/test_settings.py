@@ -12,6 +12,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 # Uploads from tests go to a folder of this test process.
 MEDIA_ROOT = VAR_DIR / f"test-uploads-{os.getpid()}"
+COPSE_EXPORT_DIR = VAR_DIR / f"test-exports-{os.getpid()}"
 
 # A test database per test process, so two runs on one machine never share one.
 DATABASES["default"]["TEST"] = {

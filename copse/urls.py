@@ -3,6 +3,7 @@
 
 from django.urls import include, path
 
+from copse.api.main import api
 from copse.core import views as core_views
 from copse.workers import views as worker_views
 
@@ -16,8 +17,10 @@ urlpatterns = [
     path("healthz", worker_views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("copse.accounts.urls")),
+    path("accounts/", include("copse.departures.urls")),
     path("", include("copse.communities.urls")),
     path("", include("copse.memberships.urls")),
+    path("", include("copse.member_imports.urls")),
     path("", include("copse.norms.urls")),
     path("", include("copse.audit.urls")),
     path("", include("copse.organisations.urls")),
@@ -38,5 +41,8 @@ urlpatterns = [
     path("", include("copse.pulses.urls")),
     path("", include("copse.sponsors.urls")),
     path("", include("copse.webhooks.urls")),
+    path("", include("copse.exports.urls")),
     path("", include("copse.home.urls")),
+    path("", include("copse.api.urls")),
+    path("api/", api.urls),
 ]

@@ -49,6 +49,8 @@ FILES = {
     "calendars:series_ics": "a series' .ics file",
     "conversations:attachment": "a file attached to a post, as uploaded",
     "conversations:summary_markdown": "an ask's summary as a Markdown file",
+    "exports:community_download": "a community's export, a zip file",
+    "exports:personal_download": "a copy of a person's own data, a zip file",
     "healthz": "the health check's plain-text answer",
     "library:download": "a library item's file, one version",
     "library:shared_download": "a library item's file, through its public link",

@@ -46,6 +46,10 @@ class UserManager(BaseUserManager):
 # did not choose to show.
 UNNAMED = "Unnamed member"
 
+# The name a closed account goes by (`accounts.services.anonymise_account`):
+# what it wrote, if kept, reads as a former member's.
+FORMER_MEMBER = "Former member"
+
 
 def name_or_fallback(display_name: str) -> str:
     return display_name or UNNAMED
@@ -56,6 +60,7 @@ class OrganisationSource(models.TextChoices):
 
     ADMIN = "admin", "Set by a site administrator"
     DOMAIN = "domain", "A verified address in the organisation's domain"
+    PROVIDER = "provider", "Signed in through the organisation's identity provider"
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -82,7 +87,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     organisation_source = models.CharField(
         max_length=10, choices=OrganisationSource.choices, blank=True, default=""
     )
-    # The site administrator who set it (source "admin"); null for a domain.
+    # The site administrator who set it (source "admin"); null for a domain
+    # or a provider.
     organisation_verified_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -117,7 +123,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.CheckConstraint(
                 condition=(
                     models.Q(organisation__isnull=True)
-                    | models.Q(organisation_source__in=["admin", "domain"])
+                    | models.Q(organisation_source__in=["admin", "domain", "provider"])
                 ),
                 name="organisation_is_verified",
             )

@@ -243,6 +243,21 @@ def meeting_calendar(meeting: Meeting, viewer) -> bytes:
     return _to_bytes(calendar, meeting.starts_at.date(), meeting.ends_at.date())
 
 
+def meetings_calendar(name: str, meetings, viewer) -> bytes:
+    """Many meetings in one calendar (a community's export), each event
+    saying only what `viewer` may see. The caller chose meetings the viewer
+    may `meeting.view`."""
+    meetings = _with_agenda(list(meetings))
+    calendar = _new_calendar(name)
+    calendar.add("method", "PUBLISH")
+    for meeting in meetings:
+        calendar.add_component(meeting_event(meeting, viewer))
+    today = timezone.now().date()
+    first = min([today, *(m.starts_at.date() for m in meetings)])
+    last = max([today, *(m.ends_at.date() for m in meetings)])
+    return _to_bytes(calendar, first, last)
+
+
 def feed_meetings(user) -> list[Meeting]:
     """What the personal feed lists: meetings of the user's own communities and
     those they present at (not every open community's), from 90 days ago to

@@ -14,6 +14,7 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Valu
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from copse.accounts.models import OrganisationSource
 from copse.conversations.models import (
     POST_PAGE_SIZE,
     Draft,
@@ -150,6 +151,33 @@ def thread_for(viewer, community, thread_id: int) -> Thread:
     return thread
 
 
+def thread_by_id_for(viewer, thread_id: int) -> Thread | None:
+    """The thread wherever it lives, with its community, author and tags, or
+    None when it is missing, removed or not readable by `viewer` (the API
+    addresses threads by id alone)."""
+    thread = (
+        Thread.objects.select_related("community", "author")
+        .prefetch_related("tags")
+        .filter(pk=thread_id, removed_at__isnull=True)
+        .first()
+    )
+    if thread is None or not permissions.can(viewer, "thread.read", thread):
+        return None
+    return thread
+
+
+def post_by_id_for(viewer, post_id: int) -> Post | None:
+    """The post with its thread and community, or None unless `viewer` may read it."""
+    post = (
+        Post.objects.select_related("thread", "thread__community", "community", "author")
+        .filter(pk=post_id, thread__removed_at__isnull=True)
+        .first()
+    )
+    if post is None or not permissions.can(viewer, "post.read", post):
+        return None
+    return post
+
+
 def thread_with_viewer(viewer, thread_id: int) -> Thread | None:
     """The thread for its page, with its community, in one statement that
     also reads what the page shows of the viewer: `viewer_read_position`,
@@ -278,8 +306,8 @@ class AskStats:
 def ask_stats(thread: Thread) -> AskStats:
     """How many peers (other than the asker) answered, from how many organisations.
 
-    Organisations are verified ones (a domain or a site administrator set them;
-    nobody picks their own), so the count cannot be inflated from a profile."""
+    Organisations are verified ones (a domain, a sign-in provider or a site
+    administrator set them; nobody picks their own), so the count cannot be inflated from a profile."""
     replies = Post.objects.filter(thread=thread, position__gt=0, removed_at__isnull=True).exclude(
         author_id=thread.author_id
     )
@@ -288,7 +316,7 @@ def ask_stats(thread: Thread) -> AskStats:
         organisations=Count(
             "author__organisation",
             distinct=True,
-            filter=Q(author__organisation_source__in=["admin", "domain"]),
+            filter=Q(author__organisation_source__in=OrganisationSource.values),
         ),
         helpful=Count("pk", filter=Q(helpful=True)),
     )

@@ -384,6 +384,11 @@ COMMUNITY_RULES = {
     "community.set_mail_content": _is_facilitator,
     "community.receive_mail": _may_read_as_seated,
     "community.export_archive": _may_export_archive,
+    # Everything the community holds in one archive (copse/exports): its
+    # facilitators only. Never a site admin, even of an open community: the
+    # archive holds what only facilitators read (dietary needs, feedback
+    # with names, private value stories).
+    "community.export_all": _is_facilitator,
     # Who knows what. What people say they know is for the people they share
     # the community with: the seated. Not its readers from outside (an open
     # community's), not its guest presenters, not the site operator.
@@ -1166,6 +1171,26 @@ def _may_read_nudge(user, nudge, st: Standing) -> bool:
 HEALTH_RULES = {"nudge.read": _may_read_nudge}
 
 
+# --- Exports (copse/exports) -------------------------------------------------------
+# Asked with an export, which a community's facilitator or a person asked for.
+
+
+def _may_read_export(user, export) -> bool:
+    """An archive is its requester's alone. A person's own data is theirs;
+    a community's export holds what its facilitator read when it was made,
+    nudges they wrote among it, so not even the other facilitators get it,
+    and its requester only while they still facilitate there: whoever steps
+    down leaves the archive behind."""
+    if not _is_signed_in(user) or export.requested_by_id != user.pk:
+        return False
+    if export.community_id is None:
+        return True
+    return standing(user, export.community).is_facilitator
+
+
+EXPORT_RULES = {"export.read": _may_read_export}
+
+
 COMMUNITY_PROPOSAL_RULES = {
     "community_proposal.view": _may_view_community_proposal,
     "community_proposal.decide": _may_decide_community_proposal,
@@ -1423,6 +1448,8 @@ SITE_RULES = {
     # Site-wide webhooks: what a site admin may know of every community
     # (see `webhook_disclosure`).
     "programme.manage_webhooks": is_site_admin,
+    # A copy of one's own data ("Download my data"): anyone signed in.
+    "account.export_data": _is_signed_in,
 }
 
 
@@ -1442,6 +1469,8 @@ def can(user, action: str, obj=None) -> bool:
         return WEBHOOK_RULES[action](user, obj)
     if action in COMMUNITY_PROPOSAL_RULES:
         return COMMUNITY_PROPOSAL_RULES[action](user, obj)
+    if action in EXPORT_RULES:
+        return EXPORT_RULES[action](user, obj)
     community = _community_of(obj)
     rule = COMMUNITY_RULES.get(action)
     if rule is not None:

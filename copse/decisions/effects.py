@@ -152,6 +152,15 @@ def _apply_goals(proposal: Proposal) -> str:
 def _apply_visibility(proposal: Proposal) -> str:
     from copse.communities.services import apply_decided_settings
 
+    if proposal.rule != Proposal.Rule.CONSENT and opens_up(proposal):
+        # It was more private when proposed, so a count or a facilitator could
+        # decide it; the community was made more private still since, and
+        # applying it now would open it up without everyone's consent.
+        return (
+            "The community was made more private while this proposal was open, so this "
+            "change would now make it less private, which only the members' consent does. "
+            "It was not applied: propose it again, to be decided by consent."
+        )
     changes = {}
     if proposal.new_visibility:
         changes["visibility"] = proposal.new_visibility

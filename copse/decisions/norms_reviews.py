@@ -84,9 +84,10 @@ def _remind(community, start: dt.datetime) -> bool:
             why=(
                 f"We agreed to look at our norms every {community.norms_review_months} months. "
                 f"Version {community.norms_version} has been in force since "
-                f"{community.published_at:%-d %B %Y}: does it still say how we work? "
-                f"The current text: {url}"
+                f"{community.published_at:%-d %B %Y}: does it still say how we work?"
             ),
+            link=url,
+            link_text=f"Read the current norms (version {community.norms_version})",
         )
         review = NormsReview.objects.create(
             community=community, norms_version=community.norms_version, topic=topic

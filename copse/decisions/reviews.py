@@ -27,8 +27,9 @@ def bring_back_due(*, today: dt.date) -> int:
             topic = add_system_topic(
                 community=proposal.community,
                 title=f"Review our decision: {proposal.title}"[:200],
-                why=f"We agreed to look at this again on {proposal.review_on:%-d %B %Y}. "
-                f"The decision and why: {url}",
+                why=f"We agreed to look at this again on {proposal.review_on:%-d %B %Y}.",
+                link=url,
+                link_text="Read the decision and why",
             )
             locked.review_topic = topic
             locked.save(update_fields=["review_topic"])

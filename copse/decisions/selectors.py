@@ -31,6 +31,20 @@ def proposal_for(viewer, community, proposal_id: int, action: str = "proposal.re
     return proposal
 
 
+def proposal_by_id_for(viewer, proposal_id: int) -> Proposal | None:
+    """The proposal wherever it lives, with its community and people, or None
+    when it is missing or `viewer` may not read it (the API addresses
+    proposals by id alone)."""
+    proposal = (
+        Proposal.objects.select_related("community", "proposed_by", "outcome_by", "nominee")
+        .filter(pk=proposal_id)
+        .first()
+    )
+    if proposal is None or not permissions.can(viewer, "proposal.read", proposal):
+        return None
+    return proposal
+
+
 def _visible(viewer, community):
     proposals = Proposal.objects.filter(community=community)
     if not permissions.standing(viewer, community).is_seated:

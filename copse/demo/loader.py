@@ -4,8 +4,8 @@ conversations, a year of meetings with their topics (`meetings`), what each
 community keeps in its library (`library`), who knows what (`expertise`) and
 the members' mail choices (`mail`), what the members decided together or
 are deciding now (`decisions`), what taking part gave them (`value`), and
-the webhooks their facilitators and the site administrator set up
-(`webhooks`).
+the archives a facilitator and a member asked for (`exports`), and the
+webhooks their facilitators and the site administrator set up (`webhooks`).
 
 Loading is idempotent: every row is looked up by its natural key (an email, a
 slug, a name, a title) and only what is missing is created, so a second run
@@ -36,11 +36,13 @@ from copse.demo.communities import (
 )
 from copse.demo.decisions import load_decisions
 from copse.demo.expertise import load_expertise
+from copse.demo.exports import load_exports
 from copse.demo.health import load_health
 from copse.demo.leave import load_leave
 from copse.demo.library import load_library
 from copse.demo.mail import load_mail_choices
 from copse.demo.meetings import load_meetings
+from copse.demo.member_imports import load_member_imports
 from copse.demo.norms_together import load_norms_together
 from copse.demo.people import (
     DOMAINS,
@@ -110,12 +112,15 @@ class _Loader:
             load_polls(self)
             load_norms_together(self)
             load_sponsors(self)
+            load_member_imports(self)
             load_pulses(self)
             load_health(self)
             # Last: the questions wait after the last meeting each login attended.
             load_value(self)
             # After every story Emma took part in before she went on leave.
             load_leave(self)
+            # Last: an archive holds everything above.
+            load_exports(self)
         # Once the rest has committed: a webhook is sent only what happens
         # after it is made, so nothing of the load goes anywhere.
         with transaction.atomic():

@@ -63,15 +63,18 @@ def _target_querysets():
     ]
 
 
-def inbox(user, *, before: str | None = None):
-    """A page of visible notifications and the cursor for the next one.
+def inbox(user, *, before: str | None = None, unread_only: bool = False):
+    """A page of visible notifications and the cursor for the next one;
+    with `unread_only`, only those not read yet.
 
     Rows are filtered by community at the database (cheap), then by the
     target's own rule in Python (removed posts, removed threads).
     """
+    rows = Notification.objects.filter(user=user)
+    if unread_only:
+        rows = rows.filter(read_at__isnull=True)
     rows = (
-        Notification.objects.filter(user=user)
-        .filter(visible_q(user))
+        rows.filter(visible_q(user))
         .select_related("actor", "community", "target_type")
         .prefetch_related(GenericPrefetch("target", _target_querysets()))
         .order_by("-created_at", "-id")
@@ -90,6 +93,22 @@ def inbox(user, *, before: str | None = None):
         if n.is_announcement:
             n.announcement = sentence(n.target)
     return visible, next_cursor
+
+
+def notification_for(user, notification_id: int):
+    """One of `user`'s notifications with its target, as the inbox shows it,
+    or None when it is not theirs or they may no longer read its target."""
+    notification = (
+        Notification.objects.filter(user=user, pk=notification_id)
+        .select_related("actor", "community", "target_type")
+        .prefetch_related(GenericPrefetch("target", _target_querysets()))
+        .first()
+    )
+    if notification is None or not may_still_read(user, notification):
+        return None
+    if notification.is_announcement:
+        notification.announcement = sentence(notification.target)
+    return notification
 
 
 def may_still_read(user, notification) -> bool:

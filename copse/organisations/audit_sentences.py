@@ -9,6 +9,14 @@ register(
     "{subject}'s organisation, {organisation}, was verified by their address at {domain}",
 )
 register("organisation.domain_lost", "{subject} no longer has an address in {old}'s domain")
+register(
+    "organisation.verified_by_provider",
+    "{subject}'s organisation, {organisation}, was verified by their sign-in through {provider}",
+)
+register(
+    "organisation.provider_lost",
+    "{subject} no longer signs in through a provider tied to {old}",
+)
 register("organisation.set_by_admin", "{actor} set {subject}'s organisation to {new} (was {old})")
 register("organisation.change_requested", "{subject} asked to have {name} as their organisation")
 register("organisation.request_withdrawn", "{subject} withdrew their organisation request")

@@ -1,7 +1,8 @@
 from django import forms
 
 from copse.organisations.domains import normalise_domain
-from copse.organisations.models import Organisation, OrganisationDomain
+from copse.organisations.models import Organisation, OrganisationDomain, OrganisationProvider
+from copse.organisations.providers import configured_providers
 
 
 class OrganisationForm(forms.ModelForm):
@@ -23,12 +24,39 @@ class OrganisationForm(forms.ModelForm):
             "parent_institution": "For a department or unit: the institution it belongs to."
         }
 
+    providers = forms.MultipleChoiceField(
+        label="Sign-in providers",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=(
+            "Everyone who signs in through a ticked provider gets this organisation, "
+            "verified; untick it and they lose it. Tie only a provider whose accounts are "
+            "this organisation's people."
+        ),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        tied = (
+            list(self.instance.providers.values_list("provider_id", flat=True))
+            if self.instance.pk
+            else []
+        )
         if self.instance.pk and not self.is_bound:
             self.initial["domains"] = "\n".join(
                 self.instance.domains.values_list("domain", flat=True)
             )
+            self.initial["providers"] = tied
+        configured = configured_providers()
+        choices = [(pid, f"{name} ({pid})") for pid, name in sorted(configured.items())]
+        # A tie to a provider the site no longer configures stays listed, so
+        # it can be undone.
+        choices += [(pid, f"{pid} (no longer configured)") for pid in tied if pid not in configured]
+        if choices:
+            self.fields["providers"].choices = choices
+        else:
+            # No provider configured: the form is as it was without single sign-on.
+            del self.fields["providers"]
 
     def clean_domains(self) -> list[str]:
         domains, problems = [], []
@@ -54,6 +82,21 @@ class OrganisationForm(forms.ModelForm):
         if problems:
             raise forms.ValidationError(problems)
         return domains
+
+    def clean_providers(self) -> list[str]:
+        providers = self.cleaned_data["providers"]
+        taken = (
+            OrganisationProvider.objects.filter(provider_id__in=providers)
+            .exclude(organisation_id=self.instance.pk)
+            .select_related("organisation")
+        )
+        problems = [
+            f"{tie.provider_id} is already tied to {tie.organisation.name}; untie it there first."
+            for tie in taken
+        ]
+        if problems:
+            raise forms.ValidationError(problems)
+        return providers
 
 
 class DecideRequestForm(forms.Form):

@@ -1,8 +1,9 @@
 """Organisations people belong to: member companies, or units of one institution.
 
 A person's organisation is never self-declared. It is set by a site
-administrator (usually by approving the person's request) or comes from a
-verified email address in a domain the organisation claims. `User.organisation`
+administrator (usually by approving the person's request), comes from a
+verified email address in a domain the organisation claims, or from signing
+in through an identity provider tied to the organisation. `User.organisation`
 therefore only ever holds a verified organisation; a request waiting for a
 site administrator lives in `OrganisationRequest` until it is decided.
 """
@@ -48,6 +49,24 @@ class OrganisationDomain(models.Model):
 
     def __str__(self) -> str:
         return self.domain
+
+
+class OrganisationProvider(models.Model):
+    """An identity provider tied to an organisation: signing in through it
+    verifies the person's organisation. `provider_id` is the id a site gives
+    the provider in COPSE_OIDC_PROVIDERS or COPSE_SAML_PROVIDERS
+    (allauth's `SocialAccount.provider`)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="providers"
+    )
+    provider_id = models.CharField(max_length=40, unique=True)
+
+    class Meta:
+        ordering = ["provider_id"]
+
+    def __str__(self) -> str:
+        return self.provider_id
 
 
 class OrganisationRequest(models.Model):

@@ -3,7 +3,12 @@
 from django.db.models import Count, Prefetch
 
 from copse.core import permissions
-from copse.organisations.models import Organisation, OrganisationDomain, OrganisationRequest
+from copse.organisations.models import (
+    Organisation,
+    OrganisationDomain,
+    OrganisationProvider,
+    OrganisationRequest,
+)
 
 
 def organisations_for_admin(viewer):
@@ -12,7 +17,8 @@ def organisations_for_admin(viewer):
     return (
         Organisation.objects.annotate(people_count=Count("people"))
         .prefetch_related(
-            Prefetch("domains", queryset=OrganisationDomain.objects.order_by("domain"))
+            Prefetch("domains", queryset=OrganisationDomain.objects.order_by("domain")),
+            Prefetch("providers", queryset=OrganisationProvider.objects.order_by("provider_id")),
         )
         .order_by("name")
     )

@@ -7,15 +7,26 @@ from copse.core import permissions
 from copse.organisations import selectors, services
 from copse.organisations.forms import DecideRequestForm, OrganisationForm
 from copse.organisations.models import Organisation, OrganisationRequest
+from copse.organisations.providers import configured_providers
 
 
 @login_required
 def organisation_list(request):
-    organisations = selectors.organisations_for_admin(request.user)
+    organisations = list(selectors.organisations_for_admin(request.user))
+    configured = configured_providers()
+    for organisation in organisations:
+        organisation.sign_in = [
+            (tie.provider_id, configured.get(tie.provider_id))
+            for tie in organisation.providers.all()
+        ]
     return render(
         request,
         "organisations/list.html",
-        {"organisations": organisations, "pending": selectors.pending_count()},
+        {
+            "organisations": organisations,
+            "pending": selectors.pending_count(),
+            "any_providers": bool(configured) or any(o.sign_in for o in organisations),
+        },
     )
 
 
@@ -30,6 +41,8 @@ def organisation_edit(request, pk=None):
             actor=request.user,
             organisation=form.instance,
             domains=form.cleaned_data["domains"],
+            # Absent when the site configures no provider: ties stay as they are.
+            providers=form.cleaned_data.get("providers"),
         )
         messages.success(request, f"{form.instance.name} saved.")
         return redirect("organisations:list")

@@ -27,6 +27,11 @@ class Topic(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    # Only on a topic Copse itself puts on the backlog (`services.add_system_topic`):
+    # the page it is about (the norms due for review, a decision to look at
+    # again), an address on this site, with the words of its link.
+    link = models.CharField(max_length=300, blank=True)
+    link_text = models.CharField(max_length=120, blank=True)
     # Kept in step with TopicVote rows by topics.services, so the backlog sorts
     # on an indexed column instead of counting votes.
     vote_count = models.PositiveIntegerField(default=0)

@@ -280,17 +280,22 @@ def unschedule(*, topics) -> int:
     return _move(topics, to=Topic.Status.PROPOSED, from_statuses=(Topic.Status.SCHEDULED,))
 
 
-def add_system_topic(*, community, title: str, why: str) -> Topic:
+def add_system_topic(*, community, title: str, why: str, link: str, link_text: str) -> Topic:
     """A topic Copse itself puts on the backlog (a decision due for review,
-    the norms due for review), proposed by nobody. Checks nothing: the
-    decisions app calls it from its daily sweep. An identical proposed topic
-    is reused rather than repeated."""
+    the norms due for review), proposed by nobody, linking to what it is
+    about (`link`, an address on this site). Checks nothing: the decisions
+    app calls it from its daily sweep. An identical proposed topic is reused
+    rather than repeated, with what it says and links brought up to date."""
     title = " ".join(without_control_characters(title).split())[:MAX_TITLE]
+    fields = {"why": why[:MAX_WHY], "link": link, "link_text": link_text}
     existing = Topic.objects.filter(
         community=community, title__iexact=title, status=Topic.Status.PROPOSED
     ).first()
     if existing is not None:
+        for name, value in fields.items():
+            setattr(existing, name, value)
+        existing.save(update_fields=list(fields))
         return existing
-    topic = Topic.objects.create(community=community, title=title, why=why[:MAX_WHY])
+    topic = Topic.objects.create(community=community, title=title, **fields)
     record(actor=None, action="topic.added_for_review", community=community, topic=topic.pk)
     return topic

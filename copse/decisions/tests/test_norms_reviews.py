@@ -53,7 +53,7 @@ def test_after_six_months_the_facilitators_are_reminded_once(
         result = sweep_decisions.call()
     assert result["norms_reviews"] == 1
     topic = Topic.objects.get(community=community, title="Review our norms")
-    assert reverse("norms:version", args=[community.slug, 1]) in topic.why
+    assert topic.link == reverse("norms:version", args=[community.slug, 1])
     review = NormsReview.objects.get()
     assert review.topic == topic and review.norms_version == 1
     told = Notification.objects.filter(kind="norms_review")
@@ -119,3 +119,67 @@ def test_a_period_starts_after_publishing_and_at_most_one_cadence_ago(published,
         expected = published + relativedelta(months=k * months)
         k += 1
     assert start == expected
+
+
+def _backlog(client, user, community) -> str:
+    client.force_login(user)
+    response = client.get(reverse("topics:backlog", args=[community.slug]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_backlog_links_review_our_norms_to_the_current_text(client, reviewed):
+    community, people, version = reviewed
+    _publish_at(version, timezone.now() - dt.timedelta(days=190))
+    norms_reviews.remind_due(now=timezone.now())
+    page = _backlog(client, people["member"], community)
+    current = reverse("norms:version", args=[community.slug, 1])
+    assert f'<a href="{current}">Read the current norms (version 1)</a>' in page
+    assert "Back on the backlog, as we agreed" in page
+    assert "Nominated by a former member" not in page
+    # The link leads to the text.
+    assert "What is said here stays here." in client.get(current).content.decode()
+
+
+def test_a_review_still_on_the_backlog_links_the_newest_version_next_time(client, reviewed):
+    community, people, version = reviewed
+    _publish_at(version, timezone.now() - dt.timedelta(days=190))
+    norms_reviews.remind_due(now=timezone.now())
+    newer = publish_norms(
+        actor=people["facilitator"], community=community, body="Be kind.", change_note="Short."
+    )
+    _publish_at(newer, timezone.now() - dt.timedelta(days=10))
+    # Nobody took the topic up; six months after the new version it is due again.
+    assert norms_reviews.remind_due(now=timezone.now() + dt.timedelta(days=180)) == 1
+    assert Topic.objects.filter(community=community, title="Review our norms").count() == 1
+    topic = Topic.objects.get(community=community, title="Review our norms")
+    assert topic.link == reverse("norms:version", args=[community.slug, 2])
+    assert "Version 2 has been in force" in topic.why
+
+
+def test_reviews_put_on_the_backlog_before_links_existed_are_given_theirs(roles):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from copse.decisions.models import Proposal
+
+    community, people = roles
+    backfill = import_module("copse.decisions.migrations.0003_review_topic_links").forwards
+    norms_topic = Topic.objects.create(community=community, title="Review our norms")
+    NormsReview.objects.create(community=community, norms_version=3, topic=norms_topic)
+    decision_topic = Topic.objects.create(community=community, title="Review our decision: x")
+    proposal = Proposal.objects.create(
+        community=community,
+        proposed_by=people["member"],
+        title="x",
+        body="x",
+        status="passed",
+        deadline=timezone.now(),
+        review_topic=decision_topic,
+    )
+    backfill(apps, None)
+    norms_topic.refresh_from_db()
+    decision_topic.refresh_from_db()
+    assert norms_topic.link == reverse("norms:version", args=[community.slug, 3])
+    assert decision_topic.link == reverse("decisions:detail", args=[community.slug, proposal.pk])

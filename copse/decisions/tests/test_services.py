@@ -139,7 +139,7 @@ def test_the_outcome_is_written_by_the_proposer_or_a_facilitator_and_announced(
     assert told == {"facilitator@example.com", "delegate@example.com"}
 
 
-def test_a_review_date_brings_the_decision_back_to_the_backlog(roles):
+def test_a_review_date_brings_the_decision_back_to_the_backlog(client, roles):
     community, people = roles
     proposal = _close(_open(people["member"], community))
     services.write_outcome(
@@ -155,6 +155,10 @@ def test_a_review_date_brings_the_decision_back_to_the_backlog(roles):
     proposal.refresh_from_db()
     assert proposal.review_topic.title.startswith("Review our decision: ")
     assert bring_back_due(today=timezone.localdate() + dt.timedelta(days=31)) == 0
+    client.force_login(people["member"])
+    backlog = client.get(f"/c/{community.slug}/topics/").content.decode()
+    assert "Review our decision: Meet quarterly in person" in backlog
+    assert f'<a href="{proposal.get_absolute_url()}">Read the decision and why</a>' in backlog
 
 
 def test_a_facilitator_decides_under_the_facilitator_rule(roles):
@@ -196,3 +200,157 @@ def test_a_nominated_facilitator_must_accept(roles):
     services.answer_nomination(actor=other, proposal=closed, accept=True)
     permissions.forget_standings(other)
     assert permissions.standing(other, community).is_facilitator
+
+
+def test_where_only_facilitators_propose_a_member_is_told_why_and_still_answers(client, roles):
+    community, people = roles
+    community.who_may_propose = "facilitators"
+    community.save(update_fields=["who_may_propose"])
+    with pytest.raises(services.NotAllowed, match="only facilitators make proposals"):
+        _open(people["member"], community)
+    proposal = _open(people["facilitator"], community)
+    services.take_position(actor=people["member"], proposal=proposal, stance="agree")
+
+    client.force_login(people["member"])
+    listing = client.get(f"/c/{community.slug}/decisions/").content.decode()
+    assert "Make a proposal" not in listing and proposal.title in listing
+    assert client.get(f"/c/{community.slug}/decisions/new/").status_code == 404
+    client.force_login(people["facilitator"])
+    assert "Make a proposal" in client.get(f"/c/{community.slug}/decisions/").content.decode()
+    assert client.get(f"/c/{community.slug}/decisions/new/").status_code == 200
+
+
+def test_a_passed_goals_change_rewrites_the_purpose_and_goals(roles):
+    from copse.audit.models import AuditEntry
+
+    community, people = roles
+    proposal = _open(
+        people["member"],
+        community,
+        kind="goals",
+        title="Say what we are for now",
+        new_purpose="Peers who run IT in mid-sized companies, learning from each other's projects.",
+        new_goals="- one shared contract position a year\n- a site visit each quarter",
+    )
+    services.take_position(actor=people["facilitator"], proposal=proposal, stance="agree")
+    closed = _close(proposal)
+    community.refresh_from_db()
+    assert closed.status == "passed" and closed.applied_at is not None
+    assert community.purpose.startswith("Peers who run IT in mid-sized companies")
+    assert community.goals.endswith("a site visit each quarter")
+    entry = AuditEntry.objects.get(action="community.settings_decided")
+    assert entry.detail["proposal"] == proposal.pk
+    assert set(entry.detail["changes"]) == {"purpose", "goals"}
+
+
+def test_a_goals_change_that_did_not_pass_leaves_them_as_they_were(roles):
+    community, people = roles
+    purpose, goals = community.purpose, community.goals
+    proposal = _open(
+        people["member"], community, kind="goals", new_purpose="Something else entirely."
+    )
+    services.take_position(
+        actor=people["facilitator"], proposal=proposal, stance="block", reason="Too narrow."
+    )
+    assert _close(proposal).status == "not_passed"
+    community.refresh_from_db()
+    assert (community.purpose, community.goals) == (purpose, goals)
+
+
+def test_a_free_decision_is_recorded_and_changes_nothing_in_copse(roles):
+    from copse.audit.models import AuditEntry
+    from copse.communities.services import SETTINGS_FIELDS
+    from copse.memberships.models import Membership
+
+    community, people = roles
+
+    def state():
+        community.refresh_from_db()
+        seats = sorted(Membership.objects.values_list("user_id", "role", "status"))
+        return {f: getattr(community, f) for f in SETTINGS_FIELDS}, community.norms_version, seats
+
+    before = state()
+    proposal = _open(people["member"], community)
+    assert proposal.kind == "free"
+    services.take_position(actor=people["facilitator"], proposal=proposal, stance="agree")
+    closed = _close(proposal)
+    assert closed.status == "passed"
+    assert closed.applied_at is None and closed.apply_problem == ""
+    assert state() == before
+    assert AuditEntry.objects.filter(
+        action="proposal.closed", detail__proposal=proposal.pk, detail__status="passed"
+    ).exists()
+
+
+@pytest.mark.parametrize("rule", ["majority", "facilitator"])
+def test_a_change_that_became_less_private_while_open_needs_consent(client, db, rule):
+    """Made more private by a count or a facilitator's word, which is allowed;
+    but the community was made more private still while it was open, so
+    applying it now would make the community less private without consent."""
+    from copse.communities.services import update_settings
+
+    community = testing.make_community(visibility="open")
+    fay, mona = testing.make_user(name="Fay"), testing.make_user(name="Mona")
+    testing.seat(community, fay, role="facilitator")
+    testing.seat(community, mona)
+    proposal = _open(
+        mona,
+        community,
+        kind="visibility",
+        rule=rule,
+        title="Members only from now on",
+        new_visibility="members",
+    )
+    assert proposal.rule == rule  # more private: any rule may decide it
+    update_settings(actor=fay, community=community, visibility="confidential")
+    client.force_login(mona)
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "was made more private after this was proposed" in page
+    services.take_position(actor=fay, proposal=proposal, stance="agree")
+    services.take_position(actor=mona, proposal=proposal, stance="agree")
+    closed = _close(proposal)
+    if rule == "facilitator":
+        closed = services.decide_as_facilitator(
+            actor=fay, proposal=closed, passed=True, outcome="Heard everyone: members only."
+        )
+    community.refresh_from_db()
+    assert closed.status == "passed"
+    assert community.visibility == "confidential"
+    assert closed.applied_at is None and "consent" in closed.apply_problem
+
+
+def test_a_facilitators_nudge_reaches_only_those_who_have_not_answered_once_a_day(
+    client, roles, django_capture_on_commit_callbacks
+):
+    from copse.notifications.models import Notification
+
+    community, people = roles
+    quiet, answered = testing.make_user(name="Quinn Quiet"), testing.make_user(name="Ann Answered")
+    testing.seat(community, quiet)
+    testing.seat(community, answered)
+    proposal = _open(people["member"], community)
+    services.take_position(actor=answered, proposal=proposal, stance="agree")
+    services.take_position(actor=people["member"], proposal=proposal, stance="agree")
+
+    client.force_login(people["facilitator"])
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "Not answered yet (2)" in page and "Quinn Quiet" in page
+    assert "Remind them" in page
+    url = f"/c/{community.slug}/decisions/{proposal.pk}/nudge/"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, follow=True)
+    assert "Those who have not answered were reminded" in response.content.decode()
+    nudged = set(
+        Notification.objects.filter(kind="proposal_nudge", target_id=proposal.pk).values_list(
+            "user__email", flat=True
+        )
+    )
+    # The facilitator who nudged is not reminded by herself; whoever answered is not reminded.
+    assert nudged == {quiet.email}
+    again = client.post(url, follow=True).content.decode()
+    assert "reminded less than a day ago" in again
+    assert proposal.nudges.count() == 1
+    # Members see who has not answered, but no button.
+    client.force_login(people["member"])
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "Quinn Quiet" in page and "Remind them" not in page

@@ -1,6 +1,7 @@
 """This app's rows in the authorization matrix (see copse/core/tests/authorization.py).
 
-Only site administrators reach the list of organisations and the requests;
+Only site administrators reach the list of organisations and the requests,
+and save an organisation (its domains, the sign-in providers tied to it);
 everyone signed in may ask for their own organisation or drop it."""
 
 from copse.core.tests.authorization import PROGRAMME
@@ -15,8 +16,27 @@ def _request(ctx):
     return {"pk": ctx["organisation_request_id"]}
 
 
+def _organisation(ctx):
+    return {"pk": ctx["organisation_id"]}
+
+
 ROWS = {
     "organisations:requests": (None, "get", "", None, PROGRAMME),
+    # Saving an organisation: its email domains and the sign-in providers tied
+    # to it, which verify people's organisation (copse/sso).
+    "organisations:edit#save": (
+        _organisation,
+        "post",
+        "",
+        lambda ctx: {
+            "name": "Northwind",
+            "kind": "company",
+            "parent_institution": "",
+            "domains": "northwind.example",
+            "providers": ["alpha"],
+        },
+        PROGRAMME_POST,
+    ),
     "organisations:request_decide": (
         _request,
         "post",

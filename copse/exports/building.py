@@ -1,0 +1,265 @@
+"""Making one export: claim it, check its requester may still have it, run
+the steps of its kind into a file under a hidden name, and only when the
+whole archive is written give it its name and mark it ready.
+
+A step writes its part of the archive through the `Build` it is handed:
+JSON documents, files, counts for the manifest. The status page reads the
+progress this module writes on the export's row as the steps go.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from copse.core import permissions
+from copse.core.storage import failure_of
+from copse.exports.archive import ArchiveWriter, safe_name
+from copse.exports.models import Export, expiry_from
+
+log = logging.getLogger("copse.exports")
+
+PARTIAL_PREFIX = ".partial-"
+# The status page's figure moves at most this often while a step runs.
+PROGRESS_EVERY_SECONDS = 1.0
+STORAGE_FAILURE = (
+    "The server could not store the archive: its disk may be full. Tell your site "
+    "administrator, then ask for a new one."
+)
+GENERIC_FAILURE = (
+    "Something went wrong while the archive was being made. Ask for a new one; "
+    "if that fails too, tell your site administrator."
+)
+
+
+class ExportRefused(Exception):
+    """The requester may no longer have this export; the message says why."""
+
+
+def export_dir() -> Path:
+    folder = Path(settings.COPSE_EXPORT_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def person(user) -> dict | None:
+    """How an archive names someone: the name and handle peers see."""
+    if user is None:
+        return None
+    return {"name": user.name, "handle": user.handle}
+
+
+@dataclass
+class Build:
+    """What a step writes with: the archive, who it is read as, and what the
+    manifest will count."""
+
+    export: Export
+    reader: object  # the requester: everything is read as they may read it
+    writer: ArchiveWriter
+    counts: dict[str, int] = field(default_factory=dict)
+    # Files the database names but storage could not give, by archive path.
+    missing: list[str] = field(default_factory=list)
+    # Ids of what the archive holds, by kind, so a later step links only to those.
+    exported: dict[str, set] = field(default_factory=dict)
+    report: Callable[[float], None] = lambda fraction: None
+
+    @property
+    def community(self):
+        return self.export.community
+
+    def count(self, kind: str, number: int = 1) -> None:
+        self.counts[kind] = self.counts.get(kind, 0) + number
+
+    def add_file(self, folder: str, stored, name: str, content_type: str = "", size: int = 0):
+        """Copy a stored file into `files/<folder>/`; its path in the archive,
+        or None when storage no longer has it (listed in the manifest)."""
+        path = self.writer.unique_path(f"files/{folder}", safe_name(name))
+        try:
+            handle = stored.open("rb")
+        except (FileNotFoundError, ValueError):
+            self.missing.append(path)
+            return None
+        try:
+            self.writer.copy_file(path, handle, content_type=content_type, size=size)
+        finally:
+            handle.close()
+        self.count("files")
+        return path
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str  # what the status page says is being done
+    run: Callable[[Build], None]
+
+
+def _plan_of(export: Export):
+    """The module that says what an export of this kind holds: its README
+    and its STEPS."""
+    if export.kind == Export.Kind.COMMUNITY:
+        from copse.exports import community
+
+        return community
+    from copse.exports import personal
+
+    return personal
+
+
+def _check_still_allowed(export: Export) -> None:
+    reader = export.requested_by
+    if not reader.is_active:
+        raise ExportRefused("The account that asked for it is closed.")
+    if export.kind == Export.Kind.COMMUNITY and not permissions.can(
+        reader, "community.export_all", export.community
+    ):
+        raise ExportRefused(
+            "Only a facilitator of the community may have its export, and you no longer are one."
+        )
+
+
+class _Progress:
+    def __init__(self, export_id: int, total: int):
+        self.export_id, self.total = export_id, total
+        self.index, self.written_at = 0, 0.0
+
+    def start(self, index: int, label: str) -> None:
+        self.index = index
+        self._write(0.0, label, force=True)
+
+    def within(self, fraction: float) -> None:
+        self._write(fraction)
+
+    def _write(self, fraction: float, label: str | None = None, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self.written_at < PROGRESS_EVERY_SECONDS:
+            return
+        self.written_at = now
+        done = (self.index + max(0.0, min(fraction, 1.0))) / self.total
+        fields = {"progress": min(99, int(done * 100))}
+        if label is not None:
+            fields["step"] = label
+        Export.objects.filter(pk=self.export_id, status=Export.Status.RUNNING).update(**fields)
+
+
+def _claim(export_id: int) -> Export | None:
+    """Mark the export running, whether it was waiting or its last worker
+    died while making it; None when it is finished already."""
+    claimed = Export.objects.filter(pk=export_id, status__in=Export.UNDER_WAY).update(
+        status=Export.Status.RUNNING, started_at=timezone.now(), progress=0, step=""
+    )
+    if not claimed:
+        return None
+    return (
+        Export.objects.select_related("community", "requested_by", "requested_by__organisation")
+        .filter(pk=export_id)
+        .first()
+    )
+
+
+def _manifest(build: Build) -> dict:
+    export = build.export
+    manifest = {
+        "kind": export.kind,
+        "generated_at": timezone.now(),
+        "generated_for": person(export.requested_by),
+        "counts": dict(sorted(build.counts.items())),
+        "missing_files": build.missing,
+    }
+    if export.community is not None:
+        manifest["community"] = {"name": export.community.name, "slug": export.community.slug}
+    return manifest
+
+
+def _fail(export: Export, reason: str) -> None:
+    Export.objects.filter(pk=export.pk).update(
+        status=Export.Status.FAILED, finished_at=timezone.now(), failure=reason[:300], step=""
+    )
+
+
+def build(export_id: int) -> str:
+    """Make the export `export_id`. Safe to run again: a finished export is
+    left alone, and one left half-made by a dead worker is made anew."""
+    export = _claim(export_id)
+    if export is None:
+        return "finished already"
+    try:
+        _check_still_allowed(export)
+    except ExportRefused as refusal:
+        _fail(export, str(refusal))
+        return "refused"
+    plan = _plan_of(export)
+    steps = plan.STEPS
+    name = f"{secrets.token_hex(16)}.zip"
+    progress = _Progress(export.pk, len(steps) + 1)
+    partial = None
+    doing = "Starting"
+    try:
+        folder = export_dir()
+        partial = folder / f"{PARTIAL_PREFIX}{name}"
+        with ArchiveWriter(partial) as writer:
+            build_ = Build(export=export, reader=export.requested_by, writer=writer)
+            build_.report = progress.within
+            writer.write_chunks("README.txt", [plan.README.encode()])
+            for index, step in enumerate(steps):
+                doing = step.label
+                progress.start(index, step.label)
+                step.run(build_)
+            doing = "Writing the manifest"
+            progress.start(len(steps), doing)
+            writer.finish(_manifest(build_))
+        digest, size = _digest(partial)
+        os.replace(partial, folder / name)
+    except Exception as error:  # every failure is told to the requester, none is a crash
+        if partial is not None:
+            partial.unlink(missing_ok=True)
+        why = failure_of(error)
+        # The class and the step, never the message: it may quote content.
+        log.error(
+            "export %s failed at %r: %s%s",
+            export.pk,
+            doing,
+            type(error).__name__,
+            f" ({why})" if why else "",
+        )
+        _fail(export, STORAGE_FAILURE if why else GENERIC_FAILURE)
+        return "failed"
+    now = timezone.now()
+    Export.objects.filter(pk=export.pk).update(
+        status=Export.Status.READY,
+        finished_at=now,
+        expires_at=expiry_from(now),
+        progress=100,
+        step="",
+        file_name=name,
+        size=size,
+        sha256=digest,
+        counts=build_.counts,
+        failure="",
+    )
+    log.info("export %s ready: %s bytes", export.pk, size)
+    return "ready"
+
+
+def _digest(path: Path) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    with path.open("rb") as handle:
+        while block := handle.read(1024 * 1024):
+            digest.update(block)
+            size += len(block)
+    return digest.hexdigest(), size
+
+
+def path_of(export: Export) -> Path | None:
+    if not export.file_name:
+        return None
+    return export_dir() / export.file_name
