@@ -119,6 +119,9 @@ INSTALLED_APPS = [
     "copse.sponsors",
     "copse.workers",
     "copse.backups",
+    # Listens to the signals of conversations, meetings, memberships and
+    # decisions; none of them imports it.
+    "copse.webhooks",
     # allauth's social accounts made to fit Copse: nothing imports it.
     "copse.sso",
     # Reads what every app holds to export it; none imports it.
@@ -465,6 +468,18 @@ TASKS = {
 COPSE_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("COPSE_WORKER_HEARTBEAT_SECONDS", 5))
 COPSE_WORKER_STALE_SECONDS = float(os.environ.get("COPSE_WORKER_STALE_SECONDS", 30))
 COPSE_WORKER_MAX_ATTEMPTS = int(os.environ.get("COPSE_WORKER_MAX_ATTEMPTS", 5))
+
+# --- Webhooks ------------------------------------------------------------------
+# Copse refuses to send to private, loopback, link-local and other non-public
+# addresses unless this is on (receivers on the site's own network); see
+# docs/webhooks.md.
+COPSE_WEBHOOKS_ALLOW_PRIVATE_TARGETS = env_bool("COPSE_WEBHOOKS_ALLOW_PRIVATE_TARGETS", False)
+# The whole of one attempt (connecting, sending, reading the answer's first bytes).
+COPSE_WEBHOOKS_TIMEOUT_SECONDS = float(os.environ.get("COPSE_WEBHOOKS_TIMEOUT_SECONDS", 5))
+# Certificates trusted for https targets instead of the system's (a PEM file).
+COPSE_WEBHOOKS_CA_FILE = os.environ.get("COPSE_WEBHOOKS_CA_FILE", "")
+# Finished deliveries stay in each webhook's log this many days.
+COPSE_WEBHOOKS_KEEP_DAYS = int(os.environ.get("COPSE_WEBHOOKS_KEEP_DAYS", 30))
 
 # /healthz answers 503 when one of these is passed (see docs/operations.md).
 COPSE_HEALTH_MIN_FREE_BYTES = int(os.environ.get("COPSE_HEALTH_MIN_FREE_BYTES", 200_000_000))

@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("copse.value.urls")),
     path("", include("copse.pulses.urls")),
     path("", include("copse.sponsors.urls")),
+    path("", include("copse.webhooks.urls")),
     path("", include("copse.exports.urls")),
     path("", include("copse.home.urls")),
     path("", include("copse.api.urls")),

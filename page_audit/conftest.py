@@ -66,6 +66,7 @@ def seeds(user) -> list[str]:
         + _decisions_pages(user)
         + _pulses_pages(user)
         + _value_pages(user)
+        + _webhooks_pages(user)
     )
 
 
@@ -161,6 +162,39 @@ def _value_pages(user) -> list[str]:
             reverse("value:edit", args=[story.community.slug, story.pk]),
             reverse("value:remove", args=[story.community.slug, story.pk]),
         ]
+    return urls
+
+
+def _webhooks_pages(user) -> list[str]:
+    """The webhooks of the communities the person facilitates, or the
+    site-wide ones for a site admin: each list, the form for a new one, and
+    each webhook's page and delivery log."""
+    from copse.core import permissions
+    from copse.webhooks.models import Webhook
+
+    if user is None:
+        return []
+    urls = []
+    facilitated = [
+        community_id
+        for community_id, standing in permissions.seated_standings(user).items()
+        if standing.is_facilitator
+    ]
+    hooks = Webhook.objects.filter(community_id__in=facilitated).select_related("community")
+    for hook in hooks.order_by("pk"):
+        slug = hook.community.slug
+        urls += [
+            reverse("webhooks:list", args=[slug]),
+            reverse("webhooks:new", args=[slug]),
+            reverse("webhooks:edit", args=[slug, hook.pk]),
+            reverse("webhooks:deliveries", args=[slug, hook.pk]),
+        ]
+    if permissions.can(user, "programme.manage_webhooks"):
+        for hook in Webhook.objects.filter(community__isnull=True).order_by("pk"):
+            urls += [
+                reverse("webhooks:site_edit", args=[hook.pk]),
+                reverse("webhooks:site_deliveries", args=[hook.pk]),
+            ]
     return urls
 
 

@@ -11,6 +11,7 @@ from copse.core.names import MESSAGE as HEADER_NAME_MESSAGE
 from copse.core.names import has_control_characters
 from copse.memberships.announcements import announce, settings_change_is_announced
 from copse.memberships.models import Membership
+from copse.memberships.signals import membership_role_changed
 
 SETTINGS_FIELDS = (
     "name",
@@ -261,6 +262,7 @@ def _promote(*, actor, membership: Membership) -> Membership:
         membership.role = Membership.Role.FACILITATOR
         membership.principal = None
         membership.save(update_fields=["role", "principal"])
+        membership_role_changed.send(sender=Membership, membership=membership, old_role=old)
         _recount(community)
         entry = record(
             actor=actor,

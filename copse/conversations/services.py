@@ -26,7 +26,13 @@ from copse.conversations.models import (
     Thread,
 )
 from copse.conversations.rendering import render_post
-from copse.conversations.signals import post_published, reply_marked_helpful
+from copse.conversations.signals import (
+    post_edited,
+    post_published,
+    post_removed,
+    reply_marked_helpful,
+    thread_removed,
+)
 from copse.core import permissions
 from copse.core.errors import UserFacingError
 from copse.core.markdown import without_control_characters
@@ -301,6 +307,7 @@ def edit_post(*, actor, post: Post, body: str, title: str | None = None) -> Post
             thread.save(update_fields=["title"])
         touch_thread(post.thread_id)
         search_index.index_post(post)
+        post_edited.send(sender=Post, post=post, actor=actor)
     return post
 
 
@@ -322,6 +329,7 @@ def remove_post(*, actor, post: Post, reason: str = "") -> Post:
         post.save(update_fields=["removed_at", "removed_by", "removal_reason"])
         touch_thread(post.thread_id)
         search_index.unindex_posts([post.pk])
+        post_removed.send(sender=Post, post=post, actor=actor)
         if not by_author:
             record(
                 actor=actor,
@@ -380,6 +388,7 @@ def remove_thread(*, actor, thread: Thread, reason: str) -> Thread:
         thread.removal_reason = reason.strip()[:300]
         thread.save(update_fields=["removed_at", "removed_by", "removal_reason"])
         search_index.unindex_posts(thread.posts.values_list("pk", flat=True))
+        thread_removed.send(sender=Thread, thread=thread, actor=actor)
         record(
             actor=actor,
             action="conversation.thread_removed",

@@ -10,3 +10,16 @@ post_published = Signal()
 # with `post` and `actor` (the asker). Value asks the asker once whether it
 # saved them time or money.
 reply_marked_helpful = Signal()
+
+# Sent inside the transaction that changed a post's text (or, for the opening
+# post, its thread's title), with `post` and `actor`.
+post_edited = Signal()
+
+# Sent inside the transaction that removed a reply, leaving its tombstone,
+# with `post` and `actor`. Removing the opening post removes its thread
+# (`thread_removed`), not the post alone.
+post_removed = Signal()
+
+# Sent inside the transaction that removed a whole thread, with `thread`
+# and `actor`.
+thread_removed = Signal()

@@ -416,6 +416,10 @@ COMMUNITY_RULES = {
     # results above the threshold are ever shown, and only to the seated.
     "community.schedule_pulse": _is_facilitator,
     "community.view_pulses": _may_share_expertise,
+    # Webhooks (copse/webhooks): sending what happens in a community to
+    # another system is its facilitators' choice, as what its mail carries is;
+    # never the site operator's.
+    "community.manage_webhooks": _is_facilitator,
 }
 
 # --- Conversation rules -------------------------------------------------------
@@ -1378,6 +1382,60 @@ def viewable_people_ids(user, person_ids) -> set[int]:
     return found
 
 
+# --- Webhooks -------------------------------------------------------------------
+# Asked with a webhooks.Webhook: a community's own (its `community` set) or
+# site-wide (none).
+
+
+def _may_manage_webhook(user, hook) -> bool:
+    """A community's webhook is its facilitators' (not a site admin's: it
+    carries what the community says); a site-wide one is the site admins'."""
+    if hook.community_id is None:
+        return is_site_admin(user)
+    return standing(user, hook.community).is_facilitator
+
+
+WEBHOOK_RULES = {"webhook.manage": _may_manage_webhook}
+
+# How much one webhook delivery may carry, least first.
+WEBHOOK_NOTHING = "nothing"  # not sent at all
+WEBHOOK_IDS = "ids"  # the event, its time and the ids of Copse's objects
+WEBHOOK_LINKS = "ids_and_links"  # and links to their pages
+WEBHOOK_CONTENT = "content"  # and what the hook's owner may read of them
+
+
+def webhook_disclosure(
+    hook, community, *, visibility: str, owner_reads: bool, about_people: bool
+) -> str:
+    """How much a delivery of `hook` may carry about something in
+    `community`, asked when it is sent. `visibility`: what the thing is read
+    under (`thread_visibility` for a post or thread, the community's
+    otherwise). `owner_reads`: whether the person the hook acts for may read
+    the thing now, asked with the thing's own read action. `about_people`: a
+    membership event, which site admins know of in every community they
+    manage.
+
+    A community's own hook carries what its owner (a facilitator) reads,
+    except that what was written for a confidential community travels as ids
+    and links only, as its mail does by default. A site-wide hook acts for a
+    site admin, who reads no members-only or confidential content: such
+    content travels as ids and links at most, and of a confidential or
+    unlisted community only who-joined-or-left travels, as ids, since
+    nothing else of it is the site operator's to know or to pass on."""
+    if hook.community_id is not None:
+        if hook.community_id != community.pk or not owner_reads:
+            return WEBHOOK_NOTHING
+        return WEBHOOK_LINKS if visibility == "confidential" else WEBHOOK_CONTENT
+    hidden = community.visibility == "confidential" or (
+        not community.listed and community.visibility != "open"
+    )
+    if hidden:
+        return WEBHOOK_IDS if about_people and owner_reads else WEBHOOK_NOTHING
+    if owner_reads and visibility != "confidential":
+        return WEBHOOK_CONTENT
+    return WEBHOOK_LINKS
+
+
 SITE_RULES = {
     "programme.manage": is_site_admin,
     # The sponsor's report (copse/sponsors): aggregates only. Site admins see
@@ -1387,6 +1445,9 @@ SITE_RULES = {
     # Anyone signed in may make the case for a new community.
     "community.propose_new": _is_signed_in,
     "audit.view_all": is_site_admin,
+    # Site-wide webhooks: what a site admin may know of every community
+    # (see `webhook_disclosure`).
+    "programme.manage_webhooks": is_site_admin,
     # A copy of one's own data ("Download my data"): anyone signed in.
     "account.export_data": _is_signed_in,
 }
@@ -1404,6 +1465,8 @@ def can(user, action: str, obj=None) -> bool:
         return PERSON_RULES[action](user, obj)
     if action in ENTRY_RULES:
         return ENTRY_RULES[action](user, obj)
+    if action in WEBHOOK_RULES:
+        return WEBHOOK_RULES[action](user, obj)
     if action in COMMUNITY_PROPOSAL_RULES:
         return COMMUNITY_PROPOSAL_RULES[action](user, obj)
     if action in EXPORT_RULES:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from copse.audit.services import record
 from copse.decisions.models import Proposal
+from copse.decisions.signals import proposal_closed
 from copse.decisions.titles import MAX_TITLE
 
 
@@ -74,6 +75,7 @@ def withdraw_admission(*, join_request) -> Proposal | None:
     locked.closed_at = timezone.now()
     locked.result = f"{join_request.user.name} withdrew the request to join."
     locked.save(update_fields=["status", "closed_at", "result"])
+    proposal_closed.send(sender=Proposal, proposal=locked)
     record(
         actor=join_request.user,
         action="proposal.withdrawn",

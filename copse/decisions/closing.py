@@ -13,6 +13,7 @@ from django.utils import timezone
 from copse.audit.services import record
 from copse.decisions import effects, outcomes
 from copse.decisions.models import Proposal
+from copse.decisions.signals import proposal_closed
 from copse.decisions.voters import current_tally
 
 
@@ -53,4 +54,5 @@ def close(proposal_id: int, *, now: dt.datetime | None = None) -> Proposal | Non
             effects.apply(locked)
         elif locked.status == Proposal.Status.NOT_PASSED:
             effects.after_closing(locked)
+        proposal_closed.send(sender=Proposal, proposal=locked)
     return locked

@@ -21,6 +21,7 @@ from copse.core import permissions
 from copse.core.errors import UserFacingError
 from copse.decisions import closing, effects, tasks
 from copse.decisions.models import Nudge, Position, PositionReply, Proposal, ProposalRevision
+from copse.decisions.signals import proposal_closed, proposal_decided, proposal_opened
 from copse.decisions.titles import clean_title
 from copse.decisions.voters import waiting_for
 
@@ -109,6 +110,7 @@ def create_proposal(
 
 
 def _after_opening(proposal: Proposal) -> None:
+    proposal_opened.send(sender=Proposal, proposal=proposal)
     pk, deadline = proposal.pk, proposal.deadline
     transaction.on_commit(lambda: tasks.tell_members_of_proposal.enqueue(pk))
     transaction.on_commit(lambda: tasks.schedule_closing(pk, deadline))
@@ -254,6 +256,7 @@ def withdraw_proposal(*, actor, proposal: Proposal) -> Proposal:
         locked.result = "Withdrawn before the deadline."
         locked.save(update_fields=["status", "closed_at", "result"])
         effects.after_closing(locked)
+        proposal_closed.send(sender=Proposal, proposal=locked)
         record(
             actor=actor, action="proposal.withdrawn", community=locked.community, proposal=locked.pk
         )
@@ -313,6 +316,7 @@ def decide_as_facilitator(*, actor, proposal: Proposal, passed: bool, outcome: s
             effects.apply(locked)
         else:
             effects.after_closing(locked)
+        proposal_decided.send(sender=Proposal, proposal=locked)
     return write_outcome(actor=actor, proposal=locked, outcome=outcome, review_on=None)
 
 

@@ -4,7 +4,8 @@ conversations, a year of meetings with their topics (`meetings`), what each
 community keeps in its library (`library`), who knows what (`expertise`) and
 the members' mail choices (`mail`), what the members decided together or
 are deciding now (`decisions`), what taking part gave them (`value`), and
-the archives a facilitator and a member asked for (`exports`).
+the archives a facilitator and a member asked for (`exports`), and the
+webhooks their facilitators and the site administrator set up (`webhooks`).
 
 Loading is idempotent: every row is looked up by its natural key (an email, a
 slug, a name, a title) and only what is missing is created, so a second run
@@ -58,6 +59,7 @@ from copse.demo.projects import load_projects
 from copse.demo.pulses import load_pulses
 from copse.demo.sponsors import load_sponsors
 from copse.demo.value import load_value
+from copse.demo.webhooks import load_webhooks
 
 
 def _ago(now, days: float):
@@ -119,6 +121,10 @@ class _Loader:
             load_leave(self)
             # Last: an archive holds everything above.
             load_exports(self)
+        # Once the rest has committed: a webhook is sent only what happens
+        # after it is made, so nothing of the load goes anywhere.
+        with transaction.atomic():
+            load_webhooks(self)
         return self.created
 
     # --- Organisations and people ------------------------------------------------

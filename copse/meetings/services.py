@@ -37,7 +37,14 @@ from copse.meetings.models import (
     SummaryComment,
 )
 from copse.meetings.series import add_missing_meetings
-from copse.meetings.signals import attendance_recorded, summary_published
+from copse.meetings.signals import (
+    attendance_recorded,
+    meeting_cancelled,
+    meeting_changed,
+    meeting_created,
+    rsvp_answered,
+    summary_published,
+)
 
 # Fields whose change a calendar must pick up (they raise SEQUENCE).
 CALENDAR_FIELDS = {
@@ -130,6 +137,7 @@ def generate_meetings(*, series: MeetingSeries, now: dt.datetime | None = None) 
     meeting's reminders. Idempotent (see `series.add_missing_meetings`)."""
     created = add_missing_meetings(series, now=now)
     for meeting in created:
+        meeting_created.send(sender=Meeting, meeting=meeting)
         transaction.on_commit(lambda m=meeting: tasks.schedule_reminders(m))
     return created
 
@@ -173,6 +181,7 @@ def create_meeting(*, actor, community, kind: str = Meeting.Kind.REGULAR, **fiel
             meeting_id=meeting.pk,
             kind=kind,
         )
+        meeting_created.send(sender=Meeting, meeting=meeting)
     transaction.on_commit(lambda: tasks.schedule_reminders(meeting))
     return meeting
 
@@ -206,6 +215,7 @@ def update_meeting(*, actor, meeting: Meeting, **fields) -> Meeting:
             meeting_id=meeting.pk,
             fields=sorted(changed),
         )
+        meeting_changed.send(sender=Meeting, meeting=meeting, fields=sorted(changed))
     if moved:
         transaction.on_commit(lambda: tasks.tell_attendees_of_change.enqueue(meeting.pk))
         transaction.on_commit(lambda: tasks.schedule_reminders(meeting))
@@ -232,6 +242,7 @@ def cancel_meeting(*, actor, meeting: Meeting, reason: str) -> Meeting:
             meeting_id=meeting.pk,
             reason=meeting.cancel_reason,
         )
+        meeting_cancelled.send(sender=Meeting, meeting=meeting)
     transaction.on_commit(lambda: tasks.tell_attendees_of_change.enqueue(meeting.pk))
     return meeting
 
@@ -607,6 +618,7 @@ def rsvp(
         _recount_places(locked)
         if held == Rsvp.Place.GOING and mine.place != Rsvp.Place.GOING:
             _promote_from_waitlist(locked)
+        rsvp_answered.send(sender=Rsvp, rsvp=mine)
     meeting.going_count, meeting.waitlist_count = locked.going_count, locked.waitlist_count
     return mine
 
@@ -678,6 +690,7 @@ def send_delegate(*, actor, meeting: Meeting, delegate) -> Rsvp:
         _recount_places(locked)
         if freed:
             _promote_from_waitlist(locked)
+        rsvp_answered.send(sender=Rsvp, rsvp=theirs)
         record(
             actor=actor,
             action="meeting.delegate_sent",

@@ -36,6 +36,8 @@ from copse.memberships.signals import (
     join_request_withdrawn,
     join_requested,
     membership_ended,
+    membership_role_changed,
+    membership_started,
 )
 
 EXPIRED = "This invitation has expired. Ask the facilitator who invited you for a new one."
@@ -211,6 +213,7 @@ def _seat(
     membership.seated_by = seated_by
     membership.seated_via = via
     membership.save()
+    membership_started.send(sender=Membership, membership=membership)
     _recount(locked)
     community.member_count = locked.member_count
     _use_up_invitations(community=locked, user=user, keep=invitation)
@@ -662,6 +665,9 @@ def _hand_over(*, actor, community: Community, successor: Membership) -> None:
         raise LastFacilitator("Choose an active member of this community to hand over to.")
     successor.role = Membership.Role.FACILITATOR
     successor.save(update_fields=["role"])
+    membership_role_changed.send(
+        sender=Membership, membership=successor, old_role=Membership.Role.MEMBER
+    )
     _recount(community)
     entry = record(
         actor=actor,
@@ -783,6 +789,7 @@ def change_role(*, actor, membership: Membership, role: str) -> Membership:
         membership.role = role
         membership.principal = None
         membership.save(update_fields=["role", "principal"])
+        membership_role_changed.send(sender=Membership, membership=membership, old_role=old)
         if not holds_own_seat(membership):
             # A guest presenter reads nothing, so nobody reads through them.
             _end_delegates(membership, when=timezone.now())

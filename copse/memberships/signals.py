@@ -18,3 +18,11 @@ join_requested = Signal()
 # Sent inside the transaction that withdrew a waiting join request, with
 # `join_request`: whatever the members were asked about it ends too.
 join_request_withdrawn = Signal()
+
+# Sent inside the transaction that gave someone a seat (or a guest
+# presenter's place) by any of the ways in, with `membership`.
+membership_started = Signal()
+
+# Sent inside the transaction that changed a current member's role, with
+# `membership` (its new role) and `old_role`.
+membership_role_changed = Signal()

@@ -62,6 +62,7 @@ ROW_MODULES = [
         "health",
         "value",
         "home",
+        "webhooks",
         "api",
         "departures",
         "member_imports",

@@ -101,6 +101,18 @@ LIST_VIEWS = {
     # "Record it" on a prompt names the prompt.
     "value:new": (_slug, "member", ["prompt"]),
     "value:time": (_slug, "member", ["days"]),
+    "webhooks:list": (_slug, "facilitator", []),
+    "webhooks:deliveries": (
+        lambda ctx: {"slug": "circle", "hook_id": ctx["webhook_id"]},
+        "facilitator",
+        AFTER,
+    ),
+    "webhooks:site_list": (None, "site_admin", []),
+    "webhooks:site_deliveries": (
+        lambda ctx: {"hook_id": ctx["site_webhook_id"]},
+        "site_admin",
+        AFTER,
+    ),
 }
 
 # What a link from the product itself sends, where a page needs it.

@@ -8,16 +8,18 @@ from django.utils.crypto import get_random_string
 
 def start_recurring_tasks() -> None:
     """What a starting worker puts in the queue if it is not there yet: the
-    hourly digest planning, the daily sweeps of decisions and pulses, and the
-    hourly removal of expired exports."""
+    hourly digest planning, the daily sweeps of decisions and pulses, the
+    webhook deliveries' sweep, and the hourly removal of expired exports."""
     from copse.decisions.tasks import ensure_sweep_planned
     from copse.exports.tasks import ensure_export_sweep_planned
     from copse.mailing.tasks import ensure_digest_planning
     from copse.pulses.tasks import ensure_pulse_sweep_planned
+    from copse.webhooks.tasks import ensure_sweep_planned as ensure_webhook_sweep_planned
 
     ensure_digest_planning()
     ensure_sweep_planned()
     ensure_pulse_sweep_planned()
+    ensure_webhook_sweep_planned()
     ensure_export_sweep_planned()
 
 
