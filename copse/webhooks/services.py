@@ -219,7 +219,8 @@ def redeliver(*, actor, delivery: WebhookDelivery) -> WebhookDelivery:
         redelivery_of=delivery,
         requested_by=actor,
     )
-    transaction.on_commit(lambda: tasks.deliver.enqueue(again.pk))
+    # The sweep sends it if the queue cannot take it now.
+    transaction.on_commit(lambda: tasks.deliver.enqueue(again.pk), robust=True)
     return again
 
 
@@ -234,10 +235,13 @@ def record_event(
     that wants it and may be told. Webhooks made after it happened are not
     sent it."""
     occurred_at = occurred_at or timezone.now()
+    # Robust: what the person did is committed; a failure here is logged and
+    # must not turn their page into an error.
     transaction.on_commit(
         lambda: _fan_out(
             event, object_id=object_id, community_id=community_id, occurred_at=occurred_at
-        )
+        ),
+        robust=True,
     )
 
 
@@ -274,18 +278,19 @@ def _fan_out(event: str, *, object_id: int, community_id: int, occurred_at) -> l
         != permissions.WEBHOOK_NOTHING
     ]
     event_id = uuid.uuid4()
-    made = WebhookDelivery.objects.bulk_create(
-        WebhookDelivery(
-            webhook=hook,
-            event_id=event_id,
-            event=event,
-            community_id=community_id,
-            object_id=object_id,
-            occurred_at=occurred_at,
-            next_attempt_at=occurred_at,
+    with transaction.atomic():
+        made = WebhookDelivery.objects.bulk_create(
+            WebhookDelivery(
+                webhook=hook,
+                event_id=event_id,
+                event=event,
+                community_id=community_id,
+                object_id=object_id,
+                occurred_at=occurred_at,
+                next_attempt_at=occurred_at,
+            )
+            for hook in wanted
         )
-        for hook in wanted
-    )
     ids = [delivery.pk for delivery in made]
     for pk in ids:
         tasks.deliver.enqueue(pk)
