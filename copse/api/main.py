@@ -8,7 +8,7 @@ same 404 for what the caller may not know about.
 """
 
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, ValidationError
 
 from copse.api.auth import RateLimited, ScopeMissing, members_auth
@@ -23,12 +23,18 @@ scope, writing the `write` scope. Lists are paged by a cursor: pass the
 may not see answers 404, exactly as the pages do.
 """
 
+
+class Docs(Swagger):
+    template = "api/swagger.html"
+
+
 api = NinjaAPI(
     title="Copse API",
     version="1",
     description=DESCRIPTION,
     urls_namespace="api",
     auth=members_auth(),
+    docs=Docs(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )

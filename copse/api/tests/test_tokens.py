@@ -216,6 +216,8 @@ def test_the_openapi_document_and_docs_are_served(client):
     assert docs.status_code == 200
     # Served from our own static files: the CSP allows no other origin.
     assert "cdn." not in docs.content.decode()
+    # The page declares its language, as every page must.
+    assert '<html lang="en">' in docs.content.decode()
 
 
 def test_no_two_api_shapes_share_a_name():
