@@ -2,8 +2,8 @@
 the steps of its kind into a file under a hidden name, and only when the
 whole archive is written give it its name and mark it ready.
 
-A step writes its part of the archive through the `Build` it is handed:
-JSON documents, files, counts for the manifest. The status page reads the
+A step (`steps.Step`) writes its part of the archive through the `Build`
+it is handed: JSON documents, files, counts for the manifest. The status page reads the
 progress this module writes on the export's row as the steps go.
 """
 
@@ -14,8 +14,6 @@ import logging
 import os
 import secrets
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
@@ -23,8 +21,9 @@ from django.utils import timezone
 
 from copse.core import permissions
 from copse.core.storage import failure_of
-from copse.exports.archive import ArchiveWriter, safe_name
+from copse.exports.archive import ArchiveWriter
 from copse.exports.models import Export, expiry_from
+from copse.exports.steps import Build, person
 
 log = logging.getLogger("copse.exports")
 
@@ -49,58 +48,6 @@ def export_dir() -> Path:
     folder = Path(settings.COPSE_EXPORT_DIR)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def person(user) -> dict | None:
-    """How an archive names someone: the name and handle peers see."""
-    if user is None:
-        return None
-    return {"name": user.name, "handle": user.handle}
-
-
-@dataclass
-class Build:
-    """What a step writes with: the archive, who it is read as, and what the
-    manifest will count."""
-
-    export: Export
-    reader: object  # the requester: everything is read as they may read it
-    writer: ArchiveWriter
-    counts: dict[str, int] = field(default_factory=dict)
-    # Files the database names but storage could not give, by archive path.
-    missing: list[str] = field(default_factory=list)
-    # Ids of what the archive holds, by kind, so a later step links only to those.
-    exported: dict[str, set] = field(default_factory=dict)
-    report: Callable[[float], None] = lambda fraction: None
-
-    @property
-    def community(self):
-        return self.export.community
-
-    def count(self, kind: str, number: int = 1) -> None:
-        self.counts[kind] = self.counts.get(kind, 0) + number
-
-    def add_file(self, folder: str, stored, name: str, content_type: str = "", size: int = 0):
-        """Copy a stored file into `files/<folder>/`; its path in the archive,
-        or None when storage no longer has it (listed in the manifest)."""
-        path = self.writer.unique_path(f"files/{folder}", safe_name(name))
-        try:
-            handle = stored.open("rb")
-        except (FileNotFoundError, ValueError):
-            self.missing.append(path)
-            return None
-        try:
-            self.writer.copy_file(path, handle, content_type=content_type, size=size)
-        finally:
-            handle.close()
-        self.count("files")
-        return path
-
-
-@dataclass(frozen=True)
-class Step:
-    label: str  # what the status page says is being done
-    run: Callable[[Build], None]
 
 
 def _plan_of(export: Export):

@@ -30,7 +30,7 @@ from copse.decisions.models import (
 )
 from copse.expertise.models import Expertise
 from copse.exports.archive import StreamedList
-from copse.exports.building import Build, Step, person
+from copse.exports.steps import Build, Step, person
 from copse.health.models import HealthSettings, Nudge
 from copse.library.models import ItemVersion, LibraryItem
 from copse.mailing import archives

@@ -38,7 +38,7 @@ from copse.decisions.models import (
     Proposal,
 )
 from copse.expertise.models import Experience, Expertise
-from copse.exports.building import Build, Step, person
+from copse.exports.steps import Build, Step, person
 from copse.health.models import Nudge
 from copse.library.models import ItemVersion, LibraryItem, Reuse
 from copse.mailing.models import CommunityDelivery, MailSettings
