@@ -1,5 +1,7 @@
 """Calling the API as a person would: with a token of theirs in the header."""
 
+import json
+
 import pytest
 
 from copse.api import services
@@ -27,3 +29,18 @@ def cache_in_memory(settings):
     from django.core.cache import cache
 
     cache.clear()
+
+
+def get_as(client, user, url, **query):
+    """GET `url` with a read token of `user`."""
+    return client.get(url, query, **bearer(token_for(user, scopes=["read"])))
+
+
+def send_as(client, user, method, url, body=None):
+    """`method` (post, put, patch, delete) `url` with a write token of `user`."""
+    return getattr(client, method)(
+        url,
+        data=json.dumps(body) if body is not None else None,
+        content_type="application/json",
+        **bearer(token_for(user, scopes=["write"])),
+    )

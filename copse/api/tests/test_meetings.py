@@ -10,7 +10,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from copse import testing
-from copse.api.tests.helpers import bearer, token_for
+from copse.api.tests.helpers import (  # noqa: F401  (cache_in_memory: a fixture)
+    bearer,
+    cache_in_memory,
+    get_as,
+    send_as,
+    token_for,
+)
 from copse.meetings import services
 from copse.meetings.models import AgendaItem, Meeting, PresentationFeedback, Rsvp
 
@@ -84,31 +90,8 @@ def cop():
     }
 
 
-@pytest.fixture
-def rate_limits_in_memory(settings):
-    """Calls counted in memory, as in a cache server: the budgets below are
-    the endpoints' own queries, not the database cache's."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    }
-
-
-def _get(client, user, url, **query):
-    return client.get(url, query, **bearer(token_for(user, scopes=["read"])))
-
-
-def _send(client, user, method, url, body=None):
-    return getattr(client, method)(
-        url,
-        data=json.dumps(body) if body is not None else None,
-        content_type="application/json",
-        **bearer(token_for(user, scopes=["write"])),
-    )
-
-
 def _answer(client, user, meeting, body):
-    return _send(client, user, "put", f"/api/meetings/{meeting.pk}/rsvp", body)
+    return send_as(client, user, "put", f"/api/meetings/{meeting.pk}/rsvp", body)
 
 
 # --- One meeting, as its page shows it --------------------------------------------------
@@ -116,7 +99,7 @@ def _answer(client, user, meeting, body):
 
 def test_a_member_reads_the_whole_meeting(client, cop):
     meeting = cop["meeting"]
-    response = _get(client, cop["members"][1], f"/api/meetings/{meeting.pk}")
+    response = get_as(client, cop["members"][1], f"/api/meetings/{meeting.pk}")
     assert response.status_code == 200
     body = response.json()
     assert [item["title"] for item in body["agenda"]] == ["Budget round", "Phishing drills"]
@@ -134,7 +117,7 @@ def test_a_member_reads_the_whole_meeting(client, cop):
 
 def test_a_guest_presenter_reads_only_their_item_and_the_logistics(client, cop):
     meeting = cop["meeting"]
-    response = _get(client, cop["guest"], f"/api/meetings/{meeting.pk}")
+    response = get_as(client, cop["guest"], f"/api/meetings/{meeting.pk}")
     assert response.status_code == 200
     body = response.json()
     text = response.content.decode()
@@ -161,14 +144,14 @@ def test_a_guest_presenter_does_not_see_a_meeting_they_do_not_present_at(client,
         ends_at=cop["meeting"].ends_at + dt.timedelta(days=60),
         time_zone="UTC",
     )
-    assert _get(client, cop["guest"], f"/api/meetings/{other.pk}").status_code == 404
-    assert _get(client, cop["guest"], f"/api/meetings/{other.pk}/rsvp").status_code == 404
+    assert get_as(client, cop["guest"], f"/api/meetings/{other.pk}").status_code == 404
+    assert get_as(client, cop["guest"], f"/api/meetings/{other.pk}/rsvp").status_code == 404
     # Nor the community's list of meetings, nor who is coming to their own.
-    assert _get(client, cop["guest"], "/api/communities/ciso/meetings").status_code == 404
-    people = _get(client, cop["guest"], f"/api/meetings/{cop['meeting'].pk}/people")
+    assert get_as(client, cop["guest"], "/api/communities/ciso/meetings").status_code == 404
+    people = get_as(client, cop["guest"], f"/api/meetings/{cop['meeting'].pk}/people")
     assert people.status_code == 404
     # Their own list holds the meeting they present at, and not the other.
-    mine = _get(client, cop["guest"], "/api/meetings").json()["items"]
+    mine = get_as(client, cop["guest"], "/api/meetings").json()["items"]
     assert [m["id"] for m in mine] == [cop["meeting"].pk]
 
 
@@ -177,9 +160,9 @@ def test_only_the_organisers_see_an_invited_presenters_address(client, cop):
     AgendaItem.objects.create(
         meeting=meeting, position=3, title="Tabletop", presenter_email="expert@vendor.example"
     )
-    member = _get(client, cop["members"][1], f"/api/meetings/{meeting.pk}")
+    member = get_as(client, cop["members"][1], f"/api/meetings/{meeting.pk}")
     assert "expert@vendor.example" not in member.content.decode()
-    facilitator = _get(client, cop["facilitator"], f"/api/meetings/{meeting.pk}").json()
+    facilitator = get_as(client, cop["facilitator"], f"/api/meetings/{meeting.pk}").json()
     assert facilitator["agenda"][-1]["invited_presenter_email"] == "expert@vendor.example"
 
 
@@ -200,13 +183,13 @@ def test_people_outside_the_community_learn_nothing_of_its_meetings(client, cop,
         f"/api/meetings/{meeting.pk}/people",
         "/api/communities/ciso/meetings",
     ):
-        response = _get(client, outsider, url)
+        response = get_as(client, outsider, url)
         assert response.status_code == 404, url
         assert "Spring meeting" not in response.content.decode()
     answered = _answer(client, outsider, meeting, {"answer": "yes"})
     assert answered.status_code == 404
     assert not Rsvp.objects.filter(user=outsider).exists()
-    assert "Spring meeting" not in json.dumps(_get(client, outsider, "/api/meetings").json())
+    assert "Spring meeting" not in json.dumps(get_as(client, outsider, "/api/meetings").json())
 
 
 # --- Answers, the waitlist and delegates ------------------------------------------------
@@ -220,13 +203,13 @@ def test_a_yes_takes_a_place_until_the_meeting_is_full_then_the_waitlist(client,
     waiting = _answer(client, third, meeting, {"answer": "yes"})
     assert waiting.status_code == 200
     assert waiting.json()["place"] == "waitlisted"
-    listed = _get(client, first, "/api/communities/ciso/meetings").json()["items"][0]
+    listed = get_as(client, first, "/api/communities/ciso/meetings").json()["items"][0]
     assert (listed["going_count"], listed["waitlist_count"]) == (2, 1)
 
     # Giving up a place hands it to the first on the waitlist.
     gave_up = _answer(client, first, meeting, {"answer": "no"}).json()
     assert (gave_up["answer"], gave_up["place"]) == ("no", None)
-    assert _get(client, third, f"/api/meetings/{meeting.pk}/rsvp").json()["place"] == "going"
+    assert get_as(client, third, f"/api/meetings/{meeting.pk}/rsvp").json()["place"] == "going"
     assert Rsvp.objects.get(meeting=meeting, user=third).place == "going"
 
 
@@ -241,11 +224,11 @@ def test_an_answer_keeps_dinner_and_dietary_needs_for_the_facilitators(client, c
     )
     assert answered.json()["dinner"] is True
     url = f"/api/meetings/{meeting.pk}/people"
-    seen_by_member = _get(client, cop["members"][2], url).json()["items"]
+    seen_by_member = get_as(client, cop["members"][2], url).json()["items"]
     assert seen_by_member[0]["dinner"] is True
     assert seen_by_member[0]["dietary_needs"] is None
     assert "Vegan" not in json.dumps(seen_by_member)
-    seen_by_facilitator = _get(client, cop["facilitator"], url).json()["items"]
+    seen_by_facilitator = get_as(client, cop["facilitator"], url).json()["items"]
     assert seen_by_facilitator[0]["dietary_needs"] == "Vegan"
     assert seen_by_facilitator[0]["dinner_note"] == "Late"
 
@@ -283,7 +266,7 @@ def test_answers_close_when_the_meeting_is_over_or_cancelled(client, cop):
     over = _answer(client, member, meeting, {"answer": "yes"})
     assert over.status_code == 400
     assert "over" in over.json()["detail"]
-    assert _get(client, member, f"/api/meetings/{meeting.pk}/rsvp").json()["may_answer"] is False
+    assert get_as(client, member, f"/api/meetings/{meeting.pk}/rsvp").json()["may_answer"] is False
     Meeting.objects.filter(pk=meeting.pk).update(
         starts_at=meeting.starts_at, ends_at=meeting.ends_at
     )
@@ -292,7 +275,7 @@ def test_answers_close_when_the_meeting_is_over_or_cancelled(client, cop):
     assert cancelled.status_code == 403
     assert cancelled.json()["detail"] == "This meeting was cancelled."
     assert not Rsvp.objects.filter(user=member).exists()
-    detail = _get(client, member, f"/api/meetings/{meeting.pk}").json()
+    detail = get_as(client, member, f"/api/meetings/{meeting.pk}").json()
     assert (detail["status"], detail["cancel_reason"]) == ("cancelled", "Venue flooded")
 
 
@@ -306,28 +289,28 @@ def test_a_member_sends_their_delegate_in_their_place(client, cop):
     meeting = cop["meeting"]
     principal, delegate = cop["members"][0], cop["delegate"]
     _answer(client, principal, meeting, {"answer": "yes"})
-    sent = _send(
+    sent = send_as(
         client, principal, "post", f"/api/meetings/{meeting.pk}/delegate", {"delegate": delegate.pk}
     )
     assert sent.status_code == 200
     assert sent.json()["place"] == "going"
     assert sent.json()["delegate"]["id"] == delegate.pk
-    theirs = _get(client, delegate, f"/api/meetings/{meeting.pk}/rsvp").json()
+    theirs = get_as(client, delegate, f"/api/meetings/{meeting.pk}/rsvp").json()
     assert theirs["place"] == "going"
     assert theirs["delegated_from"]["id"] == principal.pk
     assert theirs["delegated_from"]["handle"] == principal.handle
-    assert _get(client, principal, f"/api/meetings/{meeting.pk}/rsvp").json()["place"] is None
+    assert get_as(client, principal, f"/api/meetings/{meeting.pk}/rsvp").json()["place"] is None
 
 
 def test_a_member_on_leave_sends_their_delegate_instead_of_answering(client, cop):
     meeting, principal = cop["meeting"], cop["members"][0]
     testing.seat(cop["community"], principal, status="on_leave")
-    mine = _get(client, principal, f"/api/meetings/{meeting.pk}/rsvp").json()
+    mine = get_as(client, principal, f"/api/meetings/{meeting.pk}/rsvp").json()
     assert (mine["may_answer"], mine["may_send_delegate"]) == (False, True)
     refused = _answer(client, principal, meeting, {"answer": "yes"})
     assert refused.status_code == 403
     assert "on leave" in refused.json()["detail"]
-    sent = _send(
+    sent = send_as(
         client,
         principal,
         "post",
@@ -340,7 +323,7 @@ def test_a_member_on_leave_sends_their_delegate_instead_of_answering(client, cop
 
 def test_nobody_sends_someone_elses_delegate(client, cop):
     meeting = cop["meeting"]
-    response = _send(
+    response = send_as(
         client,
         cop["members"][1],
         "post",
@@ -371,7 +354,7 @@ def _meetings(community, count: int, *, days_from: int) -> None:
 def _all_pages(client, user, url, **query):
     seen, after, pages = [], None, 0
     while True:
-        page = _get(client, user, url, **query, **({"after": after} if after else {})).json()
+        page = get_as(client, user, url, **query, **({"after": after} if after else {})).json()
         seen += page["items"]
         pages += 1
         after = page["next"]
@@ -436,13 +419,14 @@ def test_a_cursor_that_does_not_read_starts_at_the_beginning(client, cop, bad):
         "/api/meetings",
         f"/api/meetings/{cop['meeting'].pk}/people",
     ):
-        response = _get(client, cop["members"][1], url, after=bad)
+        response = get_as(client, cop["members"][1], url, after=bad)
         assert response.status_code == 200, url
 
 
 @pytest.mark.parametrize("count", [3, 60], ids=["small", "large"])
+@pytest.mark.usefixtures("cache_in_memory")
 def test_the_meeting_lists_run_a_fixed_number_of_queries(
-    client, cop, django_assert_max_num_queries, rate_limits_in_memory, count
+    client, cop, django_assert_max_num_queries, count
 ):
     _meetings(cop["community"], count, days_from=-count // 4)
     member = cop["members"][1]
@@ -460,8 +444,9 @@ def test_the_meeting_lists_run_a_fixed_number_of_queries(
 
 
 @pytest.mark.parametrize("count", [3, 60], ids=["small", "large"])
+@pytest.mark.usefixtures("cache_in_memory")
 def test_who_answered_runs_a_fixed_number_of_queries(
-    client, cop, django_assert_max_num_queries, rate_limits_in_memory, count
+    client, cop, django_assert_max_num_queries, count
 ):
     meeting = cop["meeting"]
     people = [testing.make_user(organisation=cop["facilitator"].organisation) for _ in range(count)]
@@ -489,8 +474,9 @@ BUDGETS = {"facilitator": 5, "guest": 6, "principal": 7}
 
 @pytest.mark.parametrize("size", [(2, 3), (30, 60)], ids=["small", "large"])
 @pytest.mark.parametrize("who", list(BUDGETS))
+@pytest.mark.usefixtures("cache_in_memory")
 def test_a_meeting_reads_in_a_fixed_number_of_queries(
-    client, cop, django_assert_max_num_queries, rate_limits_in_memory, size, who
+    client, cop, django_assert_max_num_queries, size, who
 ):
     meeting = cop["meeting"]
     items, answers = size

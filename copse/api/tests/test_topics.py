@@ -7,7 +7,13 @@ import json
 import pytest
 
 from copse import testing
-from copse.api.tests.helpers import bearer, token_for
+from copse.api.tests.helpers import (  # noqa: F401  (cache_in_memory: a fixture)
+    bearer,
+    cache_in_memory,
+    get_as,
+    send_as,
+    token_for,
+)
 from copse.topics import services
 from copse.topics.models import Topic, TopicVote
 
@@ -39,36 +45,13 @@ def cop():
     }
 
 
-@pytest.fixture
-def rate_limits_in_memory(settings):
-    """Calls counted in memory, as in a cache server: the budgets below are
-    the endpoints' own queries, not the database cache's."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    }
-
-
-def _get(client, user, url, **query):
-    return client.get(url, query, **bearer(token_for(user, scopes=["read"])))
-
-
-def _send(client, user, method, url, body=None):
-    return getattr(client, method)(
-        url,
-        data=json.dumps(body) if body is not None else None,
-        content_type="application/json",
-        **bearer(token_for(user, scopes=["write"])),
-    )
-
-
 def _vote(client, user, topic, method="post"):
-    return _send(client, user, method, f"/api/topics/{topic.pk}/vote")
+    return send_as(client, user, method, f"/api/topics/{topic.pk}/vote")
 
 
 def test_a_member_nominates_a_topic_in_one_of_the_communitys_areas(client, cop):
     member = cop["members"][1]
-    made = _send(
+    made = send_as(
         client,
         member,
         "post",
@@ -95,13 +78,13 @@ def test_a_topic_copse_put_back_for_review_carries_its_link(client, cop):
         link="/c/ciso/norms/",
         link_text="Our norms",
     )
-    body = _get(client, cop["members"][1], f"/api/topics/{topic.pk}").json()
+    body = get_as(client, cop["members"][1], f"/api/topics/{topic.pk}").json()
     assert (body["proposed_by"], body["link"], body["link_text"]) == (
         None,
         "/c/ciso/norms/",
         "Our norms",
     )
-    nominated = _get(client, cop["members"][1], f"/api/topics/{cop['topic'].pk}").json()
+    nominated = get_as(client, cop["members"][1], f"/api/topics/{cop['topic'].pk}").json()
     assert (nominated["link"], nominated["link_text"]) == (None, None)
 
 
@@ -116,7 +99,7 @@ def test_a_topic_copse_put_back_for_review_carries_its_link(client, cop):
     ],
 )
 def test_a_nomination_that_cannot_be_taken_says_why(client, cop, body, status, says):
-    response = _send(client, cop["members"][1], "post", "/api/communities/ciso/topics", body)
+    response = send_as(client, cop["members"][1], "post", "/api/communities/ciso/topics", body)
     assert response.status_code == status
     assert says in json.dumps(response.json())
     assert Topic.objects.count() == 1
@@ -140,13 +123,13 @@ def test_voting_counts_once_and_a_vote_is_taken_back(client, cop):
 
 def test_a_delegate_reads_the_backlog_and_may_not_take_part(client, cop):
     delegate, topic = cop["delegate"], cop["topic"]
-    listed = _get(client, delegate, "/api/communities/ciso/topics").json()["items"]
+    listed = get_as(client, delegate, "/api/communities/ciso/topics").json()["items"]
     assert [t["title"] for t in listed] == [TITLE]
     assert listed[0]["may_vote"] is False
     refused = _vote(client, delegate, topic)
     assert refused.status_code == 403
     assert "Delegates" in refused.json()["detail"]
-    nominated = _send(
+    nominated = send_as(
         client, delegate, "post", "/api/communities/ciso/topics", {"title": "Mine", "area": "Tools"}
     )
     assert nominated.status_code == 403
@@ -159,12 +142,12 @@ def test_voting_closes_once_a_topic_leaves_the_backlog(client, cop):
     refused = _vote(client, cop["members"][1], topic)
     assert refused.status_code == 403
     assert "closed" in refused.json()["detail"]
-    parked = _get(client, cop["members"][1], "/api/communities/ciso/topics", status="parked")
+    parked = get_as(client, cop["members"][1], "/api/communities/ciso/topics", status="parked")
     assert [t["id"] for t in parked.json()["items"]] == [topic.pk]
-    proposed = _get(client, cop["members"][1], "/api/communities/ciso/topics")
+    proposed = get_as(client, cop["members"][1], "/api/communities/ciso/topics")
     assert proposed.json()["items"] == []
     assert (
-        _get(client, cop["members"][1], "/api/communities/ciso/topics", status="gone").status_code
+        get_as(client, cop["members"][1], "/api/communities/ciso/topics", status="gone").status_code
         == 422
     )
 
@@ -172,13 +155,13 @@ def test_voting_closes_once_a_topic_leaves_the_backlog(client, cop):
 def test_only_the_nominator_and_the_facilitators_edit_a_topic(client, cop):
     topic = cop["topic"]
     url = f"/api/topics/{topic.pk}"
-    other = _send(client, cop["members"][1], "patch", url, {"why": "Hijacked"})
+    other = send_as(client, cop["members"][1], "patch", url, {"why": "Hijacked"})
     assert other.status_code == 403
-    own = _send(client, cop["members"][0], "patch", url, {"why": "Three renewals in March."})
+    own = send_as(client, cop["members"][0], "patch", url, {"why": "Three renewals in March."})
     assert own.status_code == 200
     assert own.json()["why"] == "Three renewals in March."
     assert own.json()["title"] == TITLE  # what was not sent stays
-    by_facilitator = _send(client, cop["facilitator"], "patch", url, {"area": "People"})
+    by_facilitator = send_as(client, cop["facilitator"], "patch", url, {"area": "People"})
     assert by_facilitator.json()["area"] == "People"
     topic.refresh_from_db()
     assert (topic.why, topic.area) == ("Three renewals in March.", "People")
@@ -196,12 +179,12 @@ def test_people_outside_the_community_learn_nothing_of_its_topics(client, cop, w
         outsider = testing.make_site_admin()
     topic = cop["topic"]
     for response in (
-        _get(client, outsider, f"/api/topics/{topic.pk}"),
-        _get(client, outsider, "/api/communities/ciso/topics"),
+        get_as(client, outsider, f"/api/topics/{topic.pk}"),
+        get_as(client, outsider, "/api/communities/ciso/topics"),
         _vote(client, outsider, topic),
         _vote(client, outsider, topic, method="delete"),
-        _send(client, outsider, "patch", f"/api/topics/{topic.pk}", {"title": "Mine now"}),
-        _send(
+        send_as(client, outsider, "patch", f"/api/topics/{topic.pk}", {"title": "Mine now"}),
+        send_as(
             client,
             outsider,
             "post",
@@ -241,7 +224,7 @@ def test_the_backlog_pages_through_every_topic_once_most_votes_first(client, cop
     seen, after, pages = [], None, 0
     while True:
         query = {"after": after} if after else {}
-        page = _get(client, cop["members"][1], "/api/communities/ciso/topics", **query).json()
+        page = get_as(client, cop["members"][1], "/api/communities/ciso/topics", **query).json()
         seen += page["items"]
         pages += 1
         after = page["next"]
@@ -255,8 +238,9 @@ def test_the_backlog_pages_through_every_topic_once_most_votes_first(client, cop
 
 
 @pytest.mark.parametrize("size", [(5, 1), (200, 3)], ids=["small", "large"])
+@pytest.mark.usefixtures("cache_in_memory")
 def test_the_backlog_runs_a_fixed_number_of_queries(
-    client, cop, django_assert_max_num_queries, rate_limits_in_memory, size
+    client, cop, django_assert_max_num_queries, size
 ):
     topics, votes_each = size
     _grow(cop["community"], cop["members"], topics=topics, votes_each=votes_each)
