@@ -27,6 +27,7 @@ from django.utils import timezone
 from copse.audit.services import record
 from copse.core import permissions
 from copse.core.errors import UserFacingError
+from copse.core.markdown import without_control_characters
 from copse.webhooks import events, payloads, signing, targets, tasks, transport
 from copse.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 
@@ -86,7 +87,7 @@ def _clean(target_url: str, chosen, description: str) -> tuple[str, list[str], s
     chosen = events.known(chosen or ())
     if not chosen:
         raise WebhookError("Choose at least one event to send.")
-    description = " ".join((description or "").split())[:100]
+    description = " ".join(without_control_characters(description or "").split())[:100]
     return target_url, chosen, description
 
 

@@ -168,3 +168,28 @@ def test_the_page_says_when_nothing_is_sent_because_its_owner_stepped_down(circl
     page = client.get(reverse("webhooks:edit", args=[community.slug, hook.pk]))
     assert b"Nothing is sent now" in page.content
     assert b"Maria Facilitator, who saved this webhook last, may no longer keep it" in page.content
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"description": "Chat\x00room", "target_url": "https://hooks.example.org/in"},
+        {"target_url": "https://hooks.example.org/" + "a" * 600},
+        {"target_url": "https://hooks.example.org/\x00"},
+        {"target_url": "\U0001f333" * 300},
+        {"target_url": "https://[::1"},
+        {"target_url": "https://hooks.example.org:notaport/"},
+        {"target_url": "http://[::ffff:169.254.169.254]:80/"},
+        {"events": ["post.published", "\x00"], "target_url": "https://hooks.example.org/"},
+        {"events": ["../../etc"], "target_url": "https://hooks.example.org/"},
+    ],
+)
+def test_mangled_forms_get_a_message_never_a_500(circle, client, settings, fields):
+    settings.COPSE_WEBHOOKS_ALLOW_PRIVATE_TARGETS = False
+    community, facilitator, _ = circle
+    client.force_login(facilitator)
+    data = {"events": ["post.published"], **fields}
+    response = client.post(reverse("webhooks:new", args=[community.slug]), data)
+    assert response.status_code == 400
+    assert b'class="error"' in response.content or b"form-errors" in response.content
+    assert not Webhook.objects.exists()
