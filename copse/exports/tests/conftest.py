@@ -23,7 +23,7 @@ from copse.conversations import services as conversations
 
 SECRET = "Telecom costs are out of control"
 EARLIER_TEXT = "Our carrier bill doubled last quarter"
-REMOVED_WORDS = "Call the carrier's CEO at home"
+REMOVED_WORDS = "Phone the vendor's founder on a Sunday"
 DIETARY = "No shellfish, please"
 FEEDBACK = "Clear and useful, thank you Sam"
 PRIVATE_STORY = "What Dev alone saved on carriers"

@@ -2,6 +2,7 @@
 and, the check that counts, when each delivery is sent."""
 
 import datetime as dt
+import os
 import socket
 import ssl
 
@@ -130,6 +131,9 @@ def test_an_ipv6_loopback_receiver_is_refused_at_sending(
     try:
         six = Receiver(host="::1")
     except OSError:
+        # The CI machine has ::1; only a developer's machine without it skips.
+        if os.environ.get("CI") == "true":
+            raise
         pytest.skip("no IPv6 loopback here")
     six.start()
     try:
