@@ -5,6 +5,7 @@ every app."""
 import os
 
 import pytest
+from django.db import transaction
 
 from copse import testing
 
@@ -19,6 +20,36 @@ def roles(db):
 
     Keys are the roles of the authorization matrix.
     """
+    return build_roles()
+
+
+@pytest.fixture(scope="module")
+def module_transaction(django_db_setup, django_db_blocker):
+    """One transaction around a whole module, rolled back at its end.
+
+    Data made once in it (see `module_roles`) is shared by the module's tests:
+    each test's own transaction is then a savepoint inside it, so what a test
+    writes is still undone before the next one. The authorization matrices
+    ask thousands of questions of one world; building it once per module
+    instead of once per question is most of the suite's time saved.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def module_roles(module_transaction, django_db_blocker):
+    """`roles`, made once for the module (see `module_transaction`)."""
+    with django_db_blocker.unblock():
+        return build_roles()
+
+
+def build_roles():
     community = testing.make_community(
         slug="circle",
         name="The Circle",

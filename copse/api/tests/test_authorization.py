@@ -29,7 +29,10 @@ from copse.core.tests.authorization import (
     SEES_MEMBERS,
     expected_for,
 )
-from copse.core.tests.test_authorization_matrix import world  # noqa: F401  (a fixture)
+from copse.core.tests.test_authorization_matrix import (  # noqa: F401  (fixtures)
+    module_world,
+    world,
+)
 from copse.meetings.tests.authorization_rows import PRESENTER_TOO
 
 # One status per role, in ROLES order (anonymous first: always 401 here).
