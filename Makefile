@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run dev test faults page-audit lint install install-dev demo lock bench clean
+.PHONY: run dev test faults page-audit lint install install-dev demo lock bench clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,12 @@ $(VNU_JAR):
 page-audit: install-dev $(VNU_JAR)
 	@command -v java >/dev/null || { echo "The HTML check needs Java (apt-get install default-jre-headless)." >&2; exit 1; }
 	DATABASE_URL= COPSE_VNU_JAR=$(VNU_JAR) $(BIN)/pytest -q -p no:randomly page_audit
+
+# Extract the strings marked for translation into each app's French
+# catalogue and compile them (docs/languages.md). Needs GNU gettext.
+# APPS="library meetings" limits it to some apps.
+messages: install-dev
+	$(BIN)/python scripts/messages.py $(APPS)
 
 demo: install
 	$(BIN)/copse migrate --noinput

@@ -143,9 +143,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The browser's language; the person's own choice overrides it below.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "copse.core.middleware.PersonalLanguageMiddleware",
     "copse.core.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -170,6 +173,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "copse.core.context_processors.site",
@@ -504,7 +508,13 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
+# Pages follow the person's chosen language (their profile), else their
+# browser's; mail follows the recipient's choice (docs/languages.md).
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", "English"), ("fr", "Français")]
+# The catalogue of the templates and code outside any app; each app keeps
+# its own in <app>/locale/.
+LOCALE_PATHS = [BASE_DIR / "copse" / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -1,19 +1,35 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from copse.accounts.identity import display_name_skeleton
 from copse.accounts.models import User, time_zone_choices
 from copse.core.names import validate_header_name
 
 
+def language_choices() -> list[tuple[str, str]]:
+    # Each language is named in itself, so a person who cannot read the
+    # current one still finds their own.
+    return [("", _("As my browser says")), *settings.LANGUAGES]
+
+
 class ProfileForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
         choices=time_zone_choices, help_text="Meeting times are shown in this zone."
     )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=language_choices,
+        required=False,
+        help_text=_(
+            "Pages and mail to you in this language. As your browser says: pages follow your browser, mail is in English."
+        ),
+    )
 
     class Meta:
         model = User
-        fields = ["display_name", "job_title", "time_zone", "bio"]
+        fields = ["display_name", "job_title", "time_zone", "language", "bio"]
         labels = {"display_name": "Your name"}
         help_texts = {
             "display_name": "How peers see you, e.g. Maria Lopez.",

@@ -94,6 +94,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     organisation_verified_at = models.DateTimeField(null=True, blank=True)
     time_zone = models.CharField(max_length=64, default="UTC")
+    # Empty: pages follow the browser, mail the site's language.
+    language = models.CharField(max_length=16, blank=True, default="")
     bio = models.TextField("short bio", blank=True, max_length=2000)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods
 
@@ -141,7 +142,10 @@ def _directory_rows(communities) -> str:
     if not communities:
         return ""
     shown = repr([tuple(getattr(c, name) for name in _ROW_FIELDS) for c in communities])
-    key = "directory-rows:" + hashlib.blake2b(shown.encode(), digest_size=20).hexdigest()
+    key = (
+        f"directory-rows:{translation.get_language()}:"
+        + hashlib.blake2b(shown.encode(), digest_size=20).hexdigest()
+    )
     cache = caches["template_fragments"]
     html = cache.get(key)
     if html is None:

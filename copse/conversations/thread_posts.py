@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from django.core.cache import caches
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from copse.conversations import links, selectors
@@ -117,6 +118,8 @@ class ShownPage:
                 thread.created_at.timestamp(),
                 thread.version,
                 self.start,
+                # What the page says around the posts is in the reader's language.
+                translation.get_language(),
                 *parts,
             )
         )

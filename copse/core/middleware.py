@@ -1,5 +1,5 @@
-"""Request-wide security behaviour: private caching, session lifetimes, and
-signing in before a community's page."""
+"""Request-wide behaviour: private caching, session lifetimes, signing in
+before a community's page, and the person's own language."""
 
 import logging
 import re
@@ -8,7 +8,10 @@ import time
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.utils import translation
 from django.utils.cache import patch_cache_control
+
+from copse.core.languages import chosen_language
 
 security_log = logging.getLogger("copse.security")
 
@@ -57,6 +60,23 @@ class SessionLifetimeMiddleware:
                 session.setdefault(AUTH_AT, now)
                 if now - seen_at >= 60 or SEEN_AT not in session:
                     session[SEEN_AT] = now
+        return self.get_response(request)
+
+
+class PersonalLanguageMiddleware:
+    """The language a signed-in person chose in their profile, over the
+    browser's (which LocaleMiddleware, earlier, has already applied)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            chosen = chosen_language(user)
+            if chosen:
+                translation.activate(chosen)
+                request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
 
 

@@ -28,7 +28,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import Count, Max
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from copse.core import permissions
 from copse.core.markdown import plain_text
@@ -167,7 +167,16 @@ class DigestRenderer:
         community = row.community
         level = compose.content_level(community)
         # The visibility too: a thread's level depends on it (its floor).
-        key = (community.pk, row.period_start, row.period_end, tz_name, level, community.visibility)
+        key = (
+            community.pk,
+            row.period_start,
+            row.period_end,
+            tz_name,
+            level,
+            community.visibility,
+            # The digest is written in its recipient's language.
+            translation.get_language(),
+        )
         fingerprint = self._fingerprint(community, row.period_start, row.period_end)
         cached = self._cache.get(key)
         if cached is None or cached[0] != fingerprint:

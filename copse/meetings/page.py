@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from django.core.cache import caches
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 from copse.core import permissions
@@ -78,6 +78,8 @@ def _key(meeting: Meeting, *parts) -> str:
             meeting.created_at.timestamp(),
             meeting.version,
             meeting.updated_at.timestamp(),
+            # What the page says around the meeting is in the reader's language.
+            translation.get_language(),
             *parts,
         )
     )
