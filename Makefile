@@ -44,13 +44,15 @@ lint: install-dev
 	$(BIN)/ruff check .
 
 # The suite runs on SQLite, then again on PostgreSQL when COPSE_TEST_DATABASE_URL
-# is set (.ci/run sets it). Browser tests need Debian's chromium at /usr/bin/chromium.
+# is set (.ci/run sets it), each on every core (pytest-xdist; each worker has
+# its own test database). Browser tests need Debian's chromium at /usr/bin/chromium.
+TEST_WORKERS ?= auto
 test: install-dev
 	$(BIN)/ruff check .
-	DATABASE_URL= $(BIN)/pytest -q
+	DATABASE_URL= $(BIN)/pytest -q -n $(TEST_WORKERS)
 	@if [ -n "$$COPSE_TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL =="; \
-		DATABASE_URL="$$COPSE_TEST_DATABASE_URL" $(BIN)/pytest -q; \
+		DATABASE_URL="$$COPSE_TEST_DATABASE_URL" $(BIN)/pytest -q -n $(TEST_WORKERS); \
 	else \
 		echo "COPSE_TEST_DATABASE_URL is not set: PostgreSQL run skipped."; \
 		if [ "$$CI" = "true" ]; then echo "CI needs PostgreSQL" >&2; exit 1; fi; \

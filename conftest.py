@@ -6,12 +6,21 @@ import os
 
 import pytest
 from django.db import transaction
+from django.utils import translation
 
 from copse import testing
 
 # A plugin, not a conftest in core/tests: journeys in any app share one
 # browser, and the journeys-run-last ordering holds for any set of paths.
 pytest_plugins = ["copse.core.tests.browser_fixtures"]
+
+
+@pytest.fixture(autouse=True)
+def _site_language_after_each_test():
+    """A request leaves its language active in the thread (as Django does);
+    each test starts in the site's language whatever the one before read."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
@@ -47,6 +56,34 @@ def module_roles(module_transaction, django_db_blocker):
     """`roles`, made once for the module (see `module_transaction`)."""
     with django_db_blocker.unblock():
         return build_roles()
+
+
+@pytest.fixture(scope="module")
+def module_world(module_roles, django_db_blocker):
+    """The authorization matrix's world (`build_world` there), made once per
+    module inside its transaction."""
+    from copse.core.tests.test_authorization_matrix import build_world
+
+    with django_db_blocker.unblock():
+        return build_world(*module_roles)
+
+
+@pytest.fixture
+def world(module_world, db):
+    """The confidential community with a thread, a reply with a file, a
+    mention, norms, a request and an invitation, and each app's rows' data.
+
+    Made once per module (`module_world`); each test's writes are undone by
+    its own savepoint, and the people's remembered standings are dropped so
+    no test sees what an earlier one computed.
+    """
+    from copse.core import permissions
+
+    _, people, _ = module_world
+    for user in people.values():
+        if user is not None:
+            permissions.forget_standings(user)
+    return module_world
 
 
 def build_roles():

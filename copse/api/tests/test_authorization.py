@@ -29,10 +29,6 @@ from copse.core.tests.authorization import (
     SEES_MEMBERS,
     expected_for,
 )
-from copse.core.tests.test_authorization_matrix import (  # noqa: F401  (fixtures)
-    module_world,
-    world,
-)
 from copse.meetings.tests.authorization_rows import PRESENTER_TOO
 
 # One status per role, in ROLES order (anonymous first: always 401 here).
@@ -242,7 +238,7 @@ CASES = [(method, path, role) for (method, path) in ROWS for role in ROLES]
 @pytest.mark.parametrize(
     ("method", "path", "role"), CASES, ids=[f"{m} {p} {r}" for m, p, r in CASES]
 )
-def test_operation_answers_each_role_as_the_row_says(client, world, method, path, role):  # noqa: F811
+def test_operation_answers_each_role_as_the_row_says(client, world, method, path, role):
     community, people, ctx = world
     params_of, query, body, statuses = ROWS[(method, path)]
     params = params_of(ctx) if params_of else None

@@ -340,29 +340,6 @@ def test_every_url_is_in_the_matrix():
     assert not stale, f"Matrix rows for URLs that no longer exist: {sorted(stale)}"
 
 
-@pytest.fixture(scope="module")
-def module_world(module_roles, django_db_blocker):
-    """The world below, made once per module inside its transaction."""
-    with django_db_blocker.unblock():
-        return build_world(*module_roles)
-
-
-@pytest.fixture
-def world(module_world, db):
-    """The confidential community with a thread, a reply with a file, a
-    mention, norms, a request and an invitation, and each app's rows' data.
-
-    Made once per module (`module_world`); each test's writes are undone by
-    its own savepoint, and the people's remembered standings are dropped so
-    no test sees what an earlier one computed.
-    """
-    _, people, _ = module_world
-    for user in people.values():
-        if user is not None:
-            permissions.forget_standings(user)
-    return module_world
-
-
 def build_world(community, people):
     for number, body in (
         (1, "What is said here stays here."),

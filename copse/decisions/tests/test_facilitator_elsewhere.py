@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from copse import testing
 from copse.core.tests.authorization import SECRET, expected_for
-from copse.core.tests.test_authorization_matrix import MATRIX, world  # noqa: F401 - fixture
+from copse.core.tests.test_authorization_matrix import MATRIX
 from copse.decisions.models import (
     Amendment,
     AmendmentComment,
@@ -30,7 +30,7 @@ ROWS = {name: row for name, row in MATRIX.items() if name.startswith("decisions:
 
 
 @pytest.fixture
-def elsewhere(world):  # noqa: F811 - the matrix's world, imported above
+def elsewhere(world):  # the matrix's world (conftest.py)
     community, people, ctx = world
     other = testing.make_community(slug="elsewhere", name="Elsewhere CoP", visibility="members")
     other.members_nominate_peers = True

@@ -11,7 +11,6 @@ from copse import testing
 from copse.conversations.models import Post
 from copse.core import permissions
 from copse.core.tests.authorization import SECRET
-from copse.core.tests.test_authorization_matrix import world  # noqa: F401 (a fixture)
 from copse.library.models import LibraryItem
 from copse.pulses.models import PulseAnswer
 from copse.sponsors.tests import programme
@@ -31,7 +30,7 @@ COMMUNITY_PAGES = [
 
 
 @pytest.fixture
-def busy_world(world):  # noqa: F811
+def busy_world(world):
     """The matrix's world with the confidential community made busy enough
     that every figure would show, were it named: members, asks with helpful
     replies, a library item re-used, a pulse above its threshold."""
