@@ -1,6 +1,8 @@
 """Reading the audit log, newest first, by keyset pages."""
 
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from copse.audit import sentences
 from copse.audit.models import AuditEntry
@@ -10,7 +12,7 @@ PAGE_SIZE = 100
 # Detail keys that hold what a person wrote in their own words (a removal's or
 # a cancellation's reason): shown only where `community.read_reasons` allows.
 FREE_TEXT_KEYS = ("reason",)
-WITHHELD = "(shown to the community's facilitators and the person concerned only)"
+WITHHELD = _("(shown to the community's facilitators and the person concerned only)")
 
 
 def entries(viewer, *, community=None, before: str | None = None):
@@ -49,8 +51,9 @@ def shown_detail(viewer, entry: AuditEntry) -> dict:
         return detail
     if permissions.can(viewer, "community.read_reasons", entry.community):
         return detail
+    withheld = str(WITHHELD)
     return {
-        key: WITHHELD if key in FREE_TEXT_KEYS and value else value for key, value in detail.items()
+        key: withheld if key in FREE_TEXT_KEYS and value else value for key, value in detail.items()
     }
 
 
@@ -58,5 +61,5 @@ def reason_readers(community) -> str:
     """Who reads a reason written in `community`'s audit log, for help texts;
     the same rule as `community.read_reasons`."""
     if community.visibility == "open":
-        return "this community's facilitators and the site admins"
-    return "this community's facilitators only (site admins do not see it)"
+        return gettext("this community's facilitators and the site admins")
+    return gettext("this community's facilitators only (site admins do not see it)")

@@ -21,11 +21,13 @@ from django.apps import apps
 from django.utils import formats, timezone
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from copse.core import permissions
 
 SYSTEM = "Copse"
-SOMEONE = "someone no longer here"
+SOMEONE = _("someone no longer here")
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,9 @@ _SENTENCES: dict[str, Sentence] = {}
 def register(action: str, template: str, *, words: dict | None = None, **refs: Ref) -> None:
     """`template` is a `str.format` string. It may name `{actor}`,
     `{subject}`, `{community}`, any of `refs`, and any detail key (shown as
-    text: lists joined, booleans as yes or no, `words` translating values)."""
+    text: lists joined, booleans as yes or no, `words` translating values).
+    Mark `template` and `words` with `gettext_lazy`: each sentence is made
+    in its reader's language."""
     _SENTENCES[action] = Sentence(template, refs, words or {})
 
 
@@ -134,8 +138,9 @@ def _sentence(viewer, entry, found) -> SafeString:
     sentence = _SENTENCES.get(entry.action)
     if sentence is None:
         return _default(entry, detail)
+    template = str(sentence.template)
     values: dict[str, object] = {}
-    for _, name, _, _ in string.Formatter().parse(sentence.template):
+    for _literal, name, _spec, _conversion in string.Formatter().parse(template):
         if not name or name in values:
             continue
         if name == "actor":
@@ -150,7 +155,7 @@ def _sentence(viewer, entry, found) -> SafeString:
             values[name] = _named(viewer, ref, obj)
         else:
             values[name] = text(detail.get(name), sentence.words.get(name))
-    return format_html(sentence.template, **values)
+    return format_html(template, **values)
 
 
 def text(value, words: dict | None = None) -> str:
@@ -158,13 +163,13 @@ def text(value, words: dict | None = None) -> str:
     if words is not None and isinstance(value, str | int | bool | None) and value in words:
         return words[value]
     if value is None or value == "":
-        return "nothing"
+        return gettext("nothing")
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     if isinstance(value, dict):
         return ", ".join(_words(key) for key in value)
     if isinstance(value, list | tuple):
-        return ", ".join(text(v, words) for v in value) or "nothing"
+        return ", ".join(str(text(v, words)) for v in value) or gettext("nothing")
     return _words(str(value)) if isinstance(value, str) and "_" in value else str(value)
 
 
@@ -204,7 +209,11 @@ def _default(entry, detail: dict) -> SafeString:
         for key, value in detail.items()
         if not _hides(key, value) and value not in (None, "", [])
     ]
-    about = format_html(" about {}", entry.subject.name) if entry.subject is not None else ""
+    about = (
+        format_html(" {}", gettext("about %(name)s") % {"name": entry.subject.name})
+        if entry.subject is not None
+        else ""
+    )
     extra = format_html(" ({})", format_html_join("; ", "{}: {}", shown)) if shown else ""
     return format_html(
         "{} — {}: {}{}{}", actor, _words(area), _words(what) or _words(area), about, extra

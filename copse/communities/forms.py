@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from copse.accounts.models import User
 from copse.communities.models import DEFAULT_TOPIC_AREAS, Community
@@ -28,7 +30,9 @@ class TopicAreasField(forms.CharField):
 
 class CommunitySettingsForm(forms.ModelForm):
     topic_areas = TopicAreasField(
-        required=False, help_text="One per line. Members tag topics and questions with these."
+        label=_("Topic areas"),
+        required=False,
+        help_text=_("One per line. Members tag topics and questions with these."),
     )
 
     class Meta:
@@ -38,13 +42,27 @@ class CommunitySettingsForm(forms.ModelForm):
             "purpose": forms.Textarea(attrs={"rows": 3}),
             "goals": forms.Textarea(attrs={"rows": 5}),
         }
+        labels = {
+            "name": _("Name"),
+            "purpose": _("Purpose"),
+            "goals": _("Goals"),
+            "kind": _("Kind"),
+            "visibility": _("Visibility"),
+            "listed": _("Listed"),
+            "join_policy": _("Join policy"),
+            "eligibility": _("Eligibility"),
+            "per_organisation_cap": _("Per organisation cap"),
+            "size_cap": _("Size cap"),
+            "meeting_cadence": _("Meeting cadence"),
+            "slug": _("Slug"),
+        }
         help_texts = {
-            "meeting_cadence": 'e.g. "Half a day every month, with dinner".',
-            "visibility": (
+            "meeting_cadence": _('e.g. "Half a day every month, with dinner".'),
+            "visibility": _(
                 "More private takes effect at once. Less private is for the members to "
                 "consent to, by a proposal."
             ),
-            "listed": (
+            "listed": _(
                 "Shown in the directory. Unlisting takes effect at once; listing an unlisted "
                 "community is for the members to consent to, by a proposal."
             ),
@@ -54,9 +72,9 @@ class CommunitySettingsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         sharing = self.fields.get("library_sharing_allowed")
         if sharing is not None:
-            sharing.label = "Allow authors to share library items beyond the community"
+            sharing.label = _("Allow authors to share library items beyond the community")
             if self.instance.pk and self.instance.visibility == "open":
-                sharing.help_text = (
+                sharing.help_text = _(
                     "This makes no difference while the community is open: anyone can read "
                     "its library already. It counts if the community becomes members-only or "
                     "confidential."
@@ -66,7 +84,9 @@ class CommunitySettingsForm(forms.ModelForm):
         data = super().clean()
         per_org, size = data.get("per_organisation_cap"), data.get("size_cap")
         if per_org and size and per_org > size:
-            self.add_error("per_organisation_cap", "This cannot be larger than the size limit.")
+            self.add_error(
+                "per_organisation_cap", gettext("This cannot be larger than the size limit.")
+            )
         return data
 
 
@@ -97,9 +117,10 @@ FACILITATORS_CHOOSE = (
 class NewCommunityForm(CommunitySettingsForm):
     facilitators = PeopleField(
         queryset=User.objects.filter(is_active=True).select_related("organisation"),
+        label=_("Facilitators"),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text="You can appoint more later.",
+        help_text=_("You can appoint more later."),
     )
 
     class Meta(CommunitySettingsForm.Meta):
@@ -110,7 +131,9 @@ class NewCommunityForm(CommunitySettingsForm):
             "slug",
             *(f for f in CommunitySettingsForm.Meta.fields if f not in FACILITATORS_CHOOSE),
         ]
-        help_texts = {"slug": "The community's address: /c/<this>/. Letters, digits and hyphens."}
+        help_texts = {
+            "slug": _("The community's address: /c/<this>/. Letters, digits and hyphens.")
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -119,7 +142,7 @@ class NewCommunityForm(CommunitySettingsForm):
 
 
 class AppointFacilitatorForm(forms.Form):
-    email = forms.EmailField(help_text="The person must have a Copse account.")
+    email = forms.EmailField(label=_("Email"), help_text=_("The person must have a Copse account."))
 
     def clean_email(self):
         from copse.accounts.identity import normalize_email
@@ -128,8 +151,10 @@ class AppointFacilitatorForm(forms.Form):
         user = User.objects.filter(email=email, is_active=True).first()
         if user is None:
             raise forms.ValidationError(
-                "No one with this address has an account. Invite them from the "
-                "community's members page, then appoint them."
+                gettext(
+                    "No one with this address has an account. Invite them from the "
+                    "community's members page, then appoint them."
+                )
             )
         self.user = user
         return email

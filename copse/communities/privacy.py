@@ -16,12 +16,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
 from copse.core import permissions
 
+# What a community would become, as in "Making it ... is for the members to decide".
 LABELS = {
-    "open": "open (anyone can read)",
-    "members": "members only",
-    "confidential": "confidential",
+    "open": _("open (anyone can read)"),
+    "members": _("members only"),
+    "confidential": _("confidential"),
 }
 
 
@@ -60,33 +64,43 @@ class Lowering:
     def stays_private(self) -> str:
         n = self.kept
         if not n:
-            return "No conversation has been written yet, so there is nothing to keep."
+            return gettext("No conversation has been written yet, so there is nothing to keep.")
         where = []
         if self.after == "open":
             where.append(
-                "only members read them, their replies and files, on the page, in search, "
-                "on people's pages and in exports"
+                ngettext(
+                    "only members read it, its replies and files, on the page, in search, "
+                    "on people's pages and in exports",
+                    "only members read them, their replies and files, on the page, in search, "
+                    "on people's pages and in exports",
+                    n,
+                )
             )
         if self.before == "confidential":
-            where.append("mail about them carries only a link")
-        if n == 1:
-            where = [part.replace("them", "it") for part in where]
-            lead = "The one conversation written so far keeps the privacy it was written under"
-            span = "however long it goes on"
-        else:
-            lead = f"The {n} conversations written so far keep the privacy they were written under"
-            span = "however long they go on"
-        return f"{lead}, {span}: {'; '.join(where)}."
+            where.append(
+                ngettext(
+                    "mail about it carries only a link", "mail about them carries only a link", n
+                )
+            )
+        lead = ngettext(
+            "The one conversation written so far keeps the privacy it was written under, "
+            "however long it goes on",
+            "The %(count)s conversations written so far keep the privacy they were written "
+            "under, however long they go on",
+            n,
+        ) % {"count": n}
+        # The conversations kept, then where they stay private, joined by semicolons.
+        return gettext("%(kept)s: %(where)s.") % {"kept": lead, "where": "; ".join(where)}
 
     @property
     def opens(self) -> str:
         if self.after == "open":
-            return (
+            return gettext(
                 "Conversations started after the change can be read by anyone, signed in or "
                 "not, and found in search. Meetings, topics and the library are open to anyone "
                 "at once."
             )
-        return (
+        return gettext(
             "Conversations started after the change are for members, and their mail may carry "
             "their words, as the community's mail setting allows. Meetings, topics and the "
             "library follow the new setting at once, in mail and in members' calendar feeds."

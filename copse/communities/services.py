@@ -1,6 +1,8 @@
 """Creating communities and changing their settings."""
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from copse.audit.services import record
 from copse.communities import privacy
@@ -36,26 +38,28 @@ SETTINGS_FIELDS = (
 
 
 class CommunityError(UserFacingError):
-    title = "The community could not be saved"
+    title = gettext_lazy("The community could not be saved")
 
 
 class MembersDecide(CommunityError):
     """Making a community less private is for its members to consent to."""
 
-    title = "The members decide this"
+    title = gettext_lazy("The members decide this")
 
 
 def create_community(*, actor, facilitators=(), **fields) -> Community:
     """A site admin creates a community and may seat its founding facilitators
     (as first facilitators: it has none yet). Never themselves."""
     if not permissions.can(actor, "programme.manage"):
-        raise CommunityError("Only a site administrator can create communities.")
+        raise CommunityError(_("Only a site administrator can create communities."))
     if has_control_characters(fields.get("name", "")):
         raise CommunityError(HEADER_NAME_MESSAGE)
     if any(user.pk == actor.pk for user in facilitators):
         raise CommunityError(
-            "You cannot make yourself a facilitator: a site administrator never seats "
-            "themselves. Choose someone else."
+            _(
+                "You cannot make yourself a facilitator: a site administrator never seats "
+                "themselves. Choose someone else."
+            )
         )
     try:
         with transaction.atomic():
@@ -67,7 +71,7 @@ def create_community(*, actor, facilitators=(), **fields) -> Community:
                 _seat_first_facilitator(actor=actor, community=community, user=user)
     except IntegrityError as exc:
         raise CommunityError(
-            f"The address /c/{fields.get('slug')}/ is taken; choose another."
+            _("The address /c/%(slug)s/ is taken; choose another.") % {"slug": fields.get("slug")}
         ) from exc
     return community
 
@@ -101,25 +105,32 @@ def update_settings(*, actor, community: Community, **changes) -> Community:
     proposal, which passes only by the members' consent. Making it more
     private stays direct: it closes nothing anyone relied on."""
     if not permissions.can(actor, "community.manage", community):
-        raise CommunityError("Only a facilitator can change the settings.")
+        raise CommunityError(_("Only a facilitator can change the settings."))
     if has_control_characters(changes.get("name", "")):
         raise CommunityError(HEADER_NAME_MESSAGE)
     if less_private(community, changes):
         if permissions.can(actor, "community.open_up", community):
             raise MembersDecide(
-                f"Making {community.name} less private is for its members to consent to: "
-                "propose it, and it changes if no block stands at the deadline."
+                _(
+                    "Making %(name)s less private is for its members to consent to: "
+                    "propose it, and it changes if no block stands at the deadline."
+                )
+                % {"name": community.name}
             )
         raise MembersDecide(
-            "A site administrator never makes a community less private: its members decide "
-            "that by a proposal."
+            _(
+                "A site administrator never makes a community less private: its members "
+                "decide that by a proposal."
+            )
         )
     if _easier_to_join(community, changes) and not permissions.can(
         actor, "community.open_up", community
     ):
         raise CommunityError(
-            "Only the community's facilitators can make it easier to join. "
-            "As a site administrator you can make it harder to join, not easier."
+            _(
+                "Only the community's facilitators can make it easier to join. "
+                "As a site administrator you can make it harder to join, not easier."
+            )
         )
     before = {f: getattr(community, f) for f in SETTINGS_FIELDS}
     for field, value in changes.items():
@@ -179,7 +190,10 @@ def promote_elected_facilitator(*, community: Community, user, proposal_id: int)
     """The members nominated `user` by a proposal that passed, and they accepted."""
     membership = Membership.objects.get(community=community, user=user)
     if not membership.is_current:
-        raise CommunityError(f"{user.name} is no longer a member of {community.name}.")
+        raise CommunityError(
+            _("%(person)s is no longer a member of %(name)s.")
+            % {"person": user.name, "name": community.name}
+        )
     promoted = _promote(actor=user, membership=membership)
     record(
         actor=user,
@@ -202,11 +216,15 @@ def appoint_facilitator(*, actor, community: Community, user) -> Membership:
     role, announced); anyone else is seated only as the first facilitator of
     a community that has none, by a site admin. Nobody appoints themselves."""
     if not permissions.can(actor, "community.manage", community):
-        raise CommunityError("Only a site administrator or a facilitator can appoint facilitators.")
+        raise CommunityError(
+            _("Only a site administrator or a facilitator can appoint facilitators.")
+        )
     if user.pk == actor.pk:
         raise CommunityError(
-            "You cannot appoint yourself: a seat in a community is always given by someone "
-            "else, and in the open."
+            _(
+                "You cannot appoint yourself: a seat in a community is always given by "
+                "someone else, and in the open."
+            )
         )
     membership = Membership.objects.filter(community=community, user=user).first()
     seated = (
@@ -218,14 +236,20 @@ def appoint_facilitator(*, actor, community: Community, user) -> Membership:
         return _promote(actor=actor, membership=membership)
     if not permissions.can(actor, "community.seat_first_facilitator", community):
         raise CommunityError(
-            f"{user.name} is not a member of {community.name}. Invite them as a facilitator "
-            "from the members page: a seat comes only from an invitation, an approved "
-            "request or joining an open community."
+            _(
+                "%(person)s is not a member of %(name)s. Invite them as a facilitator "
+                "from the members page: a seat comes only from an invitation, an approved "
+                "request or joining an open community."
+            )
+            % {"person": user.name, "name": community.name}
         )
     if _facilitators(community).exists():
         raise CommunityError(
-            f"{community.name} already has a facilitator, and a site administrator seats only "
-            f"the first. Ask its facilitators to invite {user.name}, or invite them yourself."
+            _(
+                "%(name)s already has a facilitator, and a site administrator seats only "
+                "the first. Ask its facilitators to invite %(person)s, or invite them yourself."
+            )
+            % {"person": user.name, "name": community.name}
         )
     with transaction.atomic():
         return _seat_first_facilitator(actor=actor, community=community, user=user)

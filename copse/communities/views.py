@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from copse.communities import privacy, selectors, services
@@ -262,7 +263,7 @@ def settings_page(request, slug):
         except UserFacingError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, "Settings saved.")
+            messages.success(request, _("Settings saved."))
             return redirect("communities:settings", slug=community.slug)
     status = 400 if form.errors else 200
     return render(
@@ -304,7 +305,11 @@ def programme_new(request):
         except UserFacingError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, f"{community.name} is ready at /c/{community.slug}/.")
+            messages.success(
+                request,
+                _("%(name)s is ready at /c/%(slug)s/.")
+                % {"name": community.name, "slug": community.slug},
+            )
             return redirect(community.get_absolute_url())
     status = 400 if form.errors else 200
     return render(request, "communities/programme_new.html", {"form": form}, status=status)
@@ -321,7 +326,11 @@ def appoint_facilitator(request, slug):
         except UserFacingError as error:
             form.add_error("email", error.message)
         else:
-            messages.success(request, f"{form.user.name} now facilitates {community.name}.")
+            messages.success(
+                request,
+                _("%(person)s now facilitates %(name)s.")
+                % {"person": form.user.name, "name": community.name},
+            )
             return redirect("memberships:manage", slug=community.slug)
     status = 400 if form.errors else 200
     return render(

@@ -15,14 +15,15 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 LIFETIME = dt.timedelta(hours=24)
 
 
 class MemberImport(models.Model):
     class State(models.TextChoices):
-        WAITING = "waiting", "Waiting for confirmation"
-        SENT = "sent", "Invitations sent"
+        WAITING = "waiting", _("Waiting for confirmation")
+        SENT = "sent", _("Invitations sent")
 
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="+"

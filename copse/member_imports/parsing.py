@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from copse.accounts.identity import normalize_email
 from copse.core.errors import UserFacingError
@@ -34,7 +36,8 @@ COLUMNS = {
     "name": ("name", "full name", "display name"),
     "organisation": ("organisation", "organization", "company", "institution", "unit"),
 }
-COLUMN_LIST = "email, name and organisation"
+# The columns' own names, as the first line of a file writes them.
+COLUMN_LIST = gettext_lazy("email, name and organisation")
 
 # A cell a spreadsheet would run as a formula when the list is opened again
 # (CSV injection). Nothing Copse stores should start that way.
@@ -42,7 +45,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ImportFileError(UserFacingError):
-    title = "This file cannot be read as a list of people"
+    title = gettext_lazy("This file cannot be read as a list of people")
     status = 400
 
 
@@ -77,20 +80,24 @@ def decode(data: bytes) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise ImportFileError(
-                "The file says it is UTF-16 text but is not. Save it again as “CSV UTF-8”."
+                _("The file says it is UTF-16 text but is not. Save it again as “CSV UTF-8”.")
             ) from exc
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportFileError(
-            "The file is not UTF-8 text (it may be an Excel workbook, or a CSV saved in an "
-            "older encoding). In your spreadsheet, save it as “CSV UTF-8 (comma delimited)” "
-            "and upload that."
+            _(
+                "The file is not UTF-8 text (it may be an Excel workbook, or a CSV saved in an "
+                "older encoding). In your spreadsheet, save it as “CSV UTF-8 (comma delimited)” "
+                "and upload that."
+            )
         ) from exc
     if "\x00" in text:
         raise ImportFileError(
-            "The file holds NUL characters, which no list of names does. Save it again as "
-            "“CSV UTF-8” and upload that."
+            _(
+                "The file holds NUL characters, which no list of names does. Save it again as "
+                "“CSV UTF-8” and upload that."
+            )
         )
     return text
 
@@ -117,7 +124,7 @@ def _header(cells: list[str]) -> dict[str, int]:
     without a word), and one that names a column twice."""
     if not any(_column_of(cell) == "email" for cell in cells) and any("@" in c for c in cells):
         raise ImportFileError(
-            "The first line must name the columns, e.g. “email,name,organisation”."
+            _("The first line must name the columns, e.g. “email,name,organisation”.")
         )
     positions: dict[str, int] = {}
     unknown = []
@@ -129,18 +136,23 @@ def _header(cells: list[str]) -> dict[str, int]:
             continue
         if column in positions:
             raise ImportFileError(
-                f"The first line names the {column} column twice. The columns are {COLUMN_LIST}."
+                _("The first line names the %(column)s column twice. The columns are %(columns)s.")
+                % {"column": column, "columns": COLUMN_LIST}
             )
         positions[column] = index
     if unknown:
         named = ", ".join(f"“{heading}”" for heading in unknown[:3])
         raise ImportFileError(
-            f"The first line names a column Copse does not know ({named}). The columns are "
-            f"{COLUMN_LIST}, in any order; remove the others."
+            _(
+                "The first line names a column Copse does not know (%(named)s). The columns "
+                "are %(columns)s, in any order; remove the others."
+            )
+            % {"named": named, "columns": COLUMN_LIST}
         )
     if "email" not in positions:
         raise ImportFileError(
-            f"There is no email column. The first line must name the columns: {COLUMN_LIST}."
+            _("There is no email column. The first line must name the columns: %(columns)s.")
+            % {"columns": COLUMN_LIST}
         )
     return positions
 
@@ -156,25 +168,31 @@ def _check_cell(row: Row, column: str, raw: str) -> str:
     value = raw.strip()
     if raw.startswith(FORMULA_STARTS) or value.startswith(FORMULA_STARTS):
         row.problems.append(
-            f"The {column} starts with “{value[:1] or raw[:1]!s}”, as a spreadsheet formula does; "
-            "Copse keeps no such cell."
+            _(
+                "The %(column)s starts with “%(mark)s”, as a spreadsheet formula does; "
+                "Copse keeps no such cell."
+            )
+            % {"column": column, "mark": value[:1] or raw[:1]}
         )
         return ""
     if has_control_characters(value):
-        row.problems.append(f"The {column} holds a line break or another control character.")
+        row.problems.append(
+            _("The %(column)s holds a line break or another control character.")
+            % {"column": column}
+        )
         return ""
     return " ".join(value.split())
 
 
 def _check_email(row: Row, value: str) -> str:
     if not value:
-        row.problems.append("No email address.")
+        row.problems.append(_("No email address."))
         return ""
     email = normalize_email(value)
     try:
         validate_email(email)
     except ValidationError:
-        row.problems.append(f"“{value[:80]}” is not an email address.")
+        row.problems.append(_("“%(value)s” is not an email address.") % {"value": value[:80]})
         return ""
     return email
 
@@ -182,8 +200,11 @@ def _check_email(row: Row, value: str) -> str:
 def check_size(size: int) -> None:
     if size > MAX_BYTES:
         raise ImportTooLarge(
-            f"The file is {human_size(size)}; a list of people may be at most "
-            f"{human_size(MAX_BYTES)}. Split it into smaller files."
+            _(
+                "The file is %(size)s; a list of people may be at most %(most)s. "
+                "Split it into smaller files."
+            )
+            % {"size": human_size(size), "most": human_size(MAX_BYTES)}
         )
 
 
@@ -192,7 +213,9 @@ def parse(data: bytes) -> list[Row]:
     check_size(len(data))
     text = decode(data)
     if not text.strip():
-        raise ImportFileError(f"The file is empty. The columns are {COLUMN_LIST}.")
+        raise ImportFileError(
+            _("The file is empty. The columns are %(columns)s.") % {"columns": COLUMN_LIST}
+        )
     first_line = text.lstrip("\r\n").splitlines()[0]
     reader = csv.reader(
         io.StringIO(text, newline=""), delimiter=_delimiter(first_line), strict=True
@@ -214,14 +237,19 @@ def parse(data: bytes) -> list[Row]:
                 continue
             if len(rows) == MAX_ROWS:
                 raise ImportFileError(
-                    f"The file has more than {MAX_ROWS} people; at most {MAX_ROWS} can be "
-                    "invited at a time. Split it into smaller files."
+                    _(
+                        "The file has more than %(most)s people; at most %(most)s can be "
+                        "invited at a time. Split it into smaller files."
+                    )
+                    % {"most": MAX_ROWS}
                 )
             row = Row(line=line, email="", name="", organisation="")
             if any(cell.strip() for index, cell in enumerate(cells) if index not in known):
                 row.problems.append(
-                    "This line has a cell under no column. A comma inside a name needs "
-                    "quotes around the name."
+                    _(
+                        "This line has a cell under no column. A comma inside a name needs "
+                        "quotes around the name."
+                    )
                 )
             raw_email = _cell(cells, positions, "email")
             email = _check_cell(row, "email", raw_email)
@@ -230,21 +258,31 @@ def parse(data: bytes) -> list[Row]:
             for column, limit in (("name", NAME_MAX), ("organisation", ORGANISATION_MAX)):
                 value = _check_cell(row, column, _cell(cells, positions, column))
                 if len(value) > limit:
-                    row.problems.append(f"The {column} is longer than {limit} characters.")
+                    row.problems.append(
+                        _("The %(column)s is longer than %(limit)s characters.")
+                        % {"column": column, "limit": limit}
+                    )
                 setattr(row, column, value[:limit])
             if row.email:
                 if row.email in seen:
-                    row.problems.append(f"The same address is on line {seen[row.email]}.")
+                    row.problems.append(
+                        _("The same address is on line %(line)s.") % {"line": seen[row.email]}
+                    )
                 else:
                     seen[row.email] = row.line
             rows.append(row)
     except csv.Error as exc:
         raise ImportFileError(
-            f"Line {line + 1} cannot be read: a quote is opened and not closed, or a "
-            "cell is cut in two. Check that line in your spreadsheet."
+            _(
+                "Line %(line)s cannot be read: a quote is opened and not closed, or a "
+                "cell is cut in two. Check that line in your spreadsheet."
+            )
+            % {"line": line + 1}
         ) from exc
     if positions is None:
-        raise ImportFileError(f"The file is empty. The columns are {COLUMN_LIST}.")
+        raise ImportFileError(
+            _("The file is empty. The columns are %(columns)s.") % {"columns": COLUMN_LIST}
+        )
     if not rows:
-        raise ImportFileError("The file names its columns but lists nobody under them.")
+        raise ImportFileError(_("The file names its columns but lists nobody under them."))
     return rows

@@ -15,6 +15,8 @@ from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from copse.accounts.identity import addresses_of
 from copse.core import permissions
@@ -168,50 +170,73 @@ def assess(member_import: MemberImport, *, viewer) -> Assessment:
         if row.errors:
             continue
         if row.email in own:
-            row.errors.append("That is your own address: a seat is given by someone else.")
+            row.errors.append(_("That is your own address: a seat is given by someone else."))
             continue
         if row.email in seated:
-            row.errors.append(f"Already a member of {community.name}.")
+            row.errors.append(_("Already a member of %(name)s.") % {"name": community.name})
             continue
         if row.email in invited:
             sent = dateformat.format(timezone.localtime(invited[row.email]), "j F Y")
-            row.errors.append(f"Already invited on {sent}, and that invitation is still open.")
+            row.errors.append(
+                _("Already invited on %(date)s, and that invitation is still open.")
+                % {"date": sent}
+            )
             continue
         by_domain, by_name = _organisation_of(row, claimed, named)
         organisation = by_domain or by_name
         if places is not None and planned >= places:
             row.errors.append(
-                f"Over the limit of {community.size_cap} members: {community.name} has "
-                f"{places} place{'s' if places != 1 else ''} left, taken by the rows above."
+                ngettext(
+                    "Over the limit of %(cap)s members: %(name)s has %(places)s place left, "
+                    "taken by the rows above.",
+                    "Over the limit of %(cap)s members: %(name)s has %(places)s places left, "
+                    "taken by the rows above.",
+                    places,
+                )
+                % {"cap": community.size_cap, "name": community.name, "places": places}
             )
             continue
         if cap is not None and organisation is not None:
             if seats_by_organisation[organisation.pk] >= cap:
                 row.errors.append(
-                    f"{community.name} takes at most {cap} from each organisation, and the "
-                    f"places for {organisation.name} are taken (with the rows above)."
+                    _(
+                        "%(name)s takes at most %(cap)s from each organisation, and the "
+                        "places for %(organisation)s are taken (with the rows above)."
+                    )
+                    % {"name": community.name, "cap": cap, "organisation": organisation.name}
                 )
                 continue
             seats_by_organisation[organisation.pk] += 1
         if by_domain and row.organisation and by_domain != by_name:
             row.notes.append(
-                f"The address is in a domain of {by_domain.name}: that will be their "
-                "organisation once they confirm it."
+                _(
+                    "The address is in a domain of %(organisation)s: that will be their "
+                    "organisation once they confirm it."
+                )
+                % {"organisation": by_domain.name}
             )
         elif row.organisation and by_name is None and by_domain is None:
             row.notes.append(
-                f"No organisation here is called “{row.organisation}”; a site administrator "
-                "can add it."
+                _(
+                    "No organisation here is called “%(organisation)s”; a site administrator "
+                    "can add it."
+                )
+                % {"organisation": row.organisation}
             )
         if cap is not None and organisation is None:
             row.notes.append(
-                f"{community.name} takes a limited number from each organisation: they can "
-                "take their seat once their organisation is verified."
+                _(
+                    "%(name)s takes a limited number from each organisation: they can "
+                    "take their seat once their organisation is verified."
+                )
+                % {"name": community.name}
             )
         elif cap is not None and by_domain is None:
             row.notes.append(
-                "Their organisation is verified when a site administrator sets it, or when "
-                "they confirm an address in a domain it claims."
+                _(
+                    "Their organisation is verified when a site administrator sets it, or when "
+                    "they confirm an address in a domain it claims."
+                )
             )
         planned += 1
     return Assessment(rows=rows)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from copse.audit.services import record
 from copse.core import permissions
@@ -24,16 +26,16 @@ from copse.memberships.models import Membership
 
 
 class NotAllowed(UserFacingError):
-    title = "That is not possible"
+    title = gettext_lazy("That is not possible")
     status = 403
 
 
 class ImportStale(UserFacingError):
-    title = "This list can no longer be sent"
+    title = gettext_lazy("This list can no longer be sent")
     status = 410
 
 
-EXPIRED = (
+EXPIRED = gettext_lazy(
     "This list waited more than a day and has expired. Upload it again to see it against "
     "the community as it is now."
 )
@@ -43,7 +45,7 @@ def upload(*, actor, community, file_name: str, data: bytes) -> MemberImport:
     """Read the list and keep it for the preview. A file that cannot be
     read at all raises `parsing.ImportFileError`; nothing is kept then."""
     if not permissions.can(actor, "community.invite", community):
-        raise NotAllowed("Only a facilitator of the community can invite people.")
+        raise NotAllowed(_("Only a facilitator of the community can invite people."))
     rows = parsing.parse(data)
     now = timezone.now()
     with transaction.atomic():
@@ -70,11 +72,11 @@ def upload(*, actor, community, file_name: str, data: bytes) -> MemberImport:
 def _locked_for(actor, member_import: MemberImport) -> MemberImport:
     locked = MemberImport.objects.select_for_update().get(pk=member_import.pk)
     if locked.uploaded_by_id != actor.pk:
-        raise NotAllowed("Only the facilitator who uploaded this list can send it.")
+        raise NotAllowed(_("Only the facilitator who uploaded this list can send it."))
     if locked.state == MemberImport.State.SENT:
-        raise ImportStale("The invitations of this list were sent already.")
+        raise ImportStale(_("The invitations of this list were sent already."))
     if locked.is_expired:
-        raise ImportStale(EXPIRED)
+        raise ImportStale(str(EXPIRED))
     return locked
 
 
@@ -83,7 +85,7 @@ def confirm(*, actor, member_import: MemberImport, message: str = "") -> int:
     Returns how many were sent."""
     community = member_import.community
     if not permissions.can(actor, "community.invite", community):
-        raise NotAllowed("Only a facilitator of the community can invite people.")
+        raise NotAllowed(_("Only a facilitator of the community can invite people."))
     with transaction.atomic():
         locked = _locked_for(actor, member_import)
         locked.community = community

@@ -4,6 +4,8 @@ upload, the preview of every row, and the confirmation that sends."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from copse.communities.selectors import community_by_slug_for
@@ -25,7 +27,7 @@ def upload(request, slug):
         form = UploadForm(request.POST, request.FILES)
         if too_big:
             form.is_valid()
-            form.add_error("file", too_big + " Choose a smaller file.")
+            form.add_error("file", " ".join([too_big, _("Choose a smaller file.")]))
             status = 413
         elif form.is_valid():
             uploaded = form.cleaned_data["file"]
@@ -39,7 +41,9 @@ def upload(request, slug):
                     data=uploaded.read(),
                 )
             except UserFacingError as error:
-                form.add_error("file", error.message + " Then choose the file again.")
+                form.add_error(
+                    "file", " ".join([str(error.message), _("Then choose the file again.")])
+                )
                 status = error.status
             else:
                 return redirect(
@@ -76,7 +80,7 @@ def preview(request, slug, import_id):
     member_import = selectors.import_for(request.user, community, import_id)
     member_import.community = community
     if member_import.state == MemberImport.State.WAITING and member_import.is_expired:
-        return _stale(request, community, services.ImportStale(services.EXPIRED))
+        return _stale(request, community, services.ImportStale(str(services.EXPIRED)))
     return _preview_page(request, community, member_import, ConfirmForm())
 
 
@@ -119,8 +123,14 @@ def confirm(request, slug, import_id):
         return _preview_page(request, community, member_import, form, status=error.status)
     messages.success(
         request,
-        f"{sent} invitation{'s' if sent != 1 else ''} sent. Each person gets a link by mail; "
-        "the open invitations are listed below.",
+        ngettext(
+            "%(count)s invitation sent. Each person gets a link by mail; "
+            "the open invitations are listed below.",
+            "%(count)s invitations sent. Each person gets a link by mail; "
+            "the open invitations are listed below.",
+            sent,
+        )
+        % {"count": sent},
     )
     return redirect("memberships:manage", slug=community.slug)
 
@@ -135,5 +145,5 @@ def discard(request, slug, import_id):
         services.discard(actor=request.user, member_import=member_import)
     except services.ImportStale as error:
         return _stale(request, community, error)
-    messages.success(request, "The list was thrown away. Nobody was invited from it.")
+    messages.success(request, _("The list was thrown away. Nobody was invited from it."))
     return redirect("memberships:manage", slug=community.slug)

@@ -13,6 +13,7 @@ membership or setting: never anything members wrote.
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 # The settings whose change is announced: who can find, join and read.
 ANNOUNCED_SETTINGS = ("visibility", "listed", "join_policy", "library_sharing_allowed")
@@ -30,7 +31,7 @@ def _role(value: str) -> str:
     from copse.memberships.models import Membership
 
     try:
-        return Membership.Role(value).label.lower()
+        return str(Membership.Role(value).label).lower()
     except ValueError:
         return str(value)
 
@@ -43,60 +44,82 @@ def _choice(model_field: str, value) -> str:
         "join_policy": Community.JoinPolicy,
     }[model_field]
     try:
-        return choices(value).label.split(":")[0].lower()
+        return str(choices(value).label).split(":")[0].strip().lower()
     except ValueError:
         return str(value)
 
 
 def _setting_change(field: str, old, new) -> str:
     if field == "listed":
-        return "listed it in the directory" if new else "took it out of the directory"
+        return _("listed it in the directory") if new else _("took it out of the directory")
     if field == "library_sharing_allowed":
         if new:
-            return "allowed authors to share library items beyond it"
-        return "stopped library items being shared beyond it"
-    label = "visibility" if field == "visibility" else "join policy"
-    return f"changed its {label} from {_choice(field, old)} to {_choice(field, new)}"
+            return _("allowed authors to share library items beyond it")
+        return _("stopped library items being shared beyond it")
+    values = {"old": _choice(field, old), "new": _choice(field, new)}
+    if field == "visibility":
+        return _("changed its visibility from %(old)s to %(new)s") % values
+    return _("changed its join policy from %(old)s to %(new)s") % values
 
 
 def sentence(entry) -> str:
-    """One line saying who did what, for the inbox and the notice mail."""
-    actor = entry.actor.name if entry.actor else "Someone"
-    subject = entry.subject.name if entry.subject else "someone"
+    """One line saying who did what, for the inbox and the notice mail, in
+    the language active where it is shown."""
+    actor = entry.actor.name if entry.actor else _("Someone")
+    subject = entry.subject.name if entry.subject else _("someone")
     detail = entry.detail or {}
     action = entry.action
+    names = {"actor": actor, "subject": subject}
     if action == "membership.facilitator_appointed":
         if detail.get("old"):
-            return f"{actor} made {subject} a facilitator (was {_role(detail['old'])})."
-        return f"{actor} seated {subject} as a first facilitator."
+            return _("%(actor)s made %(subject)s a facilitator (was %(old)s).") % {
+                **names,
+                "old": _role(detail["old"]),
+            }
+        return _("%(actor)s seated %(subject)s as a first facilitator.") % names
     if action == "membership.role_changed":
-        text = f"{actor} changed {subject}'s role from {_role(detail.get('old'))} to {_role(detail.get('new'))}"
+        roles = {**names, "old": _role(detail.get("old")), "new": _role(detail.get("new"))}
         if detail.get("handover"):
-            text += ", handing over as they left"
-        return text + "."
-    if action == "membership.invitation_accepted":
-        inviter = detail.get("invited_by") or "someone"
-        if detail.get("principal_name"):
             return (
-                f"{subject} accepted an invitation from {inviter} to read on behalf of "
-                f"{detail['principal_name']}."
+                _(
+                    "%(actor)s changed %(subject)s's role from %(old)s to %(new)s, "
+                    "handing over as they left."
+                )
+                % roles
             )
-        return (
-            f"{subject} joined as {_role(detail.get('role'))} through an invitation from {inviter}."
-        )
+        return _("%(actor)s changed %(subject)s's role from %(old)s to %(new)s.") % roles
+    if action == "membership.invitation_accepted":
+        inviter = detail.get("invited_by") or _("someone")
+        if detail.get("principal_name"):
+            return _(
+                "%(subject)s accepted an invitation from %(inviter)s to read on behalf of "
+                "%(principal)s."
+            ) % {**names, "inviter": inviter, "principal": detail["principal_name"]}
+        return _("%(subject)s joined as %(role)s through an invitation from %(inviter)s.") % {
+            **names,
+            "role": _role(detail.get("role")),
+            "inviter": inviter,
+        }
     if action == "membership.approved":
-        return f"{actor} approved {subject}'s request to join."
+        return _("%(actor)s approved %(subject)s's request to join.") % names
     if action == "membership.delegate_appointed":
-        principal = detail.get("principal_name") or "a member"
-        return f"{actor} appointed {subject} to read on behalf of {principal}."
+        principal = detail.get("principal_name") or _("a member")
+        return _("%(actor)s appointed %(subject)s to read on behalf of %(principal)s.") % {
+            **names,
+            "principal": principal,
+        }
     if action == "membership.removed":
-        return f"{actor} removed {subject}."
+        return _("%(actor)s removed %(subject)s.") % names
     if action == "membership.declined":
-        return f"{actor} declined {subject}'s request to join."
+        return _("%(actor)s declined %(subject)s's request to join.") % names
     if action == "membership.joined":
-        return f"{subject} joined."
+        return _("%(subject)s joined.") % names
     if action == "invitation.sent":
-        return f"{actor} invited {detail.get('email')} as {_role(detail.get('role'))}."
+        return _("%(actor)s invited %(email)s as %(role)s.") % {
+            **names,
+            "email": detail.get("email"),
+            "role": _role(detail.get("role")),
+        }
     if action == "community.settings_changed":
         changes = detail.get("changes") or {}
         parts = [
@@ -105,8 +128,10 @@ def sentence(entry) -> str:
             if field in changes
         ]
         if parts:
-            return f"{actor} {', '.join(parts)}."
-        return f"{actor} changed the settings."
+            # The changes, each a phrase, joined by commas: "listed it in the
+            # directory, changed its visibility from members to open".
+            return _("%(actor)s %(changes)s.") % {**names, "changes": ", ".join(parts)}
+        return _("%(actor)s changed the settings.") % names
     return f"{actor}: {action}."
 
 

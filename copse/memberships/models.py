@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Membership(models.Model):
@@ -13,28 +15,28 @@ class Membership(models.Model):
     so authorship of past content remains and history is auditable."""
 
     class Role(models.TextChoices):
-        MEMBER = "member", "Member"
-        FACILITATOR = "facilitator", "Facilitator"
-        DELEGATE = "delegate", "Delegate"
-        GUEST_PRESENTER = "guest_presenter", "Guest presenter"
+        MEMBER = "member", _("Member")
+        FACILITATOR = "facilitator", _("Facilitator")
+        DELEGATE = "delegate", _("Delegate")
+        GUEST_PRESENTER = "guest_presenter", _("Guest presenter")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        ON_LEAVE = "on_leave", "On leave"
-        LEFT = "left", "Left"
-        REMOVED = "removed", "Removed"
+        ACTIVE = "active", pgettext_lazy("membership status", "Active")
+        ON_LEAVE = "on_leave", pgettext_lazy("membership status", "On leave")
+        LEFT = "left", pgettext_lazy("membership status", "Left")
+        REMOVED = "removed", pgettext_lazy("membership status", "Removed")
 
     class SeatedVia(models.TextChoices):
         """The only ways into a community (see `memberships.services`)."""
 
-        INVITATION = "invitation", "invitation"
-        APPROVAL = "approval", "approved request"
-        OPEN_JOIN = "open_join", "open community"
+        INVITATION = "invitation", _("invitation")
+        APPROVAL = "approval", _("approved request")
+        OPEN_JOIN = "open_join", _("open community")
         # The members admitted them by an admission proposal (copse/decisions).
-        MEMBERS_DECIDED = "members_decided", "the members' decision"
-        FIRST_FACILITATOR = "first_facilitator", "first facilitator"
+        MEMBERS_DECIDED = "members_decided", _("the members' decision")
+        FIRST_FACILITATOR = "first_facilitator", _("first facilitator")
         # A delegate reads through their principal's seat, appointed by a facilitator.
-        DELEGATE = "delegate", "delegate"
+        DELEGATE = "delegate", _("delegate")
 
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="memberships"
@@ -99,10 +101,10 @@ def seated_q(prefix: str = "") -> Q:
 
 class JoinRequest(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting"
-        APPROVED = "approved", "Approved"
-        DECLINED = "declined", "Declined"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        PENDING = "pending", pgettext_lazy("join request status", "Waiting")
+        APPROVED = "approved", pgettext_lazy("join request status", "Approved")
+        DECLINED = "declined", pgettext_lazy("join request status", "Declined")
+        WITHDRAWN = "withdrawn", pgettext_lazy("join request status", "Withdrawn")
 
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="join_requests"

@@ -1,5 +1,7 @@
 """Reads for the facilitator's members page. Callers check community.manage first."""
 
+from django.utils.translation import gettext
+
 from copse.core import permissions
 from copse.memberships.models import Invitation, Membership
 
@@ -29,7 +31,10 @@ def former_members(viewer, community, limit: int = 50) -> list:
         .select_related("user")
         .order_by("-ended_at")[:limit]
     )
+    from copse.memberships.services import DELEGATE_ENDED
+
     may_read = permissions.can(viewer, "community.read_reasons", community)
     for row in rows:
-        row.shown_reason = row.end_reason if may_read else ""
+        reason = gettext(DELEGATE_ENDED) if row.end_reason == DELEGATE_ENDED else row.end_reason
+        row.shown_reason = reason if may_read else ""
     return rows

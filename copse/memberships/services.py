@@ -21,6 +21,8 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from copse.accounts.identity import addresses_of, normalize_email
 from copse.audit.services import record
@@ -40,43 +42,49 @@ from copse.memberships.signals import (
     membership_started,
 )
 
-EXPIRED = "This invitation has expired. Ask the facilitator who invited you for a new one."
+EXPIRED = gettext_lazy(
+    "This invitation has expired. Ask the facilitator who invited you for a new one."
+)
+# Written in the database in English, and translated where it is shown.
+DELEGATE_ENDED = gettext_noop("Principal's membership ended.")
+MEMBERS_ADMITTED = gettext_noop("The members decided.")
+MEMBERS_DECLINED = gettext_noop("The members decided not to admit you this time.")
 # Delegates sit in their principal's seat, so they count towards no cap.
 COUNTED_ROLES = ("member", "facilitator")
 
 
 class CommunityFull(UserFacingError):
-    title = "This community is full"
+    title = gettext_lazy("This community is full")
     status = 409
 
 
 class OrganisationCapReached(UserFacingError):
-    title = "The places for this organisation are taken"
+    title = gettext_lazy("The places for this organisation are taken")
     status = 409
 
 
 class OrganisationNotVerified(UserFacingError):
-    title = "Organisation not verified yet"
+    title = gettext_lazy("Organisation not verified yet")
     status = 409
 
 
 class NormsNotAccepted(UserFacingError):
-    title = "Please accept the norms"
+    title = gettext_lazy("Please accept the norms")
     status = 400
 
 
 class InvitationInvalid(UserFacingError):
-    title = "This invitation link cannot be used"
+    title = gettext_lazy("This invitation link cannot be used")
     status = 410
 
 
 class NotAllowed(UserFacingError):
-    title = "That is not possible"
+    title = gettext_lazy("That is not possible")
     status = 403
 
 
 class LastFacilitator(NotAllowed):
-    title = "A community needs a facilitator"
+    title = gettext_lazy("A community needs a facilitator")
     status = 409
 
 
@@ -108,7 +116,7 @@ def _end_delegates(membership: Membership, *, when) -> None:
     for delegate in membership.delegates.filter(status__in=Membership.SEATED):
         delegate.status = Membership.Status.LEFT
         delegate.ended_at = when
-        delegate.end_reason = "Principal's membership ended."
+        delegate.end_reason = DELEGATE_ENDED
         delegate.save(update_fields=["status", "ended_at", "end_reason"])
         membership_ended.send(sender=Membership, membership=delegate)
         permissions.forget_standings(delegate.user)
@@ -132,33 +140,41 @@ def _check_caps(community: Community, user, *, actor=None) -> None:
     )
     if community.size_cap is not None and seated.count() >= community.size_cap:
         raise CommunityFull(
-            f"{community.name} has reached its limit of {community.size_cap} members. "
-            "A facilitator can tell you when a place opens."
+            _(
+                "%(name)s has reached its limit of %(cap)s members. "
+                "A facilitator can tell you when a place opens."
+            )
+            % {"name": community.name, "cap": community.size_cap}
         )
     if community.per_organisation_cap is None:
         return
     themselves = actor is None or getattr(actor, "pk", None) == user.pk
     if user.organisation_id is None or not user.organisation_source:
-        raise OrganisationNotVerified(
-            f"{community.name} takes a limited number of people from each organisation, "
-            + (
-                "and your organisation is not verified yet; ask for it on your profile."
-                if themselves
-                else f"and the organisation of {user.name} is not verified yet; they can "
-                "ask for it on their profile."
+        if themselves:
+            message = _(
+                "%(name)s takes a limited number of people from each organisation, and your "
+                "organisation is not verified yet; ask for it on your profile."
             )
-        )
+        else:
+            message = _(
+                "%(name)s takes a limited number of people from each organisation, and the "
+                "organisation of %(person)s is not verified yet; they can ask for it on their "
+                "profile."
+            )
+        raise OrganisationNotVerified(message % {"name": community.name, "person": user.name})
     if seated.filter(organisation_id=user.organisation_id).count() >= (
         community.per_organisation_cap
     ):
-        raise OrganisationCapReached(
-            f"The places in {community.name} for people from "
-            + (
-                "your organisation are taken. A facilitator can tell you when one opens."
-                if themselves
-                else f"the organisation of {user.name} are taken."
+        if themselves:
+            message = _(
+                "The places in %(name)s for people from your organisation are taken. "
+                "A facilitator can tell you when one opens."
             )
-        )
+        else:
+            message = _(
+                "The places in %(name)s for people from the organisation of %(person)s are taken."
+            )
+        raise OrganisationCapReached(message % {"name": community.name, "person": user.name})
 
 
 def _recount(community: Community) -> None:
@@ -194,7 +210,7 @@ def _seat(
     with `announced`, such as a delegate's). Any other
     invitation of this person to this community is used up with it."""
     if seated_by is not None and seated_by.pk == user.pk and via != Membership.SeatedVia.OPEN_JOIN:
-        raise NotAllowed("Nobody can give themselves a seat.")
+        raise NotAllowed(_("Nobody can give themselves a seat."))
     locked = _locked_community(community)
     existing = Membership.objects.filter(community=locked, user=user).first()
     if existing is not None and existing.is_current and existing.role in permissions.READING_ROLES:
@@ -249,8 +265,10 @@ def _use_up_invitations(*, community: Community, user, keep: Invitation | None =
 def _accept_norms_at_join(*, membership: Membership, community: Community, accepted_version: int):
     if community.norms_version and accepted_version != community.norms_version:
         raise NormsNotAccepted(
-            "The norms changed while you were reading them. Please read the current "
-            "version and accept it to join."
+            _(
+                "The norms changed while you were reading them. Please read the current "
+                "version and accept it to join."
+            )
         )
     if community.norms_version:
         from copse.norms.services import accept_current_norms
@@ -275,14 +293,14 @@ def join_community(*, actor, community: Community, accepted_norms_version: int) 
     person holds, if any (in the role it names, using it up), otherwise an
     open community as a member."""
     if not permissions.can(actor, "community.join", community):
-        raise NotAllowed("You cannot join this community directly.")
+        raise NotAllowed(_("You cannot join this community directly."))
     invitation = usable_invitation_for(actor, community)
     if invitation is not None:
         return accept_invitation(
             actor=actor, invitation=invitation, accepted_norms_version=accepted_norms_version
         )
     if community.join_policy != Community.JoinPolicy.OPEN:
-        raise NotAllowed("You cannot join this community directly.")
+        raise NotAllowed(_("You cannot join this community directly."))
     with transaction.atomic():
         membership = _seat(
             community=community,
@@ -304,7 +322,7 @@ def request_to_join(*, actor, community: Community, note: str) -> JoinRequest:
     proposal they answer (opened by `join_requested`'s receiver in decisions);
     otherwise the facilitators are told and decide."""
     if not permissions.can(actor, "community.request", community):
-        raise NotAllowed("You cannot ask to join this community.")
+        raise NotAllowed(_("You cannot ask to join this community."))
     members_decide = community.join_policy == Community.JoinPolicy.MEMBERS
     try:
         with transaction.atomic():
@@ -314,7 +332,7 @@ def request_to_join(*, actor, community: Community, note: str) -> JoinRequest:
             record(actor=actor, action="membership.requested", community=community, subject=actor)
             join_requested.send(sender=JoinRequest, join_request=join_request)
     except IntegrityError as exc:
-        raise NotAllowed("You have already asked to join; your request is waiting.") from exc
+        raise NotAllowed(_("You have already asked to join; your request is waiting.")) from exc
     permissions.forget_standings(actor)
     if not members_decide:
         transaction.on_commit(lambda: tasks.tell_facilitators_of_request.enqueue(join_request.pk))
@@ -326,7 +344,7 @@ def withdraw_request(*, actor, join_request: JoinRequest) -> None:
     with transaction.atomic():
         locked = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
         if locked.user_id != actor.pk or locked.status != JoinRequest.Status.PENDING:
-            raise NotAllowed("There is no waiting request to withdraw.")
+            raise NotAllowed(_("There is no waiting request to withdraw."))
         locked.status = JoinRequest.Status.WITHDRAWN
         locked.decided_at = timezone.now()
         locked.save(update_fields=["status", "decided_at"])
@@ -347,20 +365,22 @@ def decide_request(
     """A facilitator approves or declines; the requester is told either way."""
     community = join_request.community
     if not permissions.can(actor, "community.manage", community):
-        raise NotAllowed("Only a facilitator can decide on requests.")
+        raise NotAllowed(_("Only a facilitator can decide on requests."))
     if join_request.user_id == actor.pk:
-        raise NotAllowed("You cannot decide on your own request; a facilitator will.")
+        raise NotAllowed(_("You cannot decide on your own request; a facilitator will."))
     if join_request.members_decide:
         # The join policy gave this decision to the members; a facilitator
         # answers the admission proposal like any of them (a block stops it).
         raise NotAllowed(
-            "The members decide on this request: answer its admission proposal like everyone "
-            "else. A block with your reason stops it."
+            _(
+                "The members decide on this request: answer its admission proposal like "
+                "everyone else. A block with your reason stops it."
+            )
         )
     with transaction.atomic():
         locked = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
         if locked.status != JoinRequest.Status.PENDING:
-            raise NotAllowed("This request has already been decided.")
+            raise NotAllowed(_("This request has already been decided."))
         if approve:
             _seat(
                 community=community,
@@ -392,7 +412,7 @@ def admit_by_members(*, join_request: JoinRequest, proposal_id: int) -> str:
     could not be given, or "" (caps still apply: a full community is full)."""
     locked = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
     if locked.status != JoinRequest.Status.PENDING:
-        return "The request was withdrawn before the members decided."
+        return _("The request was withdrawn before the members decided.")
     try:
         with transaction.atomic():
             _seat(
@@ -408,7 +428,7 @@ def admit_by_members(*, join_request: JoinRequest, proposal_id: int) -> str:
         return exc.message
     locked.status = JoinRequest.Status.APPROVED
     locked.decided_at = timezone.now()
-    locked.decision_note = "The members decided."
+    locked.decision_note = MEMBERS_ADMITTED
     locked.save(update_fields=["status", "decided_at", "decision_note"])
     record(
         actor=None,
@@ -427,7 +447,7 @@ def decline_by_members(*, join_request: JoinRequest, proposal_id: int) -> None:
         return
     locked.status = JoinRequest.Status.DECLINED
     locked.decided_at = timezone.now()
-    locked.decision_note = "The members decided not to admit you this time."
+    locked.decision_note = MEMBERS_DECLINED
     locked.save(update_fields=["status", "decided_at", "decision_note"])
     record(
         actor=None,
@@ -444,15 +464,17 @@ def decline_by_members(*, join_request: JoinRequest, proposal_id: int) -> None:
 
 def invite(*, actor, community: Community, email: str, role: str = "member", message: str = ""):
     if not permissions.can(actor, "community.invite", community):
-        raise NotAllowed("Only a facilitator can invite people.")
+        raise NotAllowed(_("Only a facilitator can invite people."))
     email = normalize_email(email)
     if email in addresses_of(actor):
         raise NotAllowed(
-            "You cannot invite yourself: a seat is given by someone else. "
-            "Ask a facilitator of the community to invite you."
+            _(
+                "You cannot invite yourself: a seat is given by someone else. "
+                "Ask a facilitator of the community to invite you."
+            )
         )
     if role == Membership.Role.DELEGATE:
-        raise NotAllowed("Invite a delegate from the delegates form, naming their principal.")
+        raise NotAllowed(_("Invite a delegate from the delegates form, naming their principal."))
     already = Membership.objects.filter(
         community=community,
         user__email=email,
@@ -460,7 +482,10 @@ def invite(*, actor, community: Community, email: str, role: str = "member", mes
         role__in=permissions.READING_ROLES,
     ).exists()
     if already:
-        raise NotAllowed(f"{email} is already a member of {community.name}.")
+        raise NotAllowed(
+            _("%(email)s is already a member of %(name)s.")
+            % {"email": email, "name": community.name}
+        )
     with transaction.atomic():
         # A new invitation replaces any open one to the same address.
         Invitation.objects.filter(
@@ -485,10 +510,10 @@ def invitation_from_token(token: str) -> Invitation:
             token, salt=INVITATION_SALT, max_age=settings.INVITATION_MAX_AGE_SECONDS
         )
     except signing.SignatureExpired as exc:
-        raise InvitationInvalid(EXPIRED) from exc
+        raise InvitationInvalid(str(EXPIRED)) from exc
     except signing.BadSignature as exc:
         raise InvitationInvalid(
-            "This link is not a valid invitation. Check that it was copied whole."
+            _("This link is not a valid invitation. Check that it was copied whole.")
         ) from exc
     invitation = (
         Invitation.objects.select_related("community", "invited_by", "principal__user")
@@ -496,13 +521,18 @@ def invitation_from_token(token: str) -> Invitation:
         .first()
     )
     if invitation is None or invitation.revoked_at is not None:
-        raise InvitationInvalid("This invitation was withdrawn. Ask a facilitator for a new one.")
+        raise InvitationInvalid(
+            _("This invitation was withdrawn. Ask a facilitator for a new one.")
+        )
     if invitation.accepted_at is not None:
         raise InvitationInvalid(
-            "This invitation has already been used. If that was you, sign in to reach the community."
+            _(
+                "This invitation has already been used. If that was you, sign in to reach the "
+                "community."
+            )
         )
     if invitation.is_expired:
-        raise InvitationInvalid(EXPIRED)
+        raise InvitationInvalid(str(EXPIRED))
     return invitation
 
 
@@ -510,19 +540,20 @@ def accept_invitation(*, actor, invitation: Invitation, accepted_norms_version: 
     """Take the seat an invitation gives: exactly the role it names, once."""
     if normalize_email(actor.email) != invitation.email:
         raise InvitationInvalid(
-            f"This invitation was sent to a different address. Sign in as {invitation.email} to use it."
+            _("This invitation was sent to a different address. Sign in as %(email)s to use it.")
+            % {"email": invitation.email}
         )
     if invitation.invited_by_id is not None and invitation.invited_by_id == actor.pk:
         raise InvitationInvalid(
-            "You made this invitation, so it cannot seat you: a seat is given by someone else."
+            _("You made this invitation, so it cannot seat you: a seat is given by someone else.")
         )
     community = invitation.community
     with transaction.atomic():
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if not locked.is_open:
-            raise InvitationInvalid("This invitation has already been used.")
+            raise InvitationInvalid(_("This invitation has already been used."))
         if locked.is_expired:
-            raise InvitationInvalid(EXPIRED)
+            raise InvitationInvalid(str(EXPIRED))
         inviter = locked.invited_by
         if locked.role == Membership.Role.DELEGATE:
             membership = _seat_delegate(actor=actor, invitation=locked)
@@ -560,8 +591,10 @@ def _seat_delegate(*, actor, invitation: Invitation) -> Membership:
     )
     if not holds_own_seat(principal) or principal.user_id == actor.pk:
         raise InvitationInvalid(
-            "The member you were to read for is no longer in the community, so this "
-            "invitation gives nothing. Ask a facilitator if you should still take part."
+            _(
+                "The member you were to read for is no longer in the community, so this "
+                "invitation gives nothing. Ask a facilitator if you should still take part."
+            )
         )
     inviter = invitation.invited_by
     return _seat(
@@ -582,7 +615,7 @@ def _seat_delegate(*, actor, invitation: Invitation) -> Membership:
 
 def revoke_invitation(*, actor, invitation: Invitation) -> None:
     if not permissions.can(actor, "community.invite", invitation.community):
-        raise NotAllowed("Only a facilitator can withdraw invitations.")
+        raise NotAllowed(_("Only a facilitator can withdraw invitations."))
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     record(
@@ -628,13 +661,16 @@ def leave(*, actor, community: Community, successor: Membership | None = None) -
     active members, who becomes facilitator in the same transaction."""
     membership = Membership.objects.filter(community=community, user=actor).first()
     if membership is None or not permissions.can(actor, "community.leave", community):
-        raise NotAllowed("You are not a member of this community.")
+        raise NotAllowed(_("You are not a member of this community."))
     with transaction.atomic():
         if is_last_facilitator(membership):
             if successor is None:
                 raise LastFacilitator(
-                    f"You are the last facilitator of {community.name}. Choose a member "
-                    "to hand over to, and they become facilitator as you leave."
+                    _(
+                        "You are the last facilitator of %(name)s. Choose a member to hand "
+                        "over to, and they become facilitator as you leave."
+                    )
+                    % {"name": community.name}
                 )
             _hand_over(actor=actor, community=community, successor=successor)
         _end(
@@ -662,7 +698,7 @@ def _hand_over(*, actor, community: Community, successor: Membership) -> None:
         successor.community_id != community.pk
         or not successor_candidates(community).filter(pk=successor.pk).exists()
     ):
-        raise LastFacilitator("Choose an active member of this community to hand over to.")
+        raise LastFacilitator(_("Choose an active member of this community to hand over to."))
     successor.role = Membership.Role.FACILITATOR
     successor.save(update_fields=["role"])
     membership_role_changed.send(
@@ -694,9 +730,9 @@ def set_on_leave(*, actor, community: Community, on_leave: bool) -> Membership:
             .first()
         )
         if membership is None:
-            raise NotAllowed("You are not a member of this community.")
+            raise NotAllowed(_("You are not a member of this community."))
         if membership.status == Membership.Status.ON_LEAVE:
-            raise NotAllowed("You are already on leave from this community.")
+            raise NotAllowed(_("You are already on leave from this community."))
         membership.status = Membership.Status.ON_LEAVE
         membership.save(update_fields=["status"])
         record(actor=actor, action="membership.on_leave", community=community, subject=actor)
@@ -714,9 +750,9 @@ def come_back(*, actor, community: Community) -> Membership:
             .first()
         )
         if membership is None:
-            raise NotAllowed("You are not a member of this community.")
+            raise NotAllowed(_("You are not a member of this community."))
         if membership.status != Membership.Status.ON_LEAVE:
-            raise NotAllowed("You are not on leave from this community.")
+            raise NotAllowed(_("You are not on leave from this community."))
         membership.status = Membership.Status.ACTIVE
         membership.save(update_fields=["status"])
         record(actor=actor, action="membership.returned", community=community, subject=actor)
@@ -726,15 +762,18 @@ def come_back(*, actor, community: Community) -> Membership:
 
 def remove_member(*, actor, membership: Membership, reason: str) -> None:
     if not permissions.can(actor, "community.manage", membership.community):
-        raise NotAllowed("Only a facilitator can remove members.")
+        raise NotAllowed(_("Only a facilitator can remove members."))
     if not reason.strip():
-        raise NotAllowed("Please give a reason; the member and the audit log will show it.")
+        raise NotAllowed(_("Please give a reason; the member and the audit log will show it."))
     if not membership.is_current:
-        raise NotAllowed("This person is no longer a member.")
+        raise NotAllowed(_("This person is no longer a member."))
     if is_last_facilitator(membership):
         raise LastFacilitator(
-            f"{membership.user.name} is the last facilitator of {membership.community.name}. "
-            "Make another member facilitator first."
+            _(
+                "%(person)s is the last facilitator of %(name)s. "
+                "Make another member facilitator first."
+            )
+            % {"person": membership.user.name, "name": membership.community.name}
         )
     _end(
         membership=membership,
@@ -759,27 +798,32 @@ def change_role(*, actor, membership: Membership, role: str) -> Membership:
     last facilitator is never demoted (name another first)."""
     community = membership.community
     if not permissions.can(actor, "community.manage", community):
-        raise NotAllowed("Only a facilitator can change roles.")
+        raise NotAllowed(_("Only a facilitator can change roles."))
     if role not in Membership.Role.values or role == Membership.Role.DELEGATE:
-        raise NotAllowed("Choose member, facilitator or guest presenter.")
+        raise NotAllowed(_("Choose member, facilitator or guest presenter."))
     if not membership.is_current:
-        raise NotAllowed("This person is no longer a member.")
+        raise NotAllowed(_("This person is no longer a member."))
     if role == membership.role:
         return membership
     if membership.user_id == actor.pk and not (
         permissions.standing(actor, community).is_facilitator
         and membership.role == Membership.Role.FACILITATOR
     ):
-        raise NotAllowed("You cannot change your own role; a facilitator of the community can.")
+        raise NotAllowed(_("You cannot change your own role; a facilitator of the community can."))
     if membership.role not in permissions.READING_ROLES:
         raise NotAllowed(
-            "A guest presenter becomes a member only by accepting an invitation as a member "
-            "or through an approved request. Invite them from this page."
+            _(
+                "A guest presenter becomes a member only by accepting an invitation as a "
+                "member or through an approved request. Invite them from this page."
+            )
         )
     if is_last_facilitator(membership):
         raise LastFacilitator(
-            f"{membership.user.name} is the last facilitator of {community.name}. "
-            "Make another member facilitator first."
+            _(
+                "%(person)s is the last facilitator of %(name)s. "
+                "Make another member facilitator first."
+            )
+            % {"person": membership.user.name, "name": community.name}
         )
     old = membership.role
     with transaction.atomic():
@@ -813,14 +857,14 @@ def invite_delegate(*, actor, community: Community, email: str, principal: Membe
     seat, it is taken by accepting the invitation; the facilitator hears the
     same answer whether or not the address has an account."""
     if not permissions.can(actor, "community.appoint_delegate", community):
-        raise NotAllowed("Only a facilitator of the community can appoint delegates.")
+        raise NotAllowed(_("Only a facilitator of the community can appoint delegates."))
     email = normalize_email(email)
     if email in addresses_of(actor):
-        raise NotAllowed("You cannot appoint yourself as a delegate.")
+        raise NotAllowed(_("You cannot appoint yourself as a delegate."))
     if principal.community_id != community.pk or not holds_own_seat(principal):
-        raise NotAllowed("The principal must be a current member or facilitator.")
+        raise NotAllowed(_("The principal must be a current member or facilitator."))
     if email in addresses_of(principal.user):
-        raise NotAllowed("A member cannot be their own delegate.")
+        raise NotAllowed(_("A member cannot be their own delegate."))
     with transaction.atomic():
         Invitation.objects.filter(
             community=community, email=email, accepted_at__isnull=True, revoked_at__isnull=True

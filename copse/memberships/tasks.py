@@ -3,7 +3,23 @@
 from django.urls import reverse
 from django_tasks import task
 
+from copse.core.languages import in_language_of
 from copse.core.mail import send_templated
+
+
+def _account_of(email: str):
+    """The account an invitation's address belongs to, if any: its own address
+    or one it added. Mail to an address without an account is in the site's
+    language."""
+    from allauth.account.models import EmailAddress
+
+    from copse.accounts.models import User
+
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        address = EmailAddress.objects.filter(email__iexact=email).select_related("user").first()
+        user = address.user if address is not None else None
+    return user
 
 
 @task()
@@ -14,11 +30,12 @@ def send_invitation(invitation_id: int) -> None:
     invitation = Invitation.objects.select_related("community", "invited_by").get(pk=invitation_id)
     if not invitation.is_open:
         return
-    send_templated(
-        to=invitation.email,
-        template="memberships/email/invitation",
-        context={"invitation": invitation, "url": invitation_url(invitation)},
-    )
+    with in_language_of(_account_of(invitation.email)):
+        send_templated(
+            to=invitation.email,
+            template="memberships/email/invitation",
+            context={"invitation": invitation, "url": invitation_url(invitation)},
+        )
 
 
 @task()
@@ -31,11 +48,12 @@ def tell_facilitators_of_request(join_request_id: int) -> None:
     ).select_related("user")
     path = reverse("memberships:manage", kwargs={"slug": join_request.community.slug})
     for facilitator in facilitators:
-        send_templated(
-            to=facilitator.user.email,
-            template="memberships/email/request_received",
-            context={"join_request": join_request, "path": path},
-        )
+        with in_language_of(facilitator.user):
+            send_templated(
+                to=facilitator.user.email,
+                template="memberships/email/request_received",
+                context={"join_request": join_request, "path": path},
+            )
 
 
 @task()
@@ -43,11 +61,15 @@ def tell_requester_of_decision(join_request_id: int) -> None:
     from copse.memberships.models import JoinRequest
 
     join_request = JoinRequest.objects.select_related("community", "user").get(pk=join_request_id)
-    send_templated(
-        to=join_request.user.email,
-        template="memberships/email/request_decided",
-        context={"join_request": join_request, "path": join_request.community.get_absolute_url()},
-    )
+    with in_language_of(join_request.user):
+        send_templated(
+            to=join_request.user.email,
+            template="memberships/email/request_decided",
+            context={
+                "join_request": join_request,
+                "path": join_request.community.get_absolute_url(),
+            },
+        )
 
 
 @task()
@@ -55,11 +77,12 @@ def tell_removed_member(membership_id: int) -> None:
     from copse.memberships.models import Membership
 
     membership = Membership.objects.select_related("community", "user").get(pk=membership_id)
-    send_templated(
-        to=membership.user.email,
-        template="memberships/email/removed",
-        context={"membership": membership},
-    )
+    with in_language_of(membership.user):
+        send_templated(
+            to=membership.user.email,
+            template="memberships/email/removed",
+            context={"membership": membership},
+        )
 
 
 @task()

@@ -5,6 +5,7 @@ from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from copse.communities.selectors import community_by_slug_for, members_page, pending_requests
@@ -69,9 +70,9 @@ def _accept_norms_then(request, community, template, context, seat):
         else:
             if getattr(membership, "role", None) == "guest_presenter":
                 # Guest presenters see only their meetings, not the community's pages.
-                messages.success(request, "Thank you. Here are the meetings you present at.")
+                messages.success(request, _("Thank you. Here are the meetings you present at."))
                 return redirect("meetings:mine")
-            messages.success(request, f"Welcome to {community.name}.")
+            messages.success(request, _("Welcome to %(name)s.") % {"name": community.name})
             return redirect(community.get_absolute_url())
     return render(
         request,
@@ -101,14 +102,13 @@ def request_to_join(request, slug):
         except UserFacingError as error:
             form.add_error(None, error.message)
         else:
-            deciders = (
-                "the members"
-                if community.join_policy == community.JoinPolicy.MEMBERS
-                else "the facilitators"
-            )
-            messages.success(
-                request, f"Your request is with {deciders}. You will hear by email either way."
-            )
+            if community.join_policy == community.JoinPolicy.MEMBERS:
+                done = _("Your request is with the members. You will hear by email either way.")
+            else:
+                done = _(
+                    "Your request is with the facilitators. You will hear by email either way."
+                )
+            messages.success(request, done)
             return redirect(community.get_absolute_url())
     return render(
         request,
@@ -128,7 +128,7 @@ def withdraw_request(request, slug):
     if join_request is None:
         return redirect(community.get_absolute_url())
     services.withdraw_request(actor=request.user, join_request=join_request)
-    messages.success(request, "Your request was withdrawn.")
+    messages.success(request, _("Your request was withdrawn."))
     return redirect("communities:directory")
 
 
@@ -151,7 +151,10 @@ def leave(request, slug):
         except UserFacingError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, f"You left {community.name}. What you wrote there remains.")
+            messages.success(
+                request,
+                _("You left %(name)s. What you wrote there remains.") % {"name": community.name},
+            )
             return redirect("communities:directory")
     return render(
         request,
@@ -173,9 +176,9 @@ def on_leave(request, slug):
     permissions.require_or_404(request.user, "community.leave", community)
     going = request.POST.get("on_leave") == "1"
     if going:
-        done = "You are on leave: you still read everything; come back whenever you like."
+        done = _("You are on leave: you still read everything; come back whenever you like.")
     else:
-        done = f"Welcome back to {community.name}."
+        done = _("Welcome back to %(name)s.") % {"name": community.name}
     attempt(
         request,
         lambda: services.set_on_leave(actor=request.user, community=community, on_leave=going),
@@ -214,7 +217,7 @@ def decide(request, slug, request_id):
     join_request = get_object_or_404(JoinRequest, pk=request_id, community=community)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose approve or decline.")
+        messages.error(request, _("Choose approve or decline."))
         return redirect("memberships:manage", slug=slug)
     approve = form.cleaned_data["decision"] == "approve"
     try:
@@ -227,10 +230,11 @@ def decide(request, slug, request_id):
     except UserFacingError as error:
         messages.error(request, error.message)
     else:
-        verb = "approved" if approve else "declined"
-        messages.success(
-            request, f"{join_request.user.name}'s request was {verb}; they have been told."
-        )
+        if approve:
+            done = _("%(name)s's request was approved; they have been told.")
+        else:
+            done = _("%(name)s's request was declined; they have been told.")
+        messages.success(request, done % {"name": join_request.user.name})
     return redirect("memberships:manage", slug=slug)
 
 
@@ -247,7 +251,9 @@ def invite(request, slug):
         except UserFacingError as error:
             form.add_error("email", error.message)
         else:
-            messages.success(request, f"Invitation sent to {invitation.email}.")
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+            )
             return redirect("memberships:manage", slug=slug)
     return render(
         request,
@@ -263,7 +269,9 @@ def revoke_invitation(request, slug, invitation_id):
     community = community_by_slug_for(request.user, slug, "community.invite")
     invitation = get_object_or_404(Invitation, pk=invitation_id, community=community)
     services.revoke_invitation(actor=request.user, invitation=invitation)
-    messages.success(request, f"The invitation to {invitation.email} was withdrawn.")
+    messages.success(
+        request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email}
+    )
     return redirect("memberships:manage", slug=slug)
 
 
@@ -283,7 +291,9 @@ def remove(request, slug, membership_id):
         except UserFacingError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, f"{membership.user.name} was removed and told why.")
+            messages.success(
+                request, _("%(name)s was removed and told why.") % {"name": membership.user.name}
+            )
             return redirect("memberships:manage", slug=slug)
     return render(
         request,
@@ -307,9 +317,9 @@ def change_role(request, slug, membership_id):
         except UserFacingError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, "Role changed.")
+            messages.success(request, _("Role changed."))
     else:
-        messages.error(request, "Choose a role.")
+        messages.error(request, _("Choose a role."))
     return redirect("memberships:manage", slug=slug)
 
 
@@ -332,8 +342,8 @@ def appoint_delegate(request, slug):
             # The same answer whether or not the address has an account.
             messages.success(
                 request,
-                f"Invitation sent to {invitation.email} to read on behalf of "
-                f"{form.cleaned_data['principal'].user.name}.",
+                _("Invitation sent to %(email)s to read on behalf of %(name)s.")
+                % {"email": invitation.email, "name": form.cleaned_data["principal"].user.name},
             )
     else:
         for errors in form.errors.values():

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 # Domains anyone can get an address in: claiming one would verify strangers.
@@ -39,18 +41,23 @@ def normalise_domain(value: str) -> str:
     """The canonical form of a typed domain; ValueError with a message if it is not one."""
     domain = value.strip().lower().lstrip("@").rstrip(".")
     if not domain:
-        raise ValueError("Type a domain, e.g. example.com.")
+        raise ValueError(_("Type a domain, e.g. example.com."))
     try:
         domain = domain.encode("idna").decode("ascii")
     except UnicodeError:
-        raise ValueError(f"{value.strip()} is not a domain name.") from None
+        raise ValueError(_("%(value)s is not a domain name.") % {"value": value.strip()}) from None
     labels = domain.split(".")
     if len(labels) < 2 or len(domain) > 253 or not all(_LABEL.match(label) for label in labels):
-        raise ValueError(f"{value.strip()} is not a domain name, e.g. example.com.")
+        raise ValueError(
+            _("%(value)s is not a domain name, e.g. example.com.") % {"value": value.strip()}
+        )
     if domain in FREE_MAIL:
         raise ValueError(
-            f"{domain} is a public mail service: anyone can have an address there, so it "
-            "cannot verify an organisation."
+            _(
+                "%(domain)s is a public mail service: anyone can have an address there, so it "
+                "cannot verify an organisation."
+            )
+            % {"domain": domain}
         )
     return domain
 

@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from copse.organisations.domains import normalise_domain
 from copse.organisations.models import Organisation, OrganisationDomain, OrganisationProvider
@@ -7,10 +9,10 @@ from copse.organisations.providers import configured_providers
 
 class OrganisationForm(forms.ModelForm):
     domains = forms.CharField(
-        label="Email domains",
+        label=_("Email domains"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=(
+        help_text=_(
             "One per line, e.g. contoso.com. A person with a verified address in one of "
             "these domains (exactly, not a subdomain) gets this organisation. Leave empty "
             "to set people's organisation only by approving their requests."
@@ -20,15 +22,20 @@ class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "kind", "parent_institution"]
+        labels = {
+            "name": _("Name"),
+            "kind": _("Kind"),
+            "parent_institution": _("Parent institution"),
+        }
         help_texts = {
-            "parent_institution": "For a department or unit: the institution it belongs to."
+            "parent_institution": _("For a department or unit: the institution it belongs to.")
         }
 
     providers = forms.MultipleChoiceField(
-        label="Sign-in providers",
+        label=_("Sign-in providers"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=(
+        help_text=_(
             "Everyone who signs in through a ticked provider gets this organisation, "
             "verified; untick it and they lose it. Tie only a provider whose accounts are "
             "this organisation's people."
@@ -51,7 +58,11 @@ class OrganisationForm(forms.ModelForm):
         choices = [(pid, f"{name} ({pid})") for pid, name in sorted(configured.items())]
         # A tie to a provider the site no longer configures stays listed, so
         # it can be undone.
-        choices += [(pid, f"{pid} (no longer configured)") for pid in tied if pid not in configured]
+        choices += [
+            (pid, gettext("%(provider)s (no longer configured)") % {"provider": pid})
+            for pid in tied
+            if pid not in configured
+        ]
         if choices:
             self.fields["providers"].choices = choices
         else:
@@ -78,7 +89,10 @@ class OrganisationForm(forms.ModelForm):
             .select_related("organisation")
         )
         for claim in taken:
-            problems.append(f"{claim.domain} is already claimed by {claim.organisation.name}.")
+            problems.append(
+                gettext("%(domain)s is already claimed by %(name)s.")
+                % {"domain": claim.domain, "name": claim.organisation.name}
+            )
         if problems:
             raise forms.ValidationError(problems)
         return domains
@@ -91,7 +105,8 @@ class OrganisationForm(forms.ModelForm):
             .select_related("organisation")
         )
         problems = [
-            f"{tie.provider_id} is already tied to {tie.organisation.name}; untie it there first."
+            gettext("%(provider)s is already tied to %(name)s; untie it there first.")
+            % {"provider": tie.provider_id, "name": tie.organisation.name}
             for tie in taken
         ]
         if problems:
@@ -103,13 +118,16 @@ class DecideRequestForm(forms.Form):
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.order_by("name"),
         required=False,
-        empty_label="Choose the organisation",
-        help_text="Check the name against the person's addresses before approving.",
+        label=_("Organisation"),
+        empty_label=_("Choose the organisation"),
+        help_text=_("Check the name against the person's addresses before approving."),
     )
-    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline")])
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("approve", _("Approve")), ("decline", _("Decline"))]
+    )
 
     def clean(self):
         data = super().clean()
         if data.get("decision") == "approve" and not data.get("organisation"):
-            self.add_error("organisation", "Choose the organisation to approve.")
+            self.add_error("organisation", gettext("Choose the organisation to approve."))
         return data

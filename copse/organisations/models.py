@@ -10,14 +10,16 @@ site administrator lives in `OrganisationRequest` until it is decided.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from copse.core.names import check_header_names
 
 
 class Organisation(models.Model):
     class Kind(models.TextChoices):
-        COMPANY = "company", "Company"
-        UNIT = "unit", "Department or unit of an institution"
+        COMPANY = "company", _("Company")
+        UNIT = "unit", _("Department or unit of an institution")
 
     name = models.CharField(max_length=120, unique=True)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COMPANY)
@@ -73,16 +75,16 @@ class OrganisationRequest(models.Model):
     """A person asks a site administrator to set (or correct) their organisation."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting"
-        APPROVED = "approved", "Approved"
-        DECLINED = "declined", "Declined"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        PENDING = "pending", pgettext_lazy("organisation request status", "Waiting")
+        APPROVED = "approved", pgettext_lazy("organisation request status", "Approved")
+        DECLINED = "declined", pgettext_lazy("organisation request status", "Declined")
+        WITHDRAWN = "withdrawn", pgettext_lazy("organisation request status", "Withdrawn")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organisation_requests"
     )
     # What the person typed: they never see the list of organisations.
-    name = models.CharField("organisation", max_length=120)
+    name = models.CharField(_("organisation"), max_length=120)
     note = models.TextField(blank=True, max_length=1000)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from copse.audit.services import record
 from copse.core import permissions
@@ -47,12 +49,12 @@ PROVIDER = "provider"
 
 
 class NotAllowed(UserFacingError):
-    title = "That is not possible"
+    title = gettext_lazy("That is not possible")
     status = 403
 
 
 class RequestError(UserFacingError):
-    title = "This request cannot be decided"
+    title = gettext_lazy("This request cannot be decided")
     status = 409
 
 
@@ -73,7 +75,7 @@ def save_organisation(
     with a verified address in a newly claimed domain, or who signed in
     through a newly tied provider, get the organisation at once; people whose
     organisation came from a provider no longer tied to it lose it."""
-    _require_site_admin(actor, "Only a site administrator can change organisations.")
+    _require_site_admin(actor, _("Only a site administrator can change organisations."))
     if has_control_characters(organisation.name):
         raise UserFacingError(HEADER_NAME_MESSAGE)
     created = organisation.pk is None
@@ -92,7 +94,7 @@ def save_organisation(
                     )
             except IntegrityError:
                 raise NotAllowed(
-                    "Another organisation already claims one of these domains."
+                    _("Another organisation already claims one of these domains.")
                 ) from None
         tied: list[str] = []
         untied: list[str] = []
@@ -109,7 +111,7 @@ def save_organisation(
                     )
             except IntegrityError:
                 raise NotAllowed(
-                    "One of these sign-in providers is already tied to another organisation."
+                    _("One of these sign-in providers is already tied to another organisation.")
                 ) from None
         record(
             actor=actor,
@@ -342,9 +344,9 @@ def _set(user, organisation: Organisation | None, *, source: str, by) -> None:
 
 def set_organisation(*, actor, user, organisation: Organisation | None) -> None:
     """A site administrator sets (or clears) a person's organisation."""
-    _require_site_admin(actor, "Only a site administrator can set a person's organisation.")
+    _require_site_admin(actor, _("Only a site administrator can set a person's organisation."))
     if user.pk == actor.pk:
-        raise NotAllowed("Another site administrator has to set your own organisation.")
+        raise NotAllowed(_("Another site administrator has to set your own organisation."))
     with transaction.atomic():
         old = user.organisation.name if user.organisation_id else None
         _set(user, organisation, source=ADMIN, by=actor)
@@ -362,7 +364,7 @@ def request_change(*, actor, name: str, note: str = "") -> OrganisationRequest:
     theirs is replaced. Whether the name matches an organisation is not said."""
     name = " ".join(name.split())
     if not name:
-        raise NotAllowed("Type the name of your organisation.")
+        raise NotAllowed(_("Type the name of your organisation."))
     with transaction.atomic():
         OrganisationRequest.objects.select_for_update().filter(
             user=actor, status=OrganisationRequest.Status.PENDING
@@ -374,7 +376,7 @@ def request_change(*, actor, name: str, note: str = "") -> OrganisationRequest:
 
 def withdraw_request(*, actor, request: OrganisationRequest) -> None:
     if request.user_id != actor.pk:
-        raise NotAllowed("This is not your request.")
+        raise NotAllowed(_("This is not your request."))
     with transaction.atomic():
         updated = OrganisationRequest.objects.filter(
             pk=request.pk, status=OrganisationRequest.Status.PENDING
@@ -403,17 +405,17 @@ def decide_request(
     *, actor, request: OrganisationRequest, approve: bool, organisation: Organisation | None = None
 ) -> OrganisationRequest:
     """A site administrator approves (with the organisation they chose) or declines."""
-    _require_site_admin(actor, "Only a site administrator can decide on organisation requests.")
+    _require_site_admin(actor, _("Only a site administrator can decide on organisation requests."))
     if request.user_id == actor.pk:
-        raise NotAllowed("Another site administrator has to decide on your own request.")
+        raise NotAllowed(_("Another site administrator has to decide on your own request."))
     if approve and organisation is None:
-        raise RequestError("Choose the organisation to approve.")
+        raise RequestError(_("Choose the organisation to approve."))
     from copse.accounts.models import User
 
     with transaction.atomic():
         locked = OrganisationRequest.objects.select_for_update().get(pk=request.pk)
         if locked.status != OrganisationRequest.Status.PENDING:
-            raise RequestError("This request has already been decided or withdrawn.")
+            raise RequestError(_("This request has already been decided or withdrawn."))
         locked.status = (
             OrganisationRequest.Status.APPROVED if approve else OrganisationRequest.Status.DECLINED
         )

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from copse.core import permissions
@@ -44,7 +45,7 @@ def organisation_edit(request, pk=None):
             # Absent when the site configures no provider: ties stay as they are.
             providers=form.cleaned_data.get("providers"),
         )
-        messages.success(request, f"{form.instance.name} saved.")
+        messages.success(request, _("%(name)s saved.") % {"name": form.instance.name})
         return redirect("organisations:list")
     return render(
         request,
@@ -95,8 +96,12 @@ def request_decide(request, pk):
     )
     if approve:
         messages.success(
-            request, f"{decided.user.name} now belongs to {decided.organisation.name} (verified)."
+            request,
+            _("%(person)s now belongs to %(name)s (verified).")
+            % {"person": decided.user.name, "name": decided.organisation.name},
         )
     else:
-        messages.success(request, f"The request of {decided.user.name} was declined.")
+        messages.success(
+            request, _("The request of %(person)s was declined.") % {"person": decided.user.name}
+        )
     return redirect("organisations:requests")
