@@ -234,20 +234,6 @@ NOT_YET_MARKED: set[str] = {
     "exports/templates/exports/expired.html",
     "exports/templates/exports/personal.html",
     "exports/templates/exports/status.html",
-    "health/templates/health/_network.html",
-    "health/templates/health/_network_measures.html",
-    "health/templates/health/health.html",
-    "health/templates/health/mail/_footer.html",
-    "health/templates/health/mail/_footer.txt",
-    "health/templates/health/mail/nudge.html",
-    "health/templates/health/mail/nudge.txt",
-    "health/templates/health/mail/nudge_link_only.html",
-    "health/templates/health/mail/nudge_link_only.txt",
-    "health/templates/health/mail/nudge_link_only_subject.txt",
-    "health/templates/health/mail/nudge_subject.txt",
-    "health/templates/health/nudge.html",
-    "health/templates/health/progress.html",
-    "health/templates/health/settings.html",
     "home/templates/home/index.html",
     "library/templates/library/_credit.html",
     "library/templates/library/_meeting_materials.html",
@@ -391,7 +377,6 @@ NOT_YET_MARKED: set[str] = {
     "webhooks/templates/webhooks/deliveries.html",
     "webhooks/templates/webhooks/form.html",
     "webhooks/templates/webhooks/list.html",
-    "workers/templates/workers/health_panel.html",
 }
 
 
