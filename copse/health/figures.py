@@ -8,6 +8,8 @@ import math
 import re
 from datetime import timedelta
 
+from django.utils.translation import ngettext
+
 # The periods a facilitator or member may look back over, in days.
 PERIODS = (30, 90, 365)
 DEFAULT_PERIOD = 90
@@ -53,9 +55,9 @@ def span_text(span: timedelta | None) -> str:
         return "–"
     minutes = max(0, round(span.total_seconds() / 60))
     if minutes < 60:
-        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+        return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
     hours = round(minutes / 60)
     if hours < 48:
-        return f"{hours} hour{'s' if hours != 1 else ''}"
+        return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
     days = round(hours / 24)
-    return f"{days} days"
+    return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}

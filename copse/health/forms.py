@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from copse.health.models import HealthSettings
 from copse.health.services import MAX_NUDGE
 
-PLACEHOLDER_HELP = (
+PLACEHOLDER_HELP = _(
     "Write {name}, {community} and {facilitator} where the member's name, the "
     "community's name and yours should go; they are filled in for each person."
 )
@@ -15,17 +17,23 @@ PLACEHOLDER_HELP = (
 
 class HealthSettingsForm(forms.Form):
     quiet_weeks = forms.IntegerField(
-        label="A member is quiet after this many weeks",
+        label=_("A member is quiet after this many weeks"),
         min_value=1,
         max_value=52,
-        help_text="With no post, no answer to a meeting and no attendance. Between 1 and 52. "
-        "Nobody is nudged twice within this time.",
+        help_text=_(
+            "With no post, no answer to a meeting and no attendance. Between 1 and 52. "
+            "Nobody is nudged twice within this time."
+        ),
         widget=forms.NumberInput(attrs={"min": 1, "max": 52, "inputmode": "numeric"}),
     )
     nudge_template = forms.CharField(
-        label="The words a nudge starts from",
+        label=_("The words a nudge starts from"),
         max_length=MAX_NUDGE,
-        help_text=PLACEHOLDER_HELP + " You can change the words for each person before sending.",
+        help_text=format_lazy(
+            "{} {}",
+            PLACEHOLDER_HELP,
+            _("You can change the words for each person before sending."),
+        ),
         widget=forms.Textarea(attrs={"rows": 10}),
     )
 
@@ -33,7 +41,7 @@ class HealthSettingsForm(forms.Form):
     def for_settings(cls, settings: HealthSettings, data=None) -> HealthSettingsForm:
         initial = {
             "quiet_weeks": settings.quiet_weeks,
-            "nudge_template": settings.nudge_template,
+            "nudge_template": settings.nudge_words,
         }
         return cls(data, initial=initial)
 
@@ -43,10 +51,10 @@ class NudgeForm(forms.Form):
     ids, so that every form on the page has ids of its own."""
 
     body = forms.CharField(
-        label="Your note",
+        label=_("Your note"),
         max_length=MAX_NUDGE,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="Only they will read it, in Copse and by mail.",
+        help_text=_("Only they will read it, in Copse and by mail."),
     )
     days = forms.CharField(required=False, widget=forms.HiddenInput)
 

@@ -2,8 +2,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
-DEFAULT_NUDGE = (
+# Kept as written here (the field's default); shown in the reader's language
+# until a facilitator changes it (`nudge_words`).
+DEFAULT_NUDGE = gettext_noop(
     "Hello {name},\n\n"
     "We have missed you in {community} lately. No pressure at all: if there is "
     "something you are working on, or a question you would like the group's "
@@ -20,10 +24,10 @@ class HealthSettings(models.Model):
         "communities.Community", on_delete=models.CASCADE, related_name="health_settings"
     )
     quiet_weeks = models.PositiveSmallIntegerField(
-        "quiet after (weeks)",
+        _("quiet after (weeks)"),
         default=6,
         validators=[MinValueValidator(1), MaxValueValidator(52)],
-        help_text="A member is quiet after this many weeks with no post, answer or attendance.",
+        help_text=_("A member is quiet after this many weeks with no post, answer or attendance."),
     )
     # Placeholders {name}, {community} and {facilitator} are filled by
     # replacement, never by str.format, so no text typed here reaches code.
@@ -35,6 +39,14 @@ class HealthSettings(models.Model):
 
     def __str__(self) -> str:
         return f"health settings of {self.community_id}"
+
+    @property
+    def nudge_words(self) -> str:
+        """The words a nudge starts from: the default ones in the reader's
+        language, or the community's own as they were written."""
+        if self.nudge_template == DEFAULT_NUDGE:
+            return gettext(DEFAULT_NUDGE)
+        return self.nudge_template
 
 
 class Nudge(models.Model):

@@ -33,6 +33,7 @@ from typing import NamedTuple
 import networkx as nx
 from django.db.models import Count, Exists, OuterRef, Q
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
 
 # More than this many people make a circle nobody can read: the drawing keeps
 # the most involved and says how many it left out; the measures count everyone.
@@ -157,12 +158,12 @@ class ReplyNetwork:
     @property
     def centralisation_words(self) -> str:
         if self.person_count < 3:
-            return "too few people to tell"
+            return gettext("too few people to tell")
         if self.centralisation >= 0.6:
-            return "exchanges run through one or two people"
+            return gettext("exchanges run through one or two people")
         if self.centralisation >= 0.3:
-            return "exchanges gather around a few people"
-        return "exchanges are spread among many people"
+            return gettext("exchanges gather around a few people")
+        return gettext("exchanges are spread among many people")
 
     @cached_property
     def drawn(self) -> list[Person]:
@@ -236,7 +237,7 @@ class ReplyNetwork:
     @cached_property
     def svg(self) -> str:
         """The drawing, as markup safe to put in a page (no script, no style)."""
-        return render_to_string("health/_network.svg", {"drawing": _layout(self)})
+        return render_to_string("health/_network_svg.html", {"drawing": _layout(self)})
 
 
 def reply_network(community, since: datetime | None) -> ReplyNetwork:

@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 from django.db.models import Count, F, Max, Min, Q
 from django.db.models.functions import Least, TruncMonth, TruncWeek
 from django.http import Http404
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from copse.core import charts, permissions
 from copse.health import network
@@ -435,7 +436,7 @@ def recent_meetings(community, now: datetime) -> list[HeldMeeting]:
     rows.reverse()
     held, seen = [], {}
     for meeting in rows:
-        label = timezone.localtime(meeting.starts_at).strftime("%-d %b %Y")
+        label = formats.date_format(timezone.localtime(meeting.starts_at), "j M Y")
         seen[label] = seen.get(label, 0) + 1
         if seen[label] > 1:
             label = f"{label} ({seen[label]})"
@@ -453,11 +454,11 @@ def recent_meetings(community, now: datetime) -> list[HeldMeeting]:
 
 def attendance_chart(held: list[HeldMeeting]) -> charts.Chart:
     return charts.line_chart(
-        "Places taken and people who came, at the last meetings held",
+        _("Places taken and people who came, at the last meetings held"),
         [m.label for m in held],
         [
-            ("Had a place", [m.going for m in held]),
-            ("Came", [m.came if m.recorded else None for m in held]),
+            (_("Had a place"), [m.going for m in held]),
+            (_("Came"), [m.came if m.recorded else None for m in held]),
         ],
     )
 
@@ -626,11 +627,16 @@ def activity_chart(
         .annotate(n=Count("pk"))
     }
     buckets = _buckets(since, now, monthly)
-    label = "%b %Y" if monthly else "week of %-d %b"
+
+    def label(day) -> str:
+        if monthly:
+            return formats.date_format(day, "M Y")
+        return _("week of %(day)s") % {"day": formats.date_format(day, "j M")}
+
     chart = charts.bar_chart(
-        "Posts per month" if monthly else "Posts per week",
-        [day.strftime(label) for day in buckets],
-        [("Posts", [counted.get(day, 0) for day in buckets])],
+        _("Posts per month") if monthly else _("Posts per week"),
+        [label(day) for day in buckets],
+        [(_("Posts"), [counted.get(day, 0) for day in buckets])],
     )
     return sum(counted.values()), chart
 
@@ -670,9 +676,9 @@ def progress_report(viewer, community, *, days: int) -> ProgressReport:
         places=period["places"],
         came=period["came"],
         attendance=charts.line_chart(
-            "Share of places taken that came, at the last meetings held",
+            _("Share of places taken that came, at the last meetings held"),
             [m.label for m in held],
-            [("Came", [m.rate for m in held])],
+            [(_("Came"), [m.rate for m in held])],
             unit="%",
             percent=True,
         ),

@@ -11,7 +11,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from copse.audit.services import record
 from copse.core import permissions
@@ -25,27 +27,29 @@ MAX_NUDGE = 4000
 
 
 class HealthError(UserFacingError):
-    title = "That could not be done"
+    title = gettext_lazy("That could not be done")
     status = 400
 
 
 class NotAllowed(UserFacingError):
-    title = "That is not possible here"
+    title = gettext_lazy("That is not possible here")
     status = 403
 
 
 def save_settings(*, actor, community, quiet_weeks: int, nudge_template: str) -> HealthSettings:
     if not permissions.can(actor, "community.view_health", community):
-        raise NotAllowed("Only the community's facilitators change its health settings.")
+        raise NotAllowed(_("Only the community's facilitators change its health settings."))
     if not 1 <= quiet_weeks <= 52:
-        raise HealthError("Choose between 1 and 52 weeks.")
+        raise HealthError(_("Choose between 1 and 52 weeks."))
     nudge_template = (nudge_template or "").replace("\r\n", "\n").strip()
     if not nudge_template:
-        raise HealthError("Write the words of the nudge: it is where each note starts.")
+        raise HealthError(_("Write the words of the nudge: it is where each note starts."))
     if len(nudge_template) > MAX_NUDGE:
-        raise HealthError(f"Keep the nudge under {MAX_NUDGE} characters.")
+        raise HealthError(_("Keep the nudge under %(count)s characters.") % {"count": MAX_NUDGE})
     with transaction.atomic():
-        settings, _ = HealthSettings.objects.select_for_update().get_or_create(community=community)
+        settings, _created = HealthSettings.objects.select_for_update().get_or_create(
+            community=community
+        )
         changed = []
         if settings.quiet_weeks != quiet_weeks:
             changed.append("quiet_weeks")
@@ -80,9 +84,9 @@ def send_nudge(*, actor, community, member, body: str) -> Nudge:
     `community`: at most once in the community's quiet period, whoever sends
     it."""
     if not permissions.can(actor, "community.nudge", community):
-        raise NotAllowed("Only the community's facilitators send nudges.")
+        raise NotAllowed(_("Only the community's facilitators send nudges."))
     if member.pk == actor.pk:
-        raise HealthError("A nudge goes to someone else.")
+        raise HealthError(_("A nudge goes to someone else."))
     body = nudge_text(
         template=(body or "").replace("\r\n", "\n").strip(),
         member=member,
@@ -90,9 +94,9 @@ def send_nudge(*, actor, community, member, body: str) -> Nudge:
         facilitator=actor,
     )
     if not body:
-        raise HealthError("Write a few words: an empty nudge says nothing kind.")
+        raise HealthError(_("Write a few words: an empty nudge says nothing kind."))
     if len(body) > MAX_NUDGE:
-        raise HealthError(f"Keep the note under {MAX_NUDGE} characters.")
+        raise HealthError(_("Keep the note under %(count)s characters.") % {"count": MAX_NUDGE})
     with transaction.atomic():
         # The seat is locked so that two facilitators nudging the same person
         # at once send one note, not two.
@@ -103,10 +107,14 @@ def send_nudge(*, actor, community, member, body: str) -> Nudge:
             .first()
         )
         if seat is None:
-            raise HealthError(f"{member.name} is not a member of {community.name} now.")
+            raise HealthError(
+                _("%(name)s is not a member of %(community)s now.")
+                % {"name": member.name, "community": community.name}
+            )
         if seat.status != Membership.Status.ACTIVE:
             raise HealthError(
-                f"{member.name} is on leave: they said they are away, so no nudge goes to them."
+                _("%(name)s is on leave: they said they are away, so no nudge goes to them.")
+                % {"name": member.name}
             )
         quiet_weeks = (
             HealthSettings.objects.filter(community=community)
@@ -123,9 +131,19 @@ def send_nudge(*, actor, community, member, body: str) -> Nudge:
         if last is not None and last > timezone.now() - timedelta(weeks=quiet_weeks):
             again = timezone.localtime(last + timedelta(weeks=quiet_weeks))
             raise HealthError(
-                f"{member.name} was nudged on {timezone.localtime(last):%-d %B %Y}. "
-                f"One note in {quiet_weeks} week{'s' if quiet_weeks != 1 else ''} is kind; "
-                f"more is pressure. You can nudge them again from {again:%-d %B %Y}."
+                ngettext(
+                    "%(name)s was nudged on %(last)s. One note in %(weeks)s week is kind; "
+                    "more is pressure. You can nudge them again from %(again)s.",
+                    "%(name)s was nudged on %(last)s. One note in %(weeks)s weeks is kind; "
+                    "more is pressure. You can nudge them again from %(again)s.",
+                    quiet_weeks,
+                )
+                % {
+                    "name": member.name,
+                    "last": formats.date_format(timezone.localtime(last), "j F Y"),
+                    "weeks": quiet_weeks,
+                    "again": formats.date_format(again, "j F Y"),
+                }
             )
         nudge = Nudge.objects.create(community=community, member=member, sent_by=actor, body=body)
         record(actor=actor, action="health.nudged", community=community, subject=member)

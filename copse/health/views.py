@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from copse.communities.selectors import community_by_slug_for
@@ -34,7 +35,7 @@ def _nudge_forms(request, report, failed=None) -> None:
             quiet.form = failed[1]
             continue
         body = services.nudge_text(
-            template=report.settings.nudge_template,
+            template=report.settings.nudge_words,
             member=quiet.user,
             community=report.community,
             facilitator=request.user,
@@ -85,8 +86,11 @@ def nudge(request, slug, user_id):
     if sent.saved:
         messages.success(
             request,
-            f"Your note to {seat.user.name} is on its way: they will find it in their "
-            "notifications and by mail. Only they can read it.",
+            _(
+                "Your note to %(name)s is on its way: they will find it in their "
+                "notifications and by mail. Only they can read it."
+            )
+            % {"name": seat.user.name},
         )
         return redirect(_health_url(community, days, "quiet"))
     return _health_page(
@@ -112,7 +116,7 @@ def health_settings(request, slug):
             ),
         )
         if sent.saved:
-            messages.success(request, "The health settings are saved.")
+            messages.success(request, _("The health settings are saved."))
             return redirect("health:health", slug=community.slug)
         status = sent.status
     else:

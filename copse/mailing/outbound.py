@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from copse.core import permissions
+from copse.core.languages import in_language_of
 from copse.mailing import compose, notices
 from copse.mailing.digests import DigestRenderer, digest_message, zone
 from copse.mailing.models import (
@@ -211,12 +212,14 @@ class Composer:
             # Asked now, at send time: whoever may no longer answer gets no address.
             reply_to = mail.reply_to(recipient, notification, target, version)
             personal = dataclasses.replace(personal, reply_to=reply_to or "")
-        message = compose.notice_message(
-            notification=notification,
-            target=target,
-            personal=personal,
-            tz=zone(recipient.time_zone),
-        )
+        # In the recipient's language, whoever's request or worker sends it.
+        with in_language_of(recipient):
+            message = compose.notice_message(
+                notification=notification,
+                target=target,
+                personal=personal,
+                tz=zone(recipient.time_zone),
+            )
         return self._outgoing(personal, False, lambda: message)
 
     def _digest(self, row, version) -> Outgoing | None:

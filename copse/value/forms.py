@@ -7,37 +7,48 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from copse.value.currencies import is_currency, normalise
 from copse.value.models import Cycle, Sharing
 
+# The five cycles by name, as the list of stories filters by them.
+CYCLE_NAMES = {
+    Cycle.IMMEDIATE: _("Immediate"),
+    Cycle.POTENTIAL: _("Potential"),
+    Cycle.APPLIED: _("Applied"),
+    Cycle.REALISED: _("Realised"),
+    Cycle.REFRAMING: _("Reframing"),
+}
+
 # The five cycles in plain words, as the form offers them.
 CYCLES_EXPLAINED = {
-    Cycle.IMMEDIATE: (
+    Cycle.IMMEDIATE: _(
         "Immediate: it was useful to be there. A good conversation, a useful "
         "contact, knowing others face the same problem."
     ),
-    Cycle.POTENTIAL: (
+    Cycle.POTENTIAL: _(
         "Potential: I learned something I can use. An idea, a template or a name "
         "to call that I have not put to work yet."
     ),
-    Cycle.APPLIED: (
+    Cycle.APPLIED: _(
         "Applied: I changed what I do. I used what I learned in my own work: a "
         "process, a tool, a way of negotiating."
     ),
-    Cycle.REALISED: (
+    Cycle.REALISED: _(
         "Realised: it made a difference. The change paid off: money or hours saved, a risk avoided."
     ),
-    Cycle.REFRAMING: (
+    Cycle.REFRAMING: _(
         "Reframing: it changed how we think about success. We now measure, plan or "
         "judge our work differently."
     ),
 }
 
 SHARING_EXPLAINED = {
-    Sharing.PRIVATE: "Only me and the community's facilitators",
-    Sharing.COMMUNITY: "The community: every member may read it",
-    Sharing.REPORT: (
+    Sharing.PRIVATE: _("Only me and the community's facilitators"),
+    Sharing.COMMUNITY: _("The community: every member may read it"),
+    Sharing.REPORT: _(
         "The community, and its amounts in the sponsor's report, added up with "
         "others and never with my name or words"
     ),
@@ -60,51 +71,54 @@ class LinkField(forms.TypedMultipleChoiceField):
 
 class StoryForm(forms.Form):
     cycle = forms.ChoiceField(
-        label="What kind of value was it?",
+        label=_("What kind of value was it?"),
         choices=list(CYCLES_EXPLAINED.items()),
         widget=forms.RadioSelect,
     )
-    title = forms.CharField(label="What happened, in a line", max_length=200)
+    title = forms.CharField(label=_("What happened, in a line"), max_length=200)
     story = forms.CharField(
-        label="The story",
+        label=_("The story"),
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=(
+        help_text=_(
             "What you brought, what you took away, and what it changed. Markdown "
             "works: **bold**, lists, links."
         ),
     )
     money_saved = forms.DecimalField(
-        label="Money saved",
+        label=_("Money saved"),
         required=False,
         min_value=Decimal(0),
         max_digits=12,
         decimal_places=2,
-        help_text="If you can say: a year's saving, or the one-off amount.",
+        # A decimal comma where the reader's language writes one.
+        localize=True,
+        help_text=_("If you can say: a year's saving, or the one-off amount."),
     )
     currency = forms.CharField(
-        label="Currency",
+        label=_("Currency"),
         required=False,
         max_length=3,
-        help_text="Three letters (ISO 4217), such as USD, EUR or GBP. Needed with an amount.",
+        help_text=_("Three letters (ISO 4217), such as USD, EUR or GBP. Needed with an amount."),
         widget=forms.TextInput(attrs={"size": 4, "autocomplete": "off"}),
     )
     hours_saved = forms.DecimalField(
-        label="Hours saved",
+        label=_("Hours saved"),
         required=False,
         min_value=Decimal(0),
         max_value=Decimal(100_000),
         max_digits=7,
         decimal_places=1,
+        localize=True,
     )
     risk_avoided = forms.CharField(
-        label="Risk avoided", required=False, max_length=300, help_text="In a line, if any."
+        label=_("Risk avoided"), required=False, max_length=300, help_text=_("In a line, if any.")
     )
-    threads = LinkField(label="Conversations it came from")
-    meetings = LinkField(label="Meetings it came from")
-    library_items = LinkField(label="Library items it came from")
+    threads = LinkField(label=_("Conversations it came from"))
+    meetings = LinkField(label=_("Meetings it came from"))
+    library_items = LinkField(label=_("Library items it came from"))
     sharing = forms.ChoiceField(
-        label="Who may read it?",
+        label=_("Who may read it?"),
         choices=list(SHARING_EXPLAINED.items()),
         widget=forms.RadioSelect,
         initial=Sharing.PRIVATE,
@@ -127,10 +141,14 @@ class StoryForm(forms.Form):
         currency = data.get("currency", "")
         if currency and not is_currency(currency):
             self.add_error(
-                "currency", f"{currency} is not a currency code: use three letters such as USD."
+                "currency",
+                gettext("%(currency)s is not a currency code: use three letters such as USD.")
+                % {"currency": currency},
             )
         elif data.get("money_saved") is not None and not currency:
-            self.add_error("currency", "Say which currency the money was saved in, such as USD.")
+            self.add_error(
+                "currency", gettext("Say which currency the money was saved in, such as USD.")
+            )
         return data
 
     def story_fields(self) -> dict:
@@ -184,8 +202,10 @@ def initial_of(story) -> dict:
 
 class TimeEstimateForm(forms.Form):
     minutes_per_week = forms.IntegerField(
-        label="Minutes a week you spend reading and writing here",
+        label=_("Minutes a week you spend reading and writing here"),
         min_value=0,
         max_value=60 * 40,
-        help_text="Your own estimate, outside meetings: reading threads and mail, replying, writing.",
+        help_text=_(
+            "Your own estimate, outside meetings: reading threads and mail, replying, writing."
+        ),
     )

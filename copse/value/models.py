@@ -1,24 +1,25 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Cycle(models.TextChoices):
     """The five cycles of Wenger, Trayner and de Laat's value-creation framework."""
 
-    IMMEDIATE = "immediate", "Immediate: it was useful to be there"
-    POTENTIAL = "potential", "Potential: I learned something I can use"
-    APPLIED = "applied", "Applied: I changed what I do"
-    REALISED = "realised", "Realised: it made a difference"
-    REFRAMING = "reframing", "Reframing: it changed how we think about success"
+    IMMEDIATE = "immediate", _("Immediate: it was useful to be there")
+    POTENTIAL = "potential", _("Potential: I learned something I can use")
+    APPLIED = "applied", _("Applied: I changed what I do")
+    REALISED = "realised", _("Realised: it made a difference")
+    REFRAMING = "reframing", _("Reframing: it changed how we think about success")
 
 
 class Sharing(models.TextChoices):
     """Each level includes the ones before it."""
 
-    PRIVATE = "private", "Only me and the facilitators"
-    COMMUNITY = "community", "The community"
-    REPORT = "report", "The community, and anonymised totals in the sponsor report"
+    PRIVATE = "private", _("Only me and the facilitators")
+    COMMUNITY = "community", _("The community")
+    REPORT = "report", _("The community, and anonymised totals in the sponsor report")
 
 
 class ValueStory(models.Model):
@@ -32,8 +33,8 @@ class ValueStory(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="value_stories"
     )
     cycle = models.CharField(max_length=10, choices=Cycle.choices)
-    title = models.CharField("what happened, in a line", max_length=200)
-    story = models.TextField("the story", max_length=10000)
+    title = models.CharField(_("what happened, in a line"), max_length=200)
+    story = models.TextField(_("the story"), max_length=10000)
     money_saved = models.DecimalField(
         max_digits=12,
         decimal_places=2,
@@ -59,7 +60,7 @@ class ValueStory(models.Model):
     removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name_plural = "value stories"
+        verbose_name_plural = _("value stories")
         indexes = [
             models.Index(fields=["community", "-created_at"], name="story_by_community"),
             models.Index(fields=["author", "-created_at"], name="story_by_author"),
@@ -85,8 +86,8 @@ class ValuePrompt(models.Model):
     reply helpful, or after a meeting the person attended."""
 
     class Kind(models.TextChoices):
-        HELPFUL = "helpful", "A reply you marked helpful"
-        ATTENDED = "attended", "A meeting you attended"
+        HELPFUL = "helpful", _("A reply you marked helpful")
+        ATTENDED = "attended", _("A meeting you attended")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     community = models.ForeignKey(

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db.models import Count, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from copse.core import cursors, permissions
 from copse.memberships.models import Membership
@@ -206,7 +206,8 @@ def link_choices(viewer, community, *, threads=(), meetings=(), items=()) -> Lin
     )[:LINK_CHOICES]
 
     def meeting_label(meeting):
-        return f"{meeting.title} ({meeting.starts_at:%-d %b %Y})"
+        day = formats.date_format(timezone.localtime(meeting.starts_at), "j M Y")
+        return f"{meeting.title} ({day})"
 
     readable_items = LibraryItem.objects.filter(
         permissions.readable_items_q(viewer), community=community

@@ -15,6 +15,8 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from copse.core import permissions
 from copse.core.errors import UserFacingError
@@ -32,17 +34,17 @@ MAX_MINUTES_PER_WEEK = 60 * 40
 
 
 class StoryError(UserFacingError):
-    title = "The story could not be saved"
+    title = gettext_lazy("The story could not be saved")
     status = 400
 
 
 class EstimateError(UserFacingError):
-    title = "The estimate could not be saved"
+    title = gettext_lazy("The estimate could not be saved")
     status = 400
 
 
 class NotAllowed(UserFacingError):
-    title = "That is not possible here"
+    title = gettext_lazy("That is not possible here")
     status = 403
 
 
@@ -53,9 +55,9 @@ def _amount(value, places: str) -> Decimal:
     try:
         amount = Decimal(str(value)).quantize(Decimal(places))
     except (InvalidOperation, ValueError):
-        raise StoryError("Give amounts as numbers, such as 2500 or 12.5.") from None
+        raise StoryError(_("Give amounts as numbers, such as 2500 or 12.5.")) from None
     if not amount.is_finite():
-        raise StoryError("Give amounts as numbers, such as 2500 or 12.5.")
+        raise StoryError(_("Give amounts as numbers, such as 2500 or 12.5."))
     return amount
 
 
@@ -72,32 +74,33 @@ def _clean(
 ) -> dict:
     """The story's fields as stored, or StoryError saying what to fix."""
     if cycle not in Cycle.values:
-        raise StoryError("Choose which kind of value it was.")
+        raise StoryError(_("Choose which kind of value it was."))
     if sharing not in Sharing.values:
-        raise StoryError("Choose who may read the story.")
+        raise StoryError(_("Choose who may read the story."))
     title = " ".join((title or "").split())
     if not title:
-        raise StoryError("Give the story a title: what happened, in a line.")
+        raise StoryError(_("Give the story a title: what happened, in a line."))
     if len(title) > 200:
-        raise StoryError("Keep the title under 200 characters.")
+        raise StoryError(_("Keep the title under 200 characters."))
     story = (story or "").replace("\r\n", "\n").strip()
     if not story:
-        raise StoryError("Tell the story: what happened, and what it changed for you.")
+        raise StoryError(_("Tell the story: what happened, and what it changed for you."))
     if len(story) > 10_000:
-        raise StoryError("Keep the story under 10,000 characters.")
+        raise StoryError(_("Keep the story under 10,000 characters."))
     risk_avoided = " ".join((risk_avoided or "").split())
     if len(risk_avoided) > 300:
-        raise StoryError("Keep the risk avoided under 300 characters.")
+        raise StoryError(_("Keep the risk avoided under 300 characters."))
     currency = normalise(currency)
     if money_saved is not None:
         money_saved = _amount(money_saved, "0.01")
         if money_saved < 0 or money_saved > MAX_MONEY:
-            raise StoryError("Give the money saved as an amount from 0 to 9,999,999,999.99.")
+            raise StoryError(_("Give the money saved as an amount from 0 to 9,999,999,999.99."))
         if not currency:
-            raise StoryError("Say which currency the money was saved in, such as USD or EUR.")
+            raise StoryError(_("Say which currency the money was saved in, such as USD or EUR."))
         if not is_currency(currency):
             raise StoryError(
-                f"{currency} is not a currency code: use three letters such as USD, EUR or GBP."
+                _("%(currency)s is not a currency code: use three letters such as USD, EUR or GBP.")
+                % {"currency": currency}
             )
     else:
         # A currency without an amount says nothing; it is not kept.
@@ -105,7 +108,7 @@ def _clean(
     if hours_saved is not None:
         hours_saved = _amount(hours_saved, "0.1")
         if hours_saved < 0 or hours_saved > MAX_HOURS:
-            raise StoryError("Give the hours saved as a number from 0 to 100,000.")
+            raise StoryError(_("Give the hours saved as a number from 0 to 100,000."))
     return {
         "cycle": cycle,
         "title": title,
@@ -122,7 +125,7 @@ def _ids(values) -> list[int]:
     try:
         return sorted({int(value) for value in values or ()})
     except (TypeError, ValueError):
-        raise StoryError("Choose the links from the lists.") from None
+        raise StoryError(_("Choose the links from the lists.")) from None
 
 
 def _linkable(actor, community, *, thread_ids, meeting_ids, library_item_ids):
@@ -134,10 +137,34 @@ def _linkable(actor, community, *, thread_ids, meeting_ids, library_item_ids):
     from copse.meetings.models import Meeting
 
     found = []
-    for model, ids, action, what in (
-        (Thread, _ids(thread_ids), "thread.read", "conversations"),
-        (Meeting, _ids(meeting_ids), "meeting.view", "meetings"),
-        (LibraryItem, _ids(library_item_ids), "library_item.read", "library items"),
+    for model, ids, action, refusal in (
+        (
+            Thread,
+            _ids(thread_ids),
+            "thread.read",
+            gettext_lazy(
+                "One of the conversations you chose cannot be linked to a story here: "
+                "choose from the lists."
+            ),
+        ),
+        (
+            Meeting,
+            _ids(meeting_ids),
+            "meeting.view",
+            gettext_lazy(
+                "One of the meetings you chose cannot be linked to a story here: "
+                "choose from the lists."
+            ),
+        ),
+        (
+            LibraryItem,
+            _ids(library_item_ids),
+            "library_item.read",
+            gettext_lazy(
+                "One of the library items you chose cannot be linked to a story here: "
+                "choose from the lists."
+            ),
+        ),
     ):
         rows = list(model.objects.select_related("community").filter(pk__in=ids)) if ids else []
         fine = [
@@ -146,10 +173,7 @@ def _linkable(actor, community, *, thread_ids, meeting_ids, library_item_ids):
             if row.community_id == community.pk and permissions.can(actor, action, row)
         ]
         if len(fine) != len(ids):
-            raise StoryError(
-                f"One of the {what} you chose cannot be linked to a story here: "
-                "choose from the lists."
-            )
+            raise StoryError(str(refusal))
         found.append(fine)
     return found
 
@@ -180,7 +204,7 @@ def record_story(
 ) -> ValueStory:
     """What taking part gave `actor` in `community`, told by them."""
     if not permissions.can(actor, "community.record_value", community):
-        raise NotAllowed("Only the community's active members record value stories here.")
+        raise NotAllowed(_("Only the community's active members record value stories here."))
     fields = _clean(
         cycle=cycle,
         title=title,
@@ -225,7 +249,7 @@ def update_story(
 ) -> ValueStory:
     """The author changes their story; links are checked again as at first."""
     if not permissions.can(actor, "value_story.edit", story):
-        raise NotAllowed("Only the story's author can change it.")
+        raise NotAllowed(_("Only the story's author can change it."))
     fields = _clean(
         cycle=cycle,
         title=title,
@@ -258,7 +282,7 @@ def remove_story(*, actor, story: ValueStory) -> ValueStory:
     """The author takes their story back. Kept as a row (its prompt stays
     answered, so it is not asked again), read by nobody."""
     if not permissions.can(actor, "value_story.edit", story):
-        raise NotAllowed("Only the story's author can remove it.")
+        raise NotAllowed(_("Only the story's author can remove it."))
     story.removed_at = timezone.now()
     story.save(update_fields=["removed_at", "updated_at"])
     return story
@@ -285,7 +309,7 @@ def ask_after_helpful(*, post, actor) -> ValuePrompt | None:
         return None
     if not permissions.can(actor, "community.record_value", community):
         return None
-    prompt, _ = ValuePrompt.objects.get_or_create(
+    prompt, _created = ValuePrompt.objects.get_or_create(
         user=actor,
         thread=thread,
         defaults={
@@ -305,7 +329,7 @@ def ask_after_meeting(*, meeting, user) -> ValuePrompt | None:
         return None
     if not permissions.can(user, "community.record_value", meeting.community):
         return None
-    prompt, _ = ValuePrompt.objects.get_or_create(
+    prompt, _created = ValuePrompt.objects.get_or_create(
         user=user,
         meeting=meeting,
         defaults={
@@ -320,7 +344,7 @@ def ask_after_meeting(*, meeting, user) -> ValuePrompt | None:
 def dismiss_prompt(*, actor, prompt: ValuePrompt) -> ValuePrompt:
     """ "Not now": never asked about this again."""
     if prompt.user_id != getattr(actor, "pk", None):
-        raise NotAllowed("That question was not for you.")
+        raise NotAllowed(_("That question was not for you."))
     if prompt.dismissed_at is None:
         prompt.dismissed_at = timezone.now()
         prompt.save(update_fields=["dismissed_at"])
@@ -334,10 +358,10 @@ def set_time_estimate(*, actor, community, minutes_per_week: int) -> TimeEstimat
     """The person's own estimate of the reading and writing time the
     community takes them each week, beside the meetings they attend."""
     if not permissions.can(actor, "community.record_value", community):
-        raise NotAllowed("Only the community's active members keep a time estimate here.")
+        raise NotAllowed(_("Only the community's active members keep a time estimate here."))
     if minutes_per_week is None or not 0 <= int(minutes_per_week) <= MAX_MINUTES_PER_WEEK:
-        raise EstimateError("Give the minutes a week as a number from 0 to 2,400 (40 hours).")
-    estimate, _ = TimeEstimate.objects.update_or_create(
+        raise EstimateError(_("Give the minutes a week as a number from 0 to 2,400 (40 hours)."))
+    estimate, _created = TimeEstimate.objects.update_or_create(
         user=actor, community=community, defaults={"minutes_per_week": int(minutes_per_week)}
     )
     return estimate

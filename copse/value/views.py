@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from copse.communities.selectors import community_by_slug_for
@@ -21,6 +22,7 @@ from copse.core import charts, permissions
 from copse.core.errors import attempt, submit
 from copse.value import selectors, services
 from copse.value.forms import (
+    CYCLE_NAMES,
     CYCLES_EXPLAINED,
     SHARING_EXPLAINED,
     StoryForm,
@@ -48,7 +50,7 @@ def story_list(request, slug):
             "totals": totals,
             "totals_include_private": everything,
             # The filter's names: "Immediate", "Potential"...
-            "cycles": [(value, label.split(":")[0]) for value, label in Cycle.choices],
+            "cycles": [(value, CYCLE_NAMES[value]) for value in Cycle.values],
             "can_record": permissions.can(request.user, "community.record_value", community),
         },
     )
@@ -93,7 +95,7 @@ def story_new(request, slug):
             ),
         )
         if sent.saved:
-            messages.success(request, "Your story is recorded. Thank you for telling it.")
+            messages.success(request, _("Your story is recorded. Thank you for telling it."))
             return redirect(sent.result.get_absolute_url())
         return _form_page(request, community, form, status=sent.status)
     prompt = selectors.prompt_of(request.user, community, request.GET.get("prompt"))
@@ -155,7 +157,7 @@ def story_edit(request, slug, story_id):
             ),
         )
         if sent.saved:
-            messages.success(request, "Your story is saved.")
+            messages.success(request, _("Your story is saved."))
             return redirect(story.get_absolute_url())
         return _form_page(request, community, form, story=story, status=sent.status)
     initial = initial_of(story)
@@ -177,7 +179,7 @@ def story_remove(request, slug, story_id):
         if attempt(
             request,
             lambda: services.remove_story(actor=request.user, story=story),
-            done="Your story is removed. Nobody reads it any more.",
+            done=_("Your story is removed. Nobody reads it any more."),
         ):
             return redirect("value:list", slug=story.community.slug)
         return redirect(story.get_absolute_url())
@@ -191,17 +193,17 @@ def _time_context(request, community, days, form=None):
         form = TimeEstimateForm(initial={"minutes_per_week": mine.minutes_per_week})
     is_facilitator = permissions.standing(viewer, community).is_facilitator
     ours = selectors.community_time(community, days=days) if is_facilitator else None
-    labels = ["You"] + (["The community"] if ours else [])
+    labels = [_("You")] + ([_("The community")] if ours else [])
     accounts = [mine] + ([ours] if ours else [])
     chart = charts.bar_chart(
-        f"Hours invested and saved, last {days} days",
+        _("Hours invested and saved, last %(days)s days") % {"days": days},
         labels,
         [
-            ("Invested", [float(a.invested_hours) for a in accounts]),
-            ("Saved", [float(a.saved.hours) for a in accounts]),
+            (_("Invested"), [float(a.invested_hours) for a in accounts]),
+            (_("Saved"), [float(a.saved.hours) for a in accounts]),
         ],
         unit=" h",
-        y_title="hours",
+        y_title=_("hours"),
     )
     return {
         "community": community,
@@ -231,7 +233,7 @@ def time_page(request, slug):
             ),
         )
         if sent.saved:
-            messages.success(request, "Your estimate is saved.")
+            messages.success(request, _("Your estimate is saved."))
             return redirect(f"{reverse('value:time', args=[community.slug])}?days={days}")
         status = sent.status
     else:
@@ -255,7 +257,7 @@ def dismiss_prompt(request, prompt_id):
     services.dismiss_prompt(actor=request.user, prompt=prompt)
     if request.htmx:
         return render(request, "value/_prompt_dismissed.html")
-    messages.success(request, "Noted: we will not ask about this again.")
+    messages.success(request, _("Noted: we will not ask about this again."))
     back = request.POST.get("next", "")
     if back and url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -17,10 +17,23 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, connection, transaction
 from django.db.models import Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from copse.workers.loop import reason_for
 
 log = logging.getLogger("copse.workers")
+
+
+# Each check's name as the programme page heads its row. The names
+# themselves, and the details, are /healthz's: in English for every caller,
+# as monitors and operators' logs read them.
+CHECK_LABELS = {
+    "database": _("Database"),
+    "storage": _("Storage"),
+    "workers": _("Workers"),
+    "queue": _("Queue"),
+    "outbox": _("Outbox"),
+}
 
 
 @dataclass(frozen=True)
@@ -28,6 +41,10 @@ class Check:
     name: str
     ok: bool
     detail: str = ""
+
+    @property
+    def label(self) -> str:
+        return CHECK_LABELS.get(self.name, self.name.capitalize())
 
 
 @contextmanager

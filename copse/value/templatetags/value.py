@@ -22,3 +22,16 @@ def value_prompts(context, viewer, community, thread=None):
         "csrf_token": context.get("csrf_token"),
         "back": request.get_full_path() if request is not None else "",
     }
+
+
+@register.filter
+def plural_count(amount) -> int:
+    """An amount (hours, which may have a decimal) as the whole number that
+    chooses its plural: 1 only for exactly one, 0 below it, at least 2 above
+    it ("0.5 hours", "1 hour", "1.5 hours" in English). Plural rules take
+    whole numbers only."""
+    if amount is None:
+        return 0
+    if amount == 1:
+        return 1
+    return 0 if amount < 1 else max(2, int(amount))
