@@ -8,21 +8,22 @@ meeting's agenda and *covered* when that meeting's summary is published.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Topic(models.Model):
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        SCHEDULED = "scheduled", "Scheduled"
-        COVERED = "covered", "Covered"
-        PARKED = "parked", "Parked"
+        PROPOSED = "proposed", _("Proposed")
+        SCHEDULED = "scheduled", _("Scheduled")
+        COVERED = "covered", _("Covered")
+        PARKED = "parked", _("Parked")
 
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="topics"
     )
     title = models.CharField(max_length=200)
-    why = models.TextField("why it matters", max_length=4000, blank=True)
-    area = models.CharField("topic area", max_length=60, blank=True)
+    why = models.TextField(_("why it matters"), max_length=4000, blank=True)
+    area = models.CharField(_("topic area"), max_length=60, blank=True)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -368,8 +368,6 @@ NOT_YET_MARKED: set[str] = {
     "templates/socialaccount/login_cancelled.html",
     "templates/socialaccount/signup.html",
     "templates/socialaccount/snippets/login.html",
-    "topics/templates/topics/backlog.html",
-    "topics/templates/topics/edit.html",
     "value/templates/value/_amounts.html",
     "value/templates/value/_prompt_dismissed.html",
     "value/templates/value/_prompts.html",
