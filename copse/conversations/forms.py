@@ -3,7 +3,7 @@ from django.conf import settings
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from copse.audit.selectors import reason_readers
@@ -83,7 +83,7 @@ def _offer_library_items(form, choices) -> None:
     if not choices:
         return
     form.fields["library_item"] = forms.TypedChoiceField(
-        choices=[("", gettext("None")), *choices],
+        choices=[("", pgettext("no library item", "None")), *choices],
         coerce=int,
         empty_value=None,
         required=False,

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from copse.core.files import human_size, type_name
 
@@ -19,9 +20,9 @@ POST_PAGE_SIZE = 50
 
 # The visibilities of communities.Community, least private first.
 VISIBILITY_CHOICES = [
-    ("open", _("Open")),
-    ("members", _("Members")),
-    ("confidential", _("Confidential")),
+    ("open", pgettext_lazy("community visibility", "Open")),
+    ("members", pgettext_lazy("community visibility", "Members")),
+    ("confidential", pgettext_lazy("community visibility", "Confidential")),
 ]
 
 
@@ -79,9 +80,9 @@ class Thread(models.Model):
         ANNOUNCEMENT = "announcement", _("Announcement")
 
     class AskState(models.TextChoices):
-        OPEN = "open", _("Open")
-        ANSWERED = "answered", _("Answered")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("ask state", "Open")
+        ANSWERED = "answered", pgettext_lazy("ask state", "Answered")
+        CLOSED = "closed", pgettext_lazy("ask state", "Closed")
 
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="threads"
@@ -305,8 +306,8 @@ class Subscription(models.Model):
     """Watching (notified of every reply) or muted. Taking part watches by default."""
 
     class Level(models.TextChoices):
-        WATCHING = "watching", _("Watching")
-        MUTED = "muted", _("Muted")
+        WATCHING = "watching", pgettext_lazy("a thread", "Watching")
+        MUTED = "muted", pgettext_lazy("a thread", "Muted")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="subscriptions")

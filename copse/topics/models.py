@@ -9,14 +9,15 @@ meeting's agenda and *covered* when that meeting's summary is published.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Topic(models.Model):
     class Status(models.TextChoices):
-        PROPOSED = "proposed", _("Proposed")
-        SCHEDULED = "scheduled", _("Scheduled")
-        COVERED = "covered", _("Covered")
-        PARKED = "parked", _("Parked")
+        PROPOSED = "proposed", pgettext_lazy("topic status", "Proposed")
+        SCHEDULED = "scheduled", pgettext_lazy("topic status", "Scheduled")
+        COVERED = "covered", pgettext_lazy("topic status", "Covered")
+        PARKED = "parked", pgettext_lazy("topic status", "Parked")
 
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="topics"

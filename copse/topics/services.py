@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from copse.audit.services import record
 from copse.communities import home
@@ -47,9 +47,9 @@ class NotAllowed(UserFacingError):
 
 # What a person was refused, as it ends the sentences of `_why_not`.
 DOING = {
-    "nominate": gettext_lazy("nominate topics"),
-    "edit": gettext_lazy("edit your topics"),
-    "vote": gettext_lazy("vote"),
+    "nominate": pgettext_lazy("ends a refusal", "nominate topics"),
+    "edit": pgettext_lazy("ends a refusal", "edit your topics"),
+    "vote": pgettext_lazy("ends a refusal", "vote"),
 }
 
 

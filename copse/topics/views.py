@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from copse.communities.selectors import community_by_slug_for
@@ -22,10 +22,10 @@ from copse.topics.forms import TopicForm
 from copse.topics.models import Topic
 
 TAB_LABELS = {
-    Topic.Status.PROPOSED: gettext_lazy("Proposed"),
-    Topic.Status.SCHEDULED: gettext_lazy("Scheduled"),
-    Topic.Status.COVERED: gettext_lazy("Covered"),
-    Topic.Status.PARKED: gettext_lazy("Parked"),
+    Topic.Status.PROPOSED: pgettext_lazy("topic status", "Proposed"),
+    Topic.Status.SCHEDULED: pgettext_lazy("topic status", "Scheduled"),
+    Topic.Status.COVERED: pgettext_lazy("topic status", "Covered"),
+    Topic.Status.PARKED: pgettext_lazy("topic status", "Parked"),
 }
 
 
