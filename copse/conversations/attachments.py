@@ -18,6 +18,8 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.files.base import File
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from copse.conversations.models import PostAttachment
 from copse.core import files as file_types
@@ -27,7 +29,7 @@ MAX_FILES = 10
 
 
 class AttachmentError(UserFacingError):
-    title = "That file could not be attached"
+    title = gettext_lazy("That file could not be attached")
     status = 400
 
 
@@ -54,7 +56,8 @@ def check_uploads(uploaded) -> list[Checked]:
     uploaded = list(uploaded or ())
     if len(uploaded) > MAX_FILES:
         raise AttachmentError(
-            f"You chose {len(uploaded)} files; a post can carry at most {MAX_FILES}."
+            _("You chose %(count)s files; a post can carry at most %(limit)s.")
+            % {"count": len(uploaded), "limit": MAX_FILES}
         )
     return [_check(file) for file in uploaded]
 
@@ -64,11 +67,15 @@ def _check(file) -> Checked:
     limit = settings.COPSE_UPLOAD_MAX_BYTES
     size = file.size or 0
     if size == 0:
-        raise AttachmentError(f"“{name}” is empty.")
+        raise AttachmentError(_("“%(name)s” is empty.") % {"name": name})
     if size > limit:
         raise AttachmentError(
-            f"“{name}” is {file_types.human_size(size)}; one file may be at most "
-            f"{file_types.human_size(limit)}."
+            _("“%(name)s” is %(size)s; one file may be at most %(limit)s.")
+            % {
+                "name": name,
+                "size": file_types.human_size(size),
+                "limit": file_types.human_size(limit),
+            }
         )
     file.seek(0)
     head = file.read(512)
@@ -76,14 +83,17 @@ def _check(file) -> Checked:
     sniffed = file_types.sniff(name, head)
     if sniffed.problem == "type":
         raise AttachmentError(
-            f"“{name}” is not a kind of file that can be attached. "
-            f"These can: {file_types.allowed_extensions()}."
+            _("“%(name)s” is not a kind of file that can be attached. These can: %(extensions)s.")
+            % {"name": name, "extensions": file_types.allowed_extensions()}
         )
     if sniffed.problem == "magic":
         kind = PurePosixPath(name).suffix.lower().lstrip(".")
-        raise AttachmentError(f"“{name}” does not look like a {kind} file inside.")
+        raise AttachmentError(
+            _("“%(name)s” does not look like a %(kind)s file inside.")
+            % {"name": name, "kind": kind}
+        )
     if sniffed.problem == "text":
-        raise AttachmentError(f"“{name}” does not look like text inside.")
+        raise AttachmentError(_("“%(name)s” does not look like text inside.") % {"name": name})
     return Checked(name=name, content_type=sniffed.content_type, size=size, content=file)
 
 

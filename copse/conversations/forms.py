@@ -3,6 +3,8 @@ from django.conf import settings
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from copse.audit.selectors import reason_readers
 from copse.conversations.attachments import MAX_FILES
@@ -23,7 +25,7 @@ class AttachFilesField(forms.FileField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("label", "Attach files")
+        kwargs.setdefault("label", _("Attach files"))
         super().__init__(allow_empty_file=True, **kwargs)
         self.widget.attrs["accept"] = file_types.accept_attribute()
 
@@ -33,14 +35,16 @@ class AttachFilesField(forms.FileField):
 
     def describe_limits(self) -> None:
         # Read when the form is made, so a changed limit shows at once.
-        self.help_text = (
-            f"Up to {MAX_FILES} files of at most "
-            f"{file_types.human_size(settings.COPSE_UPLOAD_MAX_BYTES)} each: "
-            f"{file_types.allowed_extensions()}."
-        )
+        self.help_text = gettext(
+            "Up to %(count)s files of at most %(size)s each: %(extensions)s."
+        ) % {
+            "count": MAX_FILES,
+            "size": file_types.human_size(settings.COPSE_UPLOAD_MAX_BYTES),
+            "extensions": file_types.allowed_extensions(),
+        }
 
 
-LIBRARY_HELP = (
+LIBRARY_HELP = _(
     "Shown under your post to everyone who may read the item; others see nothing of it. "
     "Items of this community, and items shared with the whole site."
 )
@@ -55,7 +59,7 @@ class QuickSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
         parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
-        for group, options, _ in widget["optgroups"]:
+        for group, options, _index in widget["optgroups"]:
             if group:
                 parts.append(format_html('<optgroup label="{}">', group))
             parts.extend(
@@ -79,36 +83,43 @@ def _offer_library_items(form, choices) -> None:
     if not choices:
         return
     form.fields["library_item"] = forms.TypedChoiceField(
-        choices=[("", "None"), *choices],
+        choices=[("", pgettext("no library item", "None")), *choices],
         coerce=int,
         empty_value=None,
         required=False,
         widget=QuickSelect,
-        label="Link a library item",
+        label=gettext("Link a library item"),
         help_text=LIBRARY_HELP,
-        error_messages={"invalid_choice": "Choose one of the library items listed."},
+        error_messages={"invalid_choice": gettext("Choose one of the library items listed.")},
     )
     form.order_fields([name for name in form.fields if name != "files"] + ["files"])
 
 
 class ThreadForm(forms.Form):
     kind = forms.ChoiceField(
-        choices=Thread.Kind.choices, initial=Thread.Kind.DISCUSSION, widget=forms.RadioSelect
+        label=_("Kind"),
+        choices=Thread.Kind.choices,
+        initial=Thread.Kind.DISCUSSION,
+        widget=forms.RadioSelect,
     )
     title = forms.CharField(
+        label=_("Title"),
         max_length=200,
-        help_text='For an ask, the question itself: "Who has switched telecom carriers?"',
+        help_text=_('For an ask, the question itself: "Who has switched telecom carriers?"'),
     )
     body = forms.CharField(
-        label="Text (Markdown)",
+        label=_("Text (Markdown)"),
         widget=forms.Textarea(attrs={"rows": 10}),
         max_length=50_000,
-        help_text="Mention a member with @their-handle. Quote with > at the start of a line.",
+        help_text=_("Mention a member with @their-handle. Quote with > at the start of a line."),
     )
     tags = forms.CharField(
+        label=_("Tags"),
         required=False,
         max_length=500,
-        help_text="Comma-separated: topics, vendors, products, technologies. E.g. telecom, AT&T.",
+        help_text=_(
+            "Comma-separated: topics, vendors, products, technologies. E.g. telecom, AT&T."
+        ),
     )
     # Last: a file over the size limit stops the upload where it begins, and
     # every field sent before it is still read (copse.core.uploads).
@@ -129,10 +140,10 @@ class ThreadForm(forms.Form):
 
 class ReplyForm(forms.Form):
     body = forms.CharField(
-        label="Your reply (Markdown)",
+        label=_("Your reply (Markdown)"),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=50_000,
-        error_messages={"required": "Please write something first."},
+        error_messages={"required": _("Please write something first.")},
     )
     files = AttachFilesField()
 
@@ -143,38 +154,39 @@ class ReplyForm(forms.Form):
 
 
 class EditPostForm(forms.Form):
-    title = forms.CharField(max_length=200, required=False)
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
     body = forms.CharField(
-        label="Text (Markdown)", widget=forms.Textarea(attrs={"rows": 10}), max_length=50_000
+        label=_("Text (Markdown)"), widget=forms.Textarea(attrs={"rows": 10}), max_length=50_000
     )
 
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason"].help_text = (
+        self.fields["reason"].help_text = gettext(
             "Required when you remove someone else's post. Everyone who can read the "
-            "thread sees it in the post's place; the audit log shows it to "
-            f"{reason_readers(community)}."
-        )
+            "thread sees it in the post's place; the audit log shows it to %(readers)s."
+        ) % {"readers": reason_readers(community)}
 
 
 class SummaryForm(forms.Form):
     summary = forms.CharField(
-        label="What I learned",
+        label=_("What I learned"),
         required=False,
         max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text="Written for your board or your team: the options, what peers did, what it saved.",
+        help_text=_(
+            "Written for your board or your team: the options, what peers did, what it saved."
+        ),
     )
 
 
 class MoveForm(forms.Form):
-    community = forms.ModelChoiceField(queryset=None, label="Move to")
+    community = forms.ModelChoiceField(queryset=None, label=_("Move to"))
 
     def __init__(self, *args, communities=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -182,7 +194,11 @@ class MoveForm(forms.Form):
 
 
 class CatalogueEntryForm(forms.Form):
-    name = forms.CharField(max_length=60, help_text="A vendor, product or technology, e.g. AT&T.")
+    name = forms.CharField(
+        label=_("Name"), max_length=60, help_text=_("A vendor, product or technology, e.g. AT&T.")
+    )
     kind = forms.ChoiceField(
-        choices=[c for c in Tag.Kind.choices if c[0] != Tag.Kind.TOPIC], initial=Tag.Kind.VENDOR
+        label=_("Kind"),
+        choices=[c for c in Tag.Kind.choices if c[0] != Tag.Kind.TOPIC],
+        initial=Tag.Kind.VENDOR,
     )

@@ -9,6 +9,8 @@ scan, and "jump to first unread" is a position lookup.
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from copse.core.files import human_size, type_name
 
@@ -18,9 +20,9 @@ POST_PAGE_SIZE = 50
 
 # The visibilities of communities.Community, least private first.
 VISIBILITY_CHOICES = [
-    ("open", "Open"),
-    ("members", "Members"),
-    ("confidential", "Confidential"),
+    ("open", pgettext_lazy("community visibility", "Open")),
+    ("members", pgettext_lazy("community visibility", "Members")),
+    ("confidential", pgettext_lazy("community visibility", "Confidential")),
 ]
 
 
@@ -34,10 +36,10 @@ class Tag(models.Model):
     /tags/<slug>/ gathers every readable thread whose tag has that slug."""
 
     class Kind(models.TextChoices):
-        TOPIC = "topic", "Topic"
-        VENDOR = "vendor", "Vendor"
-        PRODUCT = "product", "Product"
-        TECHNOLOGY = "technology", "Technology"
+        TOPIC = "topic", _("Topic")
+        VENDOR = "vendor", _("Vendor")
+        PRODUCT = "product", _("Product")
+        TECHNOLOGY = "technology", _("Technology")
 
     community = models.ForeignKey(
         "communities.Community",
@@ -45,7 +47,7 @@ class Tag(models.Model):
         related_name="tags",
         null=True,
         blank=True,
-        help_text="Empty for catalogue entries, which every community shares.",
+        help_text=_("Empty for catalogue entries, which every community shares."),
     )
     name = models.CharField(max_length=60)
     slug = models.SlugField(max_length=70)
@@ -73,14 +75,14 @@ class Tag(models.Model):
 
 class Thread(models.Model):
     class Kind(models.TextChoices):
-        DISCUSSION = "discussion", "Discussion"
-        ASK = "ask", "Ask"
-        ANNOUNCEMENT = "announcement", "Announcement"
+        DISCUSSION = "discussion", _("Discussion")
+        ASK = "ask", _("Ask")
+        ANNOUNCEMENT = "announcement", _("Announcement")
 
     class AskState(models.TextChoices):
-        OPEN = "open", "Open"
-        ANSWERED = "answered", "Answered"
-        CLOSED = "closed", "Closed"
+        OPEN = "open", pgettext_lazy("ask state", "Open")
+        ANSWERED = "answered", pgettext_lazy("ask state", "Answered")
+        CLOSED = "closed", pgettext_lazy("ask state", "Closed")
 
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="threads"
@@ -112,7 +114,7 @@ class Thread(models.Model):
     removal_reason = models.CharField(max_length=300, blank=True)
     # Asks only.
     ask_state = models.CharField(max_length=10, choices=AskState.choices, blank=True)
-    summary = models.TextField("what I learned", blank=True)
+    summary = models.TextField(_("what I learned"), blank=True)
     summary_updated_at = models.DateTimeField(null=True, blank=True)
     # The most private visibility the thread's community has had since the
     # thread began (a move counts the community it moved into). Only ever
@@ -304,8 +306,8 @@ class Subscription(models.Model):
     """Watching (notified of every reply) or muted. Taking part watches by default."""
 
     class Level(models.TextChoices):
-        WATCHING = "watching", "Watching"
-        MUTED = "muted", "Muted"
+        WATCHING = "watching", pgettext_lazy("a thread", "Watching")
+        MUTED = "muted", pgettext_lazy("a thread", "Muted")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="subscriptions")

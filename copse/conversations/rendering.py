@@ -10,6 +10,7 @@ excerpt, so a confidential thread's words cannot leak through a preview.
 import re
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from copse.core.markdown import render_markdown, without_control_characters
 
@@ -68,8 +69,10 @@ def mentioned_handles(body: str) -> set[str]:
 def quote_of(post, passage: str | None = None) -> str:
     """Markdown that quotes `passage` (or the whole post) with attribution."""
     text = without_control_characters(passage or post.body).strip()
-    name = post.author.name if post.author else (post.imported_author or "A former member")
-    name = " ".join(without_control_characters(name).split()) or "A member"
+    name = post.author.name if post.author else (post.imported_author or _("A former member"))
+    name = " ".join(without_control_characters(name).split()) or _("A member")
     name = re.sub(r"([\\`*_\[\]<>#])", r"\\\1", name)
     quoted = "\n".join(f"> {line}" if line.strip() else ">" for line in text.split("\n"))
-    return f"> **{name}** wrote (#{post.position}):\n{quoted}\n\n"
+    # Translators: the first line of a quote put in the reply box, in Markdown.
+    said = _("> **%(name)s** wrote (#%(position)s):") % {"name": name, "position": post.position}
+    return f"{said}\n{quoted}\n\n"

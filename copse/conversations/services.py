@@ -11,6 +11,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from copse.audit.services import record
 from copse.communities.models import Community
@@ -43,23 +45,26 @@ MAX_TAGS = 8
 
 
 class ConversationError(UserFacingError):
-    title = "That could not be posted"
+    title = gettext_lazy("That could not be posted")
     status = 400
 
 
 class NotAllowed(UserFacingError):
-    title = "That is not possible here"
+    title = gettext_lazy("That is not possible here")
     status = 403
 
 
 def _clean_body(body: str) -> str:
     body = without_control_characters(body).strip()
     if not body:
-        raise ConversationError("Please write something first.")
+        raise ConversationError(_("Please write something first."))
     if len(body) > MAX_BODY:
         raise ConversationError(
-            f"That is {len(body):,} characters; the limit is {MAX_BODY:,}. "
-            "Split it into two posts, or put the long part in the library."
+            _(
+                "That is %(length)s characters; the limit is %(limit)s. "
+                "Split it into two posts, or put the long part in the library."
+            )
+            % {"length": f"{len(body):,}", "limit": f"{MAX_BODY:,}"}
         )
     return body
 
@@ -67,9 +72,9 @@ def _clean_body(body: str) -> str:
 def _clean_title(title: str) -> str:
     title = " ".join(without_control_characters(title).split())
     if not title:
-        raise ConversationError("Please give the thread a title.")
+        raise ConversationError(_("Please give the thread a title."))
     if len(title) > 200:
-        raise ConversationError("Titles are at most 200 characters.")
+        raise ConversationError(_("Titles are at most 200 characters."))
     return title
 
 
@@ -95,7 +100,7 @@ def tags_from_names(names, *, community: Community) -> list[Tag]:
         ) or Tag.objects.create(community=community, name=name, slug=slug)
         tags.append(tag)
     if len(tags) > MAX_TAGS:
-        raise ConversationError(f"Use at most {MAX_TAGS} tags.")
+        raise ConversationError(_("Use at most %(count)s tags.") % {"count": MAX_TAGS})
     return tags
 
 
@@ -112,12 +117,12 @@ def _tags_for_move(tags, to_community: Community) -> list[Tag]:
 def add_to_catalogue(*, actor, name: str, kind: str) -> Tag:
     """Site administrators keep the shared catalogue of vendors, products and technologies."""
     if not permissions.can(actor, "programme.manage"):
-        raise NotAllowed("Only site administrators edit the catalogue.")
+        raise NotAllowed(_("Only site administrators edit the catalogue."))
     if kind not in Tag.Kind.values or kind == Tag.Kind.TOPIC:
-        raise ConversationError("Choose vendor, product or technology.")
+        raise ConversationError(_("Choose vendor, product or technology."))
     name, slug = _tag_name_and_slug(name)
     if not slug:
-        raise ConversationError("Give the entry a name.")
+        raise ConversationError(_("Give the entry a name."))
     # Only the catalogue is looked in: a community's own topic of the same name
     # stays its own, and its spelling never shows here.
     with transaction.atomic():
@@ -150,7 +155,7 @@ def _linked_item(actor, community, item_id):
         return None
     linker = links.linker()
     if linker is None:
-        raise ConversationError("Library items cannot be linked here.")
+        raise ConversationError(_("Library items cannot be linked here."))
     return linker.check(actor=actor, community=community, item_id=item_id)
 
 
@@ -181,14 +186,14 @@ def start_thread(
     `library_item`: the id of a library item to link under the post (see
     `links`), refused unless the actor may link it here."""
     if kind not in Thread.Kind.values:
-        raise ConversationError("Choose discussion, ask or announcement.")
+        raise ConversationError(_("Choose discussion, ask or announcement."))
     if not permissions.may_start_thread(actor, community, kind):
         if kind == Thread.Kind.ANNOUNCEMENT and permissions.can(
             actor, "community.contribute", community
         ):
-            raise NotAllowed("Only facilitators post announcements. Start a discussion instead.")
+            raise NotAllowed(_("Only facilitators post announcements. Start a discussion instead."))
         raise NotAllowed(
-            "You cannot post here. If the norms changed, accept the new version first."
+            _("You cannot post here. If the norms changed, accept the new version first.")
         )
     title, body = _clean_title(title), _clean_body(body)
     checked = attachments.check_uploads(files)
@@ -246,9 +251,9 @@ def post_reply(
     """`files` and `library_item`: what the reply carries, as for `start_thread`."""
     if not permissions.can(actor, "thread.reply", thread):
         if thread.locked:
-            raise NotAllowed("This thread is locked; a facilitator closed it to new replies.")
+            raise NotAllowed(_("This thread is locked; a facilitator closed it to new replies."))
         raise NotAllowed(
-            "You cannot reply here. If the norms changed, accept the new version first."
+            _("You cannot reply here. If the norms changed, accept the new version first.")
         )
     body = _clean_body(body)
     checked = attachments.check_uploads(files)
@@ -288,7 +293,7 @@ def post_reply(
 def edit_post(*, actor, post: Post, body: str, title: str | None = None) -> Post:
     """A new text (and, for the opening post, title); the post's files stay attached."""
     if not permissions.can(actor, "post.edit", post):
-        raise NotAllowed("You can only edit your own posts, while you are a member.")
+        raise NotAllowed(_("You can only edit your own posts, while you are a member."))
     body = _clean_body(body)
     thread = post.thread
     new_title = _clean_title(title) if (title is not None and post.is_opening) else thread.title
@@ -314,11 +319,13 @@ def edit_post(*, actor, post: Post, body: str, title: str | None = None) -> Post
 def remove_post(*, actor, post: Post, reason: str = "") -> Post:
     """Leave a tombstone. The opening post's removal removes the whole thread."""
     if not permissions.can(actor, "post.remove", post):
-        raise NotAllowed("You can only remove your own posts.")
+        raise NotAllowed(_("You can only remove your own posts."))
     by_author = post.author_id == actor.pk
     reason = " ".join((reason or "").split())[:300]
     if not by_author and not reason:
-        raise ConversationError("Say why you remove it; the author and the audit log will see it.")
+        raise ConversationError(
+            _("Say why you remove it; the author and the audit log will see it.")
+        )
     if post.is_opening:
         remove_thread(actor=actor, thread=post.thread, reason=reason or "Removed by the author")
         return post
@@ -345,7 +352,7 @@ def remove_post(*, actor, post: Post, reason: str = "") -> Post:
 
 def _moderate(actor, thread: Thread) -> None:
     if not permissions.can(actor, "thread.moderate", thread):
-        raise NotAllowed("Only the community's facilitators can do that.")
+        raise NotAllowed(_("Only the community's facilitators can do that."))
 
 
 def set_pinned(*, actor, thread: Thread, pinned: bool) -> Thread:
@@ -381,7 +388,9 @@ def remove_thread(*, actor, thread: Thread, reason: str) -> Thread:
     if not by_author:
         _moderate(actor, thread)
     if not reason.strip():
-        raise ConversationError("Say why you remove it; the author and the audit log will see it.")
+        raise ConversationError(
+            _("Say why you remove it; the author and the audit log will see it.")
+        )
     with transaction.atomic():
         thread.removed_at = timezone.now()
         thread.removed_by = actor
@@ -406,21 +415,29 @@ def move_thread(*, actor, thread: Thread, to_community: Community) -> Thread:
     The thread's floor rises to the new community's visibility if stricter."""
     _moderate(actor, thread)
     if not permissions.can(actor, "community.moderate", to_community):
-        raise NotAllowed("You can only move threads to communities you facilitate.")
+        raise NotAllowed(_("You can only move threads to communities you facilitate."))
     if to_community.pk == thread.community_id:
         return thread
     refusal = permissions.move_refusal(thread, to_community)
     if refusal is not None and refusal.less_private:
         raise NotAllowed(
-            f"{to_community.name} is less private than this thread: a thread moves only into "
-            "a community at least as private as the one its words were written for."
+            _(
+                "%(name)s is less private than this thread: a thread moves only into "
+                "a community at least as private as the one its words were written for."
+            )
+            % {"name": to_community.name}
         )
     if refusal is not None:
         n = refusal.unseated_authors
         raise NotAllowed(
-            f"{n} author{'s' if n != 1 else ''} of this thread "
-            f"{'have' if n != 1 else 'has'} no seat in {to_community.name}: a thread moves "
-            "only where everyone who wrote in it is a member."
+            ngettext(
+                "%(count)s author of this thread has no seat in %(name)s: a thread moves "
+                "only where everyone who wrote in it is a member.",
+                "%(count)s authors of this thread have no seat in %(name)s: a thread moves "
+                "only where everyone who wrote in it is a member.",
+                n,
+            )
+            % {"count": n, "name": to_community.name}
         )
     source = thread.community
     floor = permissions.stricter_visibility(thread.visibility_floor, to_community.visibility)
@@ -457,9 +474,9 @@ def move_thread(*, actor, thread: Thread, to_community: Community) -> Thread:
 def mark_helpful(*, actor, post: Post, helpful: bool = True) -> Post:
     thread = post.thread
     if not permissions.can(actor, "ask.mark_helpful", thread):
-        raise NotAllowed("Only the person who asked can mark replies helpful.")
+        raise NotAllowed(_("Only the person who asked can mark replies helpful."))
     if post.is_opening or post.is_removed:
-        raise ConversationError("Mark a reply, not the question.")
+        raise ConversationError(_("Mark a reply, not the question."))
     became_helpful = helpful and not post.helpful
     with transaction.atomic():
         if became_helpful:
@@ -484,7 +501,7 @@ def mark_helpful(*, actor, post: Post, helpful: bool = True) -> Post:
 
 def set_ask_closed(*, actor, thread: Thread, closed: bool) -> Thread:
     if not permissions.can(actor, "ask.mark_helpful", thread):
-        raise NotAllowed("Only the person who asked can close the ask.")
+        raise NotAllowed(_("Only the person who asked can close the ask."))
     if closed:
         thread.ask_state = Thread.AskState.CLOSED
     else:
@@ -496,10 +513,10 @@ def set_ask_closed(*, actor, thread: Thread, closed: bool) -> Thread:
 
 def save_summary(*, actor, thread: Thread, summary: str) -> Thread:
     if not permissions.can(actor, "ask.summarise", thread):
-        raise NotAllowed("Only the person who asked writes the summary.")
+        raise NotAllowed(_("Only the person who asked writes the summary."))
     summary = (summary or "").replace("\r\n", "\n").strip()
     if len(summary) > 20_000:
-        raise ConversationError("Keep the summary under 20,000 characters.")
+        raise ConversationError(_("Keep the summary under 20,000 characters."))
     thread.summary = summary
     thread.summary_updated_at = timezone.now()
     thread.save(update_fields=["summary", "summary_updated_at"])
@@ -508,12 +525,12 @@ def save_summary(*, actor, thread: Thread, summary: str) -> Thread:
 
 def set_subscription(*, actor, thread: Thread, level: str | None) -> None:
     if not permissions.can(actor, "thread.read", thread):
-        raise NotAllowed("You cannot follow this thread.")
+        raise NotAllowed(_("You cannot follow this thread."))
     if level is None:
         Subscription.objects.filter(user=actor, thread=thread).delete()
         return
     if level not in Subscription.Level.values:
-        raise ConversationError("Choose watching or muted.")
+        raise ConversationError(_("Choose watching or muted."))
     Subscription.objects.update_or_create(user=actor, thread=thread, defaults={"level": level})
 
 
@@ -571,13 +588,13 @@ def save_draft(
     if not permissions.can(actor, "community.read", community) or (
         thread is not None and not permissions.can(actor, "thread.read", thread)
     ):
-        raise NotAllowed("You cannot write here.")
+        raise NotAllowed(_("You cannot write here."))
     # A draft keeps what was typed, but never a NUL (PostgreSQL refuses it).
     title, body = without_control_characters(title), without_control_characters(body)
     if not title.strip() and not body.strip():
         _discard_draft(actor, community, thread)
         return None
-    draft, _ = Draft.objects.update_or_create(
+    draft, _created = Draft.objects.update_or_create(
         user=actor,
         community=community,
         thread=thread,

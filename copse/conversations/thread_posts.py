@@ -34,7 +34,9 @@ from django.core.cache import caches
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from copse.conversations import links, selectors
 from copse.conversations.models import Thread, page_cursor
@@ -50,15 +52,17 @@ CSRF_STAND_IN = f"csrf-stand-in-{secrets.token_hex(16)}"
 
 
 NEW_MARK = re.compile(r"<!--copse-new:(\d+)-->")
-NEW_BADGE = '<p class="post__new"><span class="badge">New</span></p>'
+NEW_BADGE = '<p class="post__new"><span class="badge">{}</span></p>'
 
 
 def _mark_new(html: str, read_position: int | None) -> str:
     """The "New" badge on each post after the viewer's read position."""
 
+    shown = format_html(NEW_BADGE, gettext("New"))
+
     def badge(match) -> str:
         new = read_position is not None and int(match.group(1)) > read_position
-        return NEW_BADGE if new else ""
+        return shown if new else ""
 
     return NEW_MARK.sub(badge, html)
 

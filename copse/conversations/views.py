@@ -10,7 +10,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -34,8 +37,10 @@ from copse.core.errors import UserFacingError
 from copse.notifications.services import mark_read_about
 
 # A browser sends a chosen file once: when a post is refused, its files must be chosen again.
-CHOOSE_AGAIN = "Nothing was posted and your text is kept: choose the files again."
-NOT_KEPT = "Nothing was posted, so the files you chose were not kept: choose them again."
+CHOOSE_AGAIN = gettext_lazy("Nothing was posted and your text is kept: choose the files again.")
+NOT_KEPT = gettext_lazy(
+    "Nothing was posted, so the files you chose were not kept: choose them again."
+)
 
 
 def _community(request, slug, action="community.read"):
@@ -159,14 +164,14 @@ def _post_with_files(request, form, write):
         except UserFacingError as error:
             form.add_error(None, error.message)
     if request.FILES.getlist("files") and "files" not in form.errors:
-        form.add_error("files", NOT_KEPT)
+        form.add_error("files", str(NOT_KEPT))
     return None, 400
 
 
 def _cannot_contribute(request, community):
     standing = permissions.standing(request.user, community)
     if standing.is_seated and standing.membership.norms_accepted < community.norms_version:
-        messages.warning(request, "The norms changed: accept the new version to post again.")
+        messages.warning(request, _("The norms changed: accept the new version to post again."))
         return redirect("norms:current", slug=community.slug)
     raise Http404
 
@@ -307,10 +312,10 @@ def save_draft(request, slug):
         body=request.POST.get("body", ""),
     )
     if request.htmx:
-        return HttpResponse('<span class="muted">Draft saved</span>')
-    messages.success(request, "Draft saved. It will be here when you come back.")
+        return HttpResponse(format_html('<span class="muted">{}</span>', _("Draft saved")))
+    messages.success(request, _("Draft saved. It will be here when you come back."))
     if request.FILES or uploads.refusal(request):
-        messages.info(request, "A draft keeps only the text: attach the files when you post.")
+        messages.info(request, _("A draft keeps only the text: attach the files when you post."))
     return redirect(
         thread.get_absolute_url() if thread else reverse("conversations:new", args=[slug])
     )
@@ -335,7 +340,7 @@ def edit_post(request, slug, post_id):
         except UserFacingError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, "Saved. Earlier versions stay in the history.")
+            messages.success(request, _("Saved. Earlier versions stay in the history."))
             return _show_post(request, post)
     return render(
         request,
@@ -368,7 +373,7 @@ def remove_post(request, slug, post_id):
         except UserFacingError as error:
             form.add_error("reason", error.message)
         else:
-            messages.success(request, "Removed.")
+            messages.success(request, _("Removed."))
             if post.is_opening:
                 return redirect("conversations:list", slug=slug)
             return _show_post(request, post)
@@ -421,7 +426,7 @@ def moderate(request, slug, thread_id):
     elif action in ("lock", "unlock"):
         services.set_locked(actor=request.user, thread=thread, locked=action == "lock")
     else:
-        messages.error(request, "Choose pin, unpin, lock or unlock.")
+        messages.error(request, _("Choose pin, unpin, lock or unlock."))
     return redirect(thread.get_absolute_url())
 
 
@@ -447,7 +452,7 @@ def move_thread(request, slug, thread_id):
             form.add_error("community", error.message)
             status = error.status
         else:
-            messages.success(request, f"Moved to {thread.community.name}.")
+            messages.success(request, _("Moved to %(name)s.") % {"name": thread.community.name})
             return redirect(thread.get_absolute_url())
     return render(
         request,
@@ -467,9 +472,9 @@ def subscription(request, slug, thread_id):
     messages.success(
         request,
         {
-            "watching": "You are watching this thread.",
-            "muted": "Muted: no notifications from this thread.",
-        }.get(level or "", "Back to normal notifications."),
+            "watching": _("You are watching this thread."),
+            "muted": _("Muted: no notifications from this thread."),
+        }.get(level or "", _("Back to normal notifications.")),
     )
     return redirect(thread.get_absolute_url())
 
@@ -497,7 +502,7 @@ def summary(request, slug, thread_id):
         services.save_summary(
             actor=request.user, thread=thread, summary=form.cleaned_data["summary"]
         )
-        messages.success(request, "Summary saved. Export it for your board below.")
+        messages.success(request, _("Summary saved. Export it for your board below."))
         return redirect("conversations:summary", slug=slug, thread_id=thread.pk)
     return render(
         request,
@@ -587,7 +592,9 @@ def catalogue_manage(request):
             form.add_error(None, error.message)
         else:
             messages.success(
-                request, f"{tag.name} is in the catalogue as a {tag.get_kind_display().lower()}."
+                request,
+                _("%(name)s is in the catalogue as a %(kind)s.")
+                % {"name": tag.name, "kind": tag.get_kind_display().lower()},
             )
             return redirect("conversations:catalogue_manage")
     # The catalogue's own entries: never a community's topics, whose spelling

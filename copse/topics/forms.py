@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from copse.topics.services import MAX_TITLE, MAX_WHY
 
@@ -8,22 +10,23 @@ class TopicForm(forms.Form):
     it names none, the field is left out."""
 
     title = forms.CharField(
+        label=_("Title"),
         max_length=MAX_TITLE,
-        help_text='A question or a theme, e.g. "How do you budget for cloud costs?"',
-        error_messages={"required": "Give the topic a title: a question or a theme."},
+        help_text=_('A question or a theme, e.g. "How do you budget for cloud costs?"'),
+        error_messages={"required": _("Give the topic a title: a question or a theme.")},
     )
     why = forms.CharField(
-        label="Why it matters",
+        label=_("Why it matters"),
         required=False,
         max_length=MAX_WHY,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What you hope to learn, or why now. Optional.",
+        help_text=_("What you hope to learn, or why now. Optional."),
     )
     area = forms.ChoiceField(
-        label="Topic area",
+        label=_("Topic area"),
         error_messages={
-            "required": "Choose the topic area it belongs to.",
-            "invalid_choice": "Choose one of the topic areas in the list.",
+            "required": _("Choose the topic area it belongs to."),
+            "invalid_choice": _("Choose one of the topic areas in the list."),
         },
     )
 
@@ -33,7 +36,10 @@ class TopicForm(forms.Form):
         if current_area and current_area not in areas:
             areas.append(current_area)  # an area the community has since renamed
         if areas:
-            self.fields["area"].choices = [("", "Choose an area"), *((a, a) for a in areas)]
+            self.fields["area"].choices = [
+                ("", gettext("Choose an area")),
+                *((a, a) for a in areas),
+            ]
         else:
             del self.fields["area"]
 

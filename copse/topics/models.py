@@ -8,21 +8,23 @@ meeting's agenda and *covered* when that meeting's summary is published.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Topic(models.Model):
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        SCHEDULED = "scheduled", "Scheduled"
-        COVERED = "covered", "Covered"
-        PARKED = "parked", "Parked"
+        PROPOSED = "proposed", pgettext_lazy("topic status", "Proposed")
+        SCHEDULED = "scheduled", pgettext_lazy("topic status", "Scheduled")
+        COVERED = "covered", pgettext_lazy("topic status", "Covered")
+        PARKED = "parked", pgettext_lazy("topic status", "Parked")
 
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="topics"
     )
     title = models.CharField(max_length=200)
-    why = models.TextField("why it matters", max_length=4000, blank=True)
-    area = models.CharField("topic area", max_length=60, blank=True)
+    why = models.TextField(_("why it matters"), max_length=4000, blank=True)
+    area = models.CharField(_("topic area"), max_length=60, blank=True)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

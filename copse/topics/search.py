@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.db.models.signals import post_save
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from copse.core.markdown import plain_text
 from copse.search.index import Index, find_readable, passage
@@ -54,14 +56,17 @@ def find_topics(viewer, query, *, filters, limit: int, offset: int = 0) -> Found
         if topic.area:
             meta.append(topic.area)
         if topic.vote_count:
-            meta.append(f"{topic.vote_count} vote{'' if topic.vote_count == 1 else 's'}")
+            meta.append(
+                ngettext("%(count)s vote", "%(count)s votes", topic.vote_count)
+                % {"count": topic.vote_count}
+            )
         return Hit(
             title=topic.title,
             url=f"{url}?{urlencode({'status': topic.status})}#topic-{topic.pk}",
             excerpt=passage([topic.why], query),
             meta=meta,
             when=topic.created_at,
-            badge=f"Topic, {topic.get_status_display().lower()}",
+            badge=_("Topic, %(status)s") % {"status": topic.get_status_display().lower()},
             score=score,
             obj=topic,
         )
@@ -84,7 +89,7 @@ def find_topics(viewer, query, *, filters, limit: int, offset: int = 0) -> Found
 
 TOPICS_SOURCE = Source(
     key="topics",
-    label="Topics",
+    label=gettext_lazy("Topics"),
     find=find_topics,
     order=35,
     filters=frozenset({"community"}),

@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from copse.audit.services import record
 from copse.communities import home
@@ -34,35 +36,46 @@ MANUAL_STATUSES = (Topic.Status.PROPOSED, Topic.Status.PARKED, Topic.Status.COVE
 
 
 class TopicError(UserFacingError):
-    title = "That topic could not be saved"
+    title = gettext_lazy("That topic could not be saved")
     status = 400
 
 
 class NotAllowed(UserFacingError):
-    title = "That is not possible here"
+    title = gettext_lazy("That is not possible here")
     status = 403
 
 
+# What a person was refused, as it ends the sentences of `_why_not`.
+DOING = {
+    "nominate": pgettext_lazy("ends a refusal", "nominate topics"),
+    "edit": pgettext_lazy("ends a refusal", "edit your topics"),
+    "vote": pgettext_lazy("ends a refusal", "vote"),
+}
+
+
 def _why_not(actor, community, doing: str) -> str:
-    """A message that tells the person what would let them do it."""
+    """A message that tells the person what would let them do it (`doing`:
+    a key of DOING)."""
     standing = permissions.standing(actor, community)
     membership = standing.membership
+    words = {"doing": DOING[doing]}
     if standing.is_active_contributor:
-        return f"The norms changed: accept the new version to {doing}."
+        return _("The norms changed: accept the new version to %(doing)s.") % words
     if membership is not None and standing.is_seated and membership.status == "on_leave":
-        return f"You are on leave from this community. Come back from leave to {doing}."
+        return _("You are on leave from this community. Come back from leave to %(doing)s.") % words
     if standing.role == "delegate":
-        return f"Delegates follow the topics; the member you stand in for can {doing}."
-    return f"Only active members of this community can {doing}."
+        return _("Delegates follow the topics; the member you stand in for can %(doing)s.") % words
+    return _("Only active members of this community can %(doing)s.") % words
 
 
 def _clean_title(title: str) -> str:
     title = " ".join(without_control_characters(title).split())
     if not title:
-        raise TopicError("Give the topic a title: a question or a theme.")
+        raise TopicError(_("Give the topic a title: a question or a theme."))
     if len(title) > MAX_TITLE:
         raise TopicError(
-            f"Titles are at most {MAX_TITLE} characters; put the detail in “why it matters”."
+            _("Titles are at most %(limit)s characters; put the detail in “why it matters”.")
+            % {"limit": MAX_TITLE}
         )
     return title
 
@@ -71,8 +84,11 @@ def _clean_why(why: str) -> str:
     why = without_control_characters(why).strip()
     if len(why) > MAX_WHY:
         raise TopicError(
-            f"“Why it matters” is {len(why):,} characters; the limit is {MAX_WHY:,}. "
-            "Keep the essentials; the discussion can go into a conversation."
+            _(
+                "“Why it matters” is %(length)s characters; the limit is %(limit)s. "
+                "Keep the essentials; the discussion can go into a conversation."
+            )
+            % {"length": f"{len(why):,}", "limit": f"{MAX_WHY:,}"}
         )
     return why
 
@@ -86,8 +102,10 @@ def _clean_area(community, area: str, current: str = "") -> str:
     if area in areas or (area and area == current):
         return area
     if not area:
-        raise TopicError("Choose the topic area it belongs to.")
-    raise TopicError(f"Choose one of this community's topic areas: {', '.join(areas)}.")
+        raise TopicError(_("Choose the topic area it belongs to."))
+    raise TopicError(
+        _("Choose one of this community's topic areas: %(areas)s.") % {"areas": ", ".join(areas)}
+    )
 
 
 def _refuse_duplicate(community, title: str, exclude_pk=None) -> None:
@@ -100,13 +118,15 @@ def _refuse_duplicate(community, title: str, exclude_pk=None) -> None:
     if existing is None:
         return
     if existing.status == Topic.Status.SCHEDULED:
-        raise TopicError(f"“{title}” is already on a meeting's agenda.")
-    raise TopicError(f"“{title}” is already in the backlog: vote for it there instead.")
+        raise TopicError(_("“%(title)s” is already on a meeting's agenda.") % {"title": title})
+    raise TopicError(
+        _("“%(title)s” is already in the backlog: vote for it there instead.") % {"title": title}
+    )
 
 
 def nominate(*, actor, community, title: str, why: str, area: str) -> Topic:
     if not permissions.can(actor, "community.nominate_topic", community):
-        raise NotAllowed(_why_not(actor, community, "nominate topics"))
+        raise NotAllowed(_why_not(actor, community, "nominate"))
     title, why, area = _clean_title(title), _clean_why(why), _clean_area(community, area)
     with transaction.atomic():
         _refuse_duplicate(community, title)
@@ -122,11 +142,11 @@ def edit(*, actor, topic: Topic, title: str, why: str, area: str) -> Topic:
         if topic.proposed_by_id is not None and topic.proposed_by_id == getattr(actor, "pk", None):
             if topic.status != Topic.Status.PROPOSED:
                 raise NotAllowed(
-                    f"This topic is {topic.get_status_display().lower()} now; "
-                    "ask a facilitator if it needs changing."
+                    _("This topic is %(status)s now; ask a facilitator if it needs changing.")
+                    % {"status": topic.get_status_display().lower()}
                 )
-            raise NotAllowed(_why_not(actor, topic.community, "edit your topics"))
-        raise NotAllowed("Only the person who nominated a topic, or a facilitator, can edit it.")
+            raise NotAllowed(_why_not(actor, topic.community, "edit"))
+        raise NotAllowed(_("Only the person who nominated a topic, or a facilitator, can edit it."))
     title, why = _clean_title(title), _clean_why(why)
     area = _clean_area(topic.community, area, current=topic.area)
     if (title, why, area) == (topic.title, topic.why, topic.area):
@@ -146,7 +166,8 @@ def _refuse_vote(actor, topic: Topic) -> None:
         actor, "community.nominate_topic", topic.community
     ):
         raise NotAllowed(
-            f"Voting has closed: this topic is {topic.get_status_display().lower()} now."
+            _("Voting has closed: this topic is %(status)s now.")
+            % {"status": topic.get_status_display().lower()}
         )
     raise NotAllowed(_why_not(actor, topic.community, "vote"))
 
@@ -172,7 +193,7 @@ def withdraw_vote(*, actor, topic: Topic) -> bool:
     """Take a vote back. True if there was one to take back."""
     _refuse_vote(actor, topic)
     with transaction.atomic():
-        deleted, _ = TopicVote.objects.filter(topic=topic, user=actor).delete()
+        deleted, _rows = TopicVote.objects.filter(topic=topic, user=actor).delete()
         if deleted:
             Topic.objects.filter(pk=topic.pk).update(vote_count=F("vote_count") - deleted)
             home.changed(topic.community_id)
@@ -201,11 +222,11 @@ def forget_votes_of(*, user, community) -> int:
 def set_status(*, actor, topic: Topic, status: str) -> Topic:
     """Facilitators park a topic, return it to the backlog, or mark it covered by hand."""
     if not permissions.can(actor, "topic.manage", topic):
-        raise NotAllowed("Only the community's facilitators change a topic's status.")
+        raise NotAllowed(_("Only the community's facilitators change a topic's status."))
     if status == Topic.Status.SCHEDULED:
-        raise TopicError("A topic is scheduled by putting it on a meeting's agenda.")
+        raise TopicError(_("A topic is scheduled by putting it on a meeting's agenda."))
     if status not in MANUAL_STATUSES:
-        raise TopicError("Choose proposed, parked or covered.")
+        raise TopicError(_("Choose proposed, parked or covered."))
     with transaction.atomic():
         locked = Topic.objects.select_for_update().get(pk=topic.pk)
         if locked.status == status:

@@ -10,6 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from copse.communities.selectors import community_by_slug_for
@@ -20,10 +22,10 @@ from copse.topics.forms import TopicForm
 from copse.topics.models import Topic
 
 TAB_LABELS = {
-    Topic.Status.PROPOSED: "Proposed",
-    Topic.Status.SCHEDULED: "Scheduled",
-    Topic.Status.COVERED: "Covered",
-    Topic.Status.PARKED: "Parked",
+    Topic.Status.PROPOSED: pgettext_lazy("topic status", "Proposed"),
+    Topic.Status.SCHEDULED: pgettext_lazy("topic status", "Scheduled"),
+    Topic.Status.COVERED: pgettext_lazy("topic status", "Covered"),
+    Topic.Status.PARKED: pgettext_lazy("topic status", "Parked"),
 }
 
 
@@ -111,7 +113,9 @@ def nominate(request, slug):
             http_status = error.status
         else:
             messages.success(
-                request, f"“{topic.title}” is in the backlog. Members can vote for it now."
+                request,
+                _("“%(title)s” is in the backlog. Members can vote for it now.")
+                % {"title": topic.title},
             )
             return redirect(_backlog_url(slug, anchor=f"topic-{topic.pk}"))
     # Show the backlog again with what was typed and what to fix.
@@ -150,12 +154,18 @@ def vote(request, slug, topic_id):
     if error:
         messages.error(request, error)
     elif withdraw:
-        messages.success(request, f"You withdrew your vote for “{topic.title}”.")
+        messages.success(
+            request, _("You withdrew your vote for “%(title)s”.") % {"title": topic.title}
+        )
     else:
         messages.success(
             request,
-            f"You voted for “{topic.title}”; it has {topic.vote_count} "
-            f"vote{'' if topic.vote_count == 1 else 's'}.",
+            ngettext(
+                "You voted for “%(title)s”; it has %(count)s vote.",
+                "You voted for “%(title)s”; it has %(count)s votes.",
+                topic.vote_count,
+            )
+            % {"title": topic.title, "count": topic.vote_count},
         )
     return redirect(_backlog_url(slug, after=after, anchor=f"topic-{topic.pk}"))
 
@@ -174,8 +184,12 @@ def set_status(request, slug, topic_id):
         if topic.status != previous:
             messages.success(
                 request,
-                f"“{topic.title}” is {topic.get_status_display().lower()} now. "
-                f"It is under {TAB_LABELS[topic.status]}.",
+                _("“%(title)s” is %(status)s now. It is under %(tab)s.")
+                % {
+                    "title": topic.title,
+                    "status": topic.get_status_display().lower(),
+                    "tab": TAB_LABELS[topic.status],
+                },
             )
     # Back to the tab the facilitator was on; to the row itself if it is still there.
     anchor = f"topic-{topic.pk}" if topic.status == previous else ""
@@ -206,7 +220,7 @@ def edit(request, slug, topic_id):
                 form.add_error(None, error.message)
                 http_status = error.status
             else:
-                messages.success(request, "Topic saved.")
+                messages.success(request, _("Topic saved."))
                 return redirect(_backlog_url(slug, status=topic.status, anchor=f"topic-{topic.pk}"))
     return render(
         request,
