@@ -19,7 +19,7 @@ from copse.audit.services import record
 from copse.communities.models import Community
 from copse.core import permissions
 from copse.core.errors import UserFacingError
-from copse.decisions import closing, effects, tasks
+from copse.decisions import closing, effects, outcomes, tasks
 from copse.decisions.models import Nudge, Position, PositionReply, Proposal, ProposalRevision
 from copse.decisions.signals import proposal_closed, proposal_decided, proposal_opened
 from copse.decisions.titles import clean_title
@@ -253,7 +253,7 @@ def withdraw_proposal(*, actor, proposal: Proposal) -> Proposal:
             raise ProposalError("This proposal has already closed.")
         locked.status = Proposal.Status.WITHDRAWN
         locked.closed_at = timezone.now()
-        locked.result = "Withdrawn before the deadline."
+        locked.result = outcomes.WITHDRAWN
         locked.save(update_fields=["status", "closed_at", "result"])
         effects.after_closing(locked)
         proposal_closed.send(sender=Proposal, proposal=locked)
@@ -310,7 +310,7 @@ def decide_as_facilitator(*, actor, proposal: Proposal, passed: bool, outcome: s
         if locked.status != Proposal.Status.AWAITING:
             raise ProposalError("This proposal has already been decided.")
         locked.status = Proposal.Status.PASSED if passed else Proposal.Status.NOT_PASSED
-        locked.result = f"Decided by {actor.name} after hearing everyone."
+        locked.result = outcomes.DECIDED_BY % {"name": actor.name}
         locked.save(update_fields=["status", "result"])
         if passed:
             effects.apply(locked)

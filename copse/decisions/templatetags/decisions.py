@@ -52,3 +52,11 @@ def proposals_waiting(viewer, community):
         return {"proposals": []}
     rows = list(waiting_for_answer(viewer, [community])[:HOME_PREVIEW])
     return {"proposals": rows, "community": community, "viewer": viewer}
+
+
+@register.filter
+def result_in_language(result: str) -> str:
+    """Why a proposal ended as it did, in the reader's language (`outcomes.in_language`)."""
+    from copse.decisions.outcomes import in_language
+
+    return in_language(result)
