@@ -18,6 +18,14 @@ from copse.decisions.tests.test_mail_answers import answer
 from copse.decisions.tests.test_new_communities import CASE
 
 
+@pytest.fixture(autouse=True)
+def _leave_no_language_behind():
+    """A request in French leaves French active in the thread; the tests
+    after these expect the site's language."""
+    yield
+    translation.deactivate()
+
+
 def _french(user):
     user.language = "fr"
     user.save(update_fields=["language"])
