@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from copse.audit.services import record
 from copse.decisions.models import Proposal
@@ -21,17 +22,22 @@ from copse.decisions.titles import MAX_TITLE
 
 
 def admission_title(join_request) -> str:
+    """Written once for every member, so in the site's language."""
     user = join_request.user
     organisation = getattr(user.organisation, "name", "") if user.organisation_id else ""
     who = f"{user.name} ({organisation})" if organisation else user.name
-    return f"Admit {who}"[:MAX_TITLE]
+    with translation.override(settings.LANGUAGE_CODE):
+        return (gettext("Admit %(who)s") % {"who": who})[:MAX_TITLE]
 
 
 def admission_body(join_request) -> str:
     note = (join_request.note or "").strip()
     if note:
         return note
-    return f"{join_request.user.name} asked to join without writing a note."
+    with translation.override(settings.LANGUAGE_CODE):
+        return gettext("%(name)s asked to join without writing a note.") % {
+            "name": join_request.user.name
+        }
 
 
 def open_admission(*, join_request, now: dt.datetime | None = None) -> Proposal:

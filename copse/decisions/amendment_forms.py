@@ -4,6 +4,8 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from copse.decisions.forms import ProposalForm
 
@@ -12,44 +14,46 @@ NEW_SECTION = "__new__"
 
 class AmendmentForm(forms.Form):
     section = forms.ChoiceField(
-        label="Which section",
-        help_text="A section of the current norms, or a new one.",
-        error_messages={"required": "Choose the section you want to change."},
+        label=_("Which section"),
+        help_text=_("A section of the current norms, or a new one."),
+        error_messages={"required": _("Choose the section you want to change.")},
     )
     new_heading = forms.CharField(
-        label="Heading of the new section",
+        label=_("Heading of the new section"),
         required=False,
         max_length=200,
-        help_text="Only for a new section.",
+        help_text=_("Only for a new section."),
     )
     text = forms.CharField(
-        label="The section as it would read",
+        label=_("The section as it would read"),
         widget=forms.Textarea(attrs={"rows": 10}),
         max_length=20000,
-        help_text="Without its heading. Markdown works. The page then shows the whole norms "
-        "with your change.",
-        error_messages={"required": "Write the section as it would read."},
+        help_text=_(
+            "Without its heading. Markdown works. The page then shows the whole norms "
+            "with your change."
+        ),
+        error_messages={"required": _("Write the section as it would read.")},
     )
     note = forms.CharField(
-        label="Why",
+        label=_("Why"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=4000,
-        help_text="What it changes for how we work together.",
-        error_messages={"required": "Say why: the others comment on your reasons too."},
+        help_text=_("What it changes for how we work together."),
+        error_messages={"required": _("Say why: the others comment on your reasons too.")},
     )
 
     def __init__(self, *args, sections=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["section"].choices = [
-            ("", "Choose a section"),
+            ("", gettext("Choose a section")),
             *sections,
-            (NEW_SECTION, "A new section"),
+            (NEW_SECTION, gettext("A new section")),
         ]
 
     def clean(self):
         data = super().clean()
         if data.get("section") == NEW_SECTION and not (data.get("new_heading") or "").strip():
-            self.add_error("new_heading", "Give the new section a heading.")
+            self.add_error("new_heading", gettext("Give the new section a heading."))
         return data
 
     @property
@@ -62,10 +66,10 @@ class AmendmentForm(forms.Form):
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        label="Your comment",
+        label=_("Your comment"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Write your comment first."},
+        error_messages={"required": _("Write your comment first.")},
     )
 
     def __init__(self, *args, **kwargs):

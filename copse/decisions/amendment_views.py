@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from copse.communities.selectors import community_by_slug_for
@@ -90,7 +91,7 @@ def amendment_new(request, slug):
             ),
         )
         if sent.saved:
-            messages.success(request, "Your amendment is up for comment.")
+            messages.success(request, gettext("Your amendment is up for comment."))
             return redirect(sent.result.get_absolute_url())
         status = sent.status
         redo = replaces
@@ -104,11 +105,27 @@ def amendment_new(request, slug):
     )
 
 
+def _put_title(amendment) -> str:
+    if amendment.section:
+        return gettext("Amend our norms: %(section)s") % {"section": amendment.section}
+    return gettext("Amend our norms: the opening")
+
+
+def _put_body(amendment, author: str) -> str:
+    if amendment.section:
+        return gettext("%(author)s proposes new text for “%(section)s”.") % {
+            "author": author,
+            "section": amendment.section,
+        }
+    return gettext("%(author)s proposes new text for the opening of our norms.") % {
+        "author": author
+    }
+
+
 def _detail(request, amendment, *, status=200, **forms):
     viewer = request.user
     view = amendments.amendment_view(amendment)
-    author = amendment.proposed_by.name if amendment.proposed_by else "A former member"
-    where = f"“{amendment.section}”" if amendment.section else "the opening of our norms"
+    author = amendment.proposed_by.name if amendment.proposed_by else gettext("A former member")
     comment_form = forms.get("comment_form")
     propose_form = forms.get("propose_form")
     context = {
@@ -126,8 +143,8 @@ def _detail(request, amendment, *, status=200, **forms):
         "propose_form": propose_form
         or PutToMembersForm(
             initial={
-                "title": f"Amend our norms: {amendment.section or 'the opening'}"[:200],
-                "body": f"{author} proposes new text for {where}.\n\n{amendment.note}",
+                "title": _put_title(amendment)[:200],
+                "body": _put_body(amendment, author) + f"\n\n{amendment.note}",
             }
         ),
     }
@@ -153,7 +170,7 @@ def amendment_comment(request, slug, amendment_id):
         lambda data: amendments.comment(actor=request.user, amendment=amendment, body=data["body"]),
     )
     if sent.saved:
-        messages.success(request, "Your comment is posted.")
+        messages.success(request, gettext("Your comment is posted."))
         return redirect(amendment.get_absolute_url() + "#comments")
     return _detail(request, amendment, status=sent.status, comment_form=form)
 
@@ -174,8 +191,11 @@ def amendment_adopt(request, slug, amendment_id):
         return redirect(amendment.get_absolute_url())
     messages.success(
         request,
-        f"Adopted: version {version.number} of the norms is published. Members accept it "
-        "before they contribute again.",
+        gettext(
+            "Adopted: version %(number)s of the norms is published. Members accept it "
+            "before they contribute again."
+        )
+        % {"number": version.number},
     )
     return redirect("norms:current", slug=amendment.community.slug)
 
@@ -199,7 +219,8 @@ def amendment_propose(request, slug, amendment_id):
     )
     if sent.saved:
         messages.success(
-            request, "The amendment is put to the members. Every member is asked to answer."
+            request,
+            gettext("The amendment is put to the members. Every member is asked to answer."),
         )
         return redirect(sent.result.get_absolute_url())
     return _detail(request, amendment, status=sent.status, propose_form=form)
@@ -213,5 +234,5 @@ def amendment_withdraw(request, slug, amendment_id):
         request,
         amendment,
         lambda: amendments.withdraw(actor=request.user, amendment=amendment),
-        "The amendment is withdrawn.",
+        gettext("The amendment is withdrawn."),
     )

@@ -17,10 +17,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy
 
 from copse.audit.services import record
 from copse.core import permissions
@@ -41,12 +43,12 @@ _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 
 
 class AmendmentError(UserFacingError):
-    title = "The amendment could not be saved"
+    title = gettext_lazy("The amendment could not be saved")
     status = 400
 
 
 class NotAllowed(UserFacingError):
-    title = "That is not possible here"
+    title = gettext_lazy("That is not possible here")
     status = 403
 
 
@@ -231,7 +233,7 @@ def section_choices(community) -> list[tuple[str, str]]:
     if current is None:
         return []
     return [
-        (s.heading, s.heading or "The opening, before the first heading")
+        (s.heading, s.heading or gettext("The opening, before the first heading"))
         for s in sections(current.body)
     ]
 
@@ -242,7 +244,9 @@ def section_choices(community) -> list[tuple[str, str]]:
 def _clean_heading(heading: str) -> str:
     heading = " ".join(without_control_characters(heading or "").split()).strip("# ")
     if len(heading) > MAX_HEADING:
-        raise AmendmentError(f"Keep the heading under {MAX_HEADING} characters.")
+        raise AmendmentError(
+            gettext("Keep the heading under %(max)s characters.") % {"max": MAX_HEADING}
+        )
     return heading
 
 
@@ -253,31 +257,41 @@ def propose_amendment(
     new section). `replaces`: an amendment of theirs written against an older
     version, redone now and withdrawn."""
     if not permissions.can(actor, "community.propose_amendment", community):
-        raise NotAllowed("Only active members who accepted the current norms propose amendments.")
+        raise NotAllowed(
+            gettext("Only active members who accepted the current norms propose amendments.")
+        )
     current = _current(community)
     if current is None:
         raise AmendmentError(
-            "This community has no written norms yet: its facilitators write the first version."
+            gettext(
+                "This community has no written norms yet: its facilitators write the first version."
+            )
         )
     section = _clean_heading(section)
     text = (text or "").strip()
     note = (note or "").strip()
     if not text:
-        raise AmendmentError("Write the section as it would read.")
+        raise AmendmentError(gettext("Write the section as it would read."))
     if len(text) > MAX_TEXT:
-        raise AmendmentError(f"Keep the section under {MAX_TEXT} characters.")
+        raise AmendmentError(
+            gettext("Keep the section under %(max)s characters.") % {"max": MAX_TEXT}
+        )
     if len(note) > MAX_NOTE:
-        raise AmendmentError(f"Keep the reason under {MAX_NOTE} characters.")
+        raise AmendmentError(
+            gettext("Keep the reason under %(max)s characters.") % {"max": MAX_NOTE}
+        )
     if not note:
-        raise AmendmentError("Say why: the others comment on your reasons as much as your words.")
+        raise AmendmentError(
+            gettext("Say why: the others comment on your reasons as much as your words.")
+        )
     if find_section(current.body, section) is None and not section:
-        raise AmendmentError("Give the new section a heading.")
+        raise AmendmentError(gettext("Give the new section a heading."))
     if find_section(current.body, section) is not None and (
         section_text(current.body, section).strip() == text
     ):
-        raise AmendmentError("Nothing changed: that is what the section says now.")
+        raise AmendmentError(gettext("Nothing changed: that is what the section says now."))
     if replaces is not None and not permissions.can(actor, "amendment.withdraw", replaces):
-        raise NotAllowed("Only its author or a facilitator redoes an amendment.")
+        raise NotAllowed(gettext("Only its author or a facilitator redoes an amendment."))
     with transaction.atomic():
         amendment = Amendment.objects.create(
             community=community,
@@ -304,12 +318,14 @@ def propose_amendment(
 
 def comment(*, actor, amendment: Amendment, body: str) -> AmendmentComment:
     if not permissions.can(actor, "amendment.comment", amendment):
-        raise NotAllowed("Active members comment on an amendment while it is open.")
+        raise NotAllowed(gettext("Active members comment on an amendment while it is open."))
     body = (body or "").strip()
     if not body:
-        raise AmendmentError("Write your comment first.")
+        raise AmendmentError(gettext("Write your comment first."))
     if len(body) > MAX_COMMENT:
-        raise AmendmentError(f"Keep a comment under {MAX_COMMENT} characters.")
+        raise AmendmentError(
+            gettext("Keep a comment under %(max)s characters.") % {"max": MAX_COMMENT}
+        )
     return AmendmentComment.objects.create(amendment=amendment, author=actor, body=body)
 
 
@@ -322,16 +338,30 @@ def _locked(amendment: Amendment) -> Amendment:
 def _refuse_if_stale(amendment: Amendment) -> None:
     if is_stale(amendment):
         raise AmendmentError(
-            f"This amendment was written against version {amendment.base_version} of the norms; "
-            f"they are now at version {amendment.community.norms_version}. "
-            "Its author redoes it against the current text first."
+            gettext(
+                "This amendment was written against version %(version)s of the norms; "
+                "they are now at version %(current)s. "
+                "Its author redoes it against the current text first."
+            )
+            % {"version": amendment.base_version, "current": amendment.community.norms_version}
         )
 
 
 def change_note(amendment: Amendment) -> str:
-    author = amendment.proposed_by.name if amendment.proposed_by else "a former member"
-    where = f"“{amendment.section}”" if amendment.section else "the opening"
-    note = f"Amendment {amendment.pk} to {where}, proposed by {author}"
+    """Kept on the new version for every member: in the site's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        author = amendment.proposed_by.name if amendment.proposed_by else gettext("a former member")
+        if amendment.section:
+            note = gettext("Amendment %(number)s to “%(section)s”, proposed by %(author)s") % {
+                "number": amendment.pk,
+                "section": amendment.section,
+                "author": author,
+            }
+        else:
+            note = gettext("Amendment %(number)s to the opening, proposed by %(author)s") % {
+                "number": amendment.pk,
+                "author": author,
+            }
     if len(note) > CHANGE_NOTE_LIMIT:
         note = note[: CHANGE_NOTE_LIMIT - 1] + "…"
     return note
@@ -345,15 +375,15 @@ def adopt(*, actor, amendment: Amendment):
 
     if not permissions.can(actor, "amendment.adopt", amendment):
         raise NotAllowed(
-            "Here amendments are adopted by the members, through a norms-change proposal."
+            gettext("Here amendments are adopted by the members, through a norms-change proposal.")
             if not amendment.community.facilitators_adopt_amendments
-            else "Only a facilitator adopts an open amendment."
+            else gettext("Only a facilitator adopts an open amendment.")
         )
     with transaction.atomic():
         locked = _locked(amendment)
         locked.community.refresh_from_db(fields=["norms_version"])
         if locked.status != Amendment.Status.OPEN:
-            raise AmendmentError("This amendment is no longer open.")
+            raise AmendmentError(gettext("This amendment is no longer open."))
         _refuse_if_stale(locked)
         current = _current(locked.community)
         version = publish_norms(
@@ -392,12 +422,14 @@ def put_to_members(
     from copse.decisions.services import create_proposal
 
     if not permissions.can(actor, "amendment.propose", amendment):
-        raise NotAllowed("Its author or a facilitator puts an open amendment to the members.")
+        raise NotAllowed(
+            gettext("Its author or a facilitator puts an open amendment to the members.")
+        )
     with transaction.atomic():
         locked = _locked(amendment)
         locked.community.refresh_from_db(fields=["norms_version"])
         if locked.status != Amendment.Status.OPEN:
-            raise AmendmentError("This amendment is no longer open.")
+            raise AmendmentError(gettext("This amendment is no longer open."))
         _refuse_if_stale(locked)
         current = _current(locked.community)
         proposal = create_proposal(
@@ -419,11 +451,11 @@ def put_to_members(
 
 def withdraw(*, actor, amendment: Amendment) -> Amendment:
     if not permissions.can(actor, "amendment.withdraw", amendment):
-        raise NotAllowed("Its author or a facilitator withdraws an open amendment.")
+        raise NotAllowed(gettext("Its author or a facilitator withdraws an open amendment."))
     with transaction.atomic():
         locked = _locked(amendment)
         if locked.status != Amendment.Status.OPEN:
-            raise AmendmentError("This amendment is no longer open.")
+            raise AmendmentError(gettext("This amendment is no longer open."))
         locked.status = Amendment.Status.WITHDRAWN
         locked.decided_by = actor
         locked.decided_at = timezone.now()

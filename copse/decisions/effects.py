@@ -5,12 +5,16 @@ saved; `apply` makes the change inside the transaction that closes it as
 passed; `after_closing` tidies up after one that did not pass or was
 withdrawn. A change that can no longer be made (the norms moved on since
 the proposal was written) is not forced: the proposal records why in
-`apply_problem` and the facilitators see it.
+`apply_problem` (in English, read in each reader's language) and the
+facilitators see it.
 """
 
 from __future__ import annotations
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from copse.core import permissions
 from copse.core.errors import UserFacingError
@@ -18,7 +22,7 @@ from copse.decisions.models import Proposal
 
 
 class ChangeError(UserFacingError):
-    title = "The proposal could not be saved"
+    title = _("The proposal could not be saved")
     status = 400
 
 
@@ -39,23 +43,27 @@ def prepare(proposal: Proposal, change: dict) -> None:
         proposal.new_purpose = (change.get("new_purpose") or "").strip()
         proposal.new_goals = (change.get("new_goals") or "").strip()
         if not proposal.new_purpose and not proposal.new_goals:
-            raise ChangeError("Write the new purpose, the new goals, or both.")
+            raise ChangeError(gettext("Write the new purpose, the new goals, or both."))
         if proposal.new_purpose == community.purpose and proposal.new_goals in (
             "",
             community.goals,
         ):
-            raise ChangeError("Nothing changed: that is what the purpose and goals say now.")
+            raise ChangeError(
+                gettext("Nothing changed: that is what the purpose and goals say now.")
+            )
     elif proposal.kind == K.VISIBILITY:
         visibility = change.get("new_visibility") or ""
         listed = change.get("new_listed")
         if visibility and visibility not in permissions.VISIBILITIES:
-            raise ChangeError("Choose open, members or confidential.")
+            raise ChangeError(gettext("Choose open, members or confidential."))
         if visibility == community.visibility:
             visibility = ""
         if listed is not None and listed == community.listed:
             listed = None
         if not visibility and listed is None:
-            raise ChangeError("Nothing changed: choose a visibility or listing other than today's.")
+            raise ChangeError(
+                gettext("Nothing changed: choose a visibility or listing other than today's.")
+            )
         proposal.new_visibility, proposal.new_listed = visibility, listed
         if opens_up(proposal):
             # Less private is for everyone to consent to, never a count or one person.
@@ -63,23 +71,28 @@ def prepare(proposal: Proposal, change: dict) -> None:
     elif proposal.kind == K.FACILITATOR:
         nominee = change.get("nominee")
         if nominee is None:
-            raise ChangeError("Choose the member you nominate.")
+            raise ChangeError(gettext("Choose the member you nominate."))
         standing = permissions.standing(nominee, community)
         permissions.forget_standings(nominee)
         if not standing.is_active_contributor:
-            raise ChangeError(f"{nominee.name} is not an active member of {community.name}.")
+            raise ChangeError(
+                gettext("%(name)s is not an active member of %(community)s.")
+                % {"name": nominee.name, "community": community.name}
+            )
         if standing.is_facilitator:
-            raise ChangeError(f"{nominee.name} is already a facilitator.")
+            raise ChangeError(
+                gettext("%(name)s is already a facilitator.") % {"name": nominee.name}
+            )
         proposal.nominee = nominee
     proposal.peer_nomination = change.get("peer_nomination")
 
 
 def check_norms_text(proposal: Proposal, text: str) -> None:
     if not text:
-        raise ChangeError("Write the norms as they would read if this passes.")
+        raise ChangeError(gettext("Write the norms as they would read if this passes."))
     current = proposal.community.norms_versions.order_by("-number").first()
     if current is not None and current.body.strip() == text.strip():
-        raise ChangeError("Nothing changed: that is the text of the current norms.")
+        raise ChangeError(gettext("Nothing changed: that is the text of the current norms."))
 
 
 def opens_up(proposal: Proposal) -> bool:
@@ -112,14 +125,14 @@ def _apply_norms(proposal: Proposal) -> str:
     community = proposal.community
     if community.norms_version != (proposal.norms_base_version or 0):
         _reopen_amendment(proposal)
-        return (
+        return gettext_noop(
             "The norms changed while this proposal was open, so its text was not published: "
             "a facilitator can publish it after merging the two."
         )
     publish_decided_norms(
         community=community,
         body=proposal.norms_text,
-        change_note=f"Decided by the members: {proposal.title}",
+        change_note=_decided_note(proposal),
         proposer=proposal.proposed_by,
         proposal_id=proposal.pk,
     )
@@ -130,6 +143,12 @@ def _apply_norms(proposal: Proposal) -> str:
             status=Amendment.Status.ADOPTED, decided_at=timezone.now()
         )
     return ""
+
+
+def _decided_note(proposal: Proposal) -> str:
+    """The new version's change note, kept for every member: the site's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return gettext("Decided by the members: %(title)s") % {"title": proposal.title}
 
 
 def _apply_goals(proposal: Proposal) -> str:
@@ -156,7 +175,7 @@ def _apply_visibility(proposal: Proposal) -> str:
         # It was more private when proposed, so a count or a facilitator could
         # decide it; the community was made more private still since, and
         # applying it now would open it up without everyone's consent.
-        return (
+        return gettext_noop(
             "The community was made more private while this proposal was open, so this "
             "change would now make it less private, which only the members' consent does. "
             "It was not applied: propose it again, to be decided by consent."

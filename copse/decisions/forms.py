@@ -3,6 +3,8 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from copse.decisions.models import Position, Proposal
 
@@ -11,67 +13,68 @@ class ProposalForm(forms.Form):
     """A new proposal. The fields of what it changes show for its kind."""
 
     kind = forms.ChoiceField(
-        label="What is it about?",
+        label=_("What is it about?"),
         choices=[(k, label) for k, label in Proposal.Kind.choices if k != Proposal.Kind.ADMISSION],
     )
     title = forms.CharField(
+        label=_("Title"),
         max_length=200,
-        help_text='What is to be decided, e.g. "Meet quarterly in person, monthly online".',
-        error_messages={"required": "Give the proposal a title: what is to be decided."},
+        help_text=_('What is to be decided, e.g. "Meet quarterly in person, monthly online".'),
+        error_messages={"required": _("Give the proposal a title: what is to be decided.")},
     )
     body = forms.CharField(
-        label="The proposal",
+        label=_("The proposal"),
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="What you propose and why. Markdown works.",
-        error_messages={"required": "Say what you propose and why."},
+        help_text=_("What you propose and why. Markdown works."),
+        error_messages={"required": _("Say what you propose and why.")},
     )
     rule = forms.ChoiceField(
-        label="How we decide",
+        label=_("How we decide"),
         choices=Proposal.Rule.choices,
         widget=forms.RadioSelect,
         initial=Proposal.Rule.CONSENT,
-        help_text="Making the community less private always goes by consent.",
+        help_text=_("Making the community less private always goes by consent."),
     )
     deadline = forms.DateTimeField(
-        label="Answers by",
+        label=_("Answers by"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        error_messages={"invalid": "Enter a date and time, like 2026-12-14 17:00."},
+        error_messages={"invalid": _("Enter a date and time, like 2026-12-14 17:00.")},
     )
     quorum = forms.BooleanField(
-        label="Only valid if at least half the members answer", required=False
+        label=_("Only valid if at least half the members answer"), required=False
     )
     norms_text = forms.CharField(
-        label="The norms as they would read",
+        label=_("The norms as they would read"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 12}),
-        help_text="For a norms change: the whole text, edited. The page shows what changed.",
+        help_text=_("For a norms change: the whole text, edited. The page shows what changed."),
     )
     new_purpose = forms.CharField(
-        label="New purpose", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("New purpose"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     new_goals = forms.CharField(
-        label="New goals", required=False, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("New goals"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
     new_visibility = forms.ChoiceField(
-        label="Who can see the community",
+        label=_("Who can see the community"),
         required=False,
         choices=[
-            ("", "Keep as it is"),
-            ("open", "Open"),
-            ("members", "Members"),
-            ("confidential", "Confidential"),
+            ("", _("Keep as it is")),
+            ("open", pgettext_lazy("visibility", "Open")),
+            ("members", pgettext_lazy("visibility", "Members")),
+            ("confidential", pgettext_lazy("visibility", "Confidential")),
         ],
     )
     new_listed = forms.ChoiceField(
-        label="Listed in the directory",
+        label=_("Listed in the directory"),
         required=False,
-        choices=[("", "Keep as it is"), ("1", "Listed"), ("0", "Unlisted")],
+        choices=[("", _("Keep as it is")), ("1", _("Listed")), ("0", _("Unlisted"))],
     )
-    nominee = forms.ChoiceField(label="Nominate", required=False, choices=[])
+    nominee = forms.ChoiceField(label=_("Nominate"), required=False, choices=[])
 
     def __init__(self, *args, nominees=(), time_zone="UTC", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["nominee"].choices = [("", "Choose a member")] + [
+        self.fields["nominee"].choices = [("", gettext("Choose a member"))] + [
             (str(m.user_id), m.user.name) for m in nominees
         ]
         self._nominees = {str(m.user_id): m.user for m in nominees}
@@ -79,9 +82,9 @@ class ProposalForm(forms.Form):
             self.zone = ZoneInfo(time_zone or "UTC")
         except (KeyError, ValueError):
             self.zone = ZoneInfo("UTC")
-        self.fields[
-            "deadline"
-        ].help_text = f"Your time ({str(self.zone).replace('_', ' ')}). At least a day from now."
+        self.fields["deadline"].help_text = gettext(
+            "Your time (%(zone)s). At least a day from now."
+        ) % {"zone": str(self.zone).replace("_", " ")}
         if not self.is_bound:
             local = timezone.now().astimezone(self.zone) + dt.timedelta(days=7)
             # Naive, so the field shows the wall time in the proposer's zone as is.
@@ -98,14 +101,14 @@ class ProposalForm(forms.Form):
     # Each kind's own fields, under a heading, so the form reads whole without
     # JavaScript; proposal_kind.js hides the parts the chosen kind does not use.
     PARTS = (
-        ("norms", "For a norms change: the new text", ("norms_text",)),
-        ("goals", "For a change of goals or purpose", ("new_purpose", "new_goals")),
+        ("norms", _("For a norms change: the new text"), ("norms_text",)),
+        ("goals", _("For a change of goals or purpose"), ("new_purpose", "new_goals")),
         (
             "visibility",
-            "For a change of who can see the community",
+            _("For a change of who can see the community"),
             ("new_visibility", "new_listed"),
         ),
-        ("facilitator", "For a facilitator nomination", ("nominee",)),
+        ("facilitator", _("For a facilitator nomination"), ("nominee",)),
     )
 
     @property
@@ -138,66 +141,68 @@ class ProposalForm(forms.Form):
 
 class PositionForm(forms.Form):
     stance = forms.ChoiceField(
-        label="Your position",
+        label=_("Your position"),
         choices=Position.Stance.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose agree, abstain, disagree or block."},
+        error_messages={"required": _("Choose agree, abstain, disagree or block.")},
     )
     reason = forms.CharField(
-        label="Your reason",
+        label=_("Your reason"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Needed for a block. Welcome for anything else.",
+        help_text=_("Needed for a block. Welcome for anything else."),
     )
 
 
 class ReviseForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    body = forms.CharField(label="The proposal", widget=forms.Textarea(attrs={"rows": 8}))
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(label=_("The proposal"), widget=forms.Textarea(attrs={"rows": 8}))
     norms_text = forms.CharField(
-        label="The norms as they would read",
+        label=_("The norms as they would read"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 12}),
     )
     note = forms.CharField(
-        label="What you changed",
+        label=_("What you changed"),
         max_length=300,
-        help_text="Those who answered are shown this note.",
-        error_messages={"required": "Say what you changed, so those who answered can look again."},
+        help_text=_("Those who answered are shown this note."),
+        error_messages={
+            "required": _("Say what you changed, so those who answered can look again.")
+        },
     )
 
 
 class ReplyForm(forms.Form):
     body = forms.CharField(
-        label="Your answer",
+        label=_("Your answer"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Write your answer first."},
+        error_messages={"required": _("Write your answer first.")},
     )
 
 
 class OutcomeForm(forms.Form):
     outcome = forms.CharField(
-        label="What was decided and why",
+        label=_("What was decided and why"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Every member reads this, in the app and by mail. Markdown works.",
-        error_messages={"required": "Write what was decided and why."},
+        help_text=_("Every member reads this, in the app and by mail. Markdown works."),
+        error_messages={"required": _("Write what was decided and why.")},
     )
     review_on = forms.DateField(
-        label="Review on",
+        label=_("Review on"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="Optional. On this date the decision comes back to the topics backlog.",
-        error_messages={"invalid": "Enter a date, like 2027-06-01."},
+        help_text=_("Optional. On this date the decision comes back to the topics backlog."),
+        error_messages={"invalid": _("Enter a date, like 2027-06-01.")},
     )
 
 
 class DecideForm(forms.Form):
     decision = forms.ChoiceField(
-        label="Your decision",
-        choices=[("pass", "It passes"), ("fail", "It does not pass")],
+        label=_("Your decision"),
+        choices=[("pass", _("It passes")), ("fail", _("It does not pass"))],
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether it passes."},
+        error_messages={"required": _("Choose whether it passes.")},
     )
     outcome = OutcomeForm.base_fields["outcome"]

@@ -24,29 +24,31 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Proposal(models.Model):
     class Kind(models.TextChoices):
-        FREE = "free", "A decision"
-        NORMS = "norms", "Change our norms"
-        ADMISSION = "admission", "Admit someone who asked to join"
-        GOALS = "goals", "Change our goals or purpose"
-        VISIBILITY = "visibility", "Change who can see the community"
-        FACILITATOR = "facilitator", "Nominate a facilitator"
+        FREE = "free", _("A decision")
+        NORMS = "norms", _("Change our norms")
+        ADMISSION = "admission", _("Admit someone who asked to join")
+        GOALS = "goals", _("Change our goals or purpose")
+        VISIBILITY = "visibility", _("Change who can see the community")
+        FACILITATOR = "facilitator", _("Nominate a facilitator")
 
     class Rule(models.TextChoices):
-        CONSENT = "consent", "Consent: passes unless someone blocks"
-        MAJORITY = "majority", "Majority of those who answered"
-        FACILITATOR = "facilitator", "A facilitator decides after hearing everyone"
+        CONSENT = "consent", _("Consent: passes unless someone blocks")
+        MAJORITY = "majority", _("Majority of those who answered")
+        FACILITATOR = "facilitator", _("A facilitator decides after hearing everyone")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
+        OPEN = "open", pgettext_lazy("proposal", "Open")
         # The facilitator rule: closed for answers, waiting for their decision.
-        AWAITING = "awaiting", "Waiting for a facilitator's decision"
-        PASSED = "passed", "Passed"
-        NOT_PASSED = "not_passed", "Did not pass"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        AWAITING = "awaiting", pgettext_lazy("proposal", "Waiting for a facilitator's decision")
+        PASSED = "passed", pgettext_lazy("proposal", "Passed")
+        NOT_PASSED = "not_passed", pgettext_lazy("proposal", "Did not pass")
+        WITHDRAWN = "withdrawn", pgettext_lazy("proposal", "Withdrawn")
 
     CLOSED = (Status.PASSED, Status.NOT_PASSED, Status.WITHDRAWN)
 
@@ -62,7 +64,7 @@ class Proposal(models.Model):
         related_name="proposals",
     )
     title = models.CharField(max_length=200)
-    body = models.TextField("the proposal", max_length=20000, help_text="Markdown.")
+    body = models.TextField(_("the proposal"), max_length=20000, help_text=_("Markdown."))
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.FREE)
     rule = models.CharField(max_length=12, choices=Rule.choices, default=Rule.CONSENT)
     deadline = models.DateTimeField()
@@ -77,7 +79,7 @@ class Proposal(models.Model):
     result = models.CharField(max_length=300, blank=True)
 
     # The outcome statement: what was decided and why.
-    outcome = models.TextField(blank=True, max_length=20000, help_text="Markdown.")
+    outcome = models.TextField(blank=True, max_length=20000, help_text=_("Markdown."))
     outcome_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -151,10 +153,10 @@ class Proposal(models.Model):
 
 class Position(models.Model):
     class Stance(models.TextChoices):
-        AGREE = "agree", "Agree"
-        ABSTAIN = "abstain", "Abstain"
-        DISAGREE = "disagree", "Disagree"
-        BLOCK = "block", "Block"
+        AGREE = "agree", _("Agree")
+        ABSTAIN = "abstain", _("Abstain")
+        DISAGREE = "disagree", _("Disagree")
+        BLOCK = "block", _("Block")
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="positions")
     user = models.ForeignKey(
@@ -240,15 +242,15 @@ class Nudge(models.Model):
 
 class DatePoll(models.Model):
     class Purpose(models.TextChoices):
-        MEETING = "meeting", "A meeting"
-        SIDE_MEETING = "side_meeting", "A side meeting"
-        SERIES = "series", "A new series of meetings"
-        MOVE = "move", "Moving a meeting"
+        MEETING = "meeting", _("A meeting")
+        SIDE_MEETING = "side_meeting", _("A side meeting")
+        SERIES = "series", _("A new series of meetings")
+        MOVE = "move", _("Moving a meeting")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        DECIDED = "decided", "Time chosen"
-        CLOSED = "closed", "Closed without a time"
+        OPEN = "open", pgettext_lazy("poll", "Open")
+        DECIDED = "decided", pgettext_lazy("poll", "Time chosen")
+        CLOSED = "closed", pgettext_lazy("poll", "Closed without a time")
 
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="date_polls"
@@ -257,7 +259,7 @@ class DatePoll(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     title = models.CharField(max_length=200)
-    details = models.TextField(blank=True, max_length=4000, help_text="Markdown.")
+    details = models.TextField(blank=True, max_length=4000, help_text=_("Markdown."))
     purpose = models.CharField(max_length=14, choices=Purpose.choices, default=Purpose.MEETING)
     duration_minutes = models.PositiveIntegerField(default=90)
     # The zone the times were proposed in: the meeting's own zone once chosen
@@ -311,9 +313,9 @@ class DateOption(models.Model):
 
 class DateAnswer(models.Model):
     class Answer(models.TextChoices):
-        YES = "yes", "Yes"
-        IF_NEED_BE = "if_need_be", "If need be"
-        NO = "no", "No"
+        YES = "yes", _("Yes")
+        IF_NEED_BE = "if_need_be", _("If need be")
+        NO = "no", _("No")
 
     option = models.ForeignKey(DateOption, on_delete=models.CASCADE, related_name="answers")
     user = models.ForeignKey(
@@ -336,11 +338,11 @@ class DateAnswer(models.Model):
 
 class Amendment(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", "Open for comment"
-        PROPOSED = "proposed", "Put to a proposal"
-        ADOPTED = "adopted", "Adopted"
-        DECLINED = "declined", "Not adopted"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        OPEN = "open", pgettext_lazy("amendment", "Open for comment")
+        PROPOSED = "proposed", pgettext_lazy("amendment", "Put to a proposal")
+        ADOPTED = "adopted", pgettext_lazy("amendment", "Adopted")
+        DECLINED = "declined", pgettext_lazy("amendment", "Not adopted")
+        WITHDRAWN = "withdrawn", pgettext_lazy("amendment", "Withdrawn")
 
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="amendments"
@@ -352,8 +354,8 @@ class Amendment(models.Model):
     # (empty: the text before the first heading, or a new section).
     section = models.CharField(max_length=200, blank=True)
     base_version = models.PositiveIntegerField()
-    text = models.TextField("new text of the section", max_length=20000)
-    note = models.TextField("why", blank=True, max_length=4000)
+    text = models.TextField(_("new text of the section"), max_length=20000)
+    note = models.TextField(_("why"), blank=True, max_length=4000)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -416,23 +418,25 @@ class CommunityProposal(models.Model):
     making it to a sponsor. Seen by its proposer and the site admins only."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for a decision"
-        APPROVED = "approved", "Approved"
-        DECLINED = "declined", "Declined"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        PENDING = "pending", pgettext_lazy("community proposal", "Waiting for a decision")
+        APPROVED = "approved", pgettext_lazy("community proposal", "Approved")
+        DECLINED = "declined", pgettext_lazy("community proposal", "Declined")
+        WITHDRAWN = "withdrawn", pgettext_lazy("community proposal", "Withdrawn")
 
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_proposals"
     )
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60)
-    purpose = models.TextField("purpose", max_length=4000)
-    domain = models.CharField("domain", max_length=200, help_text="The shared concern or field.")
-    audience = models.CharField("who it is for", max_length=300)
+    purpose = models.TextField(_("purpose"), max_length=4000)
+    domain = models.CharField(
+        _("domain"), max_length=200, help_text=_("The shared concern or field.")
+    )
+    audience = models.CharField(_("who it is for"), max_length=300)
     eligibility = models.CharField(max_length=200, blank=True)
     kind = models.CharField(max_length=10, default="cross")
     visibility = models.CharField(max_length=12, default="members")
-    case = models.TextField("the case for it", max_length=20000, help_text="Markdown.")
+    case = models.TextField(_("the case for it"), max_length=20000, help_text=_("Markdown."))
     sponsor_name = models.CharField(max_length=120)
     sponsor_role = models.CharField(max_length=200, blank=True)
     sponsor_email = models.EmailField(blank=True)
@@ -460,11 +464,11 @@ class PeerNomination(models.Model):
     The address is seen by the nominator and the facilitators only."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting"
-        PROPOSED = "proposed", "Put to the members"
-        INVITED = "invited", "Invited"
-        DECLINED = "declined", "Not invited"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        PENDING = "pending", pgettext_lazy("nomination", "Waiting")
+        PROPOSED = "proposed", pgettext_lazy("nomination", "Put to the members")
+        INVITED = "invited", pgettext_lazy("nomination", "Invited")
+        DECLINED = "declined", pgettext_lazy("nomination", "Not invited")
+        WITHDRAWN = "withdrawn", pgettext_lazy("nomination", "Withdrawn")
 
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="peer_nominations"

@@ -19,6 +19,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from copse.audit.services import record
 from copse.communities.models import Community
@@ -34,6 +35,18 @@ MAX_PENDING = 3
 QUEUE_DECIDED_SHOWN = 30
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
+# Each field as named in "Keep the … under … characters".
+NAMES = {
+    "name": gettext_lazy("name"),
+    "slug": gettext_lazy("address"),
+    "purpose": gettext_lazy("purpose"),
+    "domain": gettext_lazy("domain"),
+    "audience": gettext_lazy("audience"),
+    "eligibility": gettext_lazy("eligibility"),
+    "case": gettext_lazy("case"),
+    "sponsor_name": gettext_lazy("sponsor name"),
+    "sponsor_role": gettext_lazy("sponsor role"),
+}
 LIMITS = {
     "name": 120,
     "slug": 60,
@@ -46,23 +59,23 @@ LIMITS = {
     "sponsor_role": 200,
 }
 REQUIRED = {
-    "name": "Give the community a name.",
-    "slug": "Choose its address: letters, digits and hyphens.",
-    "purpose": "Say what the community is for.",
-    "domain": "Name its domain: the shared concern or field.",
-    "audience": "Say who it is for.",
-    "case": "Make the case for it: why this community, why now.",
-    "sponsor_name": "Name your sponsor: a person who supports the community.",
+    "name": gettext_lazy("Give the community a name."),
+    "slug": gettext_lazy("Choose its address: letters, digits and hyphens."),
+    "purpose": gettext_lazy("Say what the community is for."),
+    "domain": gettext_lazy("Name its domain: the shared concern or field."),
+    "audience": gettext_lazy("Say who it is for."),
+    "case": gettext_lazy("Make the case for it: why this community, why now."),
+    "sponsor_name": gettext_lazy("Name your sponsor: a person who supports the community."),
 }
 
 
 class CommunityProposalError(UserFacingError):
-    title = "The proposal could not be saved"
+    title = gettext_lazy("The proposal could not be saved")
     status = 400
 
 
 class NotAllowed(UserFacingError):
-    title = "That is not possible here"
+    title = gettext_lazy("That is not possible here")
     status = 403
 
 
@@ -127,30 +140,40 @@ def _clean(fields: dict) -> dict:
         else:
             if key == "name" and has_control_characters(value):
                 raise CommunityProposalError(
-                    "Write the name on one line, without special characters."
+                    gettext("Write the name on one line, without special characters.")
                 )
             value = " ".join(without_control_characters(value).split())
         if not value and key in REQUIRED:
-            raise CommunityProposalError(REQUIRED[key])
+            raise CommunityProposalError(str(REQUIRED[key]))
         if len(value) > limit:
             raise CommunityProposalError(
-                f"Keep the {key.replace('_', ' ')} under {limit} characters."
+                gettext("Keep the %(field)s under %(limit)s characters.")
+                % {"field": NAMES[key], "limit": limit}
             )
         cleaned[key] = value
     cleaned["slug"] = cleaned["slug"].lower()
     if not _SLUG.match(cleaned["slug"]):
         raise CommunityProposalError(
-            "Write the address with lowercase letters, digits and single hyphens, like "
-            "research-administrators."
+            gettext(
+                "Write the address with lowercase letters, digits and single hyphens, like "
+                "research-administrators."
+            )
         )
     if Community.objects.filter(slug=cleaned["slug"]).exists():
-        raise CommunityProposalError(f"The address /c/{cleaned['slug']}/ is taken; choose another.")
+        raise CommunityProposalError(
+            gettext("The address /c/%(slug)s/ is taken; choose another.")
+            % {"slug": cleaned["slug"]}
+        )
     kind = fields.get("kind") or ""
     if kind not in Community.Kind.values:
-        raise CommunityProposalError("Choose whether it is across organisations or inside one.")
+        raise CommunityProposalError(
+            gettext("Choose whether it is across organisations or inside one.")
+        )
     visibility = fields.get("visibility") or ""
     if visibility not in Community.Visibility.values:
-        raise CommunityProposalError("Choose who can see it: open, members or confidential.")
+        raise CommunityProposalError(
+            gettext("Choose who can see it: open, members or confidential.")
+        )
     cleaned["kind"], cleaned["visibility"] = kind, visibility
     email = (fields.get("sponsor_email") or "").strip()
     if email:
@@ -158,7 +181,7 @@ def _clean(fields: dict) -> dict:
             validate_email(email)
         except ValidationError as exc:
             raise CommunityProposalError(
-                "Enter the sponsor's address like name@example.org, or leave it empty."
+                gettext("Enter the sponsor's address like name@example.org, or leave it empty.")
             ) from exc
     cleaned["sponsor_email"] = email
     return cleaned
@@ -166,14 +189,20 @@ def _clean(fields: dict) -> dict:
 
 def propose(*, actor, **fields) -> CommunityProposal:
     if not permissions.can(actor, "community.propose_new"):
-        raise NotAllowed("Sign in to propose a community.")
+        raise NotAllowed(gettext("Sign in to propose a community."))
     cleaned = _clean(fields)
     pending = CommunityProposal.objects.filter(
         proposed_by=actor, status=CommunityProposal.Status.PENDING
     ).count()
     if pending >= MAX_PENDING:
         raise CommunityProposalError(
-            f"You have {pending} proposals waiting for a decision. Wait for those, or withdraw one."
+            ngettext(
+                "You have %(count)s proposal waiting for a decision. Wait for it, or withdraw it.",
+                "You have %(count)s proposals waiting for a decision. Wait for those, or "
+                "withdraw one.",
+                pending,
+            )
+            % {"count": pending}
         )
     with transaction.atomic():
         proposal = CommunityProposal.objects.create(proposed_by=actor, **cleaned)
@@ -197,8 +226,10 @@ def _locked(proposal: CommunityProposal) -> CommunityProposal:
 def _refuse_own(actor, proposal: CommunityProposal) -> None:
     if proposal.proposed_by_id == actor.pk:
         raise NotAllowed(
-            "You made this proposal: another site administrator decides it, since approving it "
-            "would seat you as its facilitator."
+            gettext(
+                "You made this proposal: another site administrator decides it, since approving it "
+                "would seat you as its facilitator."
+            )
         )
 
 
@@ -208,16 +239,18 @@ def approve(*, actor, proposal: CommunityProposal, note: str = "") -> CommunityP
     from copse.communities.services import create_community
 
     if not permissions.can(actor, "community_proposal.decide", proposal):
-        raise NotAllowed("Site administrators decide proposals for new communities.")
+        raise NotAllowed(gettext("Site administrators decide proposals for new communities."))
     _refuse_own(actor, proposal)
     note = (note or "").strip()[:4000]
     with transaction.atomic():
         locked = _locked(proposal)
         if locked.status != CommunityProposal.Status.PENDING:
-            raise CommunityProposalError("This proposal has already been decided.")
+            raise CommunityProposalError(gettext("This proposal has already been decided."))
         if not locked.proposed_by.is_active:
             raise CommunityProposalError(
-                "The proposer's account is closed, so nobody could facilitate it. Decline it."
+                gettext(
+                    "The proposer's account is closed, so nobody could facilitate it. Decline it."
+                )
             )
         try:
             community = create_community(
@@ -254,17 +287,17 @@ def approve(*, actor, proposal: CommunityProposal, note: str = "") -> CommunityP
 
 def decline(*, actor, proposal: CommunityProposal, note: str) -> CommunityProposal:
     if not permissions.can(actor, "community_proposal.decide", proposal):
-        raise NotAllowed("Site administrators decide proposals for new communities.")
+        raise NotAllowed(gettext("Site administrators decide proposals for new communities."))
     _refuse_own(actor, proposal)
     note = (note or "").strip()
     if not note:
-        raise CommunityProposalError("Say why in a note: the proposer reads it.")
+        raise CommunityProposalError(gettext("Say why in a note: the proposer reads it."))
     if len(note) > 4000:
-        raise CommunityProposalError("Keep the note under 4000 characters.")
+        raise CommunityProposalError(gettext("Keep the note under 4000 characters."))
     with transaction.atomic():
         locked = _locked(proposal)
         if locked.status != CommunityProposal.Status.PENDING:
-            raise CommunityProposalError("This proposal has already been decided.")
+            raise CommunityProposalError(gettext("This proposal has already been decided."))
         locked.status = CommunityProposal.Status.DECLINED
         locked.decided_by = actor
         locked.decided_at = timezone.now()
@@ -278,11 +311,11 @@ def decline(*, actor, proposal: CommunityProposal, note: str) -> CommunityPropos
 
 def withdraw(*, actor, proposal: CommunityProposal) -> CommunityProposal:
     if not permissions.can(actor, "community_proposal.withdraw", proposal):
-        raise NotAllowed("Only its proposer withdraws a proposal, while it waits.")
+        raise NotAllowed(gettext("Only its proposer withdraws a proposal, while it waits."))
     with transaction.atomic():
         locked = _locked(proposal)
         if locked.status != CommunityProposal.Status.PENDING:
-            raise CommunityProposalError("This proposal has already been decided.")
+            raise CommunityProposalError(gettext("This proposal has already been decided."))
         locked.status = CommunityProposal.Status.WITHDRAWN
         locked.decided_at = timezone.now()
         locked.save(update_fields=["status", "decided_at"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from copse.core import permissions
@@ -25,7 +26,10 @@ def propose(request):
         if sent.saved:
             messages.success(
                 request,
-                "Your proposal is with the site administrators. You will hear from them by mail.",
+                gettext(
+                    "Your proposal is with the site administrators. You will hear from them by "
+                    "mail."
+                ),
             )
             return redirect("decisions:community_proposal", sent.result.pk)
         status = sent.status
@@ -84,7 +88,10 @@ def approve(request, proposal_id):
         request,
         proposal_id,
         new_communities.approve,
-        "Approved: the community is created and its proposer facilitates it. They are told by mail.",
+        gettext(
+            "Approved: the community is created and its proposer facilitates it. "
+            "They are told by mail."
+        ),
     )
 
 
@@ -95,7 +102,7 @@ def decline(request, proposal_id):
         request,
         proposal_id,
         new_communities.decline,
-        "Declined. The proposer is told by mail, with your note.",
+        gettext("Declined. The proposer is told by mail, with your note."),
     )
 
 
@@ -106,7 +113,7 @@ def withdraw(request, proposal_id):
     attempt(
         request,
         lambda: new_communities.withdraw(actor=request.user, proposal=proposal),
-        done="Your proposal is withdrawn.",
+        done=gettext("Your proposal is withdrawn."),
     )
     return redirect("decisions:community_proposal", proposal.pk)
 

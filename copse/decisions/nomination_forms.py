@@ -4,34 +4,37 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from copse.decisions.forms import ProposalForm
 
 
 class NominationForm(forms.Form):
     name = forms.CharField(
-        max_length=120, error_messages={"required": "Give the name of the person you nominate."}
+        label=_("Name"),
+        max_length=120,
+        error_messages={"required": _("Give the name of the person you nominate.")},
     )
     email = forms.EmailField(
-        label="Their address",
-        help_text="Seen only by you and the facilitators; the invitation goes there.",
+        label=_("Their address"),
+        help_text=_("Seen only by you and the facilitators; the invitation goes there."),
         error_messages={
-            "required": "Enter their address, like name@example.org.",
-            "invalid": "Enter their address, like name@example.org.",
+            "required": _("Enter their address, like name@example.org."),
+            "invalid": _("Enter their address, like name@example.org."),
         },
     )
     reason = forms.CharField(
-        label="Why",
+        label=_("Why"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What they would bring. If the facilitators ask the members, they read this.",
-        error_messages={"required": "Say why you nominate them."},
+        help_text=_("What they would bring. If the facilitators ask the members, they read this."),
+        error_messages={"required": _("Say why you nominate them.")},
     )
 
 
 class InviteForm(forms.Form):
     message = forms.CharField(
-        label="A word in the invitation",
+        label=_("A word in the invitation"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -40,11 +43,11 @@ class InviteForm(forms.Form):
 
 class DeclineForm(forms.Form):
     note = forms.CharField(
-        label="Why not",
+        label=_("Why not"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The member who nominated them reads this.",
-        error_messages={"required": "Say why in a note."},
+        help_text=_("The member who nominated them reads this."),
+        error_messages={"required": _("Say why in a note.")},
     )
 
 

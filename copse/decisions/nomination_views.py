@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from copse.communities.selectors import community_by_slug_for
@@ -48,7 +49,11 @@ def nomination_new(request, slug):
             form, lambda data: nominations.nominate(actor=request.user, community=community, **data)
         )
         if sent.saved:
-            messages.success(request, f"You nominated {sent.result.name}. The facilitators decide.")
+            messages.success(
+                request,
+                gettext("You nominated %(name)s. The facilitators decide.")
+                % {"name": sent.result.name},
+            )
             return redirect("decisions:nomination", community.slug, sent.result.pk)
         status = sent.status
     else:
@@ -117,7 +122,7 @@ def nomination_invite(request, slug, nomination_id):
         lambda data: nominations.invite(
             actor=request.user, nomination=nomination, message=data["message"]
         ),
-        done=f"The invitation is on its way to {nomination.name}.",
+        done=gettext("The invitation is on its way to %(name)s.") % {"name": nomination.name},
         invite_form=form,
     )
 
@@ -134,7 +139,7 @@ def nomination_decline(request, slug, nomination_id):
         lambda data: nominations.decline(
             actor=request.user, nomination=nomination, note=data["note"]
         ),
-        done="The nomination is declined; the member who made it reads your note.",
+        done=gettext("The nomination is declined; the member who made it reads your note."),
         decline_form=form,
     )
 
@@ -154,7 +159,7 @@ def nomination_propose(request, slug, nomination_id):
         ),
     )
     if sent.saved:
-        messages.success(request, "The members are asked whether to invite them.")
+        messages.success(request, gettext("The members are asked whether to invite them."))
         return redirect(sent.result.get_absolute_url())
     return _detail(request, nomination, status=sent.status, ask_form=form)
 
@@ -166,6 +171,6 @@ def nomination_withdraw(request, slug, nomination_id):
     attempt(
         request,
         lambda: nominations.withdraw(actor=request.user, nomination=nomination),
-        done="Your nomination is withdrawn.",
+        done=gettext("Your nomination is withdrawn."),
     )
     return redirect("decisions:nomination", nomination.community.slug, nomination.pk)

@@ -17,12 +17,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy
 
 from copse.accounts.identity import normalize_email
 from copse.audit.services import record
@@ -39,12 +41,12 @@ DECIDED_SHOWN = 30
 
 
 class NominationError(UserFacingError):
-    title = "The nomination could not be saved"
+    title = gettext_lazy("The nomination could not be saved")
     status = 400
 
 
 class NotAllowed(UserFacingError):
-    title = "That is not possible here"
+    title = gettext_lazy("That is not possible here")
     status = 403
 
 
@@ -146,25 +148,31 @@ def members_answer(nomination: PeerNomination, proposal: Proposal | None = None)
 def nominate(*, actor, community, name: str, email: str, reason: str) -> PeerNomination:
     if not permissions.can(actor, "community.nominate_peer", community):
         raise NotAllowed(
-            "Members nominate peers only where the community's settings allow it."
+            gettext("Members nominate peers only where the community's settings allow it.")
             if not community.members_nominate_peers
-            else "Only active members who accepted the current norms nominate peers."
+            else gettext("Only active members who accepted the current norms nominate peers.")
         )
     name = " ".join(without_control_characters(name or "").split())
     reason = (reason or "").strip()
     if not name:
-        raise NominationError("Give the name of the person you nominate.")
+        raise NominationError(gettext("Give the name of the person you nominate."))
     if len(name) > MAX_NAME:
-        raise NominationError(f"Keep the name under {MAX_NAME} characters.")
+        raise NominationError(
+            gettext("Keep the name under %(max)s characters.") % {"max": MAX_NAME}
+        )
     try:
         validate_email((email or "").strip())
     except ValidationError as exc:
-        raise NominationError("Enter their address, like name@example.org.") from exc
+        raise NominationError(gettext("Enter their address, like name@example.org.")) from exc
     email = normalize_email(email)
     if not reason:
-        raise NominationError("Say why: the facilitators, and maybe the members, decide on it.")
+        raise NominationError(
+            gettext("Say why: the facilitators, and maybe the members, decide on it.")
+        )
     if len(reason) > MAX_REASON:
-        raise NominationError(f"Keep the reason under {MAX_REASON} characters.")
+        raise NominationError(
+            gettext("Keep the reason under %(max)s characters.") % {"max": MAX_REASON}
+        )
     from copse.memberships.models import Membership
 
     if Membership.objects.filter(
@@ -173,7 +181,10 @@ def nominate(*, actor, community, name: str, email: str, reason: str) -> PeerNom
         status__in=Membership.SEATED,
         role__in=permissions.READING_ROLES,
     ).exists():
-        raise NominationError(f"{name} is already a member of {community.name}.")
+        raise NominationError(
+            gettext("%(name)s is already a member of %(community)s.")
+            % {"name": name, "community": community.name}
+        )
     try:
         with transaction.atomic():
             nomination = PeerNomination.objects.create(
@@ -184,7 +195,8 @@ def nominate(*, actor, community, name: str, email: str, reason: str) -> PeerNom
             )
     except IntegrityError as exc:
         raise NominationError(
-            f"Someone has already nominated {email}; the facilitators are deciding."
+            gettext("Someone has already nominated %(email)s; the facilitators are deciding.")
+            % {"email": email}
         ) from exc
     return nomination
 
@@ -198,13 +210,13 @@ def _locked(nomination: PeerNomination) -> PeerNomination:
 def _refuse_while_members_decide(nomination: PeerNomination, *, inviting: bool) -> None:
     answer = members_answer(nomination)
     if answer == "open":
-        raise NominationError("The members are deciding: wait for the proposal to close.")
+        raise NominationError(gettext("The members are deciding: wait for the proposal to close."))
     if inviting and answer == "not_agreed":
         raise NominationError(
-            "The members did not agree to invite them. Decline the nomination with a note."
+            gettext("The members did not agree to invite them. Decline the nomination with a note.")
         )
     if not inviting and answer == "agreed":
-        raise NominationError("The members agreed to invite them: send the invitation.")
+        raise NominationError(gettext("The members agreed to invite them: send the invitation."))
 
 
 def invite(*, actor, nomination: PeerNomination, message: str = ""):
@@ -213,11 +225,11 @@ def invite(*, actor, nomination: PeerNomination, message: str = ""):
     from copse.memberships.services import invite as send_invitation
 
     if not permissions.can(actor, "nomination.decide", nomination):
-        raise NotAllowed("The facilitators decide on nominations.")
+        raise NotAllowed(gettext("The facilitators decide on nominations."))
     with transaction.atomic():
         locked = _locked(nomination)
         if locked.status not in (PeerNomination.Status.PENDING, PeerNomination.Status.PROPOSED):
-            raise NominationError("This nomination has already been decided.")
+            raise NominationError(gettext("This nomination has already been decided."))
         _refuse_while_members_decide(locked, inviting=True)
         invitation = send_invitation(
             actor=actor,
@@ -241,16 +253,18 @@ def invite(*, actor, nomination: PeerNomination, message: str = ""):
 
 def decline(*, actor, nomination: PeerNomination, note: str) -> PeerNomination:
     if not permissions.can(actor, "nomination.decide", nomination):
-        raise NotAllowed("The facilitators decide on nominations.")
+        raise NotAllowed(gettext("The facilitators decide on nominations."))
     note = (note or "").strip()
     if not note:
-        raise NominationError("Say why in a note: the member who nominated them reads it.")
+        raise NominationError(gettext("Say why in a note: the member who nominated them reads it."))
     if len(note) > MAX_NOTE:
-        raise NominationError(f"Keep the note under {MAX_NOTE} characters.")
+        raise NominationError(
+            gettext("Keep the note under %(max)s characters.") % {"max": MAX_NOTE}
+        )
     with transaction.atomic():
         locked = _locked(nomination)
         if locked.status not in (PeerNomination.Status.PENDING, PeerNomination.Status.PROPOSED):
-            raise NominationError("This nomination has already been decided.")
+            raise NominationError(gettext("This nomination has already been decided."))
         _refuse_while_members_decide(locked, inviting=False)
         locked.status = PeerNomination.Status.DECLINED
         locked.decision_note = note
@@ -274,17 +288,26 @@ def put_to_members(
     from copse.decisions.services import create_proposal
 
     if not permissions.can(actor, "nomination.decide", nomination):
-        raise NotAllowed("The facilitators decide on nominations.")
+        raise NotAllowed(gettext("The facilitators decide on nominations."))
     with transaction.atomic():
         locked = _locked(nomination)
         if locked.status != PeerNomination.Status.PENDING:
-            raise NominationError("This nomination has already been put to the members or decided.")
-        who = locked.nominated_by.name if locked.nominated_by else "A former member"
+            raise NominationError(
+                gettext("This nomination has already been put to the members or decided.")
+            )
+        # Written once for every member, so in the site's language.
+        with translation.override(settings.LANGUAGE_CODE):
+            who = locked.nominated_by.name if locked.nominated_by else gettext("A former member")
+            title = gettext("Invite %(name)s?") % {"name": locked.name}
+            said = gettext("%(who)s nominated %(name)s to be invited, and says why:") % {
+                "who": who,
+                "name": locked.name,
+            }
         proposal = create_proposal(
             actor=actor,
             community=locked.community,
-            title=f"Invite {locked.name}?",
-            body=f"{who} nominated {locked.name} to be invited, and says why:\n\n{locked.reason}",
+            title=title,
+            body=f"{said}\n\n{locked.reason}",
             kind=Proposal.Kind.FREE,
             rule=rule,
             deadline=deadline,
@@ -297,13 +320,15 @@ def put_to_members(
 
 def withdraw(*, actor, nomination: PeerNomination) -> PeerNomination:
     if nomination.nominated_by_id != actor.pk or nomination.status != PeerNomination.Status.PENDING:
-        raise NotAllowed("The member who nominated someone withdraws it, before it is decided.")
+        raise NotAllowed(
+            gettext("The member who nominated someone withdraws it, before it is decided.")
+        )
     with transaction.atomic():
         updated = PeerNomination.objects.filter(
             pk=nomination.pk, status=PeerNomination.Status.PENDING
         ).update(status=PeerNomination.Status.WITHDRAWN, decided_at=timezone.now())
         if not updated:
-            raise NominationError("This nomination has already been decided.")
+            raise NominationError(gettext("This nomination has already been decided."))
         record(
             actor=actor,
             action="nomination.withdrawn",

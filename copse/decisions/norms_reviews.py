@@ -10,13 +10,17 @@ from __future__ import annotations
 import datetime as dt
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from copse.decisions.models import NormsReview
 
-TOPIC_TITLE = "Review our norms"
+TOPIC_TITLE = gettext_noop("Review our norms")
 
 
 def period_start(published_at: dt.datetime, months: int, now: dt.datetime) -> dt.datetime | None:
@@ -78,17 +82,28 @@ def _remind(community, start: dt.datetime) -> bool:
         if NormsReview.objects.filter(community=community, reminded_at__gte=start).exists():
             return False
         url = reverse("norms:version", args=[community.slug, community.norms_version])
-        topic = add_system_topic(
-            community=community,
-            title=TOPIC_TITLE,
-            why=(
-                f"We agreed to look at our norms every {community.norms_review_months} months. "
-                f"Version {community.norms_version} has been in force since "
-                f"{community.published_at:%-d %B %Y}: does it still say how we work?"
-            ),
-            link=url,
-            link_text=f"Read the current norms (version {community.norms_version})",
-        )
+        # Written once for every member, so in the site's language.
+        with translation.override(settings.LANGUAGE_CODE):
+            topic = add_system_topic(
+                community=community,
+                title=gettext(TOPIC_TITLE),
+                why=ngettext(
+                    "We agreed to look at our norms every month. Version %(version)s has "
+                    "been in force since %(day)s: does it still say how we work?",
+                    "We agreed to look at our norms every %(months)s months. Version "
+                    "%(version)s has been in force since %(day)s: does it still say how we "
+                    "work?",
+                    community.norms_review_months,
+                )
+                % {
+                    "months": community.norms_review_months,
+                    "version": community.norms_version,
+                    "day": date_format(community.published_at, "j F Y"),
+                },
+                link=url,
+                link_text=gettext("Read the current norms (version %(version)s)")
+                % {"version": community.norms_version},
+            )
         review = NormsReview.objects.create(
             community=community, norms_version=community.norms_version, topic=topic
         )

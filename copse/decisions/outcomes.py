@@ -11,12 +11,43 @@ person has one position, their last (`Position` rows are updated in place).
 
 With a quorum, fewer than half of those who may answer having answered
 means it does not pass, whatever the rule.
+
+The reason is kept on the proposal as written here, in English, the same
+for everyone; `in_language` reads it back in the reader's language.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from django.utils.translation import gettext, gettext_noop
+
+# Why a proposal ended as it did, as kept in `Proposal.result`.
+FEWER_ANSWERED = gettext_noop(
+    "Fewer than half the members answered (%(answered)s of %(eligible)s)."
+)
+BLOCK_STOOD = gettext_noop("A block stood (%(block)s).")
+NO_BLOCK_STOOD = gettext_noop("No block stood (%(summary)s).")
+MAJORITY_AGREED = gettext_noop("A majority agreed (%(summary)s).")
+NO_MAJORITY_AGREED = gettext_noop("No majority agreed (%(summary)s).")
+FACILITATOR_DECIDES = gettext_noop("A facilitator decides, having heard everyone (%(summary)s).")
+WITHDRAWN = gettext_noop("Withdrawn before the deadline.")
+DECIDED_BY = gettext_noop("Decided by %(name)s after hearing everyone.")
+SUMMARY = gettext_noop(
+    "%(agree)s agree, %(abstain)s abstain, %(disagree)s disagree, %(block)s block, of %(eligible)s"
+)
+REASONS = (
+    FEWER_ANSWERED,
+    BLOCK_STOOD,
+    NO_BLOCK_STOOD,
+    MAJORITY_AGREED,
+    NO_MAJORITY_AGREED,
+    FACILITATOR_DECIDES,
+    WITHDRAWN,
+    DECIDED_BY,
+)
 
 CONSENT, MAJORITY, FACILITATOR = "consent", "majority", "facilitator"
 STANCES = ("agree", "abstain", "disagree", "block")
@@ -61,23 +92,58 @@ class Result:
 def decide(rule: str, counts: Tally, *, quorum: bool) -> Result:
     if quorum and not counts.quorum_met:
         return Result(
-            False,
-            f"Fewer than half the members answered ({counts.answered} of {counts.eligible}).",
+            False, FEWER_ANSWERED % {"answered": counts.answered, "eligible": counts.eligible}
         )
+    summary = {"summary": _summary(counts)}
     if rule == CONSENT:
         if counts.block:
-            return Result(False, f"A block stood ({counts.block}).")
-        return Result(True, f"No block stood ({_summary(counts)}).")
+            return Result(False, BLOCK_STOOD % {"block": counts.block})
+        return Result(True, NO_BLOCK_STOOD % summary)
     if rule == MAJORITY:
         against = counts.disagree + counts.block
         if counts.agree > against:
-            return Result(True, f"A majority agreed ({_summary(counts)}).")
-        return Result(False, f"No majority agreed ({_summary(counts)}).")
-    return Result(None, f"A facilitator decides, having heard everyone ({_summary(counts)}).")
+            return Result(True, MAJORITY_AGREED % summary)
+        return Result(False, NO_MAJORITY_AGREED % summary)
+    return Result(None, FACILITATOR_DECIDES % summary)
 
 
 def _summary(counts: Tally) -> str:
-    return (
-        f"{counts.agree} agree, {counts.abstain} abstain, {counts.disagree} disagree, "
-        f"{counts.block} block, of {counts.eligible}"
+    return SUMMARY % {
+        "agree": counts.agree,
+        "abstain": counts.abstain,
+        "disagree": counts.disagree,
+        "block": counts.block,
+        "eligible": counts.eligible,
+    }
+
+
+def _pattern(template: str) -> re.Pattern:
+    """A kept reason's English words, with each placeholder a group."""
+    parts = re.split(r"%\((\w+)\)s", template)
+    return re.compile(
+        "".join(
+            re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts)
+        ),
+        re.DOTALL,
     )
+
+
+_PATTERNS = [(template, _pattern(template)) for template in REASONS]
+_SUMMARY = _pattern(SUMMARY)
+
+
+def in_language(result: str) -> str:
+    """A reason kept on a proposal (`decide`, a withdrawal, a facilitator's
+    decision), in the language of the moment; anything else as it is."""
+    for template, pattern in _PATTERNS:
+        found = pattern.fullmatch(result or "")
+        if found is None:
+            continue
+        values = found.groupdict()
+        if "summary" in values:
+            summary = _SUMMARY.fullmatch(values["summary"])
+            if summary is None:
+                return result
+            values["summary"] = gettext(SUMMARY) % summary.groupdict()
+        return gettext(template) % values
+    return result

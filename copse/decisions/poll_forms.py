@@ -4,6 +4,8 @@ zone by `polls.local_to_utc`, which the service calls again."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from copse.accounts.models import time_zone_choices
 from copse.decisions import polls
@@ -20,52 +22,54 @@ ISO_DATE = "%Y-%m-%d"
 
 class PollForm(forms.Form):
     title = forms.CharField(
+        label=_("Title"),
         max_length=MAX_TITLE,
-        help_text='What the meeting is for, e.g. "Side meeting: contract renewals".',
-        error_messages={"required": "Give the poll a title: what the meeting is for."},
+        help_text=_('What the meeting is for, e.g. "Side meeting: contract renewals".'),
+        error_messages={"required": _("Give the poll a title: what the meeting is for.")},
     )
     purpose = forms.ChoiceField(
-        label="The times are for",
+        label=_("The times are for"),
         choices=DatePoll.Purpose.choices,
         widget=forms.RadioSelect,
         initial=DatePoll.Purpose.MEETING,
-        help_text=(
+        help_text=_(
             "Anyone may ask. A facilitator picks the time of a meeting of the community, "
             "a series or a move; you pick the time of a side meeting you propose."
         ),
     )
     meeting = forms.ModelChoiceField(
-        label="Meeting to move",
+        label=_("Meeting to move"),
         queryset=None,
         required=False,
-        empty_label="— only when moving a meeting —",
+        empty_label=_("— only when moving a meeting —"),
     )
     cadence = forms.ChoiceField(
-        label="A series repeats",
+        label=_("A series repeats"),
         required=False,
-        choices=[("", "— only for a series —")]
-        + [(k, label) for k, (label, _) in recurrence.CADENCES.items()],
-        help_text="On the same weekday and week of the month as the time chosen.",
+        choices=[("", _("— only for a series —"))]
+        + [(k, label) for k, (label, _rule) in recurrence.CADENCES.items()],
+        help_text=_("On the same weekday and week of the month as the time chosen."),
     )
     details = forms.CharField(
+        label=_("Details"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What it is about, where. Markdown works.",
+        help_text=_("What it is about, where. Markdown works."),
     )
     time_zone = forms.ChoiceField(
-        label="The times below are in",
+        label=_("The times below are in"),
         choices=time_zone_choices,
-        help_text="Your own zone unless you change it. Everyone sees the times in theirs.",
+        help_text=_("Your own zone unless you change it. Everyone sees the times in theirs."),
     )
     duration_minutes = forms.IntegerField(
-        label="Length in minutes", min_value=polls.MIN_MINUTES, max_value=polls.MAX_MINUTES
+        label=_("Length in minutes"), min_value=polls.MIN_MINUTES, max_value=polls.MAX_MINUTES
     )
     format = forms.ChoiceField(
-        label="How people meet",
+        label=_("How people meet"),
         choices=Format.choices,
         initial=Format.ONLINE,
-        help_text="A moved meeting keeps its own.",
+        help_text=_("A moved meeting keeps its own."),
     )
 
     def __init__(self, *args, meetings=None, **kwargs):
@@ -77,16 +81,16 @@ class PollForm(forms.Form):
         )
         for n in range(1, TIME_ROWS + 1):
             self.fields[f"date_{n}"] = forms.DateField(
-                label=f"Time {n}: date",
+                label=gettext("Time %(n)s: date") % {"n": n},
                 required=False,
                 widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
-                error_messages={"invalid": "Enter a date, like 2026-11-05."},
+                error_messages={"invalid": _("Enter a date, like 2026-11-05.")},
             )
             self.fields[f"start_{n}"] = forms.TimeField(
-                label=f"Time {n}: starts",
+                label=gettext("Time %(n)s: starts") % {"n": n},
                 required=False,
                 widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-                error_messages={"invalid": "Enter a time, like 18:00."},
+                error_messages={"invalid": _("Enter a time, like 18:00.")},
             )
 
     def main_fields(self):
@@ -101,9 +105,9 @@ class PollForm(forms.Form):
         data = super().clean()
         purpose = data.get("purpose")
         if purpose == DatePoll.Purpose.MOVE and not data.get("meeting"):
-            self.add_error("meeting", "Choose the meeting the new time is for.")
+            self.add_error("meeting", gettext("Choose the meeting the new time is for."))
         if purpose == DatePoll.Purpose.SERIES and not data.get("cadence"):
-            self.add_error("cadence", "Say how often the series meets.")
+            self.add_error("cadence", gettext("Say how often the series meets."))
         times = []
         zone = data.get("time_zone")
         for n in range(1, TIME_ROWS + 1):
@@ -111,9 +115,9 @@ class PollForm(forms.Form):
             if f"date_{n}" in self.errors or f"start_{n}" in self.errors:
                 continue
             if day and not clock:
-                self.add_error(f"start_{n}", "Give this date a start time.")
+                self.add_error(f"start_{n}", gettext("Give this date a start time."))
             elif clock and not day:
-                self.add_error(f"date_{n}", "Give this time a date.")
+                self.add_error(f"date_{n}", gettext("Give this time a date."))
             elif day and clock:
                 if zone:
                     try:
@@ -124,7 +128,9 @@ class PollForm(forms.Form):
                 times.append((day, clock))
         if not self.errors and len(times) < polls.MIN_OPTIONS:
             self.add_error(
-                None, f"Propose at least {polls.MIN_OPTIONS} times, so people have a choice."
+                None,
+                gettext("Propose at least %(count)s times, so people have a choice.")
+                % {"count": polls.MIN_OPTIONS},
             )
         data["times"] = times
         return data

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from copse.communities.selectors import community_by_slug_for
@@ -72,7 +73,8 @@ def poll_new(request, slug):
         )
         if sent.saved:
             messages.success(
-                request, "Your date poll is open. Every member has been asked when they can come."
+                request,
+                gettext("Your date poll is open. Every member has been asked when they can come."),
             )
             return redirect(sent.result.get_absolute_url())
         status = sent.status
@@ -91,7 +93,7 @@ def poll_new(request, slug):
             initial.update(
                 purpose=DatePoll.Purpose.MOVE,
                 meeting=meeting.pk,
-                title=f"New time for {meeting.title}"[:MAX_TITLE],
+                title=(gettext("New time for %(title)s") % {"title": meeting.title})[:MAX_TITLE],
                 duration_minutes=meeting.length_minutes,
             )
         form = PollForm(initial=initial, meetings=movable)
@@ -155,7 +157,9 @@ def poll_answer(request, slug, poll_id):
     except UserFacingError as error:
         clean = {k: v for k, v in typed.items() if v in polls.ANSWERS.values or not v}
         return _detail(request, poll, status=error.status, answer_error=error.message, typed=clean)
-    messages.success(request, "Your answers are saved. You can change them while the poll is open.")
+    messages.success(
+        request, gettext("Your answers are saved. You can change them while the poll is open.")
+    )
     return _back(poll, "answers")
 
 
@@ -167,17 +171,19 @@ def poll_choose(request, slug, poll_id):
     try:
         if option_id is None:
             if not permissions.can(request.user, "poll.decide", poll):
-                raise polls.NotAllowed("Only the poll's proposer or a facilitator picks the time.")
-            raise polls.PollError("Choose one of the times.")
+                raise polls.NotAllowed(
+                    gettext("Only the poll's proposer or a facilitator picks the time.")
+                )
+            raise polls.PollError(gettext("Choose one of the times."))
         meeting = polls.choose_time(actor=request.user, poll=poll, option_id=option_id)
     except UserFacingError as error:
         return _detail(request, poll, status=error.status, choose_error=error.message)
     if poll.purpose == DatePoll.Purpose.MOVE:
-        done = "The meeting has moved. Those who said they would come are told."
+        done = gettext("The meeting has moved. Those who said they would come are told.")
     elif poll.purpose == DatePoll.Purpose.SERIES:
-        done = "The series is on the calendar, starting at the time chosen."
+        done = gettext("The series is on the calendar, starting at the time chosen.")
     else:
-        done = "The time is chosen and the meeting is on the calendar."
+        done = gettext("The time is chosen and the meeting is on the calendar.")
     messages.success(request, done)
     return redirect(meeting.get_absolute_url())
 
@@ -189,6 +195,6 @@ def poll_close(request, slug, poll_id):
     attempt(
         request,
         lambda: polls.close_poll(actor=request.user, poll=poll),
-        done="The poll is closed without a time.",
+        done=gettext("The poll is closed without a time."),
     )
     return _back(poll)

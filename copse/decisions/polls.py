@@ -29,6 +29,8 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy
 
 from copse.audit.services import record
 from copse.core import cursors, permissions
@@ -51,19 +53,19 @@ PAGE_SIZE = 20
 
 ANSWERS = DateAnswer.Answer
 # Said on the page beside the highlighted time.
-BEST_RULE = (
+BEST_RULE = gettext_lazy(
     "The best time is the one with the most “yes” answers; "
     "between equals, the most “if need be”; then the earliest."
 )
 
 
 class PollError(UserFacingError):
-    title = "The date poll could not be saved"
+    title = gettext_lazy("The date poll could not be saved")
     status = 400
 
 
 class NotAllowed(UserFacingError):
-    title = "That is not possible here"
+    title = gettext_lazy("That is not possible here")
     status = 403
 
 
@@ -81,6 +83,14 @@ def zone_or_error(name: str) -> ZoneInfo:
         raise PollError(f"{name!r} is not a time zone we know.") from exc
 
 
+def _when(day: dt.date, clock: dt.time) -> str:
+    """ "18:00 on 5 November 2026", in the reader's language."""
+    return gettext("%(time)s on %(day)s") % {
+        "time": f"{clock:%H:%M}",
+        "day": date_format(day, "j F Y"),
+    }
+
+
 def local_to_utc(day: dt.date, clock: dt.time, zone_name: str) -> dt.datetime:
     """The UTC instant of `clock` on `day` in `zone_name`.
 
@@ -94,9 +104,11 @@ def local_to_utc(day: dt.date, clock: dt.time, zone_name: str) -> dt.datetime:
     # A skipped time does not come back unchanged from UTC.
     if instant.astimezone(zone).replace(tzinfo=None) != naive:
         raise NonexistentTime(
-            f"{clock:%H:%M} on {day:%-d %B %Y} does not exist in "
-            f"{zone_name.replace('_', ' ')}: the clocks go forward that night. "
-            "Choose another time."
+            gettext(
+                "%(when)s does not exist in %(zone)s: the clocks go forward that night. "
+                "Choose another time."
+            )
+            % {"when": _when(day, clock), "zone": zone_name.replace("_", " ")}
         )
     return instant
 
@@ -169,19 +181,21 @@ def best_option(options: list[tuple[dt.datetime, Counts]]) -> int | None:
 
 def _clean_title(title: str) -> str:
     return clean_title(
-        title, error=PollError, empty="Give the poll a title: what the meeting is for."
+        title, error=PollError, empty=gettext("Give the poll a title: what the meeting is for.")
     )
 
 
 def _meeting_to_move(actor, community, meeting) -> Meeting:
     if meeting is None:
-        raise PollError("Choose the meeting the new time is for.")
+        raise PollError(gettext("Choose the meeting the new time is for."))
     if meeting.community_id != community.pk or not permissions.can(actor, "meeting.view", meeting):
-        raise PollError("Choose one of this community's meetings.")
+        raise PollError(gettext("Choose one of this community's meetings."))
     if meeting.is_cancelled:
-        raise PollError("That meeting was cancelled. Propose times for a new meeting instead.")
+        raise PollError(
+            gettext("That meeting was cancelled. Propose times for a new meeting instead.")
+        )
     if meeting.ends_at <= timezone.now():
-        raise PollError("That meeting is over. Propose times for a new meeting instead.")
+        raise PollError(gettext("That meeting is over. Propose times for a new meeting instead."))
     return meeting
 
 
@@ -192,14 +206,19 @@ def _option_times(
     for day, clock in times:
         instant = local_to_utc(day, clock, zone_name)
         if instant <= now:
-            raise PollError(f"{clock:%H:%M} on {day:%-d %B %Y} has passed. Propose times to come.")
+            raise PollError(
+                gettext("%(when)s has passed. Propose times to come.") % {"when": _when(day, clock)}
+            )
         if instant in instants:
-            raise PollError(f"{clock:%H:%M} on {day:%-d %B %Y} is proposed twice.")
+            raise PollError(gettext("%(when)s is proposed twice.") % {"when": _when(day, clock)})
         instants.append(instant)
     if len(instants) < MIN_OPTIONS:
-        raise PollError(f"Propose at least {MIN_OPTIONS} times, so people have a choice.")
+        raise PollError(
+            gettext("Propose at least %(count)s times, so people have a choice.")
+            % {"count": MIN_OPTIONS}
+        )
     if len(instants) > MAX_OPTIONS:
-        raise PollError(f"Propose at most {MAX_OPTIONS} times.")
+        raise PollError(gettext("Propose at most %(count)s times.") % {"count": MAX_OPTIONS})
     return sorted(instants)
 
 
@@ -221,16 +240,16 @@ def create_poll(
     `time_zone`. Everyone who may answer is told (`tasks.tell_members_of_poll`)."""
     if not permissions.can(actor, "community.propose_dates", community):
         raise NotAllowed(
-            "Only members who accepted the current norms can propose times to meet here."
+            gettext("Only members who accepted the current norms can propose times to meet here.")
         )
     if purpose not in DatePoll.Purpose.values:
         raise PollError(
-            "Say what the times are for: a meeting, a side meeting, a series or a move."
+            gettext("Say what the times are for: a meeting, a side meeting, a series or a move.")
         )
     title = _clean_title(title)
     details = without_control_characters(details or "").strip()
     if len(details) > 4000:
-        raise PollError("Keep the details under 4,000 characters.")
+        raise PollError(gettext("Keep the details under 4,000 characters."))
     zone_or_error(time_zone)
     if purpose == DatePoll.Purpose.MOVE:
         meeting = _meeting_to_move(actor, community, meeting)
@@ -238,15 +257,18 @@ def create_poll(
     else:
         meeting = None
         if format not in Format.values:
-            raise PollError("Choose how people meet: in person, online, hybrid or a half day.")
+            raise PollError(
+                gettext("Choose how people meet: in person, online, hybrid or a half day.")
+            )
     if purpose == DatePoll.Purpose.SERIES:
         if cadence not in recurrence.CADENCES:
-            raise PollError("Say how often the series meets.")
+            raise PollError(gettext("Say how often the series meets."))
     else:
         cadence = ""
     if not MIN_MINUTES <= int(duration_minutes) <= MAX_MINUTES:
         raise PollError(
-            f"A meeting lasts between {MIN_MINUTES} minutes and {MAX_MINUTES // 60} hours."
+            gettext("A meeting lasts between %(minutes)s minutes and %(hours)s hours.")
+            % {"minutes": MIN_MINUTES, "hours": MAX_MINUTES // 60}
         )
     instants = _option_times(times, time_zone, timezone.now())
     with transaction.atomic():
@@ -294,14 +316,20 @@ def answer_poll(*, actor, poll: DatePoll, answers: dict[int, str]) -> int:
         locked = _locked(poll)
         if not permissions.can(actor, "poll.answer", locked):
             if locked.status != DatePoll.Status.OPEN:
-                raise NotAllowed("This poll is closed: the time was chosen or the poll was closed.")
-            raise NotAllowed("Only the community's members and their delegates answer date polls.")
+                raise NotAllowed(
+                    gettext("This poll is closed: the time was chosen or the poll was closed.")
+                )
+            raise NotAllowed(
+                gettext("Only the community's members and their delegates answer date polls.")
+            )
         for value in answers.values():
             if value and value not in ANSWERS.values:
-                raise PollError("Answer each time with yes, if need be or no.")
+                raise PollError(gettext("Answer each time with yes, if need be or no."))
         option_ids = set(locked.options.values_list("pk", flat=True))
         if not set(answers) <= option_ids:
-            raise PollError("One of those times is not in this poll any more. Reload the page.")
+            raise PollError(
+                gettext("One of those times is not in this poll any more. Reload the page.")
+            )
         mine = {a.option_id: a for a in DateAnswer.objects.filter(option__poll=locked, user=actor)}
         for option_id, value in answers.items():
             existing = mine.get(option_id)
@@ -338,23 +366,25 @@ def choose_time(*, actor, poll: DatePoll, option_id: int) -> Meeting:
         locked = _locked(poll)
         if not permissions.can(actor, "poll.decide", locked):
             if locked.status != DatePoll.Status.OPEN:
-                raise NotAllowed("The time was already chosen, or the poll was closed.")
+                raise NotAllowed(gettext("The time was already chosen, or the poll was closed."))
             raise NotAllowed(
-                "Only a facilitator picks the time of a meeting of the community, a series "
-                "or a move; you may pick the time of a side meeting you proposed."
+                gettext(
+                    "Only a facilitator picks the time of a meeting of the community, a series "
+                    "or a move; you may pick the time of a side meeting you proposed."
+                )
             )
         option = DateOption.objects.filter(poll=locked, pk=option_id).first()
         if option is None:
-            raise PollError("Choose one of the poll's times.")
+            raise PollError(gettext("Choose one of the poll's times."))
         if option.starts_at <= timezone.now():
-            raise PollError("That time has passed. Choose one still to come.")
+            raise PollError(gettext("That time has passed. Choose one still to come."))
         starts_at = option.starts_at
         ends_at = starts_at + dt.timedelta(minutes=locked.duration_minutes)
         community = locked.community
         purpose = locked.purpose
         if purpose == DatePoll.Purpose.MOVE:
             if locked.meeting is None:
-                raise PollError("The meeting to move is gone. Close the poll instead.")
+                raise PollError(gettext("The meeting to move is gone. Close the poll instead."))
             locked.meeting.community = community
             meeting = meetings.update_meeting(
                 actor=actor, meeting=locked.meeting, starts_at=starts_at, ends_at=ends_at
@@ -378,7 +408,9 @@ def choose_time(*, actor, poll: DatePoll, option_id: int) -> Meeting:
                 meeting = Meeting.objects.filter(series=series, occurrence_start=starts_at).first()
             if meeting is None:
                 # The rule and the chosen date disagree; never leave half a series.
-                raise PollError("That time does not start a series we can repeat. Choose another.")
+                raise PollError(
+                    gettext("That time does not start a series we can repeat. Choose another.")
+                )
         else:
             meeting = meetings.create_meeting(
                 actor=actor,
@@ -415,7 +447,7 @@ def close_poll(*, actor, poll: DatePoll) -> DatePoll:
     with transaction.atomic():
         locked = _locked(poll)
         if not permissions.can(actor, "poll.close", locked):
-            raise NotAllowed("Only the poll's proposer or a facilitator can close it.")
+            raise NotAllowed(gettext("Only the poll's proposer or a facilitator can close it."))
         locked.status = DatePoll.Status.CLOSED
         locked.decided_at = timezone.now()
         locked.save(update_fields=["status", "decided_at"])

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from copse.decisions.models import Proposal
 
@@ -24,13 +28,18 @@ def bring_back_due(*, today: dt.date) -> int:
             if locked.review_topic_id is not None:
                 continue
             url = reverse("decisions:detail", args=[proposal.community.slug, proposal.pk])
-            topic = add_system_topic(
-                community=proposal.community,
-                title=f"Review our decision: {proposal.title}"[:200],
-                why=f"We agreed to look at this again on {proposal.review_on:%-d %B %Y}.",
-                link=url,
-                link_text="Read the decision and why",
-            )
+            # Written once for every member, so in the site's language.
+            with translation.override(settings.LANGUAGE_CODE):
+                topic = add_system_topic(
+                    community=proposal.community,
+                    title=(gettext("Review our decision: %(title)s") % {"title": proposal.title})[
+                        :200
+                    ],
+                    why=gettext("We agreed to look at this again on %(day)s.")
+                    % {"day": date_format(proposal.review_on, "j F Y")},
+                    link=url,
+                    link_text=gettext("Read the decision and why"),
+                )
             locked.review_topic = topic
             locked.save(update_fields=["review_topic"])
             count += 1

@@ -14,12 +14,14 @@ import datetime as dt
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from copse.audit.services import record
 from copse.communities.models import Community
 from copse.core import permissions
 from copse.core.errors import UserFacingError
-from copse.decisions import closing, effects, tasks
+from copse.decisions import closing, effects, outcomes, tasks
 from copse.decisions.models import Nudge, Position, PositionReply, Proposal, ProposalRevision
 from copse.decisions.signals import proposal_closed, proposal_decided, proposal_opened
 from copse.decisions.titles import clean_title
@@ -33,28 +35,34 @@ NUDGE_EVERY = dt.timedelta(hours=24)
 
 
 class ProposalError(UserFacingError):
-    title = "The proposal could not be saved"
+    title = _("The proposal could not be saved")
     status = 400
 
 
 class NotAllowed(UserFacingError):
-    title = "That is not possible here"
+    title = _("That is not possible here")
     status = 403
 
 
 def _clean_title(title: str) -> str:
     return clean_title(
-        title, error=ProposalError, empty="Give the proposal a title: what is to be decided."
+        title,
+        error=ProposalError,
+        empty=gettext("Give the proposal a title: what is to be decided."),
     )
 
 
 def _check_deadline(deadline: dt.datetime, now: dt.datetime) -> None:
     if deadline < now + MIN_OPEN:
         raise ProposalError(
-            "Give people at least a day to answer: set the deadline 24 hours or more from now."
+            gettext(
+                "Give people at least a day to answer: set the deadline 24 hours or more from now."
+            )
         )
     if deadline > now + MAX_OPEN:
-        raise ProposalError("Set a deadline within 90 days, while the question is still fresh.")
+        raise ProposalError(
+            gettext("Set a deadline within 90 days, while the question is still fresh.")
+        )
 
 
 def create_proposal(
@@ -74,16 +82,16 @@ def create_proposal(
     if not permissions.can(actor, "community.propose", community):
         raise NotAllowed(_why_not(actor, community))
     if kind == Proposal.Kind.ADMISSION:
-        raise ProposalError("Admissions open by themselves when someone asks to join.")
+        raise ProposalError(gettext("Admissions open by themselves when someone asks to join."))
     if kind not in Proposal.Kind.values:
-        raise ProposalError("Choose what kind of proposal this is.")
+        raise ProposalError(gettext("Choose what kind of proposal this is."))
     if rule not in Proposal.Rule.values:
-        raise ProposalError("Choose how the members decide.")
+        raise ProposalError(gettext("Choose how the members decide."))
     now = timezone.now()
     _check_deadline(deadline, now)
     body = (body or "").strip()
     if not body:
-        raise ProposalError("Say what you propose and why: members answer what they read.")
+        raise ProposalError(gettext("Say what you propose and why: members answer what they read."))
     proposal = Proposal(
         community=community,
         proposed_by=actor,
@@ -119,14 +127,14 @@ def _after_opening(proposal: Proposal) -> None:
 def _why_not(actor, community) -> str:
     standing = permissions.standing(actor, community)
     if standing.is_active_contributor and community.who_may_propose == "facilitators":
-        return "In this community only facilitators make proposals. Suggest it to them."
+        return gettext("In this community only facilitators make proposals. Suggest it to them.")
     if standing.is_active_contributor:
-        return "The norms changed: accept the new version to make a proposal."
+        return gettext("The norms changed: accept the new version to make a proposal.")
     if standing.is_seated and standing.membership.status == "on_leave":
-        return "You are on leave from this community. Come back from leave to take part."
+        return gettext("You are on leave from this community. Come back from leave to take part.")
     if standing.role == "delegate":
-        return "Delegates follow the decisions; the member you stand in for takes part."
-    return "Only active members of this community can make proposals."
+        return gettext("Delegates follow the decisions; the member you stand in for takes part.")
+    return gettext("Only active members of this community can make proposals.")
 
 
 def _locked(proposal: Proposal) -> Proposal:
@@ -139,19 +147,23 @@ def take_position(
     """Save or change the actor's position while the proposal is open and
     before its deadline. A block needs a reason."""
     if stance not in Position.Stance.values:
-        raise ProposalError("Choose agree, abstain, disagree or block.")
+        raise ProposalError(gettext("Choose agree, abstain, disagree or block."))
     reason = (reason or "").strip()
     if stance == Position.Stance.BLOCK and not reason:
         raise ProposalError(
-            "Say why you block: a block stops the proposal, so the others need your reason "
-            "to answer it."
+            gettext(
+                "Say why you block: a block stops the proposal, so the others need your reason "
+                "to answer it."
+            )
         )
     with transaction.atomic():
         locked = _locked(proposal)
         if locked.status != Proposal.Status.OPEN or locked.deadline <= timezone.now():
-            raise ProposalError("This proposal has closed; positions can no longer change.")
+            raise ProposalError(
+                gettext("This proposal has closed; positions can no longer change.")
+            )
         if not permissions.can(actor, "proposal.answer", locked):
-            raise NotAllowed("Only active members of this community answer its proposals.")
+            raise NotAllowed(gettext("Only active members of this community answer its proposals."))
         before = Position.objects.filter(proposal=locked, user=actor).first()
         position, _ = Position.objects.update_or_create(
             proposal=locked,
@@ -180,7 +192,7 @@ def withdraw_block(*, actor, proposal: Proposal) -> Position:
     """The blocker lifts their block; they then abstain until they say more."""
     position = Position.objects.filter(proposal=proposal, user=actor).first()
     if position is None or position.stance != Position.Stance.BLOCK:
-        raise ProposalError("You have no block on this proposal to withdraw.")
+        raise ProposalError(gettext("You have no block on this proposal to withdraw."))
     return take_position(
         actor=actor,
         proposal=proposal,
@@ -192,10 +204,12 @@ def withdraw_block(*, actor, proposal: Proposal) -> Position:
 def reply_to_position(*, actor, position: Position, body: str) -> PositionReply:
     body = (body or "").strip()
     if not body:
-        raise ProposalError("Write your answer first.")
+        raise ProposalError(gettext("Write your answer first."))
     proposal = position.proposal
     if not permissions.can(actor, "proposal.reply", proposal):
-        raise NotAllowed("Only active members answer positions while the proposal is open.")
+        raise NotAllowed(
+            gettext("Only active members answer positions while the proposal is open.")
+        )
     return PositionReply.objects.create(position=position, author=actor, body=body)
 
 
@@ -205,21 +219,23 @@ def revise_proposal(
     """The proposer changes the text while it is open. Positions stay; each
     shows that it answered an earlier revision until its author answers again."""
     if not permissions.can(actor, "proposal.revise", proposal):
-        raise NotAllowed("Only the proposer revises a proposal, while it is open.")
+        raise NotAllowed(gettext("Only the proposer revises a proposal, while it is open."))
     title = _clean_title(title)
     body = (body or "").strip()
     if not body:
-        raise ProposalError("The proposal cannot be empty.")
+        raise ProposalError(gettext("The proposal cannot be empty."))
     note = " ".join((note or "").split())[:300]
     if not note:
-        raise ProposalError("Say in a note what you changed, so those who answered can look again.")
+        raise ProposalError(
+            gettext("Say in a note what you changed, so those who answered can look again.")
+        )
     with transaction.atomic():
         locked = _locked(proposal)
         if locked.status != Proposal.Status.OPEN:
-            raise ProposalError("This proposal has closed and can no longer be revised.")
+            raise ProposalError(gettext("This proposal has closed and can no longer be revised."))
         new_norms = locked.norms_text if norms_text is None else norms_text.strip()
         if (title, body, new_norms) == (locked.title, locked.body, locked.norms_text):
-            raise ProposalError("Nothing changed: the text is the same as before.")
+            raise ProposalError(gettext("Nothing changed: the text is the same as before."))
         if locked.kind == Proposal.Kind.NORMS:
             effects.check_norms_text(locked, new_norms)
         ProposalRevision.objects.create(
@@ -246,14 +262,16 @@ def revise_proposal(
 
 def withdraw_proposal(*, actor, proposal: Proposal) -> Proposal:
     if not permissions.can(actor, "proposal.withdraw", proposal):
-        raise NotAllowed("Only the proposer or a facilitator withdraws a proposal, while open.")
+        raise NotAllowed(
+            gettext("Only the proposer or a facilitator withdraws a proposal, while open.")
+        )
     with transaction.atomic():
         locked = _locked(proposal)
         if locked.status != Proposal.Status.OPEN:
-            raise ProposalError("This proposal has already closed.")
+            raise ProposalError(gettext("This proposal has already closed."))
         locked.status = Proposal.Status.WITHDRAWN
         locked.closed_at = timezone.now()
-        locked.result = "Withdrawn before the deadline."
+        locked.result = outcomes.WITHDRAWN
         locked.save(update_fields=["status", "closed_at", "result"])
         effects.after_closing(locked)
         proposal_closed.send(sender=Proposal, proposal=locked)
@@ -266,15 +284,17 @@ def withdraw_proposal(*, actor, proposal: Proposal) -> Proposal:
 def nudge(*, actor, proposal: Proposal) -> int:
     """Remind those who have not answered, in the app and by mail; once a day."""
     if not permissions.can(actor, "proposal.nudge", proposal):
-        raise NotAllowed("Facilitators nudge, while the proposal is open.")
+        raise NotAllowed(gettext("Facilitators nudge, while the proposal is open."))
     last = proposal.nudges.first()
     if last is not None and last.sent_at > timezone.now() - NUDGE_EVERY:
         raise ProposalError(
-            "Those who have not answered were reminded less than a day ago; give them time."
+            gettext(
+                "Those who have not answered were reminded less than a day ago; give them time."
+            )
         )
     count = waiting_for(proposal).count()
     if count == 0:
-        raise ProposalError("Everyone has answered; there is nobody to remind.")
+        raise ProposalError(gettext("Everyone has answered; there is nobody to remind."))
     with transaction.atomic():
         made = Nudge.objects.create(proposal=proposal, sent_by=actor, recipients=count)
         record(
@@ -301,16 +321,16 @@ def decide_as_facilitator(*, actor, proposal: Proposal, passed: bool, outcome: s
     """The facilitator rule: having heard everyone, a facilitator decides,
     and says what and why in the same step."""
     if not permissions.can(actor, "proposal.decide", proposal):
-        raise NotAllowed("A facilitator decides once the proposal has closed for answers.")
+        raise NotAllowed(gettext("A facilitator decides once the proposal has closed for answers."))
     outcome = (outcome or "").strip()
     if not outcome:
-        raise ProposalError("Write what you decided and why: the members will read it.")
+        raise ProposalError(gettext("Write what you decided and why: the members will read it."))
     with transaction.atomic():
         locked = _locked(proposal)
         if locked.status != Proposal.Status.AWAITING:
-            raise ProposalError("This proposal has already been decided.")
+            raise ProposalError(gettext("This proposal has already been decided."))
         locked.status = Proposal.Status.PASSED if passed else Proposal.Status.NOT_PASSED
-        locked.result = f"Decided by {actor.name} after hearing everyone."
+        locked.result = outcomes.DECIDED_BY % {"name": actor.name}
         locked.save(update_fields=["status", "result"])
         if passed:
             effects.apply(locked)
@@ -326,12 +346,14 @@ def write_outcome(
     """The outcome statement, announced to every member in the app and by mail.
     It can be corrected later; only the first writing is announced."""
     if not permissions.can(actor, "proposal.write_outcome", proposal):
-        raise NotAllowed("A facilitator or the proposer writes the outcome, once it has closed.")
+        raise NotAllowed(
+            gettext("A facilitator or the proposer writes the outcome, once it has closed.")
+        )
     outcome = (outcome or "").strip()
     if not outcome:
-        raise ProposalError("Write what was decided and why: the members will read it.")
+        raise ProposalError(gettext("Write what was decided and why: the members will read it."))
     if review_on is not None and review_on <= timezone.localdate():
-        raise ProposalError("Choose a review date in the future, or leave it empty.")
+        raise ProposalError(gettext("Choose a review date in the future, or leave it empty."))
     with transaction.atomic():
         locked = _locked(proposal)
         first = locked.outcome_at is None
@@ -355,11 +377,11 @@ def write_outcome(
 def answer_nomination(*, actor, proposal: Proposal, accept: bool) -> Proposal:
     """The nominee accepts or declines becoming a facilitator."""
     if not permissions.can(actor, "proposal.answer_nomination", proposal):
-        raise NotAllowed("Only the person nominated answers, once the members agreed.")
+        raise NotAllowed(gettext("Only the person nominated answers, once the members agreed."))
     with transaction.atomic():
         locked = _locked(proposal)
         if locked.nominee_answered_at is not None:
-            raise ProposalError("You have already answered.")
+            raise ProposalError(gettext("You have already answered."))
         locked.nominee_answered_at = timezone.now()
         locked.nominee_accepted = accept
         locked.save(update_fields=["nominee_answered_at", "nominee_accepted"])

@@ -207,7 +207,9 @@ SAFE_TO_REPEAT["tell_members_of_poll"] = "a notification is unique per person, k
 @task()
 def tell_of_community_decision(community_proposal_id: int) -> bool:
     """The person who proposed a community hears the site admins' decision by
-    mail: they may have no community yet where a notice could live."""
+    mail, in their language: they may have no community yet where a notice
+    could live."""
+    from copse.core.languages import in_language_of
     from copse.core.mail import send_templated
     from copse.decisions.models import CommunityProposal
 
@@ -220,11 +222,12 @@ def tell_of_community_decision(community_proposal_id: int) -> bool:
         return False
     if not proposal.proposed_by.is_active:
         return False
-    send_templated(
-        to=proposal.proposed_by.email,
-        template="decisions/email/community_decided",
-        context={"proposal": proposal},
-    )
+    with in_language_of(proposal.proposed_by):
+        send_templated(
+            to=proposal.proposed_by.email,
+            template="decisions/email/community_decided",
+            context={"proposal": proposal},
+        )
     return True
 
 

@@ -1,6 +1,8 @@
 """The one title rule for what members put to each other (proposals, date
 polls): one line, no control characters, not empty, at most MAX_TITLE."""
 
+from django.utils.translation import gettext
+
 from copse.core.markdown import without_control_characters
 
 MAX_TITLE = 200
@@ -12,5 +14,5 @@ def clean_title(title: str, *, error: type[Exception], empty: str) -> str:
     if not title:
         raise error(empty)
     if len(title) > MAX_TITLE:
-        raise error(f"Keep the title under {MAX_TITLE} characters.")
+        raise error(gettext("Keep the title under %(max)s characters.") % {"max": MAX_TITLE})
     return title

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from copse.communities.models import Community
@@ -81,7 +82,7 @@ def proposal_new(request, slug):
         )
         if sent.saved:
             messages.success(
-                request, "Your proposal is open. Every member has been asked for their answer."
+                request, _("Your proposal is open. Every member has been asked for their answer.")
             )
             return redirect(sent.result.get_absolute_url())
         status = sent.status
@@ -190,8 +191,8 @@ def position(request, slug, proposal_id):
             actor=request.user, proposal=proposal, stance=data["stance"], reason=data["reason"]
         ),
         done=lambda saved: (
-            f"Your position is saved: {saved.get_stance_display().lower()}. "
-            "You can change it until the deadline."
+            _("Your position is saved: %(stance)s. You can change it until the deadline.")
+            % {"stance": saved.get_stance_display().lower()}
         ),
         anchor="your-position",
         position_form=form,
@@ -211,7 +212,7 @@ def withdraw_block(request, slug, proposal_id):
         request,
         proposal,
         lambda: services.withdraw_block(actor=request.user, proposal=proposal),
-        "You withdrew your block. Your position is now abstain; change it if you like.",
+        _("You withdrew your block. Your position is now abstain; change it if you like."),
         "your-position",
     )
 
@@ -229,7 +230,7 @@ def reply(request, slug, proposal_id, position_id):
         lambda data: services.reply_to_position(
             actor=request.user, position=answered, body=data["body"]
         ),
-        done=f"Your answer to {answered.user.name} is posted.",
+        done=_("Your answer to %(name)s is posted.") % {"name": answered.user.name},
         anchor=f"position-{answered.pk}",
         reply_form=form,
         reply_to=answered.pk,
@@ -255,7 +256,7 @@ def revise(request, slug, proposal_id):
             ),
         )
         if sent.saved:
-            messages.success(request, "Your revision is up. Those who answered see your note.")
+            messages.success(request, _("Your revision is up. Those who answered see your note."))
             return _back(proposal)
         status = sent.status
     else:
@@ -284,7 +285,7 @@ def withdraw(request, slug, proposal_id):
         request,
         proposal,
         lambda: services.withdraw_proposal(actor=request.user, proposal=proposal),
-        "The proposal is withdrawn.",
+        _("The proposal is withdrawn."),
     )
 
 
@@ -296,7 +297,7 @@ def nudge(request, slug, proposal_id):
         request,
         proposal,
         lambda: services.nudge(actor=request.user, proposal=proposal),
-        "Those who have not answered were reminded, in Copse and by mail.",
+        _("Those who have not answered were reminded, in Copse and by mail."),
         "waiting",
     )
 
@@ -316,7 +317,7 @@ def decide(request, slug, proposal_id):
             passed=data["decision"] == "pass",
             outcome=data["outcome"],
         ),
-        done="Your decision is recorded and announced to every member.",
+        done=_("Your decision is recorded and announced to every member."),
         anchor="outcome",
         decide_form=form,
     )
@@ -338,7 +339,9 @@ def outcome(request, slug, proposal_id):
             outcome=data["outcome"],
             review_on=data["review_on"],
         ),
-        done="The outcome is announced to every member." if first else "The outcome is corrected.",
+        done=_("The outcome is announced to every member.")
+        if first
+        else _("The outcome is corrected."),
         anchor="outcome",
         outcome_form=form,
     )
@@ -353,7 +356,7 @@ def nomination(request, slug, proposal_id):
         request,
         proposal,
         lambda: services.answer_nomination(actor=request.user, proposal=proposal, accept=accept),
-        "You are now a facilitator of this community."
+        _("You are now a facilitator of this community.")
         if accept
-        else "You declined; thank you for answering.",
+        else _("You declined; thank you for answering."),
     )

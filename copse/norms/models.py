@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class NormsVersion(models.Model):
@@ -9,7 +10,7 @@ class NormsVersion(models.Model):
         "communities.Community", on_delete=models.CASCADE, related_name="norms_versions"
     )
     number = models.PositiveIntegerField()
-    body = models.TextField(help_text="Markdown.")
+    body = models.TextField(help_text=_("Markdown."))
     change_note = models.CharField(max_length=300, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from django.db.models.signals import post_save
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 
 from copse.core.markdown import plain_text
 from copse.norms.models import NormsVersion
@@ -57,12 +58,12 @@ def find_norms(viewer, query, *, filters, limit: int, offset: int = 0) -> Found:
     def to_hit(version, score) -> Hit:
         community = version.community
         return Hit(
-            title=f"Norms of {community.name}",
+            title=gettext("Norms of %(name)s") % {"name": community.name},
             url=reverse("norms:current", args=[community.slug]),
             excerpt=passage([version.body, version.change_note], query),
-            meta=[f"Version {version.number}"],
+            meta=[gettext("Version %(number)s") % {"number": version.number}],
             when=version.published_at,
-            badge="Norms",
+            badge=gettext("Norms"),
             score=score,
             obj=version,
         )
@@ -86,7 +87,7 @@ def find_norms(viewer, query, *, filters, limit: int, offset: int = 0) -> Found:
 
 NORMS_SOURCE = Source(
     key="norms",
-    label="Norms",
+    label=gettext_lazy("Norms"),
     find=find_norms,
     order=45,
     filters=frozenset({"community"}),

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from copse.audit.services import record
 from copse.communities.models import Community
@@ -12,7 +13,7 @@ from copse.norms.models import NormsAcceptance, NormsVersion
 
 
 class NormsError(UserFacingError):
-    title = "The norms could not be saved"
+    title = gettext_lazy("The norms could not be saved")
 
 
 def publish_norms(*, actor, community: Community, body: str, change_note: str) -> NormsVersion:
@@ -21,7 +22,7 @@ def publish_norms(*, actor, community: Community, body: str, change_note: str) -
     The publishing facilitator accepts it by publishing it.
     """
     if not permissions.can(actor, "community.publish_norms", community):
-        raise NormsError("Only a facilitator can publish the norms.")
+        raise NormsError(gettext("Only a facilitator can publish the norms."))
     version = _publish(actor=actor, community=community, body=body, change_note=change_note)
     permissions.forget_standings(actor)
     return version
@@ -49,14 +50,18 @@ def publish_decided_norms(
 def _publish(*, actor, community: Community, body: str, change_note: str, accept=True):
     body = body.strip()
     if not body:
-        raise NormsError("The norms cannot be empty.")
+        raise NormsError(gettext("The norms cannot be empty."))
     with transaction.atomic():
         locked = Community.objects.select_for_update().get(pk=community.pk)
         current = locked.norms_versions.order_by("-number").first()
         if current is not None and current.body.strip() == body:
-            raise NormsError("Nothing changed: the text is the same as the current version.")
+            raise NormsError(
+                gettext("Nothing changed: the text is the same as the current version.")
+            )
         if current is not None and not change_note.strip():
-            raise NormsError("Say in a change note what changed and why; members will read it.")
+            raise NormsError(
+                gettext("Say in a change note what changed and why; members will read it.")
+            )
         version = NormsVersion.objects.create(
             community=locked,
             number=locked.norms_version + 1,
@@ -95,7 +100,7 @@ def accept_current_norms(*, actor, community: Community, membership: Membership 
         ).first()
     )
     if membership is None:
-        raise NormsError("Only members accept a community's norms.")
+        raise NormsError(gettext("Only members accept a community's norms."))
     version = community.norms_versions.order_by("-number").first()
     if version is None:
         return None

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from copse.communities.selectors import community_by_slug_for
@@ -80,7 +81,8 @@ def edit(request, slug):
         else:
             messages.success(
                 request,
-                f"Version {published.number} is published. Members will be asked to accept it.",
+                gettext("Version %(number)s is published. Members will be asked to accept it.")
+                % {"number": published.number},
             )
             return redirect("norms:current", slug=slug)
     return render(
@@ -104,11 +106,12 @@ def accept(request, slug):
         shown = -1
     if shown != community.norms_version:
         messages.error(
-            request, "The norms changed again while you were reading. Please read this version."
+            request,
+            gettext("The norms changed again while you were reading. Please read this version."),
         )
         return redirect("norms:current", slug=slug)
     services.accept_current_norms(actor=request.user, community=community)
-    messages.success(request, "Thank you: you accepted the current norms.")
+    messages.success(request, gettext("Thank you: you accepted the current norms."))
     return redirect(community.get_absolute_url())
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
+from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from copse.core import permissions
 from copse.decisions import polls
@@ -33,12 +35,13 @@ def poll_time(instant, viewer, poll, with_end=True):
     zone = reader_zone(viewer, poll)
     start = polls.in_zone(instant, zone)
     end = polls.in_zone(instant + dt.timedelta(minutes=poll.duration_minutes), zone)
+    # Day and month names in the reader's language (`date_format`).
     if not with_end:
-        text = f"{start:%a %-d %B %Y}, {start:%H:%M}"
+        text = date_format(start, "D j F Y, H:i")
     elif start.date() == end.date():
-        text = f"{start:%a %-d %B %Y}, {start:%H:%M}–{end:%H:%M}"
+        text = f"{date_format(start, 'D j F Y, H:i')}–{end:%H:%M}"
     else:
-        text = f"{start:%a %-d %B %Y}, {start:%H:%M} – {end:%a %-d %B}, {end:%H:%M}"
+        text = f"{date_format(start, 'D j F Y, H:i')} – {date_format(end, 'D j F, H:i')}"
     main = format_html(
         '<time datetime="{}">{}</time> {}',
         start.isoformat(timespec="seconds"),
@@ -48,20 +51,19 @@ def poll_time(instant, viewer, poll, with_end=True):
     if zone != poll.time_zone:
         theirs = polls.in_zone(instant, poll.time_zone)
         if theirs.utcoffset() != start.utcoffset():
-            day = "" if theirs.date() == start.date() else f"{theirs:%a %-d %B} "
+            day = "" if theirs.date() == start.date() else f"{date_format(theirs, 'D j F')} "
             return format_html(
-                '{} <span class="muted">({}{} in {}, as proposed)</span>',
+                '{} <span class="muted">({})</span>',
                 main,
-                day,
-                f"{theirs:%H:%M}",
-                poll.time_zone.replace("_", " "),
+                gettext("%(when)s in %(zone)s, as proposed")
+                % {"when": f"{day}{theirs:%H:%M}", "zone": poll.time_zone.replace("_", " ")},
             )
     return main
 
 
 @register.simple_tag
 def answer_label(value: str) -> str:
-    return polls.ANSWERS(value).label if value in polls.ANSWERS.values else "No answer"
+    return polls.ANSWERS(value).label if value in polls.ANSWERS.values else gettext("No answer")
 
 
 @register.inclusion_tag("decisions/polls/_section.html", takes_context=True)

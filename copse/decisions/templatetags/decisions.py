@@ -5,6 +5,7 @@ home's template loads this, so communities never imports decisions."""
 from zoneinfo import ZoneInfo
 
 from django import template
+from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 
 from copse.core import permissions
@@ -29,7 +30,8 @@ def deadline_for(moment, viewer, style="long"):
     if moment is None:
         return ""
     local = moment.astimezone(_zone_of(viewer))
-    text = f"{local:%a %-d %b %Y, %H:%M}" if style == "short" else f"{local:%A %-d %B %Y, %H:%M}"
+    # Day and month names in the reader's language.
+    text = date_format(local, "D j M Y, H:i" if style == "short" else "l j F Y, H:i")
     return format_html(
         '<time datetime="{}">{} {}</time>',
         moment.isoformat(timespec="seconds"),
@@ -52,3 +54,20 @@ def proposals_waiting(viewer, community):
         return {"proposals": []}
     rows = list(waiting_for_answer(viewer, [community])[:HOME_PREVIEW])
     return {"proposals": rows, "community": community, "viewer": viewer}
+
+
+@register.filter
+def result_in_language(result: str) -> str:
+    """Why a proposal ended as it did, in the reader's language (`outcomes.in_language`)."""
+    from copse.decisions.outcomes import in_language
+
+    return in_language(result)
+
+
+@register.filter
+def apply_problem_in_language(problem: str) -> str:
+    """Why a passed proposal could not change Copse (`effects`), kept in
+    English and read in the reader's language."""
+    from django.utils.translation import gettext
+
+    return gettext(problem) if problem else ""

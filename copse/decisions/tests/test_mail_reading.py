@@ -130,3 +130,34 @@ def test_an_answer_token_reads_back_in_any_case_and_not_with_one_character_chang
     at %= len(token)
     changed = token[:at] + ("0" if token[at] != "0" else "1") + token[at + 1 :]
     assert tokens.read_answer_token("decide", changed) is None
+
+
+@pytest.mark.parametrize(
+    ("first", "stance"),
+    [
+        ("D'accord", "agree"),
+        ("d’accord.", "agree"),
+        ("Je suis d'accord !", "agree"),
+        ("Abstention", "abstain"),
+        ("Pas d'accord", "disagree"),
+        ("PAS D’ACCORD : trop cher", "disagree"),
+        ("Objection", "block"),
+        ("Je bloque", "block"),
+        ("**Bloque**", "block"),
+    ],
+)
+def test_the_french_words_are_read_too(first, stance):
+    reading = read_answer(f"{first}\nLe budget est déjà engagé.")
+    assert reading.problem == ""
+    assert reading.stance == stance
+    assert reading.reason.endswith("Le budget est déjà engagé.")
+
+
+@pytest.mark.parametrize("first", ["D'accord avec l'objection", "Objections", "Bloquer"])
+def test_a_french_word_must_end_the_statement_too(first):
+    assert read_answer(f"{first}\nraison").stance == ""
+
+
+def test_a_french_objection_needs_a_reason():
+    reading = read_answer("Objection")
+    assert reading.stance == "" and "block needs a reason" in reading.problem
