@@ -349,8 +349,6 @@ NOT_YET_MARKED: set[str] = {
     "projects/templates/projects/section_edit.html",
     "projects/templates/projects/section_settings.html",
     "search/templates/search/search.html",
-    "sponsors/templates/sponsors/grants.html",
-    "sponsors/templates/sponsors/report.html",
     "templates/allauth/layouts/manage.html",
     "templates/socialaccount/authentication_error.html",
     "templates/socialaccount/connections.html",
