@@ -14,13 +14,14 @@ viewer sees it in their own zone.
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class Format(models.TextChoices):
-    HALF_DAY_DINNER = "half_day_dinner", "Half day, then dinner"
-    IN_PERSON = "in_person", "In person"
-    ONLINE = "online", "Online"
-    HYBRID = "hybrid", "Hybrid"
+    HALF_DAY_DINNER = "half_day_dinner", _("Half day, then dinner")
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
+    HYBRID = "hybrid", _("Hybrid")
 
 
 class PartOfMeeting:
@@ -56,7 +57,7 @@ class MeetingSeries(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name_plural = "meeting series"
+        verbose_name_plural = _("meeting series")
 
     def __str__(self) -> str:
         return self.title
@@ -64,14 +65,14 @@ class MeetingSeries(models.Model):
 
 class Meeting(models.Model):
     class Kind(models.TextChoices):
-        REGULAR = "regular", "Meeting"
-        SITE_VISIT = "site_visit", "Site visit"
-        WORKSHOP = "workshop", "Workshop"
-        SIDE = "side", "Side meeting (unofficial)"
+        REGULAR = "regular", _("Meeting")
+        SITE_VISIT = "site_visit", _("Site visit")
+        WORKSHOP = "workshop", _("Workshop")
+        SIDE = "side", _("Side meeting (unofficial)")
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        CANCELLED = "cancelled", "Cancelled"
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
 
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="meetings"
@@ -206,14 +207,14 @@ class AgendaItem(PartOfMeeting, models.Model):
 
 class Rsvp(PartOfMeeting, models.Model):
     class Answer(models.TextChoices):
-        YES = "yes", "Yes"
-        MAYBE = "maybe", "Maybe"
-        NO = "no", "No"
+        YES = "yes", _("Yes")
+        MAYBE = "maybe", _("Maybe")
+        NO = "no", _("No")
 
     class Place(models.TextChoices):
         NONE = "", "—"
-        GOING = "going", "Going"
-        WAITLISTED = "waitlisted", "On the waitlist"
+        GOING = "going", _("Going")
+        WAITLISTED = "waitlisted", _("On the waitlist")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="rsvps")
     user = models.ForeignKey(
@@ -312,11 +313,11 @@ class PresentationFeedback(models.Model):
     )
     usefulness = models.PositiveSmallIntegerField(
         choices=[
-            (5, "Very useful"),
-            (4, "Useful"),
-            (3, "Somewhat"),
-            (2, "Not very"),
-            (1, "Not at all"),
+            (5, _("Very useful")),
+            (4, _("Useful")),
+            (3, _("Somewhat")),
+            (2, _("Not very")),
+            (1, _("Not at all")),
         ]
     )
     comment = models.TextField(max_length=2000, blank=True)

@@ -13,23 +13,32 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 CADENCES = {
     # name: (label, months between meetings)
-    "monthly": ("Every month", 1),
-    "bimonthly": ("Every other month", 2),
-    "quarterly": ("Every quarter", 3),
+    "monthly": (_("Every month"), 1),
+    "bimonthly": (_("Every other month"), 2),
+    "quarterly": (_("Every quarter"), 3),
 }
 WEEKDAYS = {
-    "MO": "Monday",
-    "TU": "Tuesday",
-    "WE": "Wednesday",
-    "TH": "Thursday",
-    "FR": "Friday",
-    "SA": "Saturday",
-    "SU": "Sunday",
+    "MO": _("Monday"),
+    "TU": _("Tuesday"),
+    "WE": _("Wednesday"),
+    "TH": _("Thursday"),
+    "FR": _("Friday"),
+    "SA": _("Saturday"),
+    "SU": _("Sunday"),
 }
-ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
+ORDINALS = {
+    1: _("first"),
+    2: _("second"),
+    3: _("third"),
+    4: _("fourth"),
+    -1: _("last"),
+}
 
 
 def build_rrule(*, cadence: str, nth: int, weekday: str) -> str:
@@ -64,9 +73,14 @@ def describe_rrule(rrule: str) -> str:
     parsed = parse_rrule(rrule)
     if not parsed:
         return rrule
-    label = CADENCES[parsed["cadence"]][0].lower()
-    ordinal = ORDINALS.get(parsed["nth"], str(parsed["nth"]))
-    return f"{ordinal.capitalize()} {WEEKDAYS[parsed['weekday']]}, {label}"
+    label = str(CADENCES[parsed["cadence"]][0]).lower()
+    ordinal = str(ORDINALS.get(parsed["nth"], parsed["nth"]))
+    # Translators: "Second Thursday, every other month".
+    return gettext("%(ordinal)s %(weekday)s, %(cadence)s") % {
+        "ordinal": capfirst(ordinal),
+        "weekday": WEEKDAYS[parsed["weekday"]],
+        "cadence": label,
+    }
 
 
 def local_starts(series):

@@ -16,6 +16,7 @@ import re
 
 from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 
 from copse.core.markdown import plain_text
 from copse.meetings.models import ActionItem, AgendaItem, Material, Meeting
@@ -131,7 +132,7 @@ def find_meetings(viewer, query, *, filters, limit: int, offset: int = 0) -> Fou
             excerpt=passage([record_text, agenda_text], query, markdown=False),
             meta=[meeting.community.name],
             when=meeting.starts_at,
-            badge="Meeting record" if meeting.summary_published_at else "Meeting",
+            badge=gettext("Meeting record") if meeting.summary_published_at else gettext("Meeting"),
             score=score,
             obj=meeting,
         )
@@ -170,9 +171,9 @@ def find_materials(viewer, query, *, filters, limit: int, offset: int = 0) -> Fo
                 },
             ),
             excerpt=passage([material.original_name], query, markdown=False),
-            meta=[f"From {meeting.title}", meeting.community.name],
+            meta=[gettext("From %(title)s") % {"title": meeting.title}, meeting.community.name],
             when=material.created_at,
-            badge="File",
+            badge=gettext("File"),
             score=score,
             obj=material,
         )
@@ -197,7 +198,7 @@ def find_materials(viewer, query, *, filters, limit: int, offset: int = 0) -> Fo
 
 MEETINGS_SOURCE = Source(
     key="meetings",
-    label="Meetings",
+    label=gettext_lazy("Meetings"),
     find=find_meetings,
     order=15,
     filters=frozenset({"community", "since", "until"}),
@@ -205,7 +206,7 @@ MEETINGS_SOURCE = Source(
 )
 MATERIALS_SOURCE = Source(
     key="materials",
-    label="Meeting materials",
+    label=gettext_lazy("Meeting materials"),
     find=find_materials,
     order=25,
     filters=frozenset({"community", "since", "until"}),

@@ -16,7 +16,9 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Max, Min, Q
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from copse.audit.services import record
 from copse.communities import home
@@ -62,11 +64,11 @@ CALENDAR_FIELDS = {
 
 
 class MeetingError(UserFacingError):
-    title = "That did not work"
+    title = gettext_lazy("That did not work")
 
 
 class NotAllowed(MeetingError):
-    title = "Not allowed"
+    title = gettext_lazy("Not allowed")
     status = 403
 
 
@@ -93,7 +95,7 @@ def create_series(
     format: str,
     capacity: int | None = None,
 ) -> MeetingSeries:
-    _require(actor, "community.schedule_meetings", community, "Only a facilitator can do that.")
+    _require(actor, "community.schedule_meetings", community, _("Only a facilitator can do that."))
     rule = recurrence.build_rrule(cadence=cadence, nth=nth, weekday=weekday)
     with transaction.atomic():
         series = MeetingSeries.objects.create(
@@ -147,13 +149,13 @@ def generate_meetings(*, series: MeetingSeries, now: dt.datetime | None = None) 
 
 def _check_times(starts_at: dt.datetime, ends_at: dt.datetime, time_zone: str) -> None:
     if ends_at <= starts_at:
-        raise MeetingError("The meeting must end after it starts.")
+        raise MeetingError(_("The meeting must end after it starts."))
     if ends_at - starts_at > dt.timedelta(days=3):
-        raise MeetingError("A meeting can last at most three days.")
+        raise MeetingError(_("A meeting can last at most three days."))
     try:
         ZoneInfo(time_zone)
     except (KeyError, ValueError) as exc:
-        raise MeetingError(f"{time_zone!r} is not a time zone we know.") from exc
+        raise MeetingError(_("%(zone)r is not a time zone we know.") % {"zone": time_zone}) from exc
 
 
 def create_meeting(*, actor, community, kind: str = Meeting.Kind.REGULAR, **fields) -> Meeting:
@@ -162,14 +164,14 @@ def create_meeting(*, actor, community, kind: str = Meeting.Kind.REGULAR, **fiel
             actor,
             "community.organise_side_meeting",
             community,
-            "Only members who accepted the current norms can organise a side meeting.",
+            _("Only members who accepted the current norms can organise a side meeting."),
         )
     else:
         _require(
             actor,
             "community.schedule_meetings",
             community,
-            "Only a facilitator can schedule the community's meetings.",
+            _("Only a facilitator can schedule the community's meetings."),
         )
     _check_times(fields["starts_at"], fields["ends_at"], fields.get("time_zone", "UTC"))
     with transaction.atomic():
@@ -189,9 +191,9 @@ def create_meeting(*, actor, community, kind: str = Meeting.Kind.REGULAR, **fiel
 def update_meeting(*, actor, meeting: Meeting, **fields) -> Meeting:
     """Change a meeting; moving it or changing where it happens raises SEQUENCE
     and tells those who answered."""
-    _require(actor, "meeting.manage", meeting, "Only the meeting's organisers can change it.")
+    _require(actor, "meeting.manage", meeting, _("Only the meeting's organisers can change it."))
     if meeting.is_cancelled:
-        raise MeetingError("This meeting was cancelled. Schedule a new one instead.")
+        raise MeetingError(_("This meeting was cancelled. Schedule a new one instead."))
     starts_at = fields.get("starts_at", meeting.starts_at)
     ends_at = fields.get("ends_at", meeting.ends_at)
     _check_times(starts_at, ends_at, fields.get("time_zone", meeting.time_zone))
@@ -223,7 +225,7 @@ def update_meeting(*, actor, meeting: Meeting, **fields) -> Meeting:
 
 
 def cancel_meeting(*, actor, meeting: Meeting, reason: str) -> Meeting:
-    _require(actor, "meeting.manage", meeting, "Only the meeting's organisers can cancel it.")
+    _require(actor, "meeting.manage", meeting, _("Only the meeting's organisers can cancel it."))
     if meeting.is_cancelled:
         return meeting
     with transaction.atomic():
@@ -257,8 +259,10 @@ def set_host_offer(*, actor, community, organisation, willing: bool, note: str =
         permissions.can(actor, "community.schedule_meetings", community)
         or (own and permissions.can(actor, "community.contribute", community))
     ):
-        raise NotAllowed("Only a facilitator, or a member for their own organisation, can do that.")
-    offer, _ = HostOffer.objects.update_or_create(
+        raise NotAllowed(
+            _("Only a facilitator, or a member for their own organisation, can do that.")
+        )
+    offer, _created = HostOffer.objects.update_or_create(
         community=community,
         organisation=organisation,
         defaults={"willing": willing, "note": note.strip()[:300]},
@@ -349,11 +353,13 @@ def add_agenda_item(
         actor, "meeting.manage", meeting, "Only the meeting's organisers can change the agenda."
     )
     if topic is not None and topic.community_id != meeting.community_id:
-        raise MeetingError("That topic belongs to another community.")
+        raise MeetingError(_("That topic belongs to another community."))
     if presenter is not None and not _is_presenter_candidate(meeting, presenter):
         raise MeetingError(
-            "Presenters are members of the community or invited guest presenters. "
-            "Invite an outside presenter by email."
+            _(
+                "Presenters are members of the community or invited guest presenters. "
+                "Invite an outside presenter by email."
+            )
         )
     with transaction.atomic():
         item = AgendaItem.objects.create(
@@ -398,7 +404,7 @@ def update_agenda_item(
         actor,
         "meeting.manage",
         item.meeting,
-        "Only the meeting's organisers can change the agenda.",
+        _("Only the meeting's organisers can change the agenda."),
     )
     item.title = title.strip()[:200]
     item.minutes = minutes
@@ -440,7 +446,7 @@ def reorder_agenda(*, actor, meeting: Meeting, ordered_ids: list[int]) -> None:
     )
     items = {item.pk: item for item in meeting.agenda_items.all()}
     if sorted(ordered_ids) != sorted(items):
-        raise MeetingError("The agenda changed while you were reordering it. Try again.")
+        raise MeetingError(_("The agenda changed while you were reordering it. Try again."))
     with transaction.atomic():
         for position, pk in enumerate(ordered_ids, start=1):
             if items[pk].position != position:
@@ -481,7 +487,7 @@ def invite_presenter(*, actor, item: AgendaItem, email: str, message: str = ""):
         _touch(meeting)
         return None
     if not permissions.can(actor, "community.invite", meeting.community):
-        raise NotAllowed("Only a facilitator can invite guest presenters.")
+        raise NotAllowed(_("Only a facilitator can invite guest presenters."))
     with transaction.atomic():
         invitation = membership_services.invite(
             actor=actor,
@@ -489,7 +495,8 @@ def invite_presenter(*, actor, item: AgendaItem, email: str, message: str = ""):
             email=email,
             role="guest_presenter",
             message=message
-            or f"You are invited to present “{item.title}” on {meeting.starts_at:%d %B %Y}.",
+            or _("You are invited to present “%(title)s” on %(day)s.")
+            % {"title": item.title, "day": formats.date_format(meeting.starts_at, "j F Y")},
         )
         item.presenter = None
         item.presenter_email = email
@@ -557,13 +564,21 @@ def _require_answering(actor, action: str, meeting: Meeting) -> None:
         return
     if permissions.can(actor, "meeting.view", meeting):
         if meeting.is_cancelled:
-            raise NotAllowed("This meeting was cancelled.")
+            raise NotAllowed(_("This meeting was cancelled."))
         if permissions.standing(actor, meeting.community).is_on_leave:
             raise NotAllowed(
-                "You are on leave from this community: send your delegate in your place, "
-                "or come back from leave to answer."
+                _(
+                    "You are on leave from this community: send your delegate in your place, "
+                    "or come back from leave to answer."
+                )
             )
-    raise NotAllowed("Only members of the community can answer.")
+    raise NotAllowed(_("Only members of the community can answer."))
+
+
+def _deadline(meeting: Meeting) -> dict:
+    """The day and time answers closed, for a message, in the site's zone."""
+    closed = timezone.localtime(meeting.rsvp_deadline)
+    return {"day": formats.date_format(closed, "j F"), "time": f"{closed:%H:%M}"}
 
 
 def rsvp(
@@ -579,14 +594,14 @@ def rsvp(
     waitlist place; giving up a place promotes the first on the waitlist."""
     _require_answering(actor, "meeting.rsvp", meeting)
     if answer not in Rsvp.Answer.values:
-        raise MeetingError("Answer yes, maybe or no.")
+        raise MeetingError(_("Answer yes, maybe or no."))
     now = timezone.now()
     if meeting.ends_at <= now:
-        raise MeetingError("This meeting is over; answers are closed.")
+        raise MeetingError(_("This meeting is over; answers are closed."))
     with transaction.atomic():
         locked = _locked(meeting)
         if locked.is_cancelled:
-            raise MeetingError("This meeting was cancelled.")
+            raise MeetingError(_("This meeting was cancelled."))
         mine = Rsvp.objects.filter(meeting=locked, user=actor).first()
         held = mine.place if mine else Rsvp.Place.NONE
         if (
@@ -596,8 +611,8 @@ def rsvp(
             and now > locked.rsvp_deadline
         ):
             raise MeetingError(
-                f"Answers closed on {timezone.localtime(locked.rsvp_deadline):%d %B at %H:%M}. "
-                "Ask a facilitator if you can still come."
+                _("Answers closed on %(day)s at %(time)s. Ask a facilitator if you can still come.")
+                % _deadline(locked)
             )
         mine = mine or Rsvp(meeting=locked, user=actor)
         mine.answer = answer
@@ -646,10 +661,10 @@ def send_delegate(*, actor, meeting: Meeting, delegate) -> Rsvp:
     name as a yes would."""
     _require_answering(actor, "meeting.send_delegate", meeting)
     if delegate not in delegates_of(actor, meeting.community):
-        raise MeetingError("That person is not your delegate in this community.")
+        raise MeetingError(_("That person is not your delegate in this community."))
     now = timezone.now()
     if meeting.ends_at <= now:
-        raise MeetingError("This meeting is over.")
+        raise MeetingError(_("This meeting is over."))
     with transaction.atomic():
         locked = _locked(meeting)
         mine = Rsvp.objects.filter(meeting=locked, user=actor).first()
@@ -671,12 +686,16 @@ def send_delegate(*, actor, meeting: Meeting, delegate) -> Rsvp:
             mine.save()
         else:
             if theirs.place != Rsvp.Place.NONE:
-                raise MeetingError(f"{delegate.name} already has a place at this meeting.")
+                raise MeetingError(
+                    _("%(name)s already has a place at this meeting.") % {"name": delegate.name}
+                )
             if locked.rsvp_deadline is not None and now > locked.rsvp_deadline:
                 raise MeetingError(
-                    "Answers closed on "
-                    f"{timezone.localtime(locked.rsvp_deadline):%d %B at %H:%M}. "
-                    "Ask a facilitator if your delegate can still come."
+                    _(
+                        "Answers closed on %(day)s at %(time)s. "
+                        "Ask a facilitator if your delegate can still come."
+                    )
+                    % _deadline(locked)
                 )
             freed = False
             theirs.answer = Rsvp.Answer.YES
@@ -705,12 +724,17 @@ def send_delegate(*, actor, meeting: Meeting, delegate) -> Rsvp:
 
 def set_capacity(*, actor, meeting: Meeting, capacity: int | None) -> Meeting:
     """Change capacity; a larger one promotes from the waitlist at once."""
-    _require(actor, "meeting.manage", meeting, "Only the meeting's organisers can change it.")
+    _require(actor, "meeting.manage", meeting, _("Only the meeting's organisers can change it."))
     with transaction.atomic():
         locked = _locked(meeting)
         if capacity is not None and capacity < locked.going_count:
             raise MeetingError(
-                f"{locked.going_count} people already have a place; capacity cannot go below that."
+                ngettext(
+                    "%(count)d person already has a place; capacity cannot go below that.",
+                    "%(count)d people already have a place; capacity cannot go below that.",
+                    locked.going_count,
+                )
+                % {"count": locked.going_count}
             )
         locked.capacity = capacity
         locked.save(update_fields=["capacity", "updated_at"])
@@ -728,7 +752,7 @@ def record_attendance(*, actor, meeting: Meeting, user, attended: bool) -> Rsvp 
     )
     if not permissions.can(user, "meeting.attend", meeting):
         raise MeetingError(
-            "Only members of the community and the meeting's presenters can be marked present."
+            _("Only members of the community and the meeting's presenters can be marked present.")
         )
     with transaction.atomic():
         row = Rsvp.objects.filter(meeting=meeting, user=user).first()
@@ -752,7 +776,7 @@ def record_attendance(*, actor, meeting: Meeting, user, attended: bool) -> Rsvp 
 def material_type(name: str, head: bytes) -> str:
     """The content type to store and serve, or MeetingError if not allowed."""
     content_type, refusal = files.content_type_or_refusal(
-        name, head, type_refused="Files of that type cannot be shared here."
+        name, head, type_refused=_("Files of that type cannot be shared here.")
     )
     if refusal:
         raise MeetingError(refusal)
@@ -764,22 +788,25 @@ def upload_material(*, actor, meeting: Meeting, uploaded_file, agenda_item=None)
         actor,
         "meeting.upload_material",
         meeting,
-        "Only the meeting's organisers and presenters can share materials.",
+        _("Only the meeting's organisers and presenters can share materials."),
     )
     limit = settings.COPSE_UPLOAD_MAX_BYTES
     if uploaded_file.size > limit:
         raise MeetingError(
-            f"That file is {uploaded_file.size / 1_000_000:.1f} MB; the limit is "
-            f"{limit / 1_000_000:.0f} MB."
+            _("That file is %(size)s MB; the limit is %(limit)s MB.")
+            % {
+                "size": formats.number_format(uploaded_file.size / 1_000_000, 1),
+                "limit": formats.number_format(limit / 1_000_000, 0),
+            }
         )
     if uploaded_file.size == 0:
-        raise MeetingError("That file is empty.")
+        raise MeetingError(_("That file is empty."))
     uploaded_file.seek(0)
     head = uploaded_file.read(512)
     uploaded_file.seek(0)
     content_type = material_type(uploaded_file.name, head)
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
-        raise MeetingError("That agenda item belongs to another meeting.")
+        raise MeetingError(_("That agenda item belongs to another meeting."))
     original = Path(uploaded_file.name).name[:200]
     # The file is written before its row: if the row or the commit fails
     # (a full disk often refuses only the commit), the file goes too.
@@ -810,7 +837,9 @@ def upload_material(*, actor, meeting: Meeting, uploaded_file, agenda_item=None)
 
 
 def remove_material(*, actor, material: Material) -> None:
-    _require(actor, "material.remove", material, "Only the uploader or an organiser can remove it.")
+    _require(
+        actor, "material.remove", material, _("Only the uploader or an organiser can remove it.")
+    )
     storage, name = material.file.storage, material.file.name
     meeting = material.meeting
     material.delete()
@@ -831,7 +860,7 @@ def save_summary_draft(*, actor, meeting: Meeting, markdown: str) -> Meeting:
         actor, "meeting.manage", meeting, "Only the meeting's organisers can write the summary."
     )
     if meeting.summary_is_published:
-        raise MeetingError("The summary is published; it can no longer be changed here.")
+        raise MeetingError(_("The summary is published; it can no longer be changed here."))
     meeting.summary_markdown = markdown
     meeting.summary_html = render_markdown(markdown)
     meeting.save(update_fields=["summary_markdown", "summary_html", "updated_at"])
@@ -843,11 +872,11 @@ def comment_on_summary(*, actor, meeting: Meeting, body: str) -> SummaryComment:
         actor,
         "meeting.comment_summary",
         meeting,
-        "Comments are open to members while the summary is a draft.",
+        _("Comments are open to members while the summary is a draft."),
     )
     body = body.strip()
     if not body:
-        raise MeetingError("Write a comment first.")
+        raise MeetingError(_("Write a comment first."))
     return SummaryComment.objects.create(
         meeting=meeting, author=actor, body=body, body_html=render_markdown(body)
     )
@@ -856,17 +885,19 @@ def comment_on_summary(*, actor, meeting: Meeting, body: str) -> SummaryComment:
 def publish_summary(*, actor, meeting: Meeting) -> Meeting:
     """Publishing makes the meeting record (whoever listens to
     `summary_published` files it: the library) and marks its topics covered."""
-    _require(actor, "meeting.manage", meeting, "Only the meeting's organisers can publish it.")
+    _require(actor, "meeting.manage", meeting, _("Only the meeting's organisers can publish it."))
     if not meeting.summary_markdown.strip():
-        raise MeetingError("Write the summary before publishing it.")
+        raise MeetingError(_("Write the summary before publishing it."))
     if meeting.summary_is_published:
         return meeting
     if meeting.starts_at > timezone.now():
         # A record of what was said cannot come before the meeting: it would
         # also mark the agenda's topics covered before anyone covered them.
         raise MeetingError(
-            "The meeting has not started yet: save the summary as a draft, and publish it "
-            "as the meeting record once the meeting has started."
+            _(
+                "The meeting has not started yet: save the summary as a draft, and publish it "
+                "as the meeting record once the meeting has started."
+            )
         )
     from copse.topics.services import mark_covered
 
@@ -890,16 +921,16 @@ def publish_summary(*, actor, meeting: Meeting) -> Meeting:
 def revise_summary(*, actor, meeting: Meeting, markdown: str, change_note: str) -> Meeting:
     """Correct a published record. The record keeps what it said before: the
     library adds a version with the note, and members see what changed."""
-    _require(actor, "meeting.manage", meeting, "Only the meeting's organisers can change it.")
+    _require(actor, "meeting.manage", meeting, _("Only the meeting's organisers can change it."))
     if not meeting.summary_is_published:
-        raise MeetingError("The summary is still a draft: save the draft instead.")
+        raise MeetingError(_("The summary is still a draft: save the draft instead."))
     change_note = " ".join((change_note or "").split())[:300]
     if not markdown.strip():
-        raise MeetingError("A published record cannot be emptied. Write what it should say.")
+        raise MeetingError(_("A published record cannot be emptied. Write what it should say."))
     if not change_note:
-        raise MeetingError("Say in a few words what you changed, for those who read it before.")
+        raise MeetingError(_("Say in a few words what you changed, for those who read it before."))
     if markdown == meeting.summary_markdown:
-        raise MeetingError("Nothing changed: edit the text before saving.")
+        raise MeetingError(_("Nothing changed: edit the text before saving."))
     with transaction.atomic():
         meeting.summary_markdown = markdown
         meeting.summary_html = render_markdown(markdown)
@@ -921,7 +952,7 @@ def add_action_item(*, actor, meeting: Meeting, text: str, owner=None, due_on=No
         actor, "meeting.manage", meeting, "Only the meeting's organisers can add action items."
     )
     if owner is not None and not permissions.standing(owner, meeting.community).is_seated:
-        raise MeetingError("The owner must be a member of the community.")
+        raise MeetingError(_("The owner must be a member of the community."))
     return ActionItem.objects.create(
         meeting=meeting, text=text.strip()[:300], owner=owner, due_on=due_on, created_by=actor
     )
@@ -933,7 +964,7 @@ def set_action_item_done(*, actor, item: ActionItem, done: bool) -> ActionItem:
         permissions.can(actor, "meeting.manage", meeting)
         or (item.owner_id == actor.pk and permissions.can(actor, "meeting.view_whole", meeting))
     ):
-        raise NotAllowed("Only the owner or the meeting's organisers can do that.")
+        raise NotAllowed(_("Only the owner or the meeting's organisers can do that."))
     item.done_at = timezone.now() if done else None
     item.save(update_fields=["done_at"])
     return item
@@ -946,13 +977,13 @@ def give_feedback(
         actor,
         "meeting.give_feedback",
         item.meeting,
-        "Members can give feedback once the meeting has started.",
+        _("Members can give feedback once the meeting has started."),
     )
     if item.presenter_id == actor.pk:
-        raise MeetingError("You cannot give feedback on your own presentation.")
+        raise MeetingError(_("You cannot give feedback on your own presentation."))
     if usefulness not in (1, 2, 3, 4, 5):
-        raise MeetingError("Choose how useful it was.")
-    feedback, _ = PresentationFeedback.objects.update_or_create(
+        raise MeetingError(_("Choose how useful it was."))
+    feedback, _created = PresentationFeedback.objects.update_or_create(
         agenda_item=item,
         author=actor,
         defaults={"usefulness": usefulness, "comment": comment.strip()[:2000]},
@@ -968,10 +999,10 @@ def share_feedback(*, actor, item: AgendaItem, shared: bool) -> AgendaItem:
         actor,
         "meeting.share_feedback",
         item.meeting,
-        "Only the community's facilitators can share feedback.",
+        _("Only the community's facilitators can share feedback."),
     )
     if item.presenter_id is None:
-        raise MeetingError("This agenda item has no presenter to share the feedback with.")
+        raise MeetingError(_("This agenda item has no presenter to share the feedback with."))
     if bool(item.feedback_shared_at) == shared:
         return item
     item.feedback_shared_at = timezone.now() if shared else None

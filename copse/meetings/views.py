@@ -13,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from copse.accounts.models import User
@@ -140,7 +142,7 @@ def meeting_new(request, slug):
             except UserFacingError as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(request, "Meeting scheduled. Add the agenda next.")
+                messages.success(request, _("Meeting scheduled. Add the agenda next."))
                 return redirect(meeting.get_absolute_url())
         status = 400
     context = {"community": community, "form": form, "suggestion": suggestion}
@@ -177,7 +179,7 @@ def meeting_edit(request, slug, meeting_id):
             except UserFacingError as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(request, "Meeting updated. People who answered were told.")
+                messages.success(request, _("Meeting updated. People who answered were told."))
                 return _back(meeting)
         status = 400
     context = {
@@ -198,7 +200,7 @@ def meeting_cancel(request, slug, meeting_id):
         services.cancel_meeting(
             actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"]
         )
-        messages.success(request, "Meeting cancelled. Everyone who answered was told.")
+        messages.success(request, _("Meeting cancelled. Everyone who answered was told."))
         return _back(meeting)
     status = 400 if request.method == "POST" else 200
     return render(
@@ -231,7 +233,13 @@ def series_list(request, slug):
             )
             created = series.meetings.count()
             messages.success(
-                request, f"Series created with its next {created} meeting{'s' * (created != 1)}."
+                request,
+                ngettext(
+                    "Series created with its next %(count)d meeting.",
+                    "Series created with its next %(count)d meetings.",
+                    created,
+                )
+                % {"count": created},
             )
             return redirect("meetings:series", slug=community.slug)
         status = 400
@@ -255,14 +263,22 @@ def series_action(request, slug, series_id):
         raise Http404
     if request.POST.get("action") == "end":
         services.end_series(actor=request.user, series=series)
-        messages.success(request, f"“{series.title}” ends; meetings already scheduled stay.")
+        messages.success(
+            request,
+            _("“%(title)s” ends; meetings already scheduled stay.") % {"title": series.title},
+        )
     else:
         created = services.generate_meetings(series=series)
         messages.success(
             request,
-            f"{len(created)} more meeting{'s' * (len(created) != 1)} on the calendar."
+            ngettext(
+                "%(count)d more meeting on the calendar.",
+                "%(count)d more meetings on the calendar.",
+                len(created),
+            )
+            % {"count": len(created)}
             if created
-            else "The next six months are already on the calendar.",
+            else _("The next six months are already on the calendar."),
         )
     return redirect("meetings:series", slug=community.slug)
 
@@ -286,7 +302,7 @@ def hosts(request, slug):
             except UserFacingError as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(request, "Saved.")
+                messages.success(request, _("Saved."))
                 return redirect("meetings:hosts", slug=community.slug)
         status = 400
     may_offer = may_schedule or permissions.can(request.user, "community.contribute", community)
@@ -406,7 +422,7 @@ def agenda_add(request, slug, meeting_id):
         lambda data: services.add_agenda_item(actor=request.user, meeting=meeting, **data),
         anchor="agenda",
         form_name="agenda_form",
-        done="Added to the agenda.",
+        done=_("Added to the agenda."),
     )
 
 
@@ -422,7 +438,7 @@ def agenda_item_edit(request, slug, meeting_id, item_id):
     invite_form = forms.PresenterInviteForm()
     if request.method == "POST" and form.is_valid():
         services.update_agenda_item(actor=request.user, item=item, **form.cleaned_data)
-        messages.success(request, "Agenda item saved.")
+        messages.success(request, _("Agenda item saved."))
         return _back(meeting, "agenda")
     status = 400 if request.method == "POST" else 200
     context = {
@@ -441,7 +457,7 @@ def agenda_item_remove(request, slug, meeting_id, item_id):
     meeting = selectors.meeting_for(request.user, slug, meeting_id, "meeting.manage")
     item = _item(meeting, item_id)
     services.remove_agenda_item(actor=request.user, item=item)
-    messages.success(request, f"“{item.title}” removed from the agenda.")
+    messages.success(request, _("“%(title)s” removed from the agenda.") % {"title": item.title})
     return _back(meeting, "agenda")
 
 
@@ -486,12 +502,15 @@ def presenter_invite(request, slug, meeting_id, item_id):
             form.add_error(None, error.message)
         else:
             if invitation is None:
-                messages.success(request, "Presenter set.")
+                messages.success(request, _("Presenter set."))
             else:
                 messages.success(
                     request,
-                    f"Invitation sent to {invitation.email}. They become the presenter "
-                    "when they accept it.",
+                    _(
+                        "Invitation sent to %(email)s. They become the presenter "
+                        "when they accept it."
+                    )
+                    % {"email": invitation.email},
                 )
             return _back(meeting, "agenda")
     context = {
@@ -529,12 +548,14 @@ def rsvp(request, slug, meeting_id):
 
 def _rsvp_message(row) -> str:
     if row.place == "going":
-        return "You have a place. See you there."
+        return _("You have a place. See you there.")
     if row.place == "waitlisted":
-        return "The meeting is full: you are on the waitlist and will be told when a place opens."
+        return _(
+            "The meeting is full: you are on the waitlist and will be told when a place opens."
+        )
     if row.answer == "maybe":
-        return "Noted as maybe."
-    return "Noted: you will not come."
+        return _("Noted as maybe.")
+    return _("Noted: you will not come.")
 
 
 @login_required
@@ -555,8 +576,10 @@ def send_delegate(request, slug, meeting_id):
 
 def _delegate_message(delegate, row) -> str:
     if row.place == "waitlisted":
-        return f"{delegate.name} is on the waitlist in your place and was told."
-    return f"{delegate.name} goes in your place and was told."
+        return _("%(name)s is on the waitlist in your place and was told.") % {
+            "name": delegate.name
+        }
+    return _("%(name)s goes in your place and was told.") % {"name": delegate.name}
 
 
 @login_required
@@ -623,7 +646,9 @@ def material_upload(request, slug, meeting_id):
     if refused:
         # Stopped while it was received: the form never saw the file.
         form.is_valid()
-        form.errors["file"] = form.error_class([f"{refused} Choose a smaller file."])
+        form.errors["file"] = form.error_class(
+            [_("%(refused)s Choose a smaller file.") % {"refused": refused}]
+        )
         return _detail_with_error(request, meeting, status=413, material_form=form)
     if form.is_valid():
         item = None
@@ -639,7 +664,7 @@ def material_upload(request, slug, meeting_id):
         except UserFacingError as error:
             form.add_error("file", error.message)
         else:
-            messages.success(request, "Shared with the meeting.")
+            messages.success(request, _("Shared with the meeting."))
             return _back(meeting, "materials")
     return _detail_with_error(request, meeting, material_form=form)
 
@@ -681,7 +706,7 @@ def material_remove(request, slug, meeting_id, material_id):
     material = _material(request, slug, meeting_id, material_id, "material.remove")
     meeting = material.meeting
     services.remove_material(actor=request.user, material=material)
-    messages.success(request, f"“{material.original_name}” removed.")
+    messages.success(request, _("“%(name)s” removed.") % {"name": material.original_name})
     return _back(meeting, "materials")
 
 
@@ -702,9 +727,9 @@ def summary_save(request, slug, meeting_id):
             )
             if request.POST.get("publish") == "1":
                 services.publish_summary(actor=request.user, meeting=meeting)
-                messages.success(request, "Summary published: it is now the meeting record.")
+                messages.success(request, _("Summary published: it is now the meeting record."))
             else:
-                messages.success(request, "Draft saved. Members can comment on it.")
+                messages.success(request, _("Draft saved. Members can comment on it."))
         except UserFacingError as error:
             form.add_error(None, error.message)
         else:
@@ -725,7 +750,9 @@ def _summary_revise(request, meeting):
         except UserFacingError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, "Record corrected. The earlier text stays in its versions.")
+            messages.success(
+                request, _("Record corrected. The earlier text stays in its versions.")
+            )
             return _back(meeting, "summary")
     return _detail_with_error(request, meeting, summary_form=form)
 
@@ -789,7 +816,7 @@ def feedback(request, slug, meeting_id, item_id):
         lambda data: services.give_feedback(actor=request.user, item=item, **data),
         anchor=f"item-{item.pk}",
         form_name="feedback_form",
-        done="Thank you: the facilitators will read it.",
+        done=_("Thank you: the facilitators will read it."),
         feedback_item=item.pk,
     )
 
@@ -807,8 +834,10 @@ def feedback_share(request, slug, meeting_id, item_id):
     else:
         messages.success(
             request,
-            f"{item.presenter.name} now sees the feedback on “{item.title}”, without names."
+            _("%(name)s now sees the feedback on “%(title)s”, without names.")
+            % {"name": item.presenter.name, "title": item.title}
             if shared
-            else f"The feedback on “{item.title}” is for the facilitators only again.",
+            else _("The feedback on “%(title)s” is for the facilitators only again.")
+            % {"title": item.title},
         )
     return _back(meeting, f"feedback-{item.pk}")

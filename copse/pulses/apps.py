@@ -2,12 +2,13 @@
 to a person."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PulsesConfig(AppConfig):
     name = "copse.pulses"
     label = "pulses"
-    verbose_name = "Trust pulses"
+    verbose_name = _("Trust pulses")
 
     def ready(self):
         # The notice that a pulse opened, by mail.

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from copse.pulses.statements import (
     DEFAULT_OPEN_QUESTION,
+    DEFAULT_OPEN_QUESTION_SHOWN,
     MINIMUM_RESPONDENTS,
     REPEAT_CHOICES,
     SCALE,
@@ -13,51 +16,75 @@ from copse.pulses.statements import (
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATE_ERRORS = {"invalid": "Enter a date, like 2026-03-14.", "required": "Enter a date."}
+DATE_ERRORS = {"invalid": _("Enter a date, like 2026-03-14."), "required": _("Enter a date.")}
 
 
 class ScheduleForm(forms.Form):
     opens_on = forms.DateField(
-        label="Opens on", widget=DATE, error_messages=DATE_ERRORS, help_text="Today or later."
-    )
-    closes_on = forms.DateField(
-        label="Closes at the end of",
+        label=_("Opens on"),
         widget=DATE,
         error_messages=DATE_ERRORS,
-        help_text="After it opens, and at most 60 days later. Two or three weeks suit most groups.",
+        help_text=_("Today or later."),
+    )
+    closes_on = forms.DateField(
+        label=_("Closes at the end of"),
+        widget=DATE,
+        error_messages=DATE_ERRORS,
+        help_text=_(
+            "After it opens, and at most 60 days later. Two or three weeks suit most groups."
+        ),
     )
     open_question = forms.CharField(
-        label="The open question",
+        label=_("The open question"),
         max_length=300,
-        initial=DEFAULT_OPEN_QUESTION,
+        initial=DEFAULT_OPEN_QUESTION_SHOWN,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Answering it is optional. Its answers are shown in a random order.",
-        error_messages={"required": "Write the open question people may answer."},
+        help_text=_("Answering it is optional. Its answers are shown in a random order."),
+        error_messages={"required": _("Write the open question people may answer.")},
     )
     min_respondents = forms.IntegerField(
-        label="Show results from this many answers",
+        label=_("Show results from this many answers"),
         initial=MINIMUM_RESPONDENTS,
         min_value=MINIMUM_RESPONDENTS,
         max_value=1000,
-        help_text=(
-            f"Never fewer than {MINIMUM_RESPONDENTS}: below that, an answer could point to "
-            "the person who gave it. If fewer answer, no results are shown."
-        ),
-        error_messages={
-            "min_value": (
-                f"Results need at least {MINIMUM_RESPONDENTS} answers, so that no answer "
-                f"points to anyone: set {MINIMUM_RESPONDENTS} or more."
-            ),
-            "required": f"Say from how many answers results show ({MINIMUM_RESPONDENTS} or more).",
-        },
     )
     repeat_every_months = forms.TypedChoiceField(
-        label="Repeat",
+        label=_("Repeat"),
         choices=REPEAT_CHOICES,
         coerce=int,
         initial=3,
-        help_text="When it closes, the next one is scheduled as far after this one opened.",
+        help_text=_("When it closes, the next one is scheduled as far after this one opened."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        minimum = {"minimum": MINIMUM_RESPONDENTS}
+        field = self.fields["min_respondents"]
+        field.help_text = (
+            gettext(
+                "Never fewer than %(minimum)d: below that, an answer could point to "
+                "the person who gave it. If fewer answer, no results are shown."
+            )
+            % minimum
+        )
+        field.error_messages["min_value"] = (
+            gettext(
+                "Results need at least %(minimum)d answers, so that no answer "
+                "points to anyone: set %(minimum)d or more."
+            )
+            % minimum
+        )
+        field.error_messages["required"] = (
+            gettext("Say from how many answers results show (%(minimum)d or more).") % minimum
+        )
+
+    def clean_open_question(self):
+        """The suggested question, left as it was, is kept as the default one,
+        so that each reader reads it in their own language."""
+        question = self.cleaned_data["open_question"]
+        if " ".join(question.split()) == " ".join(str(DEFAULT_OPEN_QUESTION_SHOWN).split()):
+            return DEFAULT_OPEN_QUESTION
+        return question
 
 
 class AnswerForm(forms.Form):
@@ -68,11 +95,13 @@ class AnswerForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Optional. Shown to members after the pulse closes, without your name, "
-        "in a random order. Leave out what would tell who you are.",
+        help_text=_(
+            "Optional. Shown to members after the pulse closes, without your name, "
+            "in a random order. Leave out what would tell who you are."
+        ),
     )
 
-    def __init__(self, *args, open_question: str = DEFAULT_OPEN_QUESTION, **kwargs):
+    def __init__(self, *args, open_question: str = DEFAULT_OPEN_QUESTION_SHOWN, **kwargs):
         super().__init__(*args, **kwargs)
         statements = {
             f"statement_{n}": forms.TypedChoiceField(
@@ -80,7 +109,7 @@ class AnswerForm(forms.Form):
                 choices=[(value, label) for value, label in SCALE],
                 coerce=int,
                 widget=forms.RadioSelect,
-                error_messages={"required": "Choose how far you agree with this statement."},
+                error_messages={"required": _("Choose how far you agree with this statement.")},
             )
             for n, text in enumerate(STATEMENTS, start=1)
         }

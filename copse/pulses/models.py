@@ -9,8 +9,13 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from copse.pulses.statements import DEFAULT_OPEN_QUESTION, MINIMUM_RESPONDENTS
+from copse.pulses.statements import (
+    DEFAULT_OPEN_QUESTION,
+    DEFAULT_OPEN_QUESTION_SHOWN,
+    MINIMUM_RESPONDENTS,
+)
 
 
 class Pulse(models.Model):
@@ -23,7 +28,7 @@ class Pulse(models.Model):
     closes_on = models.DateField()
     open_question = models.CharField(max_length=300, default=DEFAULT_OPEN_QUESTION)
     min_respondents = models.PositiveSmallIntegerField(
-        "show results from this many answers",
+        _("show results from this many answers"),
         default=MINIMUM_RESPONDENTS,
         validators=[MinValueValidator(MINIMUM_RESPONDENTS), MaxValueValidator(1000)],
     )
@@ -65,6 +70,14 @@ class Pulse(models.Model):
         from django.urls import reverse
 
         return reverse("pulses:pulse", args=[self.community.slug, self.pk])
+
+    @property
+    def question(self) -> str:
+        """The open question as a reader reads it: the default one in their
+        language, one a facilitator wrote as written."""
+        if self.open_question == DEFAULT_OPEN_QUESTION:
+            return str(DEFAULT_OPEN_QUESTION_SHOWN)
+        return self.open_question
 
     @property
     def is_open(self) -> bool:

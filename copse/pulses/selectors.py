@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.http import Http404
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 
 from copse.core import charts, permissions
 from copse.pulses.models import Pulse, PulseAnswer, Respondent
@@ -149,7 +150,10 @@ class TrendPoint:
 
     @property
     def label(self) -> str:
-        return f"{self.pulse.opens_on:%-d %b %Y} ({self.answers} answered)"
+        return gettext("%(day)s (%(answers)d answered)") % {
+            "day": formats.date_format(self.pulse.opens_on, "j M Y"),
+            "answers": self.answers,
+        }
 
 
 def results_shown_q(today) -> Q:
@@ -201,9 +205,11 @@ def trend_for(viewer, community, pulses=None) -> list[TrendPoint]:
 
 def trend_chart(points: list[TrendPoint]) -> charts.Chart:
     return charts.line_chart(
-        "Trust over time: the mean answer to each statement, from 1 (strongly disagree) "
-        "to 5 (strongly agree)",
+        gettext(
+            "Trust over time: the mean answer to each statement, from 1 (strongly disagree) "
+            "to 5 (strongly agree)"
+        ),
         [point.label for point in points],
-        [(name, [point.means[n] for point in points]) for n, name in enumerate(SHORT_NAMES)],
+        [(str(name), [point.means[n] for point in points]) for n, name in enumerate(SHORT_NAMES)],
         range=(1, 5),
     )

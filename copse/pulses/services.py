@@ -14,7 +14,9 @@ from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from copse.audit.services import record
 from copse.communities.models import Community
@@ -33,21 +35,21 @@ from copse.pulses.statements import (
 MOST_RESPONDENTS = 1000
 OPEN_QUESTION_LENGTH = 300
 OPEN_ANSWER_LENGTH = 2000
-ALREADY_ANSWERED = "You have already answered this pulse. Thank you!"
+ALREADY_ANSWERED = gettext_lazy("You have already answered this pulse. Thank you!")
 
 
 class PulseError(UserFacingError):
-    title = "The pulse could not be saved"
+    title = gettext_lazy("The pulse could not be saved")
     status = 400
 
 
 class NotAllowed(UserFacingError):
-    title = "That is not possible here"
+    title = gettext_lazy("That is not possible here")
     status = 403
 
 
 class AlreadyAnswered(UserFacingError):
-    title = "You have already answered"
+    title = gettext_lazy("You have already answered")
     status = 400
 
 
@@ -60,44 +62,52 @@ def _check_schedule(
     today: dt.date,
 ) -> None:
     if opens_on < today:
-        raise PulseError("A pulse cannot open in the past: choose today or a later day.")
+        raise PulseError(_("A pulse cannot open in the past: choose today or a later day."))
     if closes_on <= opens_on:
-        raise PulseError("Close the pulse after the day it opens, so people have time to answer.")
+        raise PulseError(
+            _("Close the pulse after the day it opens, so people have time to answer.")
+        )
     if (closes_on - opens_on).days > LONGEST_OPEN_DAYS:
         raise PulseError(
-            f"Keep a pulse open for at most {LONGEST_OPEN_DAYS} days, so its answers "
-            "describe one moment."
+            _("Keep a pulse open for at most %(days)d days, so its answers describe one moment.")
+            % {"days": LONGEST_OPEN_DAYS}
         )
     if min_respondents is None or min_respondents < MINIMUM_RESPONDENTS:
         raise PulseError(
-            f"Results need at least {MINIMUM_RESPONDENTS} answers, so that no answer points "
-            f"to anyone: set {MINIMUM_RESPONDENTS} or more."
+            _(
+                "Results need at least %(minimum)d answers, so that no answer "
+                "points to anyone: set %(minimum)d or more."
+            )
+            % {"minimum": MINIMUM_RESPONDENTS}
         )
     if min_respondents > MOST_RESPONDENTS:
-        raise PulseError(f"Set at most {MOST_RESPONDENTS} answers.")
+        raise PulseError(_("Set at most %(most)d answers.") % {"most": MOST_RESPONDENTS})
     if repeat_every_months not in dict(REPEAT_CHOICES):
-        raise PulseError("Choose how often the pulse repeats, or once.")
+        raise PulseError(_("Choose how often the pulse repeats, or once."))
 
 
 def _clean_question(open_question: str) -> str:
     question = " ".join((open_question or "").split())
     if not question:
-        raise PulseError("Write the open question people may answer in their own words.")
+        raise PulseError(_("Write the open question people may answer in their own words."))
     if len(question) > OPEN_QUESTION_LENGTH:
-        raise PulseError(f"Keep the open question under {OPEN_QUESTION_LENGTH} characters.")
+        raise PulseError(
+            _("Keep the open question under %(length)d characters.")
+            % {"length": OPEN_QUESTION_LENGTH}
+        )
     return question
 
 
 def _already_pending(pulse: Pulse) -> str:
     if pulse.is_open:
-        return (
-            f"A trust pulse is already open here, until {pulse.closes_on:%-d %B %Y}. "
+        return _(
+            "A trust pulse is already open here, until %(day)s. "
             "There is one at a time: wait until it closes, or cancel it first."
-        )
-    return (
-        f"A trust pulse is already scheduled here, from {pulse.opens_on:%-d %B %Y}. "
+        ) % {"day": formats.date_format(pulse.closes_on, "j F Y")}
+    return _(
+        "A trust pulse is already scheduled here, from %(day)s. "
         "There is one at a time: change its dates by cancelling it and scheduling again."
-    )
+    ) % {"day": formats.date_format(pulse.opens_on, "j F Y")}
 
 
 def schedule_pulse(
@@ -114,7 +124,7 @@ def schedule_pulse(
     of `closes_on`. One at a time per community: the community row is locked
     while the others are looked at."""
     if not permissions.can(actor, "community.schedule_pulse", community):
-        raise NotAllowed("Only the community's facilitators schedule trust pulses.")
+        raise NotAllowed(_("Only the community's facilitators schedule trust pulses."))
     today = timezone.localdate()
     _check_schedule(
         opens_on=opens_on,
@@ -157,16 +167,16 @@ def cancel_pulse(*, actor, pulse: Pulse) -> Pulse:
     """Cancel a pulse before it closes: it never shows results, the answers
     given so far are deleted, and it does not repeat."""
     if not permissions.can(actor, "pulse.manage", pulse):
-        raise NotAllowed("Only the community's facilitators cancel trust pulses.")
+        raise NotAllowed(_("Only the community's facilitators cancel trust pulses."))
     with transaction.atomic():
         locked = Pulse.objects.select_for_update().select_related("community").get(pk=pulse.pk)
         if locked.cancelled_at is not None:
-            raise PulseError("This pulse is already cancelled.")
+            raise PulseError(_("This pulse is already cancelled."))
         if locked.has_closed:
-            raise PulseError("This pulse has closed; it can no longer be cancelled.")
+            raise PulseError(_("This pulse has closed; it can no longer be cancelled."))
         locked.cancelled_at = timezone.now()
         locked.save(update_fields=["cancelled_at"])
-        deleted, _ = PulseAnswer.objects.filter(pulse=locked).delete()
+        deleted, _by_model = PulseAnswer.objects.filter(pulse=locked).delete()
         record(
             actor=actor,
             action="pulse.cancelled",
@@ -179,15 +189,17 @@ def cancel_pulse(*, actor, pulse: Pulse) -> Pulse:
 
 def _why_not_answer(actor, pulse: Pulse) -> str:
     if pulse.cancelled_at is not None:
-        return "This pulse was cancelled."
+        return _("This pulse was cancelled.")
     if pulse.has_closed:
-        return "This pulse has closed, so it takes no more answers."
+        return _("This pulse has closed, so it takes no more answers.")
     if not pulse.is_open:
-        return f"This pulse opens on {pulse.opens_on:%-d %B %Y}."
+        return _("This pulse opens on %(day)s.") % {
+            "day": formats.date_format(pulse.opens_on, "j F Y")
+        }
     standing = permissions.standing(actor, pulse.community)
     if standing.is_seated and standing.membership.status == "on_leave":
-        return "You are on leave from this community. Come back from leave to answer."
-    return "Only members of this community answer its trust pulse."
+        return _("You are on leave from this community. Come back from leave to answer.")
+    return _("Only members of this community answer its trust pulse.")
 
 
 def _clean_scores(scores: Sequence) -> tuple[int, ...]:
@@ -196,7 +208,7 @@ def _clean_scores(scores: Sequence) -> tuple[int, ...]:
     except (TypeError, ValueError):
         cleaned = ()
     if len(cleaned) != len(STATEMENTS) or any(not 1 <= score <= 5 for score in cleaned):
-        raise PulseError("Answer each of the five statements, from 1 to 5.")
+        raise PulseError(_("Answer each of the five statements, from 1 to 5."))
     return cleaned
 
 
@@ -209,7 +221,8 @@ def answer_pulse(*, actor, pulse: Pulse, scores: Sequence[int], open_answer: str
     text = (open_answer or "").strip()
     if len(text) > OPEN_ANSWER_LENGTH:
         raise PulseError(
-            f"Keep your answer to the open question under {OPEN_ANSWER_LENGTH} characters."
+            _("Keep your answer to the open question under %(length)d characters.")
+            % {"length": OPEN_ANSWER_LENGTH}
         )
     with transaction.atomic():
         # Answers to one pulse are written one at a time, as sealing its

@@ -13,7 +13,8 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from copse.communities.selectors import community_by_slug_for
@@ -71,10 +72,10 @@ def pulse_new(request, slug):
             pulse = sent.result
             messages.success(
                 request,
-                "The pulse is open: every member has been told."
+                _("The pulse is open: every member has been told.")
                 if pulse.is_open
-                else f"The pulse is scheduled. Members are told when it opens on "
-                f"{pulse.opens_on:%-d %B}.",
+                else _("The pulse is scheduled. Members are told when it opens on %(day)s.")
+                % {"day": formats.date_format(pulse.opens_on, "j F")},
             )
             return redirect(pulse.get_absolute_url())
         status = sent.status
@@ -97,7 +98,7 @@ def _pulse_context(request, pulse, form=None):
     viewer = request.user
     can_answer = permissions.can(viewer, "pulse.answer", pulse) and not pulse.answered_by_me
     if can_answer and form is None:
-        form = AnswerForm(open_question=pulse.open_question)
+        form = AnswerForm(open_question=pulse.question)
     return {
         "community": pulse.community,
         "pulse": pulse,
@@ -124,7 +125,7 @@ def answer(request, slug, pulse_id):
     if pulse.answered_by_me:
         messages.info(request, services.ALREADY_ANSWERED)
         return redirect(pulse.get_absolute_url())
-    form = AnswerForm(request.POST, open_question=pulse.open_question)
+    form = AnswerForm(request.POST, open_question=pulse.question)
     status = 400
     if form.is_valid():
         try:
@@ -142,7 +143,7 @@ def answer(request, slug, pulse_id):
             status = error.status
         else:
             messages.success(
-                request, "Thank you. Your answer is saved, with neither your name nor the time."
+                request, _("Thank you. Your answer is saved, with neither your name nor the time.")
             )
             return redirect(pulse.get_absolute_url())
     context = _pulse_context(request, pulse, form=form)
@@ -160,6 +161,6 @@ def cancel(request, slug, pulse_id):
     attempt(
         request,
         lambda: services.cancel_pulse(actor=request.user, pulse=pulse),
-        done="The pulse is cancelled. Any answers given were deleted, and it will not repeat.",
+        done=_("The pulse is cancelled. Any answers given were deleted, and it will not repeat."),
     )
     return redirect("pulses:list", slug=community.slug)

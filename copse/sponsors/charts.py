@@ -4,6 +4,8 @@ table; a bar of a community too small to show is left out."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from copse.core.charts import Chart, bar_chart, line_chart
 from copse.sponsors.suppression import is_suppressed
 
@@ -39,9 +41,9 @@ def members_per_community(report) -> Chart:
     rows = [row for row in report.rows if not is_suppressed(row.figures["members"])]
     return _drawn(
         bar_chart,
-        "Members per community",
+        _("Members per community"),
         [row.name for row in rows],
-        [("Members", [row.figures["members"] for row in rows])],
+        [(_("Members"), [row.figures["members"] for row in rows])],
     )
 
 
@@ -49,9 +51,9 @@ def attendance_by_quarter(report) -> Chart:
     quarters = report.attendance_by_quarter
     return _drawn(
         line_chart,
-        "Attendance rate per quarter (%)",
+        _("Attendance rate per quarter (%)"),
         [quarter.quarter for quarter in quarters],
-        [("Attendance rate (%)", [quarter.rate for quarter in quarters])],
+        [(_("Attendance rate (%)"), [quarter.rate for quarter in quarters])],
         percent=True,
     )
 
@@ -60,10 +62,13 @@ def pulse_trend(report) -> Chart:
     pulses = report.pulses
     return _drawn(
         line_chart,
-        "Trust pulse: mean score per statement (1 to 5)",
+        _("Trust pulse: mean score per statement (1 to 5)"),
         [pulse["quarter"] for pulse in pulses],
         [
-            (f"Statement {number}", [pulse["means"][number - 1] for pulse in pulses])
+            (
+                _("Statement %(number)d") % {"number": number},
+                [pulse["means"][number - 1] for pulse in pulses],
+            )
             for number in range(1, len(report.statements) + 1)
         ],
         range=(1, 5),
@@ -74,9 +79,9 @@ def stories_per_cycle(report) -> Chart:
     cycles = report.value["cycles"]
     return _drawn(
         bar_chart,
-        "Value stories shared for the report, per cycle",
+        _("Value stories shared for the report, per cycle"),
         [cycle["label"] for cycle in cycles],
-        [("Stories", [cycle["stories"] for cycle in cycles])],
+        [(_("Stories"), [cycle["stories"] for cycle in cycles])],
     )
 
 

@@ -8,6 +8,9 @@ import csv
 import io
 from decimal import Decimal
 
+from django.conf import settings
+from django.utils import translation
+
 from copse.sponsors.figures import MEASURES
 from copse.sponsors.selectors import Report
 from copse.sponsors.suppression import is_suppressed
@@ -76,9 +79,13 @@ def rows(report: Report):
 
 
 def write(report: Report) -> str:
+    """The CSV is data for spreadsheets and scripts: its sections, measures
+    and words stay in the site's language (English) whoever downloads it, so
+    that one column means the same in every file."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADER)
-    for row in rows(report):
-        writer.writerow([cell(value) for value in row])
+    with translation.override(settings.LANGUAGE_CODE):
+        for row in rows(report):
+            writer.writerow([cell(value) for value in row])
     return out.getvalue()

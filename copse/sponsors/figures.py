@@ -7,22 +7,24 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+
 from copse.sponsors.suppression import FEWER_THAN_FIVE, MINIMUM_PEOPLE, shown
 
 # (key, heading): the per-community table's columns after the name and size
 # band, in order; the CSV names its measures by the same headings.
 MEASURES = [
-    ("members", "Members"),
-    ("organisations", "Organisations"),
-    ("meetings_held", "Meetings held"),
-    ("attendance_rate", "Attendance rate (%)"),
-    ("asks", "Asks"),
-    ("answered_share", "Asks answered (%)"),
-    ("helpful_share", "Asks with a helpful answer (%)"),
-    ("median_hours_to_reply", "Median hours to first reply"),
-    ("library_items", "Library items"),
-    ("library_added", "Library items added"),
-    ("reuses", "Re-uses"),
+    ("members", _("Members")),
+    ("organisations", _("Organisations")),
+    ("meetings_held", _("Meetings held")),
+    ("attendance_rate", _("Attendance rate (%)")),
+    ("asks", _("Asks")),
+    ("answered_share", _("Asks answered (%)")),
+    ("helpful_share", _("Asks with a helpful answer (%)")),
+    ("median_hours_to_reply", _("Median hours to first reply")),
+    ("library_items", _("Library items")),
+    ("library_added", _("Library items added")),
+    ("reuses", _("Re-uses")),
 ]
 
 

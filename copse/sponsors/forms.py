@@ -1,13 +1,16 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from copse.accounts.models import User
 
 
 class GrantSponsorForm(forms.Form):
     email = forms.EmailField(
-        label="Email address of the person",
-        help_text="They must already have a Copse account. The role shows them the "
-        "programme report: figures across communities, never content or names.",
+        label=_("Email address of the person"),
+        help_text=_(
+            "They must already have a Copse account. The role shows them the "
+            "programme report: figures across communities, never content or names."
+        ),
     )
 
     def clean_email(self):
@@ -17,12 +20,16 @@ class GrantSponsorForm(forms.Form):
         person = User.objects.filter(email=email, is_active=True).first()
         if person is None:
             raise forms.ValidationError(
-                "No one with this address has an active account. They sign up first; "
-                "then you can make them a sponsor."
+                _(
+                    "No one with this address has an active account. They sign up first; "
+                    "then you can make them a sponsor."
+                )
             )
         self.person = person
         return email
 
 
 class RevokeSponsorForm(forms.Form):
-    person = forms.ModelChoiceField(queryset=User.objects.filter(is_sponsor=True))
+    person = forms.ModelChoiceField(
+        label=_("Person"), queryset=User.objects.filter(is_sponsor=True)
+    )

@@ -5,6 +5,8 @@ else: no community, no content, no person."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from copse.accounts.models import User
 from copse.audit.services import record
@@ -13,18 +15,18 @@ from copse.core.errors import UserFacingError
 
 
 class NotAllowed(UserFacingError):
-    title = "That is not possible"
+    title = gettext_lazy("That is not possible")
     status = 403
 
 
 class RoleUnchanged(UserFacingError):
-    title = "Nothing to change"
+    title = gettext_lazy("Nothing to change")
     status = 409
 
 
 def _require_granter(actor) -> None:
     if not permissions.can(actor, "programme.grant_sponsor"):
-        raise NotAllowed("Only a site administrator can grant or revoke the sponsor role.")
+        raise NotAllowed(_("Only a site administrator can grant or revoke the sponsor role."))
 
 
 def grant_sponsor(*, actor, person: User) -> User:
@@ -33,9 +35,9 @@ def grant_sponsor(*, actor, person: User) -> User:
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=person.pk)
         if not locked.is_active:
-            raise RoleUnchanged("This account is not active, so it cannot be a sponsor.")
+            raise RoleUnchanged(_("This account is not active, so it cannot be a sponsor."))
         if locked.is_sponsor:
-            raise RoleUnchanged(f"{locked.name} is already a sponsor.")
+            raise RoleUnchanged(_("%(name)s is already a sponsor.") % {"name": locked.name})
         locked.is_sponsor = True
         locked.save(update_fields=["is_sponsor"])
         record(actor=actor, action="sponsor.granted", subject=locked)
@@ -49,7 +51,7 @@ def revoke_sponsor(*, actor, person: User) -> User:
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=person.pk)
         if not locked.is_sponsor:
-            raise RoleUnchanged(f"{locked.name} is not a sponsor.")
+            raise RoleUnchanged(_("%(name)s is not a sponsor.") % {"name": locked.name})
         locked.is_sponsor = False
         locked.save(update_fields=["is_sponsor"])
         record(actor=actor, action="sponsor.revoked", subject=locked)

@@ -4,6 +4,8 @@ the CSV cannot disagree about it (docs/decisions.md, "The sponsor's report")."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 MINIMUM_PEOPLE = 5
 
 
@@ -11,7 +13,7 @@ class FewerThanFive:
     """What stands in for a figure computed over fewer than five people."""
 
     def __str__(self) -> str:
-        return f"fewer than {MINIMUM_PEOPLE}"
+        return gettext("fewer than %(minimum)d") % {"minimum": MINIMUM_PEOPLE}
 
     def __repr__(self) -> str:
         return "FEWER_THAN_FIVE"

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from copse.core import permissions
@@ -72,11 +73,13 @@ def grants(request):
             lambda data: services.revoke_sponsor(actor=request.user, person=data["person"]),
         )
         if outcome.saved:
-            messages.success(request, f"{outcome.result.name} is no longer a sponsor.")
+            messages.success(
+                request, _("%(name)s is no longer a sponsor.") % {"name": outcome.result.name}
+            )
             return redirect("sponsors:grants")
         if "person" in form.errors:
             form.errors.pop("person")
-            form.add_error(None, "That person is not a sponsor (any more).")
+            form.add_error(None, _("That person is not a sponsor (any more)."))
         return _grants_page(request, revoke_form=form, status=outcome.status)
     form = GrantSponsorForm(request.POST)
     outcome = submit(
@@ -85,7 +88,9 @@ def grants(request):
     )
     if outcome.saved:
         messages.success(
-            request, f"{outcome.result.name} is now a sponsor and sees the programme report."
+            request,
+            _("%(name)s is now a sponsor and sees the programme report.")
+            % {"name": outcome.result.name},
         )
         return redirect("sponsors:grants")
     return _grants_page(request, grant_form=form, status=outcome.status)

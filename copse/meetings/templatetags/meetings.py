@@ -3,7 +3,9 @@
 from zoneinfo import ZoneInfo
 
 from django import template
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -23,10 +25,11 @@ def meeting_when(meeting, viewer=None):
     start = meeting.starts_at.astimezone(zone)
     end = meeting.ends_at.astimezone(zone)
     same_day = start.date() == end.date()
+    # Day and month names in the reader's language (docs/languages.md).
     text = (
-        f"{start:%a %-d %B %Y}, {start:%H:%M}–{end:%H:%M}"
+        f"{date_format(start, 'D j F Y')}, {start:%H:%M}–{end:%H:%M}"
         if same_day
-        else (f"{start:%a %-d %B %Y %H:%M} – {end:%a %-d %B %H:%M}")
+        else f"{date_format(start, 'D j F Y H:i')} – {date_format(end, 'D j F H:i')}"
     )
     main = format_html('<time datetime="{}">{}</time> {}', start.isoformat(), text, start.tzname())
     own = getattr(viewer, "time_zone", None) if getattr(viewer, "is_authenticated", False) else None
@@ -34,15 +37,17 @@ def meeting_when(meeting, viewer=None):
         mine = _zone(own)
         my_start, my_end = meeting.starts_at.astimezone(mine), meeting.ends_at.astimezone(mine)
         if my_start.utcoffset() != start.utcoffset():
-            day = "" if my_start.date() == start.date() else f"{my_start:%a %-d %B} "
-            return format_html(
-                '{} <span class="muted">({}{}–{} your time, {})</span>',
-                main,
-                day,
-                f"{my_start:%H:%M}",
-                f"{my_end:%H:%M}",
-                own.replace("_", " "),
-            )
+            values = {
+                "start": f"{my_start:%H:%M}",
+                "end": f"{my_end:%H:%M}",
+                "zone": own.replace("_", " "),
+            }
+            if my_start.date() == start.date():
+                yours = gettext("%(start)s–%(end)s your time, %(zone)s") % values
+            else:
+                values["day"] = date_format(my_start, "D j F")
+                yours = gettext("%(day)s %(start)s–%(end)s your time, %(zone)s") % values
+            return format_html('{} <span class="muted">({})</span>', main, yours)
     return main
 
 
@@ -50,8 +55,10 @@ def meeting_when(meeting, viewer=None):
 def minutes_as_hours(minutes: int) -> str:
     hours, rest = divmod(int(minutes or 0), 60)
     if hours and rest:
-        return f"{hours} h {rest} min"
-    return f"{hours} h" if hours else f"{rest} min"
+        return gettext("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": rest}
+    if hours:
+        return gettext("%(hours)s h") % {"hours": hours}
+    return gettext("%(minutes)s min") % {"minutes": rest}
 
 
 @register.filter
