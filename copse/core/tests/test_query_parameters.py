@@ -17,12 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from copse.conversations.selectors import ThreadFilters
-from copse.core.tests import test_authorization_matrix as matrix
 from copse.search.forms import SearchForm
 
-# The authorization matrix's world: a confidential community with one person
-# in each role, a thread, a tag, norms, topics, meetings, mail and audit rows.
-world = matrix.world
+# The tests below ask the authorization matrix's `world` (conftest.py): a
+# confidential community with one person in each role, a thread, a tag, norms,
+# topics, meetings, mail and audit rows.
 
 CURSOR = ["before"]
 AFTER = ["after"]
