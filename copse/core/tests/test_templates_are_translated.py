@@ -346,7 +346,6 @@ NOT_YET_MARKED: set[str] = {
     "pulses/templates/pulses/mail/opened_subject.txt",
     "pulses/templates/pulses/new.html",
     "pulses/templates/pulses/pulse.html",
-    "search/templates/search/search.html",
     "sponsors/templates/sponsors/grants.html",
     "sponsors/templates/sponsors/report.html",
     "templates/allauth/layouts/manage.html",
