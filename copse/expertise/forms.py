@@ -1,10 +1,11 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from copse.communities.models import Community
 from copse.expertise.models import Experience, Level
 from copse.expertise.services import MAX_NOTE, MAX_PURPOSE, MAX_TAG
 
-FINDABLE_HELP = (
+FINDABLE_HELP = _(
     "When members of the site's other communities ask about this and nobody in "
     "their community has answered, Copse may suggest you to those who can see "
     "your profile. It never names this community to anyone who cannot read it."
@@ -15,21 +16,22 @@ class ExpertiseForm(forms.Form):
     """Adding expertise in one community: one of its topic areas, or a subject
     the person names. Each community's form on the page has its own prefix."""
 
-    area = forms.ChoiceField(label="Topic area", required=False)
+    area = forms.ChoiceField(label=_("Topic area"), required=False)
     tag = forms.CharField(
-        label="Or another subject",
+        label=_("Or another subject"),
         required=False,
         max_length=MAX_TAG,
-        help_text='A subject of your own, e.g. "SD-WAN" or "Succession".',
+        help_text=_('A subject of your own, e.g. "SD-WAN" or "Succession".'),
     )
     level = forms.ChoiceField(
+        label=_("Level"),
         choices=Level.choices,
         widget=forms.RadioSelect,
         initial=Level.PRACTISING,
-        error_messages={"required": "Choose a level: learning, practising or expert."},
+        error_messages={"required": _("Choose a level: learning, practising or expert.")},
     )
     findable_elsewhere = forms.BooleanField(
-        label="Others on this site may find me for this", required=False, help_text=FINDABLE_HELP
+        label=_("Others on this site may find me for this"), required=False, help_text=FINDABLE_HELP
     )
 
     def __init__(self, *args, community: Community, **kwargs):
@@ -37,28 +39,29 @@ class ExpertiseForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.community = community
         areas = [str(a) for a in (community.topic_areas or [])]
-        self.fields["area"].choices = [("", "No topic area"), *((a, a) for a in areas)]
-        self.fields["area"].error_messages["invalid_choice"] = (
+        self.fields["area"].choices = [("", _("No topic area")), *((a, a) for a in areas)]
+        self.fields["area"].error_messages["invalid_choice"] = _(
             "Choose one of the topic areas in the list."
         )
 
     def clean(self):
         data = super().clean()
         if not data.get("area") and not (data.get("tag") or "").strip():
-            raise forms.ValidationError("Choose a topic area or name a subject.")
+            raise forms.ValidationError(_("Choose a topic area or name a subject."))
         if data.get("area") and (data.get("tag") or "").strip():
-            raise forms.ValidationError("Choose a topic area or name a subject, not both.")
+            raise forms.ValidationError(_("Choose a topic area or name a subject, not both."))
         return data
 
 
 class ExpertiseLevelForm(forms.Form):
     level = forms.ChoiceField(
+        label=_("Level"),
         choices=Level.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose a level: learning, practising or expert."},
+        error_messages={"required": _("Choose a level: learning, practising or expert.")},
     )
     findable_elsewhere = forms.BooleanField(
-        label="Others on this site may find me for this", required=False, help_text=FINDABLE_HELP
+        label=_("Others on this site may find me for this"), required=False, help_text=FINDABLE_HELP
     )
 
 
@@ -69,49 +72,53 @@ class CatalogueChoiceField(forms.ModelChoiceField):
 
 class ExperienceForm(forms.Form):
     tag = CatalogueChoiceField(
-        label="Vendor, product or technology",
+        label=_("Vendor, product or technology"),
         queryset=None,
-        empty_label="Choose from the catalogue",
+        empty_label=_("Choose from the catalogue"),
         error_messages={
-            "required": "Choose a vendor, product or technology from the catalogue.",
-            "invalid_choice": "Choose one of the catalogue's entries in the list.",
+            "required": _("Choose a vendor, product or technology from the catalogue."),
+            "invalid_choice": _("Choose one of the catalogue's entries in the list."),
         },
     )
     duration = forms.ChoiceField(
-        label="How long have you used it?",
+        label=_("How long have you used it?"),
         choices=Experience.Duration.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Say how long you have used it."},
+        error_messages={"required": _("Say how long you have used it.")},
     )
     purpose = forms.CharField(
-        label="What for?",
+        label=_("What for?"),
         max_length=MAX_PURPOSE,
-        help_text='In a few words, e.g. "SIP trunking at head office".',
-        error_messages={"required": "Say what you used it for, in a few words."},
+        help_text=_('In a few words, e.g. "SIP trunking at head office".'),
+        error_messages={"required": _("Say what you used it for, in a few words.")},
     )
     recommend = forms.ChoiceField(
-        label="Would you recommend it?",
+        label=_("Would you recommend it?"),
         choices=Experience.Recommend.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Say whether you would recommend it: yes, no, or with caveats."
+            "required": _("Say whether you would recommend it: yes, no, or with caveats.")
         },
     )
     recommend_note = forms.CharField(
-        label="A note on that",
+        label=_("A note on that"),
         required=False,
         max_length=MAX_NOTE,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What to watch for, or why. Optional.",
+        help_text=_("What to watch for, or why. Optional."),
     )
-    happy_to_be_asked = forms.BooleanField(label="I am happy to be asked about it", required=False)
+    happy_to_be_asked = forms.BooleanField(
+        label=_("I am happy to be asked about it"), required=False
+    )
     communities = forms.ModelMultipleChoiceField(
-        label="Show it in",
+        label=_("Show it in"),
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Only members of the communities you tick see it. Tick none to keep it to yourself.",
-        error_messages={"invalid_choice": "Choose among your own communities."},
+        help_text=_(
+            "Only members of the communities you tick see it. Tick none to keep it to yourself."
+        ),
+        error_messages={"invalid_choice": _("Choose among your own communities.")},
     )
 
     def __init__(self, *args, catalogue, communities, **kwargs):

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 # The catalogue's kinds a person can have used (conversations.Tag.Kind); topics
 # are subjects, not things.
@@ -27,9 +28,9 @@ def subject_slug(name: str) -> str:
 
 
 class Level(models.TextChoices):
-    LEARNING = "learning", "Learning"
-    PRACTISING = "practising", "Practising"
-    EXPERT = "expert", "Expert"
+    LEARNING = "learning", _("Learning")
+    PRACTISING = "practising", _("Practising")
+    EXPERT = "expert", _("Expert")
 
 
 class Expertise(models.Model):
@@ -91,15 +92,15 @@ class Experience(models.Model):
     """A person's experience with a vendor, product or technology of the catalogue."""
 
     class Duration(models.TextChoices):
-        UNDER_ONE = "under_1", "Less than a year"
-        ONE_TO_THREE = "1_3", "1 to 3 years"
-        THREE_TO_FIVE = "3_5", "3 to 5 years"
-        OVER_FIVE = "over_5", "More than 5 years"
+        UNDER_ONE = "under_1", _("Less than a year")
+        ONE_TO_THREE = "1_3", _("1 to 3 years")
+        THREE_TO_FIVE = "3_5", _("3 to 5 years")
+        OVER_FIVE = "over_5", _("More than 5 years")
 
     class Recommend(models.TextChoices):
-        YES = "yes", "Yes"
-        CAVEATS = "caveats", "With caveats"
-        NO = "no", "No"
+        YES = "yes", _("Yes")
+        CAVEATS = "caveats", _("With caveats")
+        NO = "no", _("No")
 
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="experience"

@@ -5,6 +5,7 @@ is found only where its person chose to show it and the viewer sits too."""
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, gettext_lazy
 
 from copse.expertise.selectors import search_expertise_page
 from copse.search.sources import COUNT_CAP, Found, Hit, Source
@@ -30,7 +31,7 @@ def find_expertise(viewer, query, *, filters, limit: int, offset: int = 0) -> Fo
                 url=reverse("people:profile", args=[hit.person.handle]),
                 excerpt=mark_safe(escape(f"{hit.subject}: {hit.detail}")),  # noqa: S308
                 meta=[community.name for community in hit.communities],
-                badge="Experience" if hit.kind == "experience" else "Expertise",
+                badge=gettext("Experience") if hit.kind == "experience" else gettext("Expertise"),
                 obj=hit.entry,
             )
             for hit in hits
@@ -41,4 +42,6 @@ def find_expertise(viewer, query, *, filters, limit: int, offset: int = 0) -> Fo
     )
 
 
-EXPERTISE = Source(key="expertise", label="Who knows what", find=find_expertise, order=40)
+EXPERTISE = Source(
+    key="expertise", label=gettext_lazy("Who knows what"), find=find_expertise, order=40
+)

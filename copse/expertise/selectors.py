@@ -26,6 +26,7 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from copse.accounts.models import User
 from copse.communities.models import Community
@@ -709,7 +710,11 @@ def search_expertise_page(
                     person=entry.person,
                     kind="experience",
                     subject=entry.tag.name,
-                    detail=f"{entry.get_duration_display()}; recommends: {entry.get_recommend_display().lower()}",
+                    detail=gettext("%(duration)s; recommends: %(recommend)s")
+                    % {
+                        "duration": entry.get_duration_display(),
+                        "recommend": entry.get_recommend_display().lower(),
+                    },
                     communities=[shown.community for shown in entry.shared_shown],
                     entry=entry,
                 )

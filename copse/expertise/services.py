@@ -12,6 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from copse.communities.models import Community
 from copse.conversations.models import Tag
@@ -33,12 +36,12 @@ MAX_NOTE = 1000
 
 
 class ExpertiseError(UserFacingError):
-    title = "That could not be saved"
+    title = gettext_lazy("That could not be saved")
     status = 400
 
 
 class NotAllowed(UserFacingError):
-    title = "That is not possible here"
+    title = gettext_lazy("That is not possible here")
     status = 404
 
 
@@ -49,12 +52,12 @@ def _clean_line(text: str) -> str:
 def _require_own(actor, entry) -> None:
     if not permissions.can(actor, "expertise.edit", entry):
         # The same answer as for an entry that does not exist.
-        raise NotAllowed("There is no such entry of yours.")
+        raise NotAllowed(_("There is no such entry of yours."))
 
 
 def _clean_level(level: str) -> str:
     if level not in Level.values:
-        raise ExpertiseError("Choose a level: learning, practising or expert.")
+        raise ExpertiseError(_("Choose a level: learning, practising or expert."))
     return level
 
 
@@ -62,22 +65,26 @@ def _subject(community: Community, area: str, tag: str) -> tuple[str, str, str]:
     """(area, tag, slug): exactly one of a topic area of `community` or a free tag."""
     area, tag = _clean_line(area), _clean_line(tag)
     if area and tag:
-        raise ExpertiseError("Choose a topic area or name a subject, not both.")
+        raise ExpertiseError(_("Choose a topic area or name a subject, not both."))
     if area:
         areas = [str(a) for a in (community.topic_areas or [])]
         if area not in areas:
+            if areas:
+                raise ExpertiseError(
+                    _("Choose one of this community's topic areas: %(areas)s.")
+                    % {"areas": ", ".join(areas)}
+                )
             raise ExpertiseError(
-                "Choose one of this community's topic areas"
-                + (f": {', '.join(areas)}." if areas else "; it names none, so name a subject.")
+                _("Choose one of this community's topic areas; it names none, so name a subject.")
             )
         return area, "", subject_slug(area)
     if not tag:
-        raise ExpertiseError("Choose a topic area or name a subject.")
+        raise ExpertiseError(_("Choose a topic area or name a subject."))
     if len(tag) > MAX_TAG:
-        raise ExpertiseError(f"A subject is at most {MAX_TAG} characters.")
+        raise ExpertiseError(_("A subject is at most %(count)s characters.") % {"count": MAX_TAG})
     slug = subject_slug(tag)
     if not slug:
-        raise ExpertiseError("Name the subject with at least one letter or number.")
+        raise ExpertiseError(_("Name the subject with at least one letter or number."))
     return "", tag, slug
 
 
@@ -93,7 +100,7 @@ def declare_expertise(
     """Add what `actor` knows in `community`; naming a subject they already
     listed there changes its level instead of listing it twice."""
     if not permissions.can(actor, "community.show_expertise", community):
-        raise NotAllowed("You can list expertise only in communities you are a member of.")
+        raise NotAllowed(_("You can list expertise only in communities you are a member of."))
     area, tag, slug = _subject(community, area, tag)
     level = _clean_level(level)
     with transaction.atomic():
@@ -133,7 +140,7 @@ def remove_expertise(*, actor, entry: Expertise) -> None:
 
 def _catalogue_entry(tag: Tag | None) -> Tag:
     if tag is None or tag.community_id is not None or tag.kind not in EXPERIENCE_KINDS:
-        raise ExpertiseError("Choose a vendor, product or technology from the catalogue.")
+        raise ExpertiseError(_("Choose a vendor, product or technology from the catalogue."))
     return tag
 
 
@@ -142,7 +149,7 @@ def _communities_to_show(actor, communities: Iterable[Community]) -> list[Commun
     for community in chosen:
         if not permissions.can(actor, "community.show_expertise", community):
             raise ExpertiseError(
-                "You can show your experience only in communities you are a member of."
+                _("You can show your experience only in communities you are a member of.")
             )
     return list(chosen)
 
@@ -165,22 +172,30 @@ def save_experience(
     shown in a community the person has since left, it stops being shown
     there (it was out of sight already)."""
     if actor is None or not actor.is_authenticated or not actor.is_active:
-        raise NotAllowed("Sign in first.")
+        raise NotAllowed(_("Sign in first."))
     if experience is not None:
         _require_own(actor, experience)
     tag = _catalogue_entry(tag)
     if duration not in Experience.Duration.values:
-        raise ExpertiseError("Say how long you have used it.")
+        raise ExpertiseError(_("Say how long you have used it."))
     if recommend not in Experience.Recommend.values:
-        raise ExpertiseError("Say whether you would recommend it: yes, no, or with caveats.")
+        raise ExpertiseError(_("Say whether you would recommend it: yes, no, or with caveats."))
     purpose = _clean_line(purpose)
     if not purpose:
-        raise ExpertiseError("Say what you used it for, in a few words.")
+        raise ExpertiseError(_("Say what you used it for, in a few words."))
     if len(purpose) > MAX_PURPOSE:
-        raise ExpertiseError(f"“What for” is at most {MAX_PURPOSE} characters.")
+        raise ExpertiseError(
+            _("“What for” is at most %(count)s characters.") % {"count": MAX_PURPOSE}
+        )
     note = without_control_characters(recommend_note).strip()
     if len(note) > MAX_NOTE:
-        raise ExpertiseError(f"The note is {len(note):,} characters; the limit is {MAX_NOTE:,}.")
+        raise ExpertiseError(
+            _("The note is %(count)s characters; the limit is %(limit)s.")
+            % {
+                "count": number_format(len(note), force_grouping=True),
+                "limit": number_format(MAX_NOTE, force_grouping=True),
+            }
+        )
     shown = _communities_to_show(actor, communities)
     with transaction.atomic():
         same = Experience.objects.filter(person=actor, tag=tag)
@@ -188,7 +203,8 @@ def save_experience(
             same = same.exclude(pk=experience.pk)
         if same.exists():
             raise ExpertiseError(
-                f"You already have an entry for {tag.name}: change that one instead."
+                _("You already have an entry for %(name)s: change that one instead.")
+                % {"name": tag.name}
             )
         if experience is None:
             experience = Experience(person=actor)

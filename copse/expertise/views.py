@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from copse.communities.models import Community
@@ -102,7 +103,12 @@ def add_expertise(request):
         else:
             messages.success(
                 request,
-                f"{entry.subject} ({entry.get_level_display().lower()}) is listed in {place.name}.",
+                _("%(subject)s (%(level)s) is listed in %(name)s.")
+                % {
+                    "subject": entry.subject,
+                    "level": entry.get_level_display().lower(),
+                    "name": place.name,
+                },
             )
             return redirect(reverse("expertise:mine") + f"#community-{place.slug}")
     return _render_mine(request, failed=form, status=status)
@@ -128,7 +134,7 @@ def edit_expertise(request, entry_id):
                 form.add_error(None, error.message)
                 status = error.status
             else:
-                messages.success(request, f"{entry.subject}: saved.")
+                messages.success(request, _("%(subject)s: saved.") % {"subject": entry.subject})
                 return redirect(reverse("expertise:mine") + f"#community-{entry.community.slug}")
     return render(
         request, "expertise/edit_expertise.html", {"entry": entry, "form": form}, status=status
@@ -142,7 +148,11 @@ def remove_expertise(request, entry_id):
     if entry is None:
         raise Http404
     services.remove_expertise(actor=request.user, entry=entry)
-    messages.success(request, f"{entry.subject} is no longer listed in {entry.community.name}.")
+    messages.success(
+        request,
+        _("%(subject)s is no longer listed in %(name)s.")
+        % {"subject": entry.subject, "name": entry.community.name},
+    )
     return redirect(reverse("expertise:mine") + f"#community-{entry.community.slug}")
 
 
@@ -151,12 +161,18 @@ def _saved_message(saved, communities) -> str:
     an entry they ticked no community for."""
     names = [c.name for c in communities]
     if not names:
-        return (
-            f"Your experience with {saved.tag.name} is saved, shown nowhere yet: "
+        return _(
+            "Your experience with %(name)s is saved, shown nowhere yet: "
             "change it and tick a community for its members to see it."
-        )
-    where = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-    return f"Your experience with {saved.tag.name} is saved, shown in {where}."
+        ) % {"name": saved.tag.name}
+    if len(names) == 1:
+        where = names[0]
+    else:
+        where = _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
+    return _("Your experience with %(name)s is saved, shown in %(where)s.") % {
+        "name": saved.tag.name,
+        "where": where,
+    }
 
 
 def _experience_page(request, experience=None):
@@ -225,5 +241,8 @@ def remove_experience(request, entry_id):
     if experience is None:
         raise Http404
     services.remove_experience(actor=request.user, experience=experience)
-    messages.success(request, f"Your experience with {experience.tag.name} is removed.")
+    messages.success(
+        request,
+        _("Your experience with %(name)s is removed.") % {"name": experience.tag.name},
+    )
     return redirect(reverse("expertise:mine") + "#experience")

@@ -5,10 +5,11 @@ from decimal import Decimal
 from pathlib import PurePosixPath
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from copse.library.models import LibraryItem
 
-TAGS_HELP = (
+TAGS_HELP = _(
     "Comma-separated: this community's topics and the site's vendors, products and "
     "technologies. E.g. speakers, Zoom."
 )
@@ -21,6 +22,7 @@ def tag_names(text: str) -> list[str]:
 class TagsField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Tags"))
         kwargs.setdefault("max_length", 500)
         kwargs.setdefault("help_text", TAGS_HELP)
         super().__init__(**kwargs)
@@ -29,33 +31,39 @@ class TagsField(forms.CharField):
 class ItemForm(forms.Form):
     kind = forms.ChoiceField(
         choices=[c for c in LibraryItem.Kind.choices if c[0] != LibraryItem.Kind.MEETING_RECORD],
-        help_text=(
+        label=_("Kind"),
+        help_text=_(
             "A document is an uploaded file; a page is written here. Templates, SOPs and "
             "presentations may be either. A link points elsewhere."
         ),
     )
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=200, label=_("Title"))
     description = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
     )
     topic_areas = forms.MultipleChoiceField(
-        required=False, widget=forms.CheckboxSelectMultiple, label="Topic areas"
+        required=False, widget=forms.CheckboxSelectMultiple, label=_("Topic areas")
     )
     tags = TagsField()
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 12}),
         required=False,
         max_length=100_000,
-        label="Text (Markdown)",
-        help_text="For a page, or a template or SOP written here.",
+        label=_("Text (Markdown)"),
+        help_text=_("For a page, or a template or SOP written here."),
     )
     link_url = forms.URLField(
-        required=False, max_length=1000, label="Address (for a link)", assume_scheme="https"
+        required=False, max_length=1000, label=_("Address (for a link)"), assume_scheme="https"
     )
     # Last: a file over the size limit stops the upload where it begins, and
     # every field sent before it is still read (copse.core.uploads).
     file = forms.FileField(
-        required=False, help_text="For a document, template, SOP or presentation."
+        required=False,
+        label=_("File"),
+        help_text=_("For a document, template, SOP or presentation."),
     )
 
     def __init__(self, *args, community, **kwargs):
@@ -64,16 +72,19 @@ class ItemForm(forms.Form):
 
 
 class DetailsForm(forms.Form):
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=200, label=_("Title"))
     description = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
     )
     topic_areas = forms.MultipleChoiceField(
-        required=False, widget=forms.CheckboxSelectMultiple, label="Topic areas"
+        required=False, widget=forms.CheckboxSelectMultiple, label=_("Topic areas")
     )
     tags = TagsField()
     link_url = forms.URLField(
-        required=False, max_length=1000, label="Address", assume_scheme="https"
+        required=False, max_length=1000, label=_("Address"), assume_scheme="https"
     )
 
     def __init__(self, *args, item, **kwargs):
@@ -90,17 +101,17 @@ class VersionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 16}),
         required=False,
         max_length=100_000,
-        label="Text (Markdown)",
+        label=_("Text (Markdown)"),
         strip=False,
     )
     change_note = forms.CharField(
         max_length=300,
-        label="What changed",
-        help_text="A few words for the versions list, e.g. “Added the honoraria form”.",
-        error_messages={"required": "Say in a few words what changed."},
+        label=_("What changed"),
+        help_text=_("A few words for the versions list, e.g. “Added the honoraria form”."),
+        error_messages={"required": _("Say in a few words what changed.")},
     )
     # Last, as in ItemForm.
-    file = forms.FileField(required=False, label="Upload a new file")
+    file = forms.FileField(required=False, label=_("Upload a new file"))
 
     def __init__(self, *args, item, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,20 +127,23 @@ class ShareForm(forms.Form):
     sharing = forms.ChoiceField(
         choices=LibraryItem.Sharing.choices,
         widget=forms.RadioSelect,
-        label="Who can read it",
+        label=_("Who can read it"),
     )
 
 
 class AdaptForm(forms.Form):
     community = forms.TypedChoiceField(
-        coerce=int, label="Into which community", help_text="One of yours where you can add."
+        coerce=int,
+        label=_("Into which community"),
+        help_text=_("One of yours where you can add."),
     )
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=200, label=_("Title"))
     description = forms.CharField(
+        label=_("Description"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=4000,
-        help_text="Say what you changed, so others can choose between the versions.",
+        help_text=_("Say what you changed, so others can choose between the versions."),
     )
     tags = TagsField()
 
@@ -142,9 +156,11 @@ class ReuseForm(forms.Form):
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
-        label="How you re-used it",
-        help_text="E.g. “Used it for our spring speaker series; saved writing one from scratch.”",
-        error_messages={"required": "Say in a line or two how you re-used it."},
+        label=_("How you re-used it"),
+        help_text=_(
+            "E.g. “Used it for our spring speaker series; saved writing one from scratch.”"
+        ),
+        error_messages={"required": _("Say in a line or two how you re-used it.")},
     )
     hours_saved = forms.DecimalField(
         required=False,
@@ -152,7 +168,7 @@ class ReuseForm(forms.Form):
         max_value=Decimal("9999.9"),
         max_digits=5,
         decimal_places=1,
-        label="Hours it saved (if you know)",
+        label=_("Hours it saved (if you know)"),
         widget=forms.NumberInput(attrs={"step": "0.5", "min": "0"}),
     )
 
@@ -160,7 +176,7 @@ class ReuseForm(forms.Form):
 class SaveAttachmentForm(forms.Form):
     """ "Save to library" on a post's file: what it is, and where it belongs."""
 
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=200, label=_("Title"))
     kind = forms.ChoiceField(
         choices=[
             (kind, label)
@@ -169,16 +185,17 @@ class SaveAttachmentForm(forms.Form):
         ],
         initial=LibraryItem.Kind.DOCUMENT,
         widget=forms.RadioSelect,
-        label="What it is",
+        label=_("What it is"),
     )
     description = forms.CharField(
+        label=_("Description"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=4000,
-        help_text="What it is for, so others can find it and tell it apart.",
+        help_text=_("What it is for, so others can find it and tell it apart."),
     )
     topic_areas = forms.MultipleChoiceField(
-        required=False, widget=forms.CheckboxSelectMultiple, label="Topic areas"
+        required=False, widget=forms.CheckboxSelectMultiple, label=_("Topic areas")
     )
     tags = TagsField()
 

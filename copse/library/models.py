@@ -11,22 +11,29 @@ change when someone moves on.
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def plural_count(hours) -> int:
+    """A whole number that chooses the same plural as `hours` (a Decimal such
+    as 1.5): plural forms are chosen by whole numbers only."""
+    return int(hours) if hours == int(hours) else 2
 
 
 class LibraryItem(models.Model):
     class Kind(models.TextChoices):
-        DOCUMENT = "document", "Document"
-        PAGE = "page", "Page"
-        TEMPLATE = "template", "Template"
-        SOP = "sop", "SOP"
-        PRESENTATION = "presentation", "Presentation"
-        LINK = "link", "Link"
-        MEETING_RECORD = "meeting_record", "Meeting record"
+        DOCUMENT = "document", _("Document")
+        PAGE = "page", _("Page")
+        TEMPLATE = "template", _("Template")
+        SOP = "sop", _("SOP")
+        PRESENTATION = "presentation", _("Presentation")
+        LINK = "link", _("Link")
+        MEETING_RECORD = "meeting_record", _("Meeting record")
 
     class Sharing(models.TextChoices):
-        COMMUNITY = "community", "This community only"
-        SITE = "site", "Everyone signed in to this site"
-        PUBLIC = "public", "Anyone with the link"
+        COMMUNITY = "community", _("This community only")
+        SITE = "site", _("Everyone signed in to this site")
+        PUBLIC = "public", _("Anyone with the link")
 
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="library_items"
@@ -128,6 +135,10 @@ class LibraryItem(models.Model):
         return reverse("library:item", kwargs={"item_id": self.pk})
 
     @property
+    def hours_saved_count(self) -> int:
+        return plural_count(self.hours_saved)
+
+    @property
     def is_removed(self) -> bool:
         return self.removed_at is not None
 
@@ -175,10 +186,10 @@ class ItemAuthor(models.Model):
 
 class ItemVersion(models.Model):
     class TextStatus(models.TextChoices):
-        NONE = "none", "Nothing to extract"
-        PENDING = "pending", "Being read for search"
-        EXTRACTED = "extracted", "Searchable"
-        NOT_SEARCHABLE = "not_searchable", "Not searchable"
+        NONE = "none", _("Nothing to extract")
+        PENDING = "pending", _("Being read for search")
+        EXTRACTED = "extracted", _("Searchable")
+        NOT_SEARCHABLE = "not_searchable", _("Not searchable")
 
     item = models.ForeignKey(LibraryItem, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
@@ -230,6 +241,10 @@ class Reuse(models.Model):
 
     def __str__(self) -> str:
         return f"Re-use of {self.item}"
+
+    @property
+    def hours_saved_count(self) -> int:
+        return plural_count(self.hours_saved or 0)
 
 
 class PostLibraryLink(models.Model):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.db import connection
 from django.db.models import F, Prefetch
+from django.utils.translation import gettext, gettext_lazy
 
 from copse.core import permissions
 from copse.core.markdown import plain_text
@@ -181,7 +182,7 @@ def find_items(viewer, query: ParsedQuery, *, filters, limit: int, offset: int =
         meta = []
         authors = "; ".join(str(author) for author in item.authors.all())
         if authors:
-            meta.append(f"By {authors}")
+            meta.append(gettext("By %(authors)s") % {"authors": authors})
         # A shared item's community is named only to those who may know of it.
         if permissions.can(viewer, "community.view", item.community):
             meta.append(item.community.name)
@@ -207,7 +208,7 @@ def find_items(viewer, query: ParsedQuery, *, filters, limit: int, offset: int =
 
 LIBRARY = Source(
     key="library",
-    label="Library",
+    label=gettext_lazy("Library"),
     find=find_items,
     order=20,
     filters=frozenset({"community", "tag", "author", "since", "until"}),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Count, Prefetch, Q
+from django.utils.translation import gettext
 
 from copse.core import cursors, permissions
 from copse.library.models import ItemAuthor, ItemVersion, LibraryItem, PostLibraryLink, Reuse
@@ -494,7 +495,11 @@ def link_choices(viewer, community, *, also: int | None = None) -> list:
     own = [row for row in rows if row[3] == community.pk]
     shared = [row for row in rows if row[3] != community.pk]
     groups = []
-    for label, group in ((f"In {community.name}", own), ("Shared with the whole site", shared)):
+    labels = (
+        (gettext("In %(name)s") % {"name": community.name}, own),
+        (gettext("Shared with the whole site"), shared),
+    )
+    for label, group in labels:
         if group:
             groups.append(
                 (label, [(pk, f"{title} — {_kind_label(kind)}") for pk, title, kind, _ in group])

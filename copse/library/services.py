@@ -18,6 +18,8 @@ from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from copse.audit.services import record
 from copse.core import cursors, files, permissions
@@ -51,7 +53,7 @@ def _require(actor, action: str, obj, message: str) -> None:
 def file_type(name: str, head: bytes) -> str:
     """The content type to store and serve, or LibraryError if not allowed."""
     content_type, refusal = files.content_type_or_refusal(
-        name, head, type_refused="Files of that type cannot be kept in the library."
+        name, head, type_refused=_("Files of that type cannot be kept in the library.")
     )
     if refusal:
         raise LibraryError(refusal)
@@ -62,11 +64,14 @@ def _check_upload(uploaded_file) -> str:
     limit = settings.COPSE_UPLOAD_MAX_BYTES
     if uploaded_file.size > limit:
         raise LibraryError(
-            f"That file is {uploaded_file.size / 1_000_000:.1f} MB; the limit is "
-            f"{limit / 1_000_000:.0f} MB."
+            _("That file is %(size)s MB; the limit is %(limit)s MB.")
+            % {
+                "size": number_format(uploaded_file.size / 1_000_000, 1),
+                "limit": number_format(limit / 1_000_000, 0),
+            }
         )
     if uploaded_file.size == 0:
-        raise LibraryError("That file is empty.")
+        raise LibraryError(_("That file is empty."))
     uploaded_file.seek(0)
     head = uploaded_file.read(512)
     uploaded_file.seek(0)
@@ -99,7 +104,7 @@ def _extract_later(version: ItemVersion) -> None:
 def _clean_title(title: str) -> str:
     title = " ".join((title or "").split())[:200]
     if not title:
-        raise LibraryError("Give the item a title.")
+        raise LibraryError(_("Give the item a title."))
     return title
 
 
@@ -108,7 +113,10 @@ def _clean_areas(community, areas) -> list[str]:
     chosen = []
     for area in areas or []:
         if area not in allowed:
-            raise LibraryError(f"Choose among this community's topic areas: {', '.join(allowed)}.")
+            raise LibraryError(
+                _("Choose among this community's topic areas: %(areas)s.")
+                % {"areas": ", ".join(allowed)}
+            )
         if area not in chosen:
             chosen.append(area)
     return chosen
@@ -179,21 +187,21 @@ def _content_of(kind: str, *, body: str, uploaded_file, link_url: str) -> str:
     """Which content a new item or version carries, or LibraryError."""
     if kind == LibraryItem.Kind.LINK:
         if not link_url:
-            raise LibraryError("Give the address the link points to.")
+            raise LibraryError(_("Give the address the link points to."))
         return "link"
     if uploaded_file is not None:
         if kind not in FILE_KINDS:
-            raise LibraryError("A page is written here; upload files as a document instead.")
+            raise LibraryError(_("A page is written here; upload files as a document instead."))
         return "file"
     if body.strip():
         if kind not in WRITTEN_KINDS:
-            raise LibraryError("Upload the file for this kind of item.")
+            raise LibraryError(_("Upload the file for this kind of item."))
         return "body"
     if kind in FILE_KINDS and kind not in WRITTEN_KINDS:
-        raise LibraryError("Choose the file to upload.")
+        raise LibraryError(_("Choose the file to upload."))
     if kind in FILE_KINDS:
-        raise LibraryError("Choose a file to upload, or write the text.")
-    raise LibraryError("Write the text of the page.")
+        raise LibraryError(_("Choose a file to upload, or write the text."))
+    raise LibraryError(_("Write the text of the page."))
 
 
 def create_item(
@@ -226,9 +234,11 @@ def create_item(
     still hold a seat: their post here shows they wrote it. It is frozen as
     always (name and organisation now); an author known only by name (an
     archive import) is credited by that name."""
-    _require(actor, "library.add", community, "Only members who take part can add to the library.")
+    _require(
+        actor, "library.add", community, _("Only members who take part can add to the library.")
+    )
     if kind not in LibraryItem.Kind.values or kind == LibraryItem.Kind.MEETING_RECORD:
-        raise LibraryError("Choose what kind of item this is.")
+        raise LibraryError(_("Choose what kind of item this is."))
     title = _clean_title(title)
     areas = _clean_areas(community, topic_areas)
     content = _content_of(kind, body=body, uploaded_file=uploaded_file, link_url=link_url)
@@ -244,11 +254,13 @@ def create_item(
         people = list(authors) if authors else [actor]
     for person in people:
         if not permissions.standing(person, community).is_seated:
-            raise LibraryError(f"{person.display_name} is not a member of this community.")
+            raise LibraryError(
+                _("%(name)s is not a member of this community.") % {"name": person.display_name}
+            )
     if source_thread is not None and source_thread.community_id != community.pk:
-        raise LibraryError("That conversation belongs to another community.")
+        raise LibraryError(_("That conversation belongs to another community."))
     if meeting is not None and meeting.community_id != community.pk:
-        raise LibraryError("That meeting belongs to another community.")
+        raise LibraryError(_("That meeting belongs to another community."))
     with files_removed_on_failure(), transaction.atomic():
         item = LibraryItem.objects.create(
             community=community,
@@ -307,17 +319,19 @@ def _post_to_credit(actor, attachment, community):
     save it into `community` and that its author can be credited."""
     post = attachment.post
     if post.community_id != community.pk:
-        raise LibraryError("That file belongs to a conversation of another community.")
+        raise LibraryError(_("That file belongs to a conversation of another community."))
     _require(
         actor,
         "attachment.save_to_library",
         attachment,
-        "Only members who take part, and who can read the post, can save its files.",
+        _("Only members who take part, and who can read the post, can save its files."),
     )
     if post.author_id is None and not post.imported_author:
         raise LibraryError(
-            "Whoever wrote this post has deleted their account, so its file cannot be "
-            "saved with their credit."
+            _(
+                "Whoever wrote this post has deleted their account, so its file cannot be "
+                "saved with their credit."
+            )
         )
     return post
 
@@ -370,17 +384,17 @@ def save_attachment(
         actor,
         "attachment.save_to_library",
         attachment,
-        "Only members who take part, and who can read the post, can save its files.",
+        _("Only members who take part, and who can read the post, can save its files."),
     )
     if kind not in SAVE_KINDS:
-        raise LibraryError("Choose document, template, SOP or presentation.")
+        raise LibraryError(_("Choose document, template, SOP or presentation."))
     existing = saved_item_of(attachment)
     if existing is not None:
         return existing
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as exc:
-        raise LibraryError("The file could not be read, so nothing was saved.") from exc
+        raise LibraryError(_("The file could not be read, so nothing was saved.")) from exc
     try:
         return create_item(
             actor=actor,
@@ -415,7 +429,9 @@ def check_link(*, actor, community, item_id) -> LibraryItem:
     if cursors.integer(str(item_id), minimum=1) is not None:
         item = LibraryItem.objects.select_related("community").filter(pk=item_id).first()
     if item is None or not permissions.may_link_item(actor, item, community):
-        raise LibraryError("That library item cannot be linked here: choose one of those listed.")
+        raise LibraryError(
+            _("That library item cannot be linked here: choose one of those listed.")
+        )
     return item
 
 
@@ -429,13 +445,15 @@ def add_version(
     *, actor, item: LibraryItem, body: str = "", uploaded_file=None, change_note: str = ""
 ) -> ItemVersion:
     """Uploading or editing never replaces: it adds a version with a note."""
-    _require(actor, "library_item.edit", item, "Only its authors and facilitators can change it.")
+    _require(
+        actor, "library_item.edit", item, _("Only its authors and facilitators can change it.")
+    )
     if item.kind == LibraryItem.Kind.LINK:
-        raise LibraryError("A link has no versions; edit its address instead.")
+        raise LibraryError(_("A link has no versions; edit its address instead."))
     content = _content_of(item.kind, body=body, uploaded_file=uploaded_file, link_url="")
     content_type = _check_upload(uploaded_file) if content == "file" else ""
     if not (change_note or "").strip():
-        raise LibraryError("Say in a few words what changed.")
+        raise LibraryError(_("Say in a few words what changed."))
     with files_removed_on_failure(), transaction.atomic():
         version = _new_version(
             item=item,
@@ -464,7 +482,9 @@ def add_authors(*, actor, item: LibraryItem, people) -> list[ItemAuthor]:
     credited already are left as they are). For work already done in the
     community, such as a documentation project's sections: a writer who has
     since left keeps their credit, so no seat is asked of them."""
-    _require(actor, "library_item.edit", item, "Only its authors and facilitators can change it.")
+    _require(
+        actor, "library_item.edit", item, _("Only its authors and facilitators can change it.")
+    )
     with transaction.atomic():
         credited = set(item.authors.values_list("person_id", flat=True))
         start = (item.authors.aggregate(last=Max("position"))["last"] or 0) + 1
@@ -497,13 +517,15 @@ def update_details(
     tag_names=None,
     link_url: str | None = None,
 ) -> LibraryItem:
-    _require(actor, "library_item.edit", item, "Only its authors and facilitators can change it.")
+    _require(
+        actor, "library_item.edit", item, _("Only its authors and facilitators can change it.")
+    )
     item.title = _clean_title(title)
     item.description = (description or "").strip()[:4000]
     item.topic_areas = _clean_areas(item.community, topic_areas)
     if item.kind == LibraryItem.Kind.LINK:
         if not link_url:
-            raise LibraryError("Give the address the link points to.")
+            raise LibraryError(_("Give the address the link points to."))
         item.link_url = link_url
     item.updated_at = timezone.now()
     with transaction.atomic():
@@ -520,7 +542,9 @@ def update_details(
 
 
 def remove_item(*, actor, item: LibraryItem) -> None:
-    _require(actor, "library_item.remove", item, "Only its authors and facilitators can remove it.")
+    _require(
+        actor, "library_item.remove", item, _("Only its authors and facilitators can remove it.")
+    )
     with transaction.atomic():
         LibraryItem.objects.filter(pk=item.pk).update(
             removed_at=timezone.now(), sharing=LibraryItem.Sharing.COMMUNITY, public_token=""
@@ -568,18 +592,18 @@ def adapt_item(
     the actor, keeping a link to `item` and its authors' credit, with the
     current content copied as its first version (a file is copied to a new
     stored file, so removing either never touches the other)."""
-    _require(actor, "library_item.adapt", item, "You cannot adapt this item.")
+    _require(actor, "library_item.adapt", item, _("You cannot adapt this item."))
     _require(
         actor,
         "library.add",
         community,
-        "Choose one of your communities where you can add to the library.",
+        _("Choose one of your communities where you can add to the library."),
     )
     current = (
         None if item.kind == LibraryItem.Kind.LINK else item.versions.order_by("-number").first()
     )
     if item.kind != LibraryItem.Kind.LINK and current is None:
-        raise LibraryError("This item has nothing to adapt yet.")
+        raise LibraryError(_("This item has nothing to adapt yet."))
     kind = item.kind
     with files_removed_on_failure():
         if current is not None and current.file:
@@ -587,7 +611,7 @@ def adapt_item(
                 handle = current.file.open("rb")
             except FileNotFoundError as exc:
                 raise LibraryError(
-                    "The original's file could not be read, so nothing was adapted."
+                    _("The original's file could not be read, so nothing was adapted.")
                 ) from exc
             try:
                 copy = File(handle, name=current.original_name or "file")
@@ -678,15 +702,23 @@ MAX_HOURS = Decimal("9999.9")
 def record_reuse(*, actor, item: LibraryItem, note: str, hours_saved=None) -> Reuse:
     """ "I re-used this": a note and, if the person knows, the hours it saved.
     The item's totals move in the same transaction; its authors are told."""
-    _require(actor, "library_item.record_reuse", item, "You cannot record a re-use of this item.")
+    _require(
+        actor, "library_item.record_reuse", item, _("You cannot record a re-use of this item.")
+    )
     note = (note or "").strip()
     if not note:
-        raise LibraryError("Say in a line or two how you re-used it.")
+        raise LibraryError(_("Say in a line or two how you re-used it."))
     if len(note) > 2000:
-        raise LibraryError(f"That note is {len(note):,} characters; the limit is 2,000.")
+        raise LibraryError(
+            _("That note is %(count)s characters; the limit is %(limit)s.")
+            % {
+                "count": number_format(len(note), force_grouping=True),
+                "limit": number_format(2000, force_grouping=True),
+            }
+        )
     saved = hours(hours_saved)
     if saved is not None and not (Decimal(0) <= saved <= MAX_HOURS):
-        raise LibraryError("Hours saved is a number from 0 to 9,999.")
+        raise LibraryError(_("Hours saved is a number from 0 to 9,999."))
     with transaction.atomic():
         reuse = Reuse.objects.create(item=item, person=actor, note=note, hours_saved=saved)
         LibraryItem.objects.filter(pk=item.pk).update(
@@ -757,7 +789,7 @@ def file_meeting_record(*, meeting, actor=None, change_note: str = "") -> Librar
     from copse.meetings.models import AgendaItem
 
     if not meeting.summary_is_published:
-        raise LibraryError("Only a published summary becomes the meeting's record.")
+        raise LibraryError(_("Only a published summary becomes the meeting's record."))
     agenda = list(
         AgendaItem.objects.filter(meeting=meeting)
         .select_related("topic", "presenter__organisation")
@@ -824,17 +856,17 @@ def share_item(*, actor, item: LibraryItem, sharing: str, confirmed: bool) -> Li
     """Share beyond the community. Needs the author's confirmation of who will
     be able to read it (`selectors.readers_after_sharing` says it to them)."""
     if sharing not in LibraryItem.Sharing.values:
-        raise LibraryError("Choose who may read it.")
+        raise LibraryError(_("Choose who may read it."))
     if sharing == LibraryItem.Sharing.COMMUNITY:
         return withdraw_sharing(actor=actor, item=item)
     _require(
         actor,
         "library_item.share",
         item,
-        "Only its authors can share it, and only where the community's facilitators allow it.",
+        _("Only its authors can share it, and only where the community's facilitators allow it."),
     )
     if not confirmed:
-        raise LibraryError("Confirm that you want these people to be able to read it.")
+        raise LibraryError(_("Confirm that you want these people to be able to read it."))
     with transaction.atomic():
         item.sharing = sharing
         if sharing == LibraryItem.Sharing.PUBLIC and not item.public_token:
@@ -859,7 +891,7 @@ def withdraw_sharing(*, actor, item: LibraryItem) -> LibraryItem:
         permissions.can(actor, "library_item.share", item)
         or permissions.can(actor, "library_item.edit", item)
     ):
-        raise LibraryError("Only its authors and facilitators can change who reads it.")
+        raise LibraryError(_("Only its authors and facilitators can change who reads it."))
     with transaction.atomic():
         item.sharing = LibraryItem.Sharing.COMMUNITY
         item.public_token = ""
@@ -879,7 +911,7 @@ def hours(value) -> Decimal | None:
     try:
         number = Decimal(str(value))
         if not number.is_finite():
-            raise LibraryError("Hours saved is a number from 0 to 9,999.")
+            raise LibraryError(_("Hours saved is a number from 0 to 9,999."))
         return number.quantize(Decimal("0.1"))
     except ArithmeticError as exc:
-        raise LibraryError("Hours saved is a number from 0 to 9,999.") from exc
+        raise LibraryError(_("Hours saved is a number from 0 to 9,999.")) from exc

@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from copse.communities.selectors import community_by_slug_for
@@ -29,7 +31,7 @@ from copse.library.forms import (
 from copse.library.models import WRITTEN_KINDS, LibraryItem
 
 # What a file left behind when a form came back: browsers never send it twice.
-FILE_AGAIN = (
+FILE_AGAIN = gettext_lazy(
     "If the form comes back with a message, choose the file again: browsers do not send it twice."
 )
 
@@ -40,7 +42,10 @@ def _refused_upload(request, form) -> bool:
     refused = uploads.refusal(request)
     if refused:
         form.is_valid()
-        form.add_error("file", f"{refused} Choose a smaller file; what you typed is kept.")
+        form.add_error(
+            "file",
+            _("%(refusal)s Choose a smaller file; what you typed is kept.") % {"refusal": refused},
+        )
     return bool(refused)
 
 
@@ -95,7 +100,7 @@ def add_item(request, slug):
             except UserFacingError as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(request, "Added to the library.")
+                messages.success(request, _("Added to the library."))
                 return redirect(item.get_absolute_url())
     else:
         form = ItemForm(community=community)
@@ -117,7 +122,7 @@ def save_attachment(request, slug, attachment_id):
     community = post.community
     existing = services.saved_item_of(attachment)
     if existing is not None:
-        messages.info(request, "That file is in the library already.")
+        messages.info(request, _("That file is in the library already."))
         return redirect(existing.get_absolute_url())
     form = SaveAttachmentForm(
         request.POST or None,
@@ -139,7 +144,10 @@ def save_attachment(request, slug, attachment_id):
         except UserFacingError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, f"Saved to the library, credited to {item_credit(item)}.")
+            messages.success(
+                request,
+                _("Saved to the library, credited to %(credit)s.") % {"credit": item_credit(item)},
+            )
             return redirect(item.get_absolute_url())
     return render(
         request,
@@ -157,7 +165,7 @@ def save_attachment(request, slug, attachment_id):
 
 
 def item_credit(item) -> str:
-    return " and ".join(str(author) for author in item.authors.all())
+    return _(" and ").join(str(author) for author in item.authors.all())
 
 
 @require_GET
@@ -205,7 +213,7 @@ def edit_details(request, item_id):
         except UserFacingError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, "Details saved.")
+            messages.success(request, _("Details saved."))
             return redirect(item.get_absolute_url())
     status = 400 if form.errors else 200
     return render(request, "library/edit.html", {"item": item, "form": form}, status=status)
@@ -237,7 +245,7 @@ def new_version(request, item_id):
             except UserFacingError as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(request, "New version saved.")
+                messages.success(request, _("New version saved."))
                 return redirect(item.get_absolute_url())
     else:
         body = current.body_markdown if current is not None and not current.file else ""
@@ -265,7 +273,9 @@ def remove(request, item_id):
     item = selectors.item_to_change(request.user, item_id, "library_item.remove")
     if request.method == "POST":
         services.remove_item(actor=request.user, item=item)
-        messages.success(request, f"“{item.title}” was removed from the library.")
+        messages.success(
+            request, _("“%(title)s” was removed from the library.") % {"title": item.title}
+        )
         if permissions.can(request.user, "community.read", item.community):
             return redirect("library:list", slug=item.community.slug)
         return redirect("communities:directory")
@@ -297,7 +307,9 @@ def share(request, item_id):
             if sharing == LibraryItem.Sharing.COMMUNITY:
                 if item.sharing != sharing:
                     services.withdraw_sharing(actor=request.user, item=item)
-                    messages.success(request, "Sharing withdrawn: only the community reads it now.")
+                    messages.success(
+                        request, _("Sharing withdrawn: only the community reads it now.")
+                    )
                 return redirect(item.get_absolute_url())
             if sharing == item.sharing:
                 return redirect(item.get_absolute_url())
@@ -305,7 +317,7 @@ def share(request, item_id):
                 readers = selectors.readers_after_sharing(item, sharing)
             else:
                 services.share_item(actor=request.user, item=item, sharing=sharing, confirmed=True)
-                messages.success(request, "Shared.")
+                messages.success(request, _("Shared."))
                 return redirect(item.get_absolute_url())
         except UserFacingError as error:
             form.add_error(None, error.message)
@@ -354,7 +366,9 @@ def adapt(request, item_id):
         except UserFacingError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, f"Adapted into {community.name}, with credit.")
+            messages.success(
+                request, _("Adapted into %(name)s, with credit.") % {"name": community.name}
+            )
             return redirect(adapted.get_absolute_url())
     status = 400 if form.errors else 200
     return render(
@@ -382,7 +396,7 @@ def record_reuse(request, item_id):
             form.add_error(None, error.message)
         else:
             messages.success(
-                request, "Thank you: your re-use is recorded and its authors are told."
+                request, _("Thank you: your re-use is recorded and its authors are told.")
             )
             return redirect(item.get_absolute_url() + "#reuses")
     status = 400 if form.errors else 200

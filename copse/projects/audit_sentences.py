@@ -1,18 +1,22 @@
 """How documentation projects read in the audit log."""
 
+from django.utils.translation import gettext_lazy as _
+
 from copse.audit.sentences import Ref, register
 
 PROJECT = Ref(
     "projects.Project",
     key="project_id",
     permission="project.read",
-    hidden="a documentation project",
+    hidden=_("a documentation project"),
     name=lambda project: f"“{project.title}”",
 )
 
-register("project.started", "{actor} started the documentation project {project}", project=PROJECT)
+register(
+    "project.started", _("{actor} started the documentation project {project}"), project=PROJECT
+)
 register(
     "project.published",
-    "{actor} published {project} to the library (version {version})",
+    _("{actor} published {project} to the library (version {version})"),
     project=PROJECT,
 )

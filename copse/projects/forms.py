@@ -1,6 +1,7 @@
 """Forms of documentation projects: validation only; the services decide."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from copse.core import cursors
 from copse.projects.models import PUBLISHABLE_KINDS
@@ -29,34 +30,35 @@ class PersonField(forms.ModelChoiceField):
 class ProjectForm(forms.Form):
     title = forms.CharField(
         max_length=MAX_TITLE,
-        help_text="What you will write, e.g. “SOP: booking visiting speakers”.",
-        error_messages={"required": "Give the project a title."},
+        label=_("Title"),
+        help_text=_("What you will write, e.g. “SOP: booking visiting speakers”."),
+        error_messages={"required": _("Give the project a title.")},
     )
     goal = forms.CharField(
         required=False,
         max_length=MAX_GOAL,
         widget=forms.Textarea(attrs={"rows": 5}),
-        label="Goal (Markdown)",
-        help_text="Who it is for and what it should let them do.",
+        label=_("Goal (Markdown)"),
+        help_text=_("Who it is for and what it should let them do."),
     )
     due_on = forms.DateField(
         required=False,
-        label="Due date",
+        label=_("Due date"),
         widget=ISODateInput(),
         input_formats=["%Y-%m-%d"],
-        error_messages={"invalid": "Enter the date as year-month-day, e.g. 2025-06-30."},
+        error_messages={"invalid": _("Enter the date as year-month-day, e.g. 2025-06-30.")},
     )
     kind = forms.ChoiceField(
         choices=PUBLISHABLE_KINDS,
         initial="sop",
-        label="It will be published as",
+        label=_("It will be published as"),
     )
     reviewers = PeopleField(
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Named reviewers",
-        help_text="Leave empty and any member who takes part may review and approve.",
+        label=_("Named reviewers"),
+        help_text=_("Leave empty and any member who takes part may review and approve."),
     )
 
     def __init__(self, *args, writers, **kwargs):
@@ -68,8 +70,8 @@ class NewProjectForm(ProjectForm):
     sections = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        label="Sections, one title a line",
-        help_text="You own them at first; give each to its owner on the project page.",
+        label=_("Sections, one title a line"),
+        help_text=_("You own them at first; give each to its owner on the project page."),
     )
 
     field_order = ["title", "goal", "due_on", "kind", "sections", "reviewers"]
@@ -80,25 +82,29 @@ class NewProjectForm(ProjectForm):
 
 class SectionForm(forms.Form):
     title = forms.CharField(
-        max_length=MAX_TITLE, error_messages={"required": "Give the section a title."}
+        max_length=MAX_TITLE,
+        label=_("Title"),
+        error_messages={"required": _("Give the section a title.")},
     )
     owner = PersonField(
         queryset=None,
+        label=_("Owner"),
         empty_label=None,
-        error_messages={"invalid_choice": "Choose a member of this community."},
+        error_messages={"invalid_choice": _("Choose a member of this community.")},
     )
     position = forms.IntegerField(
+        label=_("Position"),
         min_value=1,
         max_value=1000,
         required=False,
-        help_text="1 is first.",
+        help_text=_("1 is first."),
     )
 
     def __init__(self, *args, writers, adding=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = writers
         if adding:
-            self.fields["position"].help_text = "1 is first. Leave empty to put it last."
+            self.fields["position"].help_text = _("1 is first. Leave empty to put it last.")
 
 
 class DraftForm(forms.Form):
@@ -107,16 +113,16 @@ class DraftForm(forms.Form):
         max_length=MAX_SECTION,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 18}),
-        label="Text (Markdown)",
+        label=_("Text (Markdown)"),
     )
     # The revision the writer started from; a save on an older one is refused.
     based_on = forms.CharField(required=False, widget=forms.HiddenInput)
     note = forms.CharField(
         required=False,
         max_length=MAX_NOTE,
-        label="What you changed (optional)",
+        label=_("What you changed (optional)"),
     )
-    ready_for_review = forms.BooleanField(required=False, label="Ready for review")
+    ready_for_review = forms.BooleanField(required=False, label=_("Ready for review"))
 
     def clean_based_on(self) -> int:
         """A missing or mangled revision counts as stale: the writer then sees
@@ -129,8 +135,8 @@ class CommentForm(forms.Form):
     body = forms.CharField(
         max_length=MAX_COMMENT,
         widget=forms.Textarea(attrs={"rows": 4}),
-        label="Your comment (Markdown)",
-        error_messages={"required": "Write the comment before sending it."},
+        label=_("Your comment (Markdown)"),
+        error_messages={"required": _("Write the comment before sending it.")},
     )
 
 
@@ -138,5 +144,5 @@ class PublishForm(forms.Form):
     change_note = forms.CharField(
         required=False,
         max_length=MAX_NOTE,
-        label="What changed since it was last published",
+        label=_("What changed since it was last published"),
     )

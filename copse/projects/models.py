@@ -10,12 +10,13 @@ revision number is what a save is checked against (see `merge.decide_save`).
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 # What a project may publish: the written kinds of the library.
 PUBLISHABLE_KINDS = [
-    ("sop", "SOP"),
-    ("template", "Template"),
-    ("page", "Page"),
+    ("sop", _("SOP")),
+    ("template", _("Template")),
+    ("page", _("Page")),
 ]
 
 
@@ -65,9 +66,9 @@ class Project(models.Model):
 
 class Section(models.Model):
     class Status(models.TextChoices):
-        DRAFTING = "drafting", "Drafting"
-        IN_REVIEW = "in_review", "In review"
-        APPROVED = "approved", "Approved"
+        DRAFTING = "drafting", _("Drafting")
+        IN_REVIEW = "in_review", _("In review")
+        APPROVED = "approved", _("Approved")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="sections")
     title = models.CharField(max_length=200)

@@ -1,6 +1,8 @@
 """Documentation projects as a group of results on the search page
 (`copse.search.sources`), confined by `selectors.search_projects`."""
 
+from django.utils.translation import gettext, gettext_lazy
+
 from copse.projects.selectors import search_projects
 from copse.search.index import passage
 from copse.search.sources import COUNT_CAP, Found, Hit, Source
@@ -25,7 +27,7 @@ def find_projects(viewer, query, *, filters, limit: int, offset: int = 0) -> Fou
             excerpt=passage([project.goal], query),
             meta=[project.community.name],
             when=project.updated_at,
-            badge="Documentation project",
+            badge=gettext("Documentation project"),
             obj=project,
         )
         for project in page
@@ -38,4 +40,6 @@ def find_projects(viewer, query, *, filters, limit: int, offset: int = 0) -> Fou
     )
 
 
-PROJECTS = Source(key="projects", label="Documentation projects", find=find_projects, order=30)
+PROJECTS = Source(
+    key="projects", label=gettext_lazy("Documentation projects"), find=find_projects, order=30
+)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
+from django.utils.translation import gettext
 
 from copse.core import cursors, permissions
 from copse.memberships.models import Membership
@@ -141,16 +142,25 @@ def publishing_gaps(sections) -> list[str]:
     """What stands between the project and publishing, one line per section;
     empty when every section is written and approved."""
     if not sections:
-        return ["Add at least one section."]
+        return [gettext("Add at least one section.")]
     gaps = []
     for section in sections:
-        owner = f" ({section.owner.display_name})" if section.owner else ""
+        if section.owner:
+            names = {"title": section.title, "owner": section.owner.display_name}
+            if not section.body_markdown:
+                gaps.append(gettext("“%(title)s” (%(owner)s) has no text yet.") % names)
+            elif section.status == Section.Status.DRAFTING:
+                gaps.append(gettext("“%(title)s” (%(owner)s) is still being drafted.") % names)
+            elif section.status == Section.Status.IN_REVIEW:
+                gaps.append(gettext("“%(title)s” (%(owner)s) is waiting for review.") % names)
+            continue
+        names = {"title": section.title}
         if not section.body_markdown:
-            gaps.append(f"“{section.title}”{owner} has no text yet.")
+            gaps.append(gettext("“%(title)s” has no text yet.") % names)
         elif section.status == Section.Status.DRAFTING:
-            gaps.append(f"“{section.title}”{owner} is still being drafted.")
+            gaps.append(gettext("“%(title)s” is still being drafted.") % names)
         elif section.status == Section.Status.IN_REVIEW:
-            gaps.append(f"“{section.title}”{owner} is waiting for review.")
+            gaps.append(gettext("“%(title)s” is waiting for review.") % names)
     return gaps
 
 

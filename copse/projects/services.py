@@ -14,6 +14,9 @@ from datetime import date
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from copse.audit.services import record
 from copse.core import permissions
@@ -47,15 +50,21 @@ class StaleSave(ProjectError):
     """Someone saved the section since the writer started. Carries both texts
     (the `merge.Conflict`) so the form can show theirs and keep yours."""
 
-    title = "Someone saved this section while you were writing"
+    title = gettext_lazy("Someone saved this section while you were writing")
     status = 409
 
     def __init__(self, conflict: merge.Conflict, section: Section):
-        who = section.revised_by.display_name if section.revised_by else "Someone"
-        super().__init__(
-            f"{who} saved a newer version of this section while you were writing. Your text "
-            "is kept below, beside theirs: merge the two and save again."
-        )
+        if section.revised_by:
+            message = _(
+                "%(name)s saved a newer version of this section while you were writing. Your "
+                "text is kept below, beside theirs: merge the two and save again."
+            ) % {"name": section.revised_by.display_name}
+        else:
+            message = _(
+                "Someone saved a newer version of this section while you were writing. Your "
+                "text is kept below, beside theirs: merge the two and save again."
+            )
+        super().__init__(message)
         self.conflict = conflict
         self.section = section
 
@@ -68,14 +77,19 @@ def _require(actor, action: str, obj, message: str) -> None:
 def _clean_title(title: str, what: str) -> str:
     title = " ".join((title or "").split())[:MAX_TITLE]
     if not title:
-        raise ProjectError(f"Give the {what} a title.")
+        if what == "project":
+            raise ProjectError(_("Give the project a title."))
+        raise ProjectError(_("Give the section a title."))
     return title
 
 
 def _clean_kind(kind: str) -> str:
     kinds = dict(PUBLISHABLE_KINDS)
     if kind not in kinds:
-        raise ProjectError(f"Choose what the project will publish: {', '.join(kinds.values())}.")
+        raise ProjectError(
+            _("Choose what the project will publish: %(kinds)s.")
+            % {"kinds": ", ".join(str(label) for label in kinds.values())}
+        )
     return kind
 
 
@@ -86,9 +100,11 @@ def _check_writer(community, person, what: str) -> None:
         return
     st = permissions.standing(person, community)
     if not (st.is_seated and st.role in ("member", "facilitator")):
-        raise ProjectError(
-            f"{person.display_name} is not a member of this community, so cannot {what}."
-        )
+        if what == "review":
+            message = _("%(name)s is not a member of this community, so cannot review.")
+        else:
+            message = _("%(name)s is not a member of this community, so cannot own a section.")
+        raise ProjectError(message % {"name": person.display_name})
 
 
 def _touch(project: Project) -> None:
@@ -113,15 +129,20 @@ def start_project(
 ) -> Project:
     """A new project with its first sections, each owned by the starter until
     the starter gives it to someone."""
-    _require(actor, "project.start", community, "Only members who take part can start a project.")
+    _require(
+        actor, "project.start", community, _("Only members who take part can start a project.")
+    )
     title = _clean_title(title, "project")
     goal = (goal or "").strip()
     if len(goal) > MAX_GOAL:
-        raise ProjectError(f"Keep the goal under {MAX_GOAL:,} characters.")
+        raise ProjectError(
+            _("Keep the goal under %(count)s characters.")
+            % {"count": number_format(MAX_GOAL, force_grouping=True)}
+        )
     kind = _clean_kind(kind)
     titles = [_clean_title(t, "section") for t in section_titles if (t or "").strip()]
     if len(titles) > MAX_SECTIONS:
-        raise ProjectError(f"A project has at most {MAX_SECTIONS} sections.")
+        raise ProjectError(_("A project has at most %(count)s sections.") % {"count": MAX_SECTIONS})
     reviewers = list(dict.fromkeys(reviewers))
     for person in reviewers:
         _check_writer(community, person, "review")
@@ -160,12 +181,15 @@ def update_project(
         actor,
         "project.manage",
         project,
-        "Only the project's starter and the facilitators can change it.",
+        _("Only the project's starter and the facilitators can change it."),
     )
     project.title = _clean_title(title, "project")
     goal = (goal or "").strip()
     if len(goal) > MAX_GOAL:
-        raise ProjectError(f"Keep the goal under {MAX_GOAL:,} characters.")
+        raise ProjectError(
+            _("Keep the goal under %(count)s characters.")
+            % {"count": number_format(MAX_GOAL, force_grouping=True)}
+        )
     project.goal, project.goal_html = goal, render_markdown(goal) if goal else ""
     project.due_on = due_on
     project.kind = _clean_kind(kind)
@@ -200,14 +224,16 @@ def add_section(
         actor,
         "project.manage",
         project,
-        "Only the project's starter and the facilitators can add sections.",
+        _("Only the project's starter and the facilitators can add sections."),
     )
     title = _clean_title(title, "section")
     _check_writer(project.community, owner, "own a section")
     with transaction.atomic():
         Project.objects.select_for_update().filter(pk=project.pk).first()
         if project.sections.count() >= MAX_SECTIONS:
-            raise ProjectError(f"A project has at most {MAX_SECTIONS} sections.")
+            raise ProjectError(
+                _("A project has at most %(count)s sections.") % {"count": MAX_SECTIONS}
+            )
         section = Section.objects.create(project=project, title=title, owner=owner)
         _place(project, section, position)
         _touch(project)
@@ -225,7 +251,7 @@ def update_section(
         actor,
         "project.manage",
         project,
-        "Only the project's starter and the facilitators can change sections.",
+        _("Only the project's starter and the facilitators can change sections."),
     )
     title = _clean_title(title, "section")
     _check_writer(project.community, owner, "own a section")
@@ -244,13 +270,13 @@ def remove_section(*, actor, section: Section) -> None:
         actor,
         "project.manage",
         section.project,
-        "Only the project's starter and the facilitators can remove sections.",
+        _("Only the project's starter and the facilitators can remove sections."),
     )
     with transaction.atomic():
-        deleted, _ = Section.objects.filter(pk=section.pk, revision=0).delete()
+        deleted = Section.objects.filter(pk=section.pk, revision=0).delete()[0]
         if not deleted:
             raise ProjectError(
-                "Someone has written in this section, so it stays. Rename it or move it instead."
+                _("Someone has written in this section, so it stays. Rename it or move it instead.")
             )
         remaining = list(section.project.sections.order_by("position", "id"))
         for number, row in enumerate(remaining, start=1):
@@ -278,10 +304,13 @@ def save_section(
         actor,
         "project.edit_section",
         section.project,
-        "Only members who take part can write in this project.",
+        _("Only members who take part can write in this project."),
     )
     if len(body or "") > MAX_SECTION:
-        raise ProjectError(f"A section holds at most {MAX_SECTION:,} characters; split it in two.")
+        raise ProjectError(
+            _("A section holds at most %(count)s characters; split it in two.")
+            % {"count": number_format(MAX_SECTION, force_grouping=True)}
+        )
     note = " ".join((note or "").split())[:MAX_NOTE]
     with transaction.atomic():
         current = Section.objects.select_for_update().get(pk=section.pk)
@@ -368,16 +397,18 @@ def ask_for_review(*, actor, section: Section) -> Section:
         actor,
         "project.edit_section",
         section.project,
-        "Only members who take part can ask for a review.",
+        _("Only members who take part can ask for a review."),
     )
     with transaction.atomic():
         current = Section.objects.select_for_update().get(pk=section.pk)
         if not current.body_markdown:
-            raise ProjectError("Write something in the section before asking for a review.")
+            raise ProjectError(_("Write something in the section before asking for a review."))
         if current.status == Section.Status.IN_REVIEW:
-            raise ProjectError("This section is already waiting for review.")
+            raise ProjectError(_("This section is already waiting for review."))
         if current.status == Section.Status.APPROVED:
-            raise ProjectError("This section is approved; change it to send it back to drafting.")
+            raise ProjectError(
+                _("This section is approved; change it to send it back to drafting.")
+            )
         _set_status(section, Section.Status.IN_REVIEW)
     return section
 
@@ -389,24 +420,24 @@ def approve_section(*, actor, section: Section, revision: int) -> Section:
         actor,
         "project.review",
         section.project,
-        "Only the project's reviewers can approve sections.",
+        _("Only the project's reviewers can approve sections."),
     )
     with transaction.atomic():
         current = Section.objects.select_for_update().get(pk=section.pk)
         if current.revision != revision:
-            raise ProjectError("The section changed while you were reading it; read it again.")
+            raise ProjectError(_("The section changed while you were reading it; read it again."))
         if current.status != Section.Status.IN_REVIEW:
-            raise ProjectError("Only a section in review can be approved.")
+            raise ProjectError(_("Only a section in review can be approved."))
         if current.revised_by_id == actor.pk:
             raise ProjectError(
-                "You wrote the latest version of this section; someone else approves it."
+                _("You wrote the latest version of this section; someone else approves it.")
             )
         now = timezone.now()
         won = Section.objects.filter(
             pk=section.pk, revision=revision, status=Section.Status.IN_REVIEW
         ).update(status=Section.Status.APPROVED, approved_by=actor, approved_at=now)
         if not won:
-            raise ProjectError("The section changed while you were reading it; read it again.")
+            raise ProjectError(_("The section changed while you were reading it; read it again."))
         section.status, section.approved_by, section.approved_at = (
             Section.Status.APPROVED,
             actor,
@@ -421,13 +452,16 @@ def comment_on_section(*, actor, section: Section, body: str) -> SectionComment:
         actor,
         "project.comment",
         section.project,
-        "Only members who take part can comment in this project.",
+        _("Only members who take part can comment in this project."),
     )
     body = (body or "").strip()
     if not body:
-        raise ProjectError("Write the comment before sending it.")
+        raise ProjectError(_("Write the comment before sending it."))
     if len(body) > MAX_COMMENT:
-        raise ProjectError(f"Keep a comment under {MAX_COMMENT:,} characters.")
+        raise ProjectError(
+            _("Keep a comment under %(count)s characters.")
+            % {"count": number_format(MAX_COMMENT, force_grouping=True)}
+        )
     with transaction.atomic():
         comment = SectionComment.objects.create(
             section=section,
@@ -452,7 +486,7 @@ def publish(*, actor, project: Project, change_note: str = "") -> LibraryItem:
         actor,
         "project.publish",
         project,
-        "Only the community's facilitators can publish a project.",
+        _("Only the community's facilitators can publish a project."),
     )
     change_note = " ".join((change_note or "").split())[:MAX_NOTE]
     with transaction.atomic():
@@ -465,14 +499,16 @@ def publish(*, actor, project: Project, change_note: str = "") -> LibraryItem:
         )
         gaps = publishing_gaps(sections)
         if gaps:
-            raise ProjectError("Not ready to publish yet: " + " ".join(gaps))
+            raise ProjectError(_("Not ready to publish yet: %(gaps)s") % {"gaps": " ".join(gaps)})
         community = project.community
         people = contributors(project, sections)
         seated = [p for p in people if permissions.standing(p, community).is_seated]
         item = project.published_item
         if item is not None and item.removed_at is None:
             if not change_note:
-                raise ProjectError("Say in a few words what changed since it was last published.")
+                raise ProjectError(
+                    _("Say in a few words what changed since it was last published.")
+                )
             version = library.add_version(
                 actor=actor, item=item, body=compose(sections), change_note=change_note
             )

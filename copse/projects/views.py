@@ -8,6 +8,7 @@ kept in the form to merge and save again.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from copse.communities.selectors import community_by_slug_for
@@ -68,7 +69,7 @@ def new_project(request, slug):
                 form.add_error(None, error.message)
                 status = error.status
             else:
-                messages.success(request, "The project is started. Give each section its owner.")
+                messages.success(request, _("The project is started. Give each section its owner."))
                 return redirect(project.get_absolute_url())
     else:
         form = NewProjectForm(writers=writers)
@@ -127,7 +128,7 @@ def edit_project(request, slug, project_id):
                 form.add_error(None, error.message)
                 status = error.status
             else:
-                messages.success(request, "Project saved.")
+                messages.success(request, _("Project saved."))
                 return redirect(project.get_absolute_url())
     else:
         form = ProjectForm(
@@ -175,14 +176,18 @@ def publish(request, slug, project_id):
             else:
                 messages.success(
                     request,
-                    f"Published to the library as “{item.title}”, with credit to everyone who wrote it.",
+                    _(
+                        "Published to the library as “%(title)s”, with credit to everyone who "
+                        "wrote it."
+                    )
+                    % {"title": item.title},
                 )
                 return redirect(item.get_absolute_url())
     republishing = (
         project.published_item_id is not None and project.published_item.removed_at is None
     )
     if not republishing:
-        form.fields["change_note"].label = "A note on this first version (optional)"
+        form.fields["change_note"].label = _("A note on this first version (optional)")
     sections = selectors.sections_of(project)
     return render(
         request,
@@ -227,7 +232,9 @@ def add_section(request, slug, project_id):
                 form.add_error(None, error.message)
                 status = error.status
             else:
-                messages.success(request, f"Section “{data['title']}” added.")
+                messages.success(
+                    request, _("Section “%(title)s” added.") % {"title": data["title"]}
+                )
                 return redirect(project.get_absolute_url())
     else:
         form = SectionForm(writers=writers, adding=True, initial={"owner": request.user})
@@ -253,7 +260,7 @@ def manage_section(request, slug, project_id, section_id):
         except UserFacingError as error:
             messages.error(request, error.message)
             return redirect("projects:section_settings", slug, project.pk, section.pk)
-        messages.success(request, f"Section “{section.title}” removed.")
+        messages.success(request, _("Section “%(title)s” removed.") % {"title": section.title})
         return redirect(project.get_absolute_url())
     if request.method == "POST":
         form = SectionForm(request.POST, writers=writers)
@@ -272,7 +279,7 @@ def manage_section(request, slug, project_id, section_id):
                 form.add_error(None, error.message)
                 status = error.status
             else:
-                messages.success(request, "Section saved.")
+                messages.success(request, _("Section saved."))
                 return redirect(project.get_absolute_url())
     else:
         form = SectionForm(
@@ -365,9 +372,12 @@ def edit_section(request, slug, project_id, section_id):
                 status = error.status
             else:
                 if isinstance(decision, merge.Unchanged):
-                    messages.info(request, "Nothing had changed, so there was nothing to save.")
+                    messages.info(request, _("Nothing had changed, so there was nothing to save."))
                 else:
-                    messages.success(request, f"Saved as revision {decision.revision}.")
+                    messages.success(
+                        request,
+                        _("Saved as revision %(number)s.") % {"number": decision.revision},
+                    )
                 return redirect(section.get_absolute_url())
     else:
         form = DraftForm(initial={"body": section.body_markdown, "based_on": section.revision})
@@ -396,7 +406,7 @@ def ask_for_review(request, slug, project_id, section_id):
     except UserFacingError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "The section is in review now.")
+        messages.success(request, _("The section is in review now."))
     return redirect(section.get_absolute_url())
 
 
@@ -416,7 +426,7 @@ def comment(request, slug, project_id, section_id):
             form.add_error(None, error.message)
             status = error.status
         else:
-            messages.success(request, "Comment added.")
+            messages.success(request, _("Comment added."))
             return redirect(f"{section.get_absolute_url()}#comment-{made.pk}")
     return _section_page(request, section, comment_form=form, status=status)
 
@@ -434,5 +444,5 @@ def approve(request, slug, project_id, section_id):
     except UserFacingError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"You approved “{section.title}”.")
+        messages.success(request, _("You approved “%(title)s”.") % {"title": section.title})
     return redirect(section.get_absolute_url())

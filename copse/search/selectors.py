@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connection
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from copse.conversations.models import Post
 from copse.conversations.search_index import INDEX_TABLE, PG_CONFIG
@@ -142,7 +143,7 @@ def search(viewer, text: str, filters: SearchFilters, *, page: int = 1) -> Resul
 
 def _badge(thread) -> str:
     if thread.kind == "ask":
-        return "Ask, answered" if thread.ask_state == "answered" else "Ask"
+        return gettext("Ask, answered") if thread.ask_state == "answered" else gettext("Ask")
     return thread.get_kind_display()
 
 
@@ -157,16 +158,29 @@ def find_posts(viewer, query: ParsedQuery, *, filters: SearchFilters, limit: int
         if post is None:
             continue
         thread = post.thread
-        author = post.author.name if post.author else (post.imported_author or "A former member")
+        author = (
+            post.author.name
+            if post.author
+            else (post.imported_author or gettext("A former member"))
+        )
         meta = [post.community.name]
         if post.position:
-            meta.append(f"Best match: reply #{post.position}, by {author}")
+            meta.append(
+                gettext("Best match: reply #%(number)s, by %(author)s")
+                % {"number": post.position, "author": author}
+            )
             url = f"{thread.get_absolute_url()}?after={post.position - 1}#post-{post.position}"
         else:
-            meta.append(f"Asked by {author}" if thread.kind == "ask" else f"Started by {author}")
+            if thread.kind == "ask":
+                meta.append(gettext("Asked by %(author)s") % {"author": author})
+            else:
+                meta.append(gettext("Started by %(author)s") % {"author": author})
             url = thread.get_absolute_url()
         if thread.reply_count:
-            meta.append(f"{thread.reply_count} repl{'y' if thread.reply_count == 1 else 'ies'}")
+            meta.append(
+                ngettext("%(count)s reply", "%(count)s replies", thread.reply_count)
+                % {"count": thread.reply_count}
+            )
         hits.append(
             sources.Hit(
                 title=thread.title,
@@ -189,7 +203,7 @@ def find_posts(viewer, query: ParsedQuery, *, filters: SearchFilters, limit: int
 
 CONVERSATIONS = sources.Source(
     key="conversations",
-    label="Conversations",
+    label=gettext_lazy("Conversations"),
     find=find_posts,
     order=10,
     filters=frozenset(sources.FILTERS),

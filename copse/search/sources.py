@@ -35,6 +35,7 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 # As many results as a person can page through (25 pages of 20).
 COUNT_CAP = 500
@@ -46,13 +47,13 @@ MARK_START, MARK_END = "\x02", "\x03"
 # Every filter of the search form, with the name the page gives it; a
 # source honours a subset.
 FILTERS = {
-    "community": "Community",
-    "kind": "Kind of conversation",
-    "author": "Author",
-    "tag": "Tag",
-    "since": "From",
-    "until": "Until",
-    "unanswered": "Unanswered asks only",
+    "community": _("Community"),
+    "kind": _("Kind of conversation"),
+    "author": _("Author"),
+    "tag": _("Tag"),
+    "since": _("From"),
+    "until": _("Until"),
+    "unanswered": _("Unanswered asks only"),
 }
 
 

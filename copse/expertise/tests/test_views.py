@@ -164,3 +164,15 @@ def test_people_find_their_expertise_page_from_their_profile(client, world):
         "You are not a member of any community yet"
         in client.get(reverse("expertise:mine")).content.decode()
     )
+
+
+def test_the_pages_and_messages_speak_the_readers_language(client, world):
+    client.force_login(world["expert"])
+    french = {"accept-language": "fr"}
+    page = client.get(reverse("expertise:mine"), headers=french).content.decode()
+    assert "Dans CIO Circle" in page and "Ajouter une expertise dans CIO Circle" in page
+    cid = world["cio"].pk
+    data = {"community": cid, f"c{cid}-area": "Metrics", f"c{cid}-level": "expert"}
+    response = client.post(reverse("expertise:add_expertise"), data, headers=french)
+    page = client.get(response["Location"], headers=french).content.decode()
+    assert "Metrics (expert) est indiqué dans CIO Circle." in page

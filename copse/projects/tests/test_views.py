@@ -2,6 +2,7 @@
 409 that shows both texts and keeps the writer's, and messages that say what
 is still open."""
 
+import html
 import re
 
 import pytest
@@ -299,3 +300,14 @@ def test_managing_sections_from_the_pages(client, cop):
     response = client.post(settings_url, {"remove": "1"})
     assert response.status_code == 302
     assert not project.sections.filter(title="Honoraria").exists()
+
+
+def test_the_project_page_speaks_the_readers_language(client, cop):
+    community, people, project = cop
+    client.force_login(people["diane"])
+    french = {"accept-language": "fr"}
+    page = html.unescape(client.get(project.get_absolute_url(), headers=french).content.decode())
+    assert "Encore en cours" in page
+    assert "« Invitation » (Diane Morrison) n'a pas encore de texte." in page
+    listing = client.get(reverse("projects:list", args=[community.slug]), headers=french)
+    assert "0 sections approuvées sur 2" in listing.content.decode()

@@ -195,3 +195,13 @@ def test_a_confined_search_follows_a_moved_thread(two_communities):
     # spells a community's word finds nothing either.
     assert search(dev, "carriers", SearchFilters(community="no-such-place")).count == 0
     assert search(dev, f"c{ao.pk}", SearchFilters()).count == 0
+
+
+def test_the_search_page_speaks_the_readers_language(client, two_communities):
+    cio, ao, dev, ana, ask = two_communities
+    client.force_login(dev)
+    page = client.get(
+        reverse("search:search") + "?q=carriers", headers={"accept-language": "fr"}
+    ).content.decode()
+    assert "Rechercher" in page and "Discussions : 1 résultat." in page
+    assert "1 result." not in page
