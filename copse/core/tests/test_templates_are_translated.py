@@ -305,7 +305,6 @@ NOT_YET_MARKED: set[str] = {
     "norms/templates/norms/diff.html",
     "norms/templates/norms/edit.html",
     "norms/templates/norms/version.html",
-    "notifications/templates/notifications/inbox.html",
     "organisations/templates/organisations/edit.html",
     "organisations/templates/organisations/list.html",
     "organisations/templates/organisations/requests.html",
