@@ -140,7 +140,6 @@ NOT_YET_MARKED: set[str] = {
     "accounts/templates/accounts/profile.html",
     "api/templates/api/tokens.html",
     "audit/templates/audit/log.html",
-    "calendars/templates/calendars/settings.html",
     "communities/templates/communities/_join_button.html",
     "communities/templates/communities/appoint_facilitator.html",
     "communities/templates/communities/directory.html",
