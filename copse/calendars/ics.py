@@ -25,10 +25,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from icalendar import Calendar, Event
 from icalendar.prop import vDuration, vRecur
 
 from copse.core import permissions
+from copse.core.languages import in_language_of
 from copse.core.markdown import plain_text
 from copse.meetings import recurrence
 from copse.meetings.models import AgendaItem, Meeting
@@ -36,7 +38,8 @@ from copse.meetings.models import AgendaItem, Meeting
 log = logging.getLogger(__name__)
 
 PRODID = "-//Copse//Meetings//EN"
-FEED_NAME = "Copse meetings"
+# The feed is written in its owner's language (docs/languages.md).
+FEED_NAME = gettext_lazy("Copse meetings")
 FEED_PAST = dt.timedelta(days=90)
 FEED_AHEAD = dt.timedelta(days=400)
 # Calendar apps that honour it re-fetch the feed this often.
@@ -140,7 +143,7 @@ def _with_agenda(meetings):
 def _summary(meeting: Meeting) -> str:
     summary = meeting.title
     if not meeting.is_official:
-        summary = f"{summary} (side meeting, unofficial)"
+        summary = gettext("%(title)s (side meeting, unofficial)") % {"title": summary}
     return _cancelled_prefix(meeting) + summary
 
 
@@ -150,13 +153,16 @@ def _anonymous_summary(meeting: Meeting, viewer) -> str:
         name = meeting.community.name
     else:
         name = "Copse"
-    kind = "meeting" if meeting.is_official else "side meeting (unofficial)"
-    return f"{_cancelled_prefix(meeting)}{name}: {kind}"
+    if meeting.is_official:
+        summary = gettext("%(community)s: meeting") % {"community": name}
+    else:
+        summary = gettext("%(community)s: side meeting (unofficial)") % {"community": name}
+    return _cancelled_prefix(meeting) + summary
 
 
 def _cancelled_prefix(meeting: Meeting) -> str:
     # Some calendar apps ignore STATUS; the word keeps a cancellation visible.
-    return "Cancelled: " if meeting.is_cancelled else ""
+    return gettext("Cancelled: ") if meeting.is_cancelled else ""
 
 
 def _location(meeting: Meeting) -> str:
@@ -177,23 +183,25 @@ def _description(meeting: Meeting, viewer, *, whole: bool, logistics: bool) -> s
     parts = []
     if whole:
         if meeting.is_cancelled and meeting.cancel_reason:
-            parts.append(f"Cancelled: {meeting.cancel_reason}")
+            parts.append(gettext("Cancelled: %(reason)s") % {"reason": meeting.cancel_reason})
         if meeting.description:
             # Written in Markdown; calendars show text.
             parts.append(plain_text(meeting.description))
         if items:
-            parts.append("\n".join(["Agenda:", *_agenda_lines(items)]))
+            parts.append("\n".join([gettext("Agenda:"), *_agenda_lines(items)]))
     else:
         # A guest presenter: only what they present.
         own = [item for item in items if item.presenter_id == getattr(viewer, "pk", None)]
         if own:
-            parts.append("\n".join(["Your part of the agenda:", *_agenda_lines(own)]))
+            parts.append("\n".join([gettext("Your part of the agenda:"), *_agenda_lines(own)]))
     if logistics and meeting.dinner_venue:
-        parts.append(_one_line(f"Dinner: {meeting.dinner_venue}"))
+        parts.append(_one_line(gettext("Dinner: %(venue)s") % {"venue": meeting.dinner_venue}))
     if logistics and meeting.web_link:
-        parts.append(f"Join online: {meeting.web_link}")
+        parts.append(gettext("Join online: %(link)s") % {"link": meeting.web_link})
     if parts:
-        parts.append(f"On Copse: {_absolute(meeting.get_absolute_url())}")
+        parts.append(
+            gettext("On Copse: %(link)s") % {"link": _absolute(meeting.get_absolute_url())}
+        )
     return "\n\n".join(parts)
 
 
@@ -278,11 +286,14 @@ def feed_meetings(user) -> list[Meeting]:
 
 
 def feed_calendar(user) -> bytes:
-    calendar = _new_calendar(FEED_NAME)
-    calendar.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", vDuration(FEED_REFRESH))
-    for meeting in feed_meetings(user):
-        calendar.add_component(meeting_event(meeting, user, for_feed=True))
+    """The personal feed, in its owner's language: calendar apps fetch it
+    without a session, so no browser says which."""
+    with in_language_of(user):
+        calendar = _new_calendar(str(FEED_NAME))
+        calendar.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", vDuration(FEED_REFRESH))
+        for meeting in feed_meetings(user):
+            calendar.add_component(meeting_event(meeting, user, for_feed=True))
     today = timezone.now().date()
     return _to_bytes(calendar, today - FEED_PAST, today + FEED_AHEAD)
 

@@ -6,6 +6,8 @@ import secrets
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from copse.calendars.models import CalendarFeed, token_digest
 from copse.core.errors import UserFacingError
@@ -19,14 +21,14 @@ FETCH_NOTE_INTERVAL = dt.timedelta(hours=1)
 
 
 class FeedNotAllowed(UserFacingError):
-    title = "No calendar feed for this account"
+    title = _("No calendar feed for this account")
 
 
 def create_or_replace_feed(user) -> str:
     """Issue a new secret feed token for `user`, replacing any old one (whose
     URL stops working at once). Returns the token; only its digest is kept."""
     if not (user.is_authenticated and user.is_active):
-        raise FeedNotAllowed("Sign in with an active account to get a calendar feed.")
+        raise FeedNotAllowed(gettext("Sign in with an active account to get a calendar feed."))
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         CalendarFeed.objects.update_or_create(

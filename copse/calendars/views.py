@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from copse.calendars import ics, selectors, services
@@ -75,10 +76,12 @@ def revoke(request):
     if services.revoke_feed(request.user):
         messages.success(
             request,
-            "Your calendar feed is switched off. Calendar apps that used it will stop updating.",
+            gettext(
+                "Your calendar feed is switched off. Calendar apps that used it will stop updating."
+            ),
         )
     else:
-        messages.info(request, "You had no calendar feed to switch off.")
+        messages.info(request, gettext("You had no calendar feed to switch off."))
     return redirect("calendars:settings")
 
 

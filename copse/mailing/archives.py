@@ -37,6 +37,8 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from copse.accounts.identity import normalize_email
 from copse.conversations import search_index
@@ -62,7 +64,7 @@ ProgressCallback = Callable[[str, int, int], None]
 
 
 class ArchiveError(UserFacingError):
-    title = "That archive cannot be read"
+    title = _("That archive cannot be read")
     status = 400
 
 
@@ -938,6 +940,6 @@ def start_download(*, actor, community) -> Iterator[bytes]:
     from copse.audit.services import record
 
     if not permissions.can(actor, "community.export_archive", community):
-        raise NotAllowed("Only the community's facilitators can export its conversations.")
+        raise NotAllowed(gettext("Only the community's facilitators can export its conversations."))
     record(actor=actor, action="mail.archive_exported", community=community, channel="web")
     return iter_mbox(community, reader=actor)

@@ -13,6 +13,10 @@ link-only message names the community and nothing else: no title, no text,
 no names; the same template is used for its subject and both bodies, so the
 words of a confidential thread cannot reach the raw bytes.
 
+Each message is written in its recipient's language (`Personal.language`,
+from `copse.core.languages.language_of`): one post sent to many people is
+rendered once per language, and each copy is written as its reader chose.
+
 A post's files (attached on the web or by mail) never travel by mail: at
 the full level the message names them, with their type and size, and they
 are downloaded in Copse, where the permission core is asked each time.
@@ -21,6 +25,7 @@ Titles-only and link-only messages do not mention them.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from dataclasses import dataclass
 from email.utils import formataddr
@@ -29,8 +34,11 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from copse.core import permissions
+from copse.core.languages import language_of
 from copse.core.markdown import plain_text
 from copse.mailing import addresses, tokens
 from copse.mailing.models import CommunityMailPolicy, ContentLevel
@@ -102,6 +110,15 @@ class Personal:
     bounce: str  # the envelope sender (VERP); never in the message itself
     reply_to: str = ""
     message_id: str = ""  # only digests have one message id per recipient
+    # The language the message is written in; "" for the one active now.
+    language: str = ""
+
+
+def speaking(personal: Personal):
+    """Write what is rendered inside in the language `personal` names."""
+    if not personal.language:
+        return contextlib.nullcontext()
+    return translation.override(personal.language)
 
 
 def personal_for(*, recipient, community, version: int, outbox_pk: int, thread=None) -> Personal:
@@ -115,6 +132,7 @@ def personal_for(*, recipient, community, version: int, outbox_pk: int, thread=N
             else ""
         ),
         message_id=f"<copse.digest.{outbox_pk}@{addresses.domain()}>",
+        language=language_of(recipient),
     )
 
 
@@ -144,7 +162,13 @@ def _library_links(post):
 
 
 def post_message(*, post, personal: Personal) -> EmailMultiAlternatives:
-    """A post at its community's content level, addressed by `personal`."""
+    """A post at its community's content level, addressed by `personal`, in
+    its language."""
+    with speaking(personal):
+        return _post_message(post=post, personal=personal)
+
+
+def _post_message(*, post, personal: Personal) -> EmailMultiAlternatives:
     thread = post.thread
     community = thread.community
     level = thread_content_level(thread)
@@ -172,7 +196,8 @@ def post_message(*, post, personal: Personal) -> EmailMultiAlternatives:
     sender_name = (
         community.name
         if level == ContentLevel.LINK_ONLY or post.author is None
-        else f"{post.author.name} via {community.name}"
+        else gettext("%(author)s via %(community)s")
+        % {"author": post.author.name, "community": community.name}
     )
     headers = {
         "From": formataddr((sender_name, addresses.community_address(community))),
@@ -197,7 +222,12 @@ def post_message(*, post, personal: Personal) -> EmailMultiAlternatives:
 def notice_message(*, notification, target, personal: Personal, tz) -> EmailMultiAlternatives:
     """A notification that should not wait for a visit (a meeting reminder, a
     place that opened, a mention), at its community's content level, with
-    dates in the recipient's time zone."""
+    dates in the recipient's time zone and words in their language."""
+    with speaking(personal):
+        return _notice_message(notification=notification, target=target, personal=personal, tz=tz)
+
+
+def _notice_message(*, notification, target, personal: Personal, tz) -> EmailMultiAlternatives:
     from django.utils import timezone
 
     from copse.mailing import notices

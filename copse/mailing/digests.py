@@ -29,6 +29,7 @@ from django.db.models import Count, Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from copse.core import permissions
 from copse.core.markdown import plain_text
@@ -236,7 +237,7 @@ class DigestRenderer:
 def _author_name(post) -> str:
     if post.author is not None:
         return post.author.name
-    return post.imported_author or "A former member"
+    return post.imported_author or gettext("A former member")
 
 
 def _excerpt(body: str) -> tuple[str, bool]:

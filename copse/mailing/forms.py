@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from copse.mailing.models import ContentLevel, DeliveryMode
 
@@ -9,12 +10,14 @@ class DeliveryForm(forms.Form):
 
 class ContentLevelForm(forms.Form):
     content = forms.ChoiceField(
-        choices=ContentLevel.choices, widget=forms.RadioSelect, label="What mail may carry"
+        choices=ContentLevel.choices, widget=forms.RadioSelect, label=_("What mail may carry")
     )
     understood = forms.BooleanField(
         required=False,
-        label="I understand that mail leaves Copse: it is stored by members' mail "
-        "providers and can be forwarded, and Copse cannot take it back.",
+        label=_(
+            "I understand that mail leaves Copse: it is stored by members' mail "
+            "providers and can be forwarded, and Copse cannot take it back."
+        ),
     )
 
     def clean(self):
@@ -23,6 +26,6 @@ class ContentLevelForm(forms.Form):
             "understood"
         ):
             self.add_error(
-                "understood", "Confirm that you understand before sending content by mail."
+                "understood", _("Confirm that you understand before sending content by mail.")
             )
         return data

@@ -53,10 +53,12 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from copse.accounts.identity import normalize_email
 from copse.core import permissions
 from copse.core.errors import UserFacingError
+from copse.core.languages import in_language_of
 from copse.core.storage import files_removed_on_failure
 from copse.mailing import addresses, attachments, quoting, services, tasks, tokens
 from copse.mailing.models import HeldMessage, InboundMessage, MailSettings, OutgoingMessage
@@ -500,7 +502,7 @@ def _receive_one(letter: Letter, envelope_from: str, to: str) -> InboundMessage:
         row.post_id,
     )
     if decision.answer and _may_answer(letter.sender):
-        _send(letter, *decision.answer)
+        _send(letter, *decision.answer, user=decision.user)
     return row
 
 
@@ -614,15 +616,17 @@ def _token_version(user) -> int:
     return version.first() or 1
 
 
-def _content(letter: Letter, *, fall_back_to_whole: bool):
+def _content(letter: Letter, *, fall_back_to_whole: bool, author):
     """(body, kept files, refused files). A new thread falls back to the
-    untrimmed text when trimming leaves nothing (a forward without comment)."""
+    untrimmed text when trimming leaves nothing (a forward without comment);
+    a message of files only says so, in its author's language."""
     body = letter.trimmed
     if not body and fall_back_to_whole:
         body = letter.text.strip()
     kept, refused = attachments.sort(letter.files)
     if not body and kept:
-        body = "Attached: " + ", ".join(file.name for file in kept)
+        with in_language_of(author):
+            body = gettext("Attached: %(files)s") % {"files": ", ".join(file.name for file in kept)}
     return body, kept, refused
 
 
@@ -667,7 +671,7 @@ def _reply(letter: Letter, envelope_from: str, target) -> Decision:
     permissions.forget_standings(user)
     if thread is None or not permissions.can(user, "thread.reply", thread):
         return _refuse(letter, envelope_from, "may not reply in this thread", user)
-    body, kept, refused = _content(letter, fall_back_to_whole=False)
+    body, kept, refused = _content(letter, fall_back_to_whole=False, author=user)
     if not body:
         return _refuse(letter, envelope_from, "nothing written", user)
     post = post_reply(actor=user, thread=thread, body=body)
@@ -746,11 +750,11 @@ def _to_community(letter: Letter, envelope_from: str, user, community, *, confir
         # An answer to the list's own message belongs in its thread, or nowhere.
         if not permissions.can(user, "thread.reply", thread):
             return _refuse(letter, envelope_from, "may not reply in this thread", user)
-        body, kept, refused = _content(letter, fall_back_to_whole=False)
+        body, kept, refused = _content(letter, fall_back_to_whole=False, author=user)
     else:
         if not permissions.may_start_thread(user, community, "discussion"):
             return _refuse(letter, envelope_from, "may not start a thread here", user)
-        body, kept, refused = _content(letter, fall_back_to_whole=True)
+        body, kept, refused = _content(letter, fall_back_to_whole=True, author=user)
     if not body:
         return _refuse(letter, envelope_from, "nothing written", user)
     # An answer is held as its thread is read: one written while the community
@@ -764,7 +768,11 @@ def _to_community(letter: Letter, envelope_from: str, user, community, *, confir
         return _posted(
             letter, envelope_from, user, post, kept, refused, how + "reply by references"
         )
-    title = letter.subject or "(no subject)"
+    if letter.subject:
+        title = letter.subject
+    else:
+        with in_language_of(user):
+            title = gettext("(no subject)")
     thread = start_thread(
         actor=user, community=community, kind="discussion", title=title, body=body
     )
@@ -903,14 +911,14 @@ def confirm_held(*, viewer, held: HeldMessage):
     once; the stored copy goes either way."""
     if viewer.is_authenticated and viewer.pk != held.user_id:
         raise services.NotAllowed(
-            "This link is for another account. Sign out, then open the link again."
+            gettext("This link is for another account. Sign out, then open the link again.")
         )
     # Read before the transaction; the stored bytes never change.
     letter = read_whole(bytes(held.raw))
     with files_removed_on_failure(), transaction.atomic():
         locked = HeldMessage.objects.select_for_update().filter(pk=held.pk).first()
         if locked is None:
-            raise UserFacingError("This message was already posted or is no longer kept.")
+            raise UserFacingError(gettext("This message was already posted or is no longer kept."))
         user, community, row = held.user, held.community, held.inbound
         if not user.is_active or letter.message is None or letter.problem:
             decision = Decision(Outcome.REFUSED, "confirmed, but can no longer be posted")
@@ -931,8 +939,11 @@ def confirm_held(*, viewer, held: HeldMessage):
     log.info("inbound %s confirmed outcome=%s post=%s", row.pk, row.outcome, row.post_id)
     if decision.outcome != Outcome.POSTED:
         raise UserFacingError(
-            f"Your message could not be posted in {community.name}: you may no longer "
-            "write there, or there was nothing to post."
+            gettext(
+                "Your message could not be posted in %(name)s: you may no longer "
+                "write there, or there was nothing to post."
+            )
+            % {"name": community.name}
         )
     return decision.post
 
@@ -1050,10 +1061,13 @@ def _may_answer(address: str) -> bool:
     return recent <= ANSWERS_PER_HOUR
 
 
-def _send(letter: Letter, to: str, template: str, context: dict) -> None:
+def _send(letter: Letter, to: str, template: str, context: dict, *, user=None) -> None:
+    """Answer `to` in the language of the person whose address it is (else
+    the site's): the answer goes to that address only."""
     context = {"base_url": settings.BASE_URL, **context}
-    subject = render_to_string(f"{template}_subject.txt", context).strip()
-    body = render_to_string(f"{template}_body.txt", context)
+    with in_language_of(_person_by_address(to) or user):
+        subject = render_to_string(f"{template}_subject.txt", context).strip()
+        body = render_to_string(f"{template}_body.txt", context)
     headers = {
         "Auto-Submitted": "auto-replied",
         "X-Loop": f"copse@{addresses.domain()}",

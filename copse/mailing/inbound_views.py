@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from copse.accounts.identity import normalize_email
@@ -40,9 +41,11 @@ def _link_no_longer_works(request):
         request,
         "core/error.html",
         {
-            "title": "This link no longer works",
-            "message": "Links to join by mail last a week. Send a new message to the "
-            "community's subscribe address, or join on its page in Copse.",
+            "title": gettext("This link no longer works"),
+            "message": gettext(
+                "Links to join by mail last a week. Send a new message to the "
+                "community's subscribe address, or join on its page in Copse."
+            ),
         },
         status=400,
     )
@@ -67,9 +70,11 @@ def subscribe(request, token):
             request,
             "core/error.html",
             {
-                "title": "This link is for another address",
-                "message": "Sign out, then sign in or sign up with the address the "
-                "confirmation was sent to.",
+                "title": gettext("This link is for another address"),
+                "message": gettext(
+                    "Sign out, then sign in or sign up with the address the "
+                    "confirmation was sent to."
+                ),
             },
             status=403,
         )
@@ -90,7 +95,10 @@ def subscribe(request, token):
         except NormsNotAccepted as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, f"You get every message from {community.name} by email.")
+            messages.success(
+                request,
+                gettext("You get every message from %(name)s by email.") % {"name": community.name},
+            )
             return redirect(community.get_absolute_url())
     return render(
         request,
@@ -113,10 +121,12 @@ def confirm_held(request, token):
             request,
             "core/error.html",
             {
-                "title": "This link no longer works",
-                "message": "The message was already posted, or it waited longer than "
-                f"{settings.COPSE_MAIL_HOLD_DAYS} days and was deleted. Send it again, "
-                "or write it in Copse.",
+                "title": gettext("This link no longer works"),
+                "message": gettext(
+                    "The message was already posted, or it waited longer than "
+                    "%(days)s days and was deleted. Send it again, or write it in Copse."
+                )
+                % {"days": settings.COPSE_MAIL_HOLD_DAYS},
             },
             status=400,
         )
@@ -130,8 +140,8 @@ def confirm_held(request, token):
             request,
             "core/error.html",
             {
-                "title": "This link is for another account",
-                "message": "Sign out, then open the link from your mail again.",
+                "title": gettext("This link is for another account"),
+                "message": gettext("Sign out, then open the link from your mail again."),
             },
             status=403,
         )
@@ -148,7 +158,9 @@ def confirm_held(request, token):
         from copse.mailing.compose import post_path
 
         if request.user.is_authenticated:
-            messages.success(request, f"Posted in {held.community.name}.")
+            messages.success(
+                request, gettext("Posted in %(name)s.") % {"name": held.community.name}
+            )
             return redirect(post_path(post))
         return render(
             request, "mailing/confirm_held.html", {**context, "post_url": post_path(post)}
@@ -161,5 +173,5 @@ def confirm_held(request, token):
 def clear_bounce(request):
     services.clear_bounce(user=request.user)
     request.session.pop(selectors.BOUNCE_SESSION_KEY, None)
-    messages.success(request, "Thank you. Copse sends to your address again.")
+    messages.success(request, gettext("Thank you. Copse sends to your address again."))
     return redirect("mailing:preferences")

@@ -19,19 +19,20 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class DeliveryMode(models.TextChoices):
-    EVERY = "every", "Every message (mailing-list mode)"
-    DAILY = "daily", "Daily digest"
-    WEEKLY = "weekly", "Weekly digest"
-    NONE = "none", "No email"
+    EVERY = "every", _("Every message (mailing-list mode)")
+    DAILY = "daily", _("Daily digest")
+    WEEKLY = "weekly", _("Weekly digest")
+    NONE = "none", _("No email")
 
 
 class ContentLevel(models.TextChoices):
-    LINK_ONLY = "link_only", "Link only: “new activity in …” and a link"
-    TITLES = "titles", "Titles and authors, no text"
-    FULL = "full", "Full content"
+    LINK_ONLY = "link_only", _("Link only: “new activity in …” and a link")
+    TITLES = "titles", _("Titles and authors, no text")
+    FULL = "full", _("Full content")
 
 
 # What people who never chose get, everywhere.
@@ -90,15 +91,15 @@ class CommunityMailPolicy(models.Model):
 
 class OutgoingMessage(models.Model):
     class Kind(models.TextChoices):
-        POST = "post", "A post"
-        DIGEST = "digest", "A digest"
-        NOTICE = "notice", "A notice"
+        POST = "post", _("A post")
+        DIGEST = "digest", _("A digest")
+        NOTICE = "notice", _("A notice")
 
     class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENT = "sent", "Sent"
-        DROPPED = "dropped", "Dropped (no longer allowed)"
-        FAILED = "failed", "Failed for good"
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        DROPPED = "dropped", _("Dropped (no longer allowed)")
+        FAILED = "failed", _("Failed for good")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outgoing_mail"
@@ -155,16 +156,16 @@ class OutgoingMessage(models.Model):
 
 class InboundMessage(models.Model):
     class Outcome(models.TextChoices):
-        POSTED = "posted", "Posted"
-        DUPLICATE = "duplicate", "Duplicate"
-        REFUSED = "refused", "Refused"
-        AUTO_REPLY = "auto_reply", "Automatic reply ignored"
-        BOUNCE = "bounce", "Bounce"
-        MALFORMED = "malformed", "Malformed"
-        SUBSCRIPTION = "subscription", "Subscription request"
-        HELD = "held", "Held until the sender confirms"
+        POSTED = "posted", _("Posted")
+        DUPLICATE = "duplicate", _("Duplicate")
+        REFUSED = "refused", _("Refused")
+        AUTO_REPLY = "auto_reply", _("Automatic reply ignored")
+        BOUNCE = "bounce", _("Bounce")
+        MALFORMED = "malformed", _("Malformed")
+        SUBSCRIPTION = "subscription", _("Subscription request")
+        HELD = "held", _("Held until the sender confirms")
         # An answer by mail (a position on a proposal) was saved.
-        ANSWERED = "answered", "Answer saved"
+        ANSWERED = "answered", _("Answer saved")
 
     message_id = models.CharField(max_length=250, unique=True)
     received_at = models.DateTimeField(auto_now_add=True)

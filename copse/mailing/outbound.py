@@ -166,9 +166,10 @@ class Outgoing:
 
 
 class Composer:
-    """Builds each outgoing message. What is the same for many recipients (a
-    post's rendering, a digest's) is built and serialized once and stamped
-    with each person's parts; the rest of the time is SMTP's."""
+    """Builds each outgoing message, in its recipient's language. What is the
+    same for many recipients (a post's rendering, a digest's) is built and
+    serialized once per language and stamped with each person's parts; the
+    rest of the time is SMTP's."""
 
     def __init__(self):
         self.digests = DigestRenderer()
@@ -178,6 +179,12 @@ class Composer:
         self.digests.begin_batch()
 
     def build(self, row: OutgoingMessage) -> Outgoing | None:
+        # Whatever is rendered now is in the recipient's language; a message
+        # composed later (`Outgoing.compose`) says its language in `personal`.
+        with in_language_of(row.recipient):
+            return self._build(row)
+
+    def _build(self, row: OutgoingMessage) -> Outgoing | None:
         version = settings_for(row.recipient).token_version
         if row.kind == OutgoingMessage.Kind.DIGEST:
             return self._digest(row, version)
@@ -264,10 +271,11 @@ class Composer:
             thread.community_id,
             compose.content_level(thread.community),
             compose.thread_content_level(thread),
+            personal.language,
         )
         stamped = self._posts.get(key)
         if stamped is None:
-            marks = compose.new_marks()
+            marks = dataclasses.replace(compose.new_marks(), language=personal.language)
             stamped = self._posts[key] = (
                 compose.stamp(compose.post_message(post=post, personal=marks), marks) or False
             )

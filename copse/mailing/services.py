@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from copse.audit.services import record
 from copse.core import permissions
@@ -23,13 +25,13 @@ from copse.mailing.models import (
 
 
 class NotAllowed(UserFacingError):
-    title = "Not allowed"
+    title = _("Not allowed")
     status = 403
 
 
 def set_default_mode(*, user, mode: str) -> MailSettings:
     if mode not in DeliveryMode.values:
-        raise UserFacingError("Choose every message, a digest, or no email.")
+        raise UserFacingError(gettext("Choose every message, a digest, or no email."))
     settings_row, _ = MailSettings.objects.get_or_create(user=user)
     settings_row.default_mode = mode
     settings_row.save(update_fields=["default_mode"])
@@ -39,9 +41,9 @@ def set_default_mode(*, user, mode: str) -> MailSettings:
 def set_community_mode(*, user, community, mode: str) -> CommunityDelivery:
     """Anyone may lower their mail to none; choosing mail needs a seat."""
     if mode not in DeliveryMode.values:
-        raise UserFacingError("Choose every message, a digest, or no email.")
+        raise UserFacingError(gettext("Choose every message, a digest, or no email."))
     if mode != DeliveryMode.NONE and not permissions.can(user, "community.receive_mail", community):
-        raise NotAllowed("Only members of a community receive its mail.")
+        raise NotAllowed(gettext("Only members of a community receive its mail."))
     choice, _ = CommunityDelivery.objects.update_or_create(
         user=user, community=community, defaults={"mode": mode}
     )
@@ -50,9 +52,11 @@ def set_community_mode(*, user, community, mode: str) -> CommunityDelivery:
 
 def set_content_level(*, actor, community, content: str) -> CommunityMailPolicy:
     if not permissions.can(actor, "community.set_mail_content", community):
-        raise NotAllowed("Only the community's facilitators decide what its mail may carry.")
+        raise NotAllowed(
+            gettext("Only the community's facilitators decide what its mail may carry.")
+        )
     if content not in ContentLevel.values:
-        raise UserFacingError("Choose link only, titles, or full content.")
+        raise UserFacingError(gettext("Choose link only, titles, or full content."))
     with transaction.atomic():
         policy, _ = CommunityMailPolicy.objects.update_or_create(
             community=community, defaults={"content": content, "changed_by": actor}

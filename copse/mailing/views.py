@@ -8,6 +8,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -17,7 +18,7 @@ from copse.core import cursors, permissions
 from copse.core.errors import UserFacingError
 from copse.mailing import archives, outbound, selectors, services, tokens
 from copse.mailing.forms import ContentLevelForm, DeliveryForm
-from copse.mailing.models import MailSettings
+from copse.mailing.models import MailSettings, OutgoingMessage
 
 
 @login_required
@@ -43,9 +44,9 @@ def preferences(request):
             except UserFacingError as error:
                 messages.error(request, error.message)
             else:
-                messages.success(request, "Saved.")
+                messages.success(request, gettext("Saved."))
         else:
-            messages.error(request, "Choose how you want to get mail.")
+            messages.error(request, gettext("Choose how you want to get mail."))
         # Changed from a community's home page: back there.
         back = request.POST.get("next", "")
         if back and url_has_allowed_host_and_scheme(
@@ -85,8 +86,10 @@ def unsubscribe(request, token):
             request,
             "core/error.html",
             {
-                "title": "This link no longer works",
-                "message": "Sign in and change how you get mail on your mail settings page.",
+                "title": gettext("This link no longer works"),
+                "message": gettext(
+                    "Sign in and change how you get mail on your mail settings page."
+                ),
             },
             status=400,
         )
@@ -128,7 +131,7 @@ def content_policy(request, slug):
             services.set_content_level(
                 actor=request.user, community=community, content=form.cleaned_data["content"]
             )
-            messages.success(request, "Saved. The change is in the audit log.")
+            messages.success(request, gettext("Saved. The change is in the audit log."))
             return redirect("mailing:content_policy", slug=community.slug)
         return render(
             request,
@@ -149,6 +152,9 @@ def outbox(request):
     if not permissions.can(request.user, "programme.manage"):
         raise Http404
     counts, recent = selectors.outbox_summary()
+    # Each state by its name in the reader's language.
+    states = dict(OutgoingMessage.State.choices)
+    counts = {states.get(state, state): n for state, n in counts.items()}
     return render(request, "mailing/outbox.html", {"counts": counts, "recent": recent})
 
 

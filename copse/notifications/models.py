@@ -11,40 +11,41 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
     class Kind(models.TextChoices):
-        REPLY = "reply", "replied"
-        MENTION = "mention", "mentioned you"
-        HELPFUL = "helpful", "found your reply helpful"
-        REMINDER_WEEK = "reminder_week", "Meeting in a week"
-        REMINDER_DAY = "reminder_day", "Meeting tomorrow"
-        PROMOTED = "promoted", "A place opened for you"
-        MEETING_CHANGED = "meeting_changed", "Meeting changed"
-        DELEGATED = "delegated", "You go in their place"
+        REPLY = "reply", _("replied")
+        MENTION = "mention", _("mentioned you")
+        HELPFUL = "helpful", _("found your reply helpful")
+        REMINDER_WEEK = "reminder_week", _("Meeting in a week")
+        REMINDER_DAY = "reminder_day", _("Meeting tomorrow")
+        PROMOTED = "promoted", _("A place opened for you")
+        MEETING_CHANGED = "meeting_changed", _("Meeting changed")
+        DELEGATED = "delegated", _("You go in their place")
         # About a community: it became less private; earlier conversations did not.
-        VISIBILITY_LOWERED = "visibility_lowered", "made the community less private"
+        VISIBILITY_LOWERED = "visibility_lowered", _("made the community less private")
         # To facilitators: a seat given by a site admin, a change of role,
         # visibility or listing. The target is the audit entry.
-        ANNOUNCEMENT = "announcement", "Who can read changed"
+        ANNOUNCEMENT = "announcement", _("Who can read changed")
         # To a library item's authors; the target is the item.
-        REUSED = "reused", "re-used your work"
+        REUSED = "reused", _("re-used your work")
         # Decisions; the target is the proposal, the poll or the community.
-        PROPOSAL = "proposal", "asks for your answer"
-        PROPOSAL_NUDGE = "proposal_nudge", "is waiting for your answer"
-        PROPOSAL_CLOSED = "proposal_closed", "closed: write the outcome"
-        DECIDED = "decided", "decided"
-        NOMINATED = "nominated", "nominated you as facilitator"
-        DATE_POLL = "date_poll", "asks when you can meet"
-        NORMS_REVIEW = "norms_review", "Time to review the norms"
+        PROPOSAL = "proposal", _("asks for your answer")
+        PROPOSAL_NUDGE = "proposal_nudge", _("is waiting for your answer")
+        PROPOSAL_CLOSED = "proposal_closed", _("closed: write the outcome")
+        DECIDED = "decided", _("decided")
+        NOMINATED = "nominated", _("nominated you as facilitator")
+        DATE_POLL = "date_poll", _("asks when you can meet")
+        NORMS_REVIEW = "norms_review", _("Time to review the norms")
         # The trust pulse (copse/pulses); the target is the pulse. Nothing
         # about answering it is ever a notification.
-        PULSE_OPENED = "pulse_opened", "A trust pulse is open"
+        PULSE_OPENED = "pulse_opened", _("A trust pulse is open")
         # A facilitator's private note to a quiet member; the target is the nudge.
-        NUDGE = "nudge", "sent you a personal note"
+        NUDGE = "nudge", _("sent you a personal note")
         # To a presenter; the target is their agenda item.
-        FEEDBACK_SHARED = "feedback_shared", "shared the feedback on your presentation"
+        FEEDBACK_SHARED = "feedback_shared", _("shared the feedback on your presentation")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
