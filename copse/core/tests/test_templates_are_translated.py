@@ -375,11 +375,6 @@ NOT_YET_MARKED: set[str] = {
     "value/templates/value/remove.html",
     "value/templates/value/story.html",
     "value/templates/value/time.html",
-    "webhooks/templates/webhooks/_back.html",
-    "webhooks/templates/webhooks/_what_travels.html",
-    "webhooks/templates/webhooks/deliveries.html",
-    "webhooks/templates/webhooks/form.html",
-    "webhooks/templates/webhooks/list.html",
     "workers/templates/workers/health_panel.html",
 }
 
