@@ -16,24 +16,33 @@ def language_choices() -> list[tuple[str, str]]:
 
 class ProfileForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
-        choices=time_zone_choices, help_text="Meeting times are shown in this zone."
+        label=_("Time zone"),
+        choices=time_zone_choices,
+        help_text=_("Meeting times are shown in this zone."),
     )
     language = forms.ChoiceField(
         label=_("Language"),
         choices=language_choices,
         required=False,
         help_text=_(
-            "Pages and mail to you in this language. As your browser says: pages follow your browser, mail is in English."
+            "Pages and mail to you in this language. As your browser says: pages follow "
+            "your browser, mail is in English."
         ),
     )
 
     class Meta:
         model = User
         fields = ["display_name", "job_title", "time_zone", "language", "bio"]
-        labels = {"display_name": "Your name"}
+        labels = {
+            "display_name": _("Your name"),
+            "job_title": _("Job title"),
+            "bio": _("Short bio"),
+        }
         help_texts = {
-            "display_name": "How peers see you, e.g. Maria Lopez.",
-            "bio": "A few lines in Markdown: your role, what you know about, what you want to learn.",
+            "display_name": _("How peers see you, e.g. Maria Lopez."),
+            "bio": _(
+                "A few lines in Markdown: your role, what you know about, what you want to learn."
+            ),
         }
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
 
@@ -48,15 +57,17 @@ def clean_display_name(value: str, *, person=None) -> str:
     validate_header_name(value)
     name = " ".join((value or "").split())
     if not name:
-        raise forms.ValidationError("Please give the name your peers know you by.")
+        raise forms.ValidationError(_("Please give the name your peers know you by."))
     key = display_name_skeleton(name)
     clash = User.objects.filter(display_name_key=key)
     if person is not None and person.pk is not None:
         clash = clash.exclude(pk=person.pk)
     if clash.exists():
         raise forms.ValidationError(
-            "Someone here already has this name or one that looks the same. "
-            "Add a middle initial or your organisation to tell you apart."
+            _(
+                "Someone here already has this name or one that looks the same. "
+                "Add a middle initial or your organisation to tell you apart."
+            )
         )
     return name
 
@@ -66,11 +77,11 @@ class SignupForm(AllauthSignupForm):
     see, so nobody is shown by their address."""
 
     display_name = forms.CharField(
-        label="Your name",
+        label=_("Your name"),
         max_length=80,
-        help_text="How peers see you, e.g. Maria Lopez.",
+        help_text=_("How peers see you, e.g. Maria Lopez."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
-        error_messages={"required": "Please give the name your peers know you by."},
+        error_messages={"required": _("Please give the name your peers know you by.")},
     )
     field_order = ["display_name", "email", "password1", "password2"]
 
@@ -83,20 +94,22 @@ class OrganisationRequestForm(forms.Form):
     organisations is never shown: the person types the name."""
 
     name = forms.CharField(
-        label="Your organisation",
+        label=_("Your organisation"),
         max_length=120,
-        help_text="Its name as your colleagues write it, e.g. Contoso or Department of Chemistry.",
+        help_text=_(
+            "Its name as your colleagues write it, e.g. Contoso or Department of Chemistry."
+        ),
     )
     note = forms.CharField(
-        label="Anything that helps a site administrator check it",
+        label=_("Anything that helps a site administrator check it"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Only site administrators read this.",
+        help_text=_("Only site administrators read this."),
     )
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
         if not name:
-            raise forms.ValidationError("Type the name of your organisation.")
+            raise forms.ValidationError(_("Type the name of your organisation."))
         return name

@@ -7,6 +7,8 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from copse.accounts.identity import display_name_skeleton, normalize_email
 from copse.core.names import check_header_names
@@ -44,29 +46,30 @@ class UserManager(BaseUserManager):
 # What a person is called before they give a name (an account made before
 # sign-up asked for one): never the local part of their address, which they
 # did not choose to show.
-UNNAMED = "Unnamed member"
+UNNAMED = gettext_noop("Unnamed member")
 
 # The name a closed account goes by (`accounts.services.anonymise_account`):
-# what it wrote, if kept, reads as a former member's.
+# what it wrote, if kept, reads as a former member's. It is stored, in the
+# site's language, so it is not translated.
 FORMER_MEMBER = "Former member"
 
 
 def name_or_fallback(display_name: str) -> str:
-    return display_name or UNNAMED
+    return display_name or gettext(UNNAMED)
 
 
 class OrganisationSource(models.TextChoices):
     """How a person's organisation was verified."""
 
-    ADMIN = "admin", "Set by a site administrator"
-    DOMAIN = "domain", "A verified address in the organisation's domain"
-    PROVIDER = "provider", "Signed in through the organisation's identity provider"
+    ADMIN = "admin", _("Set by a site administrator")
+    DOMAIN = "domain", _("A verified address in the organisation's domain")
+    PROVIDER = "provider", _("Signed in through the organisation's identity provider")
 
 
 class User(AbstractBaseUser, PermissionsMixin):
     """A person. `is_staff` marks a site administrator (the programme operator)."""
 
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField(_("email address"), unique=True)
     display_name = models.CharField(max_length=80, blank=True)
     # Used in @mentions and profile addresses; made from the name at first save.
     handle = models.SlugField(max_length=40, unique=True, null=True, blank=True)
@@ -96,19 +99,21 @@ class User(AbstractBaseUser, PermissionsMixin):
     time_zone = models.CharField(max_length=64, default="UTC")
     # Empty: pages follow the browser, mail the site's language.
     language = models.CharField(max_length=16, blank=True, default="")
-    bio = models.TextField("short bio", blank=True, max_length=2000)
+    bio = models.TextField(_("short bio"), blank=True, max_length=2000)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(
-        "site administrator",
+        _("site administrator"),
         default=False,
-        help_text="Manages organisations, communities and memberships; reads no private content.",
+        help_text=_(
+            "Manages organisations, communities and memberships; reads no private content."
+        ),
     )
     # A site role granted by site administrators (copse/sponsors): the people
     # who fund a programme see its aggregate report, never its content.
     is_sponsor = models.BooleanField(
-        "sponsor",
+        _("sponsor"),
         default=False,
-        help_text="Sees the programme's aggregate report; reads no community's content.",
+        help_text=_("Sees the programme's aggregate report; reads no community's content."),
     )
     date_joined = models.DateTimeField(default=timezone.now)
 

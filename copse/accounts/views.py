@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from copse.accounts.forms import OrganisationRequestForm, ProfileForm
@@ -40,7 +41,7 @@ def profile(request):
     form = ProfileForm(request.POST or None, instance=User.objects.get(pk=request.user.pk))
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Profile saved.")
+        messages.success(request, _("Profile saved."))
         return redirect("accounts:profile")
     return _render_profile(
         request,
@@ -67,7 +68,7 @@ def organisation_request(request):
         note=request_form.cleaned_data["note"],
     )
     messages.success(
-        request, "Request sent. A site administrator will check it and set your organisation."
+        request, _("Request sent. A site administrator will check it and set your organisation.")
     )
     return redirect("accounts:profile")
 
@@ -77,7 +78,7 @@ def organisation_request(request):
 def organisation_request_withdraw(request, pk):
     org_request = get_object_or_404(OrganisationRequest, pk=pk, user=request.user)
     organisation_services.withdraw_request(actor=request.user, request=org_request)
-    messages.success(request, "Request withdrawn.")
+    messages.success(request, _("Request withdrawn."))
     return redirect("accounts:profile")
 
 
@@ -87,7 +88,9 @@ def organisation_leave(request):
     organisation_services.leave_organisation(actor=request.user)
     messages.success(
         request,
-        "You no longer belong to an organisation here. Seats you hold keep the organisation "
-        "they were given.",
+        _(
+            "You no longer belong to an organisation here. Seats you hold keep the organisation "
+            "they were given."
+        ),
     )
     return redirect("accounts:profile")

@@ -1,28 +1,35 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from copse.api.models import Scope
 from copse.api.services import LIFETIMES_DAYS
 
 SCOPE_HELP = {
-    Scope.READ: "Read what you can read in Copse",
-    Scope.WRITE: "Post, reply, answer and vote as you",
-    Scope.ADMIN: "Site administration (site admins only)",
+    Scope.READ: _("Read what you can read in Copse"),
+    Scope.WRITE: _("Post, reply, answer and vote as you"),
+    Scope.ADMIN: _("Site administration (site admins only)"),
 }
 
 
 class TokenForm(forms.Form):
     name = forms.CharField(
+        label=_("Name"),
         max_length=80,
-        help_text="What the token is for, such as “Weekly report script”.",
+        help_text=_("What the token is for, such as “Weekly report script”."),
     )
     scopes = forms.MultipleChoiceField(
+        label=_("Scopes"),
         widget=forms.CheckboxSelectMultiple,
-        help_text="A token can do only what its scopes allow, and never more than you can.",
+        help_text=_("A token can do only what its scopes allow, and never more than you can."),
     )
     lifetime_days = forms.TypedChoiceField(
-        label="Expires after",
+        label=_("Expires after"),
         coerce=int,
-        choices=[(days, f"{days} days") for days in LIFETIMES_DAYS],
+        choices=[
+            (days, ngettext_lazy("%(days)d day", "%(days)d days", "days") % {"days": days})
+            for days in LIFETIMES_DAYS
+        ],
         initial=90,
     )
 

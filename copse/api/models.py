@@ -3,14 +3,15 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Scope(models.TextChoices):
-    READ = "read", "Read"
-    WRITE = "write", "Write"
+    READ = "read", _("Read")
+    WRITE = "write", _("Write")
     # Only site admins may hold it; it reaches the site's own settings, never
     # a community's content (a site admin reads no confidential room).
-    ADMIN = "admin", "Site administration"
+    ADMIN = "admin", _("Site administration")
 
 
 class PersonalAccessTokenQuerySet(models.QuerySet):

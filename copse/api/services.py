@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from copse.api.models import PersonalAccessToken, Scope
 from copse.audit.services import record
@@ -46,18 +47,19 @@ def scopes_allowed(user) -> list[str]:
 def create_token(*, actor, name: str, scopes, lifetime_days: int) -> NewToken:
     name = " ".join((name or "").split())[:80]
     if not name:
-        raise TokenRefused("Give the token a name, so you can tell it apart later.")
+        raise TokenRefused(_("Give the token a name, so you can tell it apart later."))
     scopes = sorted(set(scopes))
     if not scopes:
-        raise TokenRefused("Choose at least one scope.")
+        raise TokenRefused(_("Choose at least one scope."))
     refused = set(scopes) - set(scopes_allowed(actor))
     if refused:
-        raise TokenRefused("You cannot give a token a scope you do not hold.")
+        raise TokenRefused(_("You cannot give a token a scope you do not hold."))
     if lifetime_days not in LIFETIMES_DAYS:
-        raise TokenRefused("Choose one of the offered lifetimes.")
+        raise TokenRefused(_("Choose one of the offered lifetimes."))
     if PersonalAccessToken.objects.usable().filter(user=actor).count() >= MAX_TOKENS_PER_PERSON:
         raise TokenRefused(
-            f"You have {MAX_TOKENS_PER_PERSON} tokens already; revoke one you no longer use."
+            _("You have %(count)d tokens already; revoke one you no longer use.")
+            % {"count": MAX_TOKENS_PER_PERSON}
         )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = timezone.now()

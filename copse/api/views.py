@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from copse.api import selectors, services
@@ -46,5 +47,5 @@ def tokens(request):
 def revoke(request, token_id):
     token = get_object_or_404(PersonalAccessToken, pk=token_id, user=request.user)
     services.revoke_token(actor=request.user, token=token)
-    messages.success(request, f"The token “{token.name}” no longer works.")
+    messages.success(request, _("The token “%(name)s” no longer works.") % {"name": token.name})
     return redirect("api_tokens:list")

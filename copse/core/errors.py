@@ -1,9 +1,11 @@
 """Errors a person can act on. Views turn them into a styled page or a form
 message with the right HTTP status; they never carry a stack trace."""
 
+from django.utils.translation import gettext_lazy as _
+
 
 class UserFacingError(Exception):
-    title = "Something needs your attention"
+    title = _("Something needs your attention")
     status = 400
 
     def __init__(self, message: str):

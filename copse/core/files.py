@@ -8,6 +8,10 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import NamedTuple
 
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
 ZIP = (b"PK\x03\x04",)
 
 # Extension -> (content type, magic prefixes the file must start with; empty = text)
@@ -32,20 +36,24 @@ FILE_TYPES = {
 # What each kind is called where people see it.
 TYPE_NAMES = {
     "application/pdf": "PDF",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word document",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel spreadsheet",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": (
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": gettext_lazy(
+        "Word document"
+    ),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": gettext_lazy(
+        "Excel spreadsheet"
+    ),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": gettext_lazy(
         "PowerPoint presentation"
     ),
-    "application/vnd.oasis.opendocument.text": "OpenDocument text",
-    "application/vnd.oasis.opendocument.spreadsheet": "OpenDocument spreadsheet",
-    "application/vnd.oasis.opendocument.presentation": "OpenDocument presentation",
-    "image/png": "PNG image",
-    "image/jpeg": "JPEG image",
-    "image/gif": "GIF image",
-    "text/plain": "Text",
-    "text/csv": "CSV table",
-    "text/markdown": "Markdown text",
+    "application/vnd.oasis.opendocument.text": gettext_lazy("OpenDocument text"),
+    "application/vnd.oasis.opendocument.spreadsheet": gettext_lazy("OpenDocument spreadsheet"),
+    "application/vnd.oasis.opendocument.presentation": gettext_lazy("OpenDocument presentation"),
+    "image/png": gettext_lazy("PNG image"),
+    "image/jpeg": gettext_lazy("JPEG image"),
+    "image/gif": gettext_lazy("GIF image"),
+    "text/plain": gettext_lazy("Text"),
+    "text/csv": gettext_lazy("CSV table"),
+    "text/markdown": gettext_lazy("Markdown text"),
 }
 
 
@@ -62,11 +70,14 @@ def content_type_or_refusal(name: str, head: bytes, *, type_refused: str) -> tup
     sniffed = sniff(name, head)
     kind = PurePosixPath(name).suffix.lower().lstrip(".")
     if sniffed.problem == "type":
-        return "", f"{type_refused} Allowed: {allowed_extensions()}."
+        return "", _("%(refused)s Allowed: %(extensions)s.") % {
+            "refused": type_refused,
+            "extensions": allowed_extensions(),
+        }
     if sniffed.problem == "magic":
-        return "", f"That file does not look like a {kind} file."
+        return "", _("That file does not look like a %(kind)s file.") % {"kind": kind}
     if sniffed.problem == "text":
-        return "", "That file does not look like text."
+        return "", _("That file does not look like text.")
     return sniffed.content_type, ""
 
 
@@ -80,22 +91,26 @@ def accept_attribute() -> str:
 
 
 def type_name(content_type: str) -> str:
-    return TYPE_NAMES.get(content_type, "File")
+    return str(TYPE_NAMES.get(content_type, _("File")))
 
 
 def human_size(size: int) -> str:
     """A size as people read it: 820 bytes, 14 kB, 2.5 MB (decimal units, as
     the limits are set)."""
     if size < 1000:
-        return f"{size} byte{'' if size == 1 else 's'}"
-    for unit, scale in (("kB", 1000), ("MB", 1000**2)):
+        return ngettext("%(size)d byte", "%(size)d bytes", size) % {"size": size}
+    # The units' symbols in the reader's language (French: ko, Mo, Go).
+    for unit, scale in ((_("kB"), 1000), (_("MB"), 1000**2)):
         if size < scale * 1000:
             return _scaled(size / scale, unit)
-    return _scaled(size / 1000**3, "GB")
+    return _scaled(size / 1000**3, _("GB"))
 
 
 def _scaled(value: float, unit: str) -> str:
-    text = f"{value:.0f}" if value >= 10 else f"{value:.1f}".removesuffix(".0")
+    rounded = round(value) if value >= 10 else round(value, 1)
+    places = 0 if rounded == int(rounded) else 1
+    # The locale's decimal separator: 2.5 MB, 2,5 Mo.
+    text = formats.number_format(rounded, places, use_l10n=True)
     return f"{text} {unit}"
 
 

@@ -63,16 +63,24 @@ class SessionLifetimeMiddleware:
         return self.get_response(request)
 
 
+# The API answers in the site's language, whoever asks (docs/languages.md).
+API_PATH = re.compile(r"^/api/")
+
+
 class PersonalLanguageMiddleware:
     """The language a signed-in person chose in their profile, over the
-    browser's (which LocaleMiddleware, earlier, has already applied)."""
+    browser's (which LocaleMiddleware, earlier, has already applied). The
+    API's answers are the same for every caller: the site's language."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if API_PATH.match(request.path_info):
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = translation.get_language()
+        elif user is not None and user.is_authenticated:
             chosen = chosen_language(user)
             if chosen:
                 translation.activate(chosen)

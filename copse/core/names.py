@@ -8,12 +8,13 @@ from __future__ import annotations
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 # Control characters (tab, CR, LF, NUL, NEL…) and the Unicode line and
 # paragraph separators.
 _REFUSED_CATEGORIES = {"Cc", "Zl", "Zp"}
 
-MESSAGE = (
+MESSAGE = _(
     "Write the name on one line, without tabs or other control characters: "
     "it goes into the From line of email."
 )

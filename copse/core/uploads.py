@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.utils.translation import gettext as _
 
 from copse.core.files import human_size
 
@@ -37,8 +38,8 @@ class LimitedUploadHandler(FileUploadHandler):
                 setattr(
                     self.request,
                     _REFUSAL,
-                    f"“{self.file_name}” is larger than {human_size(limit)}, the most one "
-                    "file may be.",
+                    _("“%(name)s” is larger than %(size)s, the most one file may be.")
+                    % {"name": self.file_name, "size": human_size(limit)},
                 )
             # Not a reset connection: the rest of the body is read and
             # dropped, so the person gets the form back with the message.

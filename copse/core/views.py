@@ -7,6 +7,8 @@ import sys
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from copse.core import storage
 from copse.core.context_processors import layout_links
@@ -33,9 +35,11 @@ def page_not_found(request, exception=None):
     return error_page(
         request,
         status=404,
-        title="Page not found",
-        message="There is nothing here, or nothing you can see. Check the address, "
-        "or go back to the communities you belong to.",
+        title=_("Page not found"),
+        message=_(
+            "There is nothing here, or nothing you can see. Check the address, "
+            "or go back to the communities you belong to."
+        ),
     )
 
 
@@ -48,9 +52,11 @@ def server_error(request):
     return error_page(
         request,
         status=500,
-        title="Something went wrong on our side",
-        message="The problem has been logged. Please try again in a moment; "
-        "if you were writing something, use your browser's Back button to get it back.",
+        title=_("Something went wrong on our side"),
+        message=_(
+            "The problem has been logged. Please try again in a moment; "
+            "if you were writing something, use your browser's Back button to get it back."
+        ),
     )
 
 
@@ -62,8 +68,8 @@ def bad_request(request, exception=None):
     return error_page(
         request,
         status=400,
-        title="That request could not be understood",
-        message="Please go back and try again.",
+        title=_("That request could not be understood"),
+        message=_("Please go back and try again."),
     )
 
 
@@ -72,10 +78,12 @@ def csrf_failure(request, reason=""):
     return error_page(
         request,
         status=403,
-        title="Your form expired",
-        message="For your safety, forms stop working after a while or after you sign in "
-        "or out elsewhere. Use your browser's Back button: what you typed is usually "
-        "still there. Then reload the page and send it again.",
+        title=_("Your form expired"),
+        message=_(
+            "For your safety, forms stop working after a while or after you sign in "
+            "or out elsewhere. Use your browser's Back button: what you typed is usually "
+            "still there. Then reload the page and send it again."
+        ),
     )
 
 
@@ -86,7 +94,12 @@ RETRY_AFTER_SECONDS = 120
 UNSHOWN_FIELD = re.compile(
     r"password|csrf|token|secret|otp|(^|_)(code|key)($|_)|^next$", re.IGNORECASE
 )
-FIELD_LABELS = {"body": "Your text", "title": "Title", "markdown": "Your text", "text": "Text"}
+FIELD_LABELS = {
+    "body": gettext_lazy("Your text"),
+    "title": gettext_lazy("Title"),
+    "markdown": gettext_lazy("Your text"),
+    "text": gettext_lazy("Text"),
+}
 
 
 def typed_fields(request) -> list[dict]:
@@ -121,20 +134,26 @@ def could_not_save(request):
     """A write the storage refused (a full disk, a read-only data folder, a
     database that stays locked): 503, try again later, and what was typed."""
     typed = typed_fields(request)
-    what = "what you sent" if request.method == "POST" else "something this page needs"
+    if request.method == "POST":
+        stored = _(
+            "Copse could not store what you sent: its storage is full, read-only or busy "
+            "just now. What was saved before is safe."
+        )
+    else:
+        stored = _(
+            "Copse could not store something this page needs: its storage is full, "
+            "read-only or busy just now. What was saved before is safe."
+        )
     next_step = (
-        "Copy what you wrote from below, then try again in a few minutes."
+        _("Copy what you wrote from below, then try again in a few minutes.")
         if typed
-        else "Please try again in a few minutes."
+        else _("Please try again in a few minutes.")
     )
-    message = (
-        f"Copse could not store {what}: its storage is full, read-only or busy just "
-        f"now. What was saved before is safe. {next_step} The problem has been logged "
-        "for the site's administrators."
-    )
+    logged = _("The problem has been logged for the site's administrators.")
+    message = f"{stored} {next_step} {logged}"
     context = {
         "status": 503,
-        "title": "We could not save this — nothing was lost",
+        "title": _("We could not save this — nothing was lost"),
         "message": message,
         "typed": typed,
     }

@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from copse.departures.services import Content
 from copse.memberships.services import successor_candidates
@@ -11,11 +13,13 @@ class DeleteAccountForm(forms.Form):
     re-authenticated before the page opens)."""
 
     content = forms.ChoiceField(
-        label="What you wrote",
+        label=gettext_lazy("What you wrote"),
         choices=Content.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether to remove what you wrote or to keep it."},
-        help_text=(
+        error_messages={
+            "required": gettext_lazy("Choose whether to remove what you wrote or to keep it.")
+        },
+        help_text=gettext_lazy(
             "Removing: your posts become “Removed by the author.”, threads you opened keep "
             "others' replies under a neutral title, and your library items, value stories, "
             "reasons and comments go. Keeping: it all stays, and your name on it becomes "
@@ -23,10 +27,10 @@ class DeleteAccountForm(forms.Form):
         ),
     )
     password = forms.CharField(
-        label="Your password",
+        label=gettext_lazy("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        error_messages={"required": "Type your password to confirm that it is you."},
+        error_messages={"required": gettext_lazy("Type your password to confirm that it is you.")},
     )
 
     def __init__(self, *args, user, last_facilitated=(), **kwargs):
@@ -38,12 +42,15 @@ class DeleteAccountForm(forms.Form):
         for seat in self.seats:
             field = forms.ModelChoiceField(
                 queryset=successor_candidates(seat.community),
-                label=f"Who takes over {seat.community.name}",
-                empty_label="Choose a member",
-                help_text="They become facilitator as your account is deleted; the other "
-                "facilitators' announcements say so.",
+                label=_("Who takes over %(community)s") % {"community": seat.community.name},
+                empty_label=_("Choose a member"),
+                help_text=_(
+                    "They become facilitator as your account is deleted; the other "
+                    "facilitators' announcements say so."
+                ),
                 error_messages={
-                    "required": f"Choose who takes over as facilitator of {seat.community.name}."
+                    "required": _("Choose who takes over as facilitator of %(community)s.")
+                    % {"community": seat.community.name}
                 },
             )
             field.label_from_instance = lambda m: m.user.name
@@ -56,7 +63,7 @@ class DeleteAccountForm(forms.Form):
     def clean_password(self):
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your password. Nothing was deleted.")
+            raise forms.ValidationError(_("That is not your password. Nothing was deleted."))
         return password
 
     def successors(self) -> dict:

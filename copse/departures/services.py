@@ -14,6 +14,8 @@ through is in `erasure`.
 from __future__ import annotations
 
 from django.db import models, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from copse.accounts.identity import addresses_of
 from copse.accounts.models import User
@@ -29,22 +31,22 @@ from copse.memberships.models import Membership
 
 
 class Content(models.TextChoices):
-    REMOVE = "remove", "Remove what I wrote"
-    KEEP = "keep", "Keep what I wrote, under “Former member”"
+    REMOVE = "remove", gettext_lazy("Remove what I wrote")
+    KEEP = "keep", gettext_lazy("Keep what I wrote, under “Former member”")
 
 
 class NotAllowed(UserFacingError):
-    title = "That is not possible"
+    title = gettext_lazy("That is not possible")
     status = 403
 
 
 class SuccessorNeeded(UserFacingError):
-    title = "A community needs a facilitator"
+    title = gettext_lazy("A community needs a facilitator")
     status = 409
 
 
 class LastSiteAdmin(UserFacingError):
-    title = "The site needs an administrator"
+    title = gettext_lazy("The site needs an administrator")
     status = 409
 
 
@@ -72,16 +74,17 @@ def _check_successors(user, successors: dict[int, Membership]) -> None:
     ]
     if missing:
         raise SuccessorNeeded(
-            "You are the last facilitator of "
-            + ", ".join(missing)
-            + ". Choose a member to hand over to in each, and they become facilitator as "
-            "your account is deleted."
+            _(
+                "You are the last facilitator of %(communities)s. Choose a member to hand "
+                "over to in each, and they become facilitator as your account is deleted."
+            )
+            % {"communities": ", ".join(missing)}
         )
 
 
 class Via(models.TextChoices):
-    PAGE = "page", "by themselves"
-    COMMAND = "command", "by the site's operator, at the person's request"
+    PAGE = "page", gettext_lazy("by themselves")
+    COMMAND = "command", gettext_lazy("by the site's operator, at the person's request")
 
 
 def delete_account(
@@ -98,19 +101,21 @@ def delete_account(
     for someone who can no longer sign in. Returns what was done, in counts."""
     successors = successors or {}
     if content not in Content.values:
-        raise NotAllowed("Choose whether to remove what you wrote or to keep it.")
+        raise NotAllowed(_("Choose whether to remove what you wrote or to keep it."))
     if not (getattr(actor, "is_authenticated", False) and actor.is_active) or is_closed(actor):
-        raise NotAllowed("This account cannot be deleted from here.")
+        raise NotAllowed(_("This account cannot be deleted from here."))
     if is_last_site_admin(actor):
         raise LastSiteAdmin(
-            "You are this site's only administrator. Make someone else a site administrator "
-            "first, so the site is still run when you are gone."
+            _(
+                "You are this site's only administrator. Make someone else a site "
+                "administrator first, so the site is still run when you are gone."
+            )
         )
     _check_successors(actor, successors)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=actor.pk)
         if is_closed(user):
-            raise NotAllowed("This account was already deleted.")
+            raise NotAllowed(_("This account was already deleted."))
         former = erasure.Former(user=user, name=user.display_name, addresses=addresses_of(user))
         memberships = list(Membership.objects.filter(user=user).select_related("community"))
         former.community_ids.update(m.community_id for m in memberships)

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from copse.core.errors import UserFacingError
@@ -18,6 +19,11 @@ from copse.memberships.models import Membership
 
 def _without_password(request) -> bool:
     return not request.user.has_usable_password()
+
+
+def _names(seats) -> str:
+    """The communities of `seats`, named in one phrase."""
+    return ", ".join(seat.community.name for seat in seats)
 
 
 @login_required
@@ -36,7 +42,7 @@ def delete_account(request):
     if request.method == "POST":
         if not ratelimit.consume(request, action="reauthenticate", user=user):
             form.is_valid()
-            form.add_error(None, "Too many tries. Wait a minute, then try again.")
+            form.add_error(None, _("Too many tries. Wait a minute, then try again."))
             status = 429
         elif form.is_valid():
             try:
@@ -52,7 +58,7 @@ def delete_account(request):
                 logout(request)
                 messages.success(
                     request,
-                    "Your account is deleted. Thank you for what you gave your communities.",
+                    _("Your account is deleted. Thank you for what you gave your communities."),
                 )
                 return redirect("communities:directory")
         else:
@@ -62,6 +68,9 @@ def delete_account(request):
         .select_related("community")
         .order_by("community__name")
     )
+    no_successor = [
+        seat for seat in seats if not form.fields[form.successor_field(seat)].queryset.exists()
+    ]
     return render(
         request,
         "departures/delete_account.html",
@@ -69,11 +78,9 @@ def delete_account(request):
             "form": form,
             "communities": communities,
             "last_facilitated": seats,
-            "no_successor": [
-                seat
-                for seat in seats
-                if not form.fields[form.successor_field(seat)].queryset.exists()
-            ],
+            "last_facilitated_names": _names(seats),
+            "no_successor": no_successor,
+            "no_successor_names": _names(no_successor),
             "last_site_admin": services.is_last_site_admin(user),
         },
         status=status,

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from copse.core import permissions
 from copse.core.storage import failure_of
@@ -30,11 +31,13 @@ log = logging.getLogger("copse.exports")
 PARTIAL_PREFIX = ".partial-"
 # The status page's figure moves at most this often while a step runs.
 PROGRESS_EVERY_SECONDS = 1.0
-STORAGE_FAILURE = (
+# Why an export failed and what it is doing are stored in English, marked
+# here, and translated where they are shown (exports/status.html).
+STORAGE_FAILURE = gettext_noop(
     "The server could not store the archive: its disk may be full. Tell your site "
     "administrator, then ask for a new one."
 )
-GENERIC_FAILURE = (
+GENERIC_FAILURE = gettext_noop(
     "Something went wrong while the archive was being made. Ask for a new one; "
     "if that fails too, tell your site administrator."
 )
@@ -65,12 +68,15 @@ def _plan_of(export: Export):
 def _check_still_allowed(export: Export) -> None:
     reader = export.requested_by
     if not reader.is_active:
-        raise ExportRefused("The account that asked for it is closed.")
+        raise ExportRefused(gettext_noop("The account that asked for it is closed."))
     if export.kind == Export.Kind.COMMUNITY and not permissions.can(
         reader, "community.export_all", export.community
     ):
         raise ExportRefused(
-            "Only a facilitator of the community may have its export, and you no longer are one."
+            gettext_noop(
+                "Only a facilitator of the community may have its export, "
+                "and you no longer are one."
+            )
         )
 
 
@@ -161,7 +167,7 @@ def build(export_id: int) -> str:
                 doing = step.label
                 progress.start(index, step.label)
                 step.run(build_)
-            doing = "Writing the manifest"
+            doing = gettext_noop("Writing the manifest")
             progress.start(len(steps), doing)
             writer.finish(_manifest(build_))
         digest, size = _digest(partial)

@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.utils.translation import gettext_noop
+
 from copse.exports.building import export_dir
 from copse.exports.models import Export
 
@@ -20,7 +22,7 @@ STRAY_AFTER = dt.timedelta(days=1)
 # was lost (its task failed for good): it is marked failed, so that it no
 # longer keeps another export of its community from starting.
 LOST_AFTER = dt.timedelta(days=1)
-LOST = "It took too long and was stopped. Ask for a new one."
+LOST = gettext_noop("It took too long and was stopped. Ask for a new one.")
 
 
 def remove_expired(now: dt.datetime) -> int:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext_noop
 
 from copse.calendars import ics
 from copse.conversations.models import PostAttachment, PostRevision, Thread
@@ -1007,12 +1008,12 @@ def value_and_health(build: Build) -> None:
 
 
 STEPS = [
-    Step("The community and its members", community_and_members),
-    Step("Conversations and their files", conversations),
-    Step("Meetings and their materials", meetings),
-    Step("Topics and norms", topics_and_norms),
-    Step("The library and its files", library),
-    Step("Decisions", decisions),
-    Step("Documentation projects", projects),
-    Step("Value stories, trust pulses and who knows what", value_and_health),
+    Step(gettext_noop("The community and its members"), community_and_members),
+    Step(gettext_noop("Conversations and their files"), conversations),
+    Step(gettext_noop("Meetings and their materials"), meetings),
+    Step(gettext_noop("Topics and norms"), topics_and_norms),
+    Step(gettext_noop("The library and its files"), library),
+    Step(gettext_noop("Decisions"), decisions),
+    Step(gettext_noop("Documentation projects"), projects),
+    Step(gettext_noop("Value stories, trust pulses and who knows what"), value_and_health),
 ]

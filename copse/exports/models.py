@@ -13,20 +13,21 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Export(models.Model):
     class Kind(models.TextChoices):
-        COMMUNITY = "community", "Everything a community holds"
-        PERSONAL = "personal", "A person's own data"
+        COMMUNITY = "community", _("Everything a community holds")
+        PERSONAL = "personal", _("A person's own data")
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting for its turn"
-        RUNNING = "running", "Being prepared"
-        READY = "ready", "Ready to download"
-        FAILED = "failed", "Could not be made"
+        QUEUED = "queued", _("Waiting for its turn")
+        RUNNING = "running", _("Being prepared")
+        READY = "ready", _("Ready to download")
+        FAILED = "failed", _("Could not be made")
         # Its file was removed once it expired.
-        EXPIRED = "expired", "Expired"
+        EXPIRED = "expired", _("Expired")
 
     # Waiting or being made: at most one of each kind per community or person.
     UNDER_WAY = (Status.QUEUED, Status.RUNNING)
@@ -118,12 +119,41 @@ class Export(models.Model):
     @property
     def counts_shown(self) -> list[tuple[str, int]]:
         """What it holds, as the status page names it ("Library items": 3)."""
-        return [(kind.replace("_", " ").capitalize(), n) for kind, n in self.counts.items()]
+        return [
+            (COUNT_NAMES.get(kind) or kind.replace("_", " ").capitalize(), n)
+            for kind, n in self.counts.items()
+        ]
 
     @property
     def is_finished(self) -> bool:
         """Nothing more will change on the status page."""
         return not self.is_under_way
+
+
+# The names of what an archive holds, by the manifest's keys.
+COUNT_NAMES = {
+    "amendments": _("Amendments"),
+    "date_polls": _("Date polls"),
+    "expertise": _("Expertise"),
+    "files": _("Files"),
+    "library_items": _("Library items"),
+    "materials": _("Materials"),
+    "meeting_answers": _("Meeting answers"),
+    "meetings": _("Meetings"),
+    "memberships": _("Memberships"),
+    "norms_versions": _("Norms versions"),
+    "nudges": _("Nudges"),
+    "positions": _("Positions"),
+    "posts": _("Posts"),
+    "projects": _("Projects"),
+    "proposals": _("Proposals"),
+    "pulses": _("Pulses"),
+    "threads": _("Threads"),
+    "threads_started": _("Threads started"),
+    "topic_votes": _("Topic votes"),
+    "topics": _("Topics"),
+    "value_stories": _("Value stories"),
+}
 
 
 def expiry_from(moment: dt.datetime) -> dt.datetime:

@@ -16,6 +16,7 @@ key).
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 
 from copse.calendars.models import CalendarFeed
 from copse.conversations.models import (
@@ -815,12 +816,12 @@ def value_and_expertise(build: Build) -> None:
 
 
 STEPS = [
-    Step("Your account and settings", account),
-    Step("Your memberships", memberships),
-    Step("What you wrote, and your files", writing),
-    Step("Meetings", meetings),
-    Step("Topics", topics),
-    Step("Decisions", decisions),
-    Step("The library and documentation projects", library),
-    Step("Value, expertise and personal notes", value_and_expertise),
+    Step(gettext_noop("Your account and settings"), account),
+    Step(gettext_noop("Your memberships"), memberships),
+    Step(gettext_noop("What you wrote, and your files"), writing),
+    Step(gettext_noop("Meetings"), meetings),
+    Step(gettext_noop("Topics"), topics),
+    Step(gettext_noop("Decisions"), decisions),
+    Step(gettext_noop("The library and documentation projects"), library),
+    Step(gettext_noop("Value, expertise and personal notes"), value_and_expertise),
 ]

@@ -12,6 +12,8 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from copse.audit.services import record
 from copse.core import permissions
@@ -22,12 +24,12 @@ from copse.exports.tasks import build_export
 
 
 class NotAllowed(UserFacingError):
-    title = "Not allowed"
+    title = gettext_lazy("Not allowed")
     status = 403
 
 
 class AlreadyUnderWay(UserFacingError):
-    title = "An export is already being prepared"
+    title = gettext_lazy("An export is already being prepared")
     status = 409
 
     def __init__(self, message: str, export: Export | None):
@@ -36,12 +38,12 @@ class AlreadyUnderWay(UserFacingError):
 
 
 class Expired(UserFacingError):
-    title = "This export has expired"
+    title = gettext_lazy("This export has expired")
     status = 410
 
     def __init__(self, export: Export):
         super().__init__(
-            "Archives are kept for a short time only, and this one is gone. Ask for a new one."
+            _("Archives are kept for a short time only, and this one is gone. Ask for a new one.")
         )
         self.export = export
 
@@ -71,15 +73,18 @@ def request_community_export(*, actor, community) -> Export:
     """Queue an archive of everything `community` holds, as `actor` (one of
     its facilitators) may read it."""
     if not permissions.can(actor, "community.export_all", community):
-        raise NotAllowed("Only the community's facilitators can export it.")
+        raise NotAllowed(_("Only the community's facilitators can export it."))
 
     def busy(running: Export | None) -> str:
-        who = "you" if running is None or running.requested_by_id == actor.pk else None
-        who = who or running.requested_by.name
-        return (
-            f"An export of {community.name} is already being prepared (asked for by {who}). "
+        if running is None or running.requested_by_id == actor.pk:
+            return _(
+                "An export of %(community)s is already being prepared (asked for by you). "
+                "One runs at a time; ask again once it is ready."
+            ) % {"community": community.name}
+        return _(
+            "An export of %(community)s is already being prepared (asked for by %(person)s). "
             "One runs at a time; ask again once it is ready."
-        )
+        ) % {"community": community.name, "person": running.requested_by.name}
 
     with transaction.atomic():
         export = _create(
@@ -98,10 +103,10 @@ def request_community_export(*, actor, community) -> Export:
 def request_personal_export(*, actor) -> Export:
     """Queue an archive of everything about `actor` and everything they wrote."""
     if not permissions.can(actor, "account.export_data"):
-        raise NotAllowed("Sign in to download your data.")
+        raise NotAllowed(_("Sign in to download your data."))
 
     def busy(running: Export | None) -> str:
-        return "A copy of your data is already being prepared. Ask again once it is ready."
+        return _("A copy of your data is already being prepared. Ask again once it is ready.")
 
     with transaction.atomic():
         export = _create(actor=actor, kind=Export.Kind.PERSONAL, community=None, busy_message=busy)
@@ -117,12 +122,12 @@ def open_download(*, actor, export: Export):
     since gets nothing. The caller has found `export` through the selectors
     (a 404 for anyone else); this refuses again whoever calls it."""
     if not permissions.can(actor, "export.read", export):
-        raise NotAllowed("This archive is not yours to download.")
+        raise NotAllowed(_("This archive is not yours to download."))
     if export.is_expired:
         raise Expired(export)
     path = path_of(export)
     if not export.is_ready or path is None:
-        raise NotAllowed("This archive is not ready yet.")
+        raise NotAllowed(_("This archive is not ready yet."))
     try:
         handle = path.open("rb")
     except FileNotFoundError as error:

@@ -1,5 +1,6 @@
 from allauth.socialaccount.forms import SignupForm as AllauthSocialSignupForm
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from copse.accounts.forms import clean_display_name
 
@@ -10,11 +11,11 @@ class SignupForm(AllauthSocialSignupForm):
     them, as on the ordinary sign-up form."""
 
     display_name = forms.CharField(
-        label="Your name",
+        label=_("Your name"),
         max_length=80,
-        help_text="How peers see you, e.g. Maria Lopez.",
+        help_text=_("How peers see you, e.g. Maria Lopez."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
-        error_messages={"required": "Please give the name your peers know you by."},
+        error_messages={"required": _("Please give the name your peers know you by.")},
     )
     field_order = ["display_name", "email"]
 

@@ -9,6 +9,7 @@ from uuid import uuid4
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Webhook(models.Model):
@@ -69,10 +70,10 @@ class WebhookDelivery(models.Model):
     """One event for one webhook, and what became of it."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to be sent"
-        SUCCEEDED = "succeeded", "Delivered"
-        FAILED = "failed", "Failed"
-        SKIPPED = "skipped", "Not sent"
+        PENDING = "pending", _("Waiting to be sent")
+        SUCCEEDED = "succeeded", _("Delivered")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Not sent")
 
     webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
     # The Copse-Delivery header: new for every delivery, redeliveries included.

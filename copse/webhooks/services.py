@@ -23,6 +23,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from copse.audit.services import record
 from copse.core import permissions
@@ -45,12 +47,12 @@ USER_AGENT = "Copse-Webhooks/1"
 
 
 class WebhookError(UserFacingError):
-    title = "That webhook could not be saved"
+    title = gettext_lazy("That webhook could not be saved")
     status = 400
 
 
 class NotAllowed(UserFacingError):
-    title = "That is not possible here"
+    title = gettext_lazy("That is not possible here")
     status = 403
 
 
@@ -70,15 +72,15 @@ def _require_scope(actor, community) -> None:
         allowed = permissions.can(actor, "community.manage_webhooks", community)
     if not allowed:
         raise NotAllowed(
-            "Only site administrators keep site-wide webhooks."
+            _("Only site administrators keep site-wide webhooks.")
             if community is None
-            else "Only the community's facilitators keep its webhooks."
+            else _("Only the community's facilitators keep its webhooks.")
         )
 
 
 def _require_manage(actor, hook: Webhook) -> None:
     if not permissions.can(actor, "webhook.manage", hook):
-        raise NotAllowed("Only those who keep this webhook can change it.")
+        raise NotAllowed(_("Only those who keep this webhook can change it."))
 
 
 def _clean(target_url: str, chosen, description: str) -> tuple[str, list[str], str]:
@@ -86,7 +88,7 @@ def _clean(target_url: str, chosen, description: str) -> tuple[str, list[str], s
     targets.parse(target_url)
     chosen = events.known(chosen or ())
     if not chosen:
-        raise WebhookError("Choose at least one event to send.")
+        raise WebhookError(_("Choose at least one event to send."))
     description = " ".join(without_control_characters(description or "").split())[:100]
     return target_url, chosen, description
 
@@ -208,7 +210,7 @@ def redeliver(*, actor, delivery: WebhookDelivery) -> WebhookDelivery:
     Copse-Delivery id, the same event id), built and checked as it is sent."""
     _require_manage(actor, delivery.webhook)
     if delivery.status == WebhookDelivery.Status.PENDING:
-        raise WebhookError("This delivery is still being tried; wait for it to finish.")
+        raise WebhookError(_("This delivery is still being tried; wait for it to finish."))
     again = WebhookDelivery.objects.create(
         webhook=delivery.webhook,
         event_id=delivery.event_id,

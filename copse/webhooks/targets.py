@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from copse.core.errors import UserFacingError
 
@@ -34,7 +36,7 @@ NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::
 
 
 class TargetRefused(UserFacingError):
-    title = "Copse does not send there"
+    title = gettext_lazy("Copse does not send there")
     status = 400
 
 
@@ -69,19 +71,19 @@ def _embedded(address) -> list:
 
 def _kind_of_refused(address) -> str:
     if address.is_unspecified:
-        return "an unspecified"
+        return _("an unspecified address")
     if address.is_loopback:
-        return "a loopback"
+        return _("a loopback address")
     if address.is_link_local:
-        return "a link-local"
+        return _("a link-local address")
     if address.is_multicast:
-        return "a multicast"
+        return _("a multicast address")
     if address.is_reserved:
-        return "a reserved"
+        return _("a reserved address")
     if address.is_private:
-        return "a private"
+        return _("a private address")
     if not address.is_global:
-        return "a non-public"
+        return _("a non-public address")
     return ""
 
 
@@ -90,16 +92,19 @@ def refusal(address: str) -> str:
     try:
         parsed = ipaddress.ip_address(address)
     except ValueError:
-        return f"{address} is not an IP address."
+        return _("%(address)s is not an IP address.") % {"address": address}
     # What it leads to first, so the reason names where that is.
     for candidate in (*_embedded(parsed), parsed):
         kind = _kind_of_refused(candidate)
         if kind:
-            inside = "" if candidate == parsed else f", as it leads to {candidate}"
-            return (
-                f"{address} is {kind} address{inside}: Copse sends webhooks only to "
-                "public addresses."
-            )
+            if candidate == parsed:
+                return _(
+                    "%(address)s is %(kind)s: Copse sends webhooks only to public addresses."
+                ) % {"address": address, "kind": kind}
+            return _(
+                "%(address)s is %(kind)s, as it leads to %(inside)s: Copse sends webhooks "
+                "only to public addresses."
+            ) % {"address": address, "kind": kind, "inside": candidate}
     return ""
 
 
@@ -116,35 +121,42 @@ def parse(url: str, *, allow_private: bool | None = None) -> Target:
         allow_private = private_targets_allowed()
     url = (url or "").strip()
     if not url:
-        raise TargetRefused("Enter the address Copse should send to.")
+        raise TargetRefused(_("Enter the address Copse should send to."))
     if len(url) > MAX_LENGTH:
-        raise TargetRefused(f"Addresses are at most {MAX_LENGTH} characters.")
+        raise TargetRefused(
+            _("Addresses are at most %(length)d characters.") % {"length": MAX_LENGTH}
+        )
     if any(ord(ch) <= 0x20 or ord(ch) >= 0x7F for ch in url):
         raise TargetRefused(
-            "The address has a space, a control character or a letter outside ASCII: "
-            "percent-encode them, and write an international name in its xn-- form."
+            _(
+                "The address has a space, a control character or a letter outside ASCII: "
+                "percent-encode them, and write an international name in its xn-- form."
+            )
         )
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        raise TargetRefused("That is not an address Copse can read.") from None
+        raise TargetRefused(_("That is not an address Copse can read.")) from None
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS:
-        raise TargetRefused("Use an address that starts with https:// (or http://).")
+        raise TargetRefused(_("Use an address that starts with https:// (or http://)."))
     if "@" in parts.netloc:
         raise TargetRefused(
-            "Leave the user name and password out of the address: the receiver checks "
-            "the signature instead."
+            _(
+                "Leave the user name and password out of the address: the receiver checks "
+                "the signature instead."
+            )
         )
     if parts.fragment or url.endswith("#"):
-        raise TargetRefused("Leave out the part from # on: it is never sent.")
+        raise TargetRefused(_("Leave out the part from # on: it is never sent."))
     host = (parts.hostname or "").rstrip(".")
     if not host or "%" in host:
-        raise TargetRefused("The address needs a host name, such as hooks.example.org.")
+        raise TargetRefused(_("The address needs a host name, such as hooks.example.org."))
     if port is not None and port not in DEFAULT_PORTS.values() and port < LOWEST_OTHER_PORT:
         raise TargetRefused(
-            f"Port {port} is refused: use 80, 443 or a port from {LOWEST_OTHER_PORT} up."
+            _("Port %(port)d is refused: use 80, 443 or a port from %(lowest)d up.")
+            % {"port": port, "lowest": LOWEST_OTHER_PORT}
         )
     literal = True
     try:
@@ -156,7 +168,8 @@ def parse(url: str, *, allow_private: bool | None = None) -> Target:
             raise TargetRefused(refusal(host))
         if _is_loopback_name(host):
             raise TargetRefused(
-                f"{host} is this machine: Copse sends webhooks only to public addresses."
+                _("%(host)s is this machine: Copse sends webhooks only to public addresses.")
+                % {"host": host}
             )
     path = parts.path or "/"
     if parts.query:
@@ -199,7 +212,9 @@ def resolve(target: Target, *, allow_private: bool | None = None) -> list[str]:
         for address in addresses:
             reason = refusal(address)
             if reason:
-                raise TargetRefused(f"{target.host} leads to {reason}")
+                raise TargetRefused(
+                    _("%(host)s leads to %(reason)s") % {"host": target.host, "reason": reason}
+                )
     return addresses
 
 
@@ -211,7 +226,10 @@ def check_for_saving(url: str) -> Target:
         resolve(target)
     except Unresolvable:
         raise TargetRefused(
-            f"Copse could not find the address of {target.host} just now. Check the name, "
-            "or try again in a minute."
+            _(
+                "Copse could not find the address of %(host)s just now. Check the name, "
+                "or try again in a minute."
+            )
+            % {"host": target.host}
         ) from None
     return target

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from copse.communities.selectors import community_by_slug_for
@@ -86,7 +87,7 @@ def webhook_new(request, slug=None):
         if sent.saved:
             hook, secret = sent.result
             _show_once(request, hook, secret)
-            messages.success(request, "The webhook is saved. Copy its secret now.")
+            messages.success(request, _("The webhook is saved. Copy its secret now."))
             return redirect(url_for(community, "edit", hook.pk))
         status = sent.status
     else:
@@ -124,7 +125,7 @@ def webhook_edit(request, slug=None, hook_id=None):
             ),
         )
         if sent.saved:
-            messages.success(request, "The webhook is saved.")
+            messages.success(request, _("The webhook is saved."))
             return redirect(url_for(community, "edit", hook.pk))
         status = sent.status
     else:
@@ -166,8 +167,10 @@ def webhook_rotate(request, slug=None, hook_id=None):
     _show_once(request, hook, secret)
     messages.success(
         request,
-        "A new secret signs every delivery from now on; the old one signs too for a day. "
-        "Copy the new one now.",
+        _(
+            "A new secret signs every delivery from now on; the old one signs too for a day. "
+            "Copy the new one now."
+        ),
     )
     return redirect(url_for(community, "edit", hook.pk))
 
@@ -179,11 +182,11 @@ def webhook_delete(request, slug=None, hook_id=None):
     hook = selectors.webhook_for(request.user, community, hook_id)
     if request.POST.get("confirm") != "yes":
         messages.error(
-            request, "Tick “Yes, delete this webhook and its delivery log” to delete it."
+            request, _("Tick “Yes, delete this webhook and its delivery log” to delete it.")
         )
         return redirect(url_for(community, "edit", hook.pk))
     services.delete_webhook(actor=request.user, hook=hook)
-    messages.success(request, "The webhook is deleted. Nothing more is sent to it.")
+    messages.success(request, _("The webhook is deleted. Nothing more is sent to it."))
     return redirect(url_for(community, "list"))
 
 
@@ -218,6 +221,6 @@ def webhook_redeliver(request, slug=None, hook_id=None, delivery_id=None):
     attempt(
         request,
         lambda: services.redeliver(actor=request.user, delivery=delivery),
-        done="Redelivered as a new delivery: it is at the top of the log.",
+        done=_("Redelivered as a new delivery: it is at the top of the log."),
     )
     return redirect(url_for(community, "deliveries", hook.pk))

@@ -81,3 +81,33 @@ def test_a_language_no_longer_offered_falls_back_to_the_site():
     person = testing.make_user("reader@example.com")
     person.language = "de"
     assert language_of(person) == "en-gb"
+
+
+def test_the_profile_page_reads_in_french(client):
+    person = testing.make_user("reader@example.com")
+    person.language = "fr"
+    person.save()
+    client.force_login(person)
+    page = _profile(client, "en-GB").content.decode()
+    for words in ("Votre profil", "Se déconnecter", "Fuseau horaire", "Selon mon navigateur"):
+        assert words in page
+    assert "les pages suivent votre navigateur" in page
+
+
+def test_the_not_found_page_reads_in_the_browsers_language(client):
+    french = client.get("/no-such-page/", headers={"accept-language": "fr"})
+    assert french.status_code == 404
+    assert "Page introuvable" in french.content.decode()
+    english = client.get("/no-such-page/", headers={"accept-language": "en-GB"})
+    assert "Page not found" in english.content.decode()
+
+
+def test_the_api_answers_in_the_sites_language_whoever_asks(client):
+    person = testing.make_user("reader@example.com")
+    person.language = "fr"
+    person.save()
+    client.force_login(person)
+    response = client.get("/api/no-such-endpoint/", headers={"accept-language": "fr"})
+    assert response["Content-Language"] == "en-gb"
+    stranger = client.get("/api/me/", headers={"accept-language": "fr"})
+    assert stranger["Content-Language"] == "en-gb"
