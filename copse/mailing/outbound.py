@@ -219,14 +219,12 @@ class Composer:
             # Asked now, at send time: whoever may no longer answer gets no address.
             reply_to = mail.reply_to(recipient, notification, target, version)
             personal = dataclasses.replace(personal, reply_to=reply_to or "")
-        # In the recipient's language, whoever's request or worker sends it.
-        with in_language_of(recipient):
-            message = compose.notice_message(
-                notification=notification,
-                target=target,
-                personal=personal,
-                tz=zone(recipient.time_zone),
-            )
+        message = compose.notice_message(
+            notification=notification,
+            target=target,
+            personal=personal,
+            tz=zone(recipient.time_zone),
+        )
         return self._outgoing(personal, False, lambda: message)
 
     def _digest(self, row, version) -> Outgoing | None:
