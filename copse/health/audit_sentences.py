@@ -1,9 +1,11 @@
 """How health actions read in the audit log. The nudge's words stay out."""
 
+from django.utils.translation import gettext_lazy as _
+
 from copse.audit.sentences import register
 
-register("health.nudged", "{actor} sent {subject} a nudge")
+register("health.nudged", _("{actor} sent {subject} a nudge"))
 register(
     "health.settings_changed",
-    "{actor} changed the health settings: quiet after {quiet_weeks} weeks",
+    _("{actor} changed the health settings: quiet after {quiet_weeks} weeks"),
 )

@@ -1,10 +1,12 @@
 """How norms actions read in the audit log."""
 
+from django.utils.translation import gettext_lazy as _
+
 from copse.audit.sentences import register
 
-register("norms.published", "{actor} published version {version} of the norms of {community}")
-register("norms.accepted", "{subject} accepted version {version} of the norms of {community}")
+register("norms.published", _("{actor} published version {version} of the norms of {community}"))
+register("norms.accepted", _("{subject} accepted version {version} of the norms of {community}"))
 register(
     "norms.decided",
-    "Version {version} of the norms of {community} took effect by the members' decision",
+    _("Version {version} of the norms of {community} took effect by the members' decision"),
 )
