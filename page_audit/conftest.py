@@ -31,7 +31,12 @@ ROLES = {
     "site_admin": "admin@copse.example",
     # Seated nowhere: sees the programme report, and every community as an outsider.
     "sponsor": "sponsor@copse.example",
+    # A member of the Administrators' CoP who chose French on their profile:
+    # every page they reach is checked again in the other language.
+    "member_in_french": "lee@university.example",
 }
+# Roles whose person reads Copse in a language of their own choosing.
+LANGUAGE_OF = {"member_in_french": "fr"}
 
 # The error page everyone can meet, by the name the summary gives it.
 NOT_FOUND = ("page not found", "/no-such-page/")
@@ -256,6 +261,8 @@ def crawls(django_db_setup, django_db_blocker) -> dict[str, Crawl]:
     started = time.monotonic()
     with django_db_blocker.unblock():
         load_demo()
+        for role, language in LANGUAGE_OF.items():
+            User.objects.filter(email=ROLES[role]).update(language=language)
         loaded = time.monotonic()
         result = {}
         for role, email in ROLES.items():

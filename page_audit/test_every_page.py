@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from page_audit.conftest import MATRIX, ROLES, report
+from page_audit.conftest import LANGUAGE_OF, MATRIX, ROLES, report
 from page_audit.crawl import pattern_name
 
 # The crawl writes the demo into the test database, which pytest-django sets up
@@ -111,6 +111,22 @@ def test_the_crawl_reaches_every_page_a_role_may_see(crawls):
     # A pattern listed as a file must not turn out to be a page nobody checks.
     assert not (pages & set(FILES)), f"Listed as files but pages: {sorted(pages & set(FILES))}"
     assert files <= set(FILES), f"Files not listed in FILES: {sorted(files - set(FILES))}"
+
+
+def test_every_page_says_the_language_it_is_written_in(crawls):
+    """Each role's pages carry its reader's language in `<html lang>`, and a
+    French reader's pages are French, not English with a French label."""
+    wrong = []
+    for role, crawl in crawls.items():
+        language = LANGUAGE_OF.get(role, "en-gb")
+        for page in crawl.pages:
+            if f'<html lang="{language}">' not in page.html:
+                wrong.append(f"{page.url} as {role}")
+    assert not wrong, f"Pages not in their reader's language: {wrong[:10]}"
+    french = crawls["member_in_french"].pages
+    assert len(french) > 50
+    # Words of the navigation every signed-in page shows.
+    assert all("Accueil" in page.html for page in french if page.status == 200)
 
 
 def _vnu_command() -> list[str]:
