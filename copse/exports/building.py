@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from copse.core import permissions
+from copse.core.languages import in_language_of
 from copse.core.storage import failure_of
 from copse.exports.archive import ArchiveWriter
 from copse.exports.models import Export, expiry_from
@@ -55,7 +56,7 @@ def export_dir() -> Path:
 
 def _plan_of(export: Export):
     """The module that says what an export of this kind holds: its README
-    and its STEPS."""
+    (a `steps.Readme`) and its STEPS."""
     if export.kind == Export.Kind.COMMUNITY:
         from copse.exports import community
 
@@ -159,10 +160,13 @@ def build(export_id: int) -> str:
     try:
         folder = export_dir()
         partial = folder / f"{PARTIAL_PREFIX}{name}"
-        with ArchiveWriter(partial) as writer:
+        # What Copse writes in the archive (its README, the calendar's names,
+        # a fallback name) is in the language of the person who asked for
+        # it, whatever language the worker was left in.
+        with ArchiveWriter(partial) as writer, in_language_of(export.requested_by):
             build_ = Build(export=export, reader=export.requested_by, writer=writer)
             build_.report = progress.within
-            writer.write_chunks("README.txt", [plan.README.encode()])
+            writer.write_chunks("README.txt", [plan.README.text().encode()])
             for index, step in enumerate(steps):
                 doing = step.label
                 progress.start(index, step.label)

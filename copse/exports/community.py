@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db.models import Prefetch
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from copse.calendars import ics
 from copse.conversations.models import PostAttachment, PostRevision, Thread
@@ -31,7 +32,7 @@ from copse.decisions.models import (
 )
 from copse.expertise.models import Expertise
 from copse.exports.archive import StreamedList
-from copse.exports.steps import Build, Step, person
+from copse.exports.steps import Build, Readme, Step, person
 from copse.health.models import HealthSettings, Nudge
 from copse.library.models import ItemVersion, LibraryItem
 from copse.mailing import archives
@@ -55,30 +56,47 @@ from copse.pulses.selectors import results_for
 from copse.topics.models import Topic
 from copse.value.models import ValueStory
 
-README = """\
-This is everything a community held on Copse, as its facilitator could read it
-when the archive was made. manifest.json lists every file with its size and
-SHA-256 checksum, and counts what the archive holds.
-
-community.json       the community's settings
-members.json         memberships (addresses of current members), waiting requests, open invitations
-threads.json         conversations: threads, their posts, earlier versions of edited posts, attachments
-conversations.mbox   the same conversations as a mail archive (From the community's address)
-meetings.json        series, meetings, agendas, answers, materials, summaries, action items, feedback
-meetings.ics         the meetings as a calendar (iCalendar)
-topics.json          topics nominated for meetings, with their number of votes
-norms.json           every version of the norms and who accepted it
-library.json         library items, their versions and re-uses
-decisions.json       proposals, positions, outcomes, date polls, amendments, peer nominations
-projects.json        documentation projects, their sections and every saved revision
-value_stories.json   the value stories the facilitator may read
-pulses.json          trust pulses, and the results of those closed with enough answers
-nudges.json          notes the facilitator sent quiet members
-expertise.json       who knows what in the community
-files/               the files: attachments/, materials/, library/
-
-Dates and times are in UTC (ISO 8601). Texts are Markdown as written.
-"""
+README = Readme(
+    intro=_(
+        "This is everything a community held on Copse, as its facilitator could read it "
+        "when the archive was made. manifest.json lists every file with its size and "
+        "SHA-256 checksum, and counts what the archive holds."
+    ),
+    files=(
+        ("community.json", _("the community's settings")),
+        (
+            "members.json",
+            _("memberships (addresses of current members), waiting requests, open invitations"),
+        ),
+        (
+            "threads.json",
+            _("conversations: threads, their posts, earlier versions of edited posts, attachments"),
+        ),
+        (
+            "conversations.mbox",
+            _("the same conversations as a mail archive (From the community's address)"),
+        ),
+        (
+            "meetings.json",
+            _("series, meetings, agendas, answers, materials, summaries, action items, feedback"),
+        ),
+        ("meetings.ics", _("the meetings as a calendar (iCalendar)")),
+        ("topics.json", _("topics nominated for meetings, with their number of votes")),
+        ("norms.json", _("every version of the norms and who accepted it")),
+        ("library.json", _("library items, their versions and re-uses")),
+        (
+            "decisions.json",
+            _("proposals, positions, outcomes, date polls, amendments, peer nominations"),
+        ),
+        ("projects.json", _("documentation projects, their sections and every saved revision")),
+        ("value_stories.json", _("the value stories the facilitator may read")),
+        ("pulses.json", _("trust pulses, and the results of those closed with enough answers")),
+        ("nudges.json", _("notes the facilitator sent quiet members")),
+        ("expertise.json", _("who knows what in the community")),
+        ("files/", _("the files: attachments/, materials/, library/")),
+    ),
+    outro=_("Dates and times are in UTC (ISO 8601). Texts are Markdown as written."),
+)
 
 
 # --- The community and who is in it ------------------------------------------------
@@ -366,7 +384,12 @@ def meetings(build: Build) -> None:
         "meetings.json", {"series": series, "meetings": rows, "host_offers": hosts}
     )
     build.writer.write_chunks(
-        "meetings.ics", [ics.meetings_calendar(f"{community.name}: meetings", found, reader)]
+        "meetings.ics",
+        [
+            ics.meetings_calendar(
+                gettext("%(community)s: meetings") % {"community": community.name}, found, reader
+            )
+        ],
     )
     build.exported["meetings"] = {m.pk for m in found}
     build.count("meetings", len(found))

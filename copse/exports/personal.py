@@ -16,6 +16,7 @@ key).
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from copse.calendars.models import CalendarFeed
@@ -39,7 +40,7 @@ from copse.decisions.models import (
     Proposal,
 )
 from copse.expertise.models import Experience, Expertise
-from copse.exports.steps import Build, Step, person
+from copse.exports.steps import Build, Readme, Step, person
 from copse.health.models import Nudge
 from copse.library.models import ItemVersion, LibraryItem, Reuse
 from copse.mailing.models import CommunityDelivery, MailSettings
@@ -60,26 +61,63 @@ from copse.pulses.models import Respondent
 from copse.topics.models import Topic, TopicVote
 from copse.value.models import TimeEstimate, ValueStory
 
-README = """\
-This is everything Copse holds about you, and everything you wrote there, as
-it was when the archive was made. manifest.json lists every file with its
-size and SHA-256 checksum, and counts what the archive holds.
-
-account.json       your account, profile, addresses, organisation, mail and calendar settings
-memberships.json   your memberships, requests to join, norms you accepted, mail choices per community
-writing.json       threads you started, your posts (with their earlier versions), drafts, subscriptions
-meetings.json      your answers to meetings, what you presented, uploaded, commented and gave as feedback
-topics.json        topics you proposed and the topics you voted for
-decisions.json     your proposals, positions, replies, date poll answers, amendments, nominations
-library.json       library items you wrote, their versions, your re-uses, your project writing
-value.json         your value stories and time estimates, trust pulses you answered (never the answers)
-expertise.json     your expertise and your experience with vendors, products and technologies
-notes.json         personal notes facilitators sent you, and those you sent as a facilitator
-files/             your files: attachments/, materials/, library/
-
-Titles of things others started (a thread, a meeting, a proposal) appear only
-where you may still read them. Dates and times are in UTC (ISO 8601).
-"""
+README = Readme(
+    intro=_(
+        "This is everything Copse holds about you, and everything you wrote there, as it "
+        "was when the archive was made. manifest.json lists every file with its size and "
+        "SHA-256 checksum, and counts what the archive holds."
+    ),
+    files=(
+        (
+            "account.json",
+            _("your account, profile, addresses, organisation, mail and calendar settings"),
+        ),
+        (
+            "memberships.json",
+            _("your memberships, requests to join, norms you accepted, mail choices per community"),
+        ),
+        (
+            "writing.json",
+            _(
+                "threads you started, your posts (with their earlier versions), drafts, subscriptions"
+            ),
+        ),
+        (
+            "meetings.json",
+            _(
+                "your answers to meetings, what you presented, uploaded, commented and gave as feedback"
+            ),
+        ),
+        ("topics.json", _("topics you proposed and the topics you voted for")),
+        (
+            "decisions.json",
+            _("your proposals, positions, replies, date poll answers, amendments, nominations"),
+        ),
+        (
+            "library.json",
+            _("library items you wrote, their versions, your re-uses, your project writing"),
+        ),
+        (
+            "value.json",
+            _(
+                "your value stories and time estimates, trust pulses you answered (never the answers)"
+            ),
+        ),
+        (
+            "expertise.json",
+            _("your expertise and your experience with vendors, products and technologies"),
+        ),
+        (
+            "notes.json",
+            _("personal notes facilitators sent you, and those you sent as a facilitator"),
+        ),
+        ("files/", _("your files: attachments/, materials/, library/")),
+    ),
+    outro=_(
+        "Titles of things others started (a thread, a meeting, a proposal) appear only "
+        "where you may still read them. Dates and times are in UTC (ISO 8601)."
+    ),
+)
 
 
 def _community(community) -> dict | None:

@@ -4,6 +4,7 @@ steps the builder runs, and the `Build` each step writes through. Below
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -61,3 +62,23 @@ class Build:
 class Step:
     label: str  # what the status page says is being done
     run: Callable[[Build], None]
+
+
+@dataclass(frozen=True)
+class Readme:
+    """The archive's README.txt: what it is, then each file and what it holds,
+    then how to read it. Its words are marked, and written in the language
+    the archive is made in (its requester's)."""
+
+    intro: str
+    files: tuple[tuple[str, str], ...]
+    outro: str
+
+    def text(self) -> str:
+        width = max(len(name) for name, _what in self.files) + 3
+        listed = "\n".join(f"{name.ljust(width)}{what}" for name, what in self.files)
+        return f"{_paragraph(self.intro)}\n\n{listed}\n\n{_paragraph(self.outro)}\n"
+
+
+def _paragraph(words) -> str:
+    return textwrap.fill(str(words), width=79, break_long_words=False, break_on_hyphens=False)

@@ -7,5 +7,5 @@ from copse.audit.sentences import register
 register("health.nudged", _("{actor} sent {subject} a nudge"))
 register(
     "health.settings_changed",
-    _("{actor} changed the health settings: quiet after {quiet_weeks} weeks"),
+    _("{actor} changed the health settings (weeks quiet: {quiet_weeks})"),
 )

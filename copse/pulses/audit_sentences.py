@@ -10,5 +10,5 @@ register(
 )
 register(
     "pulse.cancelled",
-    _("{actor} cancelled a trust pulse ({answers_deleted} answers deleted)"),
+    _("{actor} cancelled a trust pulse (answers deleted: {answers_deleted})"),
 )
