@@ -3,7 +3,7 @@ delivery per event and webhook, and each attempt at sending a delivery.
 
 A delivery holds ids, never content: what is sent is built when it is sent,
 from the rows as they are then and as far as the webhook's owner may read
-them (see `services.prepare`)."""
+them (see `sending.prepare`)."""
 
 from uuid import uuid4
 

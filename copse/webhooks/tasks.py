@@ -6,14 +6,14 @@ import datetime as dt
 
 from django_tasks import task
 
+from copse.webhooks import sending
+
 SWEEP_EVERY = dt.timedelta(minutes=10)
 
 
 @task()
 def deliver(delivery_id: int) -> str:
-    from copse.webhooks.services import attempt_delivery
-
-    return attempt_delivery(delivery_id)
+    return sending.attempt_delivery(delivery_id, try_again=try_again_at)
 
 
 def try_again_at(delivery_id: int, when: dt.datetime) -> bool:
@@ -34,10 +34,8 @@ def sweep_deliveries() -> dict:
     from django.utils import timezone
     from django_tasks import default_task_backend
 
-    from copse.webhooks.services import deliver_due, forget_old
-
-    tried = deliver_due()
-    forgotten = forget_old()
+    tried = sending.deliver_due(try_again=try_again_at)
+    forgotten = sending.forget_old()
     if default_task_backend.supports_defer:
         sweep_deliveries.using(run_after=timezone.now() + SWEEP_EVERY).enqueue()
     return {"tried": tried, "forgotten": forgotten}

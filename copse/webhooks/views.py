@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from copse.communities.selectors import community_by_slug_for
 from copse.core import permissions
 from copse.core.errors import attempt, submit
-from copse.webhooks import events, selectors, services
+from copse.webhooks import events, selectors, sending, services
 from copse.webhooks.forms import WebhookForm
 
 # Where a secret waits in the session, for the one page that shows it.
@@ -206,7 +206,7 @@ def webhook_deliveries(request, slug=None, hook_id=None):
             "page": page,
             "links": _links(community, hook),
             "list_url": url_for(community, "list"),
-            "max_attempts": services.MAX_ATTEMPTS,
+            "max_attempts": sending.MAX_ATTEMPTS,
             "keep_days": settings.COPSE_WEBHOOKS_KEEP_DAYS,
         },
     )

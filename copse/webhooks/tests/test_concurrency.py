@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from copse import testing
 from copse.memberships.tests.test_concurrency import _in_parallel
-from copse.webhooks import services
+from copse.webhooks import sending, services
 from copse.webhooks.models import WebhookDelivery
 
 
@@ -35,7 +35,7 @@ def test_six_workers_send_one_delivery_once(receiver, settings):
         next_attempt_at=now,
     )
     results, errors = _in_parallel(
-        [lambda: services.attempt_delivery(delivery.pk) for _ in range(6)]
+        [lambda: sending.attempt_delivery(delivery.pk) for _ in range(6)]
     )
     assert not errors, errors
     assert sorted(results) == ["", "", "", "", "", "succeeded"]

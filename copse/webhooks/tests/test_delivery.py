@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from copse.conversations import services as conversations
-from copse.webhooks import services
+from copse.webhooks import sending, services, tasks
 from copse.webhooks.models import WebhookAttempt, WebhookDelivery
 from copse.webhooks.tests.receiver import signature_is_valid
 
@@ -108,16 +108,16 @@ def test_failures_are_tried_again_with_growing_waits_until_delivered(
     first_wait = delivery.next_attempt_at - delivery.occurred_at
     assert dt.timedelta(seconds=29) < first_wait <= dt.timedelta(seconds=31)
     # Not due yet: nothing is sent.
-    assert services.attempt_delivery(delivery.pk) == ""
+    assert sending.attempt_delivery(delivery.pk) == ""
     assert len(receiver.received) == 1
 
     second = delivery.next_attempt_at + dt.timedelta(seconds=1)
-    assert services.attempt_delivery(delivery.pk, now=second) == "pending"
+    assert sending.attempt_delivery(delivery.pk, now=second) == "pending"
     delivery.refresh_from_db()
     assert delivery.next_attempt_at - second == dt.timedelta(minutes=2)
 
     third = delivery.next_attempt_at + dt.timedelta(seconds=1)
-    assert services.attempt_delivery(delivery.pk, now=third) == "succeeded"
+    assert sending.attempt_delivery(delivery.pk, now=third) == "succeeded"
     assert len(receiver.received) == 3
     attempts = list(WebhookAttempt.objects.filter(delivery=delivery))
     assert [a.status_code for a in attempts] == [500, 503, 200]
@@ -125,6 +125,21 @@ def test_failures_are_tried_again_with_growing_waits_until_delivered(
     # One event, one delivery id, whatever the number of attempts.
     assert len({r.headers["Copse-Delivery"] for r in receiver.received}) == 1
     assert len({r.json["id"] for r in receiver.received}) == 1
+
+
+def test_the_deliver_task_asks_try_again_at_for_the_next_try(
+    circle, receiver, monkeypatch, django_capture_on_commit_callbacks
+):
+    asked = []
+    monkeypatch.setattr(tasks, "try_again_at", lambda *when: asked.append(when))
+    community, facilitator, member = circle
+    _hook(community, facilitator, receiver, events=["post.published"])
+    receiver.answer(500)
+    with django_capture_on_commit_callbacks(execute=True):
+        _start_thread(community, member)
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == "pending" and delivery.attempts == 1
+    assert asked == [(delivery.pk, delivery.next_attempt_at)]
 
 
 def test_the_waits_grow_fourfold_and_it_gives_up_after_eight_attempts(
@@ -140,16 +155,16 @@ def test_the_waits_grow_fourfold_and_it_gives_up_after_eight_attempts(
     while delivery.status == "pending":
         before = delivery.next_attempt_at
         now = before + dt.timedelta(seconds=1)
-        services.attempt_delivery(delivery.pk, now=now)
+        sending.attempt_delivery(delivery.pk, now=now)
         delivery.refresh_from_db()
         if delivery.next_attempt_at:
             waits.append(delivery.next_attempt_at - now)
     assert delivery.status == "failed"
-    assert delivery.attempts == services.MAX_ATTEMPTS == 8
+    assert delivery.attempts == sending.MAX_ATTEMPTS == 8
     assert len(receiver.received) == 8
     assert [w.total_seconds() for w in waits] == [120, 480, 1920, 7680, 30720, 86400]
     # The sweep leaves a finished delivery alone.
-    assert services.deliver_due(now=timezone.now() + dt.timedelta(days=3)) == 0
+    assert sending.deliver_due(now=timezone.now() + dt.timedelta(days=3)) == 0
     assert len(receiver.received) == 8
 
 
@@ -169,7 +184,7 @@ def test_a_receiver_that_does_not_answer_in_time_is_tried_again(
     assert attempt.duration_ms < 1000
     assert delivery.status == "pending"
     later = delivery.next_attempt_at + dt.timedelta(seconds=1)
-    assert services.deliver_due(now=later) == 1
+    assert sending.deliver_due(now=later) == 1
     delivery.refresh_from_db()
     assert delivery.status == "succeeded"
 

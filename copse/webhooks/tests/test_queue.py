@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from copse.conversations import services as conversations
-from copse.webhooks import services
+from copse.webhooks import sending, services
 from copse.webhooks.models import WebhookDelivery
 from copse.workers.management.commands.worker import start_recurring_tasks
 from copse.workers.tests.test_loop import make_worker
@@ -81,6 +81,6 @@ def test_the_sweep_forgets_old_deliveries(circle, receiver, django_capture_on_co
     make_worker().run()
     delivery.refresh_from_db()
     assert delivery.status == "succeeded"
-    assert services.forget_old(now=timezone.now() + dt.timedelta(days=29)) == 0
-    assert services.forget_old(now=timezone.now() + dt.timedelta(days=31)) == 1
+    assert sending.forget_old(now=timezone.now() + dt.timedelta(days=29)) == 0
+    assert sending.forget_old(now=timezone.now() + dt.timedelta(days=31)) == 1
     assert not WebhookDelivery.objects.exists()

@@ -11,7 +11,7 @@ from copse import testing
 from copse.conversations import services as conversations
 from copse.memberships import services as memberships
 from copse.memberships.models import Membership
-from copse.webhooks import services
+from copse.webhooks import sending, services
 from copse.webhooks.models import WebhookDelivery
 
 pytestmark = pytest.mark.usefixtures("loopback_allowed")
@@ -68,7 +68,7 @@ def test_a_facilitator_who_left_between_two_attempts_stops_the_retries(
     delivery = WebhookDelivery.objects.get(webhook=hook)
     assert delivery.status == "pending"
     memberships.leave(actor=facilitator, community=community, successor=successor)
-    services.attempt_delivery(delivery.pk, now=delivery.next_attempt_at + dt.timedelta(seconds=1))
+    sending.attempt_delivery(delivery.pk, now=delivery.next_attempt_at + dt.timedelta(seconds=1))
     delivery.refresh_from_db()
     assert delivery.status == "skipped"
     assert len(receiver.received) == 1
@@ -150,7 +150,7 @@ def test_a_webhook_turned_off_sends_nothing_more(
         events=hook.events,
         active=False,
     )
-    services.attempt_delivery(delivery.pk, now=delivery.next_attempt_at + dt.timedelta(seconds=1))
+    sending.attempt_delivery(delivery.pk, now=delivery.next_attempt_at + dt.timedelta(seconds=1))
     delivery.refresh_from_db()
     assert delivery.skip_reason == "The webhook is turned off."
     assert len(receiver.received) == 1
