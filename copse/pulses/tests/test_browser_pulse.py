@@ -51,7 +51,7 @@ def answer_in_the_page(page, community, choice: str, text: str = ""):
     page.get_by_role("link", name="Answer", exact=True).click()
     # Forgetting one statement brings the form back with what was chosen.
     for statement in STATEMENTS[:4]:
-        page.locator("fieldset", has_text=statement).get_by_label(choice, exact=True).check()
+        page.locator("fieldset", has_text=str(statement)).get_by_label(choice, exact=True).check()
     if text:
         page.get_by_label(QUESTION).fill(text)
     page.get_by_role("button", name="Send my answer").click()
