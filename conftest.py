@@ -142,3 +142,10 @@ def pytest_terminal_summary(terminalreporter, config):
             f"{left_out} PostgreSQL-only tests left out of this SQLite pass; "
             "they run in the PostgreSQL pass."
         )
+    elif not _on_postgresql() and getattr(config.option, "numprocesses", None):
+        # With workers, each collects (and leaves out) on its own; the count
+        # stays with them, the notice does not.
+        terminalreporter.write_line(
+            "PostgreSQL-only tests (marked postgres_only) are left out of this "
+            "SQLite pass; they run in the PostgreSQL pass."
+        )
