@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils import formats
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from copse.accounts.models import time_zone_choices
@@ -325,7 +325,9 @@ class PresenterInviteForm(forms.Form):
 
 class RsvpForm(forms.Form):
     answer = forms.ChoiceField(
-        label=_("Answer"), choices=Rsvp.Answer.choices, widget=forms.RadioSelect
+        label=pgettext_lazy("an RSVP", "Answer"),
+        choices=Rsvp.Answer.choices,
+        widget=forms.RadioSelect,
     )
     dinner = forms.BooleanField(required=False, label=_("I will come to dinner"))
     dinner_note = forms.CharField(required=False, max_length=300, label=_("Note for dinner"))

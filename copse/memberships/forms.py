@@ -1,5 +1,5 @@
 from django import forms
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from copse.audit.selectors import reason_readers
@@ -79,7 +79,10 @@ class DecisionForm(forms.Form):
         label=_("Decision"), choices=[("approve", _("Approve")), ("decline", _("Decline"))]
     )
     note = forms.CharField(
-        label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+        label=pgettext_lazy("to the person who asked to join", "Note"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from copse.conversations.models import Thread
 from copse.search import sources
@@ -18,7 +19,9 @@ class SearchForm(forms.Form):
     author = forms.SlugField(required=False, label=_("Author's handle"))
     tag = forms.SlugField(required=False, label=_("Tag"))
     since = forms.DateField(
-        required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label=pgettext_lazy("start of a date range", "From"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     until = forms.DateField(
         required=False, label=_("Until"), widget=forms.DateInput(attrs={"type": "date"})

@@ -36,6 +36,7 @@ from django.db import connection, transaction
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # As many results as a person can page through (25 pages of 20).
 COUNT_CAP = 500
@@ -51,7 +52,7 @@ FILTERS = {
     "kind": _("Kind of conversation"),
     "author": _("Author"),
     "tag": _("Tag"),
-    "since": _("From"),
+    "since": pgettext_lazy("start of a date range", "From"),
     "until": _("Until"),
     "unanswered": _("Unanswered asks only"),
 }

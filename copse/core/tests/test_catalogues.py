@@ -40,3 +40,25 @@ def test_a_string_marked_but_not_translated_is_found(tmp_path):
         + '\nmsgid "Leave"\nmsgstr ""\n'
     )
     assert messages.catalogue(po) == {"Save": "Enregistrer", "Send": "", "Leave": ""}
+
+
+def test_no_string_has_two_french_translations():
+    """Django merges every app's catalogue into one, the first app in
+    INSTALLED_APPS winning: a string translated one way in one app and
+    another way in the next would show the first app's French in both. A
+    string whose French depends on where it stands carries a context
+    (`pgettext`, `{% translate "…" context "…" %}`) and is then a string of
+    its own (docs/languages.md, "Words that mean two things")."""
+    catalogues = sorted((ROOT / "copse").glob("*/locale/fr/LC_MESSAGES/django.po"))
+    catalogues.append(ROOT / "copse" / "locale" / "fr" / "LC_MESSAGES" / "django.po")
+    translations: dict[str, dict[str, str]] = {}
+    for po in catalogues:
+        app = po.relative_to(ROOT / "copse").parts[0]
+        for msgid, french in messages.catalogue(po).items():
+            translations.setdefault(msgid, {})[app] = french
+    conflicts = {
+        msgid.replace("\x04", " | "): by_app
+        for msgid, by_app in translations.items()
+        if len(set(by_app.values())) > 1
+    }
+    assert conflicts == {}

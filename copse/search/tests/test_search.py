@@ -203,5 +203,5 @@ def test_the_search_page_speaks_the_readers_language(client, two_communities):
     page = client.get(
         reverse("search:search") + "?q=carriers", headers={"accept-language": "fr"}
     ).content.decode()
-    assert "Rechercher" in page and "Discussions : 1 résultat." in page
+    assert "Rechercher" in page and "Conversations : 1 résultat." in page
     assert "1 result." not in page
