@@ -162,18 +162,24 @@ class _Pulses:
         AuditEntry.objects.filter(pk__gt=last or 0).update(at=when)
 
     def _run(self, community, story: Round, question: str, *, repeat: int):
+        from django.utils import timezone
+
         from copse.notifications.models import Notification
         from copse.pulses import closing, services, tasks
         from copse.pulses.models import Pulse
 
         facilitator, people = self._seated(community)
         opened = self.loader.now - dt.timedelta(days=story.days_ago)
+        # The service refuses a day before its own today: a load that began
+        # before midnight and reaches this after it schedules for the new day
+        # (the dates are set to the story's just below).
+        today = max(self.today, timezone.localdate())
         with self._at(opened):
             pulse = services.schedule_pulse(
                 actor=facilitator,
                 community=community,
-                opens_on=self.today,
-                closes_on=self.today + LENGTH,
+                opens_on=today,
+                closes_on=today + LENGTH,
                 open_question=question,
                 repeat_every_months=repeat,
             )

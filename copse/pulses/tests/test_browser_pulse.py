@@ -55,10 +55,10 @@ def answer_in_the_page(page, community, choice: str, text: str = ""):
     if text:
         page.get_by_label(QUESTION).fill(text)
     page.get_by_role("button", name="Send my answer").click()
-    last = page.locator(".field", has_text=STATEMENTS[4])
+    last = page.locator(".field", has_text=str(STATEMENTS[4]))
     expect(last.locator(".error")).to_have_text("Choose how far you agree with this statement.")
     expect(
-        page.locator("fieldset", has_text=STATEMENTS[0]).get_by_label(choice, exact=True)
+        page.locator("fieldset", has_text=str(STATEMENTS[0])).get_by_label(choice, exact=True)
     ).to_be_checked()
     if text:
         expect(page.get_by_label(QUESTION)).to_have_value(text)
