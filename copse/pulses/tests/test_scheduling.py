@@ -95,11 +95,10 @@ def test_a_pulse_scheduled_for_later_is_told_when_it_opens(circle):
         ({"min_respondents": "4"}, "Results need at least 5 answers"),
         ({"min_respondents": "0"}, "Results need at least 5 answers"),
         ({"opens_on": "2001-01-01"}, "cannot open in the past"),
-        ({"closes_on": timezone.localdate().isoformat()}, "Close the pulse after the day it opens"),
-        (
-            {"closes_on": (timezone.localdate() + dt.timedelta(days=61)).isoformat()},
-            "at most 60 days",
-        ),
+        # Days after today, counted when the test runs: a run that crosses
+        # midnight must not send yesterday's dates.
+        ({"closes_on": 0}, "Close the pulse after the day it opens"),
+        ({"closes_on": 61}, "at most 60 days"),
         ({"open_question": "   "}, "Write the open question"),
         ({"opens_on": "next week"}, "Enter a date"),
         ({"repeat_every_months": "5"}, "Select a valid choice"),
@@ -109,6 +108,12 @@ def test_what_cannot_be_scheduled_comes_back_with_the_reason_and_what_was_typed(
     client, circle, overrides, message
 ):
     client.force_login(circle.facilitator)
+    overrides = {
+        name: (timezone.localdate() + dt.timedelta(days=value)).isoformat()
+        if isinstance(value, int)
+        else value
+        for name, value in overrides.items()
+    }
     data = _form(**{"open_question": "Kept as typed?", **overrides})
     response = client.post(_new(circle), data)
     assert response.status_code == 400
